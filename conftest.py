@@ -1,0 +1,126 @@
+"""Shared test fixtures: personas for every role in one organisation, plus an outsider from
+another organisation, built on the real database (SQLite or PostgreSQL via DATABASE_URL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from tandem.core.models import (
+    GuardianLink,
+    Membership,
+    Organisation,
+    PartnerInstitution,
+    Person,
+    Programme,
+    Role,
+    Site,
+    User,
+)
+
+PASSWORD = "correct-horse-battery"
+PERSONAS = (
+    "org_admin", "coordinator", "mentor", "learner", "guardian", "supervisor",
+    "partner_contact", "observer",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any) -> Any:
+    # A fast hasher keeps the suite quick; the real one is tested by Django itself.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    translation.activate("en")  # no test leaves its language behind for the next
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    programme: Programme
+    other_programme: Programme  # same organisation, where the personas hold no role
+    site: Site
+    school: PartnerInstitution
+    users: dict[str, User]
+    people: dict[str, Person]
+    outsider: User  # coordinator of another organisation
+    foreign_programme: Programme
+
+    def client_for(self, persona: str) -> Client:
+        client = Client()
+        if persona == "anonymous":
+            return client
+        user = self.outsider if persona == "outsider" else self.users[persona]
+        client.force_login(user)
+        return client
+
+
+def make_user(email: str, **extra: Any) -> User:
+    return User.objects.create_user(email, PASSWORD, **extra)
+
+
+def make_member(
+    organisation: Organisation, programme: Programme | None, role: str, email: str,
+    *, institution: PartnerInstitution | None = None, with_user: bool = True, **person: Any,
+) -> tuple[User | None, Person]:
+    user = make_user(email, full_name=email.split("@")[0].title()) if with_user else None
+    p = Person.objects.create(
+        organisation=organisation, user=user, given_name=person.pop("given_name", email[:6]),
+        family_name=person.pop("family_name", "Tester"), email=email, **person,
+    )
+    Membership.objects.create(
+        person=p, organisation=organisation,
+        programme=None if role == Role.ORG_ADMIN else programme, role=role,
+        institution=institution,
+    )
+    return user, p
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org = Organisation.objects.create(name="Mentoren Zuid", slug="zuid", country="NL")
+    programme = Programme.objects.create(
+        organisation=org, name="Mentoren op Zuid", slug="moz", country="NL", cycle_weeks=20
+    )
+    other = Programme.objects.create(organisation=org, name="Zomerschool", slug="zomer", country="NL")
+    site = Site.objects.create(programme=programme, name="Feijenoord", city="Rotterdam")
+    school = PartnerInstitution.objects.create(
+        programme=programme, name="De Globetrotter", kind="primary_school", city="Rotterdam"
+    )
+    users: dict[str, User] = {}
+    people: dict[str, Person] = {}
+    for persona in PERSONAS:
+        institution = school if persona in ("partner_contact", "supervisor") else None
+        user, person = make_member(
+            org, programme, persona, f"{persona.replace('_', '-')}@zuid.example",
+            institution=institution, given_name=persona.title(),
+        )
+        assert user is not None
+        users[persona], people[persona] = user, person
+    GuardianLink.objects.create(learner=people["learner"], guardian=people["guardian"])
+
+    foreign_org = Organisation.objects.create(name="AFEV", slug="afev", country="FR")
+    foreign = Programme.objects.create(
+        organisation=foreign_org, name="Accompagnement", slug="acc", country="FR"
+    )
+    outsider, _ = make_member(foreign_org, foreign, Role.COORDINATOR, "outsider@afev.example")
+    assert outsider is not None
+    make_member(foreign_org, None, Role.ORG_ADMIN, "admin@afev.example")
+    return World(
+        organisation=org, programme=programme, other_programme=other, site=site, school=school,
+        users=users, people=people, outsider=outsider, foreign_programme=foreign,
+    )
+
+
+@pytest.fixture
+def run_tasks(db: Any) -> Any:
+    """Run every queued background task through the real database worker, then return."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

@@ -1,0 +1,67 @@
+"""Create the demo programmes with synthetic people; safe to run again (existing ones are kept)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from tandem.core import demo
+
+
+class Command(BaseCommand):
+    help = "Create the five seed programmes with believable synthetic people and print log-ins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
+        parser.add_argument(
+            "--scale", type=int, default=1,
+            help="Create N times more mentors and learners, for load and benchmark work.",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo organisations first."
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print log-ins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["scale"] < 1:
+            self.stderr.write("--scale must be 1 or more.")
+            raise SystemExit(2)
+        with transaction.atomic():
+            if options["reset"]:
+                demo.reset()
+            created = demo.seed(seed=options["seed"], scale=options["scale"])
+            for app in apps.get_app_configs():
+                if not app.name.startswith("tandem.") or app.name == "tandem.core":
+                    continue
+                try:
+                    module = importlib.import_module(f"{app.name}.demo")
+                except ModuleNotFoundError:
+                    continue
+                for ctx in created:
+                    module.seed_demo(ctx)
+        if created:
+            names = ", ".join(ctx.programme.name for ctx in created)
+            self.stdout.write(self.style.SUCCESS(f"Created demo programmes: {names}"))
+        else:
+            self.stdout.write("Demo data already present; nothing to add (use --reset to rebuild).")
+        if not options["quiet_logins"]:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        rows = demo.login_table()
+        width = max(len(email) for _p, _r, email in rows)
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(
+            f"Demo log-ins (password for every account: {demo.DEMO_PASSWORD})"
+        ))
+        current = None
+        for programme, role, email in rows:
+            if programme != current:
+                self.stdout.write(f"\n  {programme if programme != '*' else 'Start here'}")
+                current = programme
+            self.stdout.write(f"    {email.ljust(width)}  {role}")
+        self.stdout.write("")

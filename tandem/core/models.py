@@ -1,0 +1,453 @@
+"""Organisations, programmes, sites, partners, people, memberships, invitations and the audit log.
+
+A *User* is a log-in (an e-mail address and a password). A *Person* is someone a programme knows:
+a 12-year-old pupil is a Person without a User. A Person belongs to exactly one organisation; the
+same human volunteering for two organisations is two Persons linked to one User, so nothing leaks
+from one organisation to the other.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A log-in. Logs in with an e-mail address; chooses the interface language."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("interface language"), max_length=8, choices=LANGUAGE_CHOICES, blank=True,
+        help_text=_("Leave empty to follow your browser's language."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+
+class Country(models.TextChoices):
+    BE = "BE", _("Belgium")
+    NL = "NL", _("Netherlands")
+    FR = "FR", _("France")
+    DE = "DE", _("Germany")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    website = models.URLField(_("website"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:organisation", kwargs={"org": self.slug})
+
+
+class Programme(models.Model):
+    """A mentoring or tutoring programme: the unit coordinators run and roles are granted on."""
+
+    class Format(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", _("One-to-one")
+        GROUP = "group", _("Group (learning communities)")
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="programmes",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=60)
+    description = models.TextField(_("description"), blank=True)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.ONE_TO_ONE
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True,
+        help_text=_("Languages in which the programme works, as ISO codes (nl, fr, tr, ar…)."),
+    )
+    cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
+    cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
+    cycle_weeks = models.PositiveSmallIntegerField(
+        _("cycle length in weeks"), null=True, blank=True,
+        help_text=_("For programmes whose pairs run a fixed number of weeks (e.g. 20)."),
+    )
+    meeting_cadence = models.CharField(
+        _("meeting cadence"), max_length=20, choices=Cadence.choices, default=Cadence.WEEKLY
+    )
+    session_minutes = models.PositiveSmallIntegerField(_("minutes per session"), default=120)
+    commitment = models.CharField(
+        _("commitment asked"), max_length=200, blank=True,
+        help_text=_("In plain words, e.g. “2 hours a week for a school year”."),
+    )
+    # Requirements and criteria read by later capabilities (screening, training, consent,
+    # matching). Kept as one validated JSON document so a programme can be configured without a
+    # migration per option; see ``tandem.core.requirements`` for the keys and their defaults.
+    requirements = models.JSONField(_("requirements"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=("organisation", "slug"), name="programme_slug_per_org"),
+            models.CheckConstraint(
+                condition=Q(cycle_end__isnull=True)
+                | Q(cycle_start__isnull=True)
+                | Q(cycle_end__gte=models.F("cycle_start")),
+                name="programme_cycle_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:programme", kwargs={"org": self.organisation.slug, "prog": self.slug})
+
+    def requirement(self, key: str) -> Any:
+        from tandem.core.requirements import requirement
+
+        return requirement(self, key)
+
+
+class Site(models.Model):
+    """A city or area a programme works in (AFEV works in 40)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="sites", verbose_name=_("programme")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    city = models.CharField(_("city"), max_length=120)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=("programme", "name"), name="site_name_per_programme")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerInstitution(models.Model):
+    """A school, VET provider, employer or university a programme works with."""
+
+    class Kind(models.TextChoices):
+        PRIMARY_SCHOOL = "primary_school", _("Primary school")
+        SECONDARY_SCHOOL = "secondary_school", _("Secondary school")
+        VET_PROVIDER = "vet_provider", _("VET provider")
+        EMPLOYER = "employer", _("Employer")
+        UNIVERSITY = "university", _("University or college")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="partners", verbose_name=_("programme")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="partners",
+        verbose_name=_("site"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone an organisation knows; may or may not have a log-in.
+
+    Data minimisation: only what running a programme needs. The date of birth is there because
+    guardian consent depends on age; special-category data does not live here.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="people",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="persons", verbose_name=_("log-in"),
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=LANGUAGE_CHOICES, default="en"
+    )
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    # Optimistic locking: every save through a service bumps the version, and an edit based on
+    # an older version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ("family_name", "given_name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("organisation", "user"), condition=Q(user__isnull=False),
+                name="one_person_per_user_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    COORDINATOR = "coordinator", _("Coordinator")
+    MENTOR = "mentor", _("Mentor")
+    LEARNER = "learner", _("Learner")
+    GUARDIAN = "guardian", _("Guardian")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER_CONTACT = "partner_contact", _("Partner contact")
+    OBSERVER = "observer", _("Observer")
+
+
+class Membership(models.Model):
+    """A person's role in a programme. Organisation admins hold their role on every programme
+    of their organisation, so their membership has no programme."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships",
+        verbose_name=_("programme"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    institution = models.ForeignKey(
+        PartnerInstitution, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="memberships", verbose_name=_("institution"),
+        help_text=_("For partner contacts and supervisors: the school or employer they work for."),
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("person", "programme", "role"), condition=Q(programme__isnull=False),
+                name="one_role_per_person_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=("person", "role"), condition=Q(programme__isnull=True),
+                name="one_org_role_per_person",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="org_admin") & Q(programme__isnull=True))
+                | (~Q(role="org_admin") & Q(programme__isnull=False)),
+                name="org_admin_has_no_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()}"
+
+
+class GuardianLink(models.Model):
+    """Who is a minor learner's parent or legal guardian."""
+
+    learner = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="guardian_links", verbose_name=_("learner")
+    )
+    guardian = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="ward_links", verbose_name=_("guardian")
+    )
+    relationship = models.CharField(_("relationship"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        constraints = [
+            models.UniqueConstraint(fields=("learner", "guardian"), name="unique_guardian_link"),
+            models.CheckConstraint(
+                condition=~Q(learner=models.F("guardian")), name="guardian_is_not_learner"
+            ),
+        ]
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _default_expiry() -> Any:
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to join a programme in a role. The token is the only secret; it
+    expires, and it works once."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="invitations",
+        verbose_name=_("programme"),
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations",
+        verbose_name=_("person"),
+    )
+    language = models.CharField(
+        _("language of the e-mail"), max_length=8, choices=LANGUAGE_CHOICES, default="en"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(_("expires"), default=_default_expiry)
+    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.programme} ({self.get_role_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted is None and self.revoked is None and self.expires > timezone.now()
+
+    def get_accept_url(self) -> str:
+        return reverse("core:invitation_accept", kwargs={"token": self.token})
+
+
+class AuditEvent(models.Model):
+    """Who did what to whose data, and when. Written by services, never by signals, so every
+    entry carries the acting user and the reason."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        DELETED = "deleted", _("deleted")
+        ROLE_GRANTED = "role_granted", _("role granted")
+        ROLE_REVOKED = "role_revoked", _("role revoked")
+        INVITED = "invited", _("invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("invitation accepted")
+        VIEWED = "viewed", _("viewed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="audit_events"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events",
+        help_text=_("Whose data this event is about."),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    subject = models.CharField(max_length=200, help_text="What was acted on, e.g. 'person:12'.")
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("person", "-at"))]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

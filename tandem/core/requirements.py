@@ -1,0 +1,84 @@
+"""The requirements and criteria a programme sets, with their defaults.
+
+Stored as JSON on ``Programme.requirements`` so later capabilities (screening, training, consent,
+matching) can read them without a migration per option. Unknown keys are rejected by
+:func:`validate_requirements` so a typo cannot silently switch a safeguard off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from tandem.core.models import Programme
+
+# Age under which a guardian must consent (GDPR art. 8 as each country implemented it).
+DIGITAL_CONSENT_AGE = {"BE": 13, "FR": 15, "NL": 16, "DE": 16}
+
+# The safeguarding certificate each country's volunteers show (recorded as seen, never copied).
+SAFEGUARDING_CERTIFICATE = {
+    "NL": "VOG (Verklaring Omtrent het Gedrag)",
+    "BE": "Uittreksel strafregister model 2 / Extrait de casier judiciaire modèle 2",
+    "FR": "Bulletin n°3 du casier judiciaire",
+    "DE": "Erweitertes Führungszeugnis",
+}
+
+DEFAULTS: dict[str, Any] = {
+    "digital_consent_age": None,  # None: the country's age from DIGITAL_CONSENT_AGE
+    "certificate_valid_months": 36,
+    "training_hours_required": 2,  # MENTOR's Elements ask for at least two hours
+    "interview_required": True,
+    "references_required": 1,
+    "safeguarding_certificate_required": True,
+    "self_registration": False,  # may learners register themselves (adults, students)?
+    "meet_at_school": False,  # first meeting and sessions at school during school time
+    "supervisor_feedback_per_session": False,
+    "max_distance_km": 25,
+    "mentor_capacity": 1,  # learners per mentor; > 1 for learning communities
+    "role_model_matching": False,
+}
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "digital_consent_age": (int, type(None)),
+    "certificate_valid_months": (int,),
+    "training_hours_required": (int, float),
+    "interview_required": (bool,),
+    "references_required": (int,),
+    "safeguarding_certificate_required": (bool,),
+    "self_registration": (bool,),
+    "meet_at_school": (bool,),
+    "supervisor_feedback_per_session": (bool,),
+    "max_distance_km": (int, float),
+    "mentor_capacity": (int,),
+    "role_model_matching": (bool,),
+}
+
+
+def requirement(programme: Programme, key: str) -> Any:
+    """The programme's value for ``key``, falling back to the default for its country."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    value = (programme.requirements or {}).get(key, DEFAULTS[key])
+    if key == "digital_consent_age" and value is None:
+        return DIGITAL_CONSENT_AGE.get(programme.country, 16)
+    return value
+
+
+def safeguarding_certificate_name(country: str) -> str:
+    return SAFEGUARDING_CERTIFICATE.get(country, "")
+
+
+def validate_requirements(data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if key not in DEFAULTS:
+            raise ValidationError(_("Unknown programme requirement “%(key)s”.") % {"key": key})
+        # bool is a subclass of int: refuse True where a number is expected.
+        if not isinstance(value, _TYPES[key]) or (
+            isinstance(value, bool) and bool not in _TYPES[key]
+        ):
+            raise ValidationError(
+                _("Programme requirement “%(key)s” has the wrong type.") % {"key": key}
+            )

@@ -1,0 +1,34 @@
+"""Background tasks of the core app. Tasks take ids, re-read their rows, and send e-mails in the
+recipient's language; they are enqueued only after the database transaction commits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tandem.core.models import Invitation
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> bool:
+    invitation = (
+        Invitation.objects.select_related("programme__organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return False  # revoked, used or expired since it was enqueued: nothing to send
+    with translation.override(invitation.language):
+        context = {
+            "invitation": invitation,
+            "programme": invitation.programme,
+            "accept_url": settings.SITE_URL.rstrip("/") + invitation.get_accept_url(),
+        }
+        subject = _("Invitation to join %(programme)s") % {"programme": invitation.programme}
+        body = render_to_string("core/email/invitation.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return True

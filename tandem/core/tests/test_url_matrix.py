@@ -1,0 +1,166 @@
+"""Every URL pattern the project defines, walked with every role and an outsider.
+
+Adding a URL without classifying it here fails ``test_every_url_is_classified``: decide who may
+see it before it ships. Outsiders (another organisation) must get 404, members without the right
+role 403, anonymous visitors the log-in page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS, World
+from tandem.core.models import Invitation
+
+ALL_PERSONAS = (*PERSONAS, "outsider", "anonymous")
+COORDINATORS = frozenset({"org_admin", "coordinator"})
+MEMBERS = frozenset(PERSONAS)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use a URL. ``scope`` says what an outsider gets: programme/organisation pages
+    404, public and personal pages behave the same for everyone signed in."""
+
+    allowed: frozenset[str]
+    scope: str  # "programme", "organisation", "public", "user"
+    method: str = "GET"
+    kwargs: Callable[[World], dict[str, Any]] = lambda w: {}
+
+
+def _prog(w: World) -> dict[str, Any]:
+    return {"org": w.organisation.slug, "prog": w.programme.slug}
+
+
+def _person(w: World) -> dict[str, Any]:
+    return {**_prog(w), "pk": w.people["learner"].pk}
+
+
+def _membership(w: World) -> dict[str, Any]:
+    learner = w.people["learner"]
+    return {**_person(w), "membership": learner.memberships.get().pk}
+
+
+def _invitation(w: World) -> dict[str, Any]:
+    invitation = Invitation.objects.create(programme=w.programme, email="x@y.example", role="mentor")
+    return {**_prog(w), "pk": invitation.pk}
+
+
+def _token(w: World) -> dict[str, Any]:
+    invitation = Invitation.objects.create(programme=w.programme, email="new@y.example", role="mentor")
+    return {"token": invitation.token}
+
+
+MATRIX: dict[str, Access] = {
+    "login": Access(frozenset(ALL_PERSONAS), "public"),
+    "logout": Access(frozenset(ALL_PERSONAS), "public", method="POST"),
+    "core:healthz": Access(frozenset(ALL_PERSONAS), "public"),
+    "core:set_language": Access(frozenset(ALL_PERSONAS), "public", method="POST"),
+    "core:invitation_accept": Access(frozenset(ALL_PERSONAS), "public", kwargs=_token),
+    "core:home": Access(MEMBERS | {"outsider"}, "user"),
+    "core:account": Access(MEMBERS | {"outsider"}, "user"),
+    "core:organisation": Access(
+        frozenset({"org_admin"}), "organisation", kwargs=lambda w: {"org": w.organisation.slug}
+    ),
+    "core:programme_create": Access(
+        frozenset({"org_admin"}), "organisation", kwargs=lambda w: {"org": w.organisation.slug}
+    ),
+    "core:programme": Access(MEMBERS, "programme", kwargs=_prog),
+    "core:programme_edit": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:people": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:person_create": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:person": Access(COORDINATORS, "programme", kwargs=_person),
+    "core:person_edit": Access(COORDINATORS, "programme", kwargs=_person),
+    "core:person_role_add": Access(COORDINATORS, "programme", method="POST", kwargs=_person),
+    "core:person_role_remove": Access(
+        COORDINATORS, "programme", method="POST", kwargs=_membership
+    ),
+    "core:sites": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:partners": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:invitations": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:invitation_revoke": Access(
+        COORDINATORS, "programme", method="POST", kwargs=_invitation
+    ),
+    "core:audit": Access(COORDINATORS, "programme", kwargs=_prog),
+}
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else "", str(pattern.pattern)
+
+
+def all_url_names() -> set[str]:
+    names = set()
+    for name, route in _walk(get_resolver().url_patterns):
+        assert name, f"URL pattern {route!r} has no name, so it cannot be classified"
+        names.add(name)
+    return names
+
+
+def test_every_url_is_classified() -> None:
+    names = all_url_names()
+    unclassified = names - MATRIX.keys()
+    assert not unclassified, f"classify these URLs in MATRIX: {sorted(unclassified)}"
+    stale = MATRIX.keys() - names
+    assert not stale, f"these URLs no longer exist: {sorted(stale)}"
+
+
+def expected_status(access: Access, persona: str) -> str:
+    if access.scope == "public":
+        return "ok"
+    if persona == "anonymous":
+        return "login"
+    if persona in access.allowed:
+        return "ok"
+    if persona == "outsider" and access.scope in ("programme", "organisation"):
+        return "404"
+    return "403"
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_access(world: World, name: str, persona: str) -> None:
+    access = MATRIX[name]
+    url = reverse(name, kwargs=access.kwargs(world))
+    client = world.client_for(persona)
+    response = client.post(url) if access.method == "POST" else client.get(url)
+    expected = expected_status(access, persona)
+    if expected == "ok":
+        assert response.status_code < 400 or (
+            name == "core:invitation_accept" and response.status_code == 410
+        ), (name, persona, response.status_code)
+        if response.status_code == 302 and name != "logout":
+            assert "/accounts/login/" not in response["Location"]
+    elif expected == "login":
+        assert response.status_code == 302, (name, persona, response.status_code)
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == int(expected), (name, persona, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, a in MATRIX.items() if a.scope == "programme"))
+def test_member_of_one_programme_gets_404_in_a_sibling_programme(world: World, name: str) -> None:
+    """The personas hold no role in the organisation's other programme: it does not exist for
+    them (organisation admins excepted, who hold their role everywhere)."""
+    access = MATRIX[name]
+    kwargs = {**access.kwargs(world), "prog": world.other_programme.slug}
+    client = world.client_for("mentor")
+    url = reverse(name, kwargs=kwargs)
+    response = client.post(url) if access.method == "POST" else client.get(url)
+    assert response.status_code == 404
+
+
+def test_coordinator_cannot_reach_a_person_of_another_organisation(world: World) -> None:
+    foreign_person = world.foreign_programme.memberships.first().person  # type: ignore[union-attr]
+    url = reverse("core:person", kwargs={**_prog(world), "pk": foreign_person.pk})
+    assert world.client_for("coordinator").get(url).status_code == 404

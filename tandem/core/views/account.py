@@ -1,0 +1,56 @@
+"""The signed-in user's own settings, and switching language (signed in or not)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.forms import AccountForm
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Remember the chosen language: on the account when signed in, in a cookie always."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next") or request.headers.get("referer") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in SUPPORTED:
+        if request.user.is_authenticated:
+            request.user.language = language  # type: ignore[union-attr]
+            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
+                            samesite="Lax")
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = AccountForm(
+        request.POST or None,
+        initial={"full_name": user.full_name, "language": user.language},  # type: ignore[union-attr]
+    )
+    if request.method == "POST" and form.is_valid():
+        user.full_name = form.cleaned_data["full_name"]  # type: ignore[union-attr]
+        user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
+        user.save(update_fields=["full_name", "language"])  # type: ignore[union-attr]
+        if user.language:  # type: ignore[union-attr]
+            translation.activate(user.language)  # type: ignore[union-attr]
+        messages.success(request, _("Your settings were saved."))
+        response = redirect("core:account")
+        if user.language:  # type: ignore[union-attr]
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)  # type: ignore[union-attr]
+        return response
+    return render(request, "core/account.html", {"form": form})

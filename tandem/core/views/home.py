@@ -1,0 +1,65 @@
+"""The start page and each programme's dashboard, shaped by the viewer's roles."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.contrib.auth.decorators import login_not_required
+from django.views.decorators.http import require_GET
+
+from tandem.core import selectors
+from tandem.core.models import Programme, Role
+from tandem.core.requirements import safeguarding_certificate_name
+from tandem.core.roles import roles_for
+from tandem.core.scoping import programme_view
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_for_user(request.user)
+    if len(programmes) == 1 and not selectors.organisations_administered(request.user).exists():
+        return redirect(programmes[0][0].get_absolute_url())
+    return render(
+        request,
+        "core/home.html",
+        {
+            "programmes": programmes,
+            "administered": selectors.organisations_administered(request.user),
+        },
+    )
+
+
+@require_GET
+@programme_view("core.view_programme")
+def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
+    roles = roles_for(request.user, programme)
+    me = selectors.person_for_user(programme=programme, user=request.user)
+    context: dict[str, object] = {
+        "programme": programme,
+        "roles": roles,
+        "me": me,
+        "coordinators": selectors.coordinators_of(programme=programme),
+        "certificate_name": safeguarding_certificate_name(programme.country),
+    }
+    if roles & {Role.COORDINATOR, Role.ORG_ADMIN}:
+        context["counts"] = selectors.role_counts(programme=programme)
+        context["recent"] = selectors.recent_programme_audit(programme=programme)
+        context["pending_invitations"] = selectors.pending_invitations(programme=programme)[:5]
+    elif Role.OBSERVER in roles:
+        context["aggregates"] = selectors.aggregate_counts(programme=programme)
+    if Role.GUARDIAN in roles and me is not None:
+        context["wards"] = selectors.wards_of(guardian=me, programme=programme)
+    if Role.PARTNER_CONTACT in roles and me is not None:
+        context["institutions"] = [
+            m.institution
+            for m in me.memberships.filter(programme=programme, role=Role.PARTNER_CONTACT)
+            .select_related("institution")
+            if m.institution
+        ]
+    return render(request, "core/programme_home.html", context)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})

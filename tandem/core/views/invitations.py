@@ -1,0 +1,99 @@
+"""Inviting people into a programme by e-mail, and accepting an invitation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core import selectors, services
+from tandem.core.forms import InvitationForm, SignUpForm
+from tandem.core.models import Invitation, Programme, User
+from tandem.core.scoping import programme_view
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_invitations")
+def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = InvitationForm(request.POST or None, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(programme=programme, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("core:invitations", org=programme.organisation.slug, prog=programme.slug)
+    return render(
+        request, "core/invitations.html",
+        {
+            "programme": programme, "form": form,
+            "pending": selectors.pending_invitations(programme=programme),
+            "done": programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True)[:20],
+        },
+    )
+
+
+@require_POST
+@programme_view("core.manage_invitations")
+def invitation_revoke(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    invitation = programme.invitations.filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    services.invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("core:invitations", org=programme.organisation.slug, prog=programme.slug)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("programme__organisation"), token=token
+    )
+    context: dict[str, object] = {"invitation": invitation, "programme": invitation.programme}
+    if not invitation.is_usable:
+        return render(request, "core/invitation_invalid.html", context, status=410)
+    existing_user = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            return _accept(request, invitation, request.user)  # type: ignore[arg-type]
+        return render(request, "core/invitation_accept.html", context)
+    if existing_user is not None:
+        # They already have a log-in: sign in first, then come back here.
+        context["login_needed"] = True
+        return render(request, "core/invitation_accept.html", context)
+    form = SignUpForm(request.POST or None, email=invitation.email)
+    context["form"] = form
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = User.objects.create_user(
+                invitation.email, form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"], language=invitation.language,
+            )
+            response = _accept(request, invitation, user)
+        return response
+    return render(request, "core/invitation_accept.html", context)
+
+
+def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpResponse:
+    try:
+        services.invitation_accept(invitation=invitation, user=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("core:home") if request.user.is_authenticated else redirect("login")
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(
+        request, _("Welcome to %(programme)s.") % {"programme": invitation.programme}
+    )
+    return redirect(invitation.programme.get_absolute_url())

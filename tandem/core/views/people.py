@@ -1,0 +1,179 @@
+"""Coordinators' pages about people: list, add, read (with audit trail), edit, roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core import selectors, services
+from tandem.core.audit import audit_record
+from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
+from tandem.core.models import AuditEvent, Person, Programme, Role
+from tandem.core.scoping import programme_view
+
+
+def _person_or_404(programme: Programme, pk: int) -> Person:
+    try:
+        return selectors.programme_person(programme=programme, pk=pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+@programme_view("core.view_people")
+def people_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = ""
+    people = selectors.programme_people(programme=programme, query=query, role=role)[:200]
+    context = {
+        "programme": programme, "people": people, "query": query, "role": role,
+        "roles": [(v, label) for v, label in Role.choices if v != Role.ORG_ADMIN],
+        "counts": selectors.role_counts(programme=programme),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        # Live search: only the results table is swapped.
+        return render(request, "core/people_list.html#results", context)
+    return render(request, "core/people_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_people")
+def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = NewPersonForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "role", "institution"}}
+        try:
+            with transaction.atomic():
+                person = services.person_create(
+                    organisation=programme.organisation, programme=programme,
+                    actor=request.user, **data,
+                )
+                services.membership_grant(
+                    person=person, programme=programme, role=form.cleaned_data["role"],
+                    institution=form.cleaned_data["institution"], actor=request.user,
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
+                            pk=person.pk)
+    return render(request, "core/person_form.html", {"programme": programme, "form": form})
+
+
+def _record_view(request: HttpRequest, programme: Programme, person: Person) -> None:
+    """Who saw whose record: one entry per viewer and person per hour is enough to answer a
+    data subject's question without flooding the log."""
+    recent = AuditEvent.objects.filter(
+        person=person, actor=request.user, action=AuditEvent.Action.VIEWED,
+        at__gte=timezone.now() - timedelta(hours=1),
+    ).exists()
+    if not recent:
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=request.user,
+            person=person, action=AuditEvent.Action.VIEWED, subject=f"person:{person.pk}",
+        )
+
+
+@require_GET
+@programme_view("core.view_people")
+def person_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    person = _person_or_404(programme, pk)
+    _record_view(request, programme, person)
+    events = selectors.person_audit(person=person)
+    context = {
+        "programme": programme,
+        "person": person,
+        "memberships": person.memberships.filter(programme=programme).select_related(
+            "institution"
+        ),
+        "guardians": Person.objects.filter(ward_links__learner=person),
+        "wards": Person.objects.filter(guardian_links__guardian=person),
+        "changes": [e for e in events if e.action != AuditEvent.Action.VIEWED],
+        "views": [e for e in events if e.action == AuditEvent.Action.VIEWED][:20],
+        "role_form": RoleGrantForm(programme=programme),
+        "age": person.age_on(timezone.localdate()),
+    }
+    return render(request, "core/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_people")
+def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    person = _person_or_404(programme, pk)
+    form = PersonForm(request.POST or None, instance=person)
+    conflict: Person | None = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.person_update(
+                person=person, actor=request.user, programme=programme,
+                expected_version=form.cleaned_data["version"] or 0, **data,
+            )
+        except services.EditConflict as exc:
+            form.add_error(None, exc)
+            # What is stored now, shown beside what the user typed (which the form keeps).
+            conflict = Person.objects.get(pk=person.pk)
+            form.data = form.data.copy()
+            form.data["version"] = str(conflict.version)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
+                            pk=person.pk)
+    return render(
+        request, "core/person_form.html",
+        {"programme": programme, "form": form, "person": person, "conflict": conflict},
+    )
+
+
+@require_POST
+@programme_view("core.manage_people")
+def person_role_add(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    person = _person_or_404(programme, pk)
+    form = RoleGrantForm(request.POST, programme=programme)
+    if form.is_valid():
+        try:
+            services.membership_grant(
+                person=person, programme=programme, role=form.cleaned_data["role"],
+                institution=form.cleaned_data["institution"], actor=request.user,
+            )
+            messages.success(request, _("Role added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Choose a role."))
+    return redirect("core:person", org=programme.organisation.slug, prog=programme.slug, pk=pk)
+
+
+@require_POST
+@programme_view("core.manage_people")
+def person_role_remove(
+    request: HttpRequest, programme: Programme, pk: int, membership: int
+) -> HttpResponse:
+    person = _person_or_404(programme, pk)
+    found = person.memberships.filter(programme=programme, pk=membership).first()
+    if found is None:
+        raise Http404
+    try:
+        services.membership_revoke(
+            membership=found, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Role removed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if not person.memberships.filter(programme=programme).exists():
+        # They are no longer part of this programme, so their page here is gone too.
+        return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
+    return redirect("core:person", org=programme.organisation.slug, prog=programme.slug, pk=pk)

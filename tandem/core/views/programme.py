@@ -1,0 +1,117 @@
+"""Programme settings, sites, partner institutions, the organisation page and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tandem.core import selectors, services
+from tandem.core.forms import NewProgrammeForm, PartnerForm, ProgrammeForm, SiteForm
+from tandem.core.models import Organisation, Programme
+from tandem.core.scoping import organisation_view, programme_view
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.programme_update(
+                programme=programme, actor=request.user,
+                expected_version=form.cleaned_data["version"] or 0, **data,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Programme settings saved."))
+            return redirect(programme.get_absolute_url())
+    return render(request, "core/programme_form.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.site_create(programme=programme, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Site added."))
+            return redirect("core:sites", org=programme.organisation.slug, prog=programme.slug)
+    return render(
+        request, "core/sites.html",
+        {"programme": programme, "sites": programme.sites.all(), "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_partners")
+def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = PartnerForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_create(programme=programme, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Partner institution added."))
+            return redirect("core:partners", org=programme.organisation.slug, prog=programme.slug)
+    partners = programme.partners.select_related("site").prefetch_related(
+        "memberships__person"
+    )
+    return render(
+        request, "core/partners.html",
+        {"programme": programme, "partners": partners, "form": form},
+    )
+
+
+@require_GET
+@programme_view("core.view_audit")
+def audit_log(request: HttpRequest, programme: Programme) -> HttpResponse:
+    events = programme.audit_events.select_related("actor", "person")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"programme": programme, "page": page})
+
+
+@require_GET
+@organisation_view("core.manage_organisation")
+def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    programmes = [
+        (programme, selectors.role_counts(programme=programme))
+        for programme in organisation.programmes.all()
+    ]
+    return render(
+        request, "core/organisation.html",
+        {"organisation": organisation, "programmes": programmes},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view("core.manage_organisation")
+def programme_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    form = NewProgrammeForm(
+        request.POST or None, initial={"country": organisation.country}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            programme = services.programme_create(
+                organisation=organisation, actor=request.user, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Programme created."))
+            return redirect(programme.get_absolute_url())
+    return render(
+        request, "core/programme_form.html", {"organisation": organisation, "form": form}
+    )
