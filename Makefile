@@ -1,0 +1,50 @@
+# Tandem — two commands: `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+# Django 6 needs Python >= 3.12; .python-version asks pyenv for 3.13.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test lint typecheck pytest bench messages compilemessages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Tandem needs Python 3.12 or newer (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput -v0
+	PORT=$(PORT) bash scripts/serve-demo.sh
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy tandem
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_engine.py
+
+# Developers: refresh the .po files after changing strings (needs GNU gettext), then translate.
+messages: $(STAMP)
+	$(BIN)/python scripts/i18n.py makemessages
+
+compilemessages: $(STAMP)
+	$(BIN)/python scripts/i18n.py compile
+
+clean:
+	rm -rf $(VENV) var staticfiles
