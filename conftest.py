@@ -3,7 +3,10 @@ another organisation, built on the real database (SQLite or PostgreSQL via DATAB
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -117,10 +120,59 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture
-def run_tasks(db: Any) -> Any:
+def run_tasks(db: Any, monkeypatch: Any) -> Any:
     """Run every queued background task through the real database worker, then return."""
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker recycles database connections between tasks; inside a test's transaction that
+    # would close the very connection holding the test data, so keep it for the test's length.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+# --- Browser tests -------------------------------------------------------------------------
+# Debian's Chromium driven by Playwright. Never `playwright install`: the browser comes from
+# apt (`.ci/run` installs it). Without it the browser tests are skipped, loudly; with
+# TANDEM_REQUIRE_BROWSER=1 (set by CI) a missing browser is a failure instead.
+
+CHROMIUM = os.environ.get("TANDEM_CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_report_header(config: Any) -> str:
+    if Path(CHROMIUM).exists():
+        return f"browser tests: Chromium at {CHROMIUM}"
+    return f"browser tests: SKIPPED — no Chromium at {CHROMIUM} (apt-get install chromium)"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("TANDEM_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"Chromium not found at {CHROMIUM}, and TANDEM_REQUIRE_BROWSER=1")
+        pytest.skip(f"browser test skipped: no Chromium at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any, live_server: Any) -> Iterator[Any]:
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -376,5 +376,5 @@ def login_table() -> list[tuple[str, str, str]]:
     rows = [("*", "coordinator (all programmes)", MAIN_COORDINATOR)]
     for spec in SPECS:
         rows.append((spec.name, "organisation admin", admin_email(spec.org_slug)))
-        rows.extend((spec.name, role.label, role_email(role, spec.slug)) for role in ROLE_ACCOUNTS)
+        rows.extend((spec.name, str(role.label), role_email(role, spec.slug)) for role in ROLE_ACCOUNTS)
     return rows

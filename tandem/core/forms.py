@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -43,11 +43,13 @@ class NewPersonForm(PersonForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = programme_role_choices()
-        self.fields["institution"].queryset = programme.partners.all()
+        cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (
+            programme.partners.all()
+        )
 
 
-def programme_role_choices() -> list[tuple[str, str]]:
+def programme_role_choices() -> list[tuple[str, Any]]:
     return [(value, label) for value, label in Role.choices if value != Role.ORG_ADMIN]
 
 
@@ -59,8 +61,10 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = programme_role_choices()
-        self.fields["institution"].queryset = programme.partners.all()
+        cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (
+            programme.partners.all()
+        )
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):
@@ -72,7 +76,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
 
     class Meta:
         model = Programme
-        fields = (
+        fields: tuple[str, ...] = (
             "name", "description", "format", "country", "languages", "commitment",
             "cycle_start", "cycle_end", "cycle_weeks", "meeting_cadence", "session_minutes",
             "is_active",
@@ -99,7 +103,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
 
 class NewProgrammeForm(ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
-        fields = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
+        fields: tuple[str, ...] = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
 
 
 class SiteForm(forms.ModelForm[Site]):
@@ -115,7 +119,9 @@ class PartnerForm(forms.ModelForm[PartnerInstitution]):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = programme.sites.all()  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = (
+            programme.sites.all()
+        )
 
 
 class InvitationForm(forms.Form):
@@ -125,7 +131,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = programme_role_choices()
+        cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
 
 
 class SignUpForm(forms.Form):

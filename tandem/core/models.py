@@ -358,6 +358,9 @@ class GuardianLink(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.learner}"
+
 
 def _new_token() -> str:
     return secrets.token_urlsafe(32)

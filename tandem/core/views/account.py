@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.forms import AccountForm
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.models import User
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -28,29 +32,30 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(target)
     if language in SUPPORTED:
         if request.user.is_authenticated:
-            request.user.language = language  # type: ignore[union-attr]
-            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+            user = cast(User, request.user)
+            user.language = language
+            user.save(update_fields=["language"])
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
                             samesite="Lax")
     return response
 
 
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = AccountForm(
         request.POST or None,
-        initial={"full_name": user.full_name, "language": user.language},  # type: ignore[union-attr]
+        initial={"full_name": user.full_name, "language": user.language},
     )
     if request.method == "POST" and form.is_valid():
-        user.full_name = form.cleaned_data["full_name"]  # type: ignore[union-attr]
-        user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
-        user.save(update_fields=["full_name", "language"])  # type: ignore[union-attr]
-        if user.language:  # type: ignore[union-attr]
-            translation.activate(user.language)  # type: ignore[union-attr]
+        user.full_name = form.cleaned_data["full_name"]
+        user.language = form.cleaned_data["language"]
+        user.save(update_fields=["full_name", "language"])
+        if user.language:
+            translation.activate(user.language)
         messages.success(request, _("Your settings were saved."))
         response = redirect("core:account")
-        if user.language:  # type: ignore[union-attr]
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)  # type: ignore[union-attr]
+        if user.language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)
         return response
     return render(request, "core/account.html", {"form": form})

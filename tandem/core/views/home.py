@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.contrib.auth.decorators import login_not_required
 from django.views.decorators.http import require_GET
 
 from tandem.core import selectors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -66,7 +68,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     existing_user = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated:
         if request.method == "POST":
-            return _accept(request, invitation, request.user)  # type: ignore[arg-type]
+            return _accept(request, invitation, cast(User, request.user))
         return render(request, "core/invitation_accept.html", context)
     if existing_user is not None:
         # They already have a log-in: sign in first, then come back here.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import selectors, services
 from tandem.core.audit import audit_record
 from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
+from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme, Role
 from tandem.core.scoping import programme_view
 
@@ -71,7 +72,7 @@ def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(request, "core/person_form.html", {"programme": programme, "form": form})
 
 
-def _record_view(request: HttpRequest, programme: Programme, person: Person) -> None:
+def _record_view(request: AuthenticatedHttpRequest, programme: Programme, person: Person) -> None:
     """Who saw whose record: one entry per viewer and person per hour is enough to answer a
     data subject's question without flooding the log."""
     recent = AuditEvent.objects.filter(
@@ -87,7 +88,7 @@ def _record_view(request: HttpRequest, programme: Programme, person: Person) -> 
 
 @require_GET
 @programme_view("core.view_people")
-def person_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
     _record_view(request, programme, person)
     events = selectors.person_audit(person=person)
@@ -124,8 +125,9 @@ def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
             form.add_error(None, exc)
             # What is stored now, shown beside what the user typed (which the form keeps).
             conflict = Person.objects.get(pk=person.pk)
-            form.data = form.data.copy()
-            form.data["version"] = str(conflict.version)
+            data = request.POST.copy()
+            data["version"] = str(conflict.version)
+            form.data = data
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

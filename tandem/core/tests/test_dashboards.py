@@ -1,0 +1,42 @@
+"""Each role's dashboard shows what that role needs first, and nothing it should not see."""
+
+from __future__ import annotations
+
+from conftest import World
+from tandem.core.models import Membership, Person
+
+
+def _page(world: World, persona: str) -> str:
+    return world.client_for(persona).get(world.programme.get_absolute_url()).content.decode()
+
+
+def test_coordinator_sees_counts_and_recent_changes(world: World) -> None:
+    html = _page(world, "coordinator")
+    assert "People in this programme" in html and "Recent changes" in html
+
+
+def test_observer_sees_numbers_without_names_and_small_groups_suppressed(world: World) -> None:
+    for i in range(6):
+        p = Person.objects.create(organisation=world.organisation, given_name=f"Zzmentor{i}", family_name="Q")
+        Membership.objects.create(person=p, organisation=world.organisation, programme=world.programme, role="mentor")
+    html = _page(world, "observer")
+    assert "Programme in numbers" in html
+    assert ">7<" in html  # seven mentors: shown
+    assert "&lt;5" in html  # one learner: suppressed
+    assert "Zzmentor" not in html and world.people["learner"].full_name not in html
+    assert "Recent changes" not in html
+
+
+def test_guardian_sees_their_child(world: World) -> None:
+    html = _page(world, "guardian")
+    assert world.people["learner"].full_name in html
+
+
+def test_partner_contact_sees_their_institution(world: World) -> None:
+    assert world.school.name in _page(world, "partner_contact")
+
+
+def test_learner_gets_a_friendly_page_without_other_people(world: World) -> None:
+    html = _page(world, "learner")
+    assert "Welcome to your programme" in html
+    assert world.people["mentor"].full_name not in html
