@@ -25,12 +25,9 @@ from tandem.core.models import (
     Site,
     User,
 )
+from tandem.core.testing import PERSONAS
 
 PASSWORD = "correct-horse-battery"
-PERSONAS = (
-    "org_admin", "coordinator", "mentor", "learner", "guardian", "supervisor",
-    "partner_contact", "observer",
-)
 
 
 @pytest.fixture(autouse=True)

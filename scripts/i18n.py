@@ -37,6 +37,12 @@ def makemessages(root: Path = ROOT) -> None:
         for lang in LANGUAGES:
             args += ["-l", lang]
         subprocess.run(args, cwd=app, env=env, check=True, stdout=subprocess.DEVNULL)
+    for po_path in sorted((root / "tandem").glob("*/locale/*/LC_MESSAGES/django.po")):
+        # A new catalogue's header is marked fuzzy by gettext; the header is ours, not a guess.
+        po = polib.pofile(str(po_path))
+        if po.metadata_is_fuzzy:
+            po.metadata_is_fuzzy = False
+            po.save(str(po_path))
 
 
 def compile_all() -> None:

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks_db",
     "tandem.core",
+    "tandem.onboarding",
+    "tandem.intake",
 ]
 
 MIDDLEWARE = [

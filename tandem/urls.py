@@ -11,4 +11,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("tandem.core.urls")),
+    # Domain apps mount their programme pages under /o/<org>/p/<prog>/<app>/ and their public
+    # pages under /<app>/; each app's urls.py says which.
+    path("", include("tandem.onboarding.urls")),
+    path("", include("tandem.intake.urls")),
 ]
