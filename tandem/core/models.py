@@ -454,3 +454,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file between its preview and the coordinator's confirmation."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(max_length=40)  # which ImportSpec, e.g. "volunteers"
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField(blank=True)  # wiped once applied
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    applied = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ("-created",)
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.filename}"

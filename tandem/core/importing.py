@@ -1,0 +1,324 @@
+"""CSV/XLSX import and export shared by every app (volunteers, learners, …).
+
+The contract coordinators rely on: upload a file, see a preview where every row is *new*,
+*update* or *error* with the reason, and nothing is written unless the whole file is valid. The
+same columns come back out of the export, so export → edit → import round-trips.
+
+An app describes its table once with an :class:`ImportSpec` (columns + how to find, validate and
+write a row) and gets parsing, the preview, the all-or-nothing apply, the templates and the export
+from here. Uploaded files are kept in :class:`ImportBatch` only between preview and confirmation
+and their content is wiped once applied (data minimisation).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong format, missing columns, too large)."""
+
+
+# --- Column parsers: take the cell's text, return a value or raise ValidationError -------------
+
+
+def parse_text(value: str) -> str:
+    return value.strip()
+
+
+def parse_email(value: str) -> str:
+    value = value.strip().lower()
+    if value:
+        validate_email(value)
+    return value
+
+
+def parse_date(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": value})
+
+
+def parse_int(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(float(value)) if float(value).is_integer() else int(value)
+    except ValueError as exc:
+        raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from exc
+
+
+def parse_list(value: str) -> list[str]:
+    """A list in one cell, separated by commas or semicolons: "nl, tr; ar"."""
+    return [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
+
+
+def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
+    allowed = list(choices)
+
+    def parse(value: str) -> str:
+        value = value.strip()
+        if value and value not in allowed:
+            raise ValidationError(
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": value, "allowed": ", ".join(allowed)}
+            )
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the header in the file, e.g. "email"
+    required: bool = False
+    parse: Callable[[str], Any] = parse_text
+    help: str = ""  # shown in the template's second row, e.g. "YYYY-MM-DD"
+
+
+@dataclass
+class RowResult:
+    line: int  # line in the file as a spreadsheet shows it (header = 1)
+    raw: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    existing: Any = None
+
+    @property
+    def action(self) -> str:
+        if self.errors:
+            return "error"
+        return "update" if self.existing is not None else "new"
+
+
+@dataclass
+class ImportPreview:
+    rows: list[RowResult]
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.file_errors and bool(self.rows) and all(not r.errors for r in self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {action: self.count(action) for action in ("new", "update", "error")}
+
+
+class ImportSpec(ABC):
+    """What an app declares to import and export one kind of row."""
+
+    columns: Sequence[Column]
+    #: the column that identifies a row (must be unique within a file), e.g. "email"
+    key: str
+
+    @abstractmethod
+    def find_existing(self, values: dict[str, Any]) -> Any:
+        """The record this row updates, or None for a new one (scoped to the programme!)."""
+
+    def validate(self, values: dict[str, Any], existing: Any) -> list[str]:
+        """Cross-field checks; return messages. Column parsing has already happened."""
+        return []
+
+    @abstractmethod
+    def apply(self, values: dict[str, Any], existing: Any, actor: Any) -> None:
+        """Write one row (called inside the import's single transaction)."""
+
+    @abstractmethod
+    def export_rows(self) -> Iterable[dict[str, Any]]:
+        """Rows for the export, keyed by column name."""
+
+
+# --- Reading files ------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as ``{header: text}``; raises :class:`ImportFileError`."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
+    lower = filename.lower()
+    if lower.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif lower.endswith(".csv") or lower.endswith(".txt"):
+        rows = _read_csv(content)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    header = [h.strip().lower() for h in rows[0]]
+    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    if len(body) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    return [
+        {header[i]: (row[i] if i < len(row) else "") for i in range(len(header)) if header[i]}
+        for row in body
+    ]
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise ImportFileError(_("The file's text encoding is not UTF-8."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
+    sheet = workbook.worksheets[0]
+    return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+# --- Preview and apply --------------------------------------------------------------------------
+
+
+def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPreview:
+    names = [c.name for c in spec.columns]
+    present = set(rows[0]) if rows else set()
+    file_errors = []
+    missing = [c.name for c in spec.columns if c.required and c.name not in present]
+    if missing:
+        file_errors.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    unknown = sorted(present - set(names))
+    if unknown:
+        file_errors.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    preview = ImportPreview(rows=[], file_errors=file_errors)
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(rows):
+        result = RowResult(line=index + 2, raw=raw)
+        for column in spec.columns:
+            text = raw.get(column.name, "")
+            if column.required and not text.strip():
+                result.errors.append(_("%(column)s is required.") % {"column": column.name})
+                continue
+            try:
+                result.values[column.name] = column.parse(text)
+            except ValidationError as exc:
+                result.errors.append(f"{column.name}: {' '.join(exc.messages)}")
+        key = str(result.values.get(spec.key) or "").lower()
+        if key:
+            if key in seen:
+                result.errors.append(
+                    _("%(key)s appears twice in the file (also on line %(line)s).")
+                    % {"key": key, "line": seen[key]}
+                )
+            seen.setdefault(key, result.line)
+        if not result.errors:
+            result.existing = spec.find_existing(result.values)
+            result.errors.extend(spec.validate(result.values, result.existing))
+        preview.rows.append(result)
+    return preview
+
+
+def apply_import(*, spec: ImportSpec, preview: ImportPreview, actor: Any) -> dict[str, int]:
+    """Write every row, or nothing: one transaction, refused unless the preview is all valid."""
+    if not preview.is_valid:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    with transaction.atomic():
+        for row in preview.rows:
+            try:
+                spec.apply(row.values, row.existing, actor)
+            except ValidationError as exc:
+                # Something changed since the preview: roll the whole import back.
+                raise ValidationError(
+                    _("Line %(line)s: %(error)s Nothing was imported.")
+                    % {"line": row.line, "error": " ".join(exc.messages)}
+                ) from exc
+    return {"new": preview.count("new"), "update": preview.count("update")}
+
+
+# --- Templates and exports ----------------------------------------------------------------------
+
+
+def _export_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def to_csv(*, spec: ImportSpec, rows: Iterable[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.name for c in spec.columns])
+    for row in rows:
+        writer.writerow([_export_value(row.get(c.name)) for c in spec.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+
+
+def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "Tandem") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    sheet.append([c.name for c in spec.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_export_value(row.get(c.name)) for c in spec.columns])
+    for index, column in enumerate(spec.columns, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            12, len(column.name) + 4
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_rows(spec: ImportSpec) -> list[dict[str, Any]]:
+    """No data rows: the template is the header (with each column's help in the README)."""
+    return []

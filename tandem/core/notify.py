@@ -1,0 +1,42 @@
+"""E-mail notifications: rendered in the recipient's language by a background task, enqueued
+only after the transaction that caused them commits (so a rolled-back change e-mails nobody).
+
+Usage from a service::
+
+    notify(to="a@b.example", language="fr",
+           template="onboarding/email/application_received",
+           context={"name": "Camille", "programme": "AFEV"})
+
+``template`` names two templates: ``<template>_subject.txt`` (one line) and ``<template>.txt``.
+The context must be JSON-serialisable (ids and strings): tasks take data, not model objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+@task()
+def send_notification(to: list[str], language: str, template: str, context: dict[str, Any]) -> int:
+    with translation.override(language):
+        context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def notify(*, to: str | list[str], language: str, template: str, context: dict[str, Any]) -> None:
+    recipients = [to] if isinstance(to, str) else list(to)
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return  # e.g. a pupil without an e-mail address: nothing to send
+    transaction.on_commit(
+        lambda: send_notification.enqueue(recipients, language, template, context)
+    )
