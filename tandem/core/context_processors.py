@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from tandem.core.extensions import nav_links
 from tandem.core.roles import roles_for
 
 
@@ -15,5 +16,8 @@ def tandem(request: HttpRequest) -> dict[str, Any]:
         "current_programme": programme,
         "current_organisation": getattr(request, "organisation", None),
         "current_roles": roles,
+        "app_nav_links": (
+            nav_links(request=request, programme=programme, roles=roles) if roles else []
+        ),
         "LANGUAGE_CHOICES": settings.LANGUAGES,
     }

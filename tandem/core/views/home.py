@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from tandem.core import selectors
+from tandem.core import extensions, selectors
 from tandem.core.models import Programme, Role
 from tandem.core.requirements import safeguarding_certificate_name
 from tandem.core.roles import roles_for
@@ -56,6 +56,9 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
             .select_related("institution")
             if m.institution
         ]
+    context["app_panels"] = extensions.panels(
+        request=request, programme=programme, roles=roles, me=me
+    )
     return render(request, "core/programme_home.html", context)
 
 

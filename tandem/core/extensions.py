@@ -1,0 +1,54 @@
+"""How domain apps add to core's pages without core importing them.
+
+An app may define ``tandem/<app>/dashboard.py`` with either or both of:
+
+    def nav_links(*, request, programme, roles) -> list[tuple[str, str]]
+        # (label, url) pairs for the programme's navigation bar
+    def panels(*, request, programme, roles, me) -> list[str]
+        # rendered HTML cards for the programme overview (use render_to_string)
+
+Apps are asked in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.utils.safestring import SafeString, mark_safe
+
+
+@cache
+def _dashboard_modules() -> tuple[ModuleType, ...]:
+    modules = []
+    for app in apps.get_app_configs():
+        if not app.name.startswith("tandem.") or app.name == "tandem.core":
+            continue
+        try:
+            modules.append(importlib.import_module(f"{app.name}.dashboard"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app.name}.dashboard":
+                raise
+    return tuple(modules)
+
+
+def nav_links(*, request: Any, programme: Any, roles: frozenset[str]) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "nav_links"):
+            links.extend(module.nav_links(request=request, programme=programme, roles=roles))
+    return links
+
+
+def panels(*, request: Any, programme: Any, roles: frozenset[str], me: Any) -> list[SafeString]:
+    html: list[SafeString] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "panels"):
+            html.extend(
+                mark_safe(p)
+                for p in module.panels(request=request, programme=programme, roles=roles, me=me)
+            )
+    return html
