@@ -1,5 +1,88 @@
 """URL x role classification of this app's URLs (merged by core's test_url_matrix)."""
 
-from tandem.core.testing import Access
+from __future__ import annotations
 
-MATRIX: dict[str, Access] = {}
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from tandem.core.models import Person
+from tandem.core.testing import COORDINATORS, EVERYONE, MEMBERS, Access, programme_kwargs
+from tandem.onboarding.models import Registration, TrainingCertificate, Volunteer, Workshop
+
+
+def _volunteer(world: Any) -> Volunteer:
+    person = Person.objects.create(organisation=world.organisation, given_name="Vera",
+                                   family_name="Vrijwilliger", email="vera@zuid.example")
+    return Volunteer.objects.create(programme=world.programme, person=person)
+
+
+def _volunteer_kwargs(world: Any) -> dict[str, Any]:
+    return {**programme_kwargs(world), "pk": _volunteer(world).pk}
+
+
+def _workshop(world: Any) -> Workshop:
+    return Workshop.objects.create(
+        programme=world.programme, title="Basics", starts_at=timezone.now() + timedelta(days=3),
+        place="Zuidplein", capacity=5, hours=Decimal(2),
+    )
+
+
+def _workshop_kwargs(world: Any) -> dict[str, Any]:
+    return {**programme_kwargs(world), "pk": _workshop(world).pk}
+
+
+def _registration_kwargs(world: Any) -> dict[str, Any]:
+    workshop = _workshop(world)
+    registration = Registration.objects.create(
+        workshop=workshop, volunteer=_volunteer(world), status="booked"
+    )
+    return {**programme_kwargs(world), "pk": workshop.pk, "registration": registration.pk}
+
+
+def _certificate(world: Any) -> TrainingCertificate:
+    return TrainingCertificate.objects.create(
+        volunteer=_volunteer(world), hours=Decimal(2), issued_on=timezone.localdate()
+    )
+
+
+def _apply_kwargs(world: Any) -> dict[str, Any]:
+    return programme_kwargs(world)
+
+
+def _manage(kwargs: Any = programme_kwargs, method: str = "GET") -> Access:
+    return Access(COORDINATORS, "programme", method=method, kwargs=kwargs)
+
+
+MATRIX: dict[str, Access] = {
+    "onboarding:apply": Access(EVERYONE, "public", kwargs=_apply_kwargs),
+    "onboarding:apply_thanks": Access(EVERYONE, "public", kwargs=_apply_kwargs),
+    "onboarding:certificate_verify": Access(EVERYONE, "public"),
+    "onboarding:certificate_verify_code": Access(
+        EVERYONE, "public", kwargs=lambda w: {"code": _certificate(w).code}
+    ),
+    "onboarding:certificate_download": Access(
+        EVERYONE, "public", kwargs=lambda w: {"token": _certificate(w).download_token}
+    ),
+    "onboarding:board": _manage(),
+    "onboarding:bulk_transition": _manage(method="POST"),
+    "onboarding:import": _manage(),
+    "onboarding:import_template": _manage(),
+    "onboarding:export": _manage(),
+    "onboarding:volunteer": _manage(_volunteer_kwargs),
+    "onboarding:transition": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:interview_plan": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:interview": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:references": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:certificate": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:location": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:remind": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:workshops": _manage(),
+    "onboarding:workshop": _manage(_workshop_kwargs),
+    "onboarding:workshop_register": _manage(_workshop_kwargs, "POST"),
+    "onboarding:registration_cancel": _manage(_registration_kwargs, "POST"),
+    "onboarding:attendance": _manage(_workshop_kwargs, "POST"),
+    "onboarding:me": Access(MEMBERS, "programme", kwargs=programme_kwargs),
+}

@@ -1,0 +1,116 @@
+"""Demo volunteers for each seed programme: every pipeline state, screening records, a
+workshop with registrations and attendance, certificates about to expire and one expired."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from tandem.core.demo import DemoContext
+from tandem.core.models import Person
+from tandem.onboarding.geo import geocode
+from tandem.onboarding.models import (
+    SLOTS,
+    Registration,
+    TrainingCertificate,
+    Volunteer,
+    VolunteerState,
+    VolunteerTransition,
+    Workshop,
+)
+from tandem.onboarding.screening import add_months
+
+State = VolunteerState
+EXPERTISE = ["maths", "Dutch", "French", "German", "electrician", "mechanic", "bakery", "IT",
+             "care", "logistics", "study skills", "career orientation"]
+# States of the ctx.mentors (already mentors in the programme) and of new applicants.
+MENTOR_STATES = [State.ACTIVE, State.READY, State.ALUMNI, State.PAUSED]
+APPLICANT_STATES = [State.APPLIED, State.SCREENING, State.TRAINING, State.REJECTED,
+                    State.WITHDRAWN]
+
+
+def seed_demo(ctx: DemoContext) -> None:
+    programme, rng, today = ctx.programme, ctx.rng, ctx.today
+    valid_months = programme.requirement("certificate_valid_months")
+    organisation = programme.organisation
+    given = [p.given_name for p in ctx.mentors]
+    family = [p.family_name for p in ctx.mentors]
+    applicants = Person.objects.bulk_create([
+        Person(organisation=organisation, given_name=rng.choice(given),
+               family_name=rng.choice(family), email=f"applicant{i}@{ctx.spec.org_slug}.example",
+               language=ctx.spec.ui_language, postcode=place[1], city=place[0])
+        for i in range(2 * len(APPLICANT_STATES) * ctx.scale)
+        for place in [rng.choice(ctx.spec.places)]
+    ])
+    people = [(p, State.READY if i == 0 else MENTOR_STATES[i % len(MENTOR_STATES)])
+              for i, p in enumerate(ctx.mentors)]
+    people += [(p, APPLICANT_STATES[i % len(APPLICANT_STATES)]) for i, p in enumerate(applicants)]
+    screened = {State.TRAINING, State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED}
+    volunteers = []
+    for person, state in people:
+        where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
+        issued = today - timedelta(days=rng.randint(30, 400))
+        volunteers.append(Volunteer(
+            programme=programme, person=person, state=state,
+            languages=sorted(set(rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages))))),
+            expertise=rng.sample(EXPERTISE, k=2), availability=sorted(rng.sample(SLOTS, k=4)),
+            latitude=where[0] if where else None, longitude=where[1] if where else None,
+            motivation="", capacity=programme.requirement("mentor_capacity"),
+            consent_version="2026-1", consented_at=timezone.now(),
+            interview_held_on=today - timedelta(days=rng.randint(20, 90)) if state in screened else None,
+            interviewer=ctx.coordinator_user if state in screened else None,
+            references_received=programme.requirement("references_required") if state in screened else 0,
+            certificate_seen_on=issued + timedelta(days=5) if state in screened else None,
+            certificate_issued_on=issued if state in screened else None,
+            certificate_verified_by=ctx.coordinator_user if state in screened else None,
+        ))
+    # A few certificates about to expire, and one expired (an active mentor: out of matching).
+    ready_ones = [v for v in volunteers if v.state in (State.READY, State.ACTIVE)][1:]
+    for offset, volunteer in zip((10, 25), ready_ones[:2], strict=False):
+        volunteer.certificate_issued_on = add_months(today + timedelta(days=offset), -valid_months)
+        volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
+    if len(ready_ones) > 2:
+        volunteer = ready_ones[2]
+        volunteer.certificate_issued_on = add_months(today - timedelta(days=12), -valid_months)
+        volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
+    volunteers = Volunteer.objects.bulk_create(volunteers)
+    VolunteerTransition.objects.bulk_create([
+        VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
+                            reason="demo data")
+        for v in volunteers
+    ])
+    _training(ctx, volunteers)
+
+
+def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
+    programme, today = ctx.programme, ctx.today
+    hours = Decimal(str(programme.requirement("training_hours_required")))
+    tz = timezone.get_current_timezone()
+    past = Workshop.objects.create(
+        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
+        starts_at=datetime.combine(today - timedelta(days=45), time(18, 30), tz),
+        capacity=30, trainer="Dana Coordinator", hours=hours,
+    )
+    upcoming = Workshop.objects.create(
+        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[-1][0],
+        starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
+        capacity=3, trainer="Dana Coordinator", hours=hours,
+    )
+    trained = [v for v in volunteers
+               if v.state in (State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED)]
+    Registration.objects.bulk_create(
+        [Registration(workshop=past, volunteer=v, status="booked", attended=True)
+         for v in trained[: past.capacity]]
+    )
+    TrainingCertificate.objects.bulk_create([
+        TrainingCertificate(volunteer=v, hours=hours, issued_on=today - timedelta(days=45))
+        for v in trained[: past.capacity]
+    ])
+    learning = [v for v in volunteers if v.state in (State.SCREENING, State.TRAINING)]
+    Registration.objects.bulk_create([
+        Registration(workshop=upcoming, volunteer=v,
+                     status="booked" if i < upcoming.capacity else "waiting")
+        for i, v in enumerate(learning[: upcoming.capacity + 2])
+    ])

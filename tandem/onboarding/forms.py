@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import time
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.forms import DateInput
+from tandem.core.models import Programme
+from tandem.onboarding.models import DAYS, PARTS, Gender, VolunteerState, Workshop
+
+SPAM_SALT = "tandem.onboarding.apply"
+MAX_FORM_AGE = 24 * 3600
+COMMON_LANGUAGES = ["en", "nl", "fr", "de"]
+
+
+def language_name(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code.upper()
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [(f"{day}-{part}", f"{day_label} {part_label}")
+            for day, day_label in DAYS for part, part_label in PARTS]
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
+
+
+class ApplicationForm(forms.Form):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    address = forms.CharField(label=_("Address"), max_length=250, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=12)
+    city = forms.CharField(label=_("City"), max_length=120)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages you speak"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    other_languages = forms.CharField(
+        label=_("Other languages"), required=False, max_length=100,
+        help_text=_("Two-letter codes separated by commas, e.g. tr, ar."),
+    )
+    expertise = forms.CharField(
+        label=_("Fields of expertise"), required=False, max_length=300,
+        help_text=_("Your trade, studies or work, separated by commas, e.g. electrician, maths."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you available?"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    motivation = forms.CharField(
+        label=_("Why would you like to volunteer?"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=3000,
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender (optional)"), required=False,
+        choices=[("", _("Prefer not to say")), *Gender.choices],
+    )
+    consent = forms.BooleanField(label=_("I agree"))
+    # Spam protection without third parties: a field people never see (bots fill it in) and a
+    # signed time stamp (bots post instantly or replay an old form).
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    ts = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        codes = list(dict.fromkeys([*programme.languages, *COMMON_LANGUAGES]))
+        cast(forms.MultipleChoiceField, self.fields["languages"]).choices = [
+            (code, language_name(code)) for code in codes
+        ]
+        cast(forms.MultipleChoiceField, self.fields["availability"]).choices = slot_choices()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if not self.is_bound:
+            self.fields["ts"].initial = signing.dumps(time.time(), salt=SPAM_SALT)
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean_ts(self) -> float:
+        try:
+            started = float(signing.loads(self.cleaned_data["ts"], salt=SPAM_SALT, max_age=MAX_FORM_AGE))
+        except signing.SignatureExpired:
+            started = 0.0
+        except (signing.BadSignature, TypeError, ValueError) as exc:
+            raise forms.ValidationError(_("Please send the form again.")) from exc
+        if time.time() - started > MAX_FORM_AGE:
+            raise forms.ValidationError(
+                _("This form was opened more than a day ago. Please check your answers and send it again.")
+            )
+        minimum = getattr(settings, "TANDEM_APPLICATION_MIN_SECONDS", 3)
+        if time.time() - started < minimum:
+            raise forms.ValidationError(
+                _("That was very fast. Please check your answers and send the form again.")
+            )
+        return started
+
+    def clean_other_languages(self) -> list[str]:
+        codes = [c.lower() for c in split_list(self.cleaned_data["other_languages"])]
+        for code in codes:
+            if not (2 <= len(code) <= 3 and code.isalpha()):
+                raise forms.ValidationError(
+                    _("“%(code)s” is not a language code (two or three letters).") % {"code": code}
+                )
+        return codes
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "given_name": data["given_name"], "family_name": data["family_name"],
+            "email": data["email"], "phone": data["phone"], "address": data["address"],
+            "postcode": data["postcode"], "city": data["city"],
+            "languages": list(dict.fromkeys([*data["languages"], *data["other_languages"]])),
+            "expertise": split_list(data["expertise"]), "availability": data["availability"],
+            "motivation": data["motivation"], "gender": data["gender"],
+            "consent": data["consent"], "language": (get_language() or "en")[:2],
+        }
+
+    def refresh_timestamp(self) -> None:
+        """After a refused submission, give the form a new time stamp for the next try."""
+        data = dict(self.data.items())
+        data["ts"] = signing.dumps(time.time(), salt=SPAM_SALT)
+        self.data = data
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Move to"), choices=VolunteerState.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class InterviewPlanForm(forms.Form):
+    planned_at = forms.DateTimeField(
+        label=_("Interview planned for"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class InterviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Interview held on"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ReferencesForm(forms.Form):
+    received = forms.IntegerField(label=_("References received"), min_value=0, max_value=20)
+
+
+class CertificateForm(forms.Form):
+    seen_on = forms.DateField(label=_("Seen on"), widget=DateInput())
+    issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
+
+
+class LocationForm(forms.Form):
+    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=50)
+
+
+class WorkshopForm(forms.ModelForm[Workshop]):
+    class Meta:
+        model = Workshop
+        fields = ("title", "starts_at", "place", "capacity", "trainer", "hours")
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        }
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(label=_("Verification code"), max_length=20)

@@ -1,0 +1,221 @@
+"""Volunteers: their application, the screening checklist, training and certificates.
+
+A volunteer is a core ``Person`` (no log-in needed) with one ``Volunteer`` record per programme
+holding the pipeline state. The mentor ``Membership`` is only granted when they become *ready*.
+Screening items are recorded as facts (seen on, issued on, verified by), never as a copy of the
+document.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import Person, Programme
+
+DAYS = (
+    ("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")),
+    ("thu", _("Thursday")), ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday")),
+)
+PARTS = (("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening")))
+# Availability slots as stored: "mon-evening". The matching engine reads the same codes.
+SLOTS = [f"{day}-{part}" for day, _d in DAYS for part, _p in PARTS]
+
+
+class VolunteerState(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    SCREENING = "screening", _("Screening")
+    TRAINING = "training", _("Training")
+    READY = "ready", _("Ready")
+    ACTIVE = "active", _("Active")
+    ALUMNI = "alumni", _("Alumni")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PAUSED = "paused", _("Paused")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Non-binary or other")
+
+
+class Volunteer(models.Model):
+    """One person's volunteering in one programme, from application to alumni."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="volunteers", verbose_name=_("programme")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="volunteering", verbose_name=_("person")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=VolunteerState.choices, default=VolunteerState.APPLIED,
+        db_index=True,
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    expertise = models.JSONField(_("fields of expertise"), default=list, blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    motivation = models.TextField(_("motivation"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=1, help_text=_("How many learners this volunteer can take.")
+    )
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+
+    # Screening: interview.
+    interview_planned_at = models.DateTimeField(_("interview planned for"), null=True, blank=True)
+    interview_held_on = models.DateField(_("interview held on"), null=True, blank=True)
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("interviewed by"),
+    )
+    interview_notes = models.TextField(_("interview notes"), blank=True)
+    # Screening: references.
+    references_received = models.PositiveSmallIntegerField(_("references received"), default=0)
+    # Screening: the country's safeguarding certificate, as facts about it, never a copy.
+    certificate_seen_on = models.DateField(_("certificate seen on"), null=True, blank=True)
+    certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
+    certificate_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("certificate verified by"),
+    )
+    # Which certificate (by its issue date) the expiry reminder / expiry notice was sent for,
+    # so the daily command never sends the same one twice.
+    certificate_reminder_for = models.DateField(null=True, blank=True, editable=False)
+    certificate_expired_notice_for = models.DateField(null=True, blank=True, editable=False)
+
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ("person__family_name", "person__given_name", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("person", "programme"), name="one_volunteer_record_per_programme"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="volunteer_capacity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.programme}"
+
+
+class VolunteerTransition(models.Model):
+    """Every state change of a volunteer: who, when, from, to and why."""
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=20, choices=VolunteerState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=VolunteerState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volunteer state change")
+        verbose_name_plural = _("volunteer state changes")
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer}: {self.from_state} → {self.to_state}"
+
+
+class Workshop(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    trainer = models.CharField(_("trainer"), max_length=200, blank=True)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ("starts_at", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="workshop_capacity_positive"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="workshop_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        WAITING = "waiting", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    attended = models.BooleanField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ("created", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("workshop", "volunteer"), condition=~Q(status="cancelled"),
+                name="one_open_registration_per_workshop",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.workshop} ({self.status})"
+
+
+def _verification_code() -> str:
+    # Unambiguous characters only (no 0/O, 1/I), so a code read off paper can be typed back.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _i in range(10))
+
+
+def _download_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class TrainingCertificate(models.Model):
+    """Issued once a volunteer's attended training hours reach the programme's requirement."""
+
+    volunteer = models.OneToOneField(
+        Volunteer, on_delete=models.CASCADE, related_name="training_certificate"
+    )
+    code = models.CharField(max_length=12, unique=True, default=_verification_code, editable=False)
+    # The volunteer's download link is a separate secret: the code printed on the certificate
+    # proves it is genuine but does not give the file to whoever reads it.
+    download_token = models.CharField(
+        max_length=64, unique=True, default=_download_token, editable=False
+    )
+    hours = models.DecimalField(max_digits=5, decimal_places=1)
+    issued_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("training certificate")
+        verbose_name_plural = _("training certificates")
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,118 @@
+"""Reads of the onboarding domain, always through the programme.
+
+``matchable_volunteers`` is the contract with the matching app: it is the pool of mentors a
+matching round may use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.core.models import Programme
+from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
+from tandem.onboarding.screening import certificate_cutoff, screening_complete_q
+
+State = VolunteerState
+
+
+def matchable_volunteers(
+    *, programme: Programme, today: date, load: Mapping[int, int] | None = None
+) -> QuerySet[Volunteer]:
+    """Volunteers a matching round may propose to a learner.
+
+    * every *ready* volunteer, and
+    * every *active* volunteer with spare capacity: ``load`` maps a volunteer's id to the number
+      of learners they currently have (the matching app knows its matches); without it an active
+      volunteer counts as full, so nobody is ever over-booked by default;
+    * in both cases only while every screening item the programme requires is complete and
+      still valid on ``today``: a volunteer whose safeguarding certificate expired stays in
+      their state but drops out of this pool until a new one is recorded.
+
+    Read the mentor's data from the rows: ``person`` (name, language, gender via ``gender``),
+    ``latitude``/``longitude``, ``languages``, ``expertise``, ``availability`` (slot codes such as
+    ``"tue-evening"``, see ``models.SLOTS``) and ``capacity``.
+    """
+    load = load or {}
+    base = Volunteer.objects.filter(programme=programme).filter(screening_complete_q(programme=programme, today=today))
+    active_with_room = [
+        pk
+        for pk, capacity in base.filter(state=State.ACTIVE).values_list("pk", "capacity")
+        if load.get(pk, capacity) < capacity
+    ]
+    return base.filter(Q(state=State.READY) | Q(pk__in=active_with_room)).select_related("person")
+
+
+def board_volunteers(
+    *, programme: Programme, state: str = "", city: str = "", language: str = "", query: str = ""
+) -> QuerySet[Volunteer]:
+    volunteers = Volunteer.objects.filter(programme=programme).select_related("person", "training_certificate")
+    if state:
+        volunteers = volunteers.filter(state=state)
+    if city:
+        volunteers = volunteers.filter(person__city__iexact=city)
+    if language:
+        volunteers = volunteers.filter(languages__icontains=f'"{language}"')
+    for word in query.split():
+        volunteers = volunteers.filter(
+            Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
+            | Q(person__email__icontains=word) | Q(person__city__icontains=word)
+            | Q(expertise__icontains=word)
+        )
+    return volunteers
+
+
+def state_counts(*, programme: Programme) -> dict[str, int]:
+    counts = dict.fromkeys(State.values, 0)
+    for row in Volunteer.objects.filter(programme=programme).values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    return counts
+
+
+def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
+    """Volunteers whose recorded certificate has expired (shown in red on the board)."""
+    if not programme.requirement("safeguarding_certificate_required"):
+        return set()
+    return set(
+        Volunteer.objects.filter(programme=programme).filter(
+            certificate_issued_on__lt=certificate_cutoff(programme=programme, today=today)
+        ).values_list("pk", flat=True)
+    )
+
+
+def cities(*, programme: Programme) -> list[str]:
+    return sorted(
+        {c for c in Volunteer.objects.filter(programme=programme).values_list("person__city", flat=True) if c}
+    )
+
+
+def programme_volunteer(*, programme: Programme, pk: int) -> Volunteer:
+    return Volunteer.objects.filter(programme=programme).select_related("person", "programme__organisation").get(pk=pk)
+
+
+def volunteer_for_user(*, programme: Programme, user: Any) -> Volunteer | None:
+    return (
+        Volunteer.objects.filter(programme=programme).filter(
+            person__user=user, person__organisation_id=programme.organisation_id
+        )
+        .select_related("person", "programme")
+        .first()
+    )
+
+
+def programme_workshops(*, programme: Programme) -> QuerySet[Workshop]:
+    return Workshop.objects.filter(programme=programme).annotate(
+        booked=Count("registrations", filter=Q(registrations__status="booked")),
+        waiting=Count("registrations", filter=Q(registrations__status="waiting")),
+    )
+
+
+def certificate_by_code(code: str) -> TrainingCertificate | None:
+    return (
+        TrainingCertificate.objects.filter(code=code.strip().upper())
+        .select_related("volunteer__person", "volunteer__programme__organisation")
+        .first()
+    )

@@ -1,0 +1,494 @@
+"""Writes of the onboarding domain: keyword-only, one transaction each, audited.
+
+Views, the import and the daily command call these; they never see a request and raise a
+``ValidationError`` a coordinator can read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tandem.core.audit import audit_record, diff
+from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
+from tandem.core.notify import notify
+from tandem.core.selectors import coordinators_of
+from tandem.core.services import membership_grant
+from tandem.onboarding.geo import geocode
+from tandem.onboarding.models import (
+    Registration,
+    TrainingCertificate,
+    Volunteer,
+    VolunteerState,
+    VolunteerTransition,
+    Workshop,
+)
+from tandem.onboarding.screening import certificate_name, missing_items, training_hours
+
+State = VolunteerState
+Action = AuditEvent.Action
+
+# The consent text applicants agree to; bump the version whenever its wording changes, so each
+# volunteer's record says which text they accepted.
+CONSENT_VERSION = "2026-1"
+
+ALLOWED: dict[str, frozenset[str]] = {
+    State.APPLIED: frozenset({State.SCREENING, State.REJECTED, State.WITHDRAWN}),
+    State.SCREENING: frozenset(
+        {State.TRAINING, State.READY, State.REJECTED, State.WITHDRAWN, State.PAUSED}
+    ),
+    State.TRAINING: frozenset(
+        {State.SCREENING, State.READY, State.REJECTED, State.WITHDRAWN, State.PAUSED}
+    ),
+    State.READY: frozenset({State.ACTIVE, State.PAUSED, State.WITHDRAWN, State.ALUMNI}),
+    State.ACTIVE: frozenset({State.READY, State.PAUSED, State.WITHDRAWN, State.ALUMNI}),
+    State.PAUSED: frozenset(
+        {State.SCREENING, State.TRAINING, State.READY, State.WITHDRAWN, State.ALUMNI}
+    ),
+    # A returning volunteer is screened again (their certificate may have expired meanwhile).
+    State.ALUMNI: frozenset({State.SCREENING}),
+    State.WITHDRAWN: frozenset({State.SCREENING}),
+    State.REJECTED: frozenset(),
+}
+GATED = frozenset({State.READY, State.ACTIVE})
+VOLUNTEER_FIELDS = ("languages", "expertise", "availability", "address", "latitude",
+                    "longitude", "motivation", "capacity", "gender")
+
+
+def _state_label(state: str) -> str:
+    return str(State(state).label)
+
+
+def transition_errors(*, volunteer: Volunteer, to_state: str, today: date) -> list[str]:
+    """Why ``volunteer`` cannot move to ``to_state`` now (empty: it can)."""
+    if to_state not in State.values:
+        return [_("Unknown state “%(state)s”.") % {"state": to_state}]
+    if to_state == volunteer.state:
+        return [_("The volunteer is already in this state.")]
+    if to_state not in ALLOWED[volunteer.state]:
+        return [
+            _("A volunteer cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": _state_label(volunteer.state), "to": _state_label(to_state)}
+        ]
+    if to_state in GATED:
+        missing = missing_items(volunteer, today=today)
+        if missing:
+            return [_("%(name)s cannot be ready yet:") % {"name": volunteer.person.full_name},
+                    *missing]
+    return []
+
+
+def volunteer_transition(
+    *, volunteer: Volunteer, to_state: str, actor: Any, reason: str = "",
+    today: date | None = None,
+) -> Volunteer:
+    """Move a volunteer through the pipeline, enforcing the allowed moves and the ready gate."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        current = (
+            Volunteer.objects.select_for_update()
+            .select_related("person", "programme__organisation")
+            .get(pk=volunteer.pk)
+        )
+        errors = transition_errors(volunteer=current, to_state=to_state, today=today)
+        if errors:
+            raise ValidationError(" ".join(errors))
+        from_state = current.state
+        current.state = to_state
+        current.save(update_fields=["state", "updated"])
+        VolunteerTransition.objects.create(
+            volunteer=current, from_state=from_state, to_state=to_state,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            reason=reason[:300],
+        )
+        programme = current.programme
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            person=current.person, action=Action.UPDATED, subject=f"volunteer:{current.pk}",
+            changes={"state": [from_state, to_state]}, note=reason,
+        )
+        if to_state == State.READY:
+            _grant_mentor_role(current, actor)
+            _notify_volunteer(current, "ready", {})
+    volunteer.state = current.state
+    return current
+
+
+def _grant_mentor_role(volunteer: Volunteer, actor: Any) -> None:
+    exists = Membership.objects.filter(
+        person=volunteer.person, programme=volunteer.programme, role=Role.MENTOR
+    ).exists()
+    if not exists:
+        membership_grant(
+            person=volunteer.person, programme=volunteer.programme, role=Role.MENTOR,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
+def _notify_volunteer(volunteer: Volunteer, template: str, context: dict[str, Any]) -> None:
+    person = volunteer.person
+    programme = volunteer.programme
+    notify(
+        to=person.email, language=person.language, template=f"onboarding/email/{template}",
+        context={
+            "name": person.given_name, "programme": programme.name,
+            "organisation": programme.organisation.name, **context,
+        },
+    )
+
+
+def _notify_coordinators(programme: Programme, template: str, context: dict[str, Any]) -> None:
+    for coordinator in coordinators_of(programme=programme):
+        notify(
+            to=coordinator.email, language=coordinator.language,
+            template=f"onboarding/email/{template}",
+            context={"name": coordinator.given_name, "programme": programme.name, **context},
+        )
+
+
+# --- Application --------------------------------------------------------------------------
+
+
+def volunteer_apply(
+    *, programme: Programme, given_name: str, family_name: str, email: str, language: str,
+    consent: bool, phone: str = "", postcode: str = "", city: str = "", address: str = "",
+    languages: list[str] | None = None, expertise: list[str] | None = None,
+    availability: list[str] | None = None, motivation: str = "", gender: str = "",
+) -> tuple[Volunteer, bool]:
+    """Record a public application; returns ``(volunteer, created)``.
+
+    The same e-mail applying twice to the same programme is not a second volunteer: the
+    applicant is told by e-mail that we already have their application (the page they see is
+    the same either way, so it does not reveal who applied).
+    """
+    if not consent:
+        raise ValidationError(_("Please agree to the processing of your data."))
+    email = email.strip().lower()
+    with transaction.atomic():
+        # Serialise applications to one programme so a double submit cannot create two records.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        existing = Volunteer.objects.filter(programme=programme).filter(person__email__iexact=email).select_related(
+            "person"
+        ).first()
+        if existing is not None:
+            notify(
+                to=email, language=language, template="onboarding/email/application_duplicate",
+                context={"name": given_name, "programme": programme.name,
+                         "organisation": programme.organisation.name},
+            )
+            return existing, False
+        person = Person.objects.filter(
+            organisation=programme.organisation, email__iexact=email
+        ).first()
+        if person is None:
+            person = Person(
+                organisation=programme.organisation, given_name=given_name.strip(),
+                family_name=family_name.strip(), email=email, phone=phone, language=language,
+                postcode=postcode.strip(), city=city.strip(),
+            )
+            person.full_clean()
+            person.save()
+        coordinates = geocode(country=programme.country, postcode=postcode, city=city)
+        volunteer = Volunteer(
+            programme=programme, person=person, languages=languages or [],
+            expertise=expertise or [], availability=availability or [], address=address,
+            latitude=coordinates[0] if coordinates else None,
+            longitude=coordinates[1] if coordinates else None,
+            motivation=motivation, gender=gender,
+            capacity=programme.requirement("mentor_capacity"),
+            consent_version=CONSENT_VERSION, consented_at=timezone.now(),
+        )
+        volunteer.full_clean()
+        volunteer.save()
+        VolunteerTransition.objects.create(
+            volunteer=volunteer, from_state="", to_state=State.APPLIED,
+            reason="application form",
+        )
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=None, person=person,
+            action=Action.CREATED, subject=f"volunteer:{volunteer.pk}",
+            changes={"state": [None, State.APPLIED]}, note="public application",
+        )
+        _notify_volunteer(volunteer, "application_received", {})
+    return volunteer, True
+
+
+def volunteer_update(*, volunteer: Volunteer, actor: Any, **data: Any) -> Volunteer:
+    unknown = set(data) - set(VOLUNTEER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown volunteer fields: {sorted(unknown)}")
+    with transaction.atomic():
+        current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+        before = {f: getattr(current, f) for f in data}
+        for key, value in data.items():
+            setattr(current, key, value)
+        current.full_clean()
+        changes = diff(before, {f: getattr(current, f) for f in data})
+        if changes:
+            current.save()
+            audit_volunteer(current, actor, changes)
+    return current
+
+
+def audit_volunteer(volunteer: Volunteer, actor: Any, changes: dict[str, Any], note: str = "") -> None:
+    programme = volunteer.programme
+    audit_record(
+        organisation=programme.organisation, programme=programme, actor=actor,
+        person=volunteer.person, action=Action.UPDATED, subject=f"volunteer:{volunteer.pk}",
+        changes=changes, note=note,
+    )
+
+
+# --- Screening ----------------------------------------------------------------------------
+
+
+def _screening_update(volunteer: Volunteer, actor: Any, **data: Any) -> Volunteer:
+    with transaction.atomic():
+        current = (
+            Volunteer.objects.select_for_update()
+            .select_related("person", "programme__organisation")
+            .get(pk=volunteer.pk)
+        )
+        before = {f: getattr(current, f) for f in data}
+        for key, value in data.items():
+            setattr(current, key, value)
+        current.full_clean()
+        changes = diff(before, {f: getattr(current, f) for f in data})
+        if changes:
+            current.save()
+            audit_volunteer(current, actor, changes)
+    return current
+
+
+def screening_plan_interview(*, volunteer: Volunteer, actor: Any, planned_at: datetime) -> Volunteer:
+    current = _screening_update(volunteer, actor, interview_planned_at=planned_at)
+    local = timezone.localtime(planned_at)
+    _notify_volunteer(
+        current, "interview_planned",
+        {"date": local.date().isoformat(), "time": local.strftime("%H:%M")},
+    )
+    return current
+
+
+def screening_record_interview(
+    *, volunteer: Volunteer, actor: Any, held_on: date, notes: str = "", today: date | None = None
+) -> Volunteer:
+    if held_on > (today or timezone.localdate()):
+        raise ValidationError(_("An interview cannot be recorded as held in the future."))
+    return _screening_update(
+        volunteer, actor, interview_held_on=held_on, interviewer=actor, interview_notes=notes
+    )
+
+
+def screening_record_references(*, volunteer: Volunteer, actor: Any, received: int) -> Volunteer:
+    if received < 0:
+        raise ValidationError(_("The number of references cannot be negative."))
+    return _screening_update(volunteer, actor, references_received=received)
+
+
+def screening_record_certificate(
+    *, volunteer: Volunteer, actor: Any, seen_on: date, issued_on: date,
+    today: date | None = None,
+) -> Volunteer:
+    """Record that ``actor`` saw the volunteer's safeguarding certificate. No copy is kept."""
+    today = today or timezone.localdate()
+    if issued_on > seen_on:
+        raise ValidationError(_("A certificate cannot be seen before the day it was issued."))
+    if seen_on > today:
+        raise ValidationError(_("The date the certificate was seen cannot be in the future."))
+    return _screening_update(
+        volunteer, actor, certificate_seen_on=seen_on, certificate_issued_on=issued_on,
+        certificate_verified_by=actor,
+    )
+
+
+def volunteer_send_missing_items(*, volunteer: Volunteer, actor: Any, today: date | None = None) -> list[str]:
+    """E-mail the volunteer what is still missing, in their language."""
+    today = today or timezone.localdate()
+    with translation.override(volunteer.person.language):
+        missing = [str(item) for item in missing_items(volunteer, today=today)]
+    if missing:
+        with transaction.atomic():
+            _notify_volunteer(volunteer, "missing_items", {"missing": missing})
+            audit_volunteer(volunteer, actor, {}, note="missing items e-mailed")
+    return missing
+
+
+# --- Training ------------------------------------------------------------------------------
+
+
+def workshop_create(*, programme: Programme, actor: Any, **data: Any) -> Workshop:
+    with transaction.atomic():
+        workshop = Workshop(programme=programme, **data)
+        workshop.full_clean()
+        workshop.save()
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            action=Action.CREATED, subject=f"workshop:{workshop.pk}",
+            changes={"title": [None, workshop.title]},
+        )
+    return workshop
+
+
+def _notify_booked(registration: Registration) -> None:
+    workshop = registration.workshop
+    local = timezone.localtime(workshop.starts_at)
+    _notify_volunteer(
+        registration.volunteer, "training_booked",
+        {"workshop": workshop.title, "date": local.date().isoformat(),
+         "time": local.strftime("%H:%M"), "place": workshop.place,
+         "waiting": registration.status == Registration.Status.WAITING},
+    )
+
+
+def registration_book(*, workshop: Workshop, volunteer: Volunteer, actor: Any) -> Registration:
+    """Book a place, or a place on the waiting list when the workshop is full."""
+    if volunteer.programme_id != workshop.programme_id:
+        raise ValidationError(_("This volunteer is not in the workshop's programme."))
+    if volunteer.state in (State.REJECTED, State.WITHDRAWN, State.ALUMNI):
+        raise ValidationError(_("Only current volunteers can be booked on a workshop."))
+    with transaction.atomic():
+        # Lock the workshop: concurrent bookings queue here, so the count below is exact and
+        # the workshop can never be over-booked.
+        locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        if locked.registrations.filter(volunteer=volunteer).exclude(
+            status=Registration.Status.CANCELLED
+        ).exists():
+            raise ValidationError(
+                _("%(name)s is already registered for this workshop.")
+                % {"name": volunteer.person.full_name}
+            )
+        booked = locked.registrations.filter(status=Registration.Status.BOOKED).count()
+        status = Registration.Status.BOOKED if booked < locked.capacity else Registration.Status.WAITING
+        registration = Registration.objects.create(workshop=locked, volunteer=volunteer, status=status)
+        audit_volunteer(volunteer, actor, {"workshop": [None, locked.title], "registration": [None, status]})
+        _notify_booked(registration)
+    return registration
+
+
+def registration_cancel(*, registration: Registration, actor: Any) -> Registration | None:
+    """Cancel a registration; a freed place goes to the first on the waiting list, who is
+    returned (and told by e-mail)."""
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=registration.workshop_id)
+        current = Registration.objects.select_related("volunteer__person").get(pk=registration.pk)
+        if current.status == Registration.Status.CANCELLED:
+            return None
+        was_booked = current.status == Registration.Status.BOOKED
+        current.status = Registration.Status.CANCELLED
+        current.save(update_fields=["status"])
+        audit_volunteer(current.volunteer, actor, {"registration": [(was_booked and "booked") or "waiting", "cancelled"]})
+        if not was_booked:
+            return None
+        booked = workshop.registrations.filter(status=Registration.Status.BOOKED).count()
+        promoted = (
+            workshop.registrations.filter(status=Registration.Status.WAITING)
+            .select_related("volunteer__person", "volunteer__programme__organisation")
+            .first()
+        )
+        if promoted is None or booked >= workshop.capacity:
+            return None
+        promoted.status = Registration.Status.BOOKED
+        promoted.save(update_fields=["status"])
+        audit_volunteer(promoted.volunteer, actor, {"registration": ["waiting", "booked"]})
+        _notify_booked(promoted)
+    return promoted
+
+
+def attendance_mark(
+    *, workshop: Workshop, attended: set[int], actor: Any, today: date | None = None
+) -> list[TrainingCertificate]:
+    """Mark who of the booked volunteers attended (ids of registrations); issue a training
+    certificate to everyone whose attended hours now reach the programme's requirement."""
+    today = today or timezone.localdate()
+    issued = []
+    with transaction.atomic():
+        registrations = list(
+            workshop.registrations.filter(status=Registration.Status.BOOKED)
+            .select_related("volunteer__person", "volunteer__programme__organisation")
+        )
+        for registration in registrations:
+            value = registration.pk in attended
+            if registration.attended != value:
+                registration.attended = value
+                registration.save(update_fields=["attended"])
+                audit_volunteer(registration.volunteer, actor,
+                       {f"attended:{workshop.title}"[:60]: [None, value]})
+        for registration in registrations:
+            certificate = certificate_issue_if_complete(
+                volunteer=registration.volunteer, today=today
+            )
+            if certificate is not None:
+                issued.append(certificate)
+    return issued
+
+
+def certificate_issue_if_complete(*, volunteer: Volunteer, today: date) -> TrainingCertificate | None:
+    programme = volunteer.programme
+    required = Decimal(str(programme.requirement("training_hours_required")))
+    hours = training_hours(volunteer)
+    if hours < required or hours <= 0:
+        return None
+    certificate, created = TrainingCertificate.objects.get_or_create(
+        volunteer=volunteer, defaults={"hours": hours, "issued_on": today}
+    )
+    if not created:
+        return None
+    audit_volunteer(volunteer, None, {"training_certificate": [None, certificate.code]})
+    _notify_volunteer(
+        volunteer, "training_completed",
+        {"code": certificate.code, "hours": f"{hours.normalize():f}",
+         "download": reverse("onboarding:certificate_download",
+                             kwargs={"token": certificate.download_token}),
+         "verify": reverse("onboarding:certificate_verify_code", kwargs={"code": certificate.code})},
+    )
+    return certificate
+
+
+# --- Certificate expiry (the daily command) -----------------------------------------------
+
+
+def certificate_send_reminder(*, volunteer: Volunteer, expires_on: date) -> bool:
+    """Warn the coordinators and the volunteer once per certificate; False if already done."""
+    issued = volunteer.certificate_issued_on
+    claimed = (
+        Volunteer.objects.filter(pk=volunteer.pk, certificate_issued_on=issued)
+        .exclude(certificate_reminder_for=issued)
+        .update(certificate_reminder_for=issued)
+    )
+    if claimed != 1:
+        return False  # sent on an earlier run (or by a concurrent one)
+    programme = volunteer.programme
+    context = {"volunteer": volunteer.person.full_name, "certificate": certificate_name(programme),
+               "date": expires_on.isoformat()}
+    _notify_volunteer(volunteer, "certificate_expiring", context)
+    _notify_coordinators(programme, "certificate_expiring_coordinator", context)
+    return True
+
+
+def certificate_mark_expired(*, volunteer: Volunteer, expires_on: date) -> bool:
+    """Tell the coordinators once that an expired certificate took a volunteer out of matching."""
+    issued = volunteer.certificate_issued_on
+    claimed = (
+        Volunteer.objects.filter(pk=volunteer.pk, certificate_issued_on=issued)
+        .exclude(certificate_expired_notice_for=issued)
+        .update(certificate_expired_notice_for=issued)
+    )
+    if claimed != 1:
+        return False
+    programme = volunteer.programme
+    audit_volunteer(volunteer, None, {"certificate_expired": [None, expires_on.isoformat()]},
+           note="certificate expired: out of matching")
+    _notify_coordinators(
+        programme, "certificate_expired_coordinator",
+        {"volunteer": volunteer.person.full_name, "certificate": certificate_name(programme),
+         "date": expires_on.isoformat()},
+    )
+    return True

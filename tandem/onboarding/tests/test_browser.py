@@ -1,0 +1,92 @@
+"""A French applicant's journey to a training certificate, clicked through in Chromium."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from pypdf import PdfReader
+
+from conftest import PASSWORD, make_member
+from tandem.core.models import Organisation, Programme
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_apply_in_french_screen_train_and_download_the_certificate(
+    page: Any, settings: Any, run_tasks: Any
+) -> None:
+    settings.TANDEM_APPLICATION_MIN_SECONDS = 0
+    org = Organisation.objects.create(name="AFEV", slug="afev", country="FR")
+    Programme.objects.create(
+        organisation=org, name="Accompagnement", slug="acc", country="FR",
+        description="Des étudiants accompagnent des apprentis.", commitment="2 h par semaine",
+    )
+    make_member(org, None, "org_admin", "coord@afev.example")
+
+    # 1. The volunteer applies on the public page, in French.
+    page.goto("/apply/afev/acc/")
+    page.get_by_label("Language", exact=True).select_option("fr")
+    page.get_by_role("heading", name="Devenez bénévole pour Accompagnement").wait_for()
+    page.get_by_label("Prénom").fill("Zoé")
+    page.get_by_label("Nom de famille").fill("Lefèvre")
+    page.get_by_label("Adresse e-mail").fill("zoe@example.org")
+    page.get_by_label("Code postal").fill("69008")
+    page.get_by_label("Ville").fill("Lyon")
+    page.get_by_label("Français").check()
+    page.get_by_label("mardi soir").check()
+    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole ?").fill("Pour transmettre.")
+    page.get_by_label("J’accepte le traitement").check()
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.get_by_role("heading", name="Merci pour votre candidature !").wait_for()
+
+    # 2. The coordinator screens: interview, references, certificate.
+    page.get_by_label("Langue", exact=True).select_option("en")
+    page.get_by_role("heading", name="Thank you for your application!").wait_for()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("coord@afev.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/o/afev/p/acc/volunteers/")
+    page.get_by_role("link", name="Zoé Lefèvre").click()
+    page.get_by_label("Move to").select_option("screening")
+    page.get_by_role("button", name="Change state").click()
+    page.get_by_text("State changed.").wait_for()
+    today = timezone.localdate().isoformat()
+    page.get_by_label("Interview held on").fill(today)
+    page.get_by_role("button", name="Record the interview").click()
+    page.get_by_label("References received").fill("1")
+    page.get_by_role("button", name="Record the references").click()
+    page.get_by_label("Seen on").fill(today)
+    page.get_by_label("Issued on").fill(today)
+    page.get_by_role("button", name="Record the certificate").click()
+    page.get_by_text("Certificate recorded").wait_for()
+
+    # 3. Books the training and marks attendance.
+    page.goto("/o/afev/p/acc/volunteers/training/")
+    page.get_by_label("Title").fill("Formation initiale")
+    page.get_by_label("Starts at").fill(f"{today}T18:00")
+    page.get_by_label("Place", exact=False).first.fill("Lyon")
+    page.get_by_role("spinbutton", name="Places").fill("10")
+    page.get_by_label("Hours").fill("2")
+    page.get_by_role("button", name="Add the workshop").click()
+    page.get_by_role("button", name="Book", exact=True).click()
+    page.get_by_text("Zoé Lefèvre is booked.").wait_for()
+    page.get_by_label("Zoé Lefèvre").check()
+    page.get_by_role("button", name="Save attendance").click()
+    page.get_by_text("completed the training").wait_for()
+
+    # 4. The volunteer downloads the certificate from the link in the e-mail.
+    run_tasks()
+    body = next(m.body for m in mail.outbox if "attestation" in m.subject)
+    link = re.search(r"/certificates/download/[\w-]+/", body)
+    assert link
+    with page.expect_download() as download_info:
+        page.evaluate("url => { const a = document.createElement('a'); a.href = url; a.download = ''; document.body.appendChild(a); a.click(); }", link.group(0))
+    path = download_info.value.path()
+    text = PdfReader(io.BytesIO(path.read_bytes())).pages[0].extract_text()
+    assert "Attestation de formation" in text and "Zoé Lefèvre" in text

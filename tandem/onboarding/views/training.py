@@ -1,0 +1,130 @@
+"""Coordinators' training pages: workshops, registrations, waiting list and attendance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.models import Programme
+from tandem.core.scoping import programme_view
+from tandem.onboarding import selectors, services
+from tandem.onboarding.forms import WorkshopForm
+from tandem.onboarding.models import Registration, Volunteer, VolunteerState, Workshop
+
+
+def _workshop_or_404(programme: Programme, pk: int) -> Workshop:
+    workshop = Workshop.objects.filter(programme=programme).filter(pk=pk).first()
+    if workshop is None:
+        raise Http404
+    return workshop
+
+
+def _to_workshop(programme: Programme, pk: int) -> HttpResponse:
+    return redirect("onboarding:workshop", org=programme.organisation.slug, prog=programme.slug,
+                    pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("onboarding.manage_volunteers")
+def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = services.workshop_create(
+                programme=programme, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Workshop added."))
+            return _to_workshop(programme, workshop.pk)
+    context = {
+        "programme": programme, "form": form,
+        "workshops": selectors.programme_workshops(programme=programme),
+        "hours_required": programme.requirement("training_hours_required"),
+    }
+    return render(request, "onboarding/workshops.html", context)
+
+
+@require_GET
+@programme_view("onboarding.manage_volunteers")
+def workshop_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    workshop = _workshop_or_404(programme, pk)
+    registrations = list(
+        workshop.registrations.exclude(status=Registration.Status.CANCELLED)
+        .select_related("volunteer__person")
+    )
+    registered = {r.volunteer_id for r in registrations}
+    candidates = Volunteer.objects.filter(programme=programme).filter(
+        state__in=[VolunteerState.SCREENING, VolunteerState.TRAINING, VolunteerState.READY,
+                   VolunteerState.ACTIVE, VolunteerState.APPLIED, VolunteerState.PAUSED]
+    ).exclude(pk__in=registered).select_related("person")
+    context = {
+        "programme": programme, "workshop": workshop,
+        "booked": [r for r in registrations if r.status == Registration.Status.BOOKED],
+        "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
+        "candidates": candidates,
+    }
+    return render(request, "onboarding/workshop_detail.html", context)
+
+
+@require_POST
+@programme_view("onboarding.manage_volunteers")
+def workshop_register(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    workshop = _workshop_or_404(programme, pk)
+    raw = request.POST.get("volunteer", "")
+    volunteer = Volunteer.objects.filter(programme=programme).filter(pk=int(raw)).select_related("person").first() if (
+        raw.isdigit()) else None
+    if volunteer is None:
+        messages.error(request, _("Choose a volunteer."))
+        return _to_workshop(programme, pk)
+    try:
+        registration = services.registration_book(
+            workshop=workshop, volunteer=volunteer, actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if registration.status == Registration.Status.BOOKED:
+            messages.success(request, _("%(name)s is booked.") % {"name": volunteer.person.full_name})
+        else:
+            messages.info(request, _("The workshop is full: %(name)s is on the waiting list.")
+                          % {"name": volunteer.person.full_name})
+    return _to_workshop(programme, pk)
+
+
+@require_POST
+@programme_view("onboarding.manage_volunteers")
+def registration_cancel(
+    request: HttpRequest, programme: Programme, pk: int, registration: int
+) -> HttpResponse:
+    workshop = _workshop_or_404(programme, pk)
+    found = workshop.registrations.filter(pk=registration).first()
+    if found is None:
+        raise Http404
+    promoted = services.registration_cancel(registration=found, actor=request.user)
+    messages.success(request, _("Registration cancelled."))
+    if promoted is not None:
+        messages.info(request, _("%(name)s moved up from the waiting list.")
+                      % {"name": promoted.volunteer.person.full_name})
+    return _to_workshop(programme, pk)
+
+
+@require_POST
+@programme_view("onboarding.manage_volunteers")
+def attendance(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    workshop = _workshop_or_404(programme, pk)
+    attended = {int(i) for i in request.POST.getlist("attended") if i.isdigit()}
+    issued = services.attendance_mark(workshop=workshop, attended=attended, actor=request.user)
+    messages.success(request, _("Attendance saved."))
+    for certificate in issued:
+        messages.info(
+            request,
+            _("%(name)s completed the training; their certificate was e-mailed.")
+            % {"name": certificate.volunteer.person.full_name},
+        )
+    return _to_workshop(programme, pk)
