@@ -1,0 +1,373 @@
+"""Candidate generation: the few mentors worth considering for each learner.
+
+The dense learner x mentor matrix is out of reach at national scale (10^10
+pairs), and even the pairs within the distance limit are too many: 2 x 10^8 at
+100,000 x 100,000 on the synthetic national round, because cities are dense.
+So every learner gets a *pool* of mentors that is cheap to find and likely to
+hold their best ones, every pool pair is scored exactly, and the best ``k``
+feasible pairs per learner are kept.
+
+Why these pools: a pair's score is not only distance. Expertise <-> needs is
+the largest categorical term (25 of 100 points by default), so the nearest
+mentors *with each field the learner needs* are searched separately from the
+nearest mentors overall. Taking only the nearest few hundred overall misses the
+electrician 9 km away behind 300 closer accountants, which is what costs a
+naive nearest-k shortcut its score.
+
+Guarantee: with ``k`` (and so the pools) at least the number of mentors, every
+feasible pair is a candidate, and the solver's optimum is the exact optimum.
+"""
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .encode import EncodedProblem, Ints
+from .geo import chord_for_km
+from .scoring import score_pairs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CandidateSettings:
+    # Best feasible mentors kept per learner: the solver's edges.
+    k: int = 24
+    # Mentors with fewer incoming edges than this search for their own best
+    # learners, so that a mentor who is nobody's favourite can still take the
+    # learner who would otherwise stay unmatched: it keeps the matched count
+    # at the optimum in crowded rounds.
+    mentor_k: int = 12
+    # Nearest mentors scored per learner, whatever their fields.
+    near_pool: int = 48
+    # Nearest mentors scored per field the learner needs.
+    field_pool: int = 48
+    # Up to this many pairs within the distance limit, every one is scored and
+    # the candidates are the exact best k per learner and mentor_k per mentor;
+    # above it (national rounds) the pools below are used.
+    exhaustive_pairs: int = 30_000_000
+    # Learners scored together; bounds the memory of one step.
+    chunk: int = 4096
+    # Threads for the k-d tree searches (they release the GIL).
+    workers: int = 2
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidates:
+    """Candidate edges, sorted by learner then mentor (the solver's arc order)."""
+
+    learner: Ints
+    mentor: Ints
+    score: Ints  # milli-points
+    pool_pairs: int  # pairs scored to find them
+    # Per learner: feasible pairs seen in the pool (a lower bound on all feasible).
+    feasible_seen: Ints
+    # True when every pair within the limits was scored (exact top-k).
+    exhaustive: bool
+
+    def __len__(self) -> int:
+        return int(self.learner.size)
+
+
+def _search_radius(enc: EncodedProblem) -> float:
+    limit = enc.criteria.limits.max_distance_km
+    # A hair wider than the limit: the exact test is the scorer's, not the tree's.
+    return np.inf if limit is None else chord_for_km(limit) * (1 + 1e-9) + 1e-12
+
+
+def _nearest(tree: cKDTree, points: np.ndarray, count: int, radius: float, workers: int) -> Ints:
+    """Indices of the ``count`` nearest tree points within ``radius``; -1 pads."""
+    if count <= 0 or points.shape[0] == 0:
+        return np.full((points.shape[0], 0), -1, dtype=np.int64)
+    _, found = tree.query(points, k=count, distance_upper_bound=radius, workers=workers)
+    found = np.asarray(found, dtype=np.int64).reshape(points.shape[0], count)
+    found[found >= tree.n] = -1
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One side of the search: where people are and which fields they bring or want."""
+
+    xyz: np.ndarray
+    fields: np.ndarray  # needs for learners, expertise for mentors
+    field_count: Ints
+
+
+class _Index:
+    """k-d trees over one side: everybody, and per field those who have it."""
+
+    def __init__(self, side: _Side, radius: float, workers: int) -> None:
+        self.side = side
+        self.radius = radius
+        self.workers = workers
+        self.tree = cKDTree(side.xyz)
+        self._by_field: dict[int, tuple[cKDTree, Ints]] = {}
+
+    def nearest(self, points: np.ndarray, count: int) -> Ints:
+        return _nearest(self.tree, points, min(count, self.tree.n), self.radius, self.workers)
+
+    def nearest_with_field(self, field: int, points: np.ndarray, count: int) -> Ints:
+        if field not in self._by_field:
+            word, bit = divmod(field, 64)
+            members = np.flatnonzero(self.side.fields[:, word] & np.uint64(1 << bit))
+            self._by_field[field] = (cKDTree(self.side.xyz[members]), members)
+        tree, members = self._by_field[field]
+        if members.size == 0:
+            return np.full((points.shape[0], 0), -1, dtype=np.int64)
+        found = _nearest(tree, points, min(count, members.size), self.radius, self.workers)
+        return np.where(found >= 0, members[np.maximum(found, 0)], -1)
+
+
+def _pools(seekers: _Side, rows: Ints, targets: _Index, near: int, per_field: int) -> Iterator[tuple[Ints, Ints]]:
+    """Yield (seeker rows, pool matrix) groups; -1 marks an empty pool slot.
+
+    A seeker's pool: its ``near`` nearest targets, plus for every field it has
+    its ``per_field`` nearest targets with that field. Seekers with the same
+    number of fields share a pool width, so each group is one 2-D array.
+    """
+    nearest = targets.nearest(seekers.xyz[rows], near)
+    n_fields = seekers.fields.shape[1] * 64
+    counts = seekers.field_count[rows]
+    for count in np.unique(counts):
+        group = np.flatnonzero(counts == count)
+        columns = [nearest[group]]
+        if count > 0 and per_field > 0:
+            columns.extend(_field_columns(seekers, rows[group], int(count), targets, per_field, n_fields))
+        yield rows[group], np.concatenate(columns, axis=1)
+
+
+def _field_columns(seekers: _Side, rows: Ints, count: int, targets: _Index, width: int, n_fields: int) -> list[Ints]:
+    """Per seeker, the field pools of its 1st, 2nd, ... field, as column blocks."""
+    columns = [np.full((rows.size, width), -1, dtype=np.int64) for _ in range(count)]
+    filled = np.zeros(rows.size, dtype=np.int64)
+    for field in range(n_fields):
+        word, bit = divmod(field, 64)
+        at = np.flatnonzero(seekers.fields[rows, word] & np.uint64(1 << bit))
+        if at.size == 0:
+            continue
+        found = targets.nearest_with_field(field, seekers.xyz[rows[at]], width)
+        slot = filled[at]
+        for s in range(count):
+            pick = slot == s
+            columns[s][at[pick], : found.shape[1]] = found[pick]
+        filled[at] += 1
+    return columns
+
+
+def _dedupe(pool: Ints) -> Ints:
+    """Sort each row and blank repeated entries (one may sit in several pools)."""
+    pool = np.sort(pool, axis=1)
+    repeated = np.zeros(pool.shape, dtype=bool)
+    repeated[:, 1:] = pool[:, 1:] == pool[:, :-1]
+    pool[repeated] = -1
+    return pool
+
+
+def _best(key: Ints, take: int) -> np.ndarray:
+    """Mask of each row's ``take`` largest non-negative keys."""
+    kept = np.zeros(key.shape, dtype=bool)
+    if take < key.shape[1]:
+        top = np.argpartition(-key, take - 1, axis=1)[:, :take]
+        np.put_along_axis(kept, top, True, axis=1)
+    else:
+        kept[:] = True
+    return kept & (key >= 0)
+
+
+def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int) -> tuple[Ints, Ints, Ints, Ints]:
+    """Best k feasible mentors of each learner row (ties: lower mentor index)."""
+    mentors = np.maximum(pool, 0)
+    score, feasible = score_pairs(enc, rows[:, None], mentors)
+    feasible = feasible & (pool >= 0)
+    n = len(enc.mentors)
+    # One unique key per pair: score first, then the lower index wins a tie.
+    kept = _best(np.where(feasible, score * n + (n - 1 - mentors), -1), k)
+    learner = np.broadcast_to(rows[:, None], pool.shape)
+    return learner[kept], mentors[kept], score[kept], feasible.sum(axis=1)
+
+
+def _mentor_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int) -> tuple[Ints, Ints, Ints]:
+    """Best k feasible learners of each mentor row (ties: lower learner index)."""
+    learners = np.maximum(pool, 0)
+    score, feasible = score_pairs(enc, learners, rows[:, None])
+    feasible = feasible & (pool >= 0)
+    n = len(enc.learners)
+    kept = _best(np.where(feasible, score * n + (n - 1 - learners), -1), k)
+    mentor = np.broadcast_to(rows[:, None], pool.shape)
+    return learners[kept], mentor[kept], score[kept]
+
+
+def _sides(enc: EncodedProblem) -> tuple[_Side, _Side]:
+    learners = _Side(enc.learners.xyz, enc.learners.needs, enc.learners.need_count)
+    expertise = enc.mentors.expertise
+    mentors = _Side(enc.mentors.xyz, expertise, np.bitwise_count(expertise).sum(axis=1, dtype=np.int64))
+    return learners, mentors
+
+
+def _ball(tree: cKDTree, points: np.ndarray, radius: float) -> tuple[Ints, Ints]:
+    """All (point, tree index) pairs within ``radius``, as two flat arrays."""
+    if not np.isfinite(radius):
+        local = np.repeat(np.arange(points.shape[0]), tree.n)
+        return local, np.tile(np.arange(tree.n), points.shape[0])
+    lists = tree.query_ball_point(points, radius, return_sorted=False)
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    found = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    return np.repeat(np.arange(points.shape[0]), counts), found
+
+
+def _segment_best(group: Ints, key: Ints, take: int) -> Ints:
+    """Positions of the ``take`` largest keys within each group (keys unique, >= 0)."""
+    if group.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    span = int(key.max()) + 1
+    if int(group.max()) < (1 << 62) // span:
+        # One int64 sort instead of a two-key lexsort: several times faster.
+        order = np.argsort(group * span + (span - 1 - key))
+    else:
+        order = np.lexsort((-key, group))
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_group[1:] != sorted_group[:-1])))
+    lengths = np.diff(np.append(starts, sorted_group.size))
+    rank = np.arange(order.size) - np.repeat(starts, lengths)
+    return order[rank < take]
+
+
+class _MentorBest:
+    """Running best ``take`` learners per mentor over all pairs scored so far.
+
+    Pairs are buffered and reduced only when the buffer grows large, so the
+    sort runs a few times per round, not once per chunk.
+    """
+
+    def __init__(self, n_learners: int, take: int, buffer: int = 4_000_000) -> None:
+        self.n_learners = n_learners
+        self.take = take
+        self.buffer = buffer
+        self.parts: list[tuple[Ints, Ints, Ints]] = []
+        self.size = 0
+
+    def add(self, learner: Ints, mentor: Ints, score: Ints) -> None:
+        if self.take <= 0:
+            return
+        self.parts.append((learner, mentor, score))
+        self.size += learner.size
+        if self.size > self.buffer:
+            self.parts = [self.best()]
+            self.size = self.parts[0][0].size
+
+    def best(self) -> tuple[Ints, Ints, Ints]:
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        learner = np.concatenate([p[0] for p in self.parts])
+        mentor = np.concatenate([p[1] for p in self.parts])
+        score = np.concatenate([p[2] for p in self.parts])
+        n = self.n_learners
+        keep = _segment_best(mentor, score * n + (n - 1 - learner), self.take)
+        return learner[keep], mentor[keep], score[keep]
+
+
+def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tree: cKDTree,
+                radius: float, mentor_best: _MentorBest) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int]:
+    """Score every pair within the limit for ``rows``: exact best k per learner."""
+    parts: list[tuple[Ints, Ints, Ints]] = []
+    seen = np.zeros(rows.size, dtype=np.int64)
+    n = len(enc.mentors)
+    pairs = 0
+    step = max(1, settings.chunk // 8)
+    for start in range(0, rows.size, step):
+        local, mentor = _ball(tree, enc.learners.xyz[rows[start : start + step]], radius)
+        learner = rows[start : start + step][local]
+        score, feasible = score_pairs(enc, learner, mentor)
+        pairs += int(learner.size)
+        learner, mentor, score = learner[feasible], mentor[feasible], score[feasible]
+        seen[start : start + step] = np.bincount(local[feasible], minlength=min(step, rows.size - start))
+        mentor_best.add(learner, mentor, score)
+        best = _segment_best(learner, score * n + (n - 1 - mentor), settings.k)
+        parts.append((learner[best], mentor[best], score[best]))
+    return parts, seen, pairs
+
+
+def _estimated_pairs(tree: cKDTree, points: np.ndarray, radius: float) -> float:
+    """Pairs within the limit, estimated from a fixed sample of learners."""
+    if not np.isfinite(radius):
+        return float(points.shape[0]) * tree.n
+    sample = points[:: max(1, points.shape[0] // 1000)]
+    found = tree.query_ball_point(sample, radius, return_length=True)
+    return float(np.mean(found)) * points.shape[0]
+
+
+def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = CandidateSettings()) -> Candidates:
+    n_learners, n_mentors = len(enc.learners), len(enc.mentors)
+    if n_learners == 0 or n_mentors == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Candidates(learner=empty, mentor=empty, score=empty, pool_pairs=0,
+                          feasible_seen=np.zeros(n_learners, dtype=np.int64), exhaustive=True)
+    radius = _search_radius(enc)
+    learner_side, mentor_side = _sides(enc)
+    mentor_index = _Index(mentor_side, radius, settings.workers)
+    everyone = np.arange(n_learners)
+    exhaustive = _estimated_pairs(mentor_index.tree, enc.learners.xyz, radius) <= settings.exhaustive_pairs
+    mentor_best = _MentorBest(n_learners, settings.mentor_k)
+    if exhaustive:
+        parts, feasible_seen, pool_pairs = _exhaustive(enc, everyone, settings, mentor_index.tree, radius, mentor_best)
+        parts.append(mentor_best.best())
+    else:
+        parts, feasible_seen, pool_pairs = _pooled(enc, settings, learner_side, mentor_side, mentor_index, radius)
+    learner = np.concatenate([p[0] for p in parts])
+    mentor = np.concatenate([p[1] for p in parts])
+    scores = np.concatenate([p[2] for p in parts])
+    # A pair found from both sides is kept once; sorted by (learner, mentor).
+    _, first = np.unique(learner * n_mentors + mentor, return_index=True)
+    return Candidates(
+        learner=learner[first],
+        mentor=mentor[first],
+        score=scores[first],
+        pool_pairs=pool_pairs,
+        feasible_seen=feasible_seen,
+        exhaustive=exhaustive,
+    )
+
+
+def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Side, mentor_side: _Side,
+            mentor_index: _Index, radius: float) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int]:
+    """Candidates from pools, for rounds too large to score every pair in range."""
+    n_learners, n_mentors = len(enc.learners), len(enc.mentors)
+    near = max(settings.near_pool, settings.k)
+    parts: list[tuple[Ints, Ints, Ints]] = []
+    feasible_seen = np.zeros(n_learners, dtype=np.int64)
+    pool_pairs = 0
+    for rows, pool in _pools(learner_side, np.arange(n_learners), mentor_index, near, settings.field_pool):
+        for start in range(0, rows.size, settings.chunk):
+            part = _dedupe(pool[start : start + settings.chunk])
+            pool_pairs += int((part >= 0).sum())
+            lrn, mnt, sc, seen = _learner_block(enc, rows[start : start + settings.chunk], part, settings.k)
+            parts.append((lrn, mnt, sc))
+            feasible_seen[rows[start : start + settings.chunk]] = seen
+
+    # Learners whose pools held too few feasible mentors (a rare language, a
+    # strict preference) get every pair in range scored: that is where pools
+    # fail, and there are few of them.
+    thin = np.flatnonzero(feasible_seen < settings.k)
+    mentor_best = _MentorBest(n_learners, settings.mentor_k)
+    if thin.size:
+        deep, seen, pairs = _exhaustive(enc, thin, settings, mentor_index.tree, radius, mentor_best)
+        parts.extend(deep)
+        parts.append(mentor_best.best())
+        feasible_seen[thin] = seen
+        pool_pairs += pairs
+
+    # Mentors that few learners ranked search for learners themselves.
+    incoming = np.bincount(np.concatenate([p[1] for p in parts]), minlength=n_mentors)
+    needy = np.flatnonzero(incoming < settings.mentor_k)
+    if needy.size and settings.mentor_k > 0:
+        learner_index = _Index(learner_side, radius, settings.workers)
+        near_learners = max(settings.near_pool, settings.mentor_k)
+        for rows, pool in _pools(mentor_side, needy, learner_index, near_learners, settings.field_pool):
+            for start in range(0, rows.size, settings.chunk):
+                part = _dedupe(pool[start : start + settings.chunk])
+                pool_pairs += int((part >= 0).sum())
+                parts.append(_mentor_block(enc, rows[start : start + settings.chunk], part, settings.mentor_k))
+    return parts, feasible_seen, pool_pairs

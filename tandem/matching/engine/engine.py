@@ -1,0 +1,149 @@
+"""The engine's entry points: :func:`solve` for a programme's round and
+:func:`solve_pairs` for any weighted assignment given as candidate edges."""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .candidates import Candidates, CandidateSettings, generate_candidates
+from .encode import EncodedProblem, encode
+from .explain import explain_pairs, explain_unmatched, template
+from .model import PairsProblem, Problem
+from .result import ExplanationItem, MatchedPair, Result, Statistics, UnmatchedLearner
+from .scoring import SCALE
+from .solver import Assignment, solve_edges
+from .validate import check_pairs_problem, check_problem
+
+DEFAULT_SETTINGS = CandidateSettings()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Solution:
+    """Arrays behind a :class:`Result`, for benchmarks and tests."""
+
+    encoded: EncodedProblem
+    candidates: Candidates
+    assignment: Assignment
+
+    @property
+    def learner(self) -> np.ndarray:
+        return self.candidates.learner[self.assignment.chosen]
+
+    @property
+    def mentor(self) -> np.ndarray:
+        return self.candidates.mentor[self.assignment.chosen]
+
+
+def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS, validate: bool = True) -> Result:
+    """Match learners to mentors: most learners first, then the highest total score."""
+    result, _ = solve_with_arrays(problem, settings=settings, validate=validate)
+    return result
+
+
+def solve_with_arrays(
+    problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS, validate: bool = True
+) -> tuple[Result, Solution]:
+    if validate:
+        check_problem(problem)
+    clock = time.perf_counter()
+    enc = encode(problem)
+    encoded_at = time.perf_counter()
+    candidates = generate_candidates(enc, settings=settings)
+    candidates_at = time.perf_counter()
+    assignment = solve_edges(
+        learner=candidates.learner,
+        mentor=candidates.mentor,
+        score=candidates.score,
+        n_learners=len(enc.learners),
+        capacity=enc.mentors.capacity,
+    )
+    solved_at = time.perf_counter()
+    chosen = assignment.chosen
+    pairs = explain_pairs(enc, candidates.learner[chosen], candidates.mentor[chosen], candidates.score[chosen])
+    matched = np.zeros(len(enc.learners), dtype=bool)
+    matched[candidates.learner[chosen]] = True
+    unmatched = explain_unmatched(enc, np.flatnonzero(~matched))
+    explained_at = time.perf_counter()
+    statistics = Statistics(
+        learners=len(enc.learners),
+        mentors=len(enc.mentors),
+        capacity=int(enc.mentors.capacity.sum()),
+        candidate_edges=len(candidates),
+        pairs_scored=candidates.pool_pairs,
+        exhaustive=candidates.exhaustive,
+        k=settings.k,
+        mentor_k=settings.mentor_k,
+        solver_status=assignment.status,
+        solver_nodes=assignment.nodes,
+        solver_arcs=assignment.arcs,
+        encode_seconds=encoded_at - clock,
+        candidates_seconds=candidates_at - encoded_at,
+        solve_seconds=solved_at - candidates_at,
+        explain_seconds=explained_at - solved_at,
+    )
+    result = Result(
+        pairs=tuple(pairs),
+        unmatched=tuple(unmatched),
+        matched=assignment.matched,
+        total_score=assignment.total_score / SCALE,
+        statistics=statistics,
+    )
+    return result, Solution(encoded=enc, candidates=candidates, assignment=assignment)
+
+
+def solve_pairs(problem: PairsProblem, *, validate: bool = True) -> Result:
+    """Solve the plain pairs form: candidate edges with scores, plus mentor capacities.
+
+    Scores are rounded to 0.001 (the solver works in integer milli-points), so
+    scores closer than that are ties, broken by learner and mentor id.
+    """
+    if validate:
+        check_pairs_problem(problem)
+    clock = time.perf_counter()
+    learner_ids = sorted({e.learner for e in problem.edges} | set(problem.learners))
+    mentor_ids = sorted({e.mentor for e in problem.edges} | set(problem.capacities))
+    learner_index = {lid: i for i, lid in enumerate(learner_ids)}
+    mentor_index = {mid: i for i, mid in enumerate(mentor_ids)}
+    n_edges = len(problem.edges)
+    learner = np.fromiter((learner_index[e.learner] for e in problem.edges), dtype=np.int64, count=n_edges)
+    mentor = np.fromiter((mentor_index[e.mentor] for e in problem.edges), dtype=np.int64, count=n_edges)
+    score = np.rint(np.fromiter((e.score for e in problem.edges), dtype=np.float64, count=n_edges) * SCALE).astype(np.int64)
+    order = np.lexsort((mentor, learner))
+    learner, mentor, score = learner[order], mentor[order], score[order]
+    capacity = np.array([problem.capacities.get(mid, 1) for mid in mentor_ids], dtype=np.int64)
+    prepared_at = time.perf_counter()
+    assignment = solve_edges(learner=learner, mentor=mentor, score=score,
+                             n_learners=len(learner_ids), capacity=capacity)
+    solved_at = time.perf_counter()
+    pairs = tuple(
+        MatchedPair(
+            learner_id=learner_ids[learner[i]],
+            mentor_id=mentor_ids[mentor[i]],
+            score=score[i] / SCALE,
+            items=(ExplanationItem(criterion="score", points=score[i] / SCALE, text=f"score {score[i] / SCALE:g}",
+                                   params={"score": score[i] / SCALE}),),
+        )
+        for i in assignment.chosen.tolist()
+    )
+    degree = np.bincount(learner, minlength=len(learner_ids))
+    matched = np.zeros(len(learner_ids), dtype=bool)
+    matched[learner[assignment.chosen]] = True
+    unmatched = tuple(
+        UnmatchedLearner(learner_id=learner_ids[i], reason="no_candidates", limit=None,
+                         text="no candidate edge", params={})
+        if degree[i] == 0 else
+        UnmatchedLearner(learner_id=learner_ids[i], reason="taken", limit=None,
+                         text=template("reason.taken", int(degree[i])).format(count=int(degree[i])),
+                         params={"count": int(degree[i])})
+        for i in np.flatnonzero(~matched).tolist()
+    )
+    statistics = Statistics(
+        learners=len(learner_ids), mentors=len(mentor_ids), capacity=int(capacity.sum()),
+        candidate_edges=n_edges, pairs_scored=n_edges, exhaustive=True, k=0, mentor_k=0,
+        solver_status=assignment.status, solver_nodes=assignment.nodes, solver_arcs=assignment.arcs,
+        encode_seconds=prepared_at - clock, candidates_seconds=0.0, solve_seconds=solved_at - prepared_at,
+        explain_seconds=time.perf_counter() - solved_at,
+    )
+    return Result(pairs=pairs, unmatched=unmatched, matched=assignment.matched,
+                  total_score=assignment.total_score / SCALE, statistics=statistics)

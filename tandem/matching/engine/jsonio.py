@@ -1,0 +1,304 @@
+"""JSON in and out: the problem file ``tandem-match solve`` reads and the result it writes.
+
+Reading is strict — an unknown field is a typo until proven otherwise — and
+every error names the item: ``mentors[3] (mentor 'M4'): unknown field
+'lattitude'``, ``learners[0].languages (learner 'L1'): expected a list of
+strings, got int``. Meaning (ids twice, capacities, slot codes) is checked
+afterwards by :mod:`.validate`.
+"""
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import ProblemError
+from .model import (
+    Criteria,
+    Edge,
+    Exclusion,
+    FieldLabel,
+    Learner,
+    Limits,
+    Mentor,
+    PairsProblem,
+    Problem,
+    Weights,
+)
+from .result import Result
+from .validate import check_pairs_problem, check_problem
+
+T = TypeVar("T")
+Parser = Callable[[str, Any], Any]
+
+
+def _type_name(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _fail(path: str, expected: str, value: Any) -> ProblemError:
+    return ProblemError(f"{path}: expected {expected}, got {_type_name(value)}")
+
+
+def _string(path: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(path, "a string", value)
+    return value
+
+
+def _number(path: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(path, "a number", value)
+    return float(value)
+
+
+def _integer(path: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise _fail(path, "a whole number", value)
+    return value
+
+
+def _boolean(path: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(path, "true or false", value)
+    return value
+
+
+def _strings(path: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        bad = next((v for v in value if not isinstance(v, str)), value) if isinstance(value, list) else value
+        raise _fail(path, "a list of strings", bad)
+    return tuple(value)
+
+
+def _date(path: str, value: Any) -> date:
+    text = _string(path, value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ProblemError(f"{path}: expected a date like 2026-09-01, got '{text}'") from None
+
+
+def _optional(parse: Parser) -> Parser:
+    def parse_optional(path: str, value: Any) -> Any:
+        return None if value is None else parse(path, value)
+
+    return parse_optional
+
+
+MENTOR_FIELDS: dict[str, Parser] = {
+    "id": _string, "latitude": _number, "longitude": _number, "languages": _strings,
+    "expertise": _strings, "availability": _strings, "capacity": _integer,
+    "gender": _optional(_string), "age": _optional(_integer), "background": _strings,
+}
+LEARNER_FIELDS: dict[str, Parser] = {
+    "id": _string, "latitude": _number, "longitude": _number, "languages": _strings,
+    "needs": _strings, "availability": _strings, "gender_preference": _optional(_string),
+    "age": _optional(_integer), "waiting_since": _optional(_date), "background": _strings,
+}
+REQUIRED = ("id", "latitude", "longitude")
+WEIGHT_FIELDS: dict[str, Parser] = dict.fromkeys(Weights.__slots__, _number)
+LIMIT_FIELDS: dict[str, Parser] = {
+    "max_distance_km": _optional(_number), "require_shared_language": _boolean,
+    "min_shared_slots": _integer, "honour_gender_preference": _boolean, "max_age_gap": _optional(_integer),
+}
+CRITERIA_FIELDS: dict[str, Parser] = {
+    "distance_reach_km": _number, "availability_target_slots": _integer,
+    "age_gap_reach": _number, "waiting_horizon_days": _integer,
+}
+
+
+def _record(path: str, value: Any, fields: Mapping[str, Parser], label: str = "",
+            required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Parse one JSON object against its field table."""
+    if not isinstance(value, dict):
+        raise _fail(path, "an object", value)
+    where = f"{path} ({label})" if label else path
+    for key in value:
+        if key not in fields:
+            raise ProblemError(f"{where}: unknown field '{key}'")
+    for key in required:
+        if key not in value:
+            raise ProblemError(f"{where}: missing field '{key}'")
+    prefix = f"{path}.{{}}" + (f" ({label})" if label else "")
+    return {key: fields[key](prefix.format(key), item) for key, item in value.items()}
+
+
+def _people[T](data: dict[str, Any], key: str, kind: str, fields: Mapping[str, Parser], build: Callable[..., T]) -> tuple[T, ...]:
+    items = data.get(key, [])
+    if not isinstance(items, list):
+        raise _fail(key, "a list", items)
+    people = []
+    for i, item in enumerate(items):
+        label = f"{kind} '{item['id']}'" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+        people.append(build(**_record(f"{key}[{i}]", item, fields, label, REQUIRED)))
+    return tuple(people)
+
+
+def _criteria(value: Any) -> Criteria:
+    fields = {**CRITERIA_FIELDS, "weights": lambda p, v: Weights(**_record(p, v, WEIGHT_FIELDS)),
+              "limits": lambda p, v: Limits(**_record(p, v, LIMIT_FIELDS))}
+    return Criteria(**_record("criteria", value, fields))
+
+
+def _exclusions(value: Any) -> tuple[Exclusion, ...]:
+    if not isinstance(value, list):
+        raise _fail("exclusions", "a list", value)
+    fields: dict[str, Parser] = {"learner": _string, "mentor": _string, "reason": _string}
+    out = []
+    for i, item in enumerate(value):
+        record = _record(f"exclusions[{i}]", item, fields, required=("learner", "mentor"))
+        out.append(Exclusion(learner_id=record["learner"], mentor_id=record["mentor"],
+                             reason=record.get("reason", "excluded")))
+    return tuple(out)
+
+
+def _field_labels(value: Any) -> dict[str, FieldLabel]:
+    if not isinstance(value, dict):
+        raise _fail("fields", "an object", value)
+    parsers: dict[str, Parser] = {"mentor": _string, "learner": _string}
+    return {code: FieldLabel(**_record(f"fields.{code}", label, parsers, required=("mentor", "learner")))
+            for code, label in value.items()}
+
+
+PROBLEM_KEYS = ("mentors", "learners", "criteria", "exclusions", "as_of", "fields")
+PAIRS_KEYS = ("edges", "capacities", "learners")
+
+
+def problem_from_dict(data: Any) -> Problem | PairsProblem:
+    """A problem from parsed JSON; the pairs form is recognised by its ``edges``."""
+    if not isinstance(data, dict):
+        raise _fail("problem", "a JSON object", data)
+    if "edges" in data:
+        return _pairs_from_dict(data)
+    for key in data:
+        if key not in PROBLEM_KEYS:
+            raise ProblemError(f"problem: unknown field '{key}' (expected {', '.join(PROBLEM_KEYS)})")
+    problem = Problem(
+        mentors=_people(data, "mentors", "mentor", MENTOR_FIELDS, Mentor),
+        learners=_people(data, "learners", "learner", LEARNER_FIELDS, Learner),
+        criteria=_criteria(data["criteria"]) if "criteria" in data else Criteria(),
+        exclusions=_exclusions(data["exclusions"]) if "exclusions" in data else (),
+        as_of=_optional(_date)("as_of", data.get("as_of")),
+        fields=_field_labels(data["fields"]) if "fields" in data else {},
+    )
+    check_problem(problem)
+    return problem
+
+
+def _pairs_from_dict(data: dict[str, Any]) -> PairsProblem:
+    for key in data:
+        if key not in PAIRS_KEYS:
+            raise ProblemError(f"problem: unknown field '{key}' (the pairs form has {', '.join(PAIRS_KEYS)})")
+    edges_value = data["edges"]
+    if not isinstance(edges_value, list):
+        raise _fail("edges", "a list", edges_value)
+    edges = []
+    for i, item in enumerate(edges_value):
+        path = f"edges[{i}]"
+        if isinstance(item, list):
+            if len(item) != 3:
+                raise ProblemError(f"{path}: expected [learner, mentor, score], got {len(item)} items")
+            learner, mentor, score = item
+        elif isinstance(item, dict):
+            record = _record(path, item, {"learner": _string, "mentor": _string, "score": _number},
+                             required=("learner", "mentor", "score"))
+            learner, mentor, score = record["learner"], record["mentor"], record["score"]
+        else:
+            raise _fail(path, "[learner, mentor, score]", item)
+        edges.append(Edge(_string(f"{path}.learner", learner), _string(f"{path}.mentor", mentor),
+                          _number(f"{path}.score", score)))
+    capacities_value = data.get("capacities", {})
+    if not isinstance(capacities_value, dict):
+        raise _fail("capacities", "an object of mentor id to capacity", capacities_value)
+    capacities = {key: _integer(f"capacities.{key}", value) for key, value in capacities_value.items()}
+    problem = PairsProblem(
+        edges=tuple(edges),
+        capacities=capacities,
+        learners=_strings("learners", data.get("learners", [])),
+    )
+    check_pairs_problem(problem)
+    return problem
+
+
+def read_problem(path: str | Path) -> Problem | PairsProblem:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except json.JSONDecodeError as error:
+        raise ProblemError(f"{path}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    except OSError as error:
+        raise ProblemError(f"{path}: cannot read ({error.strerror})") from None
+    return problem_from_dict(data)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy: dates as ISO strings, tuples as lists, mappings as objects."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _drop_defaults(record: dict[str, Any], defaults: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k in REQUIRED or defaults.get(k, object()) != v}
+
+
+_MENTOR_DEFAULTS = {"languages": (), "expertise": (), "availability": (), "capacity": 1, "gender": None,
+                    "age": None, "background": ()}
+_LEARNER_DEFAULTS = {"languages": (), "needs": (), "availability": (), "gender_preference": None,
+                     "age": None, "waiting_since": None, "background": ()}
+
+
+def problem_to_dict(problem: Problem) -> dict[str, Any]:
+    """The JSON form of a problem, as :func:`problem_from_dict` reads it."""
+    def record(item: Any, defaults: Mapping[str, Any]) -> dict[str, Any]:
+        values = {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
+        return _plain(_drop_defaults(values, defaults))
+
+    criteria = problem.criteria
+    return {
+        "as_of": _plain(problem.as_of),
+        "criteria": {
+            "weights": _plain(dataclasses.asdict(criteria.weights)),
+            "limits": _plain(dataclasses.asdict(criteria.limits)),
+            **{name: getattr(criteria, name) for name in CRITERIA_FIELDS},
+        },
+        "fields": {code: {"mentor": label.mentor, "learner": label.learner} for code, label in problem.fields.items()},
+        "mentors": [record(m, _MENTOR_DEFAULTS) for m in problem.mentors],
+        "learners": [record(lrn, _LEARNER_DEFAULTS) for lrn in problem.learners],
+        "exclusions": [{"learner": e.learner_id, "mentor": e.mentor_id, "reason": e.reason} for e in problem.exclusions],
+    }
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    stats = result.statistics
+    return {
+        "matched": result.matched,
+        "total_score": result.total_score,
+        "pairs": [
+            {
+                "learner": pair.learner_id,
+                "mentor": pair.mentor_id,
+                "score": pair.score,
+                "explanation": pair.text,
+                "items": [
+                    {"criterion": i.criterion, "points": i.points, "text": i.text, "params": _plain(i.params)}
+                    for i in pair.items
+                ],
+            }
+            for pair in result.pairs
+        ],
+        "unmatched": [
+            {"learner": u.learner_id, "reason": u.reason, "limit": u.limit, "text": u.text, "params": _plain(u.params)}
+            for u in result.unmatched
+        ],
+        "statistics": {**dataclasses.asdict(stats), "total_seconds": stats.total_seconds},
+    }
