@@ -205,7 +205,10 @@ def encode(problem: Problem) -> EncodedProblem:
     languages = _vocabulary(([lrn.languages for lrn in learners], [m.languages for m in mentors]))
     fields = _vocabulary(([lrn.needs for lrn in learners], [m.expertise for m in mentors]))
     backgrounds = _vocabulary(([lrn.background for lrn in learners], [m.background for m in mentors]))
-    genders = Vocabulary(tuple(sorted({m.gender for m in mentors if m.gender is not None})))
+    genders = Vocabulary(tuple(sorted(
+        {m.gender for m in mentors if m.gender is not None}
+        | {lrn.gender_preference for lrn in learners if lrn.gender_preference is not None}
+    )))
     as_of = round_date(problem)
 
     learner_languages = _bitsets([lrn.languages for lrn in learners], languages)

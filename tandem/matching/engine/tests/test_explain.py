@@ -1,0 +1,94 @@
+"""Explanations and reasons read the way a coordinator speaks."""
+
+from datetime import date
+
+from tandem.matching.engine import (
+    Criteria, Exclusion, FieldLabel, Learner, Limits, Mentor, Problem, Weights, solve,
+)
+
+# About 4.2 km apart in Rotterdam.
+HERE = (51.9225, 4.4792)
+THERE = (51.9225, 4.4792 + 4.2 / (111.32 * 0.6163))
+
+
+def _learner(**overrides) -> Learner:
+    values = dict(id="L1", latitude=HERE[0], longitude=HERE[1], languages=("nl", "tr"),
+                  needs=("electrical",), availability=("tue-evening", "thu-evening", "sat-morning"),
+                  age=17, waiting_since=date(2026, 5, 1))
+    values.update(overrides)
+    return Learner(**values)
+
+
+def _mentor(**overrides) -> Mentor:
+    values = dict(id="M1", latitude=THERE[0], longitude=THERE[1], languages=("nl", "tr", "en"),
+                  expertise=("electrical",), availability=("tue-evening", "thu-evening"), gender="M", age=58)
+    values.update(overrides)
+    return Mentor(**values)
+
+
+FIELDS = {"electrical": FieldLabel(mentor="electrician", learner="wants an electrical apprenticeship")}
+
+
+def test_a_pair_is_explained_criterion_by_criterion():
+    problem = Problem(learners=(_learner(),), mentors=(_mentor(),), fields=FIELDS, as_of=date(2026, 9, 1))
+    (pair,) = solve(problem).pairs
+    assert pair.text.startswith(
+        "4.2 km apart · both speak Dutch and Turkish · electrician ↔ wants an electrical apprenticeship"
+        " · Tue and Thu evenings free"
+    )
+    items = {item.criterion: item for item in pair.items}
+    assert items["distance"].params["km"] == 4.2
+    assert items["language"].params["codes"] == ("nl", "tr")
+    assert items["expertise"].points == 25.0
+    assert round(sum(item.points for item in pair.items), 1) == round(pair.score, 1)
+    assert "waiting 123 days" in pair.text
+
+
+def test_a_learner_too_far_from_everyone_is_told_the_distance():
+    problem = Problem(learners=(_learner(latitude=53.2),), mentors=(_mentor(),))
+    (unmatched,) = solve(problem).unmatched
+    assert (unmatched.reason, unmatched.limit) == ("limit", "distance")
+    assert unmatched.text == "no mentor within 25 km"
+
+
+def test_a_language_nobody_nearby_speaks_is_named():
+    problem = Problem(learners=(_learner(languages=("ar", "fr")),), mentors=(_mentor(), _mentor(id="M2")))
+    (unmatched,) = solve(problem).unmatched
+    assert unmatched.limit == "language"
+    assert unmatched.text == "2 mentors within 25 km, but none speaks Arabic or French"
+
+
+def test_the_limit_that_removed_the_last_mentors_is_named_after_those_passed():
+    problem = Problem(learners=(_learner(gender_preference="F"),), mentors=(_mentor(),))
+    (unmatched,) = solve(problem).unmatched
+    assert unmatched.limit == "gender"
+    assert unmatched.text == "1 mentor within 25 km, but none is female as asked"
+
+
+def test_excluded_pairs_are_never_proposed_and_say_so():
+    problem = Problem(learners=(_learner(),), mentors=(_mentor(),),
+                      exclusions=(Exclusion(learner_id="L1", mentor_id="M1", reason="declined before"),))
+    result = solve(problem)
+    assert result.pairs == ()
+    assert result.unmatched[0].limit == "excluded"
+
+
+def test_a_learner_whose_mentors_went_to_others_is_told_so():
+    problem = Problem(learners=(_learner(), _learner(id="L2", waiting_since=date(2025, 1, 1))),
+                      mentors=(_mentor(),))
+    result = solve(problem)
+    assert [p.learner_id for p in result.pairs] == ["L2"]  # waited longer
+    (unmatched,) = result.unmatched
+    assert unmatched.reason == "taken"
+    assert unmatched.text.startswith("the one suitable mentor went to another learner")
+
+
+def test_soft_criteria_can_be_turned_off_and_limits_relaxed():
+    criteria = Criteria(weights=Weights(distance=0, language=0, expertise=100, availability=0, gender=0, age=0,
+                                        waiting=0),
+                        limits=Limits(max_distance_km=None, require_shared_language=False, min_shared_slots=0))
+    problem = Problem(learners=(_learner(latitude=40.0, languages=("ar",)),), mentors=(_mentor(),),
+                      criteria=criteria, fields=FIELDS)
+    (pair,) = solve(problem).pairs
+    assert pair.score == 100.0
+    assert [item.criterion for item in pair.items] == ["expertise"]
