@@ -6,7 +6,15 @@ from datetime import date
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tandem.matching.engine.model import Criteria, Exclusion, Learner, Limits, Mentor, Problem, Weights
+from tandem.matching.engine.model import (
+    Criteria,
+    Exclusion,
+    Learner,
+    Limits,
+    Mentor,
+    Problem,
+    Weights,
+)
 
 # Deterministic and bounded: CI runs the suite twice on 2 cores.
 ENGINE = settings(derandomize=True, max_examples=60, deadline=None, database=None,
@@ -101,9 +109,9 @@ def breaks_a_limit(problem: Problem, learner: Learner, mentor: Mentor) -> str | 
         return "availability"
     if limits.honour_gender_preference and learner.gender_preference not in (None, mentor.gender):
         return "gender"
-    if limits.max_age_gap is not None and learner.age is not None and mentor.age is not None:
-        if abs(learner.age - mentor.age) > limits.max_age_gap:
-            return "age"
+    ages_known = learner.age is not None and mentor.age is not None
+    if limits.max_age_gap is not None and ages_known and abs(learner.age - mentor.age) > limits.max_age_gap:
+        return "age"
     if any(e.learner_id == learner.id and e.mentor_id == mentor.id for e in problem.exclusions):
         return "excluded"
     return None

@@ -3,7 +3,15 @@
 from datetime import date
 
 from tandem.matching.engine import (
-    Criteria, Exclusion, FieldLabel, Learner, Limits, Mentor, Problem, Weights, solve,
+    Criteria,
+    Exclusion,
+    FieldLabel,
+    Learner,
+    Limits,
+    Mentor,
+    Problem,
+    Weights,
+    solve,
 )
 
 # About 4.2 km apart in Rotterdam.
@@ -12,16 +20,16 @@ THERE = (51.9225, 4.4792 + 4.2 / (111.32 * 0.6163))
 
 
 def _learner(**overrides) -> Learner:
-    values = dict(id="L1", latitude=HERE[0], longitude=HERE[1], languages=("nl", "tr"),
-                  needs=("electrical",), availability=("tue-evening", "thu-evening", "sat-morning"),
-                  age=17, waiting_since=date(2026, 5, 1))
+    values = {"id": "L1", "latitude": HERE[0], "longitude": HERE[1], "languages": ("nl", "tr"),
+                  "needs": ("electrical",), "availability": ("tue-evening", "thu-evening", "sat-morning"),
+                  "age": 17, "waiting_since": date(2026, 5, 1)}
     values.update(overrides)
     return Learner(**values)
 
 
 def _mentor(**overrides) -> Mentor:
-    values = dict(id="M1", latitude=THERE[0], longitude=THERE[1], languages=("nl", "tr", "en"),
-                  expertise=("electrical",), availability=("tue-evening", "thu-evening"), gender="M", age=58)
+    values = {"id": "M1", "latitude": THERE[0], "longitude": THERE[1], "languages": ("nl", "tr", "en"),
+                  "expertise": ("electrical",), "availability": ("tue-evening", "thu-evening"), "gender": "M", "age": 58}
     values.update(overrides)
     return Mentor(**values)
 

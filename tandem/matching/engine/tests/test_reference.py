@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from tandem.matching.engine import CandidateSettings, Edge, PairsProblem, solve, solve_pairs
+from tandem.matching.engine import CandidateSettings, Edge, PairsProblem, solve_pairs
 from tandem.matching.engine.encode import encode
 from tandem.matching.engine.engine import solve_with_arrays
 from tandem.matching.engine.generate import generate_problem
