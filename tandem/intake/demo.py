@@ -1,0 +1,192 @@
+"""Demo learners for every seed programme: every intake state, minors with and without a
+guardian's consent, referrals by the programme's partner contacts, a consent text in the
+programme's language. The demo learner account waits on the list with the demo guardian's consent.
+
+Deterministic (only ``ctx.rng``) and written with ``bulk_create`` so ``--scale`` stays fast.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tandem.core.demo import DemoContext
+from tandem.core.models import GuardianLink, Membership, Person, Role
+from tandem.intake.locations import coordinates_for
+from tandem.intake.models import (
+    AVAILABILITY_SLOTS,
+    ConsentText,
+    GuardianConsent,
+    Learner,
+    LearnerTransition,
+    SensitiveProfile,
+)
+from tandem.intake.selectors import adult_cutoff
+
+State = Learner.State
+
+CONSENT_TEXTS = {
+    "nl": (
+        "Ik geef toestemming dat mijn kind deelneemt aan dit mentorprogramma. Een gescreende "
+        "vrijwilliger ontmoet mijn kind regelmatig. De coördinator bewaart alleen de gegevens die "
+        "daarvoor nodig zijn. Ik kan mijn toestemming altijd intrekken."
+    ),
+    "de": (
+        "Ich bin einverstanden, dass mein Kind an diesem Mentoring-Programm teilnimmt. Eine "
+        "überprüfte ehrenamtliche Person trifft mein Kind regelmäßig. Die Koordination speichert "
+        "nur die Daten, die dafür nötig sind. Ich kann mein Einverständnis jederzeit widerrufen."
+    ),
+    "fr": (
+        "J'autorise mon enfant à participer à ce programme d'accompagnement. Un ou une bénévole "
+        "dont l'honorabilité a été vérifiée le rencontre régulièrement. La coordination ne garde "
+        "que les données nécessaires. Je peux retirer mon accord à tout moment."
+    ),
+    "en": (
+        "I agree that my child takes part in this mentoring programme. A screened volunteer meets "
+        "my child regularly. The coordinator keeps only the data this needs. I can withdraw my "
+        "consent at any time."
+    ),
+}
+
+LEVELS = {
+    "studententutoring": ["secondary"],
+    "rolmodel-mentoring": ["vmbo", "havo", "vwo", "mbo"],
+    "community-builders": ["bachelor"],
+    "mentoren-op-zuid": ["primary", "vmbo", "havo"],
+    "vera": ["apprenticeship"],
+    "accompagnement-vet": ["vocational", "apprenticeship"],
+}
+REASONS = {
+    "studententutoring": ["study_skills", "language_of_instruction", "motivation"],
+    "rolmodel-mentoring": ["motivation", "career_orientation", "sense_of_belonging"],
+    "community-builders": ["sense_of_belonging", "study_skills", "exam_preparation"],
+    "mentoren-op-zuid": ["study_skills", "career_orientation", "motivation"],
+    "vera": ["exam_preparation", "workplace_conflict", "motivation"],
+    "accompagnement-vet": ["career_orientation", "motivation", "workplace_conflict"],
+}
+# The demo learner waits; the rest cycle through every state (waiting and matched most often).
+CYCLE = [State.WAITING, State.MATCHED, State.REFERRED, State.INTAKE, State.WAITING,
+         State.MATCHED, State.COMPLETED, State.LEFT, State.WAITING, State.DECLINED,
+         State.INTAKE, State.WAITING, State.MATCHED, State.REFERRED]
+PATHS = {
+    State.REFERRED: [State.REFERRED],
+    State.INTAKE: [State.REFERRED, State.INTAKE],
+    State.WAITING: [State.REFERRED, State.WAITING],
+    State.MATCHED: [State.REFERRED, State.WAITING, State.MATCHED],
+    State.COMPLETED: [State.REFERRED, State.WAITING, State.MATCHED, State.COMPLETED],
+    State.LEFT: [State.REFERRED, State.WAITING, State.MATCHED, State.LEFT],
+    State.DECLINED: [State.REFERRED, State.DECLINED],
+}
+ACCEPTED = {State.WAITING, State.MATCHED, State.COMPLETED, State.LEFT}
+GIVEN = "given"
+
+
+def seed_demo(ctx: DemoContext) -> None:
+    programme, rng, spec = ctx.programme, ctx.rng, ctx.spec
+    language = spec.ui_language if spec.ui_language in CONSENT_TEXTS else "en"
+    ConsentText.objects.create(programme=programme, version=1, language=language,
+                               text=CONSENT_TEXTS[language], created_by=ctx.coordinator_user)
+    contacts: dict[int, Person] = {
+        m.institution_id: m.person
+        for m in Membership.objects.filter(programme=programme, role=Role.PARTNER_CONTACT,
+                                           institution__isnull=False).select_related("person")
+        if m.institution_id is not None
+    }
+    # Schools, VET providers and employers refer; a university only where it is the programme.
+    referring = [i for i in ctx.institutions if i.pk in contacts and i.kind != "university"] \
+        or [i for i in ctx.institutions if i.pk in contacts] or ctx.institutions
+    guardians: dict[int, int] = {}
+    for learner_id, guardian_id in GuardianLink.objects.filter(
+        learner__in=ctx.learners
+    ).values_list("learner_id", "guardian_id"):
+        guardians.setdefault(learner_id, guardian_id)
+    cutoff = adult_cutoff(programme=programme, today=ctx.today)
+    now = timezone.now()
+    self_registration = bool(programme.requirement("self_registration"))
+    levels, reasons = LEVELS.get(spec.slug, ["other"]), REASONS.get(spec.slug, ["motivation"])
+
+    learners: list[Learner] = []
+    consent_plan: list[tuple[int, str]] = []  # (index, "given" | "pending" | "withdrawn")
+    withdrawn_done = False
+    for index, person in enumerate(ctx.learners):
+        state = State.WAITING if index == 0 else CYCLE[(index - 1) % len(CYCLE)]
+        minor = person.date_of_birth is None or person.date_of_birth > cutoff
+        institution = rng.choice(referring) if referring else None
+        by_self = self_registration and index % 2 == 1
+        extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
+        coordinates = coordinates_for(person.city, programme)
+        learners.append(Learner(
+            programme=programme, person=person, state=state,
+            source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,
+            institution=institution,
+            referred_by=None if by_self or institution is None else contacts.get(institution.pk),
+            level=rng.choice(levels),
+            employer=rng.choice([i.name for i in ctx.institutions if i.kind == "employer"] or [""])
+            if "apprenticeship" in levels else "",
+            reasons=rng.sample(reasons, rng.randint(1, len(reasons))),
+            languages=programme.languages[:1] + extra,
+            latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
+            longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,
+            availability=sorted(rng.sample(AVAILABILITY_SLOTS, rng.randint(1, 5))),
+            mentor_wishes=rng.choice(["", "", "Iemand die geduldig is", "Someone who knows the trade"]),
+            gender_preference=rng.choice(["any", "any", "any", "female", "male"]),
+            accepted_at=now if state in ACCEPTED else None,
+            waiting_since=ctx.today - timedelta(days=rng.randint(2, 220))
+            if state == State.WAITING else None,
+            state_reason={State.LEFT: "Left school", State.DECLINED: "Outside the programme's area"}
+            .get(state, ""),
+        ))
+        if index == 0:
+            consent_plan.append((index, GIVEN))  # the demo guardian has consented
+        elif minor and person.pk in guardians:
+            if state in ACCEPTED:
+                consent_plan.append((index, GIVEN))
+            elif state == State.INTAKE and not withdrawn_done:
+                consent_plan.append((index, "withdrawn"))
+                withdrawn_done = True
+            elif state in (State.REFERRED, State.INTAKE):
+                consent_plan.append((index, "pending"))
+    Learner.objects.bulk_create(learners)
+
+    transitions = []
+    for learner in learners:
+        path = PATHS[State(learner.state)]
+        previous = ""
+        for step in path:
+            transitions.append(LearnerTransition(
+                learner=learner, from_state=previous, to_state=step,
+                actor=None if step == State.REFERRED else ctx.coordinator_user,
+                reason=learner.state_reason if step == learner.state else "",
+            ))
+            previous = step
+    LearnerTransition.objects.bulk_create(transitions)
+
+    consents = []
+    for index, status in consent_plan:
+        learner = learners[index]
+        guardian_pk = guardians.get(learner.person_id)
+        if guardian_pk is None:
+            continue
+        paper = rng.random() < 0.3
+        consents.append(GuardianConsent(
+            learner=learner, guardian_id=guardian_pk, version=1,
+            method=GuardianConsent.Method.PAPER_FORM if paper and status == GIVEN
+            else GuardianConsent.Method.EMAIL_LINK,
+            requested_by=ctx.coordinator_user,
+            given_at=now if status in (GIVEN, "withdrawn") else None,
+            recorded_by=ctx.coordinator_user if paper and status == GIVEN else None,
+            withdrawn_at=now if status == "withdrawn" else None,
+        ))
+    GuardianConsent.objects.bulk_create(consents)
+
+    SensitiveProfile.objects.bulk_create([
+        SensitiveProfile(
+            learner=learner, migration_background=rng.random() < 0.6,
+            first_generation=rng.random() < 0.5,
+            declared_by=SensitiveProfile.DeclaredBy.GUARDIAN if index % 2
+            else SensitiveProfile.DeclaredBy.LEARNER,
+            consent=True, recorded_by=ctx.coordinator_user,
+        )
+        for index, learner in enumerate(learners) if index % 4 == 1
+    ])

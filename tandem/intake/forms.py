@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import time
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.forms import DateInput
+from tandem.core.models import PartnerInstitution, Person, Programme
+from tandem.intake.models import (
+    DAYS,
+    PARTS,
+    GenderPreference,
+    Learner,
+    Level,
+    Reason,
+    SensitiveProfile,
+)
+
+JOIN_SALT = "tandem.intake.join"
+
+
+def availability_choices() -> list[tuple[str, str]]:
+    return [(f"{day}-{part}", f"{day_label} {part_label}")
+            for day, day_label in DAYS for part, part_label in PARTS]
+
+
+class LanguagesField(forms.CharField):
+    """ISO language codes typed as "nl, tr, ar"."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        codes = [code.strip().lower() for code in text.replace(";", ",").split(",") if code.strip()]
+        for code in codes:
+            if not code.isalpha() or not 2 <= len(code) <= 3:
+                raise forms.ValidationError(
+                    _("“%(code)s” is not a language code such as nl or tr."), params={"code": code}
+                )
+        return codes
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+
+class ProfileFields(forms.Form):
+    """What the learner needs and when they can meet: shared by every learner form."""
+
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
+    employer = forms.CharField(label=_("Employer (for apprentices)"), max_length=200, required=False)
+    reasons = forms.MultipleChoiceField(
+        label=_("Why a mentor?"), choices=Reason.choices, widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = LanguagesField(
+        label=_("Languages spoken"), required=False,
+        help_text=_("ISO codes separated by commas, e.g. nl, tr, ar."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When can they meet?"), choices=availability_choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    mentor_wishes = forms.CharField(
+        label=_("What kind of mentor would help?"), widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    gender_preference = forms.ChoiceField(
+        label=_("Mentor's gender"), choices=GenderPreference.choices, initial=GenderPreference.ANY
+    )
+
+    def profile(self) -> dict[str, Any]:
+        keys = ("level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+                "gender_preference")
+        return {k: self.cleaned_data[k] for k in keys if k in self.cleaned_data}
+
+
+class ReferralForm(ProfileFields):
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    email = forms.EmailField(label=_("Learner's e-mail address"), required=False)
+    phone = forms.CharField(label=_("Learner's phone"), max_length=40, required=False)
+    language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
+    institution = forms.ModelChoiceField(
+        label=_("School or institution"), queryset=PartnerInstitution.objects.none()
+    )
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    guardian_given_name = forms.CharField(label=_("Guardian's given name"), max_length=100, required=False)
+    guardian_family_name = forms.CharField(label=_("Guardian's family name"), max_length=100, required=False)
+    guardian_email = forms.EmailField(
+        label=_("Guardian's e-mail address"), required=False,
+        help_text=_("For a learner under the age of digital consent, the guardian is e-mailed a "
+                    "link to give consent."),
+    )
+    guardian_language = forms.ChoiceField(
+        label=_("Guardian's language"), choices=settings.LANGUAGES
+    )
+
+    field_order = ("given_name", "family_name", "date_of_birth", "email", "phone", "language",
+                   "institution", "level", "employer", "postcode", "city")
+
+    def __init__(self, *args: Any, institutions: list[PartnerInstitution] | Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["institution"])
+        field.queryset = PartnerInstitution.objects.filter(pk__in=[i.pk for i in institutions])
+        if len(institutions) == 1:
+            field.initial = institutions[0].pk
+
+    def person(self) -> dict[str, Any]:
+        keys = ("given_name", "family_name", "date_of_birth", "email", "phone", "language",
+                "postcode", "city")
+        return {k: self.cleaned_data[k] for k in keys}
+
+    def guardian(self) -> dict[str, Any]:
+        return {
+            "given_name": self.cleaned_data["guardian_given_name"],
+            "family_name": self.cleaned_data["guardian_family_name"],
+            "email": self.cleaned_data["guardian_email"],
+            "language": self.cleaned_data["guardian_language"],
+        }
+
+
+class JoinForm(ProfileFields):
+    """The public self-registration form, with two spam traps: a field people never see
+    (bots fill it in) and a signed start time (bots post faster than anyone can type)."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    email = forms.EmailField(label=_("E-mail address"))
+    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    guardian_email = forms.EmailField(
+        label=_("E-mail address of a parent or guardian"), required=False,
+        help_text=_("Only if you are younger than the age of digital consent."),
+    )
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    field_order = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["started"].initial = signing.dumps(time.time(), salt=JOIN_SALT)
+        for name in ("employer", "level"):
+            del self.fields[name]
+
+    @property
+    def is_spam(self) -> bool:
+        if self.data.get("website"):
+            return True
+        try:
+            started = float(signing.loads(self.data.get("started", ""), salt=JOIN_SALT,
+                                          max_age=24 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < getattr(settings, "TANDEM_APPLICATION_MIN_SECONDS", 3)
+
+    def person(self, language: str) -> dict[str, Any]:
+        keys = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")
+        return {**{k: self.cleaned_data[k] for k in keys}, "language": language}
+
+
+class LearnerForm(ProfileFields):
+    """The coordinator completes the profile."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    institution = forms.ModelChoiceField(
+        label=_("School or institution"), queryset=PartnerInstitution.objects.none(), required=False
+    )
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+                                help_text=_("Left empty, it is looked up from the city."))
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
+                            required=False)
+
+    field_order = ("institution", "level", "employer")
+
+    def __init__(self, *args: Any, programme: Programme, learner: Learner, **kwargs: Any) -> None:
+        if not args or args[0] is None:
+            kwargs.setdefault("initial", {
+                **{k: getattr(learner, k) for k in (
+                    "level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+                    "gender_preference", "latitude", "longitude", "notes", "version")},
+                "institution": learner.institution_id,
+                "postcode": learner.person.postcode, "city": learner.person.city,
+            })
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = programme.partners.all()
+
+    def profile(self) -> dict[str, Any]:
+        return {**super().profile(), "latitude": self.cleaned_data["latitude"],
+                "longitude": self.cleaned_data["longitude"], "notes": self.cleaned_data["notes"]}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class InfoRequestForm(forms.Form):
+    message = forms.CharField(label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransitionForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("New state"), choices=Learner.State.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class GuardianChoiceForm(forms.Form):
+    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["guardian"]).queryset = guardians
+
+
+class ConsentTextForm(forms.Form):
+    text_en = forms.CharField(label=_("Text in English"), widget=forms.Textarea, required=False)
+    text_nl = forms.CharField(label=_("Text in Dutch"), widget=forms.Textarea, required=False)
+    text_fr = forms.CharField(label=_("Text in French"), widget=forms.Textarea, required=False)
+    text_de = forms.CharField(label=_("Text in German"), widget=forms.Textarea, required=False)
+    ask_again = forms.BooleanField(
+        label=_("E-mail every guardian whose consent is needed again"), required=False,
+        initial=True,
+    )
+
+    def texts(self) -> dict[str, str]:
+        return {code: self.cleaned_data[f"text_{code}"] for code, _label in settings.LANGUAGES}
+
+
+class SensitiveProfileForm(forms.ModelForm[SensitiveProfile]):
+    class Meta:
+        model = SensitiveProfile
+        fields = ("migration_background", "first_generation", "cultural_background",
+                  "declared_by", "consent")
+        widgets = {
+            "migration_background": forms.NullBooleanSelect,
+            "first_generation": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].required = True

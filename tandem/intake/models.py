@@ -1,0 +1,313 @@
+"""Learners: referrals, guardian consent, intake and the waiting list.
+
+A learner is a core ``Person`` (a pupil may have no log-in and no e-mail address) with one
+``Learner`` record per programme that holds the intake state machine. Every state change is a
+``LearnerTransition`` row (who, when, from, to, why). Special-category data lives apart, in
+``SensitiveProfile``, which only coordinators ever see.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme
+
+
+class Level(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    SECONDARY = "secondary", _("Secondary school")
+    VMBO = "vmbo", "vmbo"
+    HAVO = "havo", "havo"
+    VWO = "vwo", "vwo"
+    MBO = "mbo", "mbo"
+    HBO = "hbo", "hbo"
+    VOCATIONAL = "vocational", _("Vocational school")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+    BACHELOR = "bachelor", _("Bachelor")
+    MASTER = "master", _("Master")
+    OTHER = "other", _("Other")
+
+
+class Reason(models.TextChoices):
+    STUDY_SKILLS = "study_skills", _("Study skills")
+    LANGUAGE = "language_of_instruction", _("Language of instruction")
+    MOTIVATION = "motivation", _("Motivation")
+    CAREER = "career_orientation", _("Career orientation")
+    EXAMS = "exam_preparation", _("Exam preparation")
+    WORKPLACE = "workplace_conflict", _("Conflict at the workplace")
+    BELONGING = "sense_of_belonging", _("Sense of belonging")
+    OTHER = "other", _("Other")
+
+
+class GenderPreference(models.TextChoices):
+    ANY = "any", _("No preference")
+    FEMALE = "female", _("A woman")
+    MALE = "male", _("A man")
+
+
+DAYS = (
+    ("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")),
+    ("thu", _("Thursday")), ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday")),
+)
+PARTS = (("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening")))
+# "mon-afternoon": the codes the matching engine reads (7 days × 3 parts of the day).
+AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _d in DAYS for part, _p in PARTS]
+
+
+class Learner(models.Model):
+    """A person's place in one programme as a learner, and where they are in intake."""
+
+    class State(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        INTAKE = "intake", _("Intake")
+        WAITING = "waiting", _("Waiting list")
+        MATCHED = "matched", _("Matched")
+        COMPLETED = "completed", _("Completed")
+        LEFT = "left", _("Left")
+        DECLINED = "declined", _("Declined")
+
+    class Source(models.TextChoices):
+        REFERRAL = "referral", _("Referral")
+        SELF = "self", _("Self-registration")
+        IMPORT = "import", _("Import")
+        COORDINATOR = "coordinator", _("Coordinator")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="learners", verbose_name=_("programme")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="learner_records", verbose_name=_("person")
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REFERRED, db_index=True
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.REFERRAL
+    )
+    referred_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals_made",
+        verbose_name=_("referred by"),
+    )
+    institution = models.ForeignKey(
+        PartnerInstitution, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="learners", verbose_name=_("school or institution"),
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    employer = models.CharField(
+        _("employer"), max_length=200, blank=True, help_text=_("For apprentices.")
+    )
+    reasons = models.JSONField(_("why a mentor"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, help_text=_("ISO codes, e.g. nl, tr, ar.")
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    mentor_wishes = models.TextField(_("what kind of mentor would help"), blank=True)
+    gender_preference = models.CharField(
+        _("mentor's gender"), max_length=10, choices=GenderPreference.choices,
+        default=GenderPreference.ANY,
+    )
+    notes = models.TextField(
+        _("coordinator's notes"), blank=True, help_text=_("Only coordinators see these.")
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
+    state_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("learner")
+        verbose_name_plural = _("learners")
+        ordering = ("-created", "-pk")
+        constraints = [
+            models.UniqueConstraint(fields=("person", "programme"), name="one_learner_per_programme"),
+            models.CheckConstraint(
+                condition=~Q(state="waiting") | Q(waiting_since__isnull=False),
+                name="waiting_learner_has_waiting_since",
+            ),
+        ]
+        indexes = [models.Index(fields=("programme", "state", "waiting_since"))]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.programme}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(Reason.choices)
+        return [str(labels.get(code, code)) for code in self.reasons]
+
+    @property
+    def availability_labels(self) -> list[str]:
+        days, parts = dict(DAYS), dict(PARTS)
+        labels = []
+        for code in self.availability:
+            day, _sep, part = code.partition("-")
+            labels.append(f"{days.get(day, day)} {parts.get(part, part)}")
+        return labels
+
+
+class LearnerTransition(models.Model):
+    """One step of a learner's lifecycle: who moved them, when, from where to where, and why."""
+
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("learner")
+    )
+    from_state = models.CharField(max_length=20, choices=Learner.State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=Learner.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("learner state change")
+        verbose_name_plural = _("learner state changes")
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.learner}: {self.from_state or '—'} → {self.to_state}"
+
+
+class ConsentText(models.Model):
+    """The text a guardian agrees to. Versions only go up: publishing a new version means
+    every guardian is asked again (consent to an older version no longer counts)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="consent_texts",
+        verbose_name=_("programme"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ("-version", "language")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("programme", "version", "language"), name="one_consent_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} v{self.version} ({self.language})"
+
+
+def _consent_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class GuardianConsent(models.Model):
+    """A guardian's consent for one learner to one version of the consent text.
+
+    Requested by e-mail (the token is the only secret of the guardian's link) or recorded by a
+    coordinator from a paper form. ``given_at`` empty means asked but not answered yet.
+    """
+
+    class Method(models.TextChoices):
+        EMAIL_LINK = "email_link", _("E-mailed link")
+        PAPER_FORM = "paper_form", _("Paper form")
+
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="consents", verbose_name=_("learner")
+    )
+    guardian = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="consents_given", verbose_name=_("guardian")
+    )
+    version = models.PositiveIntegerField(_("text version"))
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    token = models.CharField(max_length=64, unique=True, default=_consent_token, editable=False)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    given_at = models.DateTimeField(_("given"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", help_text=_("The coordinator who recorded a paper form."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("guardian consent")
+        verbose_name_plural = _("guardian consents")
+        ordering = ("-requested_at", "-pk")
+        constraints = [
+            # One open (not withdrawn) consent per guardian, learner and text version: a
+            # double-click on "ask the guardian" cannot send two competing links.
+            models.UniqueConstraint(
+                fields=("learner", "guardian", "version"), condition=Q(withdrawn_at__isnull=True),
+                name="one_open_consent_per_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(method="email_link") | Q(given_at__isnull=False),
+                name="paper_consent_is_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.learner} v{self.version}"
+
+    @property
+    def is_given(self) -> bool:
+        return self.given_at is not None and self.withdrawn_at is None
+
+
+class SensitiveProfile(models.Model):
+    """Special-category data (GDPR art. 9): optional, self-declared or declared with consent,
+    used only for equal-participation monitoring and, where the programme enables it,
+    role-model matching. Only coordinators ever see it; it is in no export others can reach."""
+
+    class DeclaredBy(models.TextChoices):
+        LEARNER = "learner", _("The learner, self-declared")
+        GUARDIAN = "guardian", _("The guardian, with consent")
+
+    learner = models.OneToOneField(
+        Learner, on_delete=models.CASCADE, related_name="sensitive", verbose_name=_("learner")
+    )
+    migration_background = models.BooleanField(
+        _("migration background"), null=True, blank=True
+    )
+    first_generation = models.BooleanField(
+        _("first-generation student"), null=True, blank=True,
+        help_text=_("First in the family to go on to higher education."),
+    )
+    cultural_background = models.CharField(
+        _("language and cultural background, in their own words"), max_length=200, blank=True,
+        help_text=_("Only for role-model matching, where the programme uses it."),
+    )
+    declared_by = models.CharField(_("declared by"), max_length=20, choices=DeclaredBy.choices)
+    consent = models.BooleanField(
+        _("declared freely, with consent to use it for monitoring and matching"), default=False
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("special-category data")
+        verbose_name_plural = _("special-category data")
+        constraints = [
+            models.CheckConstraint(condition=Q(consent=True), name="sensitive_data_needs_consent")
+        ]
+
+    def __str__(self) -> str:
+        return f"sensitive:{self.learner_id}"

@@ -1,0 +1,238 @@
+"""Reads of the intake domain, always through the programme (and, for partner contacts, through
+their own institutions), so an id from another programme, organisation or school is not found.
+
+``matchable_learners`` is the contract with the matching app: the learners a matching round may
+consider.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
+from tandem.intake.models import ConsentText, GuardianConsent, Learner
+
+LONG_WAIT_DAYS = 90
+# Every mentor in the country speaks its school language(s): never "rare".
+COUNTRY_LANGUAGES = {"BE": {"nl", "fr"}, "NL": {"nl"}, "FR": {"fr"}, "DE": {"de"}}
+OPEN_STATES = (Learner.State.REFERRED, Learner.State.INTAKE)
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def consent_age(programme: Programme) -> int:
+    return int(programme.requirement("digital_consent_age"))
+
+
+def adult_cutoff(*, programme: Programme, today: date) -> date:
+    """Learners born on or before this day are old enough to consent themselves."""
+    years = consent_age(programme)
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def current_consent_version(programme: Programme) -> int | None:
+    return (
+        ConsentText.objects.filter(programme=programme).order_by("-version").values_list("version", flat=True).first()
+    )
+
+
+def consent_text_for(*, programme: Programme, version: int, language: str) -> ConsentText | None:
+    """The text of ``version`` in ``language``, else in any language it exists in."""
+    texts = list(ConsentText.objects.filter(programme=programme).filter(version=version))
+    for text in texts:
+        if text.language == language:
+            return text
+    return texts[0] if texts else None
+
+
+def needs_consent(learner: Learner, *, today: date) -> bool:
+    """Under the programme's age of digital consent. An unknown date of birth counts as a
+    minor: consent is asked rather than assumed."""
+    born = learner.person.date_of_birth
+    return born is None or born > adult_cutoff(programme=learner.programme, today=today)
+
+
+def _valid_consents(programme: Programme) -> QuerySet[GuardianConsent]:
+    return GuardianConsent.objects.filter(
+        given_at__isnull=False, withdrawn_at__isnull=True,
+        version=current_consent_version(programme) or -1,
+    )
+
+
+def has_valid_consent(learner: Learner) -> bool:
+    return _valid_consents(learner.programme).filter(learner=learner).exists()
+
+
+def consent_ok(learner: Learner, *, today: date) -> bool:
+    return not needs_consent(learner, today=today) or has_valid_consent(learner)
+
+
+def matchable_learners(*, programme: Programme, today: date) -> QuerySet[Learner]:
+    """Learners a matching round may consider: on the waiting list and, when under the
+    programme's age of digital consent (or of unknown age), with a guardian's consent to the
+    current version of the consent text that has not been withdrawn. Longest waiting first."""
+    cutoff = adult_cutoff(programme=programme, today=today)
+    consented = Exists(_valid_consents(programme).filter(learner=OuterRef("pk")))
+    return (
+        Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+        .filter(Q(person__date_of_birth__lte=cutoff) | consented)
+        .select_related("person", "institution")
+        .order_by("waiting_since", "pk")
+    )
+
+
+def open_consents(*, learner: Learner) -> QuerySet[GuardianConsent]:
+    return learner.consents.select_related("guardian").all()
+
+
+def guardian_consents(*, programme: Programme, guardian: Person) -> list[GuardianConsent]:
+    """A guardian's own consent requests in this programme, newest first."""
+    return list(
+        GuardianConsent.objects.filter(learner__programme=programme, guardian=guardian)
+        .select_related("learner__person")
+    )
+
+
+def guardians_of(*, learner: Learner) -> QuerySet[Person]:
+    return Person.objects.filter(
+        ward_links__learner=learner.person, organisation_id=learner.programme.organisation_id
+    )
+
+
+# --- Partner contacts ---------------------------------------------------------------------------
+
+
+def partner_institutions(*, programme: Programme, user: Any) -> list[PartnerInstitution]:
+    """The institutions ``user`` is a partner contact of in this programme."""
+    return list(
+        PartnerInstitution.objects.filter(
+            programme=programme,
+            memberships__programme=programme,
+            memberships__role=Role.PARTNER_CONTACT,
+            memberships__person__user=user,
+        ).distinct()
+    )
+
+
+def partner_referrals(*, programme: Programme, user: Any) -> QuerySet[Learner]:
+    institutions = partner_institutions(programme=programme, user=user)
+    return (
+        Learner.objects.filter(programme=programme, institution__in=institutions)
+        .select_related("person", "institution")
+        .order_by("-created", "-pk")
+    )
+
+
+def partner_referral(*, programme: Programme, user: Any, pk: int) -> Learner:
+    """One of the partner's institution's referrals; ``Learner.DoesNotExist`` for any other,
+    so another school's referral id is a 404, not a 403."""
+    return partner_referrals(programme=programme, user=user).get(pk=pk)
+
+
+# --- Coordinators -------------------------------------------------------------------------------
+
+
+def programme_learner(*, programme: Programme, pk: int) -> Learner:
+    return Learner.objects.filter(programme=programme).select_related(
+        "person", "institution", "referred_by", "programme__organisation"
+    ).get(pk=pk)
+
+
+def programme_learners(*, programme: Programme, state: str = "", query: str = "") -> QuerySet[Learner]:
+    learners = Learner.objects.filter(programme=programme).select_related("person", "institution")
+    if state:
+        learners = learners.filter(state=state)
+    for word in query.split():
+        learners = learners.filter(
+            Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
+            | Q(person__email__icontains=word) | Q(institution__name__icontains=word)
+        )
+    return learners
+
+
+def state_counts(*, programme: Programme) -> dict[str, int]:
+    counts: Counter[str] = Counter(Learner.objects.filter(programme=programme).values_list("state", flat=True))
+    return {state: counts.get(state, 0) for state in Learner.State.values}
+
+
+def intake_queue(*, programme: Programme) -> QuerySet[Learner]:
+    return (
+        Learner.objects.filter(programme=programme, state__in=OPEN_STATES)
+        .select_related("person", "institution", "referred_by")
+        .order_by("created", "pk")
+    )
+
+
+def mentor_languages(*, programme: Programme) -> Counter[str]:
+    """How many of the programme's mentors speak each language.
+
+    For now the only language core knows of a mentor is their preferred one; the onboarding
+    app's volunteer profile will add the languages they speak."""
+    return Counter(
+        Person.objects.filter(
+            memberships__programme=programme, memberships__role=Role.MENTOR
+        ).values_list("language", flat=True)
+    )
+
+
+@dataclass
+class WaitingRow:
+    learner: Learner
+    days: int
+    consent_missing: bool
+    hints: list[str] = field(default_factory=list)
+
+
+def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
+    """Everyone on the waiting list, longest waiting first, with why they may be hard to match."""
+    learners = list(
+        Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+        .select_related("person", "institution")
+        .order_by("waiting_since", "pk")
+    )
+    matchable = set(
+        matchable_learners(programme=programme, today=today).values_list("pk", flat=True)
+    )
+    spoken = mentor_languages(programme=programme)
+    # The programme's working language is everyone's; only the others can be rare.
+    common = set(programme.languages[:1]) | COUNTRY_LANGUAGES.get(programme.country, set())
+    rows = []
+    for learner in learners:
+        missing = learner.pk not in matchable
+        row = WaitingRow(
+            learner=learner, days=(today - learner.waiting_since).days if learner.waiting_since else 0,
+            consent_missing=missing,
+        )
+        if missing:
+            row.hints.append(_("No valid guardian consent: not in matching"))
+        rare = [code for code in learner.languages if code not in common and not spoken.get(code)]
+        if rare:
+            row.hints.append(
+                _("No mentor speaks %(languages)s") % {"languages": ", ".join(rare)}
+            )
+        if not learner.availability:
+            row.hints.append(_("No availability given"))
+        elif len(learner.availability) < 2:
+            row.hints.append(_("Only one time slot"))
+        if learner.latitude is None:
+            row.hints.append(_("Location unknown"))
+        if row.days >= LONG_WAIT_DAYS:
+            row.hints.append(
+                _("Waiting more than %(days)s days") % {"days": LONG_WAIT_DAYS}
+            )
+        rows.append(row)
+    return rows
+
+
+def mentors_in_programme(*, programme: Programme) -> int:
+    return Membership.objects.filter(programme=programme, role=Role.MENTOR).count()

@@ -1,0 +1,277 @@
+"""The coordinator's pages: the learners, one learner's intake, the waiting list, consent texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.models import Programme
+from tandem.core.scoping import programme_view
+from tandem.core.services import EditConflict
+from tandem.intake import selectors, services
+from tandem.intake.forms import (
+    ConsentTextForm,
+    GuardianChoiceForm,
+    InfoRequestForm,
+    LearnerForm,
+    ReasonForm,
+    SensitiveProfileForm,
+    TransitionForm,
+)
+from tandem.intake.models import ConsentText, Learner, SensitiveProfile
+
+
+def _learner_or_404(programme: Programme, pk: int) -> Learner:
+    try:
+        return selectors.programme_learner(programme=programme, pk=pk)
+    except Learner.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _back(programme: Programme, learner: Learner) -> HttpResponse:
+    return redirect("intake:learner", org=programme.organisation.slug, prog=programme.slug,
+                    pk=learner.pk)
+
+
+def _run(request: HttpRequest, action: Callable[[], object], success: str) -> None:
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+
+
+@require_GET
+@programme_view("intake.manage_learners")
+def learner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in Learner.State.values:
+        state = ""
+    query = request.GET.get("q", "").strip()
+    context = {
+        "programme": programme, "state": state, "query": query,
+        "learners": selectors.programme_learners(programme=programme, state=state, query=query)[:300],
+        "counts": selectors.state_counts(programme=programme),
+        "states": Learner.State.choices,
+        "queue": selectors.intake_queue(programme=programme)[:50],
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "intake/learner_list.html#results", context)
+    return render(request, "intake/learner_list.html", context)
+
+
+@require_GET
+@programme_view("intake.manage_learners")
+def waiting_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.waiting_list(programme=programme, today=today)
+    days = sorted(row.days for row in rows)
+    return render(request, "intake/waiting_list.html", {
+        "programme": programme, "rows": rows, "longest": rows[:3],
+        "median": days[len(days) // 2] if days else 0,
+        "long_waits": sum(1 for d in days if d >= selectors.LONG_WAIT_DAYS),
+        "long_wait_days": selectors.LONG_WAIT_DAYS,
+        "not_matchable": sum(1 for row in rows if row.consent_missing),
+    })
+
+
+@require_GET
+@programme_view("intake.manage_learners")
+def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    today = timezone.localdate()
+    guardians = selectors.guardians_of(learner=learner)
+    sensitive = SensitiveProfile.objects.filter(learner=learner).first()
+    return render(request, "intake/learner_detail.html", {
+        "programme": programme, "learner": learner, "person": learner.person,
+        "age": learner.person.age_on(today),
+        "needs_consent": selectors.needs_consent(learner, today=today),
+        "consent_ok": selectors.consent_ok(learner, today=today),
+        "consent_age": selectors.consent_age(programme),
+        "consent_version": selectors.current_consent_version(programme),
+        "consents": selectors.open_consents(learner=learner),
+        "guardians": guardians,
+        "guardian_form": GuardianChoiceForm(guardians=guardians),
+        "transitions": learner.transitions.select_related("actor"),
+        "info_form": InfoRequestForm(), "decline_form": ReasonForm(),
+        "transition_form": TransitionForm(
+            initial={"to_state": next(iter(services.ALLOWED[learner.state]), "")}),
+        "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]],
+        "sensitive": sensitive,
+        "sensitive_form": SensitiveProfileForm(instance=sensitive),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("intake.manage_learners")
+def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = LearnerForm(request.POST or None, programme=programme, learner=learner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learner_update(
+                learner=learner, actor=request.user, expected_version=form.cleaned_data["version"],
+                postcode=form.cleaned_data["postcode"], city=form.cleaned_data["city"],
+                institution=form.cleaned_data["institution"], **form.profile(),
+            )
+        except EditConflict as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _back(programme, learner)
+    return render(request, "intake/learner_form.html",
+                  {"programme": programme, "learner": learner, "form": form})
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def learner_accept(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    try:
+        learner = services.learner_accept(learner=learner, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if learner.state == Learner.State.WAITING:
+            messages.success(request, _("%(name)s is on the waiting list.") % {"name": learner.person.full_name})
+        else:
+            messages.success(request, _("Accepted. %(name)s enters the waiting list as soon as a "
+                                        "guardian consents.") % {"name": learner.person.full_name})
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def learner_request_info(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = InfoRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what you need to know."))
+    else:
+        _run(request, lambda: services.learner_request_info(
+            learner=learner, actor=request.user, message=form.cleaned_data["message"]),
+            _("Your question was sent."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def learner_decline(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+    else:
+        _run(request, lambda: services.learner_decline(
+            learner=learner, actor=request.user, reason=form.cleaned_data["reason"]),
+            _("The referral was declined."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def learner_transition(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the new state."))
+    else:
+        _run(request, lambda: services.learner_transition(
+            learner=learner, to_state=form.cleaned_data["to_state"], actor=request.user,
+            reason=form.cleaned_data["reason"]), _("State changed."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def consent_request(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = GuardianChoiceForm(request.POST, guardians=selectors.guardians_of(learner=learner))
+    if not form.is_valid():
+        messages.error(request, _("Choose a guardian."))
+    else:
+        _run(request, lambda: services.consent_request(
+            learner=learner, guardian=form.cleaned_data["guardian"], actor=request.user),
+            _("The guardian was e-mailed a link to give consent."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def consent_paper(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    form = GuardianChoiceForm(request.POST, guardians=selectors.guardians_of(learner=learner))
+    if not form.is_valid():
+        messages.error(request, _("Choose a guardian."))
+    else:
+        _run(request, lambda: services.consent_record_paper(
+            learner=learner, guardian=form.cleaned_data["guardian"], actor=request.user),
+            _("The paper consent form was recorded."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.manage_learners")
+def consent_withdraw(request: AuthenticatedHttpRequest, programme: Programme, pk: int,
+                     consent: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    record = learner.consents.filter(pk=consent).first()
+    if record is None:
+        raise Http404
+    _run(request, lambda: services.consent_withdraw(consent=record, actor=request.user),
+         _("Consent withdrawn. The learner is no longer matched."))
+    return _back(programme, learner)
+
+
+@require_POST
+@programme_view("intake.view_sensitive")
+def sensitive_save(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    learner = _learner_or_404(programme, pk)
+    if request.POST.get("delete"):
+        services.sensitive_profile_delete(learner=learner, actor=request.user)
+        messages.success(request, _("Special-category data deleted."))
+        return _back(programme, learner)
+    form = SensitiveProfileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Record it only with the learner's (or guardian's) consent."))
+    else:
+        _run(request, lambda: services.sensitive_profile_save(
+            learner=learner, actor=request.user, **form.cleaned_data), _("Changes saved."))
+    return _back(programme, learner)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("intake.manage_learners")
+def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
+    form = ConsentTextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.consent_text_publish(programme=programme, actor=request.user,
+                                                    texts=form.texts())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Version %(version)s published. Consent to an earlier "
+                                        "version no longer counts.") % {"version": version})
+            if form.cleaned_data["ask_again"]:
+                asked = services.consent_request_again(programme=programme, actor=request.user)
+                messages.success(request, ngettext(
+                    "The guardians of %(n)s learner were asked again.",
+                    "The guardians of %(n)s learners were asked again.", asked) % {"n": asked})
+            return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
+    return render(request, "intake/consent_texts.html", {
+        "programme": programme, "form": form, "texts": ConsentText.objects.filter(programme=programme).all(),
+        "consent_age": selectors.consent_age(programme),
+    })
