@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.onboarding",
     "tandem.intake",
+    "tandem.matching",
 ]
 
 MIDDLEWARE = [

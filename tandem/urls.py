@@ -15,4 +15,5 @@ urlpatterns = [
     # pages under /<app>/; each app's urls.py says which.
     path("", include("tandem.onboarding.urls")),
     path("", include("tandem.intake.urls")),
+    path("", include("tandem.matching.urls")),
 ]
