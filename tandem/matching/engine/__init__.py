@@ -4,7 +4,7 @@ Pure Python (numpy, scipy, OR-tools); no Django. See docs/matching.md.
 """
 
 from .candidates import CandidateSettings
-from .engine import solve, solve_pairs
+from .engine import SolverSettings, solve, solve_pairs
 from .errors import ProblemError
 from .explain import TEMPLATES
 from .model import (
@@ -37,6 +37,7 @@ __all__ = [
     "Problem",
     "ProblemError",
     "Result",
+    "SolverSettings",
     "Statistics",
     "UnmatchedLearner",
     "Weights",

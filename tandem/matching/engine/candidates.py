@@ -47,6 +47,9 @@ class CandidateSettings:
     # the candidates are the exact best k per learner and mentor_k per mentor;
     # above it (national rounds) the pools below are used.
     exhaustive_pairs: int = 30_000_000
+    # Learners with fewer feasible mentors than this in their pools get every
+    # pair in range scored (rare languages, strict preferences).
+    thin: int = 8
     # Learners scored together; bounds the memory of one step.
     chunk: int = 4096
     # Threads for the k-d tree searches (they release the GIL).
@@ -350,7 +353,7 @@ def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Sid
     # Learners whose pools held too few feasible mentors (a rare language, a
     # strict preference) get every pair in range scored: that is where pools
     # fail, and there are few of them.
-    thin = np.flatnonzero(feasible_seen < settings.k)
+    thin = np.flatnonzero(feasible_seen < min(settings.thin, settings.k))
     mentor_best = _MentorBest(n_learners, settings.mentor_k)
     if thin.size:
         deep, seen, pairs = _exhaustive(enc, thin, settings, mentor_index.tree, radius, mentor_best)

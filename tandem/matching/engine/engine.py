@@ -10,12 +10,24 @@ from .candidates import Candidates, CandidateSettings, generate_candidates
 from .encode import EncodedProblem, encode
 from .explain import explain_pairs, explain_unmatched, template
 from .model import PairsProblem, Problem
+from .regions import make_regions
 from .result import ExplanationItem, MatchedPair, Result, Statistics, UnmatchedLearner
 from .scoring import SCALE
-from .solver import Assignment, solve_edges
+from .solver import Assignment, solve_edges, solve_regions
 from .validate import check_pairs_problem, check_problem
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SolverSettings:
+    # Connected parts of the candidate graph larger than this are cut along
+    # their sparsest line (see :mod:`.regions`); smaller rounds are solved whole.
+    max_region_learners: int = 50_000
+    # Processes for solving regions in parallel (results do not depend on it).
+    workers: int = 2
+
+
 DEFAULT_SETTINGS = CandidateSettings()
+DEFAULT_SOLVER = SolverSettings()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,14 +47,29 @@ class Solution:
         return self.candidates.mentor[self.assignment.chosen]
 
 
-def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS, validate: bool = True) -> Result:
+def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
+          solver: SolverSettings = DEFAULT_SOLVER, validate: bool = True) -> Result:
     """Match learners to mentors: most learners first, then the highest total score."""
-    result, _ = solve_with_arrays(problem, settings=settings, validate=validate)
+    result, _ = solve_with_arrays(problem, settings=settings, solver=solver, validate=validate)
     return result
 
 
+def _assign(enc: EncodedProblem, candidates: Candidates, solver: SolverSettings) -> tuple[Assignment, int, int]:
+    """Solve the candidate graph, region by region when it is national-sized."""
+    if len(enc.learners) <= solver.max_region_learners:
+        assignment = solve_edges(learner=candidates.learner, mentor=candidates.mentor, score=candidates.score,
+                                 n_learners=len(enc.learners), capacity=enc.mentors.capacity)
+        return assignment, 1, 0
+    regions = make_regions(learner=candidates.learner, mentor=candidates.mentor, learner_xyz=enc.learners.xyz,
+                           mentor_xyz=enc.mentors.xyz, max_learners=solver.max_region_learners)
+    assignment = solve_regions(learner=candidates.learner, mentor=candidates.mentor, score=candidates.score,
+                               capacity=enc.mentors.capacity, parts=regions.parts, workers=solver.workers)
+    return assignment, len(regions.parts), regions.cut_edges
+
+
 def solve_with_arrays(
-    problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS, validate: bool = True
+    problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
+    solver: SolverSettings = DEFAULT_SOLVER, validate: bool = True,
 ) -> tuple[Result, Solution]:
     if validate:
         check_problem(problem)
@@ -51,13 +78,7 @@ def solve_with_arrays(
     encoded_at = time.perf_counter()
     candidates = generate_candidates(enc, settings=settings)
     candidates_at = time.perf_counter()
-    assignment = solve_edges(
-        learner=candidates.learner,
-        mentor=candidates.mentor,
-        score=candidates.score,
-        n_learners=len(enc.learners),
-        capacity=enc.mentors.capacity,
-    )
+    assignment, regions, cut_edges = _assign(enc, candidates, solver)
     solved_at = time.perf_counter()
     chosen = assignment.chosen
     pairs = explain_pairs(enc, candidates.learner[chosen], candidates.mentor[chosen], candidates.score[chosen])
@@ -77,6 +98,8 @@ def solve_with_arrays(
         solver_status=assignment.status,
         solver_nodes=assignment.nodes,
         solver_arcs=assignment.arcs,
+        regions=regions,
+        cut_edges=cut_edges,
         encode_seconds=encoded_at - clock,
         candidates_seconds=candidates_at - encoded_at,
         solve_seconds=solved_at - candidates_at,
@@ -142,7 +165,7 @@ def solve_pairs(problem: PairsProblem, *, validate: bool = True) -> Result:
         learners=len(learner_ids), mentors=len(mentor_ids), capacity=int(capacity.sum()),
         candidate_edges=n_edges, pairs_scored=n_edges, exhaustive=True, k=0, mentor_k=0,
         solver_status=assignment.status, solver_nodes=assignment.nodes, solver_arcs=assignment.arcs,
-        encode_seconds=prepared_at - clock, candidates_seconds=0.0, solve_seconds=solved_at - prepared_at,
+        regions=1, cut_edges=0, encode_seconds=prepared_at - clock, candidates_seconds=0.0, solve_seconds=solved_at - prepared_at,
         explain_seconds=time.perf_counter() - solved_at,
     )
     return Result(pairs=pairs, unmatched=unmatched, matched=assignment.matched,

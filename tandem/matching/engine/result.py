@@ -60,6 +60,9 @@ class Statistics:
     solver_status: str
     solver_nodes: int
     solver_arcs: int
+    # Regions the candidate graph was solved in, and candidate edges cut between them.
+    regions: int
+    cut_edges: int
     encode_seconds: float
     candidates_seconds: float
     solve_seconds: float
