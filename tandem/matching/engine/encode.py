@@ -104,25 +104,20 @@ class EncodedProblem:
 def _vocabulary(groups: Iterable[Iterable[tuple[str, ...]]]) -> Vocabulary:
     codes: set[str] = set()
     for group in groups:
-        for values in group:
-            codes.update(values)
+        # Lists repeat a lot ("nl", "en"): look at each distinct one once.
+        codes.update(*dict.fromkeys(group))
     return Vocabulary(tuple(sorted(codes)))
 
 
 def _bitsets(values: Sequence[tuple[str, ...]], vocabulary: Vocabulary) -> Bits:
-    """One bitset row per entity; equal tuples are encoded once (lists repeat a lot)."""
+    """One bitset row per entity; each distinct tuple is encoded once."""
     index = {code: i for i, code in enumerate(vocabulary.codes)}
-    cache: dict[tuple[str, ...], int] = {}
-    masks: list[int] = []
-    for value in values:
-        mask = cache.get(value)
-        if mask is None:
-            mask = 0
-            for code in value:
-                mask |= 1 << index[code]
-            cache[value] = mask
-        masks.append(mask)
+    cache = {value: sum(1 << index[code] for code in set(value)) for value in dict.fromkeys(values)}
+    masks = [cache[value] for value in values]
     out = np.zeros((len(values), vocabulary.words), dtype=np.uint64)
+    if vocabulary.words == 1:
+        out[:, 0] = np.array(masks, dtype=np.uint64)
+        return out
     for word in range(vocabulary.words):
         shift = 64 * word
         out[:, word] = np.fromiter(
@@ -137,14 +132,8 @@ def popcount(bits: Bits) -> Ints:
 
 
 def _slot_masks(values: Sequence[tuple[str, ...]]) -> NDArray[np.uint64]:
-    cache: dict[tuple[str, ...], int] = {}
-    out = np.empty(len(values), dtype=np.uint64)
-    for i, value in enumerate(values):
-        mask = cache.get(value)
-        if mask is None:
-            mask = cache[value] = slot_mask(value)
-        out[i] = mask
-    return out
+    cache = {value: slot_mask(value) for value in dict.fromkeys(values)}
+    return np.array([cache[value] for value in values], dtype=np.uint64)
 
 
 def _codes(values: Sequence[str | None], vocabulary: Vocabulary) -> NDArray[np.int64]:

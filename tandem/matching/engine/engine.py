@@ -21,7 +21,7 @@ from .validate import check_pairs_problem, check_problem
 class SolverSettings:
     # Connected parts of the candidate graph larger than this are cut along
     # their sparsest line (see :mod:`.regions`); smaller rounds are solved whole.
-    max_region_learners: int = 50_000
+    max_region_learners: int = 25_000
     # Processes for solving regions in parallel (results do not depend on it).
     workers: int = 2
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .errors import ProblemError
 from .model import (
@@ -30,8 +30,16 @@ from .model import (
 from .result import Result
 from .validate import check_pairs_problem, check_problem
 
-T = TypeVar("T")
-Parser = Callable[[str, Any], Any]
+Parser = Callable[[Any], Any]
+
+
+class _Bad(Exception):
+    """A value of the wrong type; the caller adds the path (built only on failure)."""
+
+    def __init__(self, expected: str, value: Any) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.value = value
 
 
 def _type_name(value: Any) -> str:
@@ -42,52 +50,65 @@ def _fail(path: str, expected: str, value: Any) -> ProblemError:
     return ProblemError(f"{path}: expected {expected}, got {_type_name(value)}")
 
 
-def _string(path: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _fail(path, "a string", value)
+def _string(value: Any) -> str:
+    if type(value) is not str:
+        raise _Bad("a string", value)
     return value
 
 
-def _number(path: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(path, "a number", value)
-    return float(value)
+def _number(value: Any) -> float:
+    kind = type(value)
+    if kind is float or kind is int:
+        return float(value)
+    raise _Bad("a number", value)
 
 
-def _integer(path: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        raise _fail(path, "a whole number", value)
+def _integer(value: Any) -> int:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise _Bad("a whole number", value)
+
+
+def _boolean(value: Any) -> bool:
+    if type(value) is not bool:
+        raise _Bad("true or false", value)
     return value
 
 
-def _boolean(path: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(path, "true or false", value)
-    return value
+def _strings(value: Any) -> tuple[str, ...]:
+    if type(value) is list:
+        try:
+            "".join(value)  # C-speed check that every item is a string
+            return tuple(value)
+        except TypeError:
+            pass
+    bad = next((v for v in value if type(v) is not str), value) if type(value) is list else value
+    raise _Bad("a list of strings", bad)
 
 
-def _strings(path: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        bad = next((v for v in value if not isinstance(v, str)), value) if isinstance(value, list) else value
-        raise _fail(path, "a list of strings", bad)
-    return tuple(value)
-
-
-def _date(path: str, value: Any) -> date:
-    text = _string(path, value)
+def _date(value: Any) -> date:
+    text = _string(value)
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ProblemError(f"{path}: expected a date like 2026-09-01, got '{text}'") from None
+        raise _Bad("a date like 2026-09-01", text) from None
 
 
 def _optional(parse: Parser) -> Parser:
-    def parse_optional(path: str, value: Any) -> Any:
-        return None if value is None else parse(path, value)
+    def parse_optional(value: Any) -> Any:
+        return None if value is None else parse(value)
 
     return parse_optional
+
+
+def _parse(path: str, parse: Parser, value: Any) -> Any:
+    try:
+        return parse(value)
+    except _Bad as bad:
+        got = f"'{bad.value}'" if bad.expected.startswith("a date") else _type_name(bad.value)
+        raise ProblemError(f"{path}: expected {bad.expected}, got {got}") from None
 
 
 MENTOR_FIELDS: dict[str, Parser] = {
@@ -115,17 +136,22 @@ CRITERIA_FIELDS: dict[str, Parser] = {
 def _record(path: str, value: Any, fields: Mapping[str, Parser], label: str = "",
             required: tuple[str, ...] = ()) -> dict[str, Any]:
     """Parse one JSON object against its field table."""
-    if not isinstance(value, dict):
+    if type(value) is not dict:
         raise _fail(path, "an object", value)
-    where = f"{path} ({label})" if label else path
-    for key in value:
-        if key not in fields:
-            raise ProblemError(f"{where}: unknown field '{key}'")
-    for key in required:
-        if key not in value:
-            raise ProblemError(f"{where}: missing field '{key}'")
-    prefix = f"{path}.{{}}" + (f" ({label})" if label else "")
-    return {key: fields[key](prefix.format(key), item) for key, item in value.items()}
+    keys = value.keys()
+    if not keys <= fields.keys() or not keys >= set(required):
+        where = f"{path} ({label})" if label else path
+        for key in value:
+            if key not in fields:
+                raise ProblemError(f"{where}: unknown field '{key}'")
+        missing = next(key for key in required if key not in value)
+        raise ProblemError(f"{where}: missing field '{missing}'")
+    try:
+        return {key: fields[key](item) for key, item in value.items()}
+    except _Bad:
+        # Find the field again, now spending time on a helpful path.
+        suffix = f" ({label})" if label else ""
+        return {key: _parse(f"{path}.{key}{suffix}", fields[key], item) for key, item in value.items()}
 
 
 def _people[T](data: dict[str, Any], key: str, kind: str, fields: Mapping[str, Parser], build: Callable[..., T]) -> tuple[T, ...]:
@@ -134,14 +160,19 @@ def _people[T](data: dict[str, Any], key: str, kind: str, fields: Mapping[str, P
         raise _fail(key, "a list", items)
     people = []
     for i, item in enumerate(items):
-        label = f"{kind} '{item['id']}'" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
-        people.append(build(**_record(f"{key}[{i}]", item, fields, label, REQUIRED)))
+        try:
+            people.append(build(**_record("", item, fields, "", REQUIRED)))
+        except ProblemError:
+            # Again, slowly, for a message that names the item by index and id.
+            label = f"{kind} '{item['id']}'" if isinstance(item, dict) and isinstance(item.get("id"), str) else ""
+            _record(f"{key}[{i}]", item, fields, label, REQUIRED)
+            raise
     return tuple(people)
 
 
 def _criteria(value: Any) -> Criteria:
-    fields = {**CRITERIA_FIELDS, "weights": lambda p, v: Weights(**_record(p, v, WEIGHT_FIELDS)),
-              "limits": lambda p, v: Limits(**_record(p, v, LIMIT_FIELDS))}
+    fields = {**CRITERIA_FIELDS, "weights": lambda v: Weights(**_record("criteria.weights", v, WEIGHT_FIELDS)),
+              "limits": lambda v: Limits(**_record("criteria.limits", v, LIMIT_FIELDS))}
     return Criteria(**_record("criteria", value, fields))
 
 
@@ -183,7 +214,7 @@ def problem_from_dict(data: Any) -> Problem | PairsProblem:
         learners=_people(data, "learners", "learner", LEARNER_FIELDS, Learner),
         criteria=_criteria(data["criteria"]) if "criteria" in data else Criteria(),
         exclusions=_exclusions(data["exclusions"]) if "exclusions" in data else (),
-        as_of=_optional(_date)("as_of", data.get("as_of")),
+        as_of=_parse("as_of", _optional(_date), data.get("as_of")),
         fields=_field_labels(data["fields"]) if "fields" in data else {},
     )
     check_problem(problem)
@@ -210,16 +241,16 @@ def _pairs_from_dict(data: dict[str, Any]) -> PairsProblem:
             learner, mentor, score = record["learner"], record["mentor"], record["score"]
         else:
             raise _fail(path, "[learner, mentor, score]", item)
-        edges.append(Edge(_string(f"{path}.learner", learner), _string(f"{path}.mentor", mentor),
-                          _number(f"{path}.score", score)))
+        edges.append(Edge(_parse(f"{path}.learner", _string, learner), _parse(f"{path}.mentor", _string, mentor),
+                          _parse(f"{path}.score", _number, score)))
     capacities_value = data.get("capacities", {})
     if not isinstance(capacities_value, dict):
         raise _fail("capacities", "an object of mentor id to capacity", capacities_value)
-    capacities = {key: _integer(f"capacities.{key}", value) for key, value in capacities_value.items()}
+    capacities = {key: _parse(f"capacities.{key}", _integer, value) for key, value in capacities_value.items()}
     problem = PairsProblem(
         edges=tuple(edges),
         capacities=capacities,
-        learners=_strings("learners", data.get("learners", [])),
+        learners=_parse("learners", _strings, data.get("learners", [])),
     )
     check_pairs_problem(problem)
     return problem
