@@ -141,6 +141,7 @@ LANGUAGES = [
 LANGUAGE_COOKIE_NAME = "tandem_language"
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["tandem.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
