@@ -179,7 +179,14 @@ def _best(key: Ints, take: int) -> np.ndarray:
     return kept & (key >= 0)
 
 
-def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int) -> tuple[Ints, Ints, Ints, Ints]:
+@dataclass(frozen=True, slots=True)
+class _LearnerBlock:
+    kept: tuple[Ints, Ints, Ints]  # (learner, mentor, score) of each row's best k
+    feasible_count: Ints  # per row
+    feasible: tuple[Ints, Ints, Ints]  # every feasible pair, when asked for
+
+
+def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int, keep_feasible: bool = False) -> _LearnerBlock:
     """Best k feasible mentors of each learner row (ties: lower mentor index)."""
     mentors = np.maximum(pool, 0)
     score, feasible = score_pairs(enc, rows[:, None], mentors)
@@ -188,7 +195,12 @@ def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int) -> tuple
     # One unique key per pair: score first, then the lower index wins a tie.
     kept = _best(np.where(feasible, score * n + (n - 1 - mentors), -1), k)
     learner = np.broadcast_to(rows[:, None], pool.shape)
-    return learner[kept], mentors[kept], score[kept], feasible.sum(axis=1)
+    empty = np.zeros(0, dtype=np.int64)
+    return _LearnerBlock(
+        kept=(learner[kept], mentors[kept], score[kept]),
+        feasible_count=feasible.sum(axis=1),
+        feasible=(learner[feasible], mentors[feasible], score[feasible]) if keep_feasible else (empty, empty, empty),
+    )
 
 
 def _mentor_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int) -> tuple[Ints, Ints, Ints]:
@@ -272,24 +284,42 @@ class _MentorBest:
         return learner[keep], mentor[keep], score[keep]
 
 
+def _padded(local: Ints, found: Ints, counts: Ints, rows: Ints) -> Ints:
+    """The ``rows`` (chunk positions) of a ball result as a 2-D pool padded with -1."""
+    starts = np.cumsum(counts) - counts
+    width = int(counts[rows].max())
+    offsets = np.arange(width)
+    inside = offsets[None, :] < counts[rows][:, None]
+    at = np.minimum(starts[rows][:, None] + offsets[None, :], max(found.size - 1, 0))
+    return np.where(inside, found[at], -1)
+
+
 def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tree: cKDTree,
                 radius: float, mentor_best: _MentorBest) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int]:
-    """Score every pair within the limit for ``rows``: exact best k per learner."""
+    """Score every pair within the limit for ``rows``: exact best k per learner.
+
+    Learners of a chunk are grouped by how many mentors they have in range, so
+    each group is a dense 2-D block with little padding: scoring broadcasts and
+    the best k per row is one ``argpartition``, with no sort of all the pairs.
+    """
     parts: list[tuple[Ints, Ints, Ints]] = []
     seen = np.zeros(rows.size, dtype=np.int64)
-    n = len(enc.mentors)
     pairs = 0
-    step = max(1, settings.chunk // 8)
+    step, group = max(1, settings.chunk // 4), 64
     for start in range(0, rows.size, step):
-        local, mentor = _ball(tree, enc.learners.xyz[rows[start : start + step]], radius)
-        learner = rows[start : start + step][local]
-        score, feasible = score_pairs(enc, learner, mentor)
-        pairs += int(learner.size)
-        learner, mentor, score = learner[feasible], mentor[feasible], score[feasible]
-        seen[start : start + step] = np.bincount(local[feasible], minlength=min(step, rows.size - start))
-        mentor_best.add(learner, mentor, score)
-        best = _segment_best(learner, score * n + (n - 1 - mentor), settings.k)
-        parts.append((learner[best], mentor[best], score[best]))
+        chunk = rows[start : start + step]
+        local, found = _ball(tree, enc.learners.xyz[chunk], radius)
+        counts = np.bincount(local, minlength=chunk.size)
+        pairs += int(found.size)
+        by_count = np.argsort(counts, kind="stable")
+        by_count = by_count[counts[by_count] > 0]
+        for first in range(0, by_count.size, group):
+            members = by_count[first : first + group]
+            pool = _padded(local, found, counts, members)
+            block = _learner_block(enc, chunk[members], pool, settings.k, keep_feasible=True)
+            parts.append(block.kept)
+            seen[start + members] = block.feasible_count
+            mentor_best.add(*block.feasible)
     return parts, seen, pairs
 
 
@@ -346,9 +376,9 @@ def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Sid
         for start in range(0, rows.size, settings.chunk):
             part = _dedupe(pool[start : start + settings.chunk])
             pool_pairs += int((part >= 0).sum())
-            lrn, mnt, sc, seen = _learner_block(enc, rows[start : start + settings.chunk], part, settings.k)
-            parts.append((lrn, mnt, sc))
-            feasible_seen[rows[start : start + settings.chunk]] = seen
+            block = _learner_block(enc, rows[start : start + settings.chunk], part, settings.k)
+            parts.append(block.kept)
+            feasible_seen[rows[start : start + settings.chunk]] = block.feasible_count
 
     # Learners whose pools held too few feasible mentors (a rare language, a
     # strict preference) get every pair in range scored: that is where pools

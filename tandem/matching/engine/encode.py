@@ -96,8 +96,10 @@ class EncodedProblem:
     fields: Vocabulary
     backgrounds: Vocabulary
     genders: Vocabulary
-    # Excluded pairs as sorted keys learner * n_mentors + mentor.
+    # Excluded pairs as sorted keys learner * n_mentors + mentor, and which
+    # learners have any (so that most pairs skip the lookup).
     excluded: Ints
+    has_exclusion: NDArray[np.bool_]
     as_of: date | None
 
 
@@ -228,6 +230,7 @@ def encode(problem: Problem) -> EncodedProblem:
         background=_bitsets([m.background for m in mentors], backgrounds),
         capacity=np.fromiter((m.capacity for m in mentors), dtype=np.int64, count=len(mentors)),
     )
+    excluded = _excluded_keys(problem, learner_arrays.ids, mentor_arrays.ids)
     return EncodedProblem(
         problem=problem,
         criteria=problem.criteria,
@@ -239,7 +242,8 @@ def encode(problem: Problem) -> EncodedProblem:
         fields=fields,
         backgrounds=backgrounds,
         genders=genders,
-        excluded=_excluded_keys(problem, learner_arrays.ids, mentor_arrays.ids),
+        excluded=excluded,
+        has_exclusion=np.bincount(excluded // max(len(mentors), 1), minlength=len(learners)) > 0,
         as_of=as_of,
     )
 

@@ -10,7 +10,7 @@ codes (shared languages, fields, slots), a rounded distance, an age gap or a
 number of days repeat a lot, so each distinct item is built once and shared.
 """
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -18,7 +18,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .candidates import _ball, _search_radius
-from .encode import EncodedProblem, Ints, Vocabulary
+from .encode import EncodedProblem, Ints
 from .result import ExplanationItem, MatchedPair, UnmatchedLearner
 from .scoring import LIMITS, SCALE, pair_terms
 from .slots import describe_slots
@@ -85,112 +85,93 @@ def _params(**values: Any) -> Params:
     return MappingProxyType(values)
 
 
-class _ItemCache:
-    """Builds each distinct explanation item once."""
-
-    def __init__(self) -> None:
-        self._items: dict[Hashable, ExplanationItem] = {}
-
-    def get(self, key: Hashable, build: Callable[[], ExplanationItem]) -> ExplanationItem:
-        item = self._items.get(key)
-        if item is None:
-            item = self._items[key] = build()
-        return item
-
-
 def _item(criterion: str, points: float, template: str, **params: Any) -> ExplanationItem:
     text = TEMPLATES[template].format(**params) if template else ""
-    return ExplanationItem(criterion=criterion, points=round(points, 2), text=text, params=_params(**params))
+    return ExplanationItem(criterion=criterion, points=points, text=text, params=_params(**params))
 
 
-def _codes(vocabulary: Vocabulary, words: tuple[int, ...]) -> tuple[str, ...]:
-    return vocabulary.decode(words)
+Words = int | tuple[int, ...]  # a bitset: an int when it fits one word
+
+
+def _words(value: Words) -> tuple[int, ...]:
+    return (value,) if isinstance(value, int) else value
 
 
 class _PairExplainer:
-    """Turns per-pair arrays into items, sharing repeated ones."""
+    """Builds each distinct explanation item once; pairs share them."""
 
     def __init__(self, enc: EncodedProblem) -> None:
         self.enc = enc
-        self.cache = _ItemCache()
         self.fields = enc.problem.fields
 
-    def language(self, shared: tuple[int, ...], points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            codes = _codes(self.enc.languages, shared)
-            if not codes:
-                return _item("language", points, "language.none", codes=())
-            names = _join([language_name(c) for c in codes])
-            return _item("language", points, "language", languages=names, codes=codes)
+    def language(self, shared: Words, points: float) -> ExplanationItem:
+        codes = self.enc.languages.decode(_words(shared))
+        if not codes:
+            return _item("language", points, "language.none", codes=())
+        names = _join([language_name(c) for c in codes])
+        return _item("language", points, "language", languages=names, codes=codes)
 
-        return self.cache.get(("language", shared, points), build)
-
-    def expertise(self, shared: tuple[int, ...], points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            codes = _codes(self.enc.fields, shared)
-            if not codes:
-                return _item("expertise", points, "expertise.none", fields=())
-            parts = []
-            for code in codes:
-                label = self.fields.get(code)
-                mentor, learner = (label.mentor, label.learner) if label else (code, f"needs {code}")
-                parts.append(TEMPLATES["expertise.field"].format(mentor=mentor, learner=learner))
-            item = _item("expertise", points, "", fields=codes)
-            return ExplanationItem(criterion="expertise", points=item.points, text=", ".join(parts), params=item.params)
-
-        return self.cache.get(("expertise", shared, points), build)
+    def expertise(self, shared: Words, points: float) -> ExplanationItem:
+        codes = self.enc.fields.decode(_words(shared))
+        if not codes:
+            return _item("expertise", points, "expertise.none", fields=())
+        parts = []
+        for code in codes:
+            label = self.fields.get(code)
+            mentor, learner = (label.mentor, label.learner) if label else (code, f"needs {code}")
+            parts.append(TEMPLATES["expertise.field"].format(mentor=mentor, learner=learner))
+        return ExplanationItem(criterion="expertise", points=points, text=", ".join(parts),
+                               params=_params(fields=codes))
 
     def availability(self, shared: int, points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            if not shared:
-                return _item("availability", points, "availability.none", slots=())
-            slots = describe_slots(shared)
-            return _item("availability", points, "availability", slots=slots, mask=shared)
+        if not shared:
+            return _item("availability", points, "availability.none", slots=())
+        return _item("availability", points, "availability", slots=describe_slots(shared), mask=shared)
 
-        return self.cache.get(("availability", shared, points), build)
-
-    def gender(self, preference: int, ok: bool, points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            if preference < 0:
-                return _item("gender", points, "", preference=None)
-            codes = self.enc.genders.codes
-            code = codes[preference] if preference < len(codes) else "?"
-            return _item("gender", points, "gender" if ok else "gender.unmet",
-                         gender=gender_name(code), preference=code)
-
-        return self.cache.get(("gender", preference, ok, points), build)
+    def gender(self, preference: int, points: float) -> ExplanationItem:
+        if preference < 0:
+            return _item("gender", points, "", preference=None)
+        codes = self.enc.genders.codes
+        code = codes[preference] if preference < len(codes) else "?"
+        return _item("gender", points, "gender" if points > 0 else "gender.unmet",
+                     gender=gender_name(code), preference=code)
 
     def age(self, gap: float, points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            if gap != gap:  # NaN: an age is unknown
-                return _item("age", points, "", years=None)
-            return _item("age", points, "age", years=int(gap))
+        if gap != gap:  # NaN: an age is unknown
+            return _item("age", points, "", years=None)
+        return _item("age", points, "age", years=int(gap))
 
-        return self.cache.get(("age", gap, points), build)
-
-    def background(self, shared: tuple[int, ...], points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            codes = _codes(self.enc.backgrounds, shared)
-            if not codes:
-                return _item("background", points, "", backgrounds=())
-            return _item("background", points, "background", backgrounds=_join(list(codes)), codes=codes)
-
-        return self.cache.get(("background", shared, points), build)
+    def background(self, shared: Words, points: float) -> ExplanationItem:
+        codes = self.enc.backgrounds.decode(_words(shared))
+        if not codes:
+            return _item("background", points, "", backgrounds=())
+        return _item("background", points, "background", backgrounds=_join(list(codes)), codes=codes)
 
     def waiting(self, days: int, points: float) -> ExplanationItem:
-        def build() -> ExplanationItem:
-            if days < 0:
-                return _item("waiting", points, "", days=None)
-            return _item("waiting", points, "waiting", days=days)
-
-        return self.cache.get(("waiting", days, points), build)
+        if days < 0:
+            return _item("waiting", points, "", days=None)
+        return _item("waiting", points, "waiting", days=days)
 
     def distance(self, km: float, points: float) -> ExplanationItem:
-        return self.cache.get(("distance", km, points), lambda: _item("distance", points, "distance", km=km))
+        return _item("distance", points, "distance", km=km)
 
 
-def _shared_words(left: np.ndarray, right: np.ndarray) -> list[tuple[int, ...]]:
+def _column(build: Callable[[Any, float], ExplanationItem], keys: list[Any], points: list[float]) -> list[ExplanationItem]:
+    """Items for one criterion; each distinct (key, points) is built once."""
+    cache: dict[tuple[Any, float], ExplanationItem] = {}
+    out = []
+    for pair in zip(keys, points, strict=True):
+        item = cache.get(pair)
+        if item is None:
+            item = cache[pair] = build(*pair)
+        out.append(item)
+    return out
+
+
+def _shared_words(left: np.ndarray, right: np.ndarray) -> list[Any]:
     shared = left & right
+    if shared.shape[1] == 1:
+        return shared[:, 0].tolist()
     return [tuple(row) for row in shared.tolist()]
 
 
@@ -200,34 +181,26 @@ def explain_pairs(enc: EncodedProblem, learner: Ints, mentor: Ints, score: Ints)
         return []
     terms = pair_terms(enc, learner, mentor)
     L, M, w = enc.learners, enc.mentors, enc.criteria.weights
-    explainer = _PairExplainer(enc)
+    x = _PairExplainer(enc)
     rounded = {name: np.round(values, 2).tolist() for name, values in terms.points.items()}
     columns: list[list[ExplanationItem]] = []
     if w.distance:
-        km = np.round(terms.km, 1).tolist()
-        columns.append([explainer.distance(k, p) for k, p in zip(km, rounded["distance"], strict=True)])
+        columns.append(_column(x.distance, np.round(terms.km, 1).tolist(), rounded["distance"]))
     if w.language:
-        shared = _shared_words(L.languages[learner], M.languages[mentor])
-        columns.append([explainer.language(s, p) for s, p in zip(shared, rounded["language"], strict=True)])
+        columns.append(_column(x.language, _shared_words(L.languages[learner], M.languages[mentor]), rounded["language"]))
     if w.expertise:
-        shared = _shared_words(L.needs[learner], M.expertise[mentor])
-        columns.append([explainer.expertise(s, p) for s, p in zip(shared, rounded["expertise"], strict=True)])
+        columns.append(_column(x.expertise, _shared_words(L.needs[learner], M.expertise[mentor]), rounded["expertise"]))
     if w.availability:
-        slots = (L.slots[learner] & M.slots[mentor]).tolist()
-        columns.append([explainer.availability(s, p) for s, p in zip(slots, rounded["availability"], strict=True)])
+        columns.append(_column(x.availability, (L.slots[learner] & M.slots[mentor]).tolist(), rounded["availability"]))
     if w.gender:
-        prefs = L.preference[learner].tolist()
-        ok = (rounded["gender"])
-        columns.append([explainer.gender(g, p > 0, p) for g, p in zip(prefs, ok, strict=True)])
+        columns.append(_column(x.gender, L.preference[learner].tolist(), rounded["gender"]))
     if w.age:
-        gaps = terms.gap.tolist()
-        columns.append([explainer.age(g, p) for g, p in zip(gaps, rounded["age"], strict=True)])
+        columns.append(_column(x.age, terms.gap.tolist(), rounded["age"]))
     if w.background:
         shared = _shared_words(L.background[learner], M.background[mentor])
-        columns.append([explainer.background(s, p) for s, p in zip(shared, rounded["background"], strict=True)])
+        columns.append(_column(x.background, shared, rounded["background"]))
     if w.waiting:
-        days = L.waiting_days[learner].tolist()
-        columns.append([explainer.waiting(d, p) for d, p in zip(days, rounded["waiting"], strict=True)])
+        columns.append(_column(x.waiting, L.waiting_days[learner].tolist(), rounded["waiting"]))
     learner_ids = [L.ids[i] for i in learner.tolist()]
     mentor_ids = [M.ids[i] for i in mentor.tolist()]
     scores = (score / SCALE).tolist()

@@ -121,11 +121,12 @@ def not_excluded(enc: EncodedProblem, li: Index, mi: Index) -> Mask:
     if enc.excluded.size == 0:
         return allowed
     # Only learners with an exclusion need the (slower) key lookup.
-    n_mentors = len(enc.mentors)
-    flagged = np.broadcast_to(np.isin(li, enc.excluded // n_mentors), shape)
-    rows = np.nonzero(flagged)
-    keys = np.broadcast_to(li, shape)[rows] * n_mentors + np.broadcast_to(mi, shape)[rows]
-    allowed[rows] = ~np.isin(keys, enc.excluded)
+    rows = np.nonzero(np.broadcast_to(enc.has_exclusion[li], shape))
+    if rows[0].size == 0:
+        return allowed
+    keys = np.broadcast_to(li, shape)[rows] * len(enc.mentors) + np.broadcast_to(mi, shape)[rows]
+    at = np.minimum(np.searchsorted(enc.excluded, keys), enc.excluded.size - 1)
+    allowed[rows] = enc.excluded[at] != keys
     return allowed
 
 
