@@ -10,7 +10,7 @@ from .candidates import Candidates, CandidateSettings, generate_candidates
 from .encode import EncodedProblem, encode
 from .explain import explain_pairs, explain_unmatched, template
 from .model import PairsProblem, Problem
-from .regions import make_regions
+from .regions import make_regions, seam
 from .result import ExplanationItem, MatchedPair, Result, Statistics, UnmatchedLearner
 from .scoring import SCALE
 from .solver import Assignment, solve_edges, solve_regions
@@ -64,7 +64,30 @@ def _assign(enc: EncodedProblem, candidates: Candidates, solver: SolverSettings)
                            mentor_xyz=enc.mentors.xyz, max_learners=solver.max_region_learners)
     assignment = solve_regions(learner=candidates.learner, mentor=candidates.mentor, score=candidates.score,
                                capacity=enc.mentors.capacity, parts=regions.parts, workers=solver.workers)
+    if regions.cut_edges:
+        assignment = _repair_seams(candidates, assignment, regions.cut, enc.mentors.capacity)
     return assignment, len(regions.parts), regions.cut_edges
+
+
+def _repair_seams(candidates: Candidates, assignment: Assignment, cut: np.ndarray, capacity: np.ndarray) -> Assignment:
+    """Re-solve the learners along region seams with the cut edges back in."""
+    started = time.perf_counter()
+    edges, replaced, left = seam(learner=candidates.learner, mentor=candidates.mentor,
+                                 chosen=assignment.chosen, cut=cut, capacity=capacity)
+    band = solve_edges(learner=candidates.learner[edges], mentor=candidates.mentor[edges],
+                       score=candidates.score[edges], n_learners=len(candidates.feasible_seen),
+                       capacity=np.maximum(left, 0))
+    keep = np.setdiff1d(assignment.chosen, replaced, assume_unique=True)
+    chosen = np.sort(np.concatenate((keep, edges[band.chosen])))
+    return Assignment(
+        chosen=chosen,
+        matched=int(chosen.size),
+        total_score=int(candidates.score[chosen].sum()),
+        status=assignment.status,
+        nodes=assignment.nodes + band.nodes,
+        arcs=assignment.arcs + band.arcs,
+        seconds=assignment.seconds + time.perf_counter() - started,
+    )
 
 
 def solve_with_arrays(

@@ -7,7 +7,9 @@ than ``max_learners`` (cities chained by overlapping distance limits) is cut
 along the line that crosses the fewest candidate edges — between cities, not
 through them — and the crossing edges are dropped. The solver is then optimal
 on the candidate graph *without those edges*; their count is reported, and the
-benchmark measures what they cost.
+benchmark measures what they cost. :func:`repair_seams` then wins most of it
+back: it re-solves, with the cut edges, the learners and mentors along the
+seams, all other pairs held fixed.
 """
 
 from dataclasses import dataclass
@@ -21,10 +23,14 @@ from .encode import Floats, Ints
 
 @dataclass(frozen=True, slots=True)
 class Regions:
-    """Edge index arrays, one per region (batched small ones), and edges cut."""
+    """Edge index arrays, one per region (batched small ones), and the edges cut."""
 
     parts: list[Ints]
-    cut_edges: int
+    cut: Ints
+
+    @property
+    def cut_edges(self) -> int:
+        return int(self.cut.size)
 
 
 def _plane(xyz: Floats) -> Floats:
@@ -83,7 +89,7 @@ def make_regions(*, learner: Ints, mentor: Ints, learner_xyz: Floats, mentor_xyz
                  max_learners: int) -> Regions:
     """Regions of at most ``max_learners`` learners; small components are batched together."""
     if learner.size == 0:
-        return Regions(parts=[], cut_edges=0)
+        return Regions(parts=[], cut=np.zeros(0, dtype=np.int64))
     labels = _components(learner, mentor, learner_xyz.shape[0], mentor_xyz.shape[0])
     order = np.argsort(labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
@@ -105,4 +111,28 @@ def make_regions(*, learner: Ints, mentor: Ints, learner_xyz: Floats, mentor_xyz
         else:
             batches.append([piece])
             sizes.append(n)
-    return Regions(parts=[np.sort(np.concatenate(b)) for b in batches], cut_edges=cut)
+    parts = [np.sort(np.concatenate(b)) for b in batches]
+    kept = np.zeros(learner.size, dtype=bool)
+    for part in parts:
+        kept[part] = True
+    assert int((~kept).sum()) == cut
+    return Regions(parts=parts, cut=np.flatnonzero(~kept))
+
+
+def seam(*, learner: Ints, mentor: Ints, chosen: Ints, cut: Ints, capacity: Ints) -> tuple[Ints, Ints, Ints]:
+    """The seam problem: its edges, the chosen edges it replaces, and mentor capacities left.
+
+    Learners with a cut edge, with every candidate edge to a mentor that has a
+    cut edge or is matched to one of them. Keeping the current choice for those
+    learners is feasible in the seam problem, so solving it can only improve.
+    """
+    in_band = np.zeros(int(learner.max()) + 1, dtype=bool)
+    in_band[learner[cut]] = True
+    replaced = chosen[in_band[learner[chosen]]]
+    band_mentors = np.zeros(capacity.size, dtype=bool)
+    band_mentors[mentor[cut]] = True
+    band_mentors[mentor[replaced]] = True
+    edges = np.flatnonzero(in_band[learner] & band_mentors[mentor])
+    staying = chosen[~in_band[learner[chosen]]]
+    left = capacity - np.bincount(mentor[staying], minlength=capacity.size)
+    return edges, replaced, left
