@@ -22,8 +22,13 @@ class SolverSettings:
     # Connected parts of the candidate graph larger than this are cut along
     # their sparsest line (see :mod:`.regions`); smaller rounds are solved whole.
     max_region_learners: int = 25_000
-    # Processes for solving regions in parallel (results do not depend on it).
+    # Small independent parts are solved in batches of about this many learners
+    # (min-cost flow is superlinear: separate parts are cheaper than one graph).
+    batch_learners: int = 2_000
+    # Processes for solving regions in parallel (results do not depend on it),
+    # used from this many candidate edges on; below, forking costs more than it saves.
     workers: int = 2
+    parallel_from_edges: int = 500_000
 
 
 DEFAULT_SETTINGS = CandidateSettings()
@@ -55,15 +60,13 @@ def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
 
 
 def _assign(enc: EncodedProblem, candidates: Candidates, solver: SolverSettings) -> tuple[Assignment, int, int]:
-    """Solve the candidate graph, region by region when it is national-sized."""
-    if len(enc.learners) <= solver.max_region_learners:
-        assignment = solve_edges(learner=candidates.learner, mentor=candidates.mentor, score=candidates.score,
-                                 n_learners=len(enc.learners), capacity=enc.mentors.capacity)
-        return assignment, 1, 0
+    """Solve the candidate graph part by part; only national-sized parts are cut."""
     regions = make_regions(learner=candidates.learner, mentor=candidates.mentor, learner_xyz=enc.learners.xyz,
-                           mentor_xyz=enc.mentors.xyz, max_learners=solver.max_region_learners)
+                           mentor_xyz=enc.mentors.xyz, max_learners=solver.max_region_learners,
+                           batch_learners=solver.batch_learners)
+    workers = solver.workers if len(candidates) >= solver.parallel_from_edges else 1
     assignment = solve_regions(learner=candidates.learner, mentor=candidates.mentor, score=candidates.score,
-                               capacity=enc.mentors.capacity, parts=regions.parts, workers=solver.workers)
+                               capacity=enc.mentors.capacity, parts=regions.parts, workers=workers)
     if regions.cut_edges:
         assignment = _repair_seams(candidates, assignment, regions.cut, enc.mentors.capacity)
     return assignment, len(regions.parts), regions.cut_edges

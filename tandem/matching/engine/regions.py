@@ -86,8 +86,8 @@ def _split(edges: Ints, learner_xy: Floats, mentor_xy: Floats, learner: Ints, me
 
 
 def make_regions(*, learner: Ints, mentor: Ints, learner_xyz: Floats, mentor_xyz: Floats,
-                 max_learners: int) -> Regions:
-    """Regions of at most ``max_learners`` learners; small components are batched together."""
+                 max_learners: int, batch_learners: int = 2_000) -> Regions:
+    """Regions of at most ``max_learners`` learners; small parts are batched up to ``batch_learners``."""
     if learner.size == 0:
         return Regions(parts=[], cut=np.zeros(0, dtype=np.int64))
     labels = _components(learner, mentor, learner_xyz.shape[0], mentor_xyz.shape[0])
@@ -105,7 +105,7 @@ def make_regions(*, learner: Ints, mentor: Ints, learner_xyz: Floats, mentor_xyz
     sizes: list[int] = []
     for piece in pieces:
         n = min(piece.size, np.unique(learner[piece]).size if piece.size > max_learners else piece.size)
-        if batches and sizes[-1] + n <= max_learners:
+        if batches and sizes[-1] + n <= batch_learners:
             batches[-1].append(piece)
             sizes[-1] += n
         else:
