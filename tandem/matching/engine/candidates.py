@@ -305,7 +305,9 @@ def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tr
     parts: list[tuple[Ints, Ints, Ints]] = []
     seen = np.zeros(rows.size, dtype=np.int64)
     pairs = 0
-    step, group = max(1, settings.chunk // 4), 64
+    # About a million pairs per step, however crowded the range is.
+    per_learner = max(1.0, _estimated_pairs(tree, enc.learners.xyz[rows], radius) / max(rows.size, 1))
+    step, group = max(1, min(settings.chunk // 4, int(1_000_000 / per_learner))), 64
     for start in range(0, rows.size, step):
         chunk = rows[start : start + step]
         local, found = _ball(tree, enc.learners.xyz[chunk], radius)

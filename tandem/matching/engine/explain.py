@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .candidates import _ball, _search_radius
+from .candidates import _ball, _estimated_pairs, _search_radius
 from .encode import EncodedProblem, Ints
 from .result import ExplanationItem, MatchedPair, UnmatchedLearner
 from .scoring import LIMITS, SCALE, pair_terms
@@ -263,7 +263,7 @@ def _reason(enc: EncodedProblem, row: int, survivors: list[int]) -> UnmatchedLea
                             params=params)
 
 
-def explain_unmatched(enc: EncodedProblem, rows: Ints, *, batch: int = 256) -> list[UnmatchedLearner]:
+def explain_unmatched(enc: EncodedProblem, rows: Ints, *, pairs_per_batch: int = 1_000_000) -> list[UnmatchedLearner]:
     """Reasons for unmatched learners, from every mentor in range, limit by limit."""
     if rows.size == 0:
         return []
@@ -271,6 +271,8 @@ def explain_unmatched(enc: EncodedProblem, rows: Ints, *, batch: int = 256) -> l
         return [_reason(enc, int(row), [0] * len(LIMITS)) for row in rows.tolist()]
     tree = cKDTree(enc.mentors.xyz)
     radius = _search_radius(enc)
+    in_range = _estimated_pairs(tree, enc.learners.xyz[rows], radius) / rows.size
+    batch = max(1, min(256, int(pairs_per_batch / max(in_range, 1.0))))
     reasons: list[UnmatchedLearner] = []
     for start in range(0, rows.size, batch):
         part = rows[start : start + batch]
