@@ -1,0 +1,47 @@
+"""The national-scale paths, forced on small rounds: pooled candidates and regions."""
+
+from collections import Counter
+
+import pytest
+
+from tandem.matching.engine import CandidateSettings, SolverSettings, solve
+from tandem.matching.engine.generate import generate_problem
+
+from .strategies import breaks_a_limit
+
+
+@pytest.fixture(scope="module")
+def round_of_1500():
+    return generate_problem(learners=1500, mentors=1200, capacity=(1, 2), seed=11)
+
+
+def _valid(problem, result) -> None:
+    learners = {lrn.id: lrn for lrn in problem.learners}
+    mentors = {m.id: m for m in problem.mentors}
+    for pair in result.pairs:
+        assert breaks_a_limit(problem, learners[pair.learner_id], mentors[pair.mentor_id]) is None
+    load = Counter(pair.mentor_id for pair in result.pairs)
+    assert all(load[mid] <= mentors[mid].capacity for mid in load)
+    assert len(result.pairs) + len(result.unmatched) == len(problem.learners)
+
+
+def test_pooled_candidates_stay_close_to_every_pair_scored(round_of_1500):
+    exact = solve(round_of_1500)
+    pooled = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0))
+    assert exact.statistics.exhaustive and not pooled.statistics.exhaustive
+    _valid(round_of_1500, pooled)
+    assert pooled.matched >= exact.matched * 0.995
+    assert pooled.total_score >= exact.total_score * 0.99
+
+
+def test_regions_and_worker_processes_keep_limits_and_do_not_change_the_answer(round_of_1500):
+    small = SolverSettings(max_region_learners=60, batch_learners=40, workers=1, parallel_from_edges=0)
+    parallel = SolverSettings(max_region_learners=60, batch_learners=40, workers=2, parallel_from_edges=0)
+    whole = solve(round_of_1500)
+    one, two = solve(round_of_1500, solver=small), solve(round_of_1500, solver=parallel)
+    _valid(round_of_1500, one)
+    assert one.statistics.regions > 1 and one.statistics.cut_edges > 0
+    assert [(p.learner_id, p.mentor_id) for p in one.pairs] == [(p.learner_id, p.mentor_id) for p in two.pairs]
+    # Cutting can only lose against the whole graph, and the seam repair keeps it small.
+    assert (one.matched, one.total_score) <= (whole.matched, whole.total_score)
+    assert one.matched >= whole.matched * 0.99
