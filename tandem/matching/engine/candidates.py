@@ -19,7 +19,8 @@ feasible pair is a candidate, and the solver's optimum is the exact optimum.
 """
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,14 @@ from scipy.spatial import cKDTree
 from .encode import EncodedProblem, Ints
 from .geo import chord_for_km
 from .scoring import score_pairs
+
+
+def _map[In, Out](function: Callable[[In], Out], items: Iterable[In], workers: int) -> list[Out]:
+    """``map`` in threads, results in order: numpy releases the GIL for the heavy parts."""
+    if workers <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,25 +311,32 @@ def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tr
     each group is a dense 2-D block with little padding: scoring broadcasts and
     the best k per row is one ``argpartition``, with no sort of all the pairs.
     """
-    parts: list[tuple[Ints, Ints, Ints]] = []
-    seen = np.zeros(rows.size, dtype=np.int64)
-    pairs = 0
     # About a million pairs per step, however crowded the range is.
     per_learner = max(1.0, _estimated_pairs(tree, enc.learners.xyz[rows], radius) / max(rows.size, 1))
     step, group = max(1, min(settings.chunk // 4, int(1_000_000 / per_learner))), 64
-    for start in range(0, rows.size, step):
+
+    def score_step(start: int) -> tuple[list[_LearnerBlock], list[Ints], int]:
         chunk = rows[start : start + step]
         local, found = _ball(tree, enc.learners.xyz[chunk], radius)
         counts = np.bincount(local, minlength=chunk.size)
-        pairs += int(found.size)
         by_count = np.argsort(counts, kind="stable")
         by_count = by_count[counts[by_count] > 0]
+        blocks, members_list = [], []
         for first in range(0, by_count.size, group):
             members = by_count[first : first + group]
             pool = _padded(local, found, counts, members)
-            block = _learner_block(enc, chunk[members], pool, settings.k, keep_feasible=True)
+            blocks.append(_learner_block(enc, chunk[members], pool, settings.k, keep_feasible=True))
+            members_list.append(start + members)
+        return blocks, members_list, int(found.size)
+
+    parts: list[tuple[Ints, Ints, Ints]] = []
+    seen = np.zeros(rows.size, dtype=np.int64)
+    pairs = 0
+    for blocks, members_list, found in _map(score_step, range(0, rows.size, step), settings.workers):
+        pairs += found
+        for block, members in zip(blocks, members_list, strict=True):
             parts.append(block.kept)
-            seen[start + members] = block.feasible_count
+            seen[members] = block.feasible_count
             mentor_best.add(*block.feasible)
     return parts, seen, pairs
 
@@ -375,12 +391,15 @@ def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Sid
     feasible_seen = np.zeros(n_learners, dtype=np.int64)
     pool_pairs = 0
     for rows, pool in _pools(learner_side, np.arange(n_learners), mentor_index, near, settings.field_pool):
-        for start in range(0, rows.size, settings.chunk):
+        def score_chunk(start: int, rows: Ints = rows, pool: Ints = pool) -> tuple[Ints, _LearnerBlock, int]:
             part = _dedupe(pool[start : start + settings.chunk])
-            pool_pairs += int((part >= 0).sum())
             block = _learner_block(enc, rows[start : start + settings.chunk], part, settings.k)
+            return rows[start : start + settings.chunk], block, int((part >= 0).sum())
+
+        for chunk_rows, block, scored in _map(score_chunk, range(0, rows.size, settings.chunk), settings.workers):
+            pool_pairs += scored
             parts.append(block.kept)
-            feasible_seen[rows[start : start + settings.chunk]] = block.feasible_count
+            feasible_seen[chunk_rows] = block.feasible_count
 
     # Learners whose pools held too few feasible mentors (a rare language, a
     # strict preference) get every pair in range scored: that is where pools
