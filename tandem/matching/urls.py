@@ -1,5 +1,29 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tandem.matching.views import communities, matches, public, rounds
 
 app_name = "matching"
 
-urlpatterns: list = []
+P = "o/<slug:org>/p/<slug:prog>/"
+R = P + "matching/rounds/<int:pk>/"
+M = P + "matches/<int:pk>/"
+
+urlpatterns = [
+    path(P + "matching/", rounds.home, name="home"),
+    path(P + "matching/criteria/", rounds.criteria, name="criteria"),
+    path(R, rounds.round_detail, name="round"),
+    path(R + "reject/", rounds.proposal_reject, name="proposal_reject"),
+    path(R + "swap/", rounds.proposal_swap, name="proposal_swap"),
+    path(R + "manual/", rounds.proposal_manual, name="proposal_manual"),
+    path(R + "publish/", rounds.round_publish, name="round_publish"),
+    path(P + "matches/", matches.match_list, name="matches"),
+    path(P + "matches/report/", matches.report, name="report"),
+    path(M, matches.match_detail, name="match"),
+    path(M + "first-meeting/", matches.first_meeting, name="first_meeting"),
+    path(M + "answer/", matches.answer, name="answer"),
+    path(M + "propose/", matches.propose, name="propose"),
+    path(M + "close/", matches.close, name="close"),
+    path(P + "communities/<int:pk>/", communities.community, name="community"),
+    path("matches/answer/<str:token>/", public.answer_link, name="answer_link"),
+    path("matches/survey/<str:token>/", public.survey, name="survey"),
+]

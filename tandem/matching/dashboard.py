@@ -1,0 +1,47 @@
+"""What the matching app adds to the programme's navigation and overview (see core.extensions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tandem.core.models import Programme, Role
+from tandem.matching import selectors
+from tandem.matching.models import OPEN_STATES, Proposal
+
+PEOPLE_ROLES = {Role.MENTOR, Role.LEARNER, Role.GUARDIAN, Role.SUPERVISOR}
+
+
+def _kw(programme: Programme) -> dict[str, str]:
+    return {"org": programme.organisation.slug, "prog": programme.slug}
+
+
+def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> list[tuple[str, str]]:
+    links = []
+    if roles & selectors.COORDINATOR_ROLES:
+        links.append((_("Matching"), reverse("matching:home", kwargs=_kw(programme))))
+    if roles & (selectors.COORDINATOR_ROLES | PEOPLE_ROLES):
+        links.append((_("Matches"), reverse("matching:matches", kwargs=_kw(programme))))
+    elif Role.OBSERVER in roles:
+        links.append((_("Matches"), reverse("matching:report", kwargs=_kw(programme))))
+    return links
+
+
+def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any) -> list[str]:
+    if roles & selectors.COORDINATOR_ROLES:
+        return [render_to_string("matching/_panel_coordinator.html", {
+            "programme": programme,
+            "to_review": Proposal.objects.filter(round__programme=programme, status=Proposal.Status.PROPOSED,
+                                                 round__status="done").count(),
+            "pending": selectors.answers_pending(programme=programme).count(),
+            "declined": selectors.declined_needing_partner(programme=programme).count(),
+        }, request=request)]
+    if roles & {Role.MENTOR, Role.LEARNER, Role.GUARDIAN}:
+        matches = selectors.visible_matches(programme=programme, user=request.user).filter(state__in=OPEN_STATES)
+        if matches:
+            return [render_to_string("matching/_panel_person.html", {
+                "programme": programme, "matches": matches[:5]}, request=request)]
+    return []

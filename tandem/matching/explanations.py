@@ -1,0 +1,165 @@
+"""The engine's explanations, rendered in the reader's language.
+
+The engine stores machine-readable items (``criterion`` + ``params``) beside its English text
+(``engine.TEMPLATES``); these functions render the same facts with translated phrases, so a
+coordinator in Rotterdam reads "4,2 km uit elkaar" and one in Lyon "à 4,2 km l'un de l'autre".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from tandem.intake.models import Reason
+from tandem.matching.engine.vocab import language_name
+from tandem.onboarding.models import DAYS, PARTS
+
+DAY = dict(DAYS)
+PART = dict(PARTS)
+GENDER = {"female": _("woman"), "male": _("man")}
+CRITERIA = {
+    "distance": _("Distance"), "language": _("Language"), "expertise": _("Expertise ↔ needs"),
+    "availability": _("Free time"), "gender": _("Gender wish"), "age": _("Age"),
+    "background": _("Role model"), "waiting": _("Waiting time"),
+}
+# Only coordinators see the role-model item: it rests on special-category data.
+PRIVATE = {"background"}
+
+
+def language(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return language_name(code)
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
+
+
+def _slots(mask: int) -> str:
+    from tandem.matching.engine.slots import mask_slots
+
+    words = []
+    for code in mask_slots(mask):
+        day, part = code.split("-")
+        words.append(gettext("%(day)s %(part)s") % {"day": DAY[day], "part": PART[part]})
+    return ", ".join(words)
+
+
+def item_text(item: Mapping[str, Any]) -> str:
+    """One explanation item in the active language ("" when there is nothing to say)."""
+    p = item.get("params") or {}
+    criterion = item.get("criterion")
+    if criterion == "distance":
+        return gettext("%(km)s km apart") % {"km": number_format(p.get("km", 0), decimal_pos=1)}
+    if criterion == "language":
+        codes = p.get("codes") or []
+        if not codes:
+            return gettext("no shared language")
+        return gettext("both speak %(languages)s") % {"languages": _join([language(c) for c in codes])}
+    if criterion == "expertise":
+        fields = p.get("fields") or []
+        if not fields:
+            return gettext("no matching field")
+        return gettext("knows about %(fields)s, as needed") % {"fields": _join(list(fields))}
+    if criterion == "availability":
+        mask = p.get("mask")
+        if not mask:
+            return gettext("no free time in common")
+        return gettext("both free on %(slots)s") % {"slots": _slots(int(mask))}
+    if criterion == "gender":
+        preference = p.get("preference")
+        if not preference:
+            return ""
+        gender = GENDER.get(preference, preference)
+        if float(item.get("points") or 0) > 0:
+            return gettext("a %(gender)s as mentor, as asked") % {"gender": gender}
+        return gettext("not a %(gender)s as mentor, as asked") % {"gender": gender}
+    if criterion == "age":
+        years = p.get("years")
+        if years is None:
+            return ""
+        return ngettext("%(years)s year apart in age", "%(years)s years apart in age", years) % {"years": years}
+    if criterion == "background":
+        codes = [c.split(":", 1)[-1] for c in p.get("codes") or []]
+        if not codes:
+            return ""
+        return gettext("role model: both grew up with %(languages)s") % {
+            "languages": _join([language(c) for c in codes])}
+    if criterion == "waiting":
+        days = p.get("days")
+        if days is None:
+            return ""
+        return ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {"days": days}
+    return str(item.get("text", ""))
+
+
+def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> list[dict[str, Any]]:
+    """Items as table rows: criterion label, points and the sentence (private ones only when asked)."""
+    out = []
+    for item in items:
+        criterion = str(item.get("criterion", ""))
+        if criterion in PRIVATE and not private:
+            continue
+        text = item_text(item)
+        if text:
+            out.append({"criterion": CRITERIA.get(criterion, criterion), "points": item.get("points", 0),
+                        "text": text})
+    return out
+
+
+def line(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> str:
+    """The one line a coordinator reads: "4.2 km apart · both speak Turkish · …"."""
+    return " · ".join(row["text"] for row in rows(items, private=private))
+
+
+PREDICATES = {
+    "language": _("speaks the learner's language"),
+    "availability": _("shares enough free time with the learner"),
+    "gender": _("is the mentor's gender the learner asked for"),
+    "excluded": _("is free of an exclusion (said no before, conflict of interest)"),
+}
+
+
+def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
+    """Why a learner got no proposal, in the active language."""
+    if reason == "no_location":
+        return gettext("no location: add an address or a city we know")
+    if reason == "no_mentors":
+        return gettext("there are no mentors in this round")
+    if reason == "taken":
+        count = int(params.get("count") or 0)
+        return ngettext(
+            "the one suitable mentor went to another learner: matching this learner would leave "
+            "another learner unmatched or lower the total score",
+            "all %(count)s suitable mentors went to other learners: matching this learner would "
+            "leave another learner unmatched or lower the total score", count) % {"count": count}
+    if reason == "limit" and limit == "distance":
+        km = params.get("km")
+        if km is None:
+            return gettext("no mentor within reach")
+        return gettext("no mentor within %(km)s km") % {"km": number_format(km)}
+    if reason == "limit":
+        count = int(params.get("count") or 0)
+        if limit == "age":
+            predicate = gettext("is within %(years)s years of age") % {"years": params.get("years")}
+        else:
+            predicate = str(PREDICATES.get(limit, limit))
+        return ngettext("%(count)s mentor within reach, but none %(predicate)s",
+                        "%(count)s mentors within reach, but none %(predicate)s", count) % {
+            "count": count, "predicate": predicate}
+    return reason
+
+
+def reason_label(code: str) -> str:
+    try:
+        return str(Reason(code).label)
+    except ValueError:
+        return code

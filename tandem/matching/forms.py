@@ -1,0 +1,117 @@
+"""Forms of the matching app. Every review and match form carries the version it started from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import Programme
+from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
+from tandem.matching.services import CRITERIA_FIELDS
+
+WEIGHT = {"min": 0, "max": 50, "step": 1}
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CriteriaForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = MatchingCriteria
+        fields = CRITERIA_FIELDS
+        widgets = {name: forms.NumberInput(attrs=WEIGHT) for name in CRITERIA_FIELDS if name.startswith("weight_")}
+
+    def __init__(self, *args: Any, role_models: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not role_models:
+            del self.fields["weight_background"]
+
+
+class RoundStartForm(forms.Form):
+    site = forms.ChoiceField(label=_("Which site?"), required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("The whole programme"))] + [(str(site.pk), site.name) for site in programme.sites.all()]
+        self.fields["site"].choices = choices  # type: ignore[attr-defined]
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False, label=_("I know it breaks a hard limit; make this pair anyway"))
+
+
+class ProposalActionForm(VersionForm):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SwapForm(VersionForm):
+    first = forms.IntegerField(label=_("First proposal"))
+    second = forms.IntegerField(label=_("Second proposal"))
+
+
+class ManualForm(VersionForm):
+    learner = forms.IntegerField(label=_("Learner"))
+    volunteer = forms.IntegerField(label=_("Mentor"))
+
+
+class PublishForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    proposals = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args: Any, proposal_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(pk, str(pk)) for pk in proposal_ids]  # type: ignore[attr-defined]
+
+
+class FirstMeetingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(label=_("When"), widget=_datetime_widget())
+    place = forms.CharField(label=_("Where"), max_length=200)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Do you want to continue together?"), choices=Match.Answer.choices,
+                               widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Why? (optional)"), required=False, max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposeForm(VersionForm):
+    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CloseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.Closure.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    rematch = forms.BooleanField(label=_("Put the learner back on the waiting list for a new mentor"),
+                                 required=False)
+
+
+FACES = [(1, "☹️"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😀")]
+
+
+class SurveyForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(label=_("How was it?"), choices=FACES, coerce=int, widget=forms.RadioSelect)
+    recommend = forms.TypedChoiceField(
+        label=_("Would you recommend it to a friend?"), required=False, widget=forms.RadioSelect,
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes", empty_value=None)
+
+    class Meta:
+        model = ExitSurvey
+        fields = ("rating", "recommend", "comment")
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = CommunityMeeting
+        fields = ("starts_at", "place", "topic")
+        widgets = {"starts_at": _datetime_widget()}

@@ -1,0 +1,388 @@
+"""Matching rounds, proposals and the life of a match.
+
+A *round* runs the engine over the programme's matchable volunteers and waiting learners and
+stores *proposals* (with their explanation and the next-best alternatives) and the learners it
+could not match (with the reason). Publishing turns proposals into *matches*. A match goes
+proposed → introduced (first meeting planned) → active (both sides said yes) → closed, or
+declined (a side said no; that pair is never proposed again: ``DeclinedPair``).
+
+The rules that must hold under concurrency live in the database:
+
+* one open (proposed, introduced, active) match per learner — a partial unique constraint;
+* a mentor's capacity — every open match takes a *slot* 1..capacity, unique per volunteer among
+  open matches, and a check constraint keeps the slot within the capacity copied onto the row.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import Programme, Site
+from tandem.intake.models import Learner
+from tandem.onboarding.models import Volunteer
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class MatchingCriteria(models.Model):
+    """A programme's matching criteria: the engine's weights and hard limits, in plain fields."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="matching_criteria",
+        verbose_name=_("programme"),
+    )
+    # Hard limits.
+    max_distance_km = models.PositiveSmallIntegerField(
+        _("How far may a mentor live from the learner (km)?"), null=True, blank=True,
+        help_text=_("Leave empty for no limit."),
+    )
+    require_shared_language = models.BooleanField(_("Must they share a language?"), default=True)
+    min_shared_slots = models.PositiveSmallIntegerField(
+        _("How many free moments in the week must they share at least?"), default=1
+    )
+    honour_gender_preference = models.BooleanField(
+        _("Respect a learner's wish for a woman or a man as mentor"), default=True
+    )
+    max_age_gap = models.PositiveSmallIntegerField(
+        _("Largest age difference (years)"), null=True, blank=True,
+        help_text=_("Leave empty for no limit."),
+    )
+    # How much each criterion counts (points; a perfect pair scores their sum).
+    weight_distance = models.PositiveSmallIntegerField(_("Living close to each other"), default=30)
+    weight_language = models.PositiveSmallIntegerField(_("Speaking the same languages"), default=15)
+    weight_expertise = models.PositiveSmallIntegerField(
+        _("The mentor's expertise fits what the learner needs"), default=25
+    )
+    weight_availability = models.PositiveSmallIntegerField(_("Free at the same times"), default=15)
+    weight_gender = models.PositiveSmallIntegerField(_("The mentor the learner asked for"), default=5)
+    weight_age = models.PositiveSmallIntegerField(_("Close in age"), default=5)
+    weight_background = models.PositiveSmallIntegerField(
+        _("A role model with a similar background"), default=0,
+        help_text=_("Only where the programme uses role-model matching, and only with consent."),
+    )
+    weight_waiting = models.PositiveSmallIntegerField(
+        _("Give priority to learners who have waited longest"), default=5
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching criteria")
+        verbose_name_plural = _("matching criteria")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class MatchingRound(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready for review")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="matching_rounds", verbose_name=_("programme")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("site")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=200, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking for the review: every change bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("matching round")
+        verbose_name_plural = _("matching rounds")
+        ordering = ("-created", "-pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="round_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.created:%Y-%m-%d %H:%M}"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        REJECTED = "rejected", _("Rejected")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Replaced")
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="proposals")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="proposals")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="proposals")
+    score = models.FloatField(_("score"))
+    items = models.JSONField(default=list, blank=True)  # the engine's ExplanationItems
+    # Hard limits this pair breaks (manual pairs a coordinator confirmed): limit codes.
+    warnings = models.JSONField(default=list, blank=True)
+    manual = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    rank = models.PositiveIntegerField(default=0)
+    # The next-best feasible mentors for this learner: [{volunteer, score, items}].
+    alternatives = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ("rank", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("round", "learner"), condition=Q(status__in=("proposed", "published")),
+                name="one_live_proposal_per_learner_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} ↔ {self.volunteer_id}"
+
+
+class UnmatchedLearner(models.Model):
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="unmatched")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="+")
+    # Engine codes ("limit", "taken", "no_mentors") or "no_location" from the adapter.
+    reason = models.CharField(max_length=20)
+    limit = models.CharField(max_length=20, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return f"{self.learner_id}: {self.reason}"
+
+
+class DeclinedPair(models.Model):
+    """A pair that must never be proposed again: one side said no, or a conflict of interest."""
+
+    class Kind(models.TextChoices):
+        DECLINED = "declined", _("Said no after the first meeting")
+        CONFLICT = "conflict", _("Conflict of interest")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="declined_pairs")
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="declined_pairs")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="declined_pairs")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECLINED)
+    note = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("learner", "volunteer"), name="declined_pair_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} ✕ {self.volunteer_id}"
+
+
+class LearningCommunity(models.Model):
+    """Group mentoring: a mentor leads a learning community of several learners."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="communities")
+    volunteer = models.OneToOneField(Volunteer, on_delete=models.CASCADE, related_name="community")
+    name = models.CharField(_("name"), max_length=120)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    meeting_place = models.CharField(_("where it meets"), max_length=200, blank=True)
+    cadence = models.CharField(_("how often it meets"), max_length=100, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("learning community")
+        verbose_name_plural = _("learning communities")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommunityMeeting(models.Model):
+    community = models.ForeignKey(LearningCommunity, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("when"))
+    place = models.CharField(_("where"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("starts_at",)
+
+    def __str__(self) -> str:
+        return f"{self.community} · {self.starts_at:%Y-%m-%d}"
+
+
+OPEN_STATES = ("proposed", "introduced", "active")
+
+
+class Match(models.Model):
+    """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        INTRODUCED = "introduced", _("First meeting planned")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        CLOSED = "closed", _("Closed")
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+
+    class Closure(models.TextChoices):
+        PLANNED_END = "planned_end", _("Planned end of the cycle")
+        LEFT_SCHOOL = "learner_left_school", _("The learner left school")
+        MENTOR_MOVED = "mentor_moved", _("The mentor moved away")
+        DID_NOT_WORK = "relationship_did_not_work", _("The relationship did not work")
+        GOALS_REACHED = "goals_reached", _("Goals reached")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matches")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="matches")
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="matches")
+    community = models.ForeignKey(
+        LearningCommunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
+    )
+    round = models.ForeignKey(
+        MatchingRound, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PROPOSED)
+    # Capacity in the database: an open match holds one of the mentor's slots.
+    slot = models.PositiveSmallIntegerField()
+    capacity = models.PositiveSmallIntegerField()
+    score = models.FloatField(null=True, blank=True)
+    items = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    first_meeting_at = models.DateTimeField(_("first meeting"), null=True, blank=True)
+    first_meeting_place = models.CharField(_("place"), max_length=200, blank=True)
+    mentor_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    mentor_reason = models.CharField(max_length=300, blank=True)
+    mentor_answered_at = models.DateTimeField(null=True, blank=True)
+    mentor_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    learner_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
+    learner_reason = models.CharField(max_length=300, blank=True)
+    learner_answered_at = models.DateTimeField(null=True, blank=True)
+    learner_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who answered for the learner's side: "learner" or "guardian" (minors).
+    learner_answered_as = models.CharField(max_length=10, blank=True)
+    mentor_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    learner_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
+    cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason"), max_length=30, choices=Closure.choices, blank=True
+    )
+    closure_note = models.TextField(_("note"), blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ("-created", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("learner",), condition=Q(state__in=OPEN_STATES),
+                name="one_open_match_per_learner",
+            ),
+            models.UniqueConstraint(
+                fields=("volunteer", "slot"), condition=Q(state__in=OPEN_STATES),
+                name="mentor_slot_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__gte=1) & Q(slot__lte=F("capacity")), name="slot_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_at__isnull=False), name="closed_match_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=("programme", "state"))]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} ↔ {self.learner_id} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class MatchEvent(models.Model):
+    """The match's timeline: every step, who, when, and the details."""
+
+    class Kind(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        FIRST_MEETING = "first_meeting", _("First meeting planned")
+        ANSWERED = "answered", _("Answered")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
+        CLOSED = "closed", _("Closed")
+        SURVEY = "survey", _("Exit survey answered")
+        NOTIFIED = "notified", _("Informed")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.kind}"
+
+
+class ExitSurvey(models.Model):
+    class Side(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        LEARNER = "learner", _("Learner")
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="surveys")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    rating = models.PositiveSmallIntegerField(_("How was it?"), null=True, blank=True)
+    recommend = models.BooleanField(_("Would you recommend it to a friend?"), null=True, blank=True)
+    comment = models.TextField(_("Anything you want to tell us?"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("match", "side"), name="one_survey_per_side"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
+                name="survey_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.match_id} · {self.side}"

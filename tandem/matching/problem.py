@@ -1,0 +1,351 @@
+"""The adapter between Tandem's rows and the matching engine.
+
+``build_problem`` turns a programme's matchable volunteers and learners into an engine ``Problem``
+(ids ``"v<pk>"`` and ``"l<pk>"``), the programme's ``MatchingCriteria`` into engine criteria, and
+``DeclinedPair`` rows into exclusions. People without a usable location are left out of the
+problem and reported as ``no_location``.
+
+Field vocabulary (expertise ↔ needs): a field is the lower-cased expertise word a volunteer
+entered ("maths", "electrician"). A learner's needs come from their intake reasons
+(``NEED_FIELDS``; language of instruction becomes the programme's language) plus every
+volunteer field word that appears in the learner's "what kind of mentor would help" text, so an
+apprentice who wrote "electrician" meets electricians.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from tandem.core.models import Programme, Site
+from tandem.intake import selectors as intake_selectors
+from tandem.intake.locations import coordinates_for
+from tandem.intake.models import Learner
+from tandem.matching import engine
+from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCriteria
+from tandem.onboarding import selectors as onboarding_selectors
+from tandem.onboarding.models import Volunteer
+
+# Intake reason → volunteer expertise words that help with it.
+NEED_FIELDS: dict[str, tuple[str, ...]] = {
+    "study_skills": ("study skills", "maths"),
+    "exam_preparation": ("study skills", "maths"),
+    "career_orientation": ("career orientation",),
+    "motivation": ("coaching",),
+    "workplace_conflict": ("coaching",),
+    "sense_of_belonging": ("community",),
+}
+LANGUAGE_FIELD = {"NL": "dutch", "BE": "dutch", "FR": "french", "DE": "german"}
+
+
+def mentor_id(volunteer_pk: int) -> str:
+    return f"v{volunteer_pk}"
+
+
+def learner_id(learner_pk: int) -> str:
+    return f"l{learner_pk}"
+
+
+def pk_of(engine_id: str) -> int:
+    return int(engine_id[1:])
+
+
+def default_criteria(programme: Programme) -> dict[str, object]:
+    """Sensible defaults per programme format and the programme's requirements."""
+    values: dict[str, object] = {"max_distance_km": int(programme.requirement("max_distance_km"))}
+    if programme.format == Programme.Format.GROUP:
+        # A community meets in one place: distance counts less, what it works on more.
+        values.update(weight_distance=15, weight_expertise=30, weight_availability=25,
+                      weight_gender=0, honour_gender_preference=False)
+    if programme.requirement("role_model_matching"):
+        values.update(weight_background=15, weight_language=20)
+    return values
+
+
+def criteria_for(programme: Programme) -> MatchingCriteria:
+    criteria, _created = MatchingCriteria.objects.get_or_create(
+        programme=programme, defaults=default_criteria(programme)
+    )
+    return criteria
+
+
+def engine_criteria(criteria: MatchingCriteria, *, role_models: bool) -> engine.Criteria:
+    weights = engine.Weights(
+        distance=criteria.weight_distance, language=criteria.weight_language,
+        expertise=criteria.weight_expertise, availability=criteria.weight_availability,
+        gender=criteria.weight_gender, age=criteria.weight_age,
+        background=criteria.weight_background if role_models else 0,
+        waiting=criteria.weight_waiting,
+    )
+    limits = engine.Limits(
+        max_distance_km=criteria.max_distance_km, require_shared_language=criteria.require_shared_language,
+        min_shared_slots=criteria.min_shared_slots,
+        honour_gender_preference=criteria.honour_gender_preference, max_age_gap=criteria.max_age_gap,
+    )
+    reach = float(criteria.max_distance_km) if criteria.max_distance_km else 50.0
+    return engine.Criteria(weights=weights, limits=limits, distance_reach_km=reach)
+
+
+def open_load(programme: Programme) -> dict[int, int]:
+    """Open matches per volunteer: what ``matchable_volunteers`` needs to count spare capacity."""
+    rows = (Match.objects.filter(programme=programme, state__in=OPEN_STATES)
+            .values("volunteer_id").annotate(n=Count("id")))
+    return {row["volunteer_id"]: row["n"] for row in rows}
+
+
+def field_code(word: str) -> str:
+    return word.strip().lower()
+
+
+def learner_needs(learner: Learner, vocabulary: Iterable[str]) -> tuple[str, ...]:
+    needs: list[str] = []
+    for reason in learner.reasons or []:
+        if reason == "language_of_instruction":
+            language = LANGUAGE_FIELD.get(learner.programme.country)
+            if language:
+                needs.append(language)
+        needs.extend(NEED_FIELDS.get(reason, ()))
+    wishes = (learner.mentor_wishes or "").lower()
+    if wishes:
+        needs.extend(word for word in vocabulary if word and word in wishes)
+    return tuple(dict.fromkeys(needs))
+
+
+def field_labels(programme: Programme, vocabulary: Iterable[str]) -> dict[str, engine.FieldLabel]:
+    return {code: engine.FieldLabel(mentor=code, learner=code) for code in vocabulary}
+
+
+def _age(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _place(latitude: float | None, longitude: float | None, city: str,
+           programme: Programme) -> tuple[float, float] | None:
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    return coordinates_for(city or "", programme)
+
+
+def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str, ...]:
+    common = set(programme.languages or [])
+    return tuple(f"lang:{code}" for code in languages if code not in common)
+
+
+def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: bool) -> engine.Mentor | None:
+    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person.city, volunteer.programme)
+    if place is None:
+        return None
+    return engine.Mentor(
+        id=mentor_id(volunteer.pk), latitude=place[0], longitude=place[1],
+        languages=tuple(volunteer.languages or ()),
+        expertise=tuple(dict.fromkeys(field_code(w) for w in volunteer.expertise or () if w.strip())),
+        availability=tuple(volunteer.availability or ()), capacity=max(1, capacity),
+        gender=volunteer.gender or None, age=_age(volunteer.person.date_of_birth, today),
+        background=_home_languages(volunteer.languages or (), volunteer.programme) if role_models else (),
+    )
+
+
+def _background(learner: Learner, role_models: bool) -> tuple[str, ...]:
+    # Special-category data: only with the recorded consent, only inside the engine input.
+    if not role_models:
+        return ()
+    profile = getattr(learner, "sensitive", None)
+    if profile is None or not profile.consent or not profile.migration_background:
+        return ()
+    return _home_languages(learner.languages or (), learner.programme)
+
+
+def to_learner(learner: Learner, *, today: date, vocabulary: Iterable[str], role_models: bool) -> engine.Learner | None:
+    place = _place(learner.latitude, learner.longitude, learner.person.city, learner.programme)
+    if place is None:
+        return None
+    preference = learner.gender_preference if learner.gender_preference in ("female", "male") else None
+    return engine.Learner(
+        id=learner_id(learner.pk), latitude=place[0], longitude=place[1],
+        languages=tuple(learner.languages or ()), needs=learner_needs(learner, vocabulary),
+        availability=tuple(learner.availability or ()), gender_preference=preference,
+        age=_age(learner.person.date_of_birth, today), waiting_since=learner.waiting_since,
+        background=_background(learner, role_models),
+    )
+
+
+@dataclass
+class Built:
+    problem: engine.Problem
+    volunteers: dict[int, Volunteer]
+    learners: dict[int, Learner]
+    no_location: list[Learner] = field(default_factory=list)
+
+
+def exclusions(programme: Programme, learner_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
+    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks))
+    return tuple(
+        engine.Exclusion(learner_id=learner_id(row.learner_id), mentor_id=mentor_id(row.volunteer_id),
+                         reason=row.kind)
+        for row in rows.only("learner_id", "volunteer_id", "kind")
+    )
+
+
+def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
+    load = open_load(programme)
+    volunteers = onboarding_selectors.matchable_volunteers(programme=programme, today=today, load=load)
+    learners = (intake_selectors.matchable_learners(programme=programme, today=today)
+                .select_related("sensitive", "programme").filter(~Q(matches__state__in=OPEN_STATES)))
+    if site is not None:
+        volunteers = volunteers.filter(person__city__iexact=site.city)
+        learners = learners.filter(person__city__iexact=site.city)
+    return list(volunteers.select_related("programme")), list(learners.distinct())
+
+
+def spare_capacity(volunteer: Volunteer, load: dict[int, int]) -> int:
+    return max(0, volunteer.capacity - load.get(volunteer.pk, 0))
+
+
+def build_problem(
+    *, programme: Programme, today: date, volunteers: Sequence[Volunteer], learners: Sequence[Learner],
+    criteria: MatchingCriteria | None = None, load: dict[int, int] | None = None,
+    extra_exclusions: Iterable[engine.Exclusion] = (),
+) -> Built:
+    criteria = criteria or criteria_for(programme)
+    role_models = bool(programme.requirement("role_model_matching"))
+    load = open_load(programme) if load is None else load
+    mentors: list[engine.Mentor] = []
+    by_volunteer: dict[int, Volunteer] = {}
+    vocabulary: set[str] = set()
+    for volunteer in volunteers:
+        capacity = spare_capacity(volunteer, load)
+        mentor = to_mentor(volunteer, today=today, capacity=capacity, role_models=role_models) if capacity else None
+        if mentor is not None:
+            mentors.append(mentor)
+            by_volunteer[volunteer.pk] = volunteer
+            vocabulary.update(mentor.expertise)
+    engine_learners: list[engine.Learner] = []
+    by_learner: dict[int, Learner] = {}
+    no_location: list[Learner] = []
+    for learner in learners:
+        item = to_learner(learner, today=today, vocabulary=sorted(vocabulary), role_models=role_models)
+        if item is None:
+            no_location.append(learner)
+        else:
+            engine_learners.append(item)
+            by_learner[learner.pk] = learner
+    problem = engine.Problem(
+        mentors=tuple(mentors), learners=tuple(engine_learners),
+        criteria=engine_criteria(criteria, role_models=role_models),
+        exclusions=exclusions(programme, by_learner) + tuple(extra_exclusions),
+        as_of=today, fields=field_labels(programme, vocabulary),
+    )
+    return Built(problem=problem, volunteers=by_volunteer, learners=by_learner, no_location=no_location)
+
+
+def item_dicts(items: Iterable[engine.ExplanationItem]) -> list[dict[str, object]]:
+    return [{"criterion": i.criterion, "points": i.points, "text": i.text, "params": plain(dict(i.params))}
+            for i in items]
+
+
+def plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+@dataclass
+class PairCheck:
+    """A scored pair, feasible or not, with the hard limits it breaks."""
+
+    score: float
+    items: list[dict[str, object]]
+    broken: list[str]
+
+
+def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, today: date) -> PairCheck:
+    """Score one pair with the programme's criteria and name the hard limits it breaks.
+
+    The engine is asked twice on a one-by-one problem: once with the real limits (does the pair
+    survive them, and if not which limit removed it) and once without limits (its score and
+    explanation either way). A declined pair counts as the "excluded" limit."""
+    criteria = criteria_for(programme)
+    role_models = bool(programme.requirement("role_model_matching"))
+    mentor = to_mentor(volunteer, today=today, capacity=1, role_models=role_models)
+    vocabulary = mentor.expertise if mentor else ()
+    pupil = to_learner(learner, today=today, vocabulary=vocabulary, role_models=role_models)
+    if mentor is None or pupil is None:
+        return PairCheck(score=0.0, items=[], broken=["no_location"])
+    crit = engine_criteria(criteria, role_models=role_models)
+    excluded = DeclinedPair.objects.filter(learner=learner, volunteer=volunteer).exists()
+    strict = engine.Problem(
+        mentors=(mentor,), learners=(pupil,), criteria=crit, as_of=today,
+        exclusions=(engine.Exclusion(learner_id=pupil.id, mentor_id=mentor.id),) if excluded else (),
+        fields=field_labels(programme, vocabulary),
+    )
+    result = engine.solve(strict)
+    if result.pairs:
+        pair = result.pairs[0]
+        return PairCheck(score=pair.score, items=item_dicts(pair.items), broken=[])
+    broken = [u.limit or u.reason for u in result.unmatched]
+    loose = engine.Problem(
+        mentors=(mentor,), learners=(pupil,), as_of=today, fields=strict.fields,
+        criteria=engine.Criteria(
+            weights=crit.weights, distance_reach_km=crit.distance_reach_km,
+            limits=engine.Limits(max_distance_km=None, require_shared_language=False, min_shared_slots=0,
+                                 honour_gender_preference=False, max_age_gap=None),
+        ),
+    )
+    loose_result = engine.solve(loose)
+    if not loose_result.pairs:
+        return PairCheck(score=0.0, items=[], broken=broken)
+    pair = loose_result.pairs[0]
+    return PairCheck(score=pair.score, items=item_dicts(pair.items), broken=broken)
+
+
+def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,
+                skip: Iterable[str] = ()) -> list[dict[str, object]]:
+    """The ``count`` best feasible mentors of ``problem`` for one of its learners, best first.
+
+    Solved by the engine on a one-learner problem in which the learner appears ``count`` times
+    and every mentor takes one: the optimum gives the clones the ``count`` highest-scoring
+    distinct feasible mentors (a maximal sum of distinct picks is the top ones). Exclusions
+    (declined pairs) and the hard limits apply as in a round."""
+    skipped = set(skip)
+    mentors = tuple(
+        engine.Mentor(id=m.id, latitude=m.latitude, longitude=m.longitude, languages=m.languages,
+                      expertise=m.expertise, availability=m.availability, capacity=1, gender=m.gender,
+                      age=m.age, background=m.background)
+        for m in problem.mentors if m.id not in skipped
+    )
+    if not mentors or count < 1:
+        return []
+    clones = tuple(
+        engine.Learner(id=f"{learner.id}#{i}", latitude=learner.latitude, longitude=learner.longitude,
+                       languages=learner.languages, needs=learner.needs, availability=learner.availability,
+                       gender_preference=learner.gender_preference, age=learner.age,
+                       waiting_since=learner.waiting_since, background=learner.background)
+        for i in range(min(count, len(mentors)))
+    )
+    excluded = [e.mentor_id for e in problem.exclusions if e.learner_id == learner.id]
+    exclusions = tuple(engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded
+                       if m not in skipped)
+    single = engine.Problem(mentors=mentors, learners=clones, criteria=problem.criteria,
+                            exclusions=exclusions, as_of=problem.as_of, fields=problem.fields)
+    result = engine.solve(single)
+    ranked = sorted(result.pairs, key=lambda p: (-p.score, p.mentor_id))
+    return [{"volunteer": pk_of(p.mentor_id), "score": round(p.score, 2), "items": item_dicts(p.items)}
+            for p in ranked]
+
+
+def best_mentors(*, programme: Programme, learner: Learner, today: date, count: int = 5,
+                 skip: Iterable[int] = ()) -> list[dict[str, object]]:
+    """The best feasible mentors for ``learner`` among the volunteers matchable now."""
+    volunteers, _learners = pools(programme=programme, today=today)
+    built = build_problem(programme=programme, today=today, volunteers=volunteers, learners=[learner])
+    if not built.problem.learners:
+        return []
+    return top_mentors(built.problem, built.problem.learners[0], count=count,
+                       skip=[mentor_id(pk) for pk in skip])

@@ -1,0 +1,120 @@
+"""Reads of the matching app, always through the programme, and who may see which match."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.core.models import Membership, Person, Programme, Role
+from tandem.core.roles import roles_for
+from tandem.matching.models import (
+    OPEN_STATES,
+    LearningCommunity,
+    Match,
+    MatchingRound,
+    Proposal,
+)
+
+COORDINATOR_ROLES = {Role.COORDINATOR, Role.ORG_ADMIN}
+SMALL_GROUP = 5  # observers never see a count below this
+
+
+def me(user: Any, programme: Programme) -> Person | None:
+    return Person.objects.filter(user=user, organisation_id=programme.organisation_id).first()
+
+
+def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
+    """The matches ``user`` may open: all for coordinators; their own for mentors and learners;
+    their child's for guardians; their institution's learners for supervisors."""
+    matches = Match.objects.filter(programme=programme).select_related(
+        "volunteer__person", "learner__person", "learner__institution", "community")
+    roles = roles_for(user, programme)
+    if roles & COORDINATOR_ROLES:
+        return matches
+    person = me(user, programme)
+    if person is None:
+        return matches.none()
+    q = Q(pk__in=[])
+    if Role.MENTOR in roles:
+        q |= Q(volunteer__person=person)
+    if Role.LEARNER in roles:
+        q |= Q(learner__person=person)
+    if Role.GUARDIAN in roles:
+        q |= Q(learner__person__guardian_links__guardian=person)
+    if Role.SUPERVISOR in roles:
+        institutions = Membership.objects.filter(person=person, programme=programme, role=Role.SUPERVISOR,
+                                                 institution__isnull=False).values("institution_id")
+        q |= Q(learner__institution_id__in=institutions)
+    return matches.filter(q).distinct()
+
+
+def programme_match(*, programme: Programme, user: Any, pk: int) -> Match:
+    return visible_matches(programme=programme, user=user).get(pk=pk)
+
+
+def answer_side(*, match: Match, user: Any) -> str:
+    """Which side ``user`` answers for on their own page: "mentor", "learner" or ""."""
+    from tandem.matching.services import learner_side_is_guardian
+
+    person = me(user, match.programme)
+    if person is None:
+        return ""
+    if match.volunteer.person_id == person.pk:
+        return "mentor"
+    guardian = learner_side_is_guardian(match)
+    if guardian and match.learner.person.guardian_links.filter(guardian=person).exists():
+        return "learner"
+    if not guardian and match.learner.person_id == person.pk:
+        return "learner"
+    return ""
+
+
+def programme_rounds(*, programme: Programme) -> QuerySet[MatchingRound]:
+    return MatchingRound.objects.filter(programme=programme).select_related("site", "created_by").annotate(
+        n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published"))))
+
+
+def programme_round(*, programme: Programme, pk: int) -> MatchingRound:
+    return MatchingRound.objects.select_related("programme__organisation", "site").get(programme=programme, pk=pk)
+
+
+def round_proposals(*, matching_round: MatchingRound) -> QuerySet[Proposal]:
+    return matching_round.proposals.filter(status__in=("proposed", "published")).select_related(
+        "learner__person", "learner__institution", "volunteer__person")
+
+
+def declined_needing_partner(*, programme: Programme) -> QuerySet[Match]:
+    """Declined matches whose learner waits again without an open match: offer the next best."""
+    return (Match.objects.filter(programme=programme, state=Match.State.DECLINED, learner__state="waiting")
+            .exclude(learner__matches__state__in=OPEN_STATES)
+            .select_related("learner__person", "volunteer__person").distinct())
+
+
+def answers_pending(*, programme: Programme) -> QuerySet[Match]:
+    return Match.objects.filter(programme=programme, state__in=(Match.State.PROPOSED, Match.State.INTRODUCED))
+
+
+def closure_counts(*, programme: Programme) -> list[tuple[str, str, int]]:
+    counts = dict(Match.objects.filter(programme=programme, state=Match.State.CLOSED)
+                  .values_list("closure_reason").annotate(n=Count("id")))
+    return [(code, str(label), counts.get(code, 0)) for code, label in Match.Closure.choices]
+
+
+def state_counts(*, programme: Programme) -> dict[str, int]:
+    counts = dict.fromkeys(Match.State.values, 0)
+    for state, n in Match.objects.filter(programme=programme).values_list("state").annotate(n=Count("id")):
+        counts[state] = n
+    return counts
+
+
+def suppress(value: int) -> int | None:
+    """Observers' aggregates: a group under ``SMALL_GROUP`` is shown as "fewer than 5"."""
+    return value if value >= SMALL_GROUP or value == 0 else None
+
+
+def programme_community(*, programme: Programme, user: Any, pk: int) -> LearningCommunity:
+    communities = LearningCommunity.objects.filter(programme=programme).select_related("volunteer__person")
+    if not roles_for(user, programme) & COORDINATOR_ROLES:
+        communities = communities.filter(volunteer__person__user=user)
+    return communities.get(pk=pk)

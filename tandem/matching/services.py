@@ -1,0 +1,606 @@
+"""Every write of the matching app: rounds, the review, publishing, answers, closure.
+
+Rules that must hold under concurrency are in the database (see ``models``); services take the
+row locks, pick a free capacity slot, and turn an ``IntegrityError`` into a ``ValidationError`` a
+coordinator can read. The review of a round is optimistically locked by ``MatchingRound.version``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.core.audit import audit_record
+from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
+from tandem.core.notify import notify
+from tandem.intake import selectors as intake_selectors
+from tandem.intake import services as intake_services
+from tandem.intake.models import Learner
+from tandem.matching import problem as adapter
+from tandem.matching.models import (
+    OPEN_STATES,
+    DeclinedPair,
+    ExitSurvey,
+    LearningCommunity,
+    Match,
+    MatchEvent,
+    MatchingCriteria,
+    MatchingRound,
+    Proposal,
+)
+from tandem.onboarding import services as onboarding_services
+from tandem.onboarding.models import Volunteer, VolunteerState
+
+State = Match.State
+EARLY_REASONS_REMATCH = {Match.Closure.MENTOR_MOVED, Match.Closure.DID_NOT_WORK}
+
+
+class NeedsConfirmation(ValidationError):
+    """A manual pair breaks a hard limit: the coordinator must confirm it explicitly."""
+
+    def __init__(self, message: str, broken: list[str]) -> None:
+        super().__init__(message)
+        self.broken = broken
+
+
+# --- criteria ----------------------------------------------------------------------------------
+
+CRITERIA_FIELDS = (
+    "max_distance_km", "require_shared_language", "min_shared_slots", "honour_gender_preference",
+    "max_age_gap", "weight_distance", "weight_language", "weight_expertise", "weight_availability",
+    "weight_gender", "weight_age", "weight_background", "weight_waiting",
+)
+
+
+def criteria_update(*, criteria: MatchingCriteria, actor: Any, expected_version: int,
+                    **fields: Any) -> MatchingCriteria:
+    with transaction.atomic():
+        current = MatchingCriteria.objects.select_for_update().get(pk=criteria.pk)
+        if current.version != expected_version:
+            raise ValidationError(_("Someone else changed the criteria meanwhile. Reload the page "
+                                    "to see their changes; nothing was saved."))
+        before = {name: getattr(current, name) for name in CRITERIA_FIELDS}
+        for name, value in fields.items():
+            if name in CRITERIA_FIELDS:
+                setattr(current, name, value)
+        current.version += 1
+        current.full_clean()
+        current.save()
+        after = {name: getattr(current, name) for name in CRITERIA_FIELDS}
+        programme = current.programme
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.UPDATED, subject=f"matching_criteria:{current.pk}",
+                     changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    return current
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+def round_start(*, programme: Programme, actor: Any, site: Site | None = None) -> MatchingRound:
+    from tandem.matching.tasks import run_round
+
+    if site is not None and site.programme_id != programme.pk:
+        raise ValidationError(_("That site is not part of this programme."))
+    with transaction.atomic():
+        matching_round = MatchingRound.objects.create(
+            programme=programme, site=site, created_by=actor if actor.is_authenticated else None,
+            message=_("Waiting for a worker…"),
+        )
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.CREATED, subject=f"matching_round:{matching_round.pk}")
+        round_id = matching_round.pk
+        transaction.on_commit(lambda: run_round.enqueue(round_id))
+    return matching_round
+
+
+def _bump(matching_round: MatchingRound, expected_version: int) -> None:
+    """Claim the round for one change: refused when someone else changed it since the form."""
+    bumped = MatchingRound.objects.filter(
+        pk=matching_round.pk, version=expected_version, status=MatchingRound.Status.DONE
+    ).update(version=F("version") + 1)
+    if bumped != 1:
+        raise ValidationError(_("Another coordinator changed this round meanwhile. Nothing was "
+                                "changed: reload the page to see the current proposals."))
+    # The caller's object is not updated: the transaction may still roll back. Re-read it.
+
+
+def proposal_reject(*, proposal: Proposal, actor: Any, expected_version: int) -> Proposal:
+    with transaction.atomic():
+        _bump(proposal.round, expected_version)
+        moved = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PROPOSED).update(
+            status=Proposal.Status.REJECTED)
+        if moved != 1:
+            raise ValidationError(_("This proposal can no longer be rejected."))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _confirm_or_refuse(check: adapter.PairCheck, confirm: bool, who: str) -> None:
+    if check.broken and not confirm:
+        raise NeedsConfirmation(
+            _("%(pair)s breaks a hard limit: %(limits)s. Confirm to make this pair anyway.")
+            % {"pair": who, "limits": ", ".join(limit_label(b) for b in check.broken)},
+            check.broken,
+        )
+
+
+def limit_label(code: str) -> str:
+    labels = {
+        "distance": _("they live too far apart"),
+        "language": _("no shared language"),
+        "availability": _("not enough free time in common"),
+        "gender": _("not the mentor's gender the learner asked for"),
+        "age": _("the age gap is too large"),
+        "excluded": _("this pair said no before or has a conflict of interest"),
+        "no_location": _("no location"),
+        "no_mentors": _("no mentor"),
+        "taken": _("taken"),
+        "capacity": _("the mentor has no free place"),
+    }
+    return labels.get(code, code)
+
+
+def _capacity_left(volunteer: Volunteer, matching_round: MatchingRound, ignore: Proposal | None) -> int:
+    open_matches = Match.objects.filter(volunteer=volunteer, state__in=OPEN_STATES).count()
+    proposed = matching_round.proposals.filter(volunteer=volunteer, status=Proposal.Status.PROPOSED)
+    if ignore is not None:
+        proposed = proposed.exclude(pk=ignore.pk)
+    return volunteer.capacity - open_matches - proposed.count()
+
+
+def proposal_swap(*, first: Proposal, second: Proposal, actor: Any, expected_version: int,
+                  confirm: bool = False, today: date | None = None) -> tuple[Proposal, Proposal]:
+    """Swap the mentors of two proposals; the new pairs are scored and explained again."""
+    today = today or timezone.localdate()
+    if first.round_id != second.round_id or first.pk == second.pk:
+        raise ValidationError(_("Choose two different proposals of this round."))
+    programme = first.round.programme
+    with transaction.atomic():
+        _bump(first.round, expected_version)
+        a = Proposal.objects.select_for_update().select_related("learner__person", "volunteer__person").get(pk=first.pk)
+        b = Proposal.objects.select_for_update().select_related("learner__person", "volunteer__person").get(pk=second.pk)
+        if a.status != Proposal.Status.PROPOSED or b.status != Proposal.Status.PROPOSED:
+            raise ValidationError(_("Only open proposals can be swapped."))
+        check_a = adapter.check_pair(programme=programme, volunteer=b.volunteer, learner=a.learner, today=today)
+        check_b = adapter.check_pair(programme=programme, volunteer=a.volunteer, learner=b.learner, today=today)
+        _confirm_or_refuse(check_a, confirm, f"{a.learner.person.full_name} ↔ {b.volunteer.person.full_name}")
+        _confirm_or_refuse(check_b, confirm, f"{b.learner.person.full_name} ↔ {a.volunteer.person.full_name}")
+        a.volunteer, b.volunteer = b.volunteer, a.volunteer
+        for proposal, check in ((a, check_a), (b, check_b)):
+            proposal.score, proposal.items, proposal.warnings = check.score, check.items, check.broken
+            proposal.manual = True
+            proposal.save(update_fields=["volunteer", "score", "items", "warnings", "manual"])
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.UPDATED, subject=f"matching_round:{a.round_id}",
+                     changes={"swap": [a.pk, b.pk]})
+    return a, b
+
+
+def proposal_manual(*, matching_round: MatchingRound, learner: Learner, volunteer: Volunteer, actor: Any,
+                    expected_version: int, confirm: bool = False, today: date | None = None) -> Proposal:
+    """A pair made by hand: checked against the hard limits (confirm to override) and capacity
+    (never overridable)."""
+    today = today or timezone.localdate()
+    programme = matching_round.programme
+    if learner.programme_id != programme.pk or volunteer.programme_id != programme.pk:
+        raise ValidationError(_("Choose a learner and a mentor of this programme."))
+    with transaction.atomic():
+        _bump(matching_round, expected_version)
+        current = matching_round.proposals.filter(learner=learner, status=Proposal.Status.PROPOSED).first()
+        if _capacity_left(volunteer, matching_round, current) < 1:
+            raise ValidationError(_("%(name)s has no free place left (capacity %(capacity)s).")
+                                  % {"name": volunteer.person.full_name, "capacity": volunteer.capacity})
+        check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
+        _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
+        rank = current.rank if current else matching_round.proposals.count() + 1
+        if current is not None:
+            current.status = Proposal.Status.SUPERSEDED
+            current.save(update_fields=["status"])
+        proposal = Proposal(round=matching_round, learner=learner, volunteer=volunteer, score=check.score,
+                            items=check.items, warnings=check.broken, manual=True, rank=rank,
+                            alternatives=current.alternatives if current else [])
+        proposal.full_clean()
+        proposal.save()
+        matching_round.unmatched.filter(learner=learner).delete()
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.CREATED, subject=f"proposal:{proposal.pk}", person=learner.person,
+                     changes={"manual_pair": [None, f"{learner.pk}-{volunteer.pk}"], "warnings": [[], check.broken]})
+    return proposal
+
+
+def round_publish(*, matching_round: MatchingRound, actor: Any, expected_version: int,
+                  proposal_ids: list[int] | None = None) -> tuple[list[Match], list[str]]:
+    """Publish the chosen (or all open) proposals. Each becomes a match in its own savepoint:
+    a proposal the database refuses (the learner got a mentor meanwhile, the mentor is full) is
+    reported and left open; the others are published."""
+    published: list[Match] = []
+    problems: list[str] = []
+    with transaction.atomic():
+        _bump(matching_round, expected_version)
+        proposals = matching_round.proposals.filter(status=Proposal.Status.PROPOSED).select_related(
+            "learner__person", "volunteer__person", "learner__programme")
+        if proposal_ids is not None:
+            proposals = proposals.filter(pk__in=proposal_ids)
+        for proposal in proposals:
+            try:
+                with transaction.atomic():
+                    match = match_create(
+                        programme=matching_round.programme, volunteer=proposal.volunteer,
+                        learner=proposal.learner, actor=actor, matching_round=matching_round,
+                        proposal=proposal, score=proposal.score, items=proposal.items,
+                        warnings=proposal.warnings,
+                    )
+                    proposal.status = Proposal.Status.PUBLISHED
+                    proposal.save(update_fields=["status"])
+            except ValidationError as exc:
+                problems.append(f"{proposal.learner.person.full_name}: {' '.join(exc.messages)}")
+            else:
+                published.append(match)
+    return published, problems
+
+
+# --- matches -----------------------------------------------------------------------------------
+
+def _event(match: Match, kind: str, actor: Any, **data: Any) -> MatchEvent:
+    return MatchEvent.objects.create(
+        match=match, kind=kind, actor=actor if getattr(actor, "is_authenticated", False) else None, data=data)
+
+
+def _audit(match: Match, actor: Any, changes: dict[str, Any], note: str = "") -> None:
+    programme = match.programme
+    audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                 action=AuditEvent.Action.UPDATED, subject=f"match:{match.pk}", person=match.learner.person,
+                 changes=changes, note=note)
+
+
+def _free_slots(volunteer: Volunteer) -> list[int]:
+    used = set(Match.objects.filter(volunteer=volunteer, state__in=OPEN_STATES).values_list("slot", flat=True))
+    return [slot for slot in range(1, volunteer.capacity + 1) if slot not in used]
+
+
+def _community_for(volunteer: Volunteer) -> LearningCommunity:
+    community, _created = LearningCommunity.objects.get_or_create(
+        volunteer=volunteer,
+        defaults={"programme": volunteer.programme, "capacity": volunteer.capacity,
+                  "name": _("Learning community of %(name)s") % {"name": volunteer.person.given_name}},
+    )
+    if community.capacity != volunteer.capacity:
+        community.capacity = volunteer.capacity
+        community.save(update_fields=["capacity"])
+    return community
+
+
+def default_place(programme: Programme) -> str:
+    if programme.requirement("meet_at_school"):
+        return _("At school, during school time")
+    return ""
+
+
+def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner, actor: Any,
+                 matching_round: MatchingRound | None = None, proposal: Proposal | None = None,
+                 score: float | None = None, items: list[Any] | None = None,
+                 warnings: list[str] | None = None) -> Match:
+    """A new proposed match: takes the lowest free slot of the mentor (row-locked), moves the
+    learner to *matched* and the volunteer to *active*, and informs everyone."""
+    with transaction.atomic():
+        locked = Volunteer.objects.select_for_update().select_related("person", "programme").get(pk=volunteer.pk)
+        if Match.objects.filter(learner=learner, state__in=OPEN_STATES).exists():
+            raise ValidationError(_("%(name)s already has a mentor.") % {"name": learner.person.full_name})
+        free = _free_slots(locked)
+        if not free:
+            raise ValidationError(_("%(name)s has no free place left (capacity %(capacity)s).")
+                                  % {"name": locked.person.full_name, "capacity": locked.capacity})
+        community = _community_for(locked) if programme.format == Programme.Format.GROUP else None
+        match = Match(programme=programme, volunteer=locked, learner=learner, round=matching_round,
+                      proposal=proposal, slot=free[0], capacity=locked.capacity, score=score,
+                      items=items or [], warnings=warnings or [], community=community,
+                      first_meeting_place=default_place(programme),
+                      created_by=actor if getattr(actor, "is_authenticated", False) else None)
+        try:
+            with transaction.atomic():
+                match.save()
+        except IntegrityError as exc:
+            # Another transaction took the slot or matched the learner between our read and write.
+            raise ValidationError(_("%(learner)s could not be matched with %(mentor)s: the learner got a "
+                                    "mentor or the mentor's last place was taken meanwhile.")
+                                  % {"learner": learner.person.full_name,
+                                     "mentor": locked.person.full_name}) from exc
+        intake_services.learner_transition(learner=learner, to_state=Learner.State.MATCHED, actor=actor,
+                                           reason=_("Matched with a mentor"))
+        if locked.state == VolunteerState.READY:
+            onboarding_services.volunteer_transition(volunteer=locked, to_state=VolunteerState.ACTIVE,
+                                                     actor=actor, reason=_("Matched with a learner"))
+        _event(match, MatchEvent.Kind.PROPOSED, actor, score=score, manual=bool(warnings) or
+               bool(proposal and proposal.manual), warnings=warnings or [])
+        _audit(match, actor, {"state": [None, State.PROPOSED]})
+        _notify_proposed(match)
+    return match
+
+
+def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: Any,
+                             expected_version: int) -> Match:
+    with transaction.atomic():
+        current = _lock(match, expected_version)
+        if current.state not in (State.PROPOSED, State.INTRODUCED):
+            raise ValidationError(_("The first meeting can only be planned before both sides answered."))
+        current.first_meeting_at, current.first_meeting_place = at, place.strip()
+        current.state = State.INTRODUCED
+        current.version += 1
+        current.save()
+        _event(current, MatchEvent.Kind.FIRST_MEETING, actor, at=at.isoformat(), place=current.first_meeting_place)
+        _audit(current, actor, {"first_meeting_at": [None, at.isoformat()]})
+        _notify_first_meeting(current)
+    return current
+
+
+def _lock(match: Match, expected_version: int | None = None) -> Match:
+    current = (Match.objects.select_for_update()
+               .select_related("programme__organisation", "learner__person", "volunteer__person",
+                               "learner__programme").get(pk=match.pk))
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(_("This match was changed meanwhile by someone else. Reload the page; "
+                                "nothing was saved."))
+    return current
+
+
+def learner_side_is_guardian(match: Match, today: date | None = None) -> bool:
+    """For minors (under the programme's age of digital consent, or of unknown age) the guardian
+    answers for the learner's side, having talked it over with their child."""
+    return intake_selectors.needs_consent(match.learner, today=today or timezone.localdate())
+
+
+def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: str = "",
+                 answered_as: str = "", today: date | None = None) -> Match:
+    today = today or timezone.localdate()
+    if side not in ("mentor", "learner") or answer not in Match.Answer.values:
+        raise ValidationError(_("Answer yes or no."))
+    with transaction.atomic():
+        current = _lock(match)
+        if current.state not in (State.PROPOSED, State.INTRODUCED):
+            raise ValidationError(_("This match is no longer waiting for answers."))
+        if getattr(current, f"{side}_answer"):
+            raise ValidationError(_("This answer was already given."))
+        setattr(current, f"{side}_answer", answer)
+        setattr(current, f"{side}_reason", reason.strip()[:300])
+        setattr(current, f"{side}_answered_at", timezone.now())
+        setattr(current, f"{side}_answered_by", actor if getattr(actor, "is_authenticated", False) else None)
+        if side == "learner":
+            current.learner_answered_as = answered_as or (
+                "guardian" if learner_side_is_guardian(current, today) else "learner")
+        current.version += 1
+        current.save()
+        _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
+               answered_as=current.learner_answered_as if side == "learner" else "mentor")
+        if answer == Match.Answer.NO:
+            _decline(current, actor, side, today)
+        elif current.mentor_answer == Match.Answer.YES and current.learner_answer == Match.Answer.YES:
+            _activate(current, actor, today)
+    return current
+
+
+def _cycle_end(programme: Programme, start: date) -> date | None:
+    if programme.cycle_weeks:
+        return start + timedelta(weeks=programme.cycle_weeks)
+    return programme.cycle_end
+
+
+def _activate(match: Match, actor: Any, today: date) -> None:
+    match.state = State.ACTIVE
+    match.cycle_start = today
+    match.cycle_end = _cycle_end(match.programme, today)
+    match.save(update_fields=["state", "cycle_start", "cycle_end"])
+    _event(match, MatchEvent.Kind.ACTIVE, actor, cycle_start=today.isoformat(),
+           cycle_end=match.cycle_end.isoformat() if match.cycle_end else None)
+    _audit(match, actor, {"state": [State.INTRODUCED, State.ACTIVE]})
+
+
+def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
+    """Back to *ready* once the last open match is gone."""
+    if Match.objects.filter(volunteer=volunteer, state__in=OPEN_STATES).exists():
+        return
+    current = Volunteer.objects.get(pk=volunteer.pk)
+    if current.state == VolunteerState.ACTIVE:
+        # If a certificate expired meanwhile the move is refused: they stay active (without
+        # learners) and drop out of matching through onboarding's own rule until it is renewed.
+        with contextlib.suppress(ValidationError):
+            onboarding_services.volunteer_transition(volunteer=current, to_state=VolunteerState.READY,
+                                                     actor=actor, reason=_("No open match any more"))
+
+
+def _decline(match: Match, actor: Any, side: str, today: date) -> None:
+    previous = match.state
+    match.state = State.DECLINED
+    match.save(update_fields=["state"])
+    DeclinedPair.objects.get_or_create(
+        learner=match.learner, volunteer=match.volunteer,
+        defaults={"programme": match.programme, "note": getattr(match, f"{side}_reason"),
+                  "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    intake_services.learner_transition(learner=match.learner, to_state=Learner.State.WAITING, actor=actor,
+                                       reason=_("The match was declined after the first meeting"), today=today)
+    _release_volunteer(match.volunteer, actor)
+    _event(match, MatchEvent.Kind.DECLINED, actor, side=side)
+    _audit(match, actor, {"state": [previous, State.DECLINED]})
+
+
+def rematch_offers(*, match: Match, today: date | None = None, count: int = 3) -> list[dict[str, Any]]:
+    """The next-best partners for the learner of a declined match, computed now over the
+    volunteers matchable today (declined pairs excluded by the engine)."""
+    if match.state != State.DECLINED:
+        return []
+    learner = Learner.objects.select_related("person", "programme", "sensitive").get(pk=match.learner_id)
+    if learner.state != Learner.State.WAITING or Match.objects.filter(learner=learner, state__in=OPEN_STATES).exists():
+        return []
+    return adapter.best_mentors(programme=match.programme, learner=learner, today=today or timezone.localdate(),
+                                count=count, skip=[match.volunteer_id])
+
+
+def match_propose(*, programme: Programme, learner: Learner, volunteer: Volunteer, actor: Any,
+                  confirm: bool = False, today: date | None = None) -> Match:
+    """A coordinator's one-click proposal of a new partner (e.g. after a decline)."""
+    today = today or timezone.localdate()
+    if learner.programme_id != programme.pk or volunteer.programme_id != programme.pk:
+        raise ValidationError(_("Choose a learner and a mentor of this programme."))
+    check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
+    if "excluded" in check.broken:
+        raise ValidationError(_("This pair said no before; it is never proposed again."))
+    _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
+    return match_create(programme=programme, volunteer=volunteer, learner=learner, actor=actor,
+                        score=check.score, items=check.items, warnings=check.broken)
+
+
+def match_close(*, match: Match, reason: str, actor: Any, expected_version: int, note: str = "",
+                rematch: bool | None = None, today: date | None = None) -> Match:
+    """End a match (planned or early). The learner completes, leaves, or — when the match ended
+    early for a reason that is not theirs — returns to the waiting list to be rematched."""
+    today = today or timezone.localdate()
+    if reason not in Match.Closure.values:
+        raise ValidationError(_("Choose why the match ends."))
+    if rematch is None:
+        rematch = reason in EARLY_REASONS_REMATCH
+    with transaction.atomic():
+        current = _lock(match, expected_version)
+        if current.state not in OPEN_STATES:
+            raise ValidationError(_("Only an open match can be closed."))
+        previous = current.state
+        current.state, current.closed_at = State.CLOSED, timezone.now()
+        current.closure_reason, current.closure_note = reason, note.strip()
+        current.version += 1
+        current.save()
+        if reason == Match.Closure.LEFT_SCHOOL:
+            learner_state, why = Learner.State.LEFT, _("Left school")
+        elif rematch:
+            learner_state, why = Learner.State.WAITING, _("Waiting for a new mentor")
+        else:
+            learner_state, why = Learner.State.COMPLETED, _("Mentoring completed")
+        intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
+                                           reason=why, today=today)
+        _release_volunteer(current.volunteer, actor)
+        _event(current, MatchEvent.Kind.CLOSED, actor, reason=reason, note=current.closure_note,
+               learner_state=learner_state)
+        _audit(current, actor, {"state": [previous, State.CLOSED], "closure_reason": [None, reason]})
+        if previous == State.ACTIVE:
+            for side in ExitSurvey.Side.values:
+                survey = ExitSurvey.objects.create(match=current, side=side)
+                _notify_survey(current, survey)
+    return current
+
+
+def survey_answer(*, survey: ExitSurvey, rating: int, recommend: bool | None, comment: str = "") -> ExitSurvey:
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Choose one of the faces."))
+    with transaction.atomic():
+        answered = ExitSurvey.objects.filter(pk=survey.pk, answered_at__isnull=True).update(
+            rating=rating, recommend=recommend, comment=comment.strip()[:2000], answered_at=timezone.now())
+        if answered != 1:
+            raise ValidationError(_("This survey was already answered. Thank you!"))
+        survey.refresh_from_db()
+        _event(survey.match, MatchEvent.Kind.SURVEY, None, side=survey.side)
+    return survey
+
+
+def community_update(*, community: LearningCommunity, actor: Any, **fields: Any) -> LearningCommunity:
+    for name in ("name", "meeting_place", "cadence"):
+        if name in fields:
+            setattr(community, name, fields[name])
+    community.full_clean()
+    community.save()
+    return community
+
+
+def community_meeting_add(*, community: LearningCommunity, starts_at: datetime, place: str, topic: str,
+                          actor: Any) -> Any:
+    meeting = community.meetings.model(community=community, starts_at=starts_at, place=place, topic=topic)
+    meeting.full_clean()
+    meeting.save()
+    programme = community.programme
+    audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                 action=AuditEvent.Action.CREATED, subject=f"community_meeting:{meeting.pk}")
+    return meeting
+
+
+def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunteer, note: str,
+                    actor: Any) -> DeclinedPair:
+    """A conflict of interest: the pair is never proposed."""
+    pair, _created = DeclinedPair.objects.get_or_create(
+        learner=learner, volunteer=volunteer,
+        defaults={"programme": programme, "kind": DeclinedPair.Kind.CONFLICT, "note": note[:300],
+                  "created_by": actor if actor.is_authenticated else None})
+    return pair
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+def _url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _match_url(match: Match) -> str:
+    return _url(reverse("matching:match", kwargs={"org": match.programme.organisation.slug,
+                                                  "prog": match.programme.slug, "pk": match.pk}))
+
+
+def learner_side_people(match: Match) -> list[Person]:
+    if learner_side_is_guardian(match):
+        return list(intake_selectors.guardians_of(learner=match.learner))
+    return [match.learner.person]
+
+
+def supervisors_for(match: Match) -> list[Person]:
+    base = Membership.objects.filter(programme=match.programme, role=Role.SUPERVISOR).select_related("person")
+    at_school = [m.person for m in base.filter(institution_id=match.learner.institution_id)] \
+        if match.learner.institution_id else []
+    return at_school or [m.person for m in base]
+
+
+def _context(match: Match) -> dict[str, Any]:
+    return {
+        "programme": match.programme.name, "mentor": match.volunteer.person.full_name,
+        "mentor_first_name": match.volunteer.person.given_name,
+        "learner": match.learner.person.full_name, "learner_first_name": match.learner.person.given_name,
+        "first_meeting": timezone.localtime(match.first_meeting_at).strftime("%Y-%m-%d %H:%M")
+        if match.first_meeting_at else "",
+        "place": match.first_meeting_place, "match_url": _match_url(match),
+    }
+
+
+def _notify_sides(match: Match, template: str) -> None:
+    context = _context(match)
+    mentor = match.volunteer.person
+    notify(to=mentor.email, language=mentor.language, template=template,
+           context={**context, "side": "mentor", "name": mentor.given_name,
+                    "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.mentor_token}))})
+    guardian = learner_side_is_guardian(match)
+    for person in learner_side_people(match):
+        notify(to=person.email, language=person.language, template=template,
+               context={**context, "side": "guardian" if guardian else "learner", "name": person.given_name,
+                        "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.learner_token}))})
+
+
+def _notify_proposed(match: Match) -> None:
+    _notify_sides(match, "matching/email/proposed")
+    context = _context(match)
+    for person in supervisors_for(match):
+        notify(to=person.email, language=person.language, template="matching/email/supervisor",
+               context={**context, "name": person.given_name})
+
+
+def _notify_first_meeting(match: Match) -> None:
+    _notify_sides(match, "matching/email/first_meeting")
+
+
+def _notify_survey(match: Match, survey: ExitSurvey) -> None:
+    people = [match.volunteer.person] if survey.side == ExitSurvey.Side.MENTOR else learner_side_people(match)
+    for person in people:
+        notify(to=person.email, language=person.language, template="matching/email/survey",
+               context={**_context(match), "name": person.given_name,
+                        "survey_url": _url(reverse("matching:survey", kwargs={"token": survey.token}))})

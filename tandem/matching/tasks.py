@@ -1,0 +1,85 @@
+"""The matching round as a background task: claimed once, progress written as it goes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from tandem.matching import engine
+from tandem.matching import problem as adapter
+from tandem.matching.models import MatchingRound, Proposal, UnmatchedLearner
+
+ALTERNATIVES = 4  # next-best mentors kept per learner
+
+
+def _progress(round_id: int, progress: int, message: str) -> None:
+    MatchingRound.objects.filter(pk=round_id).update(progress=progress, message=message)
+
+
+@task()
+def run_round(round_id: int) -> str:
+    # Claim the round: only one worker turns "queued" into "running"; a second delivery of the
+    # same task (or a double click) finds nothing to claim and stops.
+    claimed = MatchingRound.objects.filter(pk=round_id, status=MatchingRound.Status.QUEUED).update(
+        status=MatchingRound.Status.RUNNING, started_at=timezone.now(), progress=1, message="reading")
+    if claimed != 1:
+        return "skipped"
+    matching_round = MatchingRound.objects.select_related("programme__organisation", "site").get(pk=round_id)
+    try:
+        stats = compute_round(matching_round)
+    except Exception as exc:  # a failed round says why instead of spinning forever
+        MatchingRound.objects.filter(pk=round_id).update(
+            status=MatchingRound.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(), message="failed")
+        raise
+    MatchingRound.objects.filter(pk=round_id).update(
+        status=MatchingRound.Status.DONE, progress=100, message="done", stats=stats, finished_at=timezone.now())
+    return "done"
+
+
+def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
+    """Solve the round and store proposals, unmatched learners and each learner's alternatives.
+
+    Alternatives are the ``ALTERNATIVES`` best feasible mentors per learner other than the one
+    proposed, found by the engine on a one-learner problem (see ``problem.top_mentors``)."""
+    programme, round_id = matching_round.programme, matching_round.pk
+    today = timezone.localdate()
+    clock = time.perf_counter()
+    volunteers, learners = adapter.pools(programme=programme, today=today, site=matching_round.site)
+    built = adapter.build_problem(programme=programme, today=today, volunteers=volunteers, learners=learners)
+    _progress(round_id, 10, "solving")
+    result = engine.solve(built.problem)
+    _progress(round_id, 40, "explaining")
+    by_id = {item.id: item for item in built.problem.learners}
+    proposals: list[Proposal] = []
+    ranked = sorted(result.pairs, key=lambda p: (-p.score, p.learner_id))
+    total = max(1, len(by_id))
+    for done, pair in enumerate(ranked, start=1):
+        alternatives = adapter.top_mentors(built.problem, by_id[pair.learner_id], count=ALTERNATIVES + 1,
+                                           skip=[pair.mentor_id])[:ALTERNATIVES]
+        proposals.append(Proposal(
+            round=matching_round, learner_id=adapter.pk_of(pair.learner_id),
+            volunteer_id=adapter.pk_of(pair.mentor_id), score=round(pair.score, 2),
+            items=adapter.item_dicts(pair.items), rank=done, alternatives=alternatives))
+        if done % 10 == 0:
+            _progress(round_id, 40 + int(55 * done / total), "alternatives")
+    unmatched = [
+        UnmatchedLearner(round=matching_round, learner_id=adapter.pk_of(u.learner_id), reason=u.reason,
+                         limit=u.limit or "", params=adapter.plain(dict(u.params)))
+        for u in result.unmatched
+    ] + [UnmatchedLearner(round=matching_round, learner=learner, reason="no_location")
+         for learner in built.no_location]
+    with transaction.atomic():
+        Proposal.objects.bulk_create(proposals)
+        UnmatchedLearner.objects.bulk_create(unmatched)
+    stats = result.statistics
+    return {
+        "learners": len(learners), "volunteers": len(volunteers), "matched": result.matched,
+        "unmatched": len(unmatched), "capacity": stats.capacity, "total_score": round(result.total_score, 2),
+        "candidate_edges": stats.candidate_edges, "solver_status": stats.solver_status,
+        "engine_seconds": round(stats.total_seconds, 3), "seconds": round(time.perf_counter() - clock, 3),
+    }

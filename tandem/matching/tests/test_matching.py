@@ -1,0 +1,260 @@
+"""Rounds, review, publishing, answers, rematching and closure, on the real database and worker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from conftest import World
+from tandem.matching import explanations, services
+from tandem.matching.models import DeclinedPair, Match, MatchingRound, Proposal
+from tandem.matching.tests.factories import consent, mentor, persona_pair, pupil, relax
+
+pytestmark = pytest.mark.django_db
+
+
+def run_round(world: World, run_tasks: Any, capture: Any) -> MatchingRound:
+    with capture(execute=True):
+        matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"])
+    run_tasks()
+    matching_round.refresh_from_db()
+    assert matching_round.status == "done", matching_round.error
+    return matching_round
+
+
+def publish(world: World, matching_round: MatchingRound, ids: list[int] | None = None) -> tuple[list[Match], list[str]]:
+    matching_round.refresh_from_db()
+    return services.round_publish(matching_round=matching_round, actor=world.users["coordinator"],
+                                  expected_version=matching_round.version, proposal_ids=ids)
+
+
+def test_a_round_runs_in_the_worker_and_explains_every_proposal(world: World, run_tasks: Any,
+                                                                 django_capture_on_commit_callbacks: Any) -> None:
+    volunteer, learner = persona_pair(world)
+    mentor(world, "Anna", km_east=40)  # beyond 25 km
+    far = pupil(world, "Far", km_east=-60)
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    proposal = matching_round.proposals.get()
+    assert (proposal.learner, proposal.volunteer) == (learner, volunteer)
+    assert {item["criterion"] for item in proposal.items} >= {"distance", "language", "expertise"}
+    unmatched = matching_round.unmatched.get()
+    assert unmatched.learner == far and unmatched.limit == "distance"
+    page = world.client_for("coordinator").get(reverse("matching:round", kwargs={
+        "org": "zuid", "prog": "moz", "pk": matching_round.pk}))
+    assert "both speak Dutch" in page.content.decode()
+    assert "no mentor within 25 km" in page.content.decode()
+    # Claimed once: running the task again for the same round does nothing.
+    from tandem.matching.tasks import run_round as task
+    assert task.call(matching_round.pk) == "skipped"
+
+
+def test_a_declined_pair_is_never_proposed_again_and_rematch_offers_someone_else(
+        world: World, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
+    volunteer, learner = persona_pair(world)
+    second = mentor(world, "Bram", km_east=8)
+    first_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert first_round.proposals.get().volunteer == volunteer  # the closer one
+    [match], problems = publish(world, first_round)
+    assert not problems
+    services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    services.match_answer(match=match, side="learner", answer="no", reason="Klikte niet",
+                          actor=world.users["guardian"])
+    match.refresh_from_db()
+    learner.refresh_from_db()
+    volunteer.refresh_from_db()
+    assert match.state == "declined" and learner.state == "waiting" and volunteer.state == "ready"
+    assert DeclinedPair.objects.filter(learner=learner, volunteer=volunteer).exists()
+    offers = services.rematch_offers(match=match)
+    assert [o["volunteer"] for o in offers] == [second.pk]
+    second_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    proposals = list(second_round.proposals.all())
+    assert [p.volunteer for p in proposals] == [second]
+    assert all(a["volunteer"] != volunteer.pk for p in proposals for a in p.alternatives)
+    # Only Bram left as an alternative-free pool: with him gone the learner is unmatched, not re-paired.
+    second.state = "paused"
+    second.save()
+    third_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert not third_round.proposals.exists()
+    assert third_round.unmatched.get().limit == "excluded"
+    # A coordinator cannot force it either.
+    with pytest.raises(ValidationError, match="never proposed again"):
+        services.match_propose(programme=world.programme, learner=learner, volunteer=volunteer,
+                               actor=world.users["coordinator"], confirm=True)
+
+
+def test_both_yes_makes_the_match_active_and_starts_the_cycle(world: World, run_tasks: Any,
+                                                               django_capture_on_commit_callbacks: Any) -> None:
+    persona_pair(world)
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        [match], _problems = publish(world, matching_round)
+    run_tasks()
+    recipients = {address for message in mail.outbox for address in message.to}
+    # Mentor, the guardian (the learner is a minor) and the supervisor at the learner's school.
+    assert recipients == {"mentor@zuid.example", "guardian@zuid.example", "supervisor@zuid.example"}
+    assert match.learner_token in next(m.body for m in mail.outbox if m.to == ["guardian@zuid.example"])
+    at = timezone.now() + timedelta(days=3)
+    match = services.match_plan_first_meeting(match=match, at=at, place="De Globetrotter",
+                                              actor=world.users["coordinator"], expected_version=match.version)
+    assert match.state == "introduced"
+    # The mentor answers on their own page, the guardian through the personal link.
+    client = world.client_for("mentor")
+    url = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert client.post(url, {"answer": "yes"}).status_code == 302
+    response = world.client_for("anonymous").post(
+        reverse("matching:answer_link", kwargs={"token": match.learner_token}), {"answer": "yes"})
+    assert response.status_code == 200
+    match.refresh_from_db()
+    assert match.state == "active" and match.learner_answered_as == "guardian"
+    assert match.cycle_end == match.cycle_start + timedelta(weeks=20)
+    assert [e.kind for e in match.events.all()] == ["proposed", "first_meeting", "answered", "answered", "active"]
+    # The learner sees their mentor's first name; a learner of another pair sees nothing.
+    page = world.client_for("learner").get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz",
+                                                                            "pk": match.pk}))
+    assert "Mentor" in page.content.decode() and "Tester" not in page.content.decode()
+
+
+def test_manual_pairs_warn_on_hard_limits_and_never_exceed_capacity(world: World, run_tasks: Any,
+                                                                     django_capture_on_commit_callbacks: Any) -> None:
+    relax(world)
+    near = mentor(world, "Near")
+    far = mentor(world, "Far", km_east=80)
+    a = pupil(world, "Ada")
+    b = pupil(world, "Bea", km_east=1)
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert matching_round.proposals.count() == 1
+    version = matching_round.version
+    # Near is full (one place, proposed to someone): refused, even with confirmation.
+    taken = matching_round.proposals.get()
+    other = b if taken.learner == a else a
+    with pytest.raises(ValidationError, match="no free place"):
+        services.proposal_manual(matching_round=matching_round, learner=other, volunteer=near,
+                                 actor=world.users["coordinator"], expected_version=version, confirm=True)
+    # Far breaks the distance limit: a warning first, then only with an explicit confirmation.
+    with pytest.raises(services.NeedsConfirmation) as info:
+        services.proposal_manual(matching_round=matching_round, learner=other, volunteer=far,
+                                 actor=world.users["coordinator"], expected_version=version)
+    assert info.value.broken == ["distance"]
+    proposal = services.proposal_manual(matching_round=matching_round, learner=other, volunteer=far,
+                                        actor=world.users["coordinator"], expected_version=version, confirm=True)
+    assert proposal.warnings == ["distance"] and proposal.manual
+    # A stale form (the version before the manual pair) is refused and changes nothing.
+    matching_round.refresh_from_db()
+    assert matching_round.version == version + 1
+    with pytest.raises(ValidationError, match="Another coordinator"):
+        services.proposal_reject(proposal=proposal, actor=world.users["coordinator"], expected_version=version)
+    assert Proposal.objects.get(pk=proposal.pk).status == "proposed"
+    # Swap: the new pairs are scored again; one of them now breaks the limit, so confirm.
+    matching_round.refresh_from_db()
+    with pytest.raises(services.NeedsConfirmation):
+        services.proposal_swap(first=taken, second=proposal, actor=world.users["coordinator"],
+                               expected_version=matching_round.version)
+    first, second = services.proposal_swap(first=taken, second=proposal, actor=world.users["coordinator"],
+                                           expected_version=matching_round.version, confirm=True)
+    assert first.volunteer == far and second.volunteer == near and first.warnings == ["distance"]
+
+
+def test_concurrent_publishing_cannot_exceed_capacity(world: World, run_tasks: Any,
+                                                      django_capture_on_commit_callbacks: Any,
+                                                      monkeypatch: Any) -> None:
+    relax(world)
+    only = mentor(world, "Only")
+    ada = pupil(world, "Ada")
+    # Two coordinators ran rounds at the same time: both propose Only for Ada.
+    first = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    second = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert first.proposals.get().volunteer == second.proposals.get().volunteer == only
+    published, problems = publish(world, first)
+    assert len(published) == 1 and not problems
+    published, problems = publish(world, second)
+    assert not published and "already has a mentor" in problems[0]
+    # Another learner for the full mentor: the service refuses with a clear message …
+    bo = pupil(world, "Bo")
+    with pytest.raises(ValidationError, match="no free place"):
+        services.match_create(programme=world.programme, volunteer=only, learner=bo,
+                              actor=world.users["coordinator"])
+    # … and when two transactions raced past that check (simulated: both read slot 1 as free),
+    # the database refuses the second row and the service says so.
+    monkeypatch.setattr(services, "_free_slots", lambda volunteer: [1])
+    with pytest.raises(ValidationError, match="taken meanwhile"):
+        services.match_create(programme=world.programme, volunteer=only, learner=bo,
+                              actor=world.users["coordinator"])
+    assert Match.objects.filter(volunteer=only, state__in=("proposed", "introduced", "active")).count() == 1
+    # The constraints themselves, without the service.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Match.objects.create(programme=world.programme, volunteer=only, learner=bo, slot=2, capacity=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Match.objects.create(programme=world.programme, volunteer=mentor(world, "Two"), learner=ada,
+                             slot=1, capacity=1)
+
+
+def test_closure_reasons_are_reported_and_observers_see_suppressed_aggregates(world: World) -> None:
+    relax(world)
+    coordinator = world.users["coordinator"]
+    reasons = ["planned_end", "goals_reached", "relationship_did_not_work"]
+    for i, reason in enumerate(reasons):
+        v, learner = mentor(world, f"M{i}"), pupil(world, f"L{i}")
+        match = services.match_create(programme=world.programme, volunteer=v, learner=learner, actor=coordinator)
+        for side in ("mentor", "learner"):
+            match = services.match_answer(match=match, side=side, answer="yes", actor=coordinator)
+        services.match_close(match=match, reason=reason, note="", actor=coordinator, expected_version=match.version)
+    closed = Match.objects.get(closure_reason="relationship_did_not_work")
+    closed.learner.refresh_from_db()
+    assert closed.learner.state == "waiting"  # rematched: the relationship was not the learner's fault
+    assert Match.objects.get(closure_reason="planned_end").learner.state == "completed"
+    assert closed.surveys.count() == 2
+    response = world.client_for("anonymous").post(
+        reverse("matching:survey", kwargs={"token": closed.surveys.get(side="learner").token}),
+        {"rating": "4", "recommend": "yes", "comment": "Fijn"})
+    assert response.status_code == 200 and closed.surveys.get(side="learner").rating == 4
+    url = reverse("matching:report", kwargs={"org": "zuid", "prog": "moz"})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Goals reached" in page and "M0 Mentor" in page
+    observer = world.client_for("observer").get(url).content.decode()
+    assert "fewer than 5" in observer and "M0 Mentor" not in observer and "L0" not in observer
+
+
+@pytest.mark.parametrize(("language", "phrase"), [
+    ("nl", "spreken allebei nederlands"), ("fr", "parlent tous les deux néerlandais"),
+    ("de", "sprechen beide niederländisch"),
+])
+def test_explanations_render_translated(language: str, phrase: str) -> None:
+    items = [{"criterion": "language", "points": 15, "text": "both speak Dutch", "params": {"codes": ["nl"]}},
+             {"criterion": "distance", "points": 20, "text": "4.2 km apart", "params": {"km": 4.2}}]
+    with translation.override(language):
+        line = explanations.line(items)
+        unmatched = explanations.unmatched_text("limit", "distance", {"km": 25})
+    assert phrase in line.lower()
+    assert "4,2" in line and "25" in unmatched and "mentor" in unmatched.lower()
+
+
+def test_the_review_page_polls_while_running_and_outsiders_see_nothing(world: World) -> None:
+    matching_round = MatchingRound.objects.create(programme=world.programme, status="running", progress=40)
+    url = reverse("matching:round", kwargs={"org": "zuid", "prog": "moz", "pk": matching_round.pk})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="40"' in page
+    assert world.client_for("outsider").get(url).status_code == 404
+    # A round of another programme is not reachable through this one.
+    foreign = MatchingRound.objects.create(programme=world.other_programme)
+    assert world.client_for("coordinator").get(
+        reverse("matching:round", kwargs={"org": "zuid", "prog": "moz", "pk": foreign.pk})).status_code == 404
+
+
+def test_only_consented_minors_enter_a_round(world: World, run_tasks: Any,
+                                             django_capture_on_commit_callbacks: Any) -> None:
+    relax(world)
+    mentor(world, "Anna")
+    mentor(world, "Bert", km_east=1)
+    pupil(world, "Kid", minor=True)  # no consent: not in the pool
+    consented = pupil(world, "Kid2", minor=True)
+    consent(world, consented, world.people["guardian"])
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert [p.learner for p in matching_round.proposals.all()] == [consented]

@@ -1,0 +1,177 @@
+"""A match's pages: the list, its timeline, the first meeting, answers, rematching, closure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.models import Programme
+from tandem.core.roles import roles_for
+from tandem.core.scoping import programme_view
+from tandem.matching import explanations, selectors, services
+from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, ProposeForm
+from tandem.matching.models import Match
+from tandem.onboarding.models import Volunteer
+
+
+def _kw(programme: Programme, **extra: Any) -> dict[str, Any]:
+    return {"org": programme.organisation.slug, "prog": programme.slug, **extra}
+
+
+def _match_or_404(request: HttpRequest, programme: Programme, pk: int) -> Match:
+    try:
+        return selectors.programme_match(programme=programme, user=request.user, pk=pk)
+    except Match.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _is_coordinator(request: HttpRequest, programme: Programme) -> bool:
+    return bool(roles_for(request.user, programme) & selectors.COORDINATOR_ROLES)
+
+
+def _back(programme: Programme, match: Match) -> HttpResponse:
+    return redirect("matching:match", **_kw(programme, pk=match.pk))
+
+
+@require_GET
+@programme_view("matching.view_matches")
+def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    state = request.GET.get("state", "")
+    matches = selectors.visible_matches(programme=programme, user=request.user)
+    if state in Match.State.values:
+        matches = matches.filter(state=state)
+    return render(request, "matching/match_list.html", {
+        "programme": programme, "matches": matches[:300], "state": state, "states": Match.State.choices,
+        "coordinator": _is_coordinator(request, programme),
+    })
+
+
+@require_GET
+@programme_view("matching.view_matches")
+def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    coordinator = _is_coordinator(request, programme)
+    offers = []
+    if coordinator and match.state == Match.State.DECLINED:
+        raw = services.rematch_offers(match=match)
+        names = {v.pk: v for v in Volunteer.objects.filter(pk__in=[o["volunteer"] for o in raw]).select_related("person")}
+        offers = [{"volunteer": names[o["volunteer"]], "score": o["score"],
+                   "line": explanations.line(o["items"], private=True)} for o in raw if o["volunteer"] in names]
+    events = list(match.events.select_related("actor"))
+    return render(request, "matching/match_detail.html", {
+        "programme": programme, "match": match, "coordinator": coordinator,
+        "rows": explanations.rows(match.items, private=coordinator),
+        "warnings": [services.limit_label(w) for w in match.warnings],
+        "events": events, "offers": offers,
+        "side": selectors.answer_side(match=match, user=request.user),
+        "meeting_form": FirstMeetingForm(initial={
+            "version": match.version, "place": match.first_meeting_place,
+            "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)}),
+        "close_form": CloseForm(initial={"version": match.version}),
+        "surveys": list(match.surveys.all()) if coordinator else [],
+        "is_mentor": match.volunteer.person.user_id == request.user.pk,
+    })
+
+
+@require_POST
+@programme_view("matching.manage_matching")
+def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    form = FirstMeetingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the date, time and place of the first meeting."))
+        return _back(programme, match)
+    try:
+        services.match_plan_first_meeting(match=match, at=form.cleaned_data["at"], place=form.cleaned_data["place"],
+                                          actor=request.user, expected_version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The first meeting is planned; both sides were informed."))
+    return _back(programme, match)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("matching.answer_match")
+def answer(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    side = selectors.answer_side(match=match, user=request.user)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and side and form.is_valid():
+        try:
+            services.match_answer(match=match, side=side, answer=form.cleaned_data["answer"],
+                                  reason=form.cleaned_data["reason"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you, your answer was recorded."))
+        return _back(programme, match)
+    return render(request, "matching/answer.html", {
+        "programme": programme, "match": match, "side": side, "form": form,
+        "given": getattr(match, f"{side}_answer") if side else "",
+        "guardian": services.learner_side_is_guardian(match),
+    })
+
+
+@require_POST
+@programme_view("matching.manage_matching")
+def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    form = ProposeForm(request.POST)
+    volunteer = None
+    if form.is_valid():
+        volunteer = Volunteer.objects.filter(programme=programme, pk=form.cleaned_data["volunteer"]).first()
+    if volunteer is None:
+        messages.error(request, _("Choose a mentor of this programme."))
+        return _back(programme, match)
+    try:
+        new = services.match_propose(programme=programme, learner=match.learner, volunteer=volunteer,
+                                     actor=request.user, confirm=form.cleaned_data["confirm"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back(programme, match)
+    messages.success(request, _("The new partner was proposed. Plan the first meeting."))
+    return _back(programme, new)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("matching.manage_matching")
+def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    form = CloseForm(request.POST or None, initial={"version": match.version})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.match_close(match=match, reason=data["reason"], note=data["note"], actor=request.user,
+                                 expected_version=data["version"],
+                                 rematch=data["rematch"] or data["reason"] in services.EARLY_REASONS_REMATCH)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The match was closed. Both sides get a short exit survey."))
+            return _back(programme, match)
+    return render(request, "matching/close.html", {"programme": programme, "match": match, "form": form})
+
+
+@require_GET
+@programme_view("matching.view_reports")
+def report(request: HttpRequest, programme: Programme) -> HttpResponse:
+    coordinator = _is_coordinator(request, programme)
+    counts = selectors.closure_counts(programme=programme)
+    states = selectors.state_counts(programme=programme)
+    if not coordinator:
+        counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
+        states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
+    closed = Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
+        "learner__person", "volunteer__person") if coordinator else []
+    return render(request, "matching/report.html", {
+        "programme": programme, "counts": counts, "coordinator": coordinator,
+        "states": [(label, states[code]) for code, label in Match.State.choices], "closed": closed,
+    })
