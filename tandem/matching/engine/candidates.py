@@ -55,7 +55,7 @@ class CandidateSettings:
     # Up to this many pairs within the distance limit, every one is scored and
     # the candidates are the exact best k per learner and mentor_k per mentor;
     # above it (national rounds) the pools below are used.
-    exhaustive_pairs: int = 30_000_000
+    exhaustive_pairs: int = 10_000_000
     # Learners with fewer feasible mentors than this in their pools get every
     # pair in range scored (rare languages, strict preferences).
     thin: int = 8
