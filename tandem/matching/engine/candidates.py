@@ -49,9 +49,9 @@ class CandidateSettings:
     # at the optimum in crowded rounds.
     mentor_k: int = 12
     # Nearest mentors scored per learner, whatever their fields.
-    near_pool: int = 32
+    near_pool: int = 16
     # Nearest mentors scored per field the learner needs.
-    field_pool: int = 32
+    field_pool: int = 64
     # Up to this many pairs within the distance limit, every one is scored and
     # the candidates are the exact best k per learner and mentor_k per mentor;
     # above it (national rounds) the pools below are used.
