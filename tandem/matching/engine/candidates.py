@@ -1,21 +1,28 @@
 """Candidate generation: the few mentors worth considering for each learner.
 
 The dense learner x mentor matrix is out of reach at national scale (10^10
-pairs), and even the pairs within the distance limit are too many: 2 x 10^8 at
-100,000 x 100,000 on the synthetic national round, because cities are dense.
-So every learner gets a *pool* of mentors that is cheap to find and likely to
-hold their best ones, every pool pair is scored exactly, and the best ``k``
-feasible pairs per learner are kept.
+pairs). Two ways, chosen by how many pairs lie within the distance limit:
 
-Why these pools: a pair's score is not only distance. Expertise <-> needs is
-the largest categorical term (25 of 100 points by default), so the nearest
-mentors *with each field the learner needs* are searched separately from the
-nearest mentors overall. Taking only the nearest few hundred overall misses the
-electrician 9 km away behind 300 closer accountants, which is what costs a
-naive nearest-k shortcut its score.
+*Exhaustive* (up to ``exhaustive_pairs``, e.g. 10,000 x 10,000): a k-d tree
+lists the mentors in range of each learner, every such pair is scored, and the
+candidates are exactly each learner's best ``k`` plus each mentor's best
+``mentor_k`` learners. The mentor side matters: ranking only by learner leaves
+mentors who are nobody's favourite without edges, and the learner who needed
+exactly that mentor unmatched.
 
-Guarantee: with ``k`` (and so the pools) at least the number of mentors, every
-feasible pair is a candidate, and the solver's optimum is the exact optimum.
+*Pooled* (national rounds: 2 x 10^8 pairs in range at 100,000 x 100,000,
+because cities are dense): every learner gets a pool that is cheap to find and
+likely to hold its best mentors, pool pairs are scored exactly, and the best
+``k`` feasible are kept. A score is not only distance: expertise <-> needs is
+the largest categorical term, so the nearest mentors *with each field the
+learner needs* are searched separately from the nearest overall. Taking only
+the nearest few hundred overall misses the electrician 9 km away behind 300
+closer accountants, which is what costs a naive nearest-k shortcut its score.
+Learners whose pools hold too few feasible mentors are scored exhaustively,
+and mentors with few incoming edges search for learners the same way.
+
+Guarantee: with ``k`` at least the number of mentors every feasible pair is a
+candidate, and the solver's optimum is the exact optimum.
 """
 
 import itertools
