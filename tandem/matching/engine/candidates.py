@@ -26,8 +26,9 @@ candidate, and the solver's optimum is the exact optimum.
 """
 
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,12 +39,23 @@ from .geo import chord_for_km
 from .scoring import score_pairs
 
 
-def _map[In, Out](function: Callable[[In], Out], items: Iterable[In], workers: int) -> list[Out]:
-    """``map`` in threads, results in order: numpy releases the GIL for the heavy parts."""
+def _map[In, Out](function: Callable[[In], Out], items: Iterable[In], workers: int) -> Iterator[Out]:
+    """``map`` in threads, results in order: numpy releases the GIL for the heavy parts.
+
+    At most two tasks per worker are in flight, so results are consumed about as
+    fast as they are made and memory stays that of a few chunks.
+    """
     if workers <= 1:
-        return [function(item) for item in items]
+        yield from map(function, items)
+        return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(function, items))
+        pending: deque[Future[Out]] = deque()
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

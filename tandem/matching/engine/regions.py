@@ -49,39 +49,55 @@ def _components(learner: Ints, mentor: Ints, n_learners: int, n_mentors: int) ->
 
 
 def _best_cut(lo: Floats, hi: Floats, positions: Floats, median: float) -> float:
-    """The position crossing fewest edges [lo, hi]; the one nearer the median on ties."""
-    lo_sorted, hi_sorted = np.sort(lo), np.sort(hi)
-    crossing = np.searchsorted(lo_sorted, positions) - np.searchsorted(hi_sorted, positions)
+    """The position crossing fewest edges [lo, hi]; the one nearer the median on ties.
+
+    An edge crosses position p when lo < p <= hi; counting by histogram over the
+    few candidate positions is linear in the edges, with no sort of them.
+    """
+    bins = positions.size + 1
+    starts_before = np.cumsum(np.bincount(np.searchsorted(positions, lo, side="right"), minlength=bins))[:-1]
+    ends_before = np.cumsum(np.bincount(np.searchsorted(positions, hi, side="left"), minlength=bins))[:-1]
+    crossing = starts_before - ends_before
     order = np.lexsort((np.abs(positions - median), crossing))
     return float(positions[order[0]])
 
 
+def _learner_count(learner: Ints, edges: Ints, n_learners: int) -> tuple[int, Ints]:
+    present = np.zeros(n_learners, dtype=bool)
+    present[learner[edges]] = True
+    rows = np.flatnonzero(present)
+    return rows.size, rows
+
+
 def _split(edges: Ints, learner_xy: Floats, mentor_xy: Floats, learner: Ints, mentor: Ints,
            max_learners: int, out: list[Ints]) -> int:
-    """Recursively bisect one component's edges; returns how many edges were cut."""
+    """Recursively bisect one part's edges; returns how many edges were cut.
+
+    The two sides of a cut are not split into their connected components
+    again: solving a disconnected part in one call is still exact.
+    """
     if edges.size <= max_learners:  # fewer edges than the limit: fewer learners too
         out.append(edges)
         return 0
-    learners = np.unique(learner[edges])
-    if learners.size <= max_learners:
+    count, learners = _learner_count(learner, edges, learner_xy.shape[0])
+    if count <= max_learners:
         out.append(edges)
         return 0
     spread = np.ptp(learner_xy[learners], axis=0)
     axis = int(np.argmax(spread))
-    at_l, at_m = learner_xy[learner[edges], axis], mentor_xy[mentor[edges], axis]
     own = learner_xy[learners, axis]
     positions = np.quantile(own, np.linspace(0.3, 0.7, 81))
+    # The line is chosen on a sample of the edges: plenty to see where cities are.
+    sample = edges[:: max(1, edges.size // 200_000)]
+    at_l, at_m = learner_xy[learner[sample], axis], mentor_xy[mentor[sample], axis]
     cut = _best_cut(np.minimum(at_l, at_m), np.maximum(at_l, at_m), positions, float(np.median(own)))
-    left_l, left_m = at_l < cut, at_m < cut
+    left_l, left_m = learner_xy[learner[edges], axis] < cut, mentor_xy[mentor[edges], axis] < cut
     keep = left_l == left_m
     cut_count = int((~keep).sum())
     for side in (True, False):
         part = edges[keep & (left_l == side)]
         if part.size:
-            labels = _components(learner[part], mentor[part], learner_xy.shape[0], mentor_xy.shape[0])
-            order = np.argsort(labels, kind="stable")
-            for piece in np.split(order, np.flatnonzero(np.diff(labels[order])) + 1):
-                cut_count += _split(part[np.sort(piece)], learner_xy, mentor_xy, learner, mentor, max_learners, out)
+            cut_count += _split(part, learner_xy, mentor_xy, learner, mentor, max_learners, out)
     return cut_count
 
 
@@ -91,27 +107,29 @@ def make_regions(*, learner: Ints, mentor: Ints, learner_xyz: Floats, mentor_xyz
     if learner.size == 0:
         return Regions(parts=[], cut=np.zeros(0, dtype=np.int64))
     labels = _components(learner, mentor, learner_xyz.shape[0], mentor_xyz.shape[0])
-    order = np.argsort(labels, kind="stable")
+    # Few components: a 16-bit stable sort is a radix sort.
+    order = np.argsort(labels.astype(np.uint16) if labels.max() < 1 << 16 else labels, kind="stable")
     bounds = np.flatnonzero(np.diff(labels[order])) + 1
     components = np.split(order, bounds)
     learner_xy, mentor_xy = _plane(learner_xyz), _plane(mentor_xyz)
     pieces: list[Ints] = []
     cut = 0
     for edges in components:
-        cut += _split(np.sort(edges), learner_xy, mentor_xy, learner, mentor, max_learners, pieces)
+        cut += _split(edges, learner_xy, mentor_xy, learner, mentor, max_learners, pieces)
     # Batch pieces (largest first) so that each solver call has real work to do.
     pieces.sort(key=lambda p: (-p.size, int(p[0])))
     batches: list[list[Ints]] = []
     sizes: list[int] = []
     for piece in pieces:
-        n = min(piece.size, np.unique(learner[piece]).size if piece.size > max_learners else piece.size)
+        n = np.unique(learner[piece]).size if piece.size < 100_000 else _learner_count(learner, piece, learner_xyz.shape[0])[0]
         if batches and sizes[-1] + n <= batch_learners:
             batches[-1].append(piece)
             sizes[-1] += n
         else:
             batches.append([piece])
             sizes.append(n)
-    parts = [np.sort(np.concatenate(b)) for b in batches]
+    # Edge order inside a part is deterministic, which is all the solver needs.
+    parts = [np.concatenate(b) for b in batches]
     kept = np.zeros(learner.size, dtype=bool)
     for part in parts:
         kept[part] = True
