@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
 from tandem.core.models import GuardianLink, Membership, Person, Role
-from tandem.intake.locations import coordinates_for
+from tandem.core.places import geocode
 from tandem.intake.models import (
-    AVAILABILITY_SLOTS,
     ConsentText,
     GuardianConsent,
     Learner,
@@ -115,7 +115,7 @@ def seed_demo(ctx: DemoContext) -> None:
         institution = rng.choice(referring) if referring else None
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
-        coordinates = coordinates_for(person.city, programme)
+        coordinates = geocode(city=person.city, programme=programme)
         learners.append(Learner(
             programme=programme, person=person, state=state,
             source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,
@@ -128,7 +128,7 @@ def seed_demo(ctx: DemoContext) -> None:
             languages=programme.languages[:1] + extra,
             latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,
-            availability=sorted(rng.sample(AVAILABILITY_SLOTS, rng.randint(1, 5))),
+            availability=sorted(rng.sample(SLOTS, rng.randint(1, 5))),
             mentor_wishes=rng.choice(["", "", "Iemand die geduldig is", "Someone who knows the trade"]),
             gender_preference=rng.choice(["any", "any", "any", "female", "male"]),
             accepted_at=now if state in ACCEPTED else None,

@@ -8,11 +8,10 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.intake.models import (
-    DAYS,
-    PARTS,
     GenderPreference,
     Learner,
     Level,
@@ -23,9 +22,6 @@ from tandem.intake.models import (
 JOIN_SALT = "tandem.intake.join"
 
 
-def availability_choices() -> list[tuple[str, str]]:
-    return [(f"{day}-{part}", f"{day_label} {part_label}")
-            for day, day_label in DAYS for part, part_label in PARTS]
 
 
 class LanguagesField(forms.CharField):
@@ -59,7 +55,7 @@ class ProfileFields(forms.Form):
         help_text=_("ISO codes separated by commas, e.g. nl, tr, ar."),
     )
     availability = forms.MultipleChoiceField(
-        label=_("When can they meet?"), choices=availability_choices,
+        label=_("When can they meet?"), choices=slot_choices,
         widget=forms.CheckboxSelectMultiple, required=False,
     )
     mentor_wishes = forms.CharField(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tandem.core.availability import SLOTS
 from tandem.core.importing import (
     Column,
     ImportSpec,
@@ -24,7 +25,7 @@ from tandem.core.importing import (
 )
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.intake import services
-from tandem.intake.models import AVAILABILITY_SLOTS, Learner, Level, Reason
+from tandem.intake.models import Learner, Level, Reason
 
 
 class LearnerSpec(ImportSpec):
@@ -72,7 +73,7 @@ class LearnerSpec(ImportSpec):
         bad = [r for r in values.get("reasons", []) if r not in Reason.values]
         if bad:
             errors.append(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(bad)})
-        slots = [s for s in values.get("availability", []) if s not in AVAILABILITY_SLOTS]
+        slots = [s for s in values.get("availability", []) if s not in SLOTS]
         if slots:
             errors.append(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(slots)})
         if values.get("guardian_email") and values.get("guardian_email") == values.get("email"):

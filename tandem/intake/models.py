@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# "mon-afternoon": the codes volunteers and the matching engine use too.
+from tandem.core.availability import DAYS, PARTS
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme
 
 
@@ -50,13 +52,6 @@ class GenderPreference(models.TextChoices):
     MALE = "male", _("A man")
 
 
-DAYS = (
-    ("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")),
-    ("thu", _("Thursday")), ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday")),
-)
-PARTS = (("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening")))
-# "mon-afternoon": the codes the matching engine reads (7 days × 3 parts of the day).
-AVAILABILITY_SLOTS = [f"{day}-{part}" for day, _d in DAYS for part, _p in PARTS]
 
 
 class Learner(models.Model):

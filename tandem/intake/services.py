@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import services as core_services
 from tandem.core.audit import audit_record
+from tandem.core.availability import SLOTS
 from tandem.core.models import (
     AuditEvent,
     GuardianLink,
@@ -32,11 +33,10 @@ from tandem.core.models import (
     Role,
 )
 from tandem.core.notify import notify
+from tandem.core.places import geocode
 from tandem.core.selectors import coordinators_of
 from tandem.intake import selectors
-from tandem.intake.locations import coordinates_for
 from tandem.intake.models import (
-    AVAILABILITY_SLOTS,
     ConsentText,
     GuardianConsent,
     Learner,
@@ -95,7 +95,7 @@ def _audit(learner: Learner, actor: Any, action: str, changes: dict[str, Any] | 
 
 
 def _validate_profile(profile: dict[str, Any]) -> None:
-    unknown_slots = set(profile.get("availability") or []) - set(AVAILABILITY_SLOTS)
+    unknown_slots = set(profile.get("availability") or []) - set(SLOTS)
     if unknown_slots:
         raise ValidationError(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(sorted(unknown_slots))})
     unknown_reasons = set(profile.get("reasons") or []) - set(Reason.values)
@@ -169,7 +169,7 @@ def learner_create(
             learner_person = existing_person
         data = {k: v for k, v in profile.items() if k in PROFILE_KEYS}
         if data.get("latitude") is None and learner_person.city:
-            coordinates = coordinates_for(learner_person.city, programme)
+            coordinates = geocode(city=learner_person.city, programme=programme)
             if coordinates:
                 data["latitude"], data["longitude"] = coordinates
         learner = Learner(
@@ -291,7 +291,7 @@ def learner_update(
             core_services.person_update(person=person, actor=actor, programme=current.programme,
                                         expected_version=person.version, **person_changes)
         if profile.get("latitude") is None and city and "latitude" in profile:
-            coordinates = coordinates_for(city, current.programme)
+            coordinates = geocode(city=city, programme=current.programme)
             if coordinates:
                 profile["latitude"], profile["longitude"] = coordinates
         if institution is not KEEP:

@@ -14,9 +14,9 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language_info, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.availability import DAYS, PARTS
 from tandem.intake.models import Reason
 from tandem.matching.engine.vocab import language_name
-from tandem.onboarding.models import DAYS, PARTS
 
 DAY = dict(DAYS)
 PART = dict(PARTS)

@@ -21,8 +21,8 @@ from datetime import date
 from django.db.models import Count, Q
 
 from tandem.core.models import Programme, Site
+from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
-from tandem.intake.locations import coordinates_for
 from tandem.intake.models import Learner
 from tandem.matching import engine
 from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCriteria
@@ -128,7 +128,7 @@ def _place(latitude: float | None, longitude: float | None, city: str,
            programme: Programme) -> tuple[float, float] | None:
     if latitude is not None and longitude is not None:
         return latitude, longitude
-    return coordinates_for(city or "", programme)
+    return geocode(city=city or "", programme=programme)
 
 
 def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str, ...]:

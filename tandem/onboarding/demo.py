@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
 from tandem.core.models import Person
-from tandem.onboarding.geo import geocode
+from tandem.core.places import geocode
 from tandem.onboarding.models import (
-    SLOTS,
     Registration,
     TrainingCertificate,
     Volunteer,

@@ -9,9 +9,10 @@ from django.core import signing
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput
 from tandem.core.models import Programme
-from tandem.onboarding.models import DAYS, PARTS, Gender, VolunteerState, Workshop
+from tandem.onboarding.models import Gender, VolunteerState, Workshop
 
 SPAM_SALT = "tandem.onboarding.apply"
 MAX_FORM_AGE = 24 * 3600
@@ -25,9 +26,6 @@ def language_name(code: str) -> str:
         return code.upper()
 
 
-def slot_choices() -> list[tuple[str, str]]:
-    return [(f"{day}-{part}", f"{day_label} {part_label}")
-            for day, day_label in DAYS for part, part_label in PARTS]
 
 
 def split_list(value: str) -> list[str]:

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.core.availability import SLOTS
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
 from tandem.core.models import Person, Programme
+from tandem.core.places import geocode
 from tandem.onboarding import services
-from tandem.onboarding.geo import geocode
-from tandem.onboarding.models import SLOTS, Volunteer, VolunteerState, VolunteerTransition
+from tandem.onboarding.models import Volunteer, VolunteerState, VolunteerTransition
 
 # States a new row may start in: *ready* and *active* need screening first, so a file cannot
 # skip the checks.

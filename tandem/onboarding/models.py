@@ -17,14 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Person, Programme
 
-DAYS = (
-    ("mon", _("Monday")), ("tue", _("Tuesday")), ("wed", _("Wednesday")),
-    ("thu", _("Thursday")), ("fri", _("Friday")), ("sat", _("Saturday")), ("sun", _("Sunday")),
-)
-PARTS = (("morning", _("morning")), ("afternoon", _("afternoon")), ("evening", _("evening")))
-# Availability slots as stored: "mon-evening". The matching engine reads the same codes.
-SLOTS = [f"{day}-{part}" for day, _d in DAYS for part, _p in PARTS]
-
 
 class VolunteerState(models.TextChoices):
     APPLIED = "applied", _("Applied")

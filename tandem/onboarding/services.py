@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from tandem.core.audit import audit_record, diff
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
 from tandem.core.notify import notify
+from tandem.core.places import geocode
 from tandem.core.selectors import coordinators_of
 from tandem.core.services import membership_grant
-from tandem.onboarding.geo import geocode
 from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
@@ -195,7 +195,8 @@ def volunteer_apply(
             )
             person.full_clean()
             person.save()
-        coordinates = geocode(country=programme.country, postcode=postcode, city=city)
+        coordinates = geocode(country=programme.country, postcode=postcode, city=city,
+                              programme=programme)
         volunteer = Volunteer(
             programme=programme, person=person, languages=languages or [],
             expertise=expertise or [], availability=availability or [], address=address,
