@@ -300,13 +300,17 @@ class _MentorBest:
             self.parts = [self.best()]
             self.size = self.parts[0][0].size
 
-    def best(self) -> tuple[Ints, Ints, Ints]:
+    def best(self, only: np.ndarray | None = None) -> tuple[Ints, Ints, Ints]:
+        """Best learners per mentor; ``only`` (a mask over mentors) limits the mentors."""
         if not self.parts:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         learner = np.concatenate([p[0] for p in self.parts])
         mentor = np.concatenate([p[1] for p in self.parts])
         score = np.concatenate([p[2] for p in self.parts])
+        if only is not None:
+            mask = only[mentor]
+            learner, mentor, score = learner[mask], mentor[mask], score[mask]
         n = self.n_learners
         keep = _segment_best(mentor, score * n + (n - 1 - learner), self.take)
         return learner[keep], mentor[keep], score[keep]
@@ -383,7 +387,9 @@ def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = Ca
     mentor_best = _MentorBest(n_learners, settings.mentor_k)
     if exhaustive:
         parts, feasible_seen, pool_pairs = _exhaustive(enc, everyone, settings, mentor_index.tree, radius, mentor_best)
-        parts.append(mentor_best.best())
+        # Only mentors that few learners ranked need their own best learners added.
+        incoming = np.bincount(np.concatenate([p[1] for p in parts]), minlength=n_mentors)
+        parts.append(mentor_best.best(only=incoming < settings.mentor_k))
     else:
         parts, feasible_seen, pool_pairs = _pooled(enc, settings, learner_side, mentor_side, mentor_index, radius)
     learner = np.concatenate([p[0] for p in parts])
