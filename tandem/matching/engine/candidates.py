@@ -388,7 +388,8 @@ def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = Ca
     if exhaustive:
         parts, feasible_seen, pool_pairs = _exhaustive(enc, everyone, settings, mentor_index.tree, radius, mentor_best)
         # Only mentors that few learners ranked need their own best learners added.
-        incoming = np.bincount(np.concatenate([p[1] for p in parts]), minlength=n_mentors)
+        kept = [p[1] for p in parts]
+        incoming = np.bincount(np.concatenate(kept), minlength=n_mentors) if kept else np.zeros(n_mentors, np.int64)
         parts.append(mentor_best.best(only=incoming < settings.mentor_k))
     else:
         parts, feasible_seen, pool_pairs = _pooled(enc, settings, learner_side, mentor_side, mentor_index, radius)
