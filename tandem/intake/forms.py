@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import time
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput
 from tandem.core.models import PartnerInstitution, Person, Programme
@@ -18,10 +17,6 @@ from tandem.intake.models import (
     Reason,
     SensitiveProfile,
 )
-
-JOIN_SALT = "tandem.intake.join"
-
-
 
 
 class LanguagesField(forms.CharField):
@@ -119,7 +114,7 @@ class ReferralForm(ProfileFields):
         }
 
 
-class JoinForm(ProfileFields):
+class JoinForm(HumanCheckMixin, ProfileFields):
     """The public self-registration form, with two spam traps: a field people never see
     (bots fill it in) and a signed start time (bots post faster than anyone can type)."""
 
@@ -133,28 +128,13 @@ class JoinForm(ProfileFields):
         label=_("E-mail address of a parent or guardian"), required=False,
         help_text=_("Only if you are younger than the age of digital consent."),
     )
-    website = forms.CharField(required=False, label=_("Leave this empty"))
-    started = forms.CharField(widget=forms.HiddenInput)
 
     field_order = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["started"].initial = signing.dumps(time.time(), salt=JOIN_SALT)
         for name in ("employer", "level"):
             del self.fields[name]
-
-    @property
-    def is_spam(self) -> bool:
-        if self.data.get("website"):
-            return True
-        try:
-            started = float(signing.loads(self.data.get("started", ""), salt=JOIN_SALT,
-                                          max_age=24 * 3600))
-        except (signing.BadSignature, TypeError, ValueError):
-            return True
-        return time.time() - started < getattr(settings, "TANDEM_APPLICATION_MIN_SECONDS", 3)
 
     def person(self, language: str) -> dict[str, Any]:
         keys = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")

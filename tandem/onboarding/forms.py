@@ -1,21 +1,17 @@
 from __future__ import annotations
 
-import time
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput
 from tandem.core.models import Programme
 from tandem.onboarding.models import Gender, VolunteerState, Workshop
 
-SPAM_SALT = "tandem.onboarding.apply"
-MAX_FORM_AGE = 24 * 3600
 COMMON_LANGUAGES = ["en", "nl", "fr", "de"]
 
 
@@ -32,7 +28,7 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(HumanCheckMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     email = forms.EmailField(label=_("E-mail address"))
@@ -63,11 +59,6 @@ class ApplicationForm(forms.Form):
         choices=[("", _("Prefer not to say")), *Gender.choices],
     )
     consent = forms.BooleanField(label=_("I agree"))
-    # Spam protection without third parties: a field people never see (bots fill it in) and a
-    # signed time stamp (bots post instantly or replay an old form).
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
-    ts = forms.CharField(widget=forms.HiddenInput)
-
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         codes = list(dict.fromkeys([*programme.languages, *COMMON_LANGUAGES]))
@@ -75,31 +66,6 @@ class ApplicationForm(forms.Form):
             (code, language_name(code)) for code in codes
         ]
         cast(forms.MultipleChoiceField, self.fields["availability"]).choices = slot_choices()
-        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        if not self.is_bound:
-            self.fields["ts"].initial = signing.dumps(time.time(), salt=SPAM_SALT)
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.data.get("website"))
-
-    def clean_ts(self) -> float:
-        try:
-            started = float(signing.loads(self.cleaned_data["ts"], salt=SPAM_SALT, max_age=MAX_FORM_AGE))
-        except signing.SignatureExpired:
-            started = 0.0
-        except (signing.BadSignature, TypeError, ValueError) as exc:
-            raise forms.ValidationError(_("Please send the form again.")) from exc
-        if time.time() - started > MAX_FORM_AGE:
-            raise forms.ValidationError(
-                _("This form was opened more than a day ago. Please check your answers and send it again.")
-            )
-        minimum = getattr(settings, "TANDEM_APPLICATION_MIN_SECONDS", 3)
-        if time.time() - started < minimum:
-            raise forms.ValidationError(
-                _("That was very fast. Please check your answers and send the form again.")
-            )
-        return started
 
     def clean_other_languages(self) -> list[str]:
         codes = [c.lower() for c in split_list(self.cleaned_data["other_languages"])]
@@ -121,12 +87,6 @@ class ApplicationForm(forms.Form):
             "motivation": data["motivation"], "gender": data["gender"],
             "consent": data["consent"], "language": (get_language() or "en")[:2],
         }
-
-    def refresh_timestamp(self) -> None:
-        """After a refused submission, give the form a new time stamp for the next try."""
-        data = dict(self.data.items())
-        data["ts"] = signing.dumps(time.time(), salt=SPAM_SALT)
-        self.data = data
 
 
 class TransitionForm(forms.Form):

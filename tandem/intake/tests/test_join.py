@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core import signing
 from django.test import Client
 
 from conftest import World
-from tandem.intake.forms import JOIN_SALT
+from tandem.core.antispam import stamp
 from tandem.intake.models import Learner
 
 URL = "/join/zuid/moz/"
@@ -24,7 +23,7 @@ def _data(**extra: Any) -> dict[str, Any]:
     return {"given_name": "Jonas", "family_name": "Weber", "email": "Jonas.Weber@example.org",
             "date_of_birth": "2004-05-06", "city": "Rotterdam", "languages": "de, nl",
             "reasons": ["sense_of_belonging"], "availability": ["mon-evening"],
-            "gender_preference": "any", "started": signing.dumps(time.time() - 60, salt=JOIN_SALT),
+            "gender_preference": "any", "ts": stamp(time.time() - 60),
             **extra}
 
 
@@ -50,12 +49,12 @@ def test_a_registration_is_created_once_per_email_address(world: World, client: 
 def test_bots_are_turned_away_without_being_told(world: World, client: Client, settings: Any) -> None:
     _allow(world)
     honeypot = client.post(URL, _data(website="http://spam.example"))
-    too_fast = client.post(URL, _data(started=signing.dumps(time.time(), salt=JOIN_SALT)))
-    forged = client.post(URL, _data(started="12345"))
+    too_fast = client.post(URL, _data(ts=stamp()))
+    forged = client.post(URL, _data(ts="12345"))
     assert {honeypot.status_code, too_fast.status_code, forged.status_code} == {200}
     assert not Learner.objects.exists()
     settings.TANDEM_APPLICATION_MIN_SECONDS = 0
-    client.post(URL, _data(started=signing.dumps(time.time(), salt=JOIN_SALT)))
+    client.post(URL, _data(ts=stamp()))
     assert Learner.objects.count() == 1
 
 

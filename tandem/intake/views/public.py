@@ -45,6 +45,8 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
             # The same page whether the address was new or already registered: the page must
             # not tell strangers who is in the programme.
             return render(request, "intake/join_done.html", context)
+    if request.method == "POST":
+        form.refresh_timestamp()  # a new stamp for the next try; what was typed stays
     return render(request, "intake/join.html", context)
 
 
