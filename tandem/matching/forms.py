@@ -115,3 +115,31 @@ class MeetingForm(forms.ModelForm):
         model = CommunityMeeting
         fields = ("starts_at", "place", "topic")
         widgets = {"starts_at": _datetime_widget()}
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.person.full_name)
+
+
+class ConflictForm(forms.Form):
+    """A pair that must never be proposed: one learner, one mentor of the programme."""
+
+    learner = _PersonChoice(label=_("Learner"), queryset=None)
+    volunteer = _PersonChoice(label=_("Mentor"), queryset=None)
+    note = forms.CharField(label=_("Why (for coordinators only)"), required=False, max_length=300,
+                           help_text=_("For example: family, neighbours, the learner's teacher."))
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        from tandem.intake.models import Learner
+        from tandem.onboarding.models import Volunteer
+
+        super().__init__(*args, **kwargs)
+        learners = Learner.objects.filter(programme=programme).exclude(
+            state__in=("completed", "left", "declined")).select_related("person").order_by(
+            "person__given_name", "person__family_name")
+        volunteers = Volunteer.objects.filter(programme=programme).exclude(
+            state__in=("rejected", "withdrawn")).select_related("person").order_by(
+            "person__given_name", "person__family_name")
+        self.fields["learner"].queryset = learners  # type: ignore[attr-defined]
+        self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]

@@ -255,8 +255,8 @@ class Match(models.Model):
         OTHER = "other", _("Other")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matches")
-    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="matches")
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="matches")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.RESTRICT, related_name="matches")
+    learner = models.ForeignKey(Learner, on_delete=models.RESTRICT, related_name="matches")
     community = models.ForeignKey(
         LearningCommunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="matches"
     )

@@ -10,6 +10,7 @@ from tandem.core.models import Membership, Person, Programme, Role
 from tandem.core.roles import roles_for
 from tandem.matching.models import (
     OPEN_STATES,
+    DeclinedPair,
     LearningCommunity,
     Match,
     MatchingRound,
@@ -118,3 +119,9 @@ def programme_community(*, programme: Programme, user: Any, pk: int) -> Learning
     if not roles_for(user, programme) & COORDINATOR_ROLES:
         communities = communities.filter(volunteer__person__user=user)
     return communities.get(pk=pk)
+
+
+def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
+    """Pairs that are never proposed: conflicts of interest and pairs that said no."""
+    return (DeclinedPair.objects.filter(programme=programme)
+            .select_related("learner__person", "volunteer__person", "created_by").order_by("-created", "-pk"))

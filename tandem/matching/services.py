@@ -8,6 +8,8 @@ coordinator can read. The review of a round is optimistically locked by ``Matchi
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -42,6 +44,22 @@ from tandem.onboarding.models import Volunteer, VolunteerState
 
 State = Match.State
 EARLY_REASONS_REMATCH = {Match.Closure.MENTOR_MOVED, Match.Closure.DID_NOT_WORK}
+_SILENT: ContextVar[bool] = ContextVar("matching_silent", default=False)
+
+
+@contextlib.contextmanager
+def silenced() -> Iterator[None]:
+    """Inside this block the matching services e-mail nobody (demo data, bulk set-up)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
+def _send(**kwargs: Any) -> None:
+    if not _SILENT.get():
+        notify(**kwargs)
 
 
 class NeedsConfirmation(ValidationError):
@@ -85,7 +103,10 @@ def criteria_update(*, criteria: MatchingCriteria, actor: Any, expected_version:
 
 # --- rounds ------------------------------------------------------------------------------------
 
-def round_start(*, programme: Programme, actor: Any, site: Site | None = None) -> MatchingRound:
+def round_start(*, programme: Programme, actor: Any, site: Site | None = None,
+                background: bool = True) -> MatchingRound:
+    """A new round, run by the background worker once the transaction commits — or, with
+    ``background=False`` (demo data, small scripts), right here, before this returns."""
     from tandem.matching.tasks import run_round
 
     if site is not None and site.programme_id != programme.pk:
@@ -98,7 +119,11 @@ def round_start(*, programme: Programme, actor: Any, site: Site | None = None) -
         audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                      action=AuditEvent.Action.CREATED, subject=f"matching_round:{matching_round.pk}")
         round_id = matching_round.pk
-        transaction.on_commit(lambda: run_round.enqueue(round_id))
+        if background:
+            transaction.on_commit(lambda: run_round.enqueue(round_id))
+    if not background:
+        run_round.call(round_id)
+        matching_round.refresh_from_db()
     return matching_round
 
 
@@ -452,7 +477,8 @@ def match_propose(*, programme: Programme, learner: Learner, volunteer: Voluntee
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
     if "excluded" in check.broken:
-        raise ValidationError(_("This pair said no before; it is never proposed again."))
+        raise ValidationError(_("This pair said no before or has a conflict of interest; it is never "
+                                "proposed again."))
     _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
     return match_create(programme=programme, volunteer=volunteer, learner=learner, actor=actor,
                         score=check.score, items=check.items, warnings=check.broken)
@@ -530,11 +556,29 @@ def community_meeting_add(*, community: LearningCommunity, starts_at: datetime, 
 
 def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunteer, note: str,
                     actor: Any) -> DeclinedPair:
-    """A conflict of interest: the pair is never proposed."""
-    pair, _created = DeclinedPair.objects.get_or_create(
-        learner=learner, volunteer=volunteer,
-        defaults={"programme": programme, "kind": DeclinedPair.Kind.CONFLICT, "note": note[:300],
-                  "created_by": actor if actor.is_authenticated else None})
+    """A conflict of interest (family, neighbours, a teacher of the learner…): the pair is never
+    proposed — not by a round, not as an alternative, not by hand. Recording it twice, or for a
+    pair that already said no, changes nothing."""
+    if learner.programme_id != programme.pk or volunteer.programme_id != programme.pk:
+        raise ValidationError(_("Choose a learner and a mentor of this programme."))
+    with transaction.atomic():
+        pair, created = DeclinedPair.objects.get_or_create(
+            learner=learner, volunteer=volunteer,
+            defaults={"programme": programme, "kind": DeclinedPair.Kind.CONFLICT, "note": note.strip()[:300],
+                      "created_by": actor if getattr(actor, "is_authenticated", False) else None})
+        if created:
+            audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                         action=AuditEvent.Action.CREATED, subject=f"declined_pair:{pair.pk}",
+                         person=learner.person,
+                         changes={"conflict_of_interest": [None, f"{learner.pk}-{volunteer.pk}"]})
+        # A proposal of this pair still under review can no longer be published: rejected, and
+        # its round's version moves on so open review forms are refused rather than acting on it.
+        open_proposals = Proposal.objects.filter(round__programme=programme, learner=learner, volunteer=volunteer,
+                                                 status=Proposal.Status.PROPOSED)
+        rounds = list(open_proposals.values_list("round_id", flat=True))
+        if rounds:
+            open_proposals.update(status=Proposal.Status.REJECTED)
+            MatchingRound.objects.filter(pk__in=rounds).update(version=F("version") + 1)
     return pair
 
 
@@ -576,12 +620,12 @@ def _context(match: Match) -> dict[str, Any]:
 def _notify_sides(match: Match, template: str) -> None:
     context = _context(match)
     mentor = match.volunteer.person
-    notify(to=mentor.email, language=mentor.language, template=template,
+    _send(to=mentor.email, language=mentor.language, template=template,
            context={**context, "side": "mentor", "name": mentor.given_name,
                     "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.mentor_token}))})
     guardian = learner_side_is_guardian(match)
     for person in learner_side_people(match):
-        notify(to=person.email, language=person.language, template=template,
+        _send(to=person.email, language=person.language, template=template,
                context={**context, "side": "guardian" if guardian else "learner", "name": person.given_name,
                         "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.learner_token}))})
 
@@ -590,7 +634,7 @@ def _notify_proposed(match: Match) -> None:
     _notify_sides(match, "matching/email/proposed")
     context = _context(match)
     for person in supervisors_for(match):
-        notify(to=person.email, language=person.language, template="matching/email/supervisor",
+        _send(to=person.email, language=person.language, template="matching/email/supervisor",
                context={**context, "name": person.given_name})
 
 
@@ -601,6 +645,6 @@ def _notify_first_meeting(match: Match) -> None:
 def _notify_survey(match: Match, survey: ExitSurvey) -> None:
     people = [match.volunteer.person] if survey.side == ExitSurvey.Side.MENTOR else learner_side_people(match)
     for person in people:
-        notify(to=person.email, language=person.language, template="matching/email/survey",
+        _send(to=person.email, language=person.language, template="matching/email/survey",
                context={**_context(match), "name": person.given_name,
                         "survey_url": _url(reverse("matching:survey", kwargs={"token": survey.token}))})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.matching.views import communities, matches, public, rounds
+from tandem.matching.views import communities, conflicts, matches, public, rounds
 
 app_name = "matching"
 
@@ -11,6 +11,7 @@ M = P + "matches/<int:pk>/"
 urlpatterns = [
     path(P + "matching/", rounds.home, name="home"),
     path(P + "matching/criteria/", rounds.criteria, name="criteria"),
+    path(P + "matching/conflicts/", conflicts.conflicts, name="conflicts"),
     path(R, rounds.round_detail, name="round"),
     path(R + "reject/", rounds.proposal_reject, name="proposal_reject"),
     path(R + "swap/", rounds.proposal_swap, name="proposal_swap"),

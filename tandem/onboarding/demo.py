@@ -88,11 +88,6 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     programme, today = ctx.programme, ctx.today
     hours = Decimal(str(programme.requirement("training_hours_required")))
     tz = timezone.get_current_timezone()
-    past = Workshop.objects.create(
-        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
-        starts_at=datetime.combine(today - timedelta(days=45), time(18, 30), tz),
-        capacity=30, trainer="Dana Coordinator", hours=hours,
-    )
     upcoming = Workshop.objects.create(
         programme=programme, title="Introduction for volunteers", place=ctx.spec.places[-1][0],
         starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
@@ -100,14 +95,22 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     )
     trained = [v for v in volunteers
                if v.state in (State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED)]
-    Registration.objects.bulk_create(
-        [Registration(workshop=past, volunteer=v, status="booked", attended=True)
-         for v in trained[: past.capacity]]
-    )
-    TrainingCertificate.objects.bulk_create([
-        TrainingCertificate(volunteer=v, hours=hours, issued_on=today - timedelta(days=45))
-        for v in trained[: past.capacity]
-    ])
+    # Everyone past training attended one of the past workshops (30 places each), so ready and
+    # active volunteers meet the ready gate at every --scale.
+    for start in range(0, max(len(trained), 1), 30):
+        past = Workshop.objects.create(
+            programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
+            starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
+            capacity=30, trainer="Dana Coordinator", hours=hours,
+        )
+        group = trained[start:start + past.capacity]
+        Registration.objects.bulk_create(
+            [Registration(workshop=past, volunteer=v, status="booked", attended=True) for v in group]
+        )
+        TrainingCertificate.objects.bulk_create([
+            TrainingCertificate(volunteer=v, hours=hours, issued_on=past.starts_at.date())
+            for v in group
+        ])
     learning = [v for v in volunteers if v.state in (State.SCREENING, State.TRAINING)]
     Registration.objects.bulk_create([
         Registration(workshop=upcoming, volunteer=v,

@@ -59,6 +59,7 @@ def _manage(kwargs: Any = programme_kwargs, method: str = "GET") -> Access:
 MATRIX: dict[str, Access] = {
     "matching:home": _manage(),
     "matching:criteria": _manage(),
+    "matching:conflicts": _manage(),
     "matching:round": _manage(_round_kwargs),
     "matching:proposal_reject": _manage(_round_kwargs, "POST"),
     "matching:proposal_swap": _manage(_round_kwargs, "POST"),

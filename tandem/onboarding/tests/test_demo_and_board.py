@@ -11,6 +11,7 @@ from conftest import World
 from tandem.core import demo
 from tandem.core.models import Programme
 from tandem.onboarding.models import Registration, TrainingCertificate, Volunteer, VolunteerState
+from tandem.onboarding.screening import missing_items
 from tandem.onboarding.selectors import expired_certificate_ids, matchable_volunteers
 from tandem.onboarding.tests.helpers import screened, volunteer
 
@@ -22,12 +23,19 @@ def test_demo_has_volunteers_in_every_state(db) -> None:
         states = set(programme.volunteers.values_list("state", flat=True))
         assert states == set(VolunteerState.values), programme
         account = programme.volunteers.get(person__user__email=demo.role_email("mentor", programme.slug))
-        assert account.state == "ready" and account in matchable_volunteers(programme=programme, today=today)
+        # The demo mentor is paired with the demo learner by the matching demo (active), or
+        # waits for a match (ready); either way screened, trained and in good standing.
+        assert account.state in ("ready", "active")
+        assert account.state == "active" or account in matchable_volunteers(programme=programme, today=today)
         assert Registration.objects.filter(workshop__programme=programme, attended=True).exists()
         assert Registration.objects.filter(workshop__programme=programme, status="waiting").exists()
         if programme.requirement("safeguarding_certificate_required"):
             assert expired_certificate_ids(programme=programme, today=today)
     assert TrainingCertificate.objects.exists()
+    # Everyone ready or active meets the ready gate (or is flagged: certificate expired).
+    ready = Volunteer.objects.filter(state__in=("ready", "active"))
+    assert all(not missing_items(v, today=today) or v.pk in expired_certificate_ids(programme=v.programme, today=today)
+               for v in ready.select_related("programme", "person"))
 
 
 def test_board_filters_counts_and_bulk_moves(world: World) -> None:

@@ -1,0 +1,411 @@
+"""Demo matches for every seed programme, in every state of a match's life.
+
+Called by ``manage.py seed_demo`` once per newly created programme, after the onboarding and
+intake demo data (the volunteers and learners it pairs). What it writes:
+
+* **active** matches for every learner the intake demo put in *matched* (with the programme's
+  *active* volunteers, a ready one borrowed when they run out), answered yes by both sides,
+  cycle started weeks ago — in the group programme as members of learning communities;
+* the **demo log-ins**: the demo mentor (``ctx.mentors[0]``) and the demo learner
+  (``ctx.learners[0]``) are paired through the services and their first meeting is planned, so
+  the mentor, the learner (or their guardian) and the coordinator each see it and can answer;
+* one **declined** pair (the mentor said yes, the learner's side said no, with the reason) and
+  its ``DeclinedPair``; the learner waits again and the coordinator is offered the next best;
+* **closed** matches with their exit surveys: completed learners (planned end, goals reached),
+  learners who left school, and two early endings whose learner is back on the waiting list
+  (mentor moved, the relationship did not work);
+* a **real matching round** run synchronously over the remaining pools, with one or two
+  proposals published (*proposed* matches) and the rest awaiting the coordinator's review;
+* in the group programme, **learning communities** with names, a place, a rhythm and planned
+  meetings.
+
+States stay consistent: a learner with an open match is *matched* and its volunteer *active*;
+learners of closed matches are *completed*, *left* or back *waiting*; the to-and-fro of declined
+and early-closed pairs is recorded in both sides' transition history. Deterministic (only
+``ctx.rng``); rows scale with ``--scale`` are written with ``bulk_create``; the matching services
+are used where capacity slots and constraints matter (the demo pair, the round, publishing),
+with their e-mails silenced.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from tandem.core.demo import DemoContext
+from tandem.core.models import Programme
+from tandem.intake import selectors as intake_selectors
+from tandem.intake.models import Learner, LearnerTransition
+from tandem.matching import problem as adapter
+from tandem.matching import services
+from tandem.matching.models import (
+    CommunityMeeting,
+    DeclinedPair,
+    ExitSurvey,
+    LearningCommunity,
+    Match,
+    MatchEvent,
+    Proposal,
+)
+from tandem.onboarding import selectors as onboarding_selectors
+from tandem.onboarding.models import Volunteer, VolunteerState, VolunteerTransition
+
+LState = Learner.State
+VState = VolunteerState
+Kind = MatchEvent.Kind
+PUBLISH = 2  # proposals of the demo round published; the rest await review
+
+# Free text people typed, in the programme's language (data, not interface strings).
+TEXTS: dict[str, dict[str, list[str]]] = {
+    "declined": {
+        "nl": ["Het klikte niet tijdens de kennismaking.", "We hebben te weinig gemeen."],
+        "de": ["Beim ersten Treffen hat die Chemie nicht gestimmt.", "Wir passen leider nicht zusammen."],
+        "fr": ["Le courant n'est pas passé lors de la première rencontre.", "Nous n'avons pas les mêmes attentes."],
+        "en": ["It did not click at the first meeting.", "We have too little in common."],
+    },
+    "survey": {
+        "nl": ["Fijn om iemand te hebben die echt luistert.", "Ik heb veel geleerd over plannen.",
+               "Soms was het lastig om een moment te vinden."],
+        "de": ["Es war gut, jemanden zu haben, der wirklich zuhört.", "Ich habe viel über Planung gelernt.",
+               "Manchmal war es schwer, einen Termin zu finden."],
+        "fr": ["C'était bien d'avoir quelqu'un qui écoute vraiment.", "J'ai beaucoup appris sur l'organisation.",
+               "Parfois difficile de trouver un créneau."],
+        "en": ["Good to have someone who really listens.", "I learned a lot about planning.",
+               "Sometimes it was hard to find a moment."],
+    },
+    "note": {
+        "nl": ["De mentor is verhuisd naar een andere stad.", "Na drie gesprekken besloten om te stoppen."],
+        "de": ["Die Mentorin ist in eine andere Stadt gezogen.", "Nach drei Gesprächen gemeinsam beendet."],
+        "fr": ["Le bénévole a déménagé dans une autre ville.", "Arrêt décidé ensemble après trois rencontres."],
+        "en": ["The mentor moved to another city.", "Stopped together after three meetings."],
+    },
+    "topic": {
+        "de": ["Ankommen an der Uni: Was hilft?", "Lerngruppen organisieren", "Prüfungsphase planen",
+               "Praktikum und Nebenjob", "Stipendien und BAföG"],
+        "nl": ["Wennen aan de nieuwe school", "Samen leren plannen", "Toetsweek voorbereiden",
+               "Stage en bijbaan", "Studiefinanciering"],
+        "fr": ["Bien démarrer l'année", "Organiser son travail", "Préparer les examens",
+               "Stage et job étudiant", "Bourses et aides"],
+        "en": ["Settling in at university", "Organising study groups", "Planning the exam period",
+               "Internships and side jobs", "Grants and funding"],
+    },
+    "place": {
+        "nl": ["Bibliotheek {city}"], "de": ["Stadtbibliothek {city}"], "fr": ["Médiathèque de {city}"],
+        "en": ["{city} public library"],
+    },
+    "room": {
+        "de": ["Seminarraum {n}, Campus {city}"], "nl": ["Lokaal {n}, {city}"], "fr": ["Salle {n}, {city}"],
+        "en": ["Room {n}, {city} campus"],
+    },
+}
+
+
+def seed_demo(ctx: DemoContext) -> None:
+    with translation.override(ctx.spec.ui_language), services.silenced():
+        _Seeder(ctx).run()
+
+
+class _Seeder:
+    def __init__(self, ctx: DemoContext) -> None:
+        self.ctx, self.rng, self.today = ctx, ctx.rng, ctx.today
+        self.programme: Programme = ctx.programme
+        self.coordinator = ctx.coordinator_user
+        self.language = ctx.spec.ui_language if ctx.spec.ui_language in TEXTS["declined"] else "en"
+        self.group = self.programme.format == Programme.Format.GROUP
+        self.tz = timezone.get_current_timezone()
+        self.volunteers = list(Volunteer.objects.filter(programme=self.programme)
+                               .select_related("person", "programme").order_by("pk"))
+        self.learners = list(Learner.objects.filter(programme=self.programme)
+                             .select_related("person", "programme").order_by("pk"))
+        self.account_volunteer = next(v for v in self.volunteers if v.person_id == ctx.mentors[0].pk)
+        self.account_learner = next(x for x in self.learners if x.person_id == ctx.learners[0].pk)
+        matchable = onboarding_selectors.matchable_volunteers(programme=self.programme, today=self.today)
+        self.matchable = set(matchable.values_list("pk", flat=True))
+        # Ready volunteers with a valid screening that the demo may use (not the demo account).
+        self.ready = [v for v in self.volunteers
+                      if v.state == VState.READY and v.pk in self.matchable and v.pk != self.account_volunteer.pk]
+        self.waiting = [x for x in self.learners
+                        if x.state == LState.WAITING and x.pk != self.account_learner.pk]
+        self.used: dict[int, int] = {}  # open slots taken per volunteer by the bulk part
+        self.communities: dict[int, LearningCommunity] = {}
+        self.matches: list[Match] = []
+        self.events: list[tuple[Match, str, datetime, dict[str, Any]]] = []
+        self.surveys: list[ExitSurvey] = []
+        self.learner_steps: list[tuple[Learner, str, str, str]] = []
+        self.volunteer_steps: list[tuple[Volunteer, str, str, str]] = []
+        self.declined: tuple[Learner, Volunteer, str] | None = None
+        self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def text(self, kind: str, **fmt: Any) -> str:
+        options = TEXTS[kind].get(self.language) or TEXTS[kind]["en"]
+        return self.rng.choice(options).format(**fmt)
+
+    def at(self, day: date, hour: int = 16, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), self.tz)
+
+    def ago(self, low: int, high: int) -> date:
+        return self.today - timedelta(days=self.rng.randint(low, high))
+
+    def place(self, learner: Learner) -> str:
+        return services.default_place(self.programme) or self.text("place", city=learner.person.city or "")
+
+    def community(self, volunteer: Volunteer) -> LearningCommunity | None:
+        if not self.group:
+            return None
+        if volunteer.pk not in self.communities:
+            city = volunteer.person.city or self.ctx.spec.places[0][0]
+            community = LearningCommunity(
+                programme=self.programme, volunteer=volunteer, capacity=volunteer.capacity,
+                name=gettext("Learning community of %(name)s") % {"name": volunteer.person.given_name},
+                meeting_place=self.text("room", n=self.rng.randint(101, 420), city=city),
+                cadence=str(Programme.Cadence(self.programme.meeting_cadence).label)
+                if self.programme.meeting_cadence else "",
+            )
+            community.save()
+            self.communities[volunteer.pk] = community
+        return self.communities[volunteer.pk]
+
+    def explained(self, volunteer: Volunteer, learner: Learner) -> tuple[float | None, list[Any]]:
+        check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
+        return (check.score, check.items) if check.items else (None, [])
+
+    def answered_as(self, learner: Learner) -> str:
+        return "guardian" if intake_selectors.needs_consent(learner, today=self.today) else "learner"
+
+    def pair(self, volunteer: Volunteer, learner: Learner, *, state: str, proposed: date, meeting: date,
+             **fields: Any) -> Match:
+        """A match written in bulk, with the timeline of a pair that got this far."""
+        score, items = self.explained(volunteer, learner)
+        is_open = state in ("proposed", "introduced", "active")
+        if is_open:
+            self.used[volunteer.pk] = self.used.get(volunteer.pk, 0) + 1
+        met, mentor_said, learner_said = (self.at(meeting), self.at(meeting + timedelta(days=1), 19),
+                                          self.at(meeting + timedelta(days=2), 20))
+        values: dict[str, Any] = {
+            "programme": self.programme, "volunteer": volunteer, "learner": learner, "state": state,
+            "community": self.community(volunteer) if is_open else None,
+            "slot": self.used[volunteer.pk] if is_open else 1, "capacity": volunteer.capacity,
+            "score": score, "items": items, "first_meeting_at": met, "first_meeting_place": self.place(learner),
+            "mentor_answer": "yes", "mentor_answered_at": mentor_said,
+            "learner_answer": "yes", "learner_answered_at": learner_said,
+            "learner_answered_as": self.answered_as(learner), "created_by": self.coordinator,
+        }
+        match = Match(**{**values, **fields})
+        self.when[id(match)] = self.at(proposed, 10)
+        self.matches.append(match)
+        self.event(match, Kind.PROPOSED, self.at(proposed, 10), score=score, manual=False, warnings=[])
+        self.event(match, Kind.FIRST_MEETING, self.at(proposed + timedelta(days=1), 11),
+                   at=met.isoformat(), place=match.first_meeting_place)
+        self.event(match, Kind.ANSWERED, mentor_said, side="mentor", answer="yes", reason="", answered_as="mentor")
+        self.event(match, Kind.ANSWERED, learner_said, side="learner", answer=match.learner_answer,
+                   reason=match.learner_reason, answered_as=match.learner_answered_as)
+        if match.cycle_start:
+            self.event(match, Kind.ACTIVE, learner_said, cycle_start=match.cycle_start.isoformat(),
+                       cycle_end=match.cycle_end.isoformat() if match.cycle_end else None)
+        return match
+
+    def event(self, match: Match, kind: str, when: datetime, **data: Any) -> None:
+        self.events.append((match, kind, when, data))
+
+    def cycle(self, start: date) -> date | None:
+        return services._cycle_end(self.programme, start)
+
+    def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str) -> None:
+        """The pair was matched and came apart: both sides' histories show the way back."""
+        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, gettext("Matched with a mentor")),
+                               (learner, LState.MATCHED, LState.WAITING, why)]
+        if volunteer is not None and volunteer.state == VState.READY:
+            self.volunteer_steps += [
+                (volunteer, VState.READY, VState.ACTIVE, gettext("Matched with a learner")),
+                (volunteer, VState.ACTIVE, VState.READY, gettext("No open match any more"))]
+
+    # --- the scenes ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.active_matches()
+        self.declined_match()
+        self.closed_matches()
+        self.write()
+        self.demo_accounts()
+        self.round()
+        self.meetings()
+
+    def active_matches(self) -> None:
+        matched = [x for x in self.learners if x.state == LState.MATCHED]
+        hosts = [v for v in self.volunteers if v.state == VState.ACTIVE]
+        if self.group:
+            # The demo mentor leads a community with a few members (the demo learner joins later).
+            hosts = [self.account_volunteer, self.account_volunteer, *hosts]
+        hosts = [h for h in hosts if h.capacity > 0]
+        for index, learner in enumerate(matched):
+            volunteer = next((h for h in hosts[index:] + hosts[:index]
+                              if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)), None)
+            if volunteer is None:  # more matched learners than active mentors: a ready one starts
+                if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
+                    break
+                volunteer = self.ready.pop()
+                self.volunteer_steps.append((volunteer, VState.READY, VState.ACTIVE,
+                                             gettext("Matched with a learner")))
+                volunteer.state = VState.ACTIVE
+                hosts.append(volunteer)
+            start = self.ago(14, 110)
+            self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
+                      meeting=start - timedelta(days=5), cycle_start=start, cycle_end=self.cycle(start))
+
+    def declined_match(self) -> None:
+        if not self.waiting or not self.ready:
+            return
+        learner, volunteer = self.waiting.pop(0), self.ready.pop(0)
+        meeting = self.ago(6, 12)
+        reason = self.text("declined")
+        match = self.pair(volunteer, learner, state=Match.State.DECLINED, proposed=meeting - timedelta(days=7),
+                          meeting=meeting, learner_answer="no", learner_reason=reason)
+        self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
+        self.declined = (learner, volunteer, reason)
+        self.bounce(learner, volunteer, gettext("The match was declined after the first meeting"))
+
+    def closed_matches(self) -> None:
+        alumni = [v for v in self.volunteers if v.state == VState.ALUMNI] or list(self.ready)
+        completed = [x for x in self.learners if x.state == LState.COMPLETED]
+        ending = [(x, (Match.Closure.PLANNED_END, Match.Closure.GOALS_REACHED)[i % 2]) for i, x in enumerate(completed)]
+        ending += [(x, Match.Closure.LEFT_SCHOOL) for x in self.learners if x.state == LState.LEFT]
+        # Two early endings that were not the learner's doing: back on the waiting list.
+        early = [Match.Closure.MENTOR_MOVED, Match.Closure.DID_NOT_WORK]
+        for reason in early:
+            if self.waiting:
+                ending.append((self.waiting.pop(0), reason))
+        for index, (learner, reason) in enumerate(ending):
+            if reason == Match.Closure.DID_NOT_WORK and self.ready:
+                volunteer = self.ready.pop(0)
+            else:
+                volunteer = alumni[index % len(alumni)]
+            start = self.ago(120, 300)
+            weeks = self.programme.cycle_weeks or 30
+            end = min(start + timedelta(weeks=weeks), self.today - timedelta(days=3)) \
+                if reason == Match.Closure.PLANNED_END else start + timedelta(days=self.rng.randint(40, 100))
+            note = self.text("note") if reason in early else ""
+            rematch = reason in early
+            planned = reason == Match.Closure.PLANNED_END
+            match = self.pair(volunteer, learner, state=Match.State.CLOSED, proposed=start - timedelta(days=12),
+                              meeting=start - timedelta(days=5), cycle_start=start,
+                              cycle_end=end if planned else self.cycle(start),
+                              closed_at=self.at(end, 12), closure_reason=reason, closure_note=note)
+            learner_state = LState.WAITING if rematch else learner.state
+            self.event(match, Kind.CLOSED, self.at(end, 12), reason=reason, note=note, learner_state=learner_state)
+            for side in ExitSurvey.Side.values:
+                answered = self.rng.random() < 0.7
+                survey = ExitSurvey(match=match, side=side)
+                if answered:
+                    survey.rating = self.rng.randint(2, 5) if rematch else self.rng.randint(3, 5)
+                    survey.recommend = survey.rating >= 3
+                    survey.comment = self.text("survey") if self.rng.random() < 0.6 else ""
+                    survey.answered_at = self.at(end + timedelta(days=self.rng.randint(1, 4)), 18)
+                    self.event(match, Kind.SURVEY, survey.answered_at, side=side)
+                self.surveys.append(survey)
+            if rematch:
+                self.bounce(learner, volunteer, gettext("Waiting for a new mentor"))
+
+    def write(self) -> None:
+        # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
+        Match.objects.bulk_create(self.matches)
+        for match in self.matches:
+            match.created = self.when[id(match)]
+        Match.objects.bulk_update(self.matches, ["created"])
+        events = [MatchEvent(match=m, kind=kind, data=data,
+                             actor=self.coordinator if kind in (Kind.PROPOSED, Kind.FIRST_MEETING, Kind.CLOSED)
+                             else None)
+                  for m, kind, _when, data in self.events]
+        MatchEvent.objects.bulk_create(events)
+        for event, (_m, _kind, when, _data) in zip(events, self.events, strict=True):
+            event.at = when
+        MatchEvent.objects.bulk_update(events, ["at"])
+        for survey in self.surveys:
+            survey.match_id = survey.match.pk
+        ExitSurvey.objects.bulk_create(self.surveys)
+        if self.declined is not None:
+            learner, volunteer, reason = self.declined
+            DeclinedPair.objects.create(programme=self.programme, learner=learner, volunteer=volunteer,
+                                        kind=DeclinedPair.Kind.DECLINED, note=reason, created_by=self.coordinator)
+        LearnerTransition.objects.bulk_create([
+            LearnerTransition(learner=x, from_state=a, to_state=b, actor=self.coordinator, reason=why)
+            for x, a, b, why in self.learner_steps])
+        VolunteerTransition.objects.bulk_create([
+            VolunteerTransition(volunteer=v, from_state=a, to_state=b, actor=self.coordinator, reason=why)
+            for v, a, b, why in self.volunteer_steps])
+        started = {v.pk for v, a, b, _why in self.volunteer_steps if (a, b) == (VState.READY, VState.ACTIVE)
+                   and v.state == VState.ACTIVE}
+        Volunteer.objects.filter(pk__in=started).update(state=VState.ACTIVE)
+
+    def demo_accounts(self) -> None:
+        """The demo mentor and the demo learner: proposed and first meeting planned, through the
+        services, so both log-ins (and the demo guardian's) show the match and can answer."""
+        volunteer, learner = self.account_volunteer, self.account_learner
+        check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
+        match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
+                                      actor=self.coordinator, score=check.score, items=check.items,
+                                      warnings=check.broken)
+        when = self.at(self.today + timedelta(days=3), 15, 30)
+        services.match_plan_first_meeting(match=match, at=when, place=self.place(learner), actor=self.coordinator,
+                                          expected_version=match.version)
+
+    def round(self) -> None:
+        """A real round over today's pools, run here (not by the worker); a few proposals are
+        published, the others wait for the coordinator's review."""
+        matching_round = services.round_start(programme=self.programme, actor=self.coordinator, background=False)
+        ids = list(matching_round.proposals.filter(status=Proposal.Status.PROPOSED)
+                   .order_by("rank").values_list("pk", flat=True))
+        # Publish a few, one by one in rank order (a proposal the services refuse is skipped),
+        # and leave at least one for the coordinator to review.
+        published = 0
+        for pk in ids[:-1]:
+            if published == PUBLISH:
+                return
+            matching_round.refresh_from_db(fields=["version"])
+            done, _problems = services.round_publish(matching_round=matching_round, actor=self.coordinator,
+                                                     expected_version=matching_round.version, proposal_ids=[pk])
+            published += len(done)
+        if published:
+            return
+        # Too few proposals to publish one: the coordinator proposes a pair by hand (its warnings,
+        # if any, are kept on the match) from the learners and mentors the round left over.
+        proposed = matching_round.proposals.values("learner_id", "volunteer_id")
+        learner = (Learner.objects.filter(programme=self.programme, state=LState.WAITING)
+                   .exclude(pk=self.account_learner.pk).exclude(pk__in=proposed.values("learner_id"))
+                   .exclude(declined_pairs__volunteer__in=[v.pk for v in self.ready])
+                   .select_related("person", "programme").order_by("pk").first())
+        taken = set(proposed.values_list("volunteer_id", flat=True))
+        for volunteer in [v for v in self.ready if v.pk not in taken]:
+            if learner is None:
+                return
+            try:
+                services.match_propose(programme=self.programme, learner=learner, volunteer=volunteer,
+                                       actor=self.coordinator, confirm=True, today=self.today)
+            except ValidationError:
+                continue  # e.g. a volunteer whose screening is not complete: the next one
+            return
+
+    def meetings(self) -> None:
+        if not self.group:
+            return
+        rows = []
+        communities = LearningCommunity.objects.filter(
+            programme=self.programme, matches__state__in=("proposed", "introduced", "active")).distinct()
+        for community in communities.select_related("volunteer__person").order_by("pk"):
+            if not community.meeting_place:
+                community.meeting_place = self.text("room", n=self.rng.randint(101, 420),
+                                                    city=community.volunteer.person.city or "")
+                community.save(update_fields=["meeting_place"])
+            step = 14 if self.programme.meeting_cadence == Programme.Cadence.FORTNIGHTLY else 7
+            first = self.today - timedelta(days=step + self.rng.randint(0, 3))
+            topics = self.rng.sample(TEXTS["topic"].get(self.language) or TEXTS["topic"]["en"], k=3)
+            rows += [CommunityMeeting(community=community, starts_at=self.at(first + timedelta(days=i * step), 17),
+                                      place=community.meeting_place, topic=topic)
+                     for i, topic in enumerate(topics)]
+        CommunityMeeting.objects.bulk_create(rows)
+

@@ -1,0 +1,120 @@
+"""Demo data: matches in every state in every seed programme, consistent with the people's
+states, a learning community in the group programme, and the demo log-ins see their match."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tandem.core import demo
+from tandem.core.models import Programme, User
+from tandem.intake.models import Learner
+from tandem.matching.models import (
+    OPEN_STATES,
+    CommunityMeeting,
+    DeclinedPair,
+    ExitSurvey,
+    LearningCommunity,
+    Match,
+    MatchingRound,
+)
+from tandem.onboarding.models import Volunteer
+
+
+@pytest.fixture
+def seeded(db: Any) -> None:
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+
+
+def test_every_seed_programme_has_matches_in_every_state_and_seeding_twice_adds_none(seeded: None) -> None:
+    assert Programme.objects.count() == len(demo.SPECS)
+    for programme in Programme.objects.all():
+        matches = Match.objects.filter(programme=programme)
+        states = set(matches.values_list("state", flat=True))
+        assert states == set(Match.State.values), programme.slug
+        # The first meeting is planned for an introduced match.
+        assert not matches.filter(state="introduced", first_meeting_at__isnull=True).exists()
+        # A real round, with proposals still awaiting the coordinator's review.
+        matching_round = MatchingRound.objects.get(programme=programme)
+        assert matching_round.status == "done" and matching_round.proposals.filter(status="proposed").exists()
+        # Declined: the pair is recorded (never proposed again) with both answers.
+        declined = matches.get(state="declined")
+        assert DeclinedPair.objects.filter(learner=declined.learner, volunteer=declined.volunteer).exists()
+        assert (declined.mentor_answer, declined.learner_answer) == ("yes", "no") and declined.learner_reason
+        # Closed: several reasons, each with its exit surveys, some answered.
+        closed = matches.filter(state="closed")
+        reasons = set(closed.values_list("closure_reason", flat=True))
+        assert {"planned_end", "learner_left_school", "mentor_moved", "relationship_did_not_work"} <= reasons
+        assert ExitSurvey.objects.filter(match__in=closed).count() == 2 * closed.count()
+        assert ExitSurvey.objects.filter(match__in=closed, answered_at__isnull=False).exists()
+        # Every match tells its story.
+        assert not matches.filter(events__isnull=True).exists()
+    assert Match.objects.filter(closure_reason="goals_reached").exists()
+    # Seeding again adds nothing (only newly created programmes are seeded).
+    counts = (Match.objects.count(), MatchingRound.objects.count())
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    assert (Match.objects.count(), MatchingRound.objects.count()) == counts
+
+
+def test_match_states_and_peoples_states_agree(seeded: None) -> None:
+    for programme in Programme.objects.all():
+        open_matches = Match.objects.filter(programme=programme, state__in=OPEN_STATES)
+        matched = set(Learner.objects.filter(programme=programme, state="matched").values_list("pk", flat=True))
+        assert set(open_matches.values_list("learner_id", flat=True)) == matched, programme.slug
+        assert not open_matches.exclude(volunteer__state="active").exists(), programme.slug
+        for match in open_matches.select_related("volunteer"):
+            assert 1 <= match.slot <= match.capacity == match.volunteer.capacity
+        for match in Match.objects.filter(programme=programme, state__in=("closed", "declined")):
+            learner = match.learner
+            assert learner.state in ("completed", "left", "waiting") or learner.pk in matched
+            if match.closure_reason in ("mentor_moved", "relationship_did_not_work") or match.state == "declined":
+                assert learner.state in ("waiting", "matched")
+                assert learner.transitions.filter(from_state="matched", to_state="waiting").exists()
+        # Active volunteers lead at least one open match, apart from the odd one out.
+        idle = Volunteer.objects.filter(programme=programme, state="active").exclude(matches__state__in=OPEN_STATES)
+        assert idle.count() <= 1, programme.slug
+
+
+def test_the_group_programme_has_learning_communities_with_members_and_meetings(seeded: None) -> None:
+    programme = Programme.objects.get(format="group", slug="community-builders")
+    communities = LearningCommunity.objects.filter(programme=programme)
+    assert communities.exists()
+    assert not Match.objects.filter(programme=programme, state__in=OPEN_STATES, community__isnull=True).exists()
+    mentor = Volunteer.objects.get(programme=programme, person__user__email=demo.role_email("mentor", programme.slug))
+    own = communities.get(volunteer=mentor)
+    assert own.matches.filter(state__in=OPEN_STATES).count() >= 3
+    assert CommunityMeeting.objects.filter(community=own).count() >= 2
+    client = Client()
+    client.force_login(mentor.person.user)
+    page = client.get(reverse("matching:community", kwargs={
+        "org": programme.organisation.slug, "prog": programme.slug, "pk": own.pk})).content.decode()
+    for member in own.matches.filter(state__in=OPEN_STATES).select_related("learner__person"):
+        assert member.learner.person.full_name in page
+    assert own.meetings.first().topic in page
+
+
+def test_the_demo_log_ins_see_their_match(seeded: None) -> None:
+    for programme in Programme.objects.all():
+        mentor = User.objects.get(email=demo.role_email("mentor", programme.slug))
+        learner = Learner.objects.get(programme=programme, person__user__email=demo.role_email("learner", programme.slug))
+        match = Match.objects.get(programme=programme, volunteer__person__user=mentor, learner=learner)
+        assert match.state in ("introduced", "active") and match.first_meeting_at
+        url = reverse("matching:match", kwargs={"org": programme.organisation.slug, "prog": programme.slug,
+                                                "pk": match.pk})
+        client = Client()
+        client.force_login(mentor)
+        dashboard = client.get(programme.get_absolute_url()).content.decode()
+        assert url in dashboard and learner.person.given_name in dashboard
+        assert client.get(url).status_code == 200
+        # The learner's side (the guardian for a minor) sees it on their dashboard too.
+        side = "guardian" if match.learner_answered_as == "guardian" or learner.person.guardian_links.exists() \
+            else "learner"
+        other = Client()
+        other.force_login(User.objects.get(email=demo.role_email(side, programme.slug)))
+        assert url in other.get(programme.get_absolute_url()).content.decode()
+

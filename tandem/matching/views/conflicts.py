@@ -1,0 +1,51 @@
+"""Conflicts of interest: pairs a coordinator rules out for good (family, neighbours, the
+learner's teacher…). Recorded as a ``DeclinedPair``, so no round, alternative or manual pair ever
+proposes them; the page also lists the pairs that said no after a first meeting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tandem.core.models import Programme
+from tandem.core.scoping import programme_view
+from tandem.matching import selectors, services
+from tandem.matching.forms import ConflictForm
+from tandem.matching.models import OPEN_STATES, Match
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("matching.manage_matching")
+def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
+    # Links from a match, a proposal or an alternative fill in the pair: ?learner=…&volunteer=…
+    initial = {key: request.GET[key] for key in ("learner", "volunteer") if request.GET.get(key, "").isdigit()}
+    form = ConflictForm(request.POST or None, programme=programme, initial=initial)
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if request.method == "POST" and form.is_valid():
+        learner, volunteer = form.cleaned_data["learner"], form.cleaned_data["volunteer"]
+        try:
+            services.conflict_record(programme=programme, learner=learner, volunteer=volunteer,
+                                     note=form.cleaned_data["note"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            names = {"learner": learner.person.full_name, "mentor": volunteer.person.full_name}
+            messages.success(request, _("Recorded: %(learner)s and %(mentor)s will never be proposed to "
+                                        "each other.") % names)
+            if Match.objects.filter(learner=learner, volunteer=volunteer, state__in=OPEN_STATES).exists():
+                messages.warning(request, _("%(learner)s and %(mentor)s have an open match. Close it from the "
+                                            "match page if it must end.") % names)
+            if back:
+                return redirect(back)
+            return redirect("matching:conflicts", org=programme.organisation.slug, prog=programme.slug)
+    return render(request, "matching/conflicts.html", {
+        "programme": programme, "form": form, "next": back,
+        "pairs": selectors.never_pairs(programme=programme),
+    })
