@@ -62,7 +62,8 @@ TEMPLATES: dict[str, str] = {
     "predicate.availability.one": "shares a free slot with the learner",
     "predicate.gender": "is {gender} as asked",
     "predicate.age": "is within {years} years of age",
-    "predicate.excluded": "is free of an exclusion (declined before, conflict of interest)",
+    "reason.excluded": "{subject}, but all are excluded for this learner (declined before or a conflict of interest)",
+    "reason.excluded.one": "{subject}, but that mentor is excluded for this learner (declined before or a conflict of interest)",
 }
 
 Params = Mapping[str, Any]
@@ -256,10 +257,14 @@ def _reason(enc: EncodedProblem, row: int, survivors: list[int]) -> UnmatchedLea
     ]
     if passed:
         subject = f"{subject} {_join(passed)}"
-    predicate = template(f"predicate.{limit}", slots if limit == "availability" else None).format(**phrases[limit])
+    if limit == "excluded":
+        text = template("reason.excluded", count).format(subject=subject)
+    else:
+        predicate = template(f"predicate.{limit}", slots if limit == "availability" else None).format(**phrases[limit])
+        text = TEMPLATES["reason.limit"].format(subject=subject, predicate=predicate)
     params = _params(limit=limit, count=count, km=km, **phrases[limit])
     return UnmatchedLearner(learner_id=learner_id, reason="limit", limit=limit,
-                            text=TEMPLATES["reason.limit"].format(subject=subject, predicate=predicate),
+                            text=text,
                             params=params)
 
 

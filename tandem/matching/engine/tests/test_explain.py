@@ -79,6 +79,9 @@ def test_excluded_pairs_are_never_proposed_and_say_so():
     result = solve(problem)
     assert result.pairs == ()
     assert result.unmatched[0].limit == "excluded"
+    assert result.unmatched[0].text == (
+        "1 mentor within 25 km, but that mentor is excluded for this learner (declined before or a conflict of interest)"
+    )
 
 
 def test_a_learner_whose_mentors_went_to_others_is_told_so():
