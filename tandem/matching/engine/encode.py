@@ -50,6 +50,8 @@ class Vocabulary:
 class LearnerArrays:
     ids: tuple[str, ...]
     xyz: Floats
+    # The same coordinates as three contiguous rows: faster to gather from.
+    axes: Floats
     languages: Bits
     language_count: Ints
     needs: Bits
@@ -71,6 +73,7 @@ class LearnerArrays:
 class MentorArrays:
     ids: tuple[str, ...]
     xyz: Floats
+    axes: Floats
     languages: Bits
     expertise: Bits
     slots: NDArray[np.uint64]
@@ -202,12 +205,14 @@ def encode(problem: Problem) -> EncodedProblem:
     )))
     as_of = round_date(problem)
 
+    learner_xyz, mentor_xyz = _xyz(learners), _xyz(mentors)
     learner_languages = _bitsets([lrn.languages for lrn in learners], languages)
     needs = _bitsets([lrn.needs for lrn in learners], fields)
     waiting_days = _waiting_days(learners, as_of)
     learner_arrays = LearnerArrays(
         ids=tuple(lrn.id for lrn in learners),
-        xyz=_xyz(learners),
+        xyz=learner_xyz,
+        axes=np.ascontiguousarray(learner_xyz.T),
         languages=learner_languages,
         language_count=popcount(learner_languages),
         needs=needs,
@@ -221,7 +226,8 @@ def encode(problem: Problem) -> EncodedProblem:
     )
     mentor_arrays = MentorArrays(
         ids=tuple(m.id for m in mentors),
-        xyz=_xyz(mentors),
+        xyz=mentor_xyz,
+        axes=np.ascontiguousarray(mentor_xyz.T),
         languages=_bitsets([m.languages for m in mentors], languages),
         expertise=_bitsets([m.expertise for m in mentors], fields),
         slots=_slot_masks([m.availability for m in mentors]),

@@ -64,11 +64,11 @@ def shared_count(left: Bits, right: Bits, li: Index, mi: Index) -> NDArray[np.ui
 
 
 def chord2(enc: EncodedProblem, li: Index, mi: Index) -> Floats:
-    lx, mx = enc.learners.xyz, enc.mentors.xyz
-    diff = lx[:, 0][li] - mx[:, 0][mi]
+    lx, mx = enc.learners.axes, enc.mentors.axes
+    diff = lx[0][li] - mx[0][mi]
     total = diff * diff
     for axis in (1, 2):
-        diff = lx[:, axis][li] - mx[:, axis][mi]
+        diff = lx[axis][li] - mx[axis][mi]
         diff *= diff
         total += diff
     return total
