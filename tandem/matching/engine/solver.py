@@ -102,6 +102,23 @@ def _solve_part(learner: Ints, mentor: Ints, score: Ints, capacity: Ints) -> Ass
                        n_learners=int(learner.max()) + 1, capacity=capacity)
 
 
+# Arrays a forked worker reads instead of receiving them pickled: set just
+# before the pool forks, so every worker sees the parent's memory as it was.
+_SHARED: dict[str, Ints] = {}
+
+
+def _solve_shared(part: Ints) -> tuple[Ints, int, int]:
+    """In a worker: solve one region of the shared arrays; its chosen edges, nodes, arcs."""
+    result = _solve_part(_SHARED["learner"][part], _SHARED["mentor"][part], _SHARED["score"][part],
+                         _SHARED["capacity"])
+    return part[result.chosen], result.nodes, result.arcs
+
+
+def _solve_here(learner: Ints, mentor: Ints, score: Ints, capacity: Ints, part: Ints) -> tuple[Ints, int, int]:
+    result = _solve_part(learner[part], mentor[part], score[part], capacity)
+    return part[result.chosen], result.nodes, result.arcs
+
+
 def solve_regions(
     *,
     learner: Ints,
@@ -114,30 +131,29 @@ def solve_regions(
     """Solve independent regions (edge index arrays), in parallel processes if asked.
 
     OR-tools holds the GIL while it solves, so threads would not help; forked
-    processes share the parent's arrays copy-on-write and return only the
+    processes share the parent's arrays copy-on-write and send back only the
     chosen edges. Results do not depend on ``workers``.
     """
     started = time.perf_counter()
-    jobs = []
-    for part in parts:
-        mentors_used, local_mentor = np.unique(mentor[part], return_inverse=True)
-        jobs.append((learner[part], local_mentor.astype(np.int64), score[part], capacity[mentors_used]))
-    if workers > 1 and len(jobs) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        # Biggest regions first, so that the last one to finish is a small one.
-        order = sorted(range(len(jobs)), key=lambda i: -jobs[i][0].size)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {i: pool.submit(_solve_part, *jobs[i]) for i in order}
-            results = [futures[i].result() for i in range(len(jobs))]
+    if workers > 1 and len(parts) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _SHARED.update(learner=learner, mentor=mentor, score=score, capacity=capacity)
+        try:
+            # Biggest regions first, so that the last one to finish is a small one.
+            order = sorted(range(len(parts)), key=lambda i: -parts[i].size)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {i: pool.submit(_solve_shared, parts[i]) for i in order}
+                results = [futures[i].result() for i in range(len(parts))]
+        finally:
+            _SHARED.clear()
     else:
-        results = [_solve_part(*job) for job in jobs]
-    chosen = np.concatenate([part[r.chosen] for part, r in zip(parts, results, strict=True)]) if parts else np.zeros(0, np.int64)
-    chosen.sort()
+        results = [_solve_here(learner, mentor, score, capacity, part) for part in parts]
+    chosen = np.sort(np.concatenate([r[0] for r in results])) if results else np.zeros(0, dtype=np.int64)
     return Assignment(
         chosen=chosen,
         matched=int(chosen.size),
         total_score=int(score[chosen].sum()),
-        status="OPTIMAL" if all(r.status == "OPTIMAL" for r in results) else "MIXED",
-        nodes=sum(r.nodes for r in results),
-        arcs=sum(r.arcs for r in results),
+        status="OPTIMAL",  # solve_edges raises on anything else
+        nodes=sum(r[1] for r in results),
+        arcs=sum(r[2] for r in results),
         seconds=time.perf_counter() - started,
     )
