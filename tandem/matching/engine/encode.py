@@ -106,29 +106,39 @@ class EncodedProblem:
     as_of: date | None
 
 
-def _vocabulary(groups: Iterable[Iterable[tuple[str, ...]]]) -> Vocabulary:
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """A column of code tuples as distinct tuples plus, per row, which one it is.
+
+    Lists repeat a lot ("nl", "en"): each row is hashed once, here, and all
+    later work is per distinct tuple or a numpy gather.
+    """
+
+    distinct: list[tuple[str, ...]]
+    rows: Ints
+
+    @classmethod
+    def of(cls, values: Iterable[tuple[str, ...]]) -> "_Column":
+        seen: dict[tuple[str, ...], int] = {}
+        rows = [seen.setdefault(value, len(seen)) for value in values]
+        return cls(list(seen), np.asarray(rows, dtype=np.int64))
+
+
+def _vocabulary(*columns: _Column) -> Vocabulary:
     codes: set[str] = set()
-    for group in groups:
-        # Lists repeat a lot ("nl", "en"): look at each distinct one once.
-        codes.update(*dict.fromkeys(group))
+    for column in columns:
+        codes.update(*column.distinct)
     return Vocabulary(tuple(sorted(codes)))
 
 
-def _bitsets(values: Sequence[tuple[str, ...]], vocabulary: Vocabulary) -> Bits:
+def _bitsets(column: _Column, vocabulary: Vocabulary) -> Bits:
     """One bitset row per entity; each distinct tuple is encoded once."""
     index = {code: i for i, code in enumerate(vocabulary.codes)}
-    cache = {value: sum(1 << index[code] for code in set(value)) for value in dict.fromkeys(values)}
-    masks = [cache[value] for value in values]
-    out = np.zeros((len(values), vocabulary.words), dtype=np.uint64)
-    if vocabulary.words == 1:
-        out[:, 0] = np.array(masks, dtype=np.uint64)
-        return out
+    masks = [sum(1 << index[code] for code in set(value)) for value in column.distinct]
+    table = np.zeros((len(masks), vocabulary.words), dtype=np.uint64)
     for word in range(vocabulary.words):
-        shift = 64 * word
-        out[:, word] = np.fromiter(
-            ((m >> shift) & _WORD_MASK for m in masks), dtype=np.uint64, count=len(masks)
-        )
-    return out
+        table[:, word] = [(m >> (64 * word)) & _WORD_MASK for m in masks]
+    return table[column.rows]
 
 
 def popcount(bits: Bits) -> Ints:
@@ -136,9 +146,9 @@ def popcount(bits: Bits) -> Ints:
     return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
 
 
-def _slot_masks(values: Sequence[tuple[str, ...]]) -> NDArray[np.uint64]:
-    cache = {value: slot_mask(value) for value in dict.fromkeys(values)}
-    return np.array([cache[value] for value in values], dtype=np.uint64)
+def _slot_masks(column: _Column) -> NDArray[np.uint64]:
+    table = np.array([slot_mask(value) for value in column.distinct], dtype=np.uint64)
+    return table[column.rows] if column.rows.size else np.zeros(0, dtype=np.uint64)
 
 
 def _codes(values: Sequence[str | None], vocabulary: Vocabulary) -> NDArray[np.int64]:
@@ -196,9 +206,13 @@ def encode(problem: Problem) -> EncodedProblem:
     learners = [problem.learners[i] for i in learner_order]
     mentors = [problem.mentors[i] for i in mentor_order]
 
-    languages = _vocabulary(([lrn.languages for lrn in learners], [m.languages for m in mentors]))
-    fields = _vocabulary(([lrn.needs for lrn in learners], [m.expertise for m in mentors]))
-    backgrounds = _vocabulary(([lrn.background for lrn in learners], [m.background for m in mentors]))
+    learner_cols = {name: _Column.of([getattr(lrn, name) for lrn in learners])
+                    for name in ("languages", "needs", "availability", "background")}
+    mentor_cols = {name: _Column.of([getattr(m, name) for m in mentors])
+                   for name in ("languages", "expertise", "availability", "background")}
+    languages = _vocabulary(learner_cols["languages"], mentor_cols["languages"])
+    fields = _vocabulary(learner_cols["needs"], mentor_cols["expertise"])
+    backgrounds = _vocabulary(learner_cols["background"], mentor_cols["background"])
     genders = Vocabulary(tuple(sorted(
         {m.gender for m in mentors if m.gender is not None}
         | {lrn.gender_preference for lrn in learners if lrn.gender_preference is not None}
@@ -206,8 +220,8 @@ def encode(problem: Problem) -> EncodedProblem:
     as_of = round_date(problem)
 
     learner_xyz, mentor_xyz = _xyz(learners), _xyz(mentors)
-    learner_languages = _bitsets([lrn.languages for lrn in learners], languages)
-    needs = _bitsets([lrn.needs for lrn in learners], fields)
+    learner_languages = _bitsets(learner_cols["languages"], languages)
+    needs = _bitsets(learner_cols["needs"], fields)
     waiting_days = _waiting_days(learners, as_of)
     learner_arrays = LearnerArrays(
         ids=tuple(lrn.id for lrn in learners),
@@ -217,10 +231,10 @@ def encode(problem: Problem) -> EncodedProblem:
         language_count=popcount(learner_languages),
         needs=needs,
         need_count=popcount(needs),
-        slots=_slot_masks([lrn.availability for lrn in learners]),
+        slots=_slot_masks(learner_cols["availability"]),
         preference=_codes([lrn.gender_preference for lrn in learners], genders),
         age=_ages([lrn.age for lrn in learners]),
-        background=_bitsets([lrn.background for lrn in learners], backgrounds),
+        background=_bitsets(learner_cols["background"], backgrounds),
         waiting_days=waiting_days,
         waiting_points=_waiting_points(waiting_days, problem.criteria),
     )
@@ -228,12 +242,12 @@ def encode(problem: Problem) -> EncodedProblem:
         ids=tuple(m.id for m in mentors),
         xyz=mentor_xyz,
         axes=np.ascontiguousarray(mentor_xyz.T),
-        languages=_bitsets([m.languages for m in mentors], languages),
-        expertise=_bitsets([m.expertise for m in mentors], fields),
-        slots=_slot_masks([m.availability for m in mentors]),
+        languages=_bitsets(mentor_cols["languages"], languages),
+        expertise=_bitsets(mentor_cols["expertise"], fields),
+        slots=_slot_masks(mentor_cols["availability"]),
         gender=_codes([m.gender for m in mentors], genders),
         age=_ages([m.age for m in mentors]),
-        background=_bitsets([m.background for m in mentors], backgrounds),
+        background=_bitsets(mentor_cols["background"], backgrounds),
         capacity=np.fromiter((m.capacity for m in mentors), dtype=np.int64, count=len(mentors)),
     )
     excluded = _excluded_keys(problem, learner_arrays.ids, mentor_arrays.ids)
