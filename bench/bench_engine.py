@@ -201,7 +201,7 @@ def run_child(job: str, path: str, timeout: float = 900) -> dict[str, Any]:
             tree_peak = max(tree_peak, _tree_pss_kib(child.pid))
             if time.monotonic() - started > timeout:
                 child.kill()
-            time.sleep(0.1)
+            time.sleep(0.25)
         out, err = child.communicate()
     if child.returncode != 0:
         raise RuntimeError(f"{job} on {path} failed:\n{err}")
@@ -327,7 +327,7 @@ def report(rows: list[tuple[str, int, dict[str, Any], dict[str, Any]]]) -> None:
         memory = max(ours["peak"], ours["tree_pss"])
         print(f"  memory: peak RSS of the engine process {ours['peak']:.0f} MiB; with its 2 forked solver workers"
               f" (each {ours['worker_peak']:.0f} MiB RSS, mostly pages shared with the parent) the whole process"
-              f" tree peaked at {ours['tree_pss']:.0f} MiB PSS (sampled every 0.1 s) [under 2 GiB: {verdict(memory < 2048)}]")
+              f" tree peaked at {ours['tree_pss']:.0f} MiB PSS (sampled every 0.25 s) [under 2 GiB: {verdict(memory < 2048)}]")
         print(f"  solved in {ours['regions']} regions; {ours['cut']:,} candidate edges cut between them"
               f" (their seams re-solved with those edges back in)")
         print(f"  pairs scored {ours['scored']:,} (exhaustive: {ours['exhaustive']}), candidate edges {ours['edges']:,},"

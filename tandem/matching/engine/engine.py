@@ -1,7 +1,10 @@
 """The engine's entry points: :func:`solve` for a programme's round and
 :func:`solve_pairs` for any weighted assignment given as candidate edges."""
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,12 +96,34 @@ def _repair_seams(candidates: Candidates, assignment: Assignment, cut: np.ndarra
     )
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, restoring it afterwards.
+
+    The engine makes no reference cycles, but it allocates 100,000s of
+    explanation objects next to a problem of 100,000s of dataclasses: every
+    full collection would walk them all, for nothing (0.4 s at national scale).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def solve_with_arrays(
     problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
     solver: SolverSettings = DEFAULT_SOLVER, validate: bool = True,
 ) -> tuple[Result, Solution]:
     if validate:
         check_problem(problem)
+    with _collector_paused():
+        return _solve(problem, settings, solver)
+
+
+def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings) -> tuple[Result, Solution]:
     clock = time.perf_counter()
     enc = encode(problem)
     encoded_at = time.perf_counter()
