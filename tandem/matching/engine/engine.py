@@ -46,14 +46,6 @@ class Solution:
     candidates: Candidates
     assignment: Assignment
 
-    @property
-    def learner(self) -> np.ndarray:
-        return self.candidates.learner[self.assignment.chosen]
-
-    @property
-    def mentor(self) -> np.ndarray:
-        return self.candidates.mentor[self.assignment.chosen]
-
 
 def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
           solver: SolverSettings = DEFAULT_SOLVER, validate: bool = True) -> Result:
@@ -81,8 +73,7 @@ def _repair_seams(candidates: Candidates, assignment: Assignment, cut: np.ndarra
     edges, replaced, left = seam(learner=candidates.learner, mentor=candidates.mentor,
                                  chosen=assignment.chosen, cut=cut, capacity=capacity)
     band = solve_edges(learner=candidates.learner[edges], mentor=candidates.mentor[edges],
-                       score=candidates.score[edges], n_learners=len(candidates.feasible_seen),
-                       capacity=np.maximum(left, 0))
+                       score=candidates.score[edges], capacity=np.maximum(left, 0))
     keep = np.setdiff1d(assignment.chosen, replaced, assume_unique=True)
     chosen = np.sort(np.concatenate((keep, edges[band.chosen])))
     return Assignment(
@@ -187,8 +178,7 @@ def solve_pairs(problem: PairsProblem, *, validate: bool = True) -> Result:
     learner, mentor, score = learner[order], mentor[order], score[order]
     capacity = np.array([problem.capacities.get(mid, 1) for mid in mentor_ids], dtype=np.int64)
     prepared_at = time.perf_counter()
-    assignment = solve_edges(learner=learner, mentor=mentor, score=score,
-                             n_learners=len(learner_ids), capacity=capacity)
+    assignment = solve_edges(learner=learner, mentor=mentor, score=score, capacity=capacity)
     solved_at = time.perf_counter()
     pairs = tuple(
         MatchedPair(

@@ -8,7 +8,7 @@ flows, finds the cheapest, i.e. the highest total score. That is exactly the
 engine's lexicographic objective, with no big-M constant to tune and integer
 milli-point costs, so the optimum is exact, not approximate.
 
-Arcs are added in (learner, mentor) order of the id-sorted problem, so the same
+Arcs are added in an order that follows the id-sorted problem, so the same
 input always builds the same network, and OR-tools returns the same flow.
 """
 
@@ -42,14 +42,13 @@ def solve_edges(
     learner: Ints,
     mentor: Ints,
     score: Ints,
-    n_learners: int,
     capacity: Ints,
 ) -> Assignment:
     """Max-cardinality, then max-score assignment on the given edges.
 
-    ``learner``/``mentor`` index learners ``0..n_learners-1`` and mentors
-    ``0..len(capacity)-1``; ``score`` is integer (milli-points). Each learner
-    takes at most one mentor, mentor ``j`` at most ``capacity[j]`` learners.
+    ``learner``/``mentor`` are learner and mentor indices (mentor ``j`` has
+    ``capacity[j]``); ``score`` is integer (milli-points). Each learner takes
+    at most one mentor, mentor ``j`` at most ``capacity[j]`` learners.
     """
     started = time.perf_counter()
     n_edges = learner.size
@@ -98,8 +97,7 @@ def solve_edges(
 
 
 def _solve_part(learner: Ints, mentor: Ints, score: Ints, capacity: Ints) -> Assignment:
-    return solve_edges(learner=learner, mentor=mentor, score=score,
-                       n_learners=int(learner.max()) + 1, capacity=capacity)
+    return solve_edges(learner=learner, mentor=mentor, score=score, capacity=capacity)
 
 
 # Arrays a forked worker reads instead of receiving them pickled: set just
