@@ -96,7 +96,10 @@ def _split(edges: Ints, learner_xy: Floats, mentor_xy: Floats, learner: Ints, me
     cut_count = int((~keep).sum())
     for side in (True, False):
         part = edges[keep & (left_l == side)]
-        if part.size:
+        if part.size == edges.size:
+            # Nothing to cut along (everybody at one spot): keep the part whole.
+            out.append(part)
+        elif part.size:
             cut_count += _split(part, learner_xy, mentor_xy, learner, mentor, max_learners, out)
     return cut_count
 
