@@ -45,3 +45,17 @@ def test_regions_and_worker_processes_keep_limits_and_do_not_change_the_answer(r
     # Cutting can only lose against the whole graph, and the seam repair keeps it small.
     assert (one.matched, one.total_score) <= (whole.matched, whole.total_score)
     assert one.matched >= whole.matched * 0.99
+
+
+def test_a_part_that_cannot_be_cut_is_kept_whole():
+    import numpy as np
+
+    from tandem.matching.engine.geo import unit_vectors
+    from tandem.matching.engine.regions import make_regions
+
+    # 500 learners at one school address, all candidates of the same 3 mentors.
+    xyz = unit_vectors(np.full(500, 50.0), np.full(500, 4.0))
+    learner, mentor = np.repeat(np.arange(500), 3), np.tile(np.arange(3), 500)
+    regions = make_regions(learner=learner, mentor=mentor, learner_xyz=xyz, mentor_xyz=xyz[:3], max_learners=50)
+    assert regions.cut_edges == 0
+    assert sum(part.size for part in regions.parts) == learner.size
