@@ -32,6 +32,11 @@ def slot_mask(slots: Iterable[str]) -> int:
     return mask
 
 
+def mask_slots(mask: int) -> tuple[str, ...]:
+    """Slot codes of a mask, in week order."""
+    return tuple(slot for i, slot in enumerate(SLOTS) if mask >> i & 1)
+
+
 def _join_words(words: list[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
