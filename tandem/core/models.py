@@ -337,6 +337,22 @@ class Membership(models.Model):
         return f"{self.person} · {self.get_role_display()}"
 
 
+class StateChange(models.Model):
+    """One step of a lifecycle: who moved it, when, and why. Each domain's history model
+    (volunteers, learners) adds the link to its record and the from/to states with its choices."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("-at", "-pk")
+
+
 class GuardianLink(models.Model):
     """Who is a minor learner's parent or legal guardian."""
 

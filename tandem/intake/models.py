@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
 from tandem.core.availability import DAYS, PARTS
-from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme
+from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
 
 
 class Level(models.TextChoices):
@@ -149,7 +149,7 @@ class Learner(models.Model):
         return labels
 
 
-class LearnerTransition(models.Model):
+class LearnerTransition(StateChange):
     """One step of a learner's lifecycle: who moved them, when, from where to where, and why."""
 
     learner = models.ForeignKey(
@@ -157,16 +157,10 @@ class LearnerTransition(models.Model):
     )
     from_state = models.CharField(max_length=20, choices=Learner.State.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=Learner.State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("learner state change")
         verbose_name_plural = _("learner state changes")
-        ordering = ("-at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.from_state or '—'} → {self.to_state}"

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.models import Person, Programme
+from tandem.core.models import Person, Programme, StateChange
 
 
 class VolunteerState(models.TextChoices):
@@ -103,7 +103,7 @@ class Volunteer(models.Model):
         return f"{self.person} · {self.programme}"
 
 
-class VolunteerTransition(models.Model):
+class VolunteerTransition(StateChange):
     """Every state change of a volunteer: who, when, from, to and why."""
 
     volunteer = models.ForeignKey(
@@ -111,17 +111,10 @@ class VolunteerTransition(models.Model):
     )
     from_state = models.CharField(max_length=20, choices=VolunteerState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=VolunteerState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
-    )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StateChange.Meta):
         verbose_name = _("volunteer state change")
         verbose_name_plural = _("volunteer state changes")
-        ordering = ("-at", "-pk")
 
     def __str__(self) -> str:
         return f"{self.volunteer}: {self.from_state} → {self.to_state}"

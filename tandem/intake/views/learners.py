@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -152,46 +154,53 @@ def learner_accept(request: AuthenticatedHttpRequest, programme: Programme, pk: 
     return _back(programme, learner)
 
 
+def _form_action(
+    request: AuthenticatedHttpRequest, programme: Programme, pk: int, form_class: type[forms.Form],
+    invalid: str, action: Callable[[Learner, dict[str, Any]], object], success: str,
+) -> HttpResponse:
+    """A coordinator's small POST form on a learner's page: validate, run one service, say how
+    it went, and go back to the learner."""
+    learner = _learner_or_404(programme, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        _run(request, lambda: action(learner, form.cleaned_data), success)
+    return _back(programme, learner)
+
+
 @require_POST
 @programme_view("intake.manage_learners")
 def learner_request_info(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    learner = _learner_or_404(programme, pk)
-    form = InfoRequestForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write what you need to know."))
-    else:
-        _run(request, lambda: services.learner_request_info(
-            learner=learner, actor=request.user, message=form.cleaned_data["message"]),
-            _("Your question was sent."))
-    return _back(programme, learner)
+    return _form_action(
+        request, programme, pk, InfoRequestForm, _("Write what you need to know."),
+        lambda learner, data: services.learner_request_info(
+            learner=learner, actor=request.user, message=data["message"]),
+        _("Your question was sent."),
+    )
 
 
 @require_POST
 @programme_view("intake.manage_learners")
 def learner_decline(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    learner = _learner_or_404(programme, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason."))
-    else:
-        _run(request, lambda: services.learner_decline(
-            learner=learner, actor=request.user, reason=form.cleaned_data["reason"]),
-            _("The referral was declined."))
-    return _back(programme, learner)
+    return _form_action(
+        request, programme, pk, ReasonForm, _("Give a reason."),
+        lambda learner, data: services.learner_decline(
+            learner=learner, actor=request.user, reason=data["reason"]),
+        _("The referral was declined."),
+    )
 
 
 @require_POST
 @programme_view("intake.manage_learners")
 def learner_transition(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    learner = _learner_or_404(programme, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the new state."))
-    else:
-        _run(request, lambda: services.learner_transition(
-            learner=learner, to_state=form.cleaned_data["to_state"], actor=request.user,
-            reason=form.cleaned_data["reason"]), _("State changed."))
-    return _back(programme, learner)
+    return _form_action(
+        request, programme, pk, TransitionForm, _("Choose the new state."),
+        lambda learner, data: services.learner_transition(
+            learner=learner, to_state=data["to_state"], actor=request.user,
+            reason=data["reason"]),
+        _("State changed."),
+    )
 
 
 @require_POST
