@@ -2,6 +2,8 @@
 # Serve the demo: the background-task worker beside the web server, stopped together.
 set -euo pipefail
 PORT="${PORT:-8000}"
+# Links in e-mails point at this server (the worker sends them, so it needs it too).
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 .venv/bin/python manage.py db_worker --no-reload -v0 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

@@ -8,7 +8,9 @@ start-up error rather than a silently insecure default.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -147,14 +149,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
-    }
+# --- E-mail and links ---------------------------------------------------------------------------
+# Django 6.1 reads the mail server from MAILERS["default"]["OPTIONS"]; the old EMAIL_HOST-style
+# settings are ignored once MAILERS exists, so every variable is mapped here. (Naming only the
+# SMTP backend used to crash with "OPTIONS must define 'host'".)
+EMAIL_BACKEND_SHORTHANDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
 }
+
+
+def mailers_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``MAILERS`` from the environment: ``EMAIL_BACKEND`` is ``smtp``, ``console`` (the default
+    unless ``EMAIL_HOST`` is set), ``locmem``, ``dummy`` or a dotted path; SMTP takes
+    ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+    ``EMAIL_USE_TLS`` (STARTTLS, usually port 587), ``EMAIL_USE_SSL`` (usually port 465) and
+    ``EMAIL_TIMEOUT`` (seconds, default 30)."""
+
+    def get(name: str, default: str = "") -> str:
+        return environ.get(name, default).strip()
+
+    def flag(name: str) -> bool:
+        return get(name).lower() in {"1", "true", "yes", "on"}
+
+    name = get("EMAIL_BACKEND") or ("smtp" if get("EMAIL_HOST") else "console")
+    backend = EMAIL_BACKEND_SHORTHANDS.get(name.lower(), name)
+    if backend != EMAIL_BACKEND_SHORTHANDS["smtp"]:
+        return {"default": {"BACKEND": backend}}
+    if flag("EMAIL_USE_TLS") and flag("EMAIL_USE_SSL"):
+        raise ImproperlyConfigured(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL are both set: use TLS (STARTTLS, usually port 587) "
+            "or SSL (usually port 465), not both."
+        )
+    options: dict[str, Any] = {
+        "host": get("EMAIL_HOST", "localhost"),
+        "username": get("EMAIL_HOST_USER"),
+        "password": environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": flag("EMAIL_USE_TLS"),
+        "use_ssl": flag("EMAIL_USE_SSL"),
+        # A mail server that does not answer must not hold a background worker forever.
+        "timeout": int(get("EMAIL_TIMEOUT") or 30),
+    }
+    if get("EMAIL_PORT"):
+        options["port"] = int(get("EMAIL_PORT"))  # else 25, or 587 with TLS, 465 with SSL
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers_from_env(os.environ)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tandem <no-reply@tandem.invalid>")
-# Base address used in e-mailed links (invitations, consent), since tasks have no request.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address every e-mailed link starts with (invitations, consent, matches, certificates):
+# background tasks have no request to take it from. `make demo PORT=…` sets it to its port.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end of e-mail and links ----------------------------------------------------------------------
 
 # Background work goes through django.tasks. The database backend needs no extra service; the
 # `make demo` server runs a worker beside it. Tests switch to the immediate backend (conftest).

@@ -9,6 +9,9 @@ Usage from a service::
 
 ``template`` names two templates: ``<template>_subject.txt`` (one line) and ``<template>.txt``.
 The context must be JSON-serialisable (ids and strings): tasks take data, not model objects.
+
+Every link in an e-mail (and on a printed certificate) is built by :func:`site_url`, from the
+``SITE_URL`` setting: a background task has no request to take the host from.
 """
 
 from __future__ import annotations
@@ -23,10 +26,18 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
+def site_url(path: str = "") -> str:
+    """The absolute address of ``path`` (e.g. from ``reverse``) on this site, for e-mails."""
+    base = settings.SITE_URL.rstrip("/")
+    if not path:
+        return base
+    return base + ("" if path.startswith("/") else "/") + path
+
+
 @task()
 def send_notification(to: list[str], language: str, template: str, context: dict[str, Any]) -> int:
     with translation.override(language):
-        context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
+        context = {**context, "site_url": site_url()}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

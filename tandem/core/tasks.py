@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Invitation
+from tandem.core.notify import site_url
 
 
 @task()
@@ -26,7 +27,7 @@ def send_invitation_email(invitation_id: int) -> bool:
         context = {
             "invitation": invitation,
             "programme": invitation.programme,
-            "accept_url": settings.SITE_URL.rstrip("/") + invitation.get_accept_url(),
+            "accept_url": site_url(invitation.get_accept_url()),
         }
         subject = _("Invitation to join %(programme)s") % {"programme": invitation.programme}
         body = render_to_string("core/email/invitation.txt", context)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -32,7 +31,7 @@ from tandem.core.models import (
     Programme,
     Role,
 )
-from tandem.core.notify import notify
+from tandem.core.notify import notify, site_url
 from tandem.core.places import geocode
 from tandem.core.selectors import coordinators_of
 from tandem.intake import selectors
@@ -74,9 +73,9 @@ def _today(today: date | None) -> date:
 
 def _url(name: str, learner: Learner) -> str:
     programme = learner.programme
-    return settings.SITE_URL.rstrip("/") + reverse(
+    return site_url(reverse(
         name, kwargs={"org": programme.organisation.slug, "prog": programme.slug, "pk": learner.pk}
-    )
+    ))
 
 
 def _notify_coordinators(*, programme: Programme, template: str, context: dict[str, Any]) -> None:
@@ -478,7 +477,7 @@ def consent_request_again(*, programme: Programme, actor: Any, today: date | Non
 
 
 def _consent_url(consent: GuardianConsent) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("intake:consent", kwargs={"token": consent.token})
+    return site_url(reverse("intake:consent", kwargs={"token": consent.token}))
 
 
 def consent_request(*, learner: Learner, guardian: Person, actor: Any) -> GuardianConsent:

@@ -13,7 +13,6 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
-from tandem.core.notify import notify
+from tandem.core.notify import notify, site_url
 from tandem.intake import selectors as intake_selectors
 from tandem.intake import services as intake_services
 from tandem.intake.models import Learner
@@ -584,12 +583,8 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
 
 # --- notifications -----------------------------------------------------------------------------
 
-def _url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _match_url(match: Match) -> str:
-    return _url(reverse("matching:match", kwargs={"org": match.programme.organisation.slug,
+    return site_url(reverse("matching:match", kwargs={"org": match.programme.organisation.slug,
                                                   "prog": match.programme.slug, "pk": match.pk}))
 
 
@@ -622,12 +617,12 @@ def _notify_sides(match: Match, template: str) -> None:
     mentor = match.volunteer.person
     _send(to=mentor.email, language=mentor.language, template=template,
            context={**context, "side": "mentor", "name": mentor.given_name,
-                    "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.mentor_token}))})
+                    "answer_url": site_url(reverse("matching:answer_link", kwargs={"token": match.mentor_token}))})
     guardian = learner_side_is_guardian(match)
     for person in learner_side_people(match):
         _send(to=person.email, language=person.language, template=template,
                context={**context, "side": "guardian" if guardian else "learner", "name": person.given_name,
-                        "answer_url": _url(reverse("matching:answer_link", kwargs={"token": match.learner_token}))})
+                        "answer_url": site_url(reverse("matching:answer_link", kwargs={"token": match.learner_token}))})
 
 
 def _notify_proposed(match: Match) -> None:
@@ -647,4 +642,4 @@ def _notify_survey(match: Match, survey: ExitSurvey) -> None:
     for person in people:
         _send(to=person.email, language=person.language, template="matching/email/survey",
                context={**_context(match), "name": person.given_name,
-                        "survey_url": _url(reverse("matching:survey", kwargs={"token": survey.token}))})
+                        "survey_url": site_url(reverse("matching:survey", kwargs={"token": survey.token}))})

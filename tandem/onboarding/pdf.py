@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import unicodedata
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
+from tandem.core.notify import site_url
 from tandem.onboarding.models import TrainingCertificate
 
 
@@ -36,9 +36,9 @@ def certificate_pdf(certificate: TrainingCertificate) -> bytes:
     volunteer = certificate.volunteer
     person = volunteer.person
     programme = volunteer.programme
-    verify_url = settings.SITE_URL.rstrip("/") + reverse(
+    verify_url = site_url(reverse(
         "onboarding:certificate_verify_code", kwargs={"code": certificate.code}
-    )
+    ))
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
