@@ -24,6 +24,7 @@ from tandem.core.importing import (
     parse_list,
 )
 from tandem.core.models import GuardianLink, Person, Programme
+from tandem.core.services import person_update
 from tandem.intake import services
 from tandem.intake.models import Learner, Level, Reason
 
@@ -85,6 +86,7 @@ class LearnerSpec(ImportSpec):
                 "reasons": values.get("reasons", []), "availability": values.get("availability", [])}
 
     def apply(self, values: dict[str, Any], existing: Learner | None, actor: Any) -> None:
+        """Through the same services as the forms, so every change is in the audit trail."""
         institution = self._institutions.get((values.get("institution") or "").lower())
         guardian = {"email": values.get("guardian_email", "")}
         if existing is None:
@@ -100,8 +102,6 @@ class LearnerSpec(ImportSpec):
                                                  "date_of_birth", "postcode", "city")
                          if k in values and values[k] is not None and getattr(person, k) != values[k]}
         if person_fields:
-            from tandem.core.services import person_update
-
             person_update(person=person, actor=actor, programme=self.programme,
                           expected_version=person.version, **person_fields)
         services.learner_update(
@@ -109,7 +109,7 @@ class LearnerSpec(ImportSpec):
             institution=institution or existing.institution, **self._profile(values),
         )
         if guardian["email"]:
-            services._guardian_for(learner_person=person, guardian=guardian, actor=actor,
+            services.guardian_link(learner_person=person, guardian=guardian, actor=actor,
                                    programme=self.programme)
 
     def export_rows(self) -> Iterable[dict[str, Any]]:

