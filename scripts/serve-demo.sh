@@ -7,6 +7,8 @@ export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 .venv/bin/python manage.py db_worker --no-reload -v0 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+# Upload files never confirmed are deleted after IMPORT_BATCH_VALID_HOURS (production: cron).
+.venv/bin/python manage.py expire_import_batches -v0
 .venv/bin/python manage.py seed_demo | sed -n '/Demo log-ins/,$p'
 echo "Tandem is running on http://127.0.0.1:${PORT}/  (Ctrl+C to stop)"
 .venv/bin/python manage.py runserver "127.0.0.1:${PORT}" --noreload

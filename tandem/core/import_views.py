@@ -9,24 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.importing import (
+    BatchUnavailable,
     ImportFileError,
+    ImportRejected,
     ImportSpec,
-    apply_import,
     build_preview,
+    import_batch_apply,
+    import_batch_store,
     read_table,
     to_csv,
     to_xlsx,
 )
-from tandem.core.models import ImportBatch, Programme
+from tandem.core.models import Programme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,21 +49,19 @@ def import_page(
         "template_url": template_url, "export_url": export_url,
     }
     if request.method == "POST" and "batch" in request.POST:
-        batch = ImportBatch.objects.filter(
-            programme=programme, kind=kind, pk=request.POST["batch"], applied__isnull=True
-        ).first()
-        if batch is None:
-            messages.error(request, _("This import was already done or has expired. Upload the file again."))
-            return redirect(request.path)
-        preview = build_preview(spec=spec, rows=read_table(bytes(batch.content), batch.filename))
+        batch_id = request.POST["batch"]
         try:
-            counts = apply_import(spec=spec, preview=preview, actor=request.user)
-        except ValidationError as exc:
-            context.update(preview=preview, batch=batch, apply_error=" ".join(exc.messages))
+            if not batch_id.isdigit():
+                raise BatchUnavailable(
+                    _("This import was already done or has expired. Upload the file again."))
+            counts = import_batch_apply(programme=programme, kind=kind, spec=spec,
+                                        actor=request.user, batch_id=int(batch_id))
+        except BatchUnavailable as exc:
+            messages.error(request, str(exc))
+            return redirect(request.path)
+        except ImportRejected as exc:
+            context.update(preview=exc.preview, apply_error=" ".join(exc.messages))
             return render(request, "core/import.html", context, status=400)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            applied=timezone.now(), content=b"", summary=counts
-        )
         messages.success(
             request,
             _("Imported: %(new)s new, %(update)s updated.") % counts,
@@ -81,10 +81,11 @@ def import_page(
         preview = build_preview(spec=spec, rows=rows)
         context["preview"] = preview
         if preview.is_valid:
-            context["batch"] = ImportBatch.objects.create(
-                programme=programme, kind=kind, filename=upload.name or "upload",
-                content=content, created_by=request.user,
+            context["batch"] = import_batch_store(
+                programme=programme, kind=kind, filename=upload.name or "", content=content,
+                actor=request.user,
             )
+            context["valid_hours"] = settings.IMPORT_BATCH_VALID_HOURS
         return render(request, "core/import.html", context, status=200 if preview.is_valid else 400)
     return render(request, "core/import.html", context)
 

@@ -6,8 +6,8 @@ same columns come back out of the export, so export → edit → import round-tr
 
 An app describes its table once with an :class:`ImportSpec` (columns + how to find, validate and
 write a row) and gets parsing, the preview, the all-or-nothing apply, the templates and the export
-from here. Uploaded files are kept in :class:`ImportBatch` only between preview and confirmation
-and their content is wiped once applied (data minimisation).
+from here. Uploaded files are kept in :class:`ImportBatch` only between preview and confirmation:
+imported once, or expired unconfirmed, their content is wiped (data minimisation).
 
 Exports are safe to open in a spreadsheet: text that a spreadsheet would run as a formula (an
 applicant named ``=HYPERLINK(…)``) is written as text — in CSV with a leading ``'`` (OWASP's advice
@@ -22,13 +22,17 @@ import io
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tandem.core.models import ImportBatch, Programme
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -352,3 +356,76 @@ def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "T
 def template_rows(spec: ImportSpec) -> list[dict[str, Any]]:
     """No data rows: the template is the header (with each column's help in the README)."""
     return []
+
+
+# --- Upload batches: stored between preview and confirmation -----------------------------------
+
+
+class BatchUnavailable(Exception):
+    """The batch cannot be imported (any more); the message says why, for the coordinator."""
+
+
+class ImportRejected(ValidationError):
+    """Applying the file failed: nothing was imported. ``preview`` shows the file again."""
+
+    def __init__(self, message: str, *, preview: ImportPreview) -> None:
+        super().__init__(message)
+        self.preview = preview
+
+
+def _batch_valid_since(now: datetime) -> datetime:
+    return now - timedelta(hours=settings.IMPORT_BATCH_VALID_HOURS)
+
+
+def import_batch_store(*, programme: Programme, kind: str, filename: str, content: bytes,
+                       actor: Any) -> ImportBatch:
+    """Keep a previewed file until the coordinator confirms it (or it expires)."""
+    return ImportBatch.objects.create(
+        programme=programme, kind=kind, filename=filename[:200] or "upload", content=content,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def import_batch_apply(*, programme: Programme, kind: str, batch_id: int, spec: ImportSpec,
+                       actor: Any, now: datetime | None = None) -> dict[str, int]:
+    """Import a stored batch exactly once, all or nothing.
+
+    The batch is claimed by one conditional UPDATE inside the import's transaction: of two
+    confirmations at once, the second finds it claimed and imports nothing. A failing import
+    rolls the claim back with everything else, so the coordinator can try again.
+    """
+    now = now or timezone.now()
+    batches = ImportBatch.objects.filter(programme=programme, kind=kind, pk=batch_id)
+    with transaction.atomic():
+        claimed = batches.filter(
+            applied__isnull=True, expired__isnull=True, created__gte=_batch_valid_since(now)
+        ).update(applied=now)
+        if claimed != 1:
+            raise BatchUnavailable(_batch_unavailable_reason(batches.first()))
+        batch = batches.get()
+        preview = build_preview(spec=spec, rows=read_table(bytes(batch.content), batch.filename))
+        try:
+            counts = apply_import(spec=spec, preview=preview, actor=actor)
+        except ValidationError as exc:
+            raise ImportRejected(" ".join(exc.messages), preview=preview) from exc
+        batches.update(content=b"", summary=counts)  # the file is not kept once imported
+    return counts
+
+
+def _batch_unavailable_reason(batch: ImportBatch | None) -> str:
+    if batch is not None and batch.applied is not None:
+        return _("This file has already been imported.")
+    if batch is not None:
+        return _(
+            "This upload has expired: a file waits %(hours)s hours for its confirmation. "
+            "Upload the file again."
+        ) % {"hours": settings.IMPORT_BATCH_VALID_HOURS}
+    return _("This import was already done or has expired. Upload the file again.")
+
+
+def import_batches_expire(*, now: datetime | None = None) -> int:
+    """Delete the stored file of every batch left unconfirmed for too long; safe to run twice."""
+    now = now or timezone.now()
+    return ImportBatch.objects.filter(
+        applied__isnull=True, expired__isnull=True, created__lt=_batch_valid_since(now)
+    ).update(expired=now, content=b"")

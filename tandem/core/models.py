@@ -473,7 +473,12 @@ class AuditEvent(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded file between its preview and the coordinator's confirmation."""
+    """An uploaded file between its preview and the coordinator's confirmation.
+
+    Confirmed once (``applied``, set by one conditional UPDATE) or, if never confirmed, expired
+    after ``IMPORT_BATCH_VALID_HOURS`` by ``manage.py expire_import_batches``; either way the
+    stored file is wiped and only the summary stays.
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
     kind = models.CharField(max_length=40)  # which ImportSpec, e.g. "volunteers"
@@ -484,6 +489,7 @@ class ImportBatch(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     applied = models.DateTimeField(null=True, blank=True)
+    expired = models.DateTimeField(null=True, blank=True)  # never confirmed; content wiped
     summary = models.JSONField(default=dict, blank=True)
 
     class Meta:

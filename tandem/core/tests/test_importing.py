@@ -6,25 +6,32 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
 
 from conftest import World
 from tandem.core.importing import (
+    BatchUnavailable,
     Column,
     ImportFileError,
+    ImportRejected,
     ImportSpec,
     apply_import,
     build_preview,
+    import_batch_apply,
+    import_batch_store,
     parse_int,
     read_table,
     to_csv,
     to_xlsx,
 )
-from tandem.core.models import Programme, Site
+from tandem.core.models import ImportBatch, Programme, Site
 
 
 class SiteSpec(ImportSpec):
@@ -146,3 +153,60 @@ def test_xlsx_export_writes_formulas_as_text_cells(world: World) -> None:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")  # not one formula in the file
     preview = build_preview(spec=spec, rows=read_table(content, "sites.xlsx"))
     assert {r.values["name"] for r in preview.rows} == READ_BACK
+
+
+# --- Upload batches -----------------------------------------------------------------------------
+
+
+def _batch(world: World, text: str = "name,city\nCharlois,Rotterdam\n") -> ImportBatch:
+    return import_batch_store(programme=world.programme, kind="sites", filename="sites.csv",
+                              content=text.encode(), actor=world.users["coordinator"])
+
+
+def _apply(world: World, batch: ImportBatch, **extra: Any) -> dict[str, int]:
+    return import_batch_apply(programme=world.programme, kind="sites", batch_id=batch.pk,
+                              spec=SiteSpec(world.programme), actor=world.users["coordinator"], **extra)
+
+
+def test_a_batch_is_imported_once_and_its_file_deleted(world: World) -> None:
+    batch = _batch(world)
+    assert _apply(world, batch) == {"new": 1, "update": 0}
+    with pytest.raises(BatchUnavailable, match="already been imported"):
+        _apply(world, batch)  # the second confirmation finds the batch claimed
+    assert world.programme.sites.filter(name="Charlois").count() == 1
+    batch.refresh_from_db()
+    assert bytes(batch.content) == b"" and batch.summary == {"new": 1, "update": 0}
+    # Of another programme or kind, a batch is not found at all.
+    with pytest.raises(BatchUnavailable, match="already done or has expired"):
+        import_batch_apply(programme=world.other_programme, kind="sites", batch_id=_batch(world).pk,
+                           spec=SiteSpec(world.other_programme), actor=None)
+
+
+def test_a_failed_import_releases_the_batch(world: World) -> None:
+    batch = _batch(world, "name,city\nNew1,A\n" + "X" * 130 + ",B\n")
+    with pytest.raises(ImportRejected, match="Line 3") as refused:
+        _apply(world, batch)
+    assert refused.value.preview.is_valid  # shown again to the coordinator
+    batch.refresh_from_db()
+    assert batch.applied is None and bytes(batch.content)  # not claimed: nothing was imported
+    assert not world.programme.sites.filter(name="New1").exists()
+
+
+def test_unconfirmed_batches_expire_and_their_files_are_deleted(world: World, settings: Any) -> None:
+    settings.IMPORT_BATCH_VALID_HOURS = 24
+    old, recent, done = _batch(world), _batch(world), _batch(world)
+    _apply(world, done)
+    ImportBatch.objects.filter(pk__in=[old.pk, done.pk]).update(created=timezone.now() - timedelta(hours=25))
+    # Too old to confirm even before the command has run…
+    with pytest.raises(BatchUnavailable, match="expired: a file waits 24 hours"):
+        _apply(world, old)
+    call_command("expire_import_batches", verbosity=0)
+    call_command("expire_import_batches", verbosity=0)  # idempotent
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.expired is not None and bytes(old.content) == b""
+    assert recent.expired is None and bytes(recent.content)
+    assert ImportBatch.objects.get(pk=done.pk).expired is None  # imported, not expired
+    with pytest.raises(BatchUnavailable, match="expired"):
+        _apply(world, old)
+    assert world.programme.sites.filter(name="Charlois").count() == 1  # only `done` imported it
