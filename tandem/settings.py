@@ -215,6 +215,8 @@ TASKS = {
 }
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
+# An uploaded import file waits this long for its confirmation, then it is deleted.
+IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -1,14 +1,12 @@
 """The training certificate as a PDF, in the volunteer's language.
 
-reportlab's built-in Helvetica needs no font files; it covers Western European letters (é, ü,
-ë, ß). Letters outside its encoding (ş, ı, ł…) are reduced to their base letter rather than
-printed as empty boxes.
+Written in core's embedded Unicode font, so every name prints as it is written (Işık Yılmaz,
+Łukasz, Ελένη, Дмитрий, محمد); see :mod:`tandem.core.pdf`.
 """
 
 from __future__ import annotations
 
 import io
-import unicodedata
 
 from django.urls import reverse
 from django.utils import formats, translation
@@ -17,19 +15,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from tandem.core.notify import site_url
+from tandem.core.pdf import FONT, FONT_BOLD, pdf_text, register_fonts
 from tandem.onboarding.models import TrainingCertificate
-
-
-def pdf_safe(text: str) -> str:
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-            out.append(base or "?")
-    return "".join(out)
 
 
 def certificate_pdf(certificate: TrainingCertificate) -> bytes:
@@ -39,35 +26,36 @@ def certificate_pdf(certificate: TrainingCertificate) -> bytes:
     verify_url = site_url(reverse(
         "onboarding:certificate_verify_code", kwargs={"code": certificate.code}
     ))
+    register_fonts()
     buffer = io.BytesIO()
     width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=FONT)
     with translation.override(person.language):
         hours = f"{certificate.hours.normalize():f}"
         lines = [
-            ("Helvetica-Bold", 30, _("Certificate of training")),
-            ("Helvetica", 14, _("This certifies that")),
-            ("Helvetica-Bold", 24, person.full_name),
-            ("Helvetica", 14, _("completed %(hours)s hours of volunteer training in")
+            (FONT_BOLD, 30, _("Certificate of training")),
+            (FONT, 14, _("This certifies that")),
+            (FONT_BOLD, 24, person.full_name),
+            (FONT, 14, _("completed %(hours)s hours of volunteer training in")
              % {"hours": hours}),
-            ("Helvetica-Bold", 16, programme.name),
-            ("Helvetica", 14, programme.organisation.name),
-            ("Helvetica", 12, _("Issued on %(date)s")
+            (FONT_BOLD, 16, programme.name),
+            (FONT, 14, programme.organisation.name),
+            (FONT, 12, _("Issued on %(date)s")
              % {"date": formats.date_format(certificate.issued_on, "DATE_FORMAT")}),
         ]
-        pdf.setTitle(pdf_safe(_("Certificate of training") + " · " + person.full_name))
+        pdf.setTitle(_("Certificate of training") + " · " + person.full_name)
         y = height - 110
         for font, size, text in lines:
             pdf.setFont(font, size)
-            pdf.drawCentredString(width / 2, y, pdf_safe(text))
+            pdf.drawCentredString(width / 2, y, pdf_text(text))
             y -= size * 2.2
-        pdf.setFont("Helvetica", 10)
+        pdf.setFont(FONT, 10)
         pdf.drawCentredString(
             width / 2, 70,
-            pdf_safe(_("Verification code: %(code)s") % {"code": certificate.code}),
+            pdf_text(_("Verification code: %(code)s") % {"code": certificate.code}),
         )
         pdf.drawCentredString(
-            width / 2, 55, pdf_safe(_("Check it is genuine at %(url)s") % {"url": verify_url})
+            width / 2, 55, pdf_text(_("Check it is genuine at %(url)s") % {"url": verify_url})
         )
     pdf.setLineWidth(2)
     pdf.rect(30, 30, width - 60, height - 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
 
@@ -94,3 +95,22 @@ def test_an_applicant_named_like_a_formula_is_exported_as_text(world: World) -> 
     assert (row["given_name"], row["family_name"], row["phone"]) == ("'" + name, "'@SUM(1+1)", "'+31 6 1234")
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/o/zuid/p/moz/volunteers/export/?format=xlsx").content)).active
     assert sheet["A2"].value == name and sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
+
+
+def test_confirming_twice_imports_once_and_an_expired_upload_says_so(world: World) -> None:
+    client = world.client_for("coordinator")
+    text = HEADER + "Anna,Smit,anna@example.org,,,Rotterdam,nl,,,applied\n"
+    client.post(URL, {"file": _file(text, "v.csv")})
+    batch = ImportBatch.objects.get()
+    assert client.post(URL, {"batch": batch.pk}).status_code == 302
+    again = client.post(URL, {"batch": batch.pk}, follow=True)
+    assert "This file has already been imported." in again.content.decode()
+    assert Volunteer.objects.filter(person__email="anna@example.org").count() == 1
+    assert "already done or has expired" in client.post(URL, {"batch": "x'"}, follow=True).content.decode()
+
+    client.post(URL, {"file": _file(text.replace("anna", "bea"), "v.csv")})
+    stale = ImportBatch.objects.get(applied__isnull=True)
+    ImportBatch.objects.filter(pk=stale.pk).update(created=stale.created - timedelta(days=2))
+    expired = client.post(URL, {"batch": stale.pk}, follow=True).content.decode()
+    assert "This upload has expired" in expired and "Upload the file again." in expired
+    assert not Volunteer.objects.filter(person__email="bea@example.org").exists()
