@@ -202,7 +202,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tandem <no-reply@tandem.inva
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address every e-mailed link starts with (invitations, consent, matches, certificates):
 # background tasks have no request to take it from. `make demo PORT=…` sets it to its port.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is not set. In production (TANDEM_ENV=production) every link in an e-mail "
+        "starts with it: set SITE_URL to the address people open Tandem at, e.g. "
+        "https://tandem.example.org."
+    )
 # --- end of e-mail and links ----------------------------------------------------------------------
 
 # Background work goes through django.tasks. The database backend needs no extra service; the

@@ -28,7 +28,8 @@ def test_no_missing_migrations() -> None:
 
 
 def _run_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "TANDEM_ENV", "DATABASE_URL"}}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"SECRET_KEY", "TANDEM_ENV", "DATABASE_URL", "SITE_URL"}}
     return subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"],
         env={**clean, "DJANGO_SETTINGS_MODULE": "tandem.settings", **env},
@@ -43,9 +44,17 @@ def test_production_without_secret_key_refuses_to_start() -> None:
 
 
 def test_production_with_secret_key_starts_without_debug() -> None:
-    result = _run_settings({"TANDEM_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tandem.example"})
+    result = _run_settings({"TANDEM_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tandem.example",
+                            "SITE_URL": "https://tandem.example"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_without_site_url_refuses_to_start() -> None:
+    # Links in e-mails would otherwise point at a developer's machine.
+    result = _run_settings({"TANDEM_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "tandem.example"})
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
 
 
 def test_every_language_has_a_catalogue_for_every_app() -> None:
