@@ -27,9 +27,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported lazily, so scripts/build_places.py can use this without Django
+from django.utils.translation import gettext
+
+if TYPE_CHECKING:  # models are imported lazily: scripts/build_places.py runs without a database
+    from django.db.models import Model
+
     from tandem.core.models import PostalCode, Programme
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -197,6 +201,59 @@ def geocode(
             if normalise_city(site.city) == key and site.latitude is not None and site.longitude is not None:
                 return site.latitude, site.longitude
     return city_point(city, country)
+
+
+def unplaced_warning(*, postcode: str, city: str, public: bool = False) -> str:
+    """What the person who just saved an address that cannot be placed is told (it is saved)."""
+    address = " ".join(part for part in (postcode.strip(), city.strip()) if part)
+    if public:
+        return gettext("We could not find “%(address)s” on the map. Your details were received; "
+                       "the coordinator will check your address with you.") % {"address": address}
+    if not address:
+        return gettext("No postcode or town was given, so this person is not on the map: matching "
+                       "cannot use distance for them. The record is flagged until an address or "
+                       "coordinates are entered.")
+    return gettext("“%(address)s” could not be placed on the map. It was saved, and the record is "
+                   "flagged: matching cannot use distance until the postcode or town is corrected "
+                   "or coordinates are entered.") % {"address": address}
+
+
+def place_person(person: Any) -> None:
+    """After ``person``'s address changed: move each of their ``on_the_map`` rows (their
+    volunteering, their learner record) to the new place, or clear it when the new address
+    cannot be placed, so the row is flagged instead of matched on the old address."""
+    for model in _ON_THE_MAP:
+        for row in model.objects.filter(person=person).select_related("programme"):
+            point = geocode(postcode=person.postcode, city=person.city, programme=row.programme)
+            model.objects.filter(pk=row.pk).update(latitude=point[0] if point else None,
+                                                   longitude=point[1] if point else None)
+
+
+_ON_THE_MAP: list[Any] = []
+
+
+def on_the_map[M: type[Model]](model: M) -> M:
+    """Class decorator for a model whose rows carry ``latitude``/``longitude`` for the address of
+    their ``person`` in their ``programme`` (volunteers, learners). Empty coordinates mean the
+    address could not be placed: the coordinator sees the row flagged, and ``place_again``
+    retries it after more postcodes were loaded."""
+    _ON_THE_MAP.append(model)
+    return model
+
+
+def place_again() -> int:
+    """Give coordinates to the rows of every ``on_the_map`` model that have none and whose
+    address can now be placed; returns how many."""
+    placed = 0
+    for model in _ON_THE_MAP:
+        rows = model.objects.filter(latitude__isnull=True).select_related("person", "programme")
+        for row in rows.iterator():
+            point = geocode(postcode=row.person.postcode, city=row.person.city, programme=row.programme)
+            if point is not None:
+                # Only if still empty: a coordinator may have typed coordinates meanwhile.
+                placed += model.objects.filter(pk=row.pk, latitude__isnull=True).update(
+                    latitude=point[0], longitude=point[1])
+    return placed
 
 
 class PostcodeFileError(ValueError):

@@ -81,19 +81,23 @@ class VolunteerSpec(ImportSpec):
     def apply(self, values: dict[str, Any], existing: Volunteer | None, actor: Any) -> None:
         person_data = {k: values.get(k) or "" for k in ("given_name", "family_name", "phone",
                                                          "postcode", "city")}
-        coordinates = geocode(country=self.programme.country, postcode=person_data["postcode"],
-                              city=person_data["city"])
+        coordinates = geocode(postcode=person_data["postcode"], city=person_data["city"],
+                              programme=self.programme)
         lists = {k: values.get(k) or [] for k in ("languages", "expertise", "availability")}
         if existing is None:
             self._create(values, person_data, lists, coordinates, actor)
             return
         person = existing.person
+        moved = (person.postcode, person.city) != (person_data["postcode"], person_data["city"])
         for key, value in person_data.items():
             setattr(person, key, value)
         person.full_clean()
         person.version += 1
         person.save()
-        location = {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {}
+        # A new address that cannot be placed clears the old point (the volunteer is flagged);
+        # an unchanged one keeps what a coordinator may have typed.
+        location = ({"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates
+                    else {"latitude": None, "longitude": None} if moved else {})
         services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
         state = values.get("state")
         if state and state != existing.state:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from conftest import World
 from tandem.core import places
 from tandem.core.models import PostalCode, Site
 from tandem.core.places import city_point, geocode, normalise_city, postcode_point
@@ -27,16 +29,17 @@ def km(a: tuple[float, float] | None, b: tuple[float, float]) -> float:
 
 
 def test_first_lookup_is_fast_and_later_ones_instant() -> None:
+    # CPU time, not wall time: the machines running the suite are often shared and busy.
     places._places.cache_clear()
     places._postcodes.cache_clear()
-    started = time.perf_counter()
+    started = time.process_time()
     assert city_point("Bordeaux", "FR") is not None
-    first = time.perf_counter() - started
-    started = time.perf_counter()
+    first = time.process_time() - started
+    started = time.process_time()
     for _ in range(1000):
         city_point("Mönchengladbach", "DE")
-    assert first < 3  # about 0.5 s on a quiet machine; generous for a busy CI
-    assert (time.perf_counter() - started) / 1000 < 0.001
+    assert first < 2  # about 0.6 s
+    assert (time.process_time() - started) / 1000 < 0.001
 
 
 def test_every_town_of_1000_inhabitants_is_there() -> None:
@@ -185,3 +188,26 @@ def test_load_postcodes_is_all_or_nothing(tmp_path: Path) -> None:
                      stdout=StringIO())
     with pytest.raises(CommandError, match="No such file"):
         call_command("load_postcodes", str(tmp_path / "missing.zip"), stdout=StringIO())
+
+
+def test_every_demo_address_is_placed_where_the_demo_says() -> None:
+    from tandem.core.demo import SPECS
+
+    for spec in SPECS:
+        for city, postcode, latitude, longitude in spec.places:
+            assert km(geocode(country=spec.country, postcode=postcode, city=city),
+                      (latitude, longitude)) < 8, (city, postcode)  # GeoNames: town-level for some
+            assert km(geocode(country=spec.country, city=city), (latitude, longitude)) < 15, city
+
+
+def test_the_persons_page_warns_about_an_address_it_cannot_place(world: World) -> None:
+    person = world.people["mentor"]
+    response = world.client_for("coordinator").post(
+        reverse("core:person_edit", kwargs={"org": world.organisation.slug,
+                                            "prog": world.programme.slug, "pk": person.pk}),
+        {"given_name": person.given_name, "family_name": person.family_name, "email": person.email,
+         "language": "nl", "postcode": "0000", "city": "Nergenshuizen", "version": person.version},
+        follow=True)
+    assert "“0000 Nergenshuizen” could not be placed on the map" in response.content.decode()
+    person.refresh_from_db()
+    assert person.city == "Nergenshuizen"  # saved anyway

@@ -6,7 +6,8 @@
 The files are GeoNames' (https://download.geonames.org/export/zip/, CC BY 4.0), downloaded by
 the installation: Tandem itself never goes online. Each country in the file replaces that
 country's loaded postcodes, all in one transaction; running it again with the same file changes
-nothing. ``geocode`` asks this table before the postcodes built into Tandem.
+nothing. ``geocode`` asks this table before the postcodes built into Tandem; volunteers and
+learners whose address could not be placed before are placed again.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tandem.core.places import PostcodeFileError, load_postal_codes
+from tandem.core.places import PostcodeFileError, load_postal_codes, place_again
 
 
 def _lines(path: Path) -> Iterator[str]:
@@ -60,3 +61,5 @@ class Command(BaseCommand):
         for country, (loaded, replaced) in counts.items():
             self.stdout.write(f"{country}: {loaded} postcodes loaded ({replaced} replaced)")
         self.stdout.write(self.style.SUCCESS(f"{sum(n for n, _ in counts.values())} postcodes in all."))
+        placed = place_again()
+        self.stdout.write(f"{placed} volunteers and learners whose address could not be placed before now are.")
