@@ -14,8 +14,14 @@ Where they come from, in the order ``geocode`` asks:
 
 ``scripts/build_places.py`` says how the two files were derived and how to refresh them; both
 hold GeoNames data (www.geonames.org, CC BY 4.0, see ``data/README.md``). Both are read once per
-process, on first use. Matching needs a place to within a kilometre or two; nothing here is an
-address-level geocoder.
+process, on first use (about half a second). Matching needs a place to within a kilometre or
+two; nothing here is an address-level geocoder.
+
+Volunteers and learners store the point of their address (models marked ``@on_the_map``). An
+address that cannot be placed is saved with no point: whoever saved it is told
+(``unplaced_warning``), and the coordinator's pages flag the record "Not on the map" for as long
+as it has none. A changed address moves the point (``place_person``); loading postcodes retries
+the unplaced (``place_again``).
 """
 
 from __future__ import annotations
@@ -218,16 +224,7 @@ def unplaced_warning(*, postcode: str, city: str, public: bool = False) -> str:
                    "or coordinates are entered.") % {"address": address}
 
 
-def place_person(person: Any) -> None:
-    """After ``person``'s address changed: move each of their ``on_the_map`` rows (their
-    volunteering, their learner record) to the new place, or clear it when the new address
-    cannot be placed, so the row is flagged instead of matched on the old address."""
-    for model in _ON_THE_MAP:
-        for row in model.objects.filter(person=person).select_related("programme"):
-            point = geocode(postcode=person.postcode, city=person.city, programme=row.programme)
-            model.objects.filter(pk=row.pk).update(latitude=point[0] if point else None,
-                                                   longitude=point[1] if point else None)
-
+# --- Records placed on the map, and flagged when they cannot be -------------------------------
 
 _ON_THE_MAP: list[Any] = []
 
@@ -239,6 +236,17 @@ def on_the_map[M: type[Model]](model: M) -> M:
     retries it after more postcodes were loaded."""
     _ON_THE_MAP.append(model)
     return model
+
+
+def place_person(person: Any) -> None:
+    """After ``person``'s address changed: move each of their ``on_the_map`` rows (their
+    volunteering, their learner record) to the new place, or clear it when the new address
+    cannot be placed, so the row is flagged instead of matched on the old address."""
+    for model in _ON_THE_MAP:
+        for row in model.objects.filter(person=person).select_related("programme"):
+            point = geocode(postcode=person.postcode, city=person.city, programme=row.programme)
+            model.objects.filter(pk=row.pk).update(latitude=point[0] if point else None,
+                                                   longitude=point[1] if point else None)
 
 
 def place_again() -> int:
@@ -255,6 +263,8 @@ def place_again() -> int:
                     latitude=point[0], longitude=point[1])
     return placed
 
+
+# --- Loading a GeoNames postal-code file (manage.py load_postcodes) ------------------------------
 
 class PostcodeFileError(ValueError):
     """A line of a postal-code file that is not in GeoNames' format."""

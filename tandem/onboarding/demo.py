@@ -50,7 +50,7 @@ def seed_demo(ctx: DemoContext) -> None:
     screened = {State.TRAINING, State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED}
     volunteers = []
     for person, state in people:
-        where = geocode(postcode=person.postcode, city=person.city, programme=programme)
+        where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
         issued = today - timedelta(days=rng.randint(30, 400))
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,

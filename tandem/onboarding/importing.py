@@ -94,10 +94,12 @@ class VolunteerSpec(ImportSpec):
         person.full_clean()
         person.version += 1
         person.save()
-        # A new address that cannot be placed clears the old point (the volunteer is flagged);
-        # an unchanged one keeps what a coordinator may have typed.
-        location = ({"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates
-                    else {"latitude": None, "longitude": None} if moved else {})
+        # A new address moves the point, or clears it when it cannot be placed (the volunteer is
+        # flagged); an unchanged one keeps the point a coordinator may have typed.
+        location: dict[str, float | None] = {}
+        if moved or existing.latitude is None:
+            location = {"latitude": coordinates[0] if coordinates else None,
+                        "longitude": coordinates[1] if coordinates else None}
         services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
         state = values.get("state")
         if state and state != existing.state:

@@ -57,3 +57,40 @@ def test_an_import_that_moves_a_volunteer_nowhere_clears_the_old_point(world: Wo
     assert client.post(IMPORT_URL, {"batch": ImportBatch.objects.get().pk}).status_code == 302
     existing.refresh_from_db()
     assert existing.latitude is None and existing.person.city == "Nergenshuizen"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_the_applicant_is_told_and_the_board_flags_them(page: Any, settings: Any) -> None:
+    from conftest import PASSWORD, make_member
+    from tandem.core.models import Organisation, Programme
+
+    org = Organisation.objects.create(name="AFEV", slug="afev", country="FR")
+    Programme.objects.create(organisation=org, name="Accompagnement", slug="acc", country="FR")
+    make_member(org, None, "org_admin", "coord@afev.example")
+    page.goto("/apply/afev/acc/")
+    page.get_by_label("Language", exact=True).select_option("fr")
+    page.get_by_label("Prénom").fill("Zoé")
+    page.get_by_label("Nom de famille").fill("Lefèvre")
+    page.get_by_label("Adresse e-mail").fill("zoe@example.org")
+    page.get_by_label("Code postal").fill("99999")
+    page.get_by_label("Ville").fill("Nulle-part-sur-Mer")
+    page.get_by_label("Français").check()
+    page.get_by_label("mardi soir").check()
+    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole ?").fill("Pour transmettre.")
+    page.get_by_label("J’accepte le traitement").check()
+    page.get_by_role("button", name="Envoyer ma candidature").click()
+    page.get_by_text("Nous n’avons pas trouvé « 99999 Nulle-part-sur-Mer » sur la carte").wait_for()
+
+    page.get_by_label("Langue", exact=True).select_option("en")
+    page.get_by_role("heading", name="Thank you for your application!").wait_for()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill("coord@afev.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/o/afev/p/acc/volunteers/")
+    page.get_by_role("row", name="Zoé Lefèvre").get_by_text("Not on the map").wait_for()
+    page.get_by_role("link", name="Zoé Lefèvre").click()
+    page.get_by_text("This address could not be placed on the map").wait_for()
+    page.goto("/o/afev/p/acc/")
+    page.get_by_text("1 volunteer's address could not be placed on the map").wait_for()
