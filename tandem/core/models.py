@@ -499,3 +499,26 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.filename}"
+
+
+class PostalCode(models.Model):
+    """One row of a GeoNames postal-code file an installation loaded (``manage.py load_postcodes``).
+
+    Optional: the places built into Tandem already cover every town of Belgium, the Netherlands,
+    Germany and France and their postcodes as GeoNames publishes them; this table holds a fuller
+    file (the Netherlands' six-character postcodes, other countries) and wins when it has a row.
+    """
+
+    country = models.CharField(_("country"), max_length=2)
+    code = models.CharField(_("postcode"), max_length=20)  # upper case, without spaces
+    place = models.CharField(_("place"), max_length=180, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        indexes = [models.Index(fields=("country", "code"), name="postalcode_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.code} {self.place}"

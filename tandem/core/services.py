@@ -26,6 +26,7 @@ from tandem.core.models import (
     Site,
     User,
 )
+from tandem.core.places import place_person
 from tandem.core.requirements import validate_requirements
 from tandem.core.roles import forget_roles
 
@@ -98,6 +99,8 @@ def person_update(
             organisation=current.organisation, programme=programme, actor=actor, person=current,
             action=Action.UPDATED, subject=f"person:{current.pk}", changes=changes,
         )
+        if "postcode" in changes or "city" in changes:
+            place_person(current)
     return current
 
 

@@ -115,7 +115,7 @@ def seed_demo(ctx: DemoContext) -> None:
         institution = rng.choice(referring) if referring else None
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
-        coordinates = geocode(city=person.city, programme=programme)
+        coordinates = geocode(postcode=person.postcode, city=person.city, programme=programme)
         learners.append(Learner(
             programme=programme, person=person, state=state,
             source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,

@@ -151,7 +151,7 @@ class LearnerForm(ProfileFields):
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
-                                help_text=_("Left empty, it is looked up from the city."))
+                                help_text=_("Left empty, it is looked up from the postcode and town."))
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
                             required=False)

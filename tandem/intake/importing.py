@@ -98,14 +98,16 @@ class LearnerSpec(ImportSpec):
             )
             return
         person = existing.person
+        # The address goes through learner_update, which places the learner again.
         person_fields = {k: values[k] for k in ("given_name", "family_name", "email",
-                                                 "date_of_birth", "postcode", "city")
+                                                 "date_of_birth")
                          if k in values and values[k] is not None and getattr(person, k) != values[k]}
         if person_fields:
             person_update(person=person, actor=actor, programme=self.programme,
                           expected_version=person.version, **person_fields)
         services.learner_update(
             learner=existing, actor=actor, expected_version=existing.version,
+            postcode=values.get("postcode"), city=values.get("city"),
             institution=institution or existing.institution, **self._profile(values),
         )
         if guardian["email"]:

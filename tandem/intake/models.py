@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 # "mon-afternoon": the codes volunteers and the matching engine use too.
 from tandem.core.availability import DAYS, PARTS
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
+from tandem.core.places import on_the_map
 
 
 class Level(models.TextChoices):
@@ -54,6 +55,7 @@ class GenderPreference(models.TextChoices):
 
 
 
+@on_the_map
 class Learner(models.Model):
     """A person's place in one programme as a learner, and where they are in intake."""
 

@@ -165,6 +165,14 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in Learner.State.values}
 
 
+def unplaced_learners(*, programme: Programme) -> int:
+    """Learners still to be matched whose address could not be placed on the map."""
+    return Learner.objects.filter(
+        programme=programme, latitude__isnull=True,
+        state__in=(Learner.State.REFERRED, Learner.State.INTAKE, Learner.State.WAITING),
+    ).count()
+
+
 def intake_queue(*, programme: Programme) -> QuerySet[Learner]:
     return (
         Learner.objects.filter(programme=programme, state__in=OPEN_STATES)
@@ -225,7 +233,7 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
         elif len(learner.availability) < 2:
             row.hints.append(_("Only one time slot"))
         if learner.latitude is None:
-            row.hints.append(_("Location unknown"))
+            row.hints.append(_("Not on the map: matching cannot use distance"))
         if row.days >= LONG_WAIT_DAYS:
             row.hints.append(
                 _("Waiting more than %(days)s days") % {"days": LONG_WAIT_DAYS}

@@ -177,8 +177,9 @@ def learner_create(
         else:
             learner_person = existing_person
         data = {k: v for k, v in profile.items() if k in PROFILE_KEYS}
-        if data.get("latitude") is None and learner_person.city:
-            coordinates = geocode(city=learner_person.city, programme=programme)
+        if data.get("latitude") is None:
+            coordinates = geocode(postcode=learner_person.postcode, city=learner_person.city,
+                                  programme=programme)
             if coordinates:
                 data["latitude"], data["longitude"] = coordinates
         learner = Learner(
@@ -297,12 +298,17 @@ def learner_update(
             if v is not None and getattr(person, k) != v
         }
         if person_changes:
-            core_services.person_update(person=person, actor=actor, programme=current.programme,
-                                        expected_version=person.version, **person_changes)
-        if profile.get("latitude") is None and city and "latitude" in profile:
-            coordinates = geocode(city=city, programme=current.programme)
-            if coordinates:
-                profile["latitude"], profile["longitude"] = coordinates
+            person = core_services.person_update(
+                person=person, actor=actor, programme=current.programme,
+                expected_version=person.version, **person_changes)
+        typed = profile.get("latitude") is not None and (
+            profile.get("latitude"), profile.get("longitude")) != (current.latitude, current.longitude)
+        if not typed and (person_changes or ("latitude" in profile and profile["latitude"] is None)):
+            # A new address moves the learner (or leaves them unplaced, flagged); coordinates
+            # the coordinator typed in this same save win.
+            coordinates = geocode(postcode=person.postcode, city=person.city,
+                                  programme=current.programme)
+            profile["latitude"], profile["longitude"] = coordinates or (None, None)
         if institution is not KEEP:
             profile["institution"] = institution
         keys = tuple(profile)

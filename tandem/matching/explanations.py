@@ -131,7 +131,8 @@ PREDICATES = {
 def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
     """Why a learner got no proposal, in the active language."""
     if reason == "no_location":
-        return gettext("no location: add an address or a city we know")
+        return gettext("the address could not be placed on the map: correct the postcode or town, "
+                       "or enter coordinates on the learner's page")
     if reason == "no_mentors":
         return gettext("there are no mentors in this round")
     if reason == "taken":

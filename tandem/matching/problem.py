@@ -20,7 +20,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from tandem.core.models import Programme, Site
+from tandem.core.models import Person, Programme, Site
 from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner
@@ -124,11 +124,11 @@ def _age(born: date | None, today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _place(latitude: float | None, longitude: float | None, city: str,
+def _place(latitude: float | None, longitude: float | None, person: Person,
            programme: Programme) -> tuple[float, float] | None:
     if latitude is not None and longitude is not None:
         return latitude, longitude
-    return geocode(city=city or "", programme=programme)
+    return geocode(postcode=person.postcode or "", city=person.city or "", programme=programme)
 
 
 def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str, ...]:
@@ -137,7 +137,7 @@ def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str
 
 
 def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: bool) -> engine.Mentor | None:
-    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person.city, volunteer.programme)
+    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person, volunteer.programme)
     if place is None:
         return None
     return engine.Mentor(
@@ -161,7 +161,7 @@ def _background(learner: Learner, role_models: bool) -> tuple[str, ...]:
 
 
 def to_learner(learner: Learner, *, today: date, vocabulary: Iterable[str], role_models: bool) -> engine.Learner | None:
-    place = _place(learner.latitude, learner.longitude, learner.person.city, learner.programme)
+    place = _place(learner.latitude, learner.longitude, learner.person, learner.programme)
     if place is None:
         return None
     preference = learner.gender_preference if learner.gender_preference in ("female", "male") else None

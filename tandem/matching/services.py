@@ -165,7 +165,7 @@ def limit_label(code: str) -> str:
         "gender": _("not the mentor's gender the learner asked for"),
         "age": _("the age gap is too large"),
         "excluded": _("this pair said no before or has a conflict of interest"),
-        "no_location": _("no location"),
+        "no_location": _("not on the map"),
         "no_mentors": _("no mentor"),
         "taken": _("taken"),
         "capacity": _("the mentor has no free place"),

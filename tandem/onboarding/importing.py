@@ -83,11 +83,12 @@ class VolunteerSpec(ImportSpec):
     def apply(self, values: dict[str, Any], existing: Volunteer | None, actor: Any) -> None:
         """Through the same services as the forms, so every change is in the audit trail."""
         person_data = {k: values.get(k) or "" for k in PERSON_COLUMNS}
-        coordinates = geocode(country=self.programme.country, postcode=person_data["postcode"],
-                              city=person_data["city"])
-        location = {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {}
+        coordinates = geocode(postcode=person_data["postcode"], city=person_data["city"],
+                              programme=self.programme)
         lists = {k: values.get(k) or [] for k in ("languages", "expertise", "availability")}
         if existing is None:
+            location: dict[str, float | None] = (
+                {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {})
             languages = [code for code in self.programme.languages if code in ("en", "nl", "fr", "de")]
             services.volunteer_create(
                 programme=self.programme, actor=actor, state=values.get("state") or "applied",
@@ -97,10 +98,17 @@ class VolunteerSpec(ImportSpec):
             )
             return
         person = existing.person
+        moved = (person.postcode, person.city) != (person_data["postcode"], person_data["city"])
         changed = {k: v for k, v in person_data.items() if getattr(person, k) != v}
         if changed:
             person_update(person=person, actor=actor, programme=self.programme,
                           expected_version=person.version, **changed)
+        # A new address moves the point, or clears it when it cannot be placed (the volunteer is
+        # flagged); an unchanged one keeps the point a coordinator may have typed.
+        location = {}
+        if moved or existing.latitude is None:
+            location = {"latitude": coordinates[0] if coordinates else None,
+                        "longitude": coordinates[1] if coordinates else None}
         services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
         state = values.get("state")
         if state and state != existing.state:

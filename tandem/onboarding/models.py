@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Person, Programme, StateChange
+from tandem.core.places import on_the_map
 
 
 class VolunteerState(models.TextChoices):
@@ -36,6 +37,7 @@ class Gender(models.TextChoices):
     OTHER = "other", _("Non-binary or other")
 
 
+@on_the_map
 class Volunteer(models.Model):
     """One person's volunteering in one programme, from application to alumni."""
 

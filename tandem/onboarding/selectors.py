@@ -72,6 +72,13 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
     return counts
 
 
+def unplaced_volunteers(*, programme: Programme) -> int:
+    """Volunteers on their way to a match or in one whose address could not be placed."""
+    return Volunteer.objects.filter(programme=programme, latitude__isnull=True).exclude(
+        state__in=(VolunteerState.ALUMNI, VolunteerState.REJECTED, VolunteerState.WITHDRAWN)
+    ).count()
+
+
 def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
     """Volunteers whose recorded certificate has expired (shown in red on the board)."""
     if not programme.requirement("safeguarding_certificate_required"):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
+from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
 from tandem.core.services import EditConflict
 from tandem.intake import selectors, services
@@ -121,7 +122,7 @@ def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: in
     form = LearnerForm(request.POST or None, programme=programme, learner=learner)
     if request.method == "POST" and form.is_valid():
         try:
-            services.learner_update(
+            learner = services.learner_update(
                 learner=learner, actor=request.user, expected_version=form.cleaned_data["version"],
                 postcode=form.cleaned_data["postcode"], city=form.cleaned_data["city"],
                 institution=form.cleaned_data["institution"], **form.profile(),
@@ -132,6 +133,9 @@ def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: in
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
+            if learner.latitude is None:
+                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                           city=learner.person.city))
             return _back(programme, learner)
     return render(request, "intake/learner_form.html",
                   {"programme": programme, "learner": learner, "form": form})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.models import Programme
+from tandem.core.places import geocode, unplaced_warning
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
 from tandem.intake.models import GuardianConsent
@@ -32,9 +34,10 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
         if form.is_spam:
             # Answer as if it worked: a bot learns nothing, and nobody is created.
             return render(request, "intake/join_done.html", context)
+        person = form.person(get_language() or "en")
         try:
             services.learner_register_self(
-                programme=programme, person=form.person(get_language() or "en"),
+                programme=programme, person=person,
                 profile=form.profile(),
                 guardian={"email": form.cleaned_data["guardian_email"],
                           "language": get_language() or "en"},
@@ -43,7 +46,10 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             # The same page whether the address was new or already registered: the page must
-            # not tell strangers who is in the programme.
+            # not tell strangers who is in the programme (the warning depends on what was typed).
+            postcode, city = person.get("postcode") or "", person.get("city") or ""
+            if (postcode or city) and geocode(postcode=postcode, city=city, programme=programme) is None:
+                messages.warning(request, unplaced_warning(postcode=postcode, city=city, public=True))
             return render(request, "intake/join_done.html", context)
     if request.method == "POST":
         form.refresh_timestamp()  # a new stamp for the next try; what was typed stays

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import PartnerInstitution, Programme
+from tandem.core.places import unplaced_warning
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
 from tandem.core.selectors import person_for_user
@@ -53,6 +54,9 @@ def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> 
         else:
             messages.success(request, _("Thank you: %(name)s has been referred. The coordinator "
                                         "will review the referral.") % {"name": learner.person.full_name})
+            if learner.latitude is None:
+                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                           city=learner.person.city))
             return redirect("intake:referral", org=programme.organisation.slug,
                             prog=programme.slug, pk=learner.pk)
     return render(request, "intake/referral_form.html", {

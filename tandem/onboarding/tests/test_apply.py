@@ -51,7 +51,7 @@ def test_application_in_french_creates_a_volunteer_and_e_mails_in_french(
     person = volunteer.person
     assert (person.email, person.language, volunteer.state) == ("camille@example.org", "fr", "applied")
     assert volunteer.languages == ["fr", "nl", "ar"] and volunteer.expertise == ["maths", "cuisine"]
-    assert (volunteer.latitude, volunteer.longitude) == (51.896, 4.512)  # from the postcode table
+    assert (volunteer.latitude, volunteer.longitude) == (51.8933, 4.5003)  # GeoNames: 3073 Rotterdam
     assert volunteer.consent_version and volunteer.consented_at
     assert volunteer.transitions.get().to_state == "applied"
     assert [m.to for m in mail.outbox] == [["camille@example.org"]]

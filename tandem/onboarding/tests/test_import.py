@@ -50,7 +50,7 @@ def test_valid_file_creates_and_updates_then_export_round_trips(world: World) ->
     batch = ImportBatch.objects.get()
     assert client.post(URL, {"batch": batch.pk}).status_code == 302
     anna = Volunteer.objects.get(person__email="anna@example.org")
-    assert anna.languages == ["nl", "tr"] and anna.latitude == 51.896
+    assert anna.languages == ["nl", "tr"] and anna.latitude == 51.8933  # GeoNames: 3073 Rotterdam
     existing.refresh_from_db()
     assert existing.state == "screening" and existing.expertise == ["care"]
     assert existing.transitions.get().reason == "import"
