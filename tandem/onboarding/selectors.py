@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
 from tandem.onboarding.screening import certificate_cutoff, screening_complete_q
@@ -56,11 +57,14 @@ def board_volunteers(
         volunteers = volunteers.filter(person__city__iexact=city)
     if language:
         volunteers = volunteers.filter(languages__icontains=f'"{language}"')
+    fields = vocabulary(programme)
     for word in query.split():
+        # Expertise holds field codes: "wiskunde" or "Mathe" finds the volunteers who know maths.
+        code = fields.resolve(word)
         volunteers = volunteers.filter(
             Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
             | Q(person__email__icontains=word) | Q(person__city__icontains=word)
-            | Q(expertise__icontains=word)
+            | (Q(expertise__icontains=f'"{code}"') if code else Q(pk__in=[]))
         )
     return volunteers
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tandem.core.languages import language_name
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
 from tandem.onboarding import selectors, services
@@ -23,7 +24,6 @@ from tandem.onboarding.forms import (
     LocationForm,
     ReferencesForm,
     TransitionForm,
-    language_name,
 )
 from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
 from tandem.onboarding.screening import (
@@ -136,7 +136,6 @@ def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> Htt
         "location_form": LocationForm(initial={"latitude": volunteer.latitude,
                                                "longitude": volunteer.longitude,
                                                "capacity": volunteer.capacity}),
-        "languages": [language_name(c) for c in volunteer.languages],
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
     }
     return render(request, "onboarding/volunteer_detail.html", context)
