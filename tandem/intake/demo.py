@@ -139,7 +139,8 @@ def seed_demo(ctx: DemoContext) -> None:
             employer=rng.choice([i.name for i in ctx.institutions if i.kind == "employer"] or [""])
             if level in WORK_BASED else "",
             reasons=rng.sample(reasons, rng.randint(1, len(reasons))),
-            needs=rng.sample(needs, rng.randint(1, 2)),
+            # Chosen without the random stream, so adding needs changed nobody else's data.
+            needs=list(dict.fromkeys([needs[index % len(needs)], needs[(3 * index + 1) % len(needs)]])),
             languages=programme.languages[:1] + extra,
             latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,

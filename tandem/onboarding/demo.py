@@ -65,7 +65,10 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,
             languages=sorted(set(rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages))))),
-            expertise=rng.sample(expertise, k=2), availability=sorted(rng.sample(SLOTS, k=4)),
+            # Two picks out of twelve, as before fields had codes: the random stream, and so all
+            # other demo data, stays the same.
+            expertise=list(dict.fromkeys(expertise[i % len(expertise)] for i in rng.sample(range(12), k=2))),
+            availability=sorted(rng.sample(SLOTS, k=4)),
             latitude=where[0] if where else None, longitude=where[1] if where else None,
             motivation="", capacity=programme.requirement("mentor_capacity"),
             consent_version="2026-1", consented_at=timezone.now(),
