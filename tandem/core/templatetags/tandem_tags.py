@@ -5,6 +5,7 @@ from django import template
 
 from tandem.core.availability import slot_labels as _slot_labels
 from tandem.core.fields import vocabulary
+from tandem.core.languages import language_name as _language_name
 from tandem.core.languages import language_names as _language_names
 from tandem.core.models import Programme
 
@@ -15,6 +16,12 @@ register = template.Library()
 def get_item_key(mapping: dict[str, Any], key: str) -> Any:
     """``{{ row|get_item_key:"email" }}``: look a key up in a dict."""
     return mapping.get(key, "")
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """``{{ "tr"|language_name }}`` → "Turks" in the reader's language."""
+    return _language_name(code)
 
 
 @register.filter

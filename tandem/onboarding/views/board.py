@@ -72,7 +72,7 @@ def board(request: HttpRequest, programme: Programme) -> HttpResponse:
         "total": sum(counts.values()), "shown": len(volunteers),
         "state": state, "city": city, "language": language, "query": query,
         "cities": selectors.cities(programme=programme),
-        "languages": [(code, language_name(code)) for code in programme.languages],
+        "languages": [(code, language_name(code)) for code in selectors.spoken_languages(programme=programme)],
         "transition_form": TransitionForm(),
     }
     if request.htmx:  # type: ignore[attr-defined]
