@@ -17,8 +17,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core.fields import default_fields
 from tandem.core.models import (
     AuditEvent,
+    Field,
     GuardianLink,
     Membership,
     Organisation,
@@ -262,6 +264,7 @@ class _Builder:
             meeting_cadence=spec.cadence, session_minutes=spec.session_minutes,
             requirements=spec.requirements,
         )
+        Field.objects.bulk_create(default_fields(programme))
         cities: dict[str, tuple[float, float]] = {}
         for city, _postcode, lat, lon in spec.places:
             cities.setdefault(city, (lat, lon))

@@ -19,7 +19,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from tandem.core.languages import validate_languages
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -118,8 +121,8 @@ class Programme(models.Model):
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True,
-        help_text=_("Languages in which the programme works, as ISO codes (nl, fr, tr, ar…)."),
+        _("languages"), default=list, blank=True, validators=[validate_languages],
+        help_text=_("The languages the programme works in, its main language first."),
     )
     cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
     cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
@@ -167,6 +170,46 @@ class Programme(models.Model):
         from tandem.core.requirements import requirement
 
         return requirement(self, key)
+
+
+class Field(models.Model):
+    """One word of a programme's vocabulary of fields: what volunteers know about and learners
+    need help with ("maths", "electrician", "career orientation").
+
+    Volunteers' expertise and learners' needs store the ``code``; people see the label in their
+    own language and may type any synonym ("Mathe", "rekenen", "maths" all mean ``maths``). A
+    programme starts with the shipped defaults (``tandem.core.fields``); coordinators add their
+    own on the programme's *Fields* page.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="fields", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label_en = models.CharField(_("name in English"), max_length=80, blank=True)
+    label_nl = models.CharField(_("name in Dutch"), max_length=80, blank=True)
+    label_fr = models.CharField(_("name in French"), max_length=80, blank=True)
+    label_de = models.CharField(_("name in German"), max_length=80, blank=True)
+    # {"nl": ["rekenen"], "de": ["Mathe"]}: other words people use for the field, per language.
+    synonyms = models.JSONField(_("other words"), default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ("code",)
+        constraints = [
+            models.UniqueConstraint(fields=("programme", "code"), name="field_code_per_programme")
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        """The name in ``language`` (default: the active one), else in English, else any."""
+        language = (language or get_language() or "en")[:2]
+        labels = {"en": self.label_en, "nl": self.label_nl, "fr": self.label_fr, "de": self.label_de}
+        return labels.get(language) or self.label_en or next((v for v in labels.values() if v), self.code)
 
 
 class Site(models.Model):

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record, diff
+from tandem.core.fields import default_fields, forget_vocabulary, new_code, vocabulary
 from tandem.core.models import (
     AuditEvent,
+    Field,
     Invitation,
     Membership,
     Organisation,
@@ -199,7 +201,94 @@ def programme_create(*, organisation: Organisation, actor: Any, **data: Any) -> 
             organisation=organisation, programme=programme, actor=actor, action=Action.CREATED,
             subject=f"programme:{programme.pk}", changes={"name": [None, programme.name]},
         )
+        fields_seed(programme=programme)
     return programme
+
+
+# --- The vocabulary of fields ---------------------------------------------------------------
+
+FIELD_LABELS = ("label_en", "label_nl", "label_fr", "label_de")
+
+
+def fields_seed(*, programme: Programme) -> None:
+    """Give a programme without fields the shipped vocabulary (nothing when it has some)."""
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        if not Field.objects.filter(programme=programme).exists():
+            Field.objects.bulk_create(default_fields(programme))
+    forget_vocabulary(programme)
+
+
+def _field_words_free(programme: Programme, field: Field) -> None:
+    """Every name and other word of ``field`` must not already mean another field."""
+    taken = []
+    vocab = vocabulary(programme)
+    words = [getattr(field, name) for name in FIELD_LABELS] + [w for ws in field.synonyms.values() for w in ws]
+    for word in words:
+        code = vocab.resolve(word) if word else None
+        if code is not None and code != field.code:
+            taken.append(_("“%(word)s” already means “%(field)s”.") % {"word": word, "field": vocab.label(code)})
+    if taken:
+        raise ValidationError(" ".join(taken))
+
+
+def _clean_synonyms(synonyms: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {lang: list(dict.fromkeys(w.strip()[:80] for w in words if w.strip()))
+            for lang, words in synonyms.items() if any(w.strip() for w in words)}
+
+
+def field_create(*, programme: Programme, actor: Any, labels: dict[str, str],
+                 synonyms: dict[str, list[str]]) -> Field:
+    """Add a field to the programme's vocabulary: at least one name; no word may already mean
+    another field (so "rekenen" cannot stand for two things)."""
+    labels = {f"label_{lang}": text.strip() for lang, text in labels.items()}
+    if not any(labels.values()):
+        raise ValidationError(_("Give the field a name in at least one language."))
+    fields_seed(programme=programme)
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        forget_vocabulary(programme)
+        first = labels.get("label_en") or next(v for v in labels.values() if v)
+        field = Field(programme=programme, code=new_code(first, vocabulary(programme).codes),
+                      synonyms=_clean_synonyms(synonyms), **labels)
+        field.full_clean()
+        _field_words_free(programme, field)
+        field.save()
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            action=Action.CREATED, subject=f"field:{field.pk}",
+            changes={"code": [None, field.code], **{k: [None, v] for k, v in labels.items() if v},
+                     "synonyms": [None, field.synonyms]},
+        )
+    forget_vocabulary(programme)
+    return field
+
+
+def field_update(*, field: Field, actor: Any, labels: dict[str, str],
+                 synonyms: dict[str, list[str]]) -> Field:
+    """Rename a field or change its other words; its code, and so every record using it, stays."""
+    programme = field.programme
+    with transaction.atomic():
+        current = Field.objects.select_for_update().get(pk=field.pk)
+        names = ("synonyms", *FIELD_LABELS)
+        before = {name: getattr(current, name) for name in names}
+        for lang, text in labels.items():
+            setattr(current, f"label_{lang}", text.strip())
+        current.synonyms = _clean_synonyms(synonyms)
+        if not any(getattr(current, name) for name in FIELD_LABELS):
+            raise ValidationError(_("Give the field a name in at least one language."))
+        current.full_clean()
+        forget_vocabulary(programme)
+        _field_words_free(programme, current)
+        changes = diff(before, {name: getattr(current, name) for name in names})
+        if changes:
+            current.save()
+            audit_record(
+                organisation=programme.organisation, programme=programme, actor=actor,
+                action=Action.UPDATED, subject=f"field:{current.pk}", changes=changes,
+            )
+    forget_vocabulary(programme)
+    return current
 
 
 def site_create(*, programme: Programme, actor: Any, **data: Any) -> Site:

@@ -15,6 +15,7 @@ from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
 from tandem.core.models import GuardianLink, Membership, Person, Role
 from tandem.core.places import geocode
+from tandem.intake.levels import WORK_BASED
 from tandem.intake.models import (
     ConsentText,
     GuardianConsent,
@@ -49,13 +50,24 @@ CONSENT_TEXTS = {
     ),
 }
 
+# School levels of each programme's country (``tandem.intake.levels``).
 LEVELS = {
-    "studententutoring": ["secondary"],
+    "studententutoring": ["aso", "tso", "bso", "kso"],
     "rolmodel-mentoring": ["vmbo", "havo", "vwo", "mbo"],
-    "community-builders": ["bachelor"],
+    "community-builders": ["hochschule"],
     "mentoren-op-zuid": ["primary", "vmbo", "havo"],
-    "vera": ["apprenticeship"],
-    "accompagnement-vet": ["vocational", "apprenticeship"],
+    "vera": ["berufsschule"],
+    "accompagnement-vet": ["lycee_pro", "cap", "bts"],
+}
+# Field codes (``tandem.core.fields``) learners of each programme need help with.
+NEEDS = {
+    "studententutoring": ["maths", "science", "language", "foreign_languages", "study_skills"],
+    "rolmodel-mentoring": ["career", "study_skills", "maths", "language"],
+    "community-builders": ["study_skills", "maths", "engineering", "ict"],
+    "mentoren-op-zuid": ["maths", "language", "study_skills", "career"],
+    "vera": ["electrician", "mechanic", "construction", "hospitality", "commerce", "office", "maths"],
+    "accompagnement-vet": ["career", "hospitality", "commerce", "construction", "mechanic", "care",
+                           "study_skills"],
 }
 REASONS = {
     "studententutoring": ["study_skills", "language_of_instruction", "motivation"],
@@ -105,6 +117,7 @@ def seed_demo(ctx: DemoContext) -> None:
     now = timezone.now()
     self_registration = bool(programme.requirement("self_registration"))
     levels, reasons = LEVELS.get(spec.slug, ["other"]), REASONS.get(spec.slug, ["motivation"])
+    needs = NEEDS.get(spec.slug, ["study_skills"])
 
     learners: list[Learner] = []
     consent_plan: list[tuple[int, str]] = []  # (index, "given" | "pending" | "withdrawn")
@@ -116,15 +129,18 @@ def seed_demo(ctx: DemoContext) -> None:
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
         coordinates = geocode(postcode=person.postcode, city=person.city, programme=programme)
+        level = rng.choice(levels)
         learners.append(Learner(
             programme=programme, person=person, state=state,
             source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,
             institution=institution,
             referred_by=None if by_self or institution is None else contacts.get(institution.pk),
-            level=rng.choice(levels),
+            level=level,
             employer=rng.choice([i.name for i in ctx.institutions if i.kind == "employer"] or [""])
-            if "apprenticeship" in levels else "",
+            if level in WORK_BASED else "",
             reasons=rng.sample(reasons, rng.randint(1, len(reasons))),
+            # Chosen without the random stream, so adding needs changed nobody else's data.
+            needs=list(dict.fromkeys([needs[index % len(needs)], needs[(3 * index + 1) % len(needs)]])),
             languages=programme.languages[:1] + extra,
             latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,

@@ -14,19 +14,21 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tandem.core.availability import SLOTS
+from tandem.core.availability import parse_slots
+from tandem.core.fields import parse_fields
 from tandem.core.importing import (
     Column,
     ImportSpec,
-    parse_choice,
     parse_date,
     parse_email,
     parse_list,
 )
+from tandem.core.languages import parse_languages
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
 from tandem.intake import services
-from tandem.intake.models import Learner, Level, Reason
+from tandem.intake.levels import country_levels, parse_level
+from tandem.intake.models import Learner, Reason
 
 
 class LearnerSpec(ImportSpec):
@@ -40,12 +42,14 @@ class LearnerSpec(ImportSpec):
             Column("email", parse=parse_email),
             Column("date_of_birth", parse=parse_date, help="YYYY-MM-DD"),
             Column("institution", help=_("name of a partner institution")),
-            Column("level", parse=parse_choice(Level.values), help=", ".join(Level.values)),
-            Column("languages", parse=parse_list, help="nl, tr, ar"),
+            Column("level", parse=parse_level(programme.country),
+                   help=", ".join(country_levels(programme.country))),
+            Column("languages", parse=parse_languages, help="nl, tr, ar / Dutch, Turkish, Arabic"),
             Column("postcode"),
             Column("city"),
             Column("reasons", parse=parse_list, help=", ".join(Reason.values)),
-            Column("availability", parse=parse_list, help="mon-afternoon, sat-morning"),
+            Column("needs", parse=lambda text: parse_fields(programme, text), help="maths, electrician"),
+            Column("availability", parse=parse_slots, help="mon-afternoon, sat-morning"),
             Column("guardian_email", parse=parse_email),
         ]
         self._institutions = {p.name.lower(): p for p in programme.partners.all()}
@@ -74,16 +78,14 @@ class LearnerSpec(ImportSpec):
         bad = [r for r in values.get("reasons", []) if r not in Reason.values]
         if bad:
             errors.append(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(bad)})
-        slots = [s for s in values.get("availability", []) if s not in SLOTS]
-        if slots:
-            errors.append(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(slots)})
         if values.get("guardian_email") and values.get("guardian_email") == values.get("email"):
             errors.append(_("The guardian's e-mail address is the learner's own."))
         return errors
 
     def _profile(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {"level": values.get("level", ""), "languages": [c.lower() for c in values.get("languages", [])],
-                "reasons": values.get("reasons", []), "availability": values.get("availability", [])}
+        return {"level": values.get("level", ""), "languages": values.get("languages", []),
+                "reasons": values.get("reasons", []), "needs": values.get("needs", []),
+                "availability": values.get("availability", [])}
 
     def apply(self, values: dict[str, Any], existing: Learner | None, actor: Any) -> None:
         """Through the same services as the forms, so every change is in the audit trail."""
@@ -132,6 +134,6 @@ class LearnerSpec(ImportSpec):
                 "institution": learner.institution.name if learner.institution else "",
                 "level": learner.level, "languages": learner.languages,
                 "postcode": person.postcode, "city": person.city, "reasons": learner.reasons,
-                "availability": learner.availability,
+                "needs": learner.needs, "availability": learner.availability,
                 "guardian_email": guardian_email.get(person.pk, ""),
             }

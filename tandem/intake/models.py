@@ -16,24 +16,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
-from tandem.core.availability import DAYS, PARTS
+from tandem.core.availability import slot_labels, validate_slots
+from tandem.core.fields import validate_fields
+from tandem.core.languages import validate_languages
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
 from tandem.core.places import on_the_map
-
-
-class Level(models.TextChoices):
-    PRIMARY = "primary", _("Primary school")
-    SECONDARY = "secondary", _("Secondary school")
-    VMBO = "vmbo", "vmbo"
-    HAVO = "havo", "havo"
-    VWO = "vwo", "vwo"
-    MBO = "mbo", "mbo"
-    HBO = "hbo", "hbo"
-    VOCATIONAL = "vocational", _("Vocational school")
-    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
-    BACHELOR = "bachelor", _("Bachelor")
-    MASTER = "master", _("Master")
-    OTHER = "other", _("Other")
+from tandem.intake.levels import Level as Level  # re-exported: forms and imports use it
 
 
 class Reason(models.TextChoices):
@@ -99,12 +87,16 @@ class Learner(models.Model):
         _("employer"), max_length=200, blank=True, help_text=_("For apprentices.")
     )
     reasons = models.JSONField(_("why a mentor"), default=list, blank=True)
+    # Field codes of the programme's vocabulary (``core.Field``), e.g. ["maths", "electrician"].
+    needs = models.JSONField(_("help needed with"), default=list, blank=True)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True, help_text=_("ISO codes, e.g. nl, tr, ar.")
+        _("languages"), default=list, blank=True, validators=[validate_languages]
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    availability = models.JSONField(_("availability"), default=list, blank=True)
+    availability = models.JSONField(
+        _("availability"), default=list, blank=True, validators=[validate_slots]
+    )
     mentor_wishes = models.TextField(_("what kind of mentor would help"), blank=True)
     gender_preference = models.CharField(
         _("mentor's gender"), max_length=10, choices=GenderPreference.choices,
@@ -143,12 +135,11 @@ class Learner(models.Model):
 
     @property
     def availability_labels(self) -> list[str]:
-        days, parts = dict(DAYS), dict(PARTS)
-        labels = []
-        for code in self.availability:
-            day, _sep, part = code.partition("-")
-            labels.append(f"{days.get(day, day)} {parts.get(part, part)}")
-        return labels
+        return slot_labels(self.availability)
+
+    def clean(self) -> None:
+        if self.programme_id is not None:
+            validate_fields(self.programme, self.needs)
 
 
 class LearnerTransition(StateChange):

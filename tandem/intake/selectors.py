@@ -15,12 +15,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tandem.core.languages import COUNTRY_LANGUAGES, language_names
 from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
 from tandem.intake.models import ConsentText, GuardianConsent, Learner
 
 LONG_WAIT_DAYS = 90
 # Every mentor in the country speaks its school language(s): never "rare".
-COUNTRY_LANGUAGES = {"BE": {"nl", "fr"}, "NL": {"nl"}, "FR": {"fr"}, "DE": {"de"}}
 OPEN_STATES = (Learner.State.REFERRED, Learner.State.INTAKE)
 
 
@@ -213,7 +213,7 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
     )
     spoken = mentor_languages(programme=programme)
     # The programme's working language is everyone's; only the others can be rare.
-    common = set(programme.languages[:1]) | COUNTRY_LANGUAGES.get(programme.country, set())
+    common = set(programme.languages[:1]) | set(COUNTRY_LANGUAGES.get(programme.country, ()))
     rows = []
     for learner in learners:
         missing = learner.pk not in matchable
@@ -226,7 +226,7 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
         rare = [code for code in learner.languages if code not in common and not spoken.get(code)]
         if rare:
             row.hints.append(
-                _("No mentor speaks %(languages)s") % {"languages": ", ".join(rare)}
+                _("No mentor speaks %(languages)s") % {"languages": ", ".join(language_names(rare))}
             )
         if not learner.availability:
             row.hints.append(_("No availability given"))

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from tandem.core import services as core_services
 from tandem.core.audit import audit_record
-from tandem.core.availability import SLOTS
+from tandem.core.availability import validate_slots
+from tandem.core.languages import validate_languages
 from tandem.core.models import (
     AuditEvent,
     GuardianLink,
@@ -63,7 +64,7 @@ KEEP = object()  # "leave this field as it is" (None would mean "clear it")
 
 PERSON_KEYS = ("given_name", "family_name", "email", "phone", "date_of_birth", "language",
                "postcode", "city")
-PROFILE_KEYS = ("level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+PROFILE_KEYS = ("level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
                 "gender_preference", "latitude", "longitude", "notes")
 
 
@@ -94,17 +95,12 @@ def _audit(learner: Learner, actor: Any, action: str, changes: dict[str, Any] | 
 
 
 def _validate_profile(profile: dict[str, Any]) -> None:
-    unknown_slots = set(profile.get("availability") or []) - set(SLOTS)
-    if unknown_slots:
-        raise ValidationError(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(sorted(unknown_slots))})
+    # Languages, slots and (in Learner.clean) fields go through core's one validator each.
+    validate_slots(profile.get("availability") or [])
+    validate_languages(profile.get("languages") or [])
     unknown_reasons = set(profile.get("reasons") or []) - set(Reason.values)
     if unknown_reasons:
         raise ValidationError(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(sorted(unknown_reasons))})
-    for code in profile.get("languages") or []:
-        if not (isinstance(code, str) and code.isalpha() and 2 <= len(code) <= 3):
-            raise ValidationError(
-                _("“%(code)s” is not a language code such as nl or tr.") % {"code": code}
-            )
 
 
 # --- Creating learners --------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 The engine stores machine-readable items (``criterion`` + ``params``) beside its English text
 (``engine.TEMPLATES``); these functions render the same facts with translated phrases, so a
 coordinator in Rotterdam reads "4,2 km uit elkaar" and one in Lyon "à 4,2 km l'un de l'autre".
+Codes become words of the reader's language: languages by their CLDR name, time slots by their
+label ("dinsdagmiddag"), fields by their label in the programme's vocabulary ("wiskunde").
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.availability import DAYS, PARTS
+from tandem.core.availability import slot_labels
+from tandem.core.fields import Vocabulary
+from tandem.core.languages import language_name
 from tandem.intake.models import Reason
-from tandem.matching.engine.vocab import language_name
 
-DAY = dict(DAYS)
-PART = dict(PARTS)
 GENDER = {"female": _("woman"), "male": _("man")}
 CRITERIA = {
     "distance": _("Distance"), "language": _("Language"), "expertise": _("Expertise ↔ needs"),
@@ -28,13 +29,6 @@ CRITERIA = {
 }
 # Only coordinators see the role-model item: it rests on special-category data.
 PRIVATE = {"background"}
-
-
-def language(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return language_name(code)
 
 
 def _join(words: list[str]) -> str:
@@ -46,15 +40,16 @@ def _join(words: list[str]) -> str:
 def _slots(mask: int) -> str:
     from tandem.matching.engine.slots import mask_slots
 
-    words = []
-    for code in mask_slots(mask):
-        day, part = code.split("-")
-        words.append(gettext("%(day)s %(part)s") % {"day": DAY[day], "part": PART[part]})
-    return ", ".join(words)
+    return ", ".join(slot_labels(mask_slots(mask)))
 
 
-def item_text(item: Mapping[str, Any]) -> str:
-    """One explanation item in the active language ("" when there is nothing to say)."""
+def _field(code: str, fields: Vocabulary | None) -> str:
+    return fields.label(code) if fields is not None else code
+
+
+def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
+    """One explanation item in the active language ("" when there is nothing to say); ``fields``
+    is the programme's vocabulary, which names the fields in the reader's language."""
     p = item.get("params") or {}
     criterion = item.get("criterion")
     if criterion == "distance":
@@ -63,12 +58,13 @@ def item_text(item: Mapping[str, Any]) -> str:
         codes = p.get("codes") or []
         if not codes:
             return gettext("no shared language")
-        return gettext("both speak %(languages)s") % {"languages": _join([language(c) for c in codes])}
+        return gettext("both speak %(languages)s") % {"languages": _join([language_name(c) for c in codes])}
     if criterion == "expertise":
-        fields = p.get("fields") or []
-        if not fields:
+        codes = p.get("fields") or []
+        if not codes:
             return gettext("no matching field")
-        return gettext("knows about %(fields)s, as needed") % {"fields": _join(list(fields))}
+        return gettext("knows about %(fields)s, as needed") % {
+            "fields": _join([_field(code, fields) for code in codes])}
     if criterion == "availability":
         mask = p.get("mask")
         if not mask:
@@ -92,7 +88,7 @@ def item_text(item: Mapping[str, Any]) -> str:
         if not codes:
             return ""
         return gettext("role model: both grew up with %(languages)s") % {
-            "languages": _join([language(c) for c in codes])}
+            "languages": _join([language_name(c) for c in codes])}
     if criterion == "waiting":
         days = p.get("days")
         if days is None:
@@ -101,23 +97,25 @@ def item_text(item: Mapping[str, Any]) -> str:
     return str(item.get("text", ""))
 
 
-def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> list[dict[str, Any]]:
+def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+         fields: Vocabulary | None = None) -> list[dict[str, Any]]:
     """Items as table rows: criterion label, points and the sentence (private ones only when asked)."""
     out = []
     for item in items:
         criterion = str(item.get("criterion", ""))
         if criterion in PRIVATE and not private:
             continue
-        text = item_text(item)
+        text = item_text(item, fields)
         if text:
             out.append({"criterion": CRITERIA.get(criterion, criterion), "points": item.get("points", 0),
                         "text": text})
     return out
 
 
-def line(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> str:
+def line(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+         fields: Vocabulary | None = None) -> str:
     """The one line a coordinator reads: "4.2 km apart · both speak Turkish · …"."""
-    return " · ".join(row["text"] for row in rows(items, private=private))
+    return " · ".join(row["text"] for row in rows(items, private=private, fields=fields))
 
 
 PREDICATES = {

@@ -5,11 +5,12 @@
 ``DeclinedPair`` rows into exclusions. People without a usable location are left out of the
 problem and reported as ``no_location``.
 
-Field vocabulary (expertise ↔ needs): a field is the lower-cased expertise word a volunteer
-entered ("maths", "electrician"). A learner's needs come from their intake reasons
-(``NEED_FIELDS``; language of instruction becomes the programme's language) plus every
-volunteer field word that appears in the learner's "what kind of mentor would help" text, so an
-apprentice who wrote "electrician" meets electricians.
+Fields (expertise ↔ needs) are codes of the programme's vocabulary (``tandem.core.fields``):
+volunteers' expertise and learners' needs hold them, so "Mathe" typed in Germany and "rekenen"
+typed in the Netherlands are both ``maths``. A learner's needs are the fields chosen for them,
+plus those their intake reasons point at (``NEED_FIELDS``), plus every field named (by any of
+its words, in any language) in their "what kind of mentor would help" text, so an apprentice
+who wrote "elektricien" meets electricians.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
+from tandem.core.fields import REASON_FIELDS, Vocabulary, vocabulary
 from tandem.core.models import Person, Programme, Site
 from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
@@ -29,16 +31,8 @@ from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCri
 from tandem.onboarding import selectors as onboarding_selectors
 from tandem.onboarding.models import Volunteer
 
-# Intake reason → volunteer expertise words that help with it.
-NEED_FIELDS: dict[str, tuple[str, ...]] = {
-    "study_skills": ("study skills", "maths"),
-    "exam_preparation": ("study skills", "maths"),
-    "career_orientation": ("career orientation",),
-    "motivation": ("coaching",),
-    "workplace_conflict": ("coaching",),
-    "sense_of_belonging": ("community",),
-}
-LANGUAGE_FIELD = {"NL": "dutch", "BE": "dutch", "FR": "french", "DE": "german"}
+# Intake reason → the field codes that help with it.
+NEED_FIELDS: dict[str, tuple[str, ...]] = REASON_FIELDS
 
 
 def mentor_id(volunteer_pk: int) -> str:
@@ -96,26 +90,20 @@ def open_load(programme: Programme) -> dict[int, int]:
     return {row["volunteer_id"]: row["n"] for row in rows}
 
 
-def field_code(word: str) -> str:
-    return word.strip().lower()
-
-
-def learner_needs(learner: Learner, vocabulary: Iterable[str]) -> tuple[str, ...]:
-    needs: list[str] = []
+def learner_needs(learner: Learner, fields: Vocabulary) -> tuple[str, ...]:
+    needs: list[str] = list(learner.needs or [])
     for reason in learner.reasons or []:
-        if reason == "language_of_instruction":
-            language = LANGUAGE_FIELD.get(learner.programme.country)
-            if language:
-                needs.append(language)
         needs.extend(NEED_FIELDS.get(reason, ()))
-    wishes = (learner.mentor_wishes or "").lower()
-    if wishes:
-        needs.extend(word for word in vocabulary if word and word in wishes)
-    return tuple(dict.fromkeys(needs))
+    needs.extend(fields.find_in_text(learner.mentor_wishes or ""))
+    return tuple(code for code in dict.fromkeys(needs) if code in fields.by_code)
 
 
-def field_labels(programme: Programme, vocabulary: Iterable[str]) -> dict[str, engine.FieldLabel]:
-    return {code: engine.FieldLabel(mentor=code, learner=code) for code in vocabulary}
+def field_labels(programme: Programme, codes: Iterable[str]) -> dict[str, engine.FieldLabel]:
+    """English labels for the engine's own English text; pages render labels in the reader's
+    language from the codes (``explanations.item_text``)."""
+    fields = vocabulary(programme)
+    return {code: engine.FieldLabel(mentor=fields.label(code, "en"), learner=fields.label(code, "en"))
+            for code in codes}
 
 
 def _age(born: date | None, today: date) -> int | None:
@@ -143,7 +131,7 @@ def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: 
     return engine.Mentor(
         id=mentor_id(volunteer.pk), latitude=place[0], longitude=place[1],
         languages=tuple(volunteer.languages or ()),
-        expertise=tuple(dict.fromkeys(field_code(w) for w in volunteer.expertise or () if w.strip())),
+        expertise=tuple(dict.fromkeys(volunteer.expertise or ())),
         availability=tuple(volunteer.availability or ()), capacity=max(1, capacity),
         gender=volunteer.gender or None, age=_age(volunteer.person.date_of_birth, today),
         background=_home_languages(volunteer.languages or (), volunteer.programme) if role_models else (),
@@ -160,14 +148,14 @@ def _background(learner: Learner, role_models: bool) -> tuple[str, ...]:
     return _home_languages(learner.languages or (), learner.programme)
 
 
-def to_learner(learner: Learner, *, today: date, vocabulary: Iterable[str], role_models: bool) -> engine.Learner | None:
+def to_learner(learner: Learner, *, today: date, fields: Vocabulary, role_models: bool) -> engine.Learner | None:
     place = _place(learner.latitude, learner.longitude, learner.person, learner.programme)
     if place is None:
         return None
     preference = learner.gender_preference if learner.gender_preference in ("female", "male") else None
     return engine.Learner(
         id=learner_id(learner.pk), latitude=place[0], longitude=place[1],
-        languages=tuple(learner.languages or ()), needs=learner_needs(learner, vocabulary),
+        languages=tuple(learner.languages or ()), needs=learner_needs(learner, fields),
         availability=tuple(learner.availability or ()), gender_preference=preference,
         age=_age(learner.person.date_of_birth, today), waiting_since=learner.waiting_since,
         background=_background(learner, role_models),
@@ -216,19 +204,18 @@ def build_problem(
     load = open_load(programme) if load is None else load
     mentors: list[engine.Mentor] = []
     by_volunteer: dict[int, Volunteer] = {}
-    vocabulary: set[str] = set()
+    fields = vocabulary(programme)
     for volunteer in volunteers:
         capacity = spare_capacity(volunteer, load)
         mentor = to_mentor(volunteer, today=today, capacity=capacity, role_models=role_models) if capacity else None
         if mentor is not None:
             mentors.append(mentor)
             by_volunteer[volunteer.pk] = volunteer
-            vocabulary.update(mentor.expertise)
     engine_learners: list[engine.Learner] = []
     by_learner: dict[int, Learner] = {}
     no_location: list[Learner] = []
     for learner in learners:
-        item = to_learner(learner, today=today, vocabulary=sorted(vocabulary), role_models=role_models)
+        item = to_learner(learner, today=today, fields=fields, role_models=role_models)
         if item is None:
             no_location.append(learner)
         else:
@@ -238,7 +225,7 @@ def build_problem(
         mentors=tuple(mentors), learners=tuple(engine_learners),
         criteria=engine_criteria(criteria, role_models=role_models),
         exclusions=exclusions(programme, by_learner) + tuple(extra_exclusions),
-        as_of=today, fields=field_labels(programme, vocabulary),
+        as_of=today, fields=field_labels(programme, fields.codes),
     )
     return Built(problem=problem, volunteers=by_volunteer, learners=by_learner, no_location=no_location)
 
@@ -274,8 +261,8 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     criteria = criteria_for(programme)
     role_models = bool(programme.requirement("role_model_matching"))
     mentor = to_mentor(volunteer, today=today, capacity=1, role_models=role_models)
-    vocabulary = mentor.expertise if mentor else ()
-    pupil = to_learner(learner, today=today, vocabulary=vocabulary, role_models=role_models)
+    fields = vocabulary(programme)
+    pupil = to_learner(learner, today=today, fields=fields, role_models=role_models)
     if mentor is None or pupil is None:
         return PairCheck(score=0.0, items=[], broken=["no_location"])
     crit = engine_criteria(criteria, role_models=role_models)
@@ -283,7 +270,7 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     strict = engine.Problem(
         mentors=(mentor,), learners=(pupil,), criteria=crit, as_of=today,
         exclusions=(engine.Exclusion(learner_id=pupil.id, mentor_id=mentor.id),) if excluded else (),
-        fields=field_labels(programme, vocabulary),
+        fields=field_labels(programme, mentor.expertise),
     )
     result = engine.solve(strict)
     if result.pairs:

@@ -23,8 +23,17 @@ from tandem.onboarding.models import (
 from tandem.onboarding.screening import add_months
 
 State = VolunteerState
-EXPERTISE = ["maths", "Dutch", "French", "German", "electrician", "mechanic", "bakery", "IT",
-             "care", "logistics", "study skills", "career orientation"]
+# Field codes (``tandem.core.fields``) the mentors of each seed programme know about.
+EXPERTISE = {
+    "studententutoring": ["maths", "science", "language", "foreign_languages", "study_skills", "coaching"],
+    "rolmodel-mentoring": ["career", "coaching", "community", "study_skills", "ict", "care", "commerce"],
+    "community-builders": ["study_skills", "community", "career", "engineering", "ict", "maths"],
+    "mentoren-op-zuid": ["study_skills", "maths", "language", "career", "sport", "coaching"],
+    "vera": ["electrician", "mechanic", "construction", "engineering", "hospitality", "commerce", "office",
+             "maths", "coaching"],
+    "accompagnement-vet": ["career", "study_skills", "hospitality", "commerce", "construction", "mechanic",
+                           "care", "coaching"],
+}
 # States of the ctx.mentors (already mentors in the programme) and of new applicants.
 MENTOR_STATES = [State.ACTIVE, State.READY, State.ALUMNI, State.PAUSED]
 APPLICANT_STATES = [State.APPLIED, State.SCREENING, State.TRAINING, State.REJECTED,
@@ -48,6 +57,7 @@ def seed_demo(ctx: DemoContext) -> None:
               for i, p in enumerate(ctx.mentors)]
     people += [(p, APPLICANT_STATES[i % len(APPLICANT_STATES)]) for i, p in enumerate(applicants)]
     screened = {State.TRAINING, State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED}
+    expertise = EXPERTISE.get(ctx.spec.slug, ["study_skills", "coaching"])
     volunteers = []
     for person, state in people:
         where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
@@ -55,7 +65,10 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,
             languages=sorted(set(rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages))))),
-            expertise=rng.sample(EXPERTISE, k=2), availability=sorted(rng.sample(SLOTS, k=4)),
+            # Two picks out of twelve, as before fields had codes: the random stream, and so all
+            # other demo data, stays the same.
+            expertise=list(dict.fromkeys(expertise[i % len(expertise)] for i in rng.sample(range(12), k=2))),
+            availability=sorted(rng.sample(SLOTS, k=4)),
             latitude=where[0] if where else None, longitude=where[1] if where else None,
             motivation="", capacity=programme.requirement("mentor_capacity"),
             consent_version="2026-1", consented_at=timezone.now(),

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core.availability import SLOTS
-from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
+from tandem.core.availability import parse_slots
+from tandem.core.fields import parse_fields
+from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
+from tandem.core.languages import parse_languages
 from tandem.core.models import Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
@@ -21,25 +22,6 @@ from tandem.onboarding.models import Volunteer, VolunteerState
 # skip the checks.
 NEW_ROW_STATES = ("applied", "screening", "training", "paused", "withdrawn", "rejected", "alumni")
 PERSON_COLUMNS = ("given_name", "family_name", "phone", "postcode", "city")
-
-
-def _parse_languages(value: str) -> list[str]:
-    codes = [c.lower() for c in parse_list(value)]
-    for code in codes:
-        if not (2 <= len(code) <= 3 and code.isalpha()):
-            raise ValidationError(_("“%(code)s” is not a language code.") % {"code": code})
-    return codes
-
-
-def _parse_availability(value: str) -> list[str]:
-    slots = [s.lower() for s in parse_list(value)]
-    unknown = [s for s in slots if s not in SLOTS]
-    if unknown:
-        raise ValidationError(
-            _("Unknown availability %(slots)s (use e.g. mon-evening, sat-morning).")
-            % {"slots": ", ".join(unknown)}
-        )
-    return slots
 
 
 class VolunteerSpec(ImportSpec):
@@ -54,9 +36,10 @@ class VolunteerSpec(ImportSpec):
             Column("phone"),
             Column("postcode"),
             Column("city"),
-            Column("languages", parse=_parse_languages, help="nl, tr, ar"),
-            Column("expertise", parse=parse_list, help="electrician, maths"),
-            Column("availability", parse=_parse_availability, help="mon-evening, sat-morning"),
+            Column("languages", parse=parse_languages, help="nl, tr, ar / Dutch, Turkish, Arabic"),
+            Column("expertise", parse=lambda text: parse_fields(programme, text),
+                   help="electrician, maths"),
+            Column("availability", parse=parse_slots, help="mon-evening, sat-morning"),
             Column("state", parse=parse_choice(VolunteerState.values), help="applied, screening…"),
         ]
 

@@ -15,6 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.availability import validate_slots
+from tandem.core.fields import validate_fields
+from tandem.core.languages import validate_languages
 from tandem.core.models import Person, Programme, StateChange
 from tandem.core.places import on_the_map
 
@@ -51,9 +54,14 @@ class Volunteer(models.Model):
         _("state"), max_length=20, choices=VolunteerState.choices, default=VolunteerState.APPLIED,
         db_index=True,
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    # Field codes of the programme's vocabulary (``core.Field``), e.g. ["maths", "electrician"].
     expertise = models.JSONField(_("fields of expertise"), default=list, blank=True)
-    availability = models.JSONField(_("availability"), default=list, blank=True)
+    availability = models.JSONField(
+        _("availability"), default=list, blank=True, validators=[validate_slots]
+    )
     address = models.CharField(_("address"), max_length=250, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -103,6 +111,10 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.programme}"
+
+    def clean(self) -> None:
+        if self.programme_id is not None:
+            validate_fields(self.programme, self.expertise)
 
 
 class VolunteerTransition(StateChange):

@@ -1,6 +1,13 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+
+from tandem.core.availability import slot_labels as _slot_labels
+from tandem.core.fields import vocabulary
+from tandem.core.languages import language_name as _language_name
+from tandem.core.languages import language_names as _language_names
+from tandem.core.models import Programme
 
 register = template.Library()
 
@@ -9,3 +16,27 @@ register = template.Library()
 def get_item_key(mapping: dict[str, Any], key: str) -> Any:
     """``{{ row|get_item_key:"email" }}``: look a key up in a dict."""
     return mapping.get(key, "")
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """``{{ "tr"|language_name }}`` → "Turks" in the reader's language."""
+    return _language_name(code)
+
+
+@register.filter
+def language_names(codes: Iterable[str] | None) -> str:
+    """``{{ learner.languages|language_names }}`` → "Nederlands, Turks" in the reader's language."""
+    return ", ".join(_language_names(codes or []))
+
+
+@register.filter
+def slot_labels(codes: Iterable[str] | None) -> str:
+    """``{{ volunteer.availability|slot_labels }}`` → "dinsdagmiddag, zaterdagochtend"."""
+    return ", ".join(_slot_labels(codes or []))
+
+
+@register.filter
+def field_labels(codes: Iterable[str] | None, programme: Programme) -> str:
+    """``{{ volunteer.expertise|field_labels:programme }}`` → "wiskunde, elektricien"."""
+    return ", ".join(vocabulary(programme).labels(codes or []))

@@ -16,7 +16,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World
-from tandem.core.models import Invitation
+from tandem.core.models import Field, Invitation
 from tandem.core.testing import ALL_PERSONAS, COORDINATORS, MEMBERS, Access
 
 
@@ -36,6 +36,11 @@ def _membership(w: World) -> dict[str, Any]:
 def _invitation(w: World) -> dict[str, Any]:
     invitation = Invitation.objects.create(programme=w.programme, email="x@y.example", role="mentor")
     return {**_prog(w), "pk": invitation.pk}
+
+
+def _field(w: World) -> dict[str, Any]:
+    field = Field.objects.create(programme=w.programme, code="chess", label_en="chess")
+    return {**_prog(w), "pk": field.pk}
 
 
 def _token(w: World) -> dict[str, Any]:
@@ -61,6 +66,8 @@ MATRIX: dict[str, Access] = {
     ),
     "core:programme": Access(MEMBERS, "programme", kwargs=_prog),
     "core:programme_edit": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:fields": Access(COORDINATORS, "programme", kwargs=_prog),
+    "core:field_edit": Access(COORDINATORS, "programme", kwargs=_field),
     "core:people": Access(COORDINATORS, "programme", kwargs=_prog),
     "core:person_create": Access(COORDINATORS, "programme", kwargs=_prog),
     "core:person": Access(COORDINATORS, "programme", kwargs=_person),

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core import selectors, services
-from tandem.core.forms import NewProgrammeForm, PartnerForm, ProgrammeForm, SiteForm
-from tandem.core.models import Organisation, Programme
+from tandem.core.fields import vocabulary
+from tandem.core.forms import FieldForm, NewProgrammeForm, PartnerForm, ProgrammeForm, SiteForm
+from tandem.core.models import Field, Organisation, Programme
 from tandem.core.scoping import organisation_view, programme_view
 
 
@@ -33,6 +34,48 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
             messages.success(request, _("Programme settings saved."))
             return redirect(programme.get_absolute_url())
     return render(request, "core/programme_form.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def field_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The programme's fields (expertise ↔ needs), and a form to add one."""
+    services.fields_seed(programme=programme)  # programmes made outside the services have none yet
+    form = FieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            field = services.field_create(programme=programme, actor=request.user,
+                                          labels=form.labels(), synonyms=form.synonyms())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Field “%(name)s” added.") % {"name": field.label()})
+            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+    return render(request, "core/fields.html", {
+        "programme": programme, "form": form,
+        "rows": sorted(vocabulary(programme).fields, key=lambda f: f.label().casefold()),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def field_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    services.fields_seed(programme=programme)
+    try:
+        field = programme.fields.get(pk=pk)
+    except Field.DoesNotExist as exc:
+        raise Http404 from exc
+    form = FieldForm.for_field(field, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.field_update(field=field, actor=request.user, labels=form.labels(),
+                                  synonyms=form.synonyms())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+    return render(request, "core/field_form.html", {"programme": programme, "form": form, "field": field})
 
 
 @require_http_methods(["GET", "POST"])

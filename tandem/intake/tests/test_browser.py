@@ -60,7 +60,9 @@ def test_teacher_refers_guardian_consents_coordinator_accepts(
     teacher.locator("#id_level").select_option("primary")
     teacher.locator("input[name=reasons][value=study_skills]").check()
     teacher.locator("input[name=reasons][value=language_of_instruction]").check()
-    teacher.locator("#id_languages").fill("nl, ar")
+    # Languages are ticked by their Dutch names, never typed as codes.
+    teacher.get_by_label("Nederlands", exact=True).check()
+    teacher.get_by_label("Arabisch", exact=True).check()
     teacher.locator("input[name=availability][value=tue-afternoon]").check()
     teacher.locator("#id_city").fill("Rotterdam")
     teacher.locator("#id_guardian_given_name").fill("Fatima")

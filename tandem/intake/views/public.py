@@ -27,7 +27,7 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
     )
     if not programme.requirement("self_registration"):
         raise Http404
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST or None, programme=programme)
     context = {"programme": programme, "form": form,
                "consent_age": selectors.consent_age(programme)}
     if request.method == "POST" and form.is_valid():

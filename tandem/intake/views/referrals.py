@@ -37,7 +37,7 @@ def _institutions(request: AuthenticatedHttpRequest, programme: Programme) -> li
 def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     institutions = _institutions(request, programme)
     language = get_language() or "en"
-    form = ReferralForm(request.POST or None, institutions=institutions,
+    form = ReferralForm(request.POST or None, programme=programme, institutions=institutions,
                         initial={"language": language, "guardian_language": language})
     if request.method == "POST" and form.is_valid():
         try:

@@ -25,7 +25,7 @@ def relax(world: World) -> None:
 
 
 def mentor(world: World, name: str, *, km_east: float = 0.0, person: Person | None = None,
-           languages: tuple[str, ...] = ("nl",), expertise: tuple[str, ...] = ("study skills",),
+           languages: tuple[str, ...] = ("nl",), expertise: tuple[str, ...] = ("study_skills",),
            availability: list[str] | None = None, capacity: int = 1, **extra: Any) -> Volunteer:
     person = person or Person.objects.create(
         organisation=world.organisation, given_name=name, family_name="Mentor",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
@@ -63,11 +64,12 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         raw = services.rematch_offers(match=match)
         names = {v.pk: v for v in Volunteer.objects.filter(pk__in=[o["volunteer"] for o in raw]).select_related("person")}
         offers = [{"volunteer": names[o["volunteer"]], "score": o["score"],
-                   "line": explanations.line(o["items"], private=True)} for o in raw if o["volunteer"] in names]
+                   "line": explanations.line(o["items"], private=True, fields=vocabulary(programme))}
+                  for o in raw if o["volunteer"] in names]
     events = list(match.events.select_related("actor"))
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
-        "rows": explanations.rows(match.items, private=coordinator),
+        "rows": explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
         "warnings": [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers,
         "side": selectors.answer_side(match=match, user=request.user),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
 from tandem.intake.models import Learner
@@ -105,11 +106,13 @@ def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
     proposals = list(selectors.round_proposals(matching_round=matching_round))
     names = dict(Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
                  .values_list("pk", "person__given_name"))
+    fields = vocabulary(matching_round.programme)
     return [{
-        "proposal": p, "rows": explanations.rows(p.items, private=True),
+        "proposal": p, "rows": explanations.rows(p.items, private=True, fields=fields),
         "warnings": [services.limit_label(w) for w in p.warnings],
         "alternatives": [{"name": names.get(a["volunteer"], "?"), "volunteer": a["volunteer"], "score": a["score"],
-                          "line": explanations.line(a["items"], private=True)} for a in p.alternatives],
+                          "line": explanations.line(a["items"], private=True, fields=fields)}
+                         for a in p.alternatives],
     } for p in proposals]
 
 

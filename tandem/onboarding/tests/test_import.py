@@ -34,7 +34,7 @@ def test_one_bad_row_means_nothing_is_written(world: World) -> None:
     response = client.post(URL, {"file": _file(text, "v.csv")})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Unknown availability someday-noon" in html and "need screening first" in html
+    assert "Unknown time slots: someday-noon" in html and "need screening first" in html
     assert not Volunteer.objects.exists() and not ImportBatch.objects.exists()
 
 
