@@ -10,6 +10,7 @@ from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput
 from tandem.core.models import PartnerInstitution, Person, Programme
+from tandem.core.naming import person_label
 from tandem.intake.models import (
     GenderPreference,
     Learner,
@@ -188,8 +189,13 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
 class GuardianChoiceForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    guardian = _PersonChoice(label=_("Guardian"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

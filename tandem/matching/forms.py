@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Programme
+from tandem.core.naming import person_label
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
 
@@ -119,7 +120,7 @@ class MeetingForm(forms.ModelForm):
 
 class _PersonChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.person.full_name)
+        return person_label(obj)
 
 
 class ConflictForm(forms.Form):
@@ -136,7 +137,7 @@ class ConflictForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         learners = Learner.objects.filter(programme=programme).exclude(
-            state__in=("completed", "left", "declined")).select_related("person").order_by(
+            state__in=("completed", "left", "declined")).select_related("person", "institution").order_by(
             "person__given_name", "person__family_name")
         volunteers = Volunteer.objects.filter(programme=programme).exclude(
             state__in=("rejected", "withdrawn")).select_related("person").order_by(

@@ -89,7 +89,7 @@ def declined_needing_partner(*, programme: Programme) -> QuerySet[Match]:
     """Declined matches whose learner waits again without an open match: offer the next best."""
     return (Match.objects.filter(programme=programme, state=Match.State.DECLINED, learner__state="waiting")
             .exclude(learner__matches__state__in=OPEN_STATES)
-            .select_related("learner__person", "volunteer__person").distinct())
+            .select_related("learner__person", "learner__institution", "volunteer__person").distinct())
 
 
 def answers_pending(*, programme: Programme) -> QuerySet[Match]:
@@ -124,4 +124,5 @@ def programme_community(*, programme: Programme, user: Any, pk: int) -> Learning
 def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
     """Pairs that are never proposed: conflicts of interest and pairs that said no."""
     return (DeclinedPair.objects.filter(programme=programme)
-            .select_related("learner__person", "volunteer__person", "created_by").order_by("-created", "-pk"))
+            .select_related("learner__person", "learner__institution", "volunteer__person", "created_by")
+            .order_by("-created", "-pk"))

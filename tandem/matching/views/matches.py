@@ -170,7 +170,7 @@ def report(request: HttpRequest, programme: Programme) -> HttpResponse:
         counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
         states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
     closed = Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
-        "learner__person", "volunteer__person") if coordinator else []
+        "learner__person", "learner__institution", "volunteer__person") if coordinator else []
     return render(request, "matching/report.html", {
         "programme": programme, "counts": counts, "coordinator": coordinator,
         "states": [(label, states[code]) for code, label in Match.State.choices], "closed": closed,
