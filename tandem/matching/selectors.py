@@ -71,6 +71,19 @@ def answer_side(*, match: Match, user: Any) -> str:
     return ""
 
 
+def reader_of(*, match: Match, user: Any) -> str:
+    """Who reads the match as the learner's side: "learner" (their own match), "guardian" (their
+    child's) or "" (anyone else: coordinators, the mentor, a supervisor)."""
+    person = me(user, match.programme)
+    if person is None:
+        return ""
+    if match.learner.person_id == person.pk:
+        return "learner"
+    if match.learner.person.guardian_links.filter(guardian=person).exists():
+        return "guardian"
+    return ""
+
+
 def programme_rounds(*, programme: Programme) -> QuerySet[MatchingRound]:
     return MatchingRound.objects.filter(programme=programme).select_related("site", "created_by").annotate(
         n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published"))))

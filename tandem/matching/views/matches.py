@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
-from tandem.matching import explanations, selectors, services
+from tandem.matching import explanations, friendly, selectors, services
 from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, ProposeForm
 from tandem.matching.models import Match
 from tandem.onboarding.models import Volunteer
@@ -65,10 +65,13 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         offers = [{"volunteer": names[o["volunteer"]], "score": o["score"],
                    "line": explanations.line(o["items"], private=True)} for o in raw if o["volunteer"] in names]
     events = list(match.events.select_related("actor"))
+    # The learner and their guardian read a friendly page: no points, limits or waiting days.
+    reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
-        "rows": explanations.rows(match.items, private=coordinator),
-        "warnings": [services.limit_label(w) for w in match.warnings],
+        "friendly": friendly.friendly_match(match, reader=reader) if reader else None,
+        "rows": [] if reader else explanations.rows(match.items, private=coordinator),
+        "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers,
         "side": selectors.answer_side(match=match, user=request.user),
         "meeting_form": FirstMeetingForm(initial={
