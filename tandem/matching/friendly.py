@@ -46,6 +46,7 @@ class FriendlyMatch:
     meeting_title: str
     meeting: list[Fact] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    ended: bool = False  # declined or closed: only who it was, no "when we meet" or "why"
 
 
 def _and(words: list[str]) -> str:
@@ -174,15 +175,19 @@ def meeting(match: Match, *, reader: str) -> list[Fact]:
 def friendly_match(match: Match, *, reader: str) -> FriendlyMatch:
     mentor, learner = match.volunteer.person, match.learner.person
     names = {"mentor": mentor.given_name, "learner": learner.given_name}
+    ended = match.state in (Match.State.DECLINED, Match.State.CLOSED)
     if reader == "learner":
-        title = gettext("%(mentor)s is your mentor") % names
+        title = (gettext("%(mentor)s was your mentor") if ended else gettext("%(mentor)s is your mentor")) % names
         meeting_title = gettext("When and where you meet")
     else:
-        title = gettext("%(mentor)s is the mentor of %(learner)s") % names
+        title = (gettext("%(mentor)s was the mentor of %(learner)s") if ended
+                 else gettext("%(mentor)s is the mentor of %(learner)s")) % names
         meeting_title = gettext("When and where they meet")
     return FriendlyMatch(
         reader=reader, mentor=mentor.given_name, learner=learner.given_name,
         initials=(mentor.given_name[:1] + mentor.family_name[:1]).upper(),
-        title=title, meeting_title=meeting_title, meeting=meeting(match, reader=reader),
-        reasons=reasons(match.items, reader=reader, mentor=mentor.given_name, learner=learner.given_name),
+        title=title, meeting_title=meeting_title, ended=ended,
+        meeting=[] if ended else meeting(match, reader=reader),
+        reasons=[] if ended else reasons(match.items, reader=reader, mentor=mentor.given_name,
+                                         learner=learner.given_name),
     )

@@ -120,3 +120,12 @@ def test_a_learner_page_in_german_speaks_to_the_learner_informally(world: World)
     text = page.content.decode()
     assert "Mentor begleitet dich" in text and "Wann und wo ihr euch trefft" in text
     assert "Ihr sprecht beide Niederländisch." in text
+
+
+def test_an_ended_match_says_who_it_was_without_meeting_or_why(world: World) -> None:
+    match = _match(world)
+    Match.objects.filter(pk=match.pk).update(state=Match.State.CLOSED, closed_at=timezone.now(),
+                                             closure_reason=Match.Closure.values[0])
+    page = _page(world, "learner", match)
+    assert "Mentor was your mentor" in page
+    assert 'id="when-where"' not in page and 'id="why"' not in page
