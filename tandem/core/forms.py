@@ -8,6 +8,16 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PartnerInstitution, Person, Programme, Role, Site
+from tandem.core.naming import person_label
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A select of people (or learners, volunteers…) that tells namesakes apart: every option
+    reads "Marie Yıldız (Erasmus College, 15 years)". Select ``person`` (and ``institution``)
+    with the queryset."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
 
 
 class DateInput(forms.DateInput):

@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateInput, PersonChoiceField
 from tandem.core.models import PartnerInstitution, Person, Programme
-from tandem.core.naming import person_label
 from tandem.intake.models import (
     GenderPreference,
     Learner,
@@ -189,13 +188,8 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return person_label(obj)
-
-
 class GuardianChoiceForm(forms.Form):
-    guardian = _PersonChoice(label=_("Guardian"), queryset=Person.objects.none())
+    guardian = PersonChoiceField(label=_("Guardian"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

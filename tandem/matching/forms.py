@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import PersonChoiceField
 from tandem.core.models import Programme
-from tandem.core.naming import person_label
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
 
@@ -118,16 +118,11 @@ class MeetingForm(forms.ModelForm):
         widgets = {"starts_at": _datetime_widget()}
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return person_label(obj)
-
-
 class ConflictForm(forms.Form):
     """A pair that must never be proposed: one learner, one mentor of the programme."""
 
-    learner = _PersonChoice(label=_("Learner"), queryset=None)
-    volunteer = _PersonChoice(label=_("Mentor"), queryset=None)
+    learner = PersonChoiceField(label=_("Learner"), queryset=None)
+    volunteer = PersonChoiceField(label=_("Mentor"), queryset=None)
     note = forms.CharField(label=_("Why (for coordinators only)"), required=False, max_length=300,
                            help_text=_("For example: family, neighbours, the learner's teacher."))
 

@@ -144,6 +144,8 @@ def test_the_learner_and_the_guardian_read_their_match_page_on_a_phone(
         _log_in(page, demo.role_email(role, PROGRAMME))
         _switch_language(page, "de")
         _assert_fits(page, reverse("core:programme", kwargs=_kw(demo_data)))
+        _assert_fits(page, reverse("matching:matches", kwargs=_kw(demo_data)))
+        _assert_fits(page, reverse("matching:answer", kwargs=_kw(demo_data, pk=match.pk)))
         _assert_fits(page, reverse("matching:match", kwargs=_kw(demo_data, pk=match.pk)))
         assert page.locator("#friendly-match").is_visible() and page.locator("#when-where").is_visible()
         assert "Punkte" not in page.content() and "harte Grenze" not in page.content()
