@@ -11,6 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_choices, validate_languages
 from tandem.core.models import Field, PartnerInstitution, Person, Programme, Role, Site
+from tandem.core.naming import person_label
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A select of people (or learners, volunteers…) that tells namesakes apart: every option
+    reads "Marie Yıldız (Erasmus College, 15 years)". Select ``person`` (and ``institution``)
+    with the queryset."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
 
 
 class DateInput(forms.DateInput):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput, FieldsField, LanguagesField
+from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.intake.levels import level_choices
 from tandem.intake.models import (
@@ -184,7 +184,7 @@ class TransitionForm(forms.Form):
 
 
 class GuardianChoiceForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    guardian = PersonChoiceField(label=_("Guardian"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import PersonChoiceField
 from tandem.core.models import Programme
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
@@ -117,16 +118,11 @@ class MeetingForm(forms.ModelForm):
         widgets = {"starts_at": _datetime_widget()}
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.person.full_name)
-
-
 class ConflictForm(forms.Form):
     """A pair that must never be proposed: one learner, one mentor of the programme."""
 
-    learner = _PersonChoice(label=_("Learner"), queryset=None)
-    volunteer = _PersonChoice(label=_("Mentor"), queryset=None)
+    learner = PersonChoiceField(label=_("Learner"), queryset=None)
+    volunteer = PersonChoiceField(label=_("Mentor"), queryset=None)
     note = forms.CharField(label=_("Why (for coordinators only)"), required=False, max_length=300,
                            help_text=_("For example: family, neighbours, the learner's teacher."))
 
@@ -136,7 +132,7 @@ class ConflictForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         learners = Learner.objects.filter(programme=programme).exclude(
-            state__in=("completed", "left", "declined")).select_related("person").order_by(
+            state__in=("completed", "left", "declined")).select_related("person", "institution").order_by(
             "person__given_name", "person__family_name")
         volunteers = Volunteer.objects.filter(programme=programme).exclude(
             state__in=("rejected", "withdrawn")).select_related("person").order_by(

@@ -71,6 +71,19 @@ def answer_side(*, match: Match, user: Any) -> str:
     return ""
 
 
+def reader_of(*, match: Match, user: Any) -> str:
+    """Who reads the match as the learner's side: "learner" (their own match), "guardian" (their
+    child's) or "" (anyone else: coordinators, the mentor, a supervisor)."""
+    person = me(user, match.programme)
+    if person is None:
+        return ""
+    if match.learner.person_id == person.pk:
+        return "learner"
+    if match.learner.person.guardian_links.filter(guardian=person).exists():
+        return "guardian"
+    return ""
+
+
 def programme_rounds(*, programme: Programme) -> QuerySet[MatchingRound]:
     return MatchingRound.objects.filter(programme=programme).select_related("site", "created_by").annotate(
         n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published"))))
@@ -89,7 +102,7 @@ def declined_needing_partner(*, programme: Programme) -> QuerySet[Match]:
     """Declined matches whose learner waits again without an open match: offer the next best."""
     return (Match.objects.filter(programme=programme, state=Match.State.DECLINED, learner__state="waiting")
             .exclude(learner__matches__state__in=OPEN_STATES)
-            .select_related("learner__person", "volunteer__person").distinct())
+            .select_related("learner__person", "learner__institution", "volunteer__person").distinct())
 
 
 def answers_pending(*, programme: Programme) -> QuerySet[Match]:
@@ -124,4 +137,5 @@ def programme_community(*, programme: Programme, user: Any, pk: int) -> Learning
 def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
     """Pairs that are never proposed: conflicts of interest and pairs that said no."""
     return (DeclinedPair.objects.filter(programme=programme)
-            .select_related("learner__person", "volunteer__person", "created_by").order_by("-created", "-pk"))
+            .select_related("learner__person", "learner__institution", "volunteer__person", "created_by")
+            .order_by("-created", "-pk"))

@@ -3,6 +3,7 @@ from typing import Any
 
 from django import template
 
+from tandem.core import naming
 from tandem.core.availability import slot_labels as _slot_labels
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_name as _language_name
@@ -40,3 +41,17 @@ def slot_labels(codes: Iterable[str] | None) -> str:
 def field_labels(codes: Iterable[str] | None, programme: Programme) -> str:
     """``{{ volunteer.expertise|field_labels:programme }}`` → "wiskunde, elektricien"."""
     return ", ".join(vocabulary(programme).labels(codes or []))
+
+
+@register.filter
+def person_label(who: Any) -> str:
+    """``{{ learner|person_label }}``: "Marie Yıldız (Erasmus College, 15 years)", for a select."""
+    return naming.person_label(who)
+
+
+@register.inclusion_tag("core/_person.html")
+def person(who: Any, url: str = "", role: str = "") -> dict[str, Any]:
+    """``{% person learner url=… %}``: the name (a link when ``url`` is given) with, under it, what
+    tells namesakes apart. Used by every list of people."""
+    return {"name": naming.person_of(who).full_name, "url": url,
+            "details": naming.person_details(who, role=role)}

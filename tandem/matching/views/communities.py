@@ -32,7 +32,7 @@ def community(request: HttpRequest, programme: Programme, pk: int) -> HttpRespon
         else:
             messages.success(request, _("The meeting was planned."))
             return redirect("matching:community", org=programme.organisation.slug, prog=programme.slug, pk=item.pk)
-    members = item.matches.filter(state__in=OPEN_STATES).select_related("learner__person")
+    members = item.matches.filter(state__in=OPEN_STATES).select_related("learner__person", "learner__institution")
     return render(request, "matching/community.html", {
         "programme": programme, "community": item, "members": members, "form": form,
         "meetings": item.meetings.all(),

@@ -16,7 +16,7 @@ from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
-from tandem.matching import explanations, selectors, services
+from tandem.matching import explanations, friendly, selectors, services
 from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, ProposeForm
 from tandem.matching.models import Match
 from tandem.onboarding.models import Volunteer
@@ -67,10 +67,13 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
                    "line": explanations.line(o["items"], private=True, fields=vocabulary(programme))}
                   for o in raw if o["volunteer"] in names]
     events = list(match.events.select_related("actor"))
+    # The learner and their guardian read a friendly page: no points, limits or waiting days.
+    reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
-        "rows": explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
-        "warnings": [services.limit_label(w) for w in match.warnings],
+        "friendly": friendly.friendly_match(match, reader=reader) if reader else None,
+        "rows": [] if reader else explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
+        "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers,
         "side": selectors.answer_side(match=match, user=request.user),
         "meeting_form": FirstMeetingForm(initial={
@@ -172,7 +175,7 @@ def report(request: HttpRequest, programme: Programme) -> HttpResponse:
         counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
         states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
     closed = Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
-        "learner__person", "volunteer__person") if coordinator else []
+        "learner__person", "learner__institution", "volunteer__person") if coordinator else []
     return render(request, "matching/report.html", {
         "programme": programme, "counts": counts, "coordinator": coordinator,
         "states": [(label, states[code]) for code, label in Match.State.choices], "closed": closed,

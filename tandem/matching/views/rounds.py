@@ -104,14 +104,14 @@ def criteria(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
     proposals = list(selectors.round_proposals(matching_round=matching_round))
-    names = dict(Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
-                 .values_list("pk", "person__given_name"))
+    others = Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
+    names = {v.pk: v for v in others.select_related("person")}
     fields = vocabulary(matching_round.programme)
     return [{
         "proposal": p, "rows": explanations.rows(p.items, private=True, fields=fields),
         "warnings": [services.limit_label(w) for w in p.warnings],
-        "alternatives": [{"name": names.get(a["volunteer"], "?"), "volunteer": a["volunteer"], "score": a["score"],
-                          "line": explanations.line(a["items"], private=True, fields=fields)}
+        "alternatives": [{"volunteer_obj": names.get(a["volunteer"]), "name": "?", "volunteer": a["volunteer"],
+                          "score": a["score"], "line": explanations.line(a["items"], private=True, fields=fields)}
                          for a in p.alternatives],
     } for p in proposals]
 
@@ -123,14 +123,14 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     context: dict[str, Any] = {"programme": programme, "round": matching_round}
     if matching_round.status == MatchingRound.Status.DONE:
         rows = _proposal_rows(matching_round)
-        unmatched = matching_round.unmatched.select_related("learner__person")
+        unmatched = matching_round.unmatched.select_related("learner__person", "learner__institution")
         volunteers, _learners = adapter.pools(programme=programme, today=_today())
         context.update(
             rows=rows, open_ids=[r["proposal"].pk for r in rows if r["proposal"].status == "proposed"],
             unmatched=[{"learner": u.learner, "text": explanations.unmatched_text(u.reason, u.limit, u.params)}
                        for u in unmatched],
             learners=Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
-            .select_related("person"),
+            .select_related("person", "institution"),
             volunteers=volunteers,
         )
     if request.htmx:  # type: ignore[attr-defined]
