@@ -34,6 +34,7 @@ def test_demo_has_volunteers_in_every_state(db) -> None:
     assert TrainingCertificate.objects.exists()
     # Everyone ready or active meets the ready gate (or is flagged: certificate expired).
     ready = Volunteer.objects.filter(state__in=("ready", "active"))
+    assert ready.exists()
     assert all(not missing_items(v, today=today) or v.pk in expired_certificate_ids(programme=v.programme, today=today)
                for v in ready.select_related("programme", "person"))
 
