@@ -136,3 +136,24 @@ def assert_queries_do_not_grow(
     assert large <= small, (
         f"{large} queries with {many} rows, {small} with {few}: a query per row?\n" + "\n".join(sql)
     )
+
+
+def assert_list_page_queries_do_not_grow(
+    client: Any, url: str, add_row: Callable[[int], str], *, few: int = 3, many: int = 9
+) -> None:
+    """``assert_queries_do_not_grow`` for a page listing rows: ``add_row(i)`` creates the i-th
+    row and returns a text the page must show for it (so the page is checked to list them all,
+    not only to answer)."""
+    shown: list[str] = []
+
+    def add_rows(n: int) -> None:
+        shown.extend(add_row(len(shown)) for _ in range(n))
+
+    def fetch() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.content.decode()
+        missing = [text for text in shown if text not in body]
+        assert not missing, f"{url} does not show {missing}"
+
+    assert_queries_do_not_grow(fetch, add_rows, few=few, many=many)
