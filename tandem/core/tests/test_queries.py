@@ -9,6 +9,7 @@ from tandem.core import selectors
 from tandem.core.audit import audit_record
 from tandem.core.models import (
     AuditEvent,
+    GuardianLink,
     Invitation,
     Membership,
     PartnerInstitution,
@@ -123,3 +124,15 @@ def test_the_programme_list_gives_each_programme_the_roles_checked_everywhere_el
         assert listed == [(programme, roles_for(user, programme)) for programme, _roles in listed], persona
     assert {p for p, _roles in selectors.programmes_for_user(world.users["org_admin"])} == {
         world.programme, world.other_programme}
+
+
+def test_a_guardians_dashboard_lists_their_children(world: World) -> None:
+    def add(i: int) -> str:
+        _user, child = make_member(world.organisation, world.programme, Role.LEARNER,
+                                   f"child{i}@zuid.example", with_user=False, given_name=f"Child{i}")
+        GuardianLink.objects.create(learner=child, guardian=world.people["guardian"])
+        return child.full_name
+
+    assert_list_page_queries_do_not_grow(
+        world.client_for("guardian"), world.programme.get_absolute_url(), add
+    )
