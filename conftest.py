@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tandem.core.models import (
     GuardianLink,
@@ -30,12 +32,34 @@ from tandem.core.testing import PERSONAS
 PASSWORD = "correct-horse-battery"
 
 
+def _reset_process_state() -> None:
+    """What a request or a test may leave behind in this process for the next test: the active
+    language and time zone (middleware activates them per request and never deactivates), and
+    anything in Django's caches (rate limits, counters, cached fragments)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any) -> Any:
+    """Every test starts from the same state and leaves none behind, so the suite passes in any
+    order (pytest-randomly shuffles it; see README, "Tests")."""
     # A fast hasher keeps the suite quick; the real one is tested by Django itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _reset_process_state()
     yield
-    translation.activate("en")  # no test leaves its language behind for the next
+    _reset_process_state()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """The seed of the random order, also under ``-q`` (which hides pytest-randomly's header)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(
+            f"Tests ran in random order; repeat this order with -p randomly --randomly-seed={seed}"
+        )
 
 
 @dataclass

@@ -9,9 +9,10 @@ like any referral. No special-category data is ever imported or exported here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from tandem.core.availability import parse_slots
@@ -65,6 +66,34 @@ class LearnerSpec(ImportSpec):
             person__family_name__iexact=values["family_name"],
             person__date_of_birth=values["date_of_birth"],
         ).first()
+
+    def find_existing_many(self, rows: Sequence[dict[str, Any]]) -> list[Learner | None]:
+        """``find_existing`` for a whole file in two queries: by e-mail, else by name and date
+        of birth (the first match in the model's order, as ``first()`` takes it)."""
+        learners = Learner.objects.filter(programme=self.programme).select_related("person")
+        emails = {values["email"].lower() for values in rows if values.get("email")}
+        births = {values["date_of_birth"] for values in rows
+                  if not values.get("email") and values.get("date_of_birth") is not None}
+        by_email: dict[str, Learner] = {}
+        by_name: dict[tuple[str, str, Any], Learner] = {}
+        if emails:
+            for by_mail in learners.annotate(email_lower=Lower("person__email")).filter(email_lower__in=emails):
+                by_email.setdefault(by_mail.person.email.lower(), by_mail)
+        if births:
+            for found in learners.filter(person__date_of_birth__in=births):
+                person = found.person
+                by_name.setdefault((person.given_name.lower(), person.family_name.lower(), person.date_of_birth),
+                                   found)
+        result: list[Learner | None] = []
+        for values in rows:
+            if values.get("email"):
+                result.append(by_email.get(values["email"].lower()))
+            elif values.get("date_of_birth") is None:
+                result.append(None)
+            else:
+                result.append(by_name.get((values["given_name"].lower(), values["family_name"].lower(),
+                                           values["date_of_birth"])))
+        return result
 
     def validate(self, values: dict[str, Any], existing: Any) -> list[str]:
         errors = []

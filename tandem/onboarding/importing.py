@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,20 @@ class VolunteerSpec(ImportSpec):
             .select_related("person", "programme__organisation")
             .first()
         )
+
+    def find_existing_many(self, rows: Sequence[dict[str, Any]]) -> list[Volunteer | None]:
+        """``find_existing`` for a whole file in one query."""
+        emails = {values["email"].lower() for values in rows}
+        by_email: dict[str, Volunteer] = {}
+        if emails:
+            found = (
+                Volunteer.objects.filter(programme=self.programme)
+                .annotate(email_lower=Lower("person__email")).filter(email_lower__in=emails)
+                .select_related("person", "programme__organisation")
+            )
+            for volunteer in found:
+                by_email.setdefault(volunteer.person.email.lower(), volunteer)
+        return [by_email.get(values["email"].lower()) for values in rows]
 
     def validate(self, values: dict[str, Any], existing: Volunteer | None) -> list[str]:
         state = values.get("state") or ""

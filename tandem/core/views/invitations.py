@@ -40,7 +40,7 @@ def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
         {
             "programme": programme, "form": form,
             "pending": selectors.pending_invitations(programme=programme),
-            "done": programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True)[:20],
+            "done": selectors.answered_invitations(programme=programme),
         },
     )
 

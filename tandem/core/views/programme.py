@@ -108,9 +108,7 @@ def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
         else:
             messages.success(request, _("Partner institution added."))
             return redirect("core:partners", org=programme.organisation.slug, prog=programme.slug)
-    partners = programme.partners.select_related("site").prefetch_related(
-        "memberships__person"
-    )
+    partners = selectors.programme_partners(programme=programme)
     return render(
         request, "core/partners.html",
         {"programme": programme, "partners": partners, "form": form},
@@ -120,18 +118,14 @@ def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("core.view_audit")
 def audit_log(request: HttpRequest, programme: Programme) -> HttpResponse:
-    events = programme.audit_events.select_related("actor", "person")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.programme_audit(programme=programme), 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"programme": programme, "page": page})
 
 
 @require_GET
 @organisation_view("core.manage_organisation")
 def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    programmes = [
-        (programme, selectors.role_counts(programme=programme))
-        for programme in organisation.programmes.all()
-    ]
+    programmes = selectors.organisation_programmes(organisation=organisation)
     return render(
         request, "core/organisation.html",
         {"organisation": organisation, "programmes": programmes},
