@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tandem.core.models import (
     AuditEvent,
+    Because,
     GuardianLink,
     Membership,
     Organisation,
@@ -344,7 +345,7 @@ class _Builder:
             AuditEvent.objects.bulk_create([
                 AuditEvent(organisation=organisation, programme=programme, person=p, actor=admin,
                            action=AuditEvent.Action.CREATED, subject=f"person:{p.pk}",
-                           note="demo data", at=now)
+                           note=Because.DEMO_DATA, at=now)
                 for p in people
             ])
         return DemoContext(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
-from tandem.core.models import Person
+from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
     Registration,
@@ -78,7 +78,7 @@ def seed_demo(ctx: DemoContext) -> None:
     volunteers = Volunteer.objects.bulk_create(volunteers)
     VolunteerTransition.objects.bulk_create([
         VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
-                            reason="demo data")
+                            reason=Because.DEMO_DATA)
         for v in volunteers
     ])
     _training(ctx, volunteers)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.availability import SLOTS
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
-from tandem.core.models import Person, Programme
+from tandem.core.models import Because, Person, Programme
 from tandem.core.places import geocode
 from tandem.onboarding import services
 from tandem.onboarding.models import Volunteer, VolunteerState, VolunteerTransition
@@ -52,10 +52,10 @@ class VolunteerSpec(ImportSpec):
             Column("phone"),
             Column("postcode"),
             Column("city"),
-            Column("languages", parse=_parse_languages, help="nl, tr, ar"),
-            Column("expertise", parse=parse_list, help="electrician, maths"),
-            Column("availability", parse=_parse_availability, help="mon-evening, sat-morning"),
-            Column("state", parse=parse_choice(VolunteerState.values), help="applied, screening…"),
+            Column("languages", parse=_parse_languages, example="nl, tr, ar"),
+            Column("expertise", parse=parse_list, example="electrician, maths"),
+            Column("availability", parse=_parse_availability, example="mon-evening, sat-morning"),
+            Column("state", parse=parse_choice(VolunteerState.values), example="applied, screening…"),
         ]
 
     def find_existing(self, values: dict[str, Any]) -> Volunteer | None:
@@ -98,7 +98,7 @@ class VolunteerSpec(ImportSpec):
         state = values.get("state")
         if state and state != existing.state:
             services.volunteer_transition(
-                volunteer=existing, to_state=state, actor=actor, reason=_("import")
+                volunteer=existing, to_state=state, actor=actor, reason=Because.IMPORTED
             )
 
     def _create(self, values: dict[str, Any], person_data: dict[str, str],
@@ -126,9 +126,10 @@ class VolunteerSpec(ImportSpec):
         VolunteerTransition.objects.create(
             volunteer=volunteer, from_state="", to_state=volunteer.state,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            reason=_("import"),
+            reason=Because.IMPORTED,
         )
-        services.audit_volunteer(volunteer, actor, {"state": [None, volunteer.state]}, note="import")
+        services.audit_volunteer(volunteer, actor, {"state": [None, volunteer.state]},
+                                 note=Because.IMPORTED)
 
     def export_rows(self) -> Iterable[dict[str, Any]]:
         for volunteer in Volunteer.objects.filter(programme=self.programme).select_related("person"):

@@ -9,12 +9,24 @@ document.
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.history import (
+    Key,
+    as_date,
+    choice,
+    each,
+    language_name,
+    reasons,
+    slot_label,
+    text,
+    yes_no,
+)
 from tandem.core.models import Person, Programme, StateChange
 
 
@@ -30,6 +42,23 @@ class VolunteerState(models.TextChoices):
     PAUSED = "paused", _("Paused")
 
 
+@reasons
+class VolunteerReason(models.TextChoices):
+    """Why the system moved a volunteer or wrote to their record (stored as the code)."""
+
+    APPLIED_ONLINE = "applied_online", _("Application form")
+    MISSING_ITEMS_EMAILED = "missing_items_emailed", _("Missing items e-mailed")
+    CERTIFICATE_EXPIRED = "certificate_expired_out_of_matching", _(
+        "Certificate expired: out of matching"
+    )
+
+
+class RegistrationStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -38,6 +67,8 @@ class Gender(models.TextChoices):
 
 class Volunteer(models.Model):
     """One person's volunteering in one programme, from application to alumni."""
+
+    audit_subject = "volunteer"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="volunteers", verbose_name=_("programme")
@@ -88,6 +119,17 @@ class Volunteer(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "languages": Key("", each(language_name)),
+        "expertise": Key("", each(text)),
+        "availability": Key("", each(slot_label)),
+        "workshop": Key(_("workshop"), text),
+        "registration": Key(_("registration"), choice(RegistrationStatus.choices)),
+        "attended": Key(_("attended"), yes_no),
+        "training_certificate": Key(_("training certificate"), text),
+        "certificate_expired": Key(_("certificate expired on"), as_date),
+    }
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -121,6 +163,8 @@ class VolunteerTransition(StateChange):
 
 
 class Workshop(models.Model):
+    audit_subject = "workshop"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("programme")
     )
@@ -145,10 +189,7 @@ class Workshop(models.Model):
 
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        BOOKED = "booked", _("Booked")
-        WAITING = "waiting", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = RegistrationStatus
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     volunteer = models.ForeignKey(

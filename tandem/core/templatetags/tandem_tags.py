@@ -2,6 +2,8 @@ from typing import Any
 
 from django import template
 
+from tandem.core import history
+
 register = template.Library()
 
 
@@ -9,3 +11,15 @@ register = template.Library()
 def get_item_key(mapping: dict[str, Any], key: str) -> Any:
     """``{{ row|get_item_key:"email" }}``: look a key up in a dict."""
     return mapping.get(key, "")
+
+
+@register.filter
+def audit_changes(event: Any) -> list[history.Change]:
+    """``{% for change in event|audit_changes %}``: an audit entry's changes in words."""
+    return history.audit_changes(event)
+
+
+@register.filter
+def reason(value: str) -> str:
+    """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
+    return history.reason_text(value or "")
