@@ -23,3 +23,10 @@ def audit_changes(event: Any) -> list[history.Change]:
 def reason(value: str) -> str:
     """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
     return history.reason_text(value or "")
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """``{{ date|local_date }}``: a date (or its ISO form, as e-mails carry it) in the active
+    language's format."""
+    return history.as_date(value) if value else ""
