@@ -25,6 +25,11 @@ from tandem.onboarding.screening import add_months
 State = VolunteerState
 EXPERTISE = ["maths", "Dutch", "French", "German", "electrician", "mechanic", "bakery", "IT",
              "care", "logistics", "study skills", "career orientation"]
+# The workshop's title, as the coordinator typed it in the programme's language.
+WORKSHOP_TITLE = {
+    "nl": "Introductie voor vrijwilligers", "de": "Einführung für Ehrenamtliche",
+    "fr": "Introduction pour les bénévoles", "en": "Introduction for volunteers",
+}
 # States of the ctx.mentors (already mentors in the programme) and of new applicants.
 MENTOR_STATES = [State.ACTIVE, State.READY, State.ALUMNI, State.PAUSED]
 APPLICANT_STATES = [State.APPLIED, State.SCREENING, State.TRAINING, State.REJECTED,
@@ -88,8 +93,9 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     programme, today = ctx.programme, ctx.today
     hours = Decimal(str(programme.requirement("training_hours_required")))
     tz = timezone.get_current_timezone()
+    title = WORKSHOP_TITLE.get(ctx.spec.ui_language, WORKSHOP_TITLE["en"])
     upcoming = Workshop.objects.create(
-        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[-1][0],
+        programme=programme, title=title, place=ctx.spec.places[-1][0],
         starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
         capacity=3, trainer="Dana Coordinator", hours=hours,
     )
@@ -99,7 +105,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     # active volunteers meet the ready gate at every --scale.
     for start in range(0, max(len(trained), 1), 30):
         past = Workshop.objects.create(
-            programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
+            programme=programme, title=title, place=ctx.spec.places[0][0],
             starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
             capacity=30, trainer="Dana Coordinator", hours=hours,
         )

@@ -54,6 +54,7 @@ TODO_SKIP: dict[str, frozenset[str]] = {
     "onboarding:board": LANGUAGE_CODES,
     "core:programme": LANGUAGE_CODES,
     "intake:waiting_list": LANGUAGE_CODES,
+    "intake:learner": LANGUAGE_CODES,
 }
 
 

@@ -156,7 +156,8 @@ def foreign_texts(language: str) -> tuple[Foreign, ...]:
     English msgids on a Dutch, French or German page; Dutch, French or German translations on a
     page in any other language. A text the page's own language also uses (a word both languages
     share, such as "Match" or "Intake") is left out."""
-    own = _text_of(language)
+    own = _text_of(language).lower()
+    own_words = frozenset(re.findall(r"\w+", own))
     candidates: dict[str, str] = {}
     if language != "en":
         for english, translation in _pairs(language):
@@ -175,9 +176,9 @@ def foreign_texts(language: str) -> tuple[Foreign, ...]:
         if foreign is None:
             continue
         # Shared with the page's own language (also as part of a longer phrase): not foreign.
-        if re.search(_bounded(foreign.probe), own, re.IGNORECASE) and (
-            foreign.whole_line or foreign.probe == text
-        ):
+        probe = foreign.probe.lower()
+        shared = probe in own_words if foreign.whole_line else probe in own
+        if shared and (foreign.whole_line or foreign.probe == text):
             continue
         found.append(foreign)
     return tuple(found)
