@@ -101,7 +101,7 @@ def missing_items(volunteer: Volunteer, *, today: date, hours: Decimal | None = 
             _("The %(certificate)s has not been seen and verified yet.")
             % {"certificate": certificate_name(programme)}
         )
-    elif status.code == "expired":
+    elif status.code == "expired" and status.expires_on is not None:
         missing.append(
             _("The %(certificate)s expired on %(date)s; a new one is needed.")
             % {"certificate": certificate_name(programme),
