@@ -34,7 +34,7 @@ BLOCK = {"address", "article", "aside", "blockquote", "br", "button", "caption",
 
 SNAKE = re.compile(r"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-])")
 ISO = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
-EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w\-/]+/")
+EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|(?<!\w)/[\w\-/]+/")
 # What separates the parts of a line such as "state: ready → active" or "nl, tr · ar".
 SEPARATORS = re.compile(r"\s*(?:[,;:·|()\[\]→←⟷↔✕×•“”\"]|\s[-–—]\s|^[-–—]\s|\s[-–—]$)\s*")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
