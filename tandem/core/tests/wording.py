@@ -124,8 +124,16 @@ class Foreign:
     text: str
     language: str
     probe: str  # its longest literal part, a cheap first test
-    pattern: re.Pattern[str]
+    literal: tuple[str, ...]  # the parts between its placeholders
     whole_line: bool  # one word: only a line (or part of a line) that is just this word counts
+
+    def search(self, line: str) -> bool:
+        return _pattern(self.literal).search(line) is not None
+
+
+@cache
+def _pattern(literal: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r".{1,80}?".join(_bounded(p) for p in literal))
 
 
 def _bounded(part: str) -> str:
@@ -145,8 +153,7 @@ def _foreign(text: str, language: str) -> Foreign | None:
     # "%(a)s and %(b)s" or "%(age)s ans" says too little to be recognised anywhere.
     if len(parts) > 1 and (len(words) < 2 or len(probe) < 8):
         return None
-    pattern = re.compile(r".{1,80}?".join(_bounded(p) for p in literal))
-    return Foreign(text=text, language=language, probe=probe, pattern=pattern,
+    return Foreign(text=text, language=language, probe=probe, literal=tuple(literal),
                    whole_line=len(words) == 1 and len(parts) == 1)
 
 
@@ -266,7 +273,7 @@ class Findings:
             if foreign.whole_line:
                 if foreign.text in SEPARATORS.split(line) or line.rstrip(".:…!?") == foreign.text:
                     yield f"{foreign.language} text “{foreign.text}”"
-            elif foreign.pattern.search(line):
+            elif foreign.search(line):
                 yield f"{foreign.language} text “{foreign.text}”"
 
     def _word(self, code: str) -> bool:
