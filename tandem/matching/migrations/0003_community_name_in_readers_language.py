@@ -6,7 +6,7 @@ from django.db import migrations, models
 # after its mentor this way gets no stored name, so each reader sees it in their own language.
 GENERATED = (
     "Learning community of {}", "Leergemeenschap van {}", "Communauté d'apprentissage de {}",
-    "Lerngemeinschaft von {}",
+    "Communauté d'apprentissage animée par {}", "Lerngemeinschaft von {}",
 )
 
 
