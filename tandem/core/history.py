@@ -24,13 +24,13 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 Show = Callable[[Any], str]
@@ -94,8 +94,12 @@ def each(show: Show) -> Show:
 
 
 def language_name(code: str) -> str:
-    """A language code as the language's name (the interface languages; others as given)."""
-    return str(dict(settings.LANGUAGES).get(code, code))
+    """A language code ("tr") as the language's name in the reader's language ("Turks"), from
+    Django's own list; a code Django does not know is shown as given."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def slot_label(code: str) -> str:

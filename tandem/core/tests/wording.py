@@ -112,9 +112,13 @@ def _words_of(language: str) -> frozenset[str]:
     return frozenset(texts)
 
 
+# Examples of codes in help texts ("ISO codes, e.g. nl, tr, ar") do not make the codes words.
+CODE_EXAMPLES = re.compile(r"\b[a-z]{2,3}(?:,\s*[a-z]{2,3})+\b|\b[a-z]+-(?:morning|afternoon|evening)\b")
+
+
 @cache
 def _text_of(language: str) -> str:
-    return "\n".join(_words_of(language))
+    return CODE_EXAMPLES.sub(" ", "\n".join(_words_of(language)))
 
 
 @dataclass(frozen=True)
