@@ -268,6 +268,8 @@ class Findings:
                 yield f"field name or code “{match.group()}”"
         for match in ISO.finditer(line):
             yield f"ISO date “{match.group()}”"
+        if re.fullmatch(r"-{5,}", line):
+            yield "an empty choice without words (“---------”)"
         if any(marker in line for marker in self.codes_allowed_in):
             codes = set()
         parts = [p for p in SEPARATORS.split(line) if p]
