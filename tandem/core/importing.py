@@ -103,7 +103,10 @@ class Column:
     name: str  # the header in the file, e.g. "email"
     required: bool = False
     parse: Callable[[str], Any] = parse_text
-    help: str = ""  # shown in the template's second row, e.g. "YYYY-MM-DD"
+    help: str = ""  # a translated explanation, e.g. "name of a partner institution"
+    # Values as they are written in the file ("YYYY-MM-DD", "mon-evening, sat-morning"): codes
+    # of the file format, shown as they are and never translated.
+    example: str = ""
 
 
 @dataclass

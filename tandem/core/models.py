@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.history import Key, each, language_name, reason_text, reasons
 from tandem.core.languages import validate_languages
+from tandem.core.requirements import requirements_text
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -100,6 +102,8 @@ class Organisation(models.Model):
 class Programme(models.Model):
     """A mentoring or tutoring programme: the unit coordinators run and roles are granted on."""
 
+    audit_subject = "programme"
+
     class Format(models.TextChoices):
         ONE_TO_ONE = "one_to_one", _("One-to-one")
         GROUP = "group", _("Group (learning communities)")
@@ -145,6 +149,11 @@ class Programme(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
+
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "languages": Key("", each(language_name)),
+        "requirements": Key("", requirements_text),
+    }
 
     class Meta:
         verbose_name = _("programme")
@@ -215,6 +224,8 @@ class Field(models.Model):
 class Site(models.Model):
     """A city or area a programme works in (AFEV works in 40)."""
 
+    audit_subject = "site"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="sites", verbose_name=_("programme")
     )
@@ -237,6 +248,8 @@ class Site(models.Model):
 
 class PartnerInstitution(models.Model):
     """A school, VET provider, employer or university a programme works with."""
+
+    audit_subject = "partner"
 
     class Kind(models.TextChoices):
         PRIMARY_SCHOOL = "primary_school", _("Primary school")
@@ -273,6 +286,8 @@ class Person(models.Model):
     Data minimisation: only what running a programme needs. The date of birth is there because
     guardian consent depends on age; special-category data does not live here.
     """
+
+    audit_subject = "person"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="people",
@@ -338,6 +353,8 @@ class Membership(models.Model):
     """A person's role in a programme. Organisation admins hold their role on every programme
     of their organisation, so their membership has no programme."""
 
+    audit_subject = "membership"
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
     )
@@ -388,12 +405,25 @@ class StateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    # A reason someone typed, or the code of a reason the system gave (see ``Because``).
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
         ordering = ("-at", "-pk")
+
+    def get_reason_display(self) -> str:
+        return reason_text(self.reason)
+
+
+@reasons
+class Because(models.TextChoices):
+    """Reasons the system records, as codes, for steps nobody typed a reason for (each app adds
+    its own, e.g. ``intake.models.LearnerReason``)."""
+
+    IMPORTED = "imported", _("Imported from a file")
+    DEMO_DATA = "demo_data", _("Demo data")
 
 
 class GuardianLink(models.Model):
@@ -432,6 +462,8 @@ def _default_expiry() -> Any:
 class Invitation(models.Model):
     """An e-mailed invitation to join a programme in a role. The token is the only secret; it
     expires, and it works once."""
+
+    audit_subject = "invitation"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="invitations",

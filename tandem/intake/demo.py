@@ -24,6 +24,7 @@ from tandem.intake.models import (
     SensitiveProfile,
 )
 from tandem.intake.selectors import adult_cutoff
+from tandem.intake.services import SOURCE_REASONS
 
 State = Learner.State
 
@@ -48,6 +49,26 @@ CONSENT_TEXTS = {
         "my child regularly. The coordinator keeps only the data this needs. I can withdraw my "
         "consent at any time."
     ),
+}
+
+# Free text coordinators typed, in the programme's language (data, not interface strings).
+TEXTS: dict[str, dict[str, list[str]]] = {
+    "wishes": {
+        "nl": ["Iemand die geduldig is", "Iemand die het vak kent"],
+        "de": ["Jemand, der geduldig ist", "Jemand, der sich im Beruf auskennt"],
+        "fr": ["Quelqu'un de patient", "Quelqu'un qui connaît le métier"],
+        "en": ["Someone who is patient", "Someone who knows the trade"],
+    },
+    "left": {
+        "nl": ["Van school gegaan"], "de": ["Hat die Schule verlassen"],
+        "fr": ["A quitté l'établissement"], "en": ["Left school"],
+    },
+    "declined": {
+        "nl": ["Woont buiten het werkgebied van het programma"],
+        "de": ["Wohnt außerhalb des Programmgebiets"],
+        "fr": ["Habite en dehors du territoire du programme"],
+        "en": ["Lives outside the programme's area"],
+    },
 }
 
 # School levels of each programme's country (``tandem.intake.levels``).
@@ -97,6 +118,7 @@ GIVEN = "given"
 def seed_demo(ctx: DemoContext) -> None:
     programme, rng, spec = ctx.programme, ctx.rng, ctx.spec
     language = spec.ui_language if spec.ui_language in CONSENT_TEXTS else "en"
+    texts = {kind: by_language.get(language) or by_language["en"] for kind, by_language in TEXTS.items()}
     ConsentText.objects.create(programme=programme, version=1, language=language,
                                text=CONSENT_TEXTS[language], created_by=ctx.coordinator_user)
     contacts: dict[int, Person] = {
@@ -145,12 +167,12 @@ def seed_demo(ctx: DemoContext) -> None:
             latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,
             availability=sorted(rng.sample(SLOTS, rng.randint(1, 5))),
-            mentor_wishes=rng.choice(["", "", "Iemand die geduldig is", "Someone who knows the trade"]),
+            mentor_wishes=rng.choice(["", "", *texts["wishes"]]),
             gender_preference=rng.choice(["any", "any", "any", "female", "male"]),
             accepted_at=now if state in ACCEPTED else None,
             waiting_since=ctx.today - timedelta(days=rng.randint(2, 220))
             if state == State.WAITING else None,
-            state_reason={State.LEFT: "Left school", State.DECLINED: "Outside the programme's area"}
+            state_reason={State.LEFT: texts["left"][0], State.DECLINED: texts["declined"][0]}
             .get(state, ""),
         ))
         if index == 0:
@@ -173,7 +195,8 @@ def seed_demo(ctx: DemoContext) -> None:
             transitions.append(LearnerTransition(
                 learner=learner, from_state=previous, to_state=step,
                 actor=None if step == State.REFERRED else ctx.coordinator_user,
-                reason=learner.state_reason if step == learner.state else "",
+                reason=SOURCE_REASONS[learner.source] if not previous
+                else learner.state_reason if step == learner.state else "",
             ))
             previous = step
     LearnerTransition.objects.bulk_create(transitions)

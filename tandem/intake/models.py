@@ -9,6 +9,7 @@ A learner is a core ``Person`` (a pupil may have no log-in and no e-mail address
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,17 @@ from django.utils.translation import gettext_lazy as _
 # "mon-afternoon": the codes volunteers and the matching engine use too.
 from tandem.core.availability import slot_labels, validate_slots
 from tandem.core.fields import validate_fields
+from tandem.core.history import (
+    Key,
+    choice,
+    each,
+    hidden,
+    language_name,
+    number,
+    reasons,
+    slot_label,
+    text,
+)
 from tandem.core.languages import validate_languages
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
 from tandem.core.places import on_the_map
@@ -41,11 +53,40 @@ class GenderPreference(models.TextChoices):
     MALE = "male", _("A man")
 
 
+@reasons
+class LearnerReason(models.TextChoices):
+    """Why the system moved a learner or wrote to their record (stored as the code)."""
+
+    VIA_REFERRAL = "via_referral", _("Referred by a partner")
+    VIA_SELF_REGISTRATION = "via_self_registration", _("Registered themselves")
+    VIA_IMPORT = "via_import", _("Imported from a file")
+    VIA_COORDINATOR = "via_coordinator", _("Added by a coordinator")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    AWAITING_CONSENT = "accepted_awaiting_consent", _("Accepted; waiting for the guardian's consent")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    CONSENT_RECEIVED = "consent_received", _("Guardian's consent received")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Guardian's consent withdrawn")
+
+
+class ConsentMethod(models.TextChoices):
+    EMAIL_LINK = "email_link", _("E-mailed link")
+    PAPER_FORM = "paper_form", _("Paper form")
+
+
+class ConsentChange(models.TextChoices):
+    """What happened to a guardian's consent, as the learner's audit log records it."""
+
+    EMAIL_LINK = "email_link", _("given through the e-mailed link")
+    PAPER_FORM = "paper_form", _("given on a paper form")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    GIVEN = "given", _("given")
 
 
 @on_the_map
 class Learner(models.Model):
     """A person's place in one programme as a learner, and where they are in intake."""
+
+    audit_subject = "learner"
 
     class State(models.TextChoices):
         REFERRED = "referred", _("Referred")
@@ -112,6 +153,17 @@ class Learner(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "reasons": Key("", each(choice(Reason.choices))),
+        "languages": Key("", each(language_name)),
+        "availability": Key("", each(slot_label)),
+        "notes": Key("", hidden),
+        "consent_requested": Key(_("consent requested from"), text),
+        "guardian_consent": Key(_("guardian's consent"), choice(ConsentChange.choices)),
+        "consent_text_version": Key(_("consent text version"), number),
+        "special_category_data": Key(_("special-category data"), hidden),
+    }
+
     class Meta:
         verbose_name = _("learner")
         verbose_name_plural = _("learners")
@@ -163,6 +215,9 @@ class ConsentText(models.Model):
     """The text a guardian agrees to. Versions only go up: publishing a new version means
     every guardian is asked again (consent to an older version no longer counts)."""
 
+    audit_subject = "consent_text"
+    audit_keys: ClassVar[dict[str, Key]] = {"languages": Key(_("languages"), each(language_name))}
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="consent_texts",
         verbose_name=_("programme"),
@@ -200,9 +255,7 @@ class GuardianConsent(models.Model):
     coordinator from a paper form. ``given_at`` empty means asked but not answered yet.
     """
 
-    class Method(models.TextChoices):
-        EMAIL_LINK = "email_link", _("E-mailed link")
-        PAPER_FORM = "paper_form", _("Paper form")
+    Method = ConsentMethod
 
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="consents", verbose_name=_("learner")

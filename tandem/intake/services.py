@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core import services as core_services
-from tandem.core.audit import audit_record
+from tandem.core.audit import audit_record, diff
 from tandem.core.availability import validate_slots
 from tandem.core.languages import validate_languages
 from tandem.core.models import (
@@ -40,6 +40,7 @@ from tandem.intake.models import (
     ConsentText,
     GuardianConsent,
     Learner,
+    LearnerReason,
     LearnerTransition,
     Reason,
     SensitiveProfile,
@@ -61,6 +62,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 REASON_REQUIRED = {State.DECLINED, State.LEFT}
 NEEDS_CONSENT = {State.WAITING, State.MATCHED}
 KEEP = object()  # "leave this field as it is" (None would mean "clear it")
+SOURCE_REASONS: dict[str, str] = {
+    Learner.Source.REFERRAL: LearnerReason.VIA_REFERRAL,
+    Learner.Source.SELF: LearnerReason.VIA_SELF_REGISTRATION,
+    Learner.Source.IMPORT: LearnerReason.VIA_IMPORT,
+    Learner.Source.COORDINATOR: LearnerReason.VIA_COORDINATOR,
+}
 
 PERSON_KEYS = ("given_name", "family_name", "email", "phone", "date_of_birth", "language",
                "postcode", "city")
@@ -194,7 +201,7 @@ def learner_create(
         LearnerTransition.objects.create(
             learner=learner, from_state="", to_state=State.REFERRED,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            reason=str(Learner.Source(source).label),
+            reason=SOURCE_REASONS.get(source, ""),
         )
         _audit(learner, actor, Action.CREATED, {"state": [None, State.REFERRED],
                                                 "source": [None, source]})
@@ -312,9 +319,7 @@ def learner_update(
         for key, value in profile.items():
             setattr(current, key, value)
         current.full_clean()
-        after = {k: getattr(current, k) for k in keys}
-        changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in keys
-                   if before[k] != after[k]}
+        changes = diff(before, {k: getattr(current, k) for k in keys})
         if "notes" in changes:
             changes["notes"] = ["…", "…"]  # the audit says that notes changed, not what they say
         if changes:
@@ -386,13 +391,13 @@ def learner_accept(*, learner: Learner, actor: Any, today: date | None = None) -
         _grant_roles(learner=learner, actor=actor)
         if selectors.consent_ok(learner, today=today):
             learner = learner_transition(learner=learner, to_state=State.WAITING, actor=actor,
-                                         reason=_("Referral accepted"), today=today)
+                                         reason=LearnerReason.REFERRAL_ACCEPTED, today=today)
             _notify_accepted(learner)
             return learner
         if learner.state == State.REFERRED:
             learner = learner_transition(
                 learner=learner, to_state=State.INTAKE, actor=actor,
-                reason=_("Accepted; waiting for the guardian's consent"), today=today,
+                reason=LearnerReason.AWAITING_CONSENT, today=today,
             )
         _ask_guardians_if_needed(learner=learner, actor=actor, today=today)
     learner.refresh_from_db()
@@ -430,10 +435,10 @@ def learner_request_info(*, learner: Learner, actor: Any, message: str) -> Learn
     with transaction.atomic():
         if learner.state == State.REFERRED:
             learner = learner_transition(learner=learner, to_state=State.INTAKE, actor=actor,
-                                         reason=_("Information requested"))
+                                         reason=LearnerReason.INFORMATION_REQUESTED)
         elif learner.state != State.INTAKE:
             raise ValidationError(_("Only a referral in intake can be asked about."))
-        _audit(learner, actor, Action.UPDATED, note=_("Information requested"))
+        _audit(learner, actor, Action.UPDATED, note=LearnerReason.INFORMATION_REQUESTED)
         notify(to=recipient.email, language=recipient.language,
                template="intake/email/info_requested",
                context={"programme": learner.programme.name, "learner": learner.person.full_name,
@@ -543,7 +548,7 @@ def _after_consent(*, learner: Learner, today: date | None = None) -> None:
         learner, today=_today(today)
     ):
         learner = learner_transition(learner=learner, to_state=State.WAITING, actor=None,
-                                     reason=_("Guardian's consent received"), today=today)
+                                     reason=LearnerReason.CONSENT_RECEIVED, today=today)
         _notify_accepted(learner)
 
 
@@ -565,7 +570,7 @@ def consent_confirm(*, consent: GuardianConsent, today: date | None = None) -> G
             raise ValidationError(_("You have already answered this request."))
         consent.refresh_from_db()
         _audit(learner, None, Action.UPDATED,
-               {"guardian_consent": [None, f"v{version} · {consent.get_method_display()}"]},
+               {"guardian_consent": [None, consent.method], "consent_text_version": [None, version]},
                note=consent.guardian.full_name)
         _after_consent(learner=learner, today=today)
     return consent
@@ -593,7 +598,7 @@ def consent_record_paper(*, learner: Learner, guardian: Person, actor: Any,
         consent.full_clean()
         consent.save()
         _audit(learner, actor, Action.UPDATED,
-               {"guardian_consent": [None, f"v{version} · {consent.get_method_display()}"]},
+               {"guardian_consent": [None, consent.method], "consent_text_version": [None, version]},
                note=guardian.full_name)
         _after_consent(learner=learner, today=today)
     return consent
@@ -616,7 +621,7 @@ def consent_withdraw(*, consent: GuardianConsent, actor: Any, today: date | None
         was_matched = learner.state == State.MATCHED
         if learner.state == State.WAITING and not selectors.consent_ok(learner, today=today):
             learner_transition(learner=learner, to_state=State.INTAKE, actor=actor,
-                               reason=_("Guardian's consent withdrawn"), today=today)
+                               reason=LearnerReason.CONSENT_WITHDRAWN, today=today)
         _notify_coordinators(
             programme=learner.programme, template="intake/email/consent_withdrawn",
             context={"programme": learner.programme.name, "learner": learner.person.full_name,

@@ -34,7 +34,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from tandem.core.demo import DemoContext
 from tandem.core.models import Programme
@@ -49,6 +48,7 @@ from tandem.matching.models import (
     LearningCommunity,
     Match,
     MatchEvent,
+    MatchingReason,
     Proposal,
 )
 from tandem.onboarding import selectors as onboarding_selectors
@@ -162,10 +162,7 @@ class _Seeder:
             city = volunteer.person.city or self.ctx.spec.places[0][0]
             community = LearningCommunity(
                 programme=self.programme, volunteer=volunteer, capacity=volunteer.capacity,
-                name=gettext("Learning community of %(name)s") % {"name": volunteer.person.given_name},
                 meeting_place=self.text("room", n=self.rng.randint(101, 420), city=city),
-                cadence=str(Programme.Cadence(self.programme.meeting_cadence).label)
-                if self.programme.meeting_cadence else "",
             )
             community.save()
             self.communities[volunteer.pk] = community
@@ -218,12 +215,12 @@ class _Seeder:
 
     def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str) -> None:
         """The pair was matched and came apart: both sides' histories show the way back."""
-        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, gettext("Matched with a mentor")),
+        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, MatchingReason.MATCHED_WITH_MENTOR),
                                (learner, LState.MATCHED, LState.WAITING, why)]
         if volunteer is not None and volunteer.state == VState.READY:
             self.volunteer_steps += [
-                (volunteer, VState.READY, VState.ACTIVE, gettext("Matched with a learner")),
-                (volunteer, VState.ACTIVE, VState.READY, gettext("No open match any more"))]
+                (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER),
+                (volunteer, VState.ACTIVE, VState.READY, MatchingReason.NO_OPEN_MATCH)]
 
     # --- the scenes ------------------------------------------------------------------------
 
@@ -251,7 +248,7 @@ class _Seeder:
                     break
                 volunteer = self.ready.pop()
                 self.volunteer_steps.append((volunteer, VState.READY, VState.ACTIVE,
-                                             gettext("Matched with a learner")))
+                                             MatchingReason.MATCHED_WITH_LEARNER))
                 volunteer.state = VState.ACTIVE
                 hosts.append(volunteer)
             start = self.ago(14, 110)
@@ -268,7 +265,7 @@ class _Seeder:
                           meeting=meeting, learner_answer="no", learner_reason=reason)
         self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
         self.declined = (learner, volunteer, reason)
-        self.bounce(learner, volunteer, gettext("The match was declined after the first meeting"))
+        self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING)
 
     def closed_matches(self) -> None:
         alumni = [v for v in self.volunteers if v.state == VState.ALUMNI] or list(self.ready)
@@ -309,7 +306,7 @@ class _Seeder:
                     self.event(match, Kind.SURVEY, survey.answered_at, side=side)
                 self.surveys.append(survey)
             if rematch:
-                self.bounce(learner, volunteer, gettext("Waiting for a new mentor"))
+                self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR)
 
     def write(self) -> None:
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.

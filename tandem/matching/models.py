@@ -16,12 +16,15 @@ The rules that must hold under concurrency live in the database:
 from __future__ import annotations
 
 import secrets
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.history import Key, each, reasons, text
 from tandem.core.models import Programme, Site
 from tandem.intake.models import Learner
 from tandem.onboarding.models import Volunteer
@@ -31,7 +34,29 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _limit(code: Any) -> str:
+    from tandem.matching.services import limit_label
+
+    return str(limit_label(code))
+
+
+@reasons
+class MatchingReason(models.TextChoices):
+    """Why a match moved a learner or a volunteer (stored as the code in their history)."""
+
+    MATCHED_WITH_MENTOR = "matched_with_mentor", _("Matched with a mentor")
+    MATCHED_WITH_LEARNER = "matched_with_learner", _("Matched with a learner")
+    NO_OPEN_MATCH = "no_open_match", _("No open match any more")
+    DECLINED_AFTER_FIRST_MEETING = "declined_after_first_meeting", _(
+        "The match was declined after the first meeting"
+    )
+    LEFT_SCHOOL = "left_school", _("Left school")
+    WAITING_FOR_NEW_MENTOR = "waiting_for_new_mentor", _("Waiting for a new mentor")
+    MENTORING_COMPLETED = "mentoring_completed", _("Mentoring completed")
+
+
 class MatchingCriteria(models.Model):
+    audit_subject = "matching_criteria"
     """A programme's matching criteria: the engine's weights and hard limits, in plain fields."""
 
     programme = models.OneToOneField(
@@ -82,6 +107,9 @@ class MatchingCriteria(models.Model):
 
 
 class MatchingRound(models.Model):
+    audit_subject = "matching_round"
+    audit_keys: ClassVar[dict[str, Key]] = {"swap": Key(_("mentors swapped"), each(text))}
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -121,6 +149,12 @@ class MatchingRound(models.Model):
 
 
 class Proposal(models.Model):
+    audit_subject = "proposal"
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "manual_pair": Key(_("paired by hand with"), text),
+        "warnings": Key(_("hard limits broken"), each(_limit)),
+    }
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         REJECTED = "rejected", _("Rejected")
@@ -173,6 +207,11 @@ class UnmatchedLearner(models.Model):
 class DeclinedPair(models.Model):
     """A pair that must never be proposed again: one side said no, or a conflict of interest."""
 
+    audit_subject = "declined_pair"
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "conflict_of_interest": Key(_("conflict of interest with"), text),
+    }
+
     class Kind(models.TextChoices):
         DECLINED = "declined", _("Said no after the first meeting")
         CONFLICT = "conflict", _("Conflict of interest")
@@ -201,7 +240,8 @@ class LearningCommunity(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="communities")
     volunteer = models.OneToOneField(Volunteer, on_delete=models.CASCADE, related_name="community")
-    name = models.CharField(_("name"), max_length=120)
+    # Empty: the community is called after its mentor, in the reader's language (see __str__).
+    name = models.CharField(_("name"), max_length=120, blank=True)
     capacity = models.PositiveSmallIntegerField(_("places"))
     meeting_place = models.CharField(_("where it meets"), max_length=200, blank=True)
     cadence = models.CharField(_("how often it meets"), max_length=100, blank=True)
@@ -210,13 +250,17 @@ class LearningCommunity(models.Model):
     class Meta:
         verbose_name = _("learning community")
         verbose_name_plural = _("learning communities")
-        ordering = ("name",)
+        ordering = ("name", "pk")
 
     def __str__(self) -> str:
-        return self.name
+        if self.name:
+            return self.name
+        return gettext("Learning community of %(name)s") % {"name": self.volunteer.person.given_name}
 
 
 class CommunityMeeting(models.Model):
+    audit_subject = "community_meeting"
+
     community = models.ForeignKey(LearningCommunity, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("when"))
     place = models.CharField(_("where"), max_length=200)
@@ -234,6 +278,8 @@ OPEN_STATES = ("proposed", "introduced", "active")
 
 class Match(models.Model):
     """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
+
+    audit_subject = "match"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")

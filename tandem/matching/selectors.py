@@ -29,7 +29,7 @@ def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
     """The matches ``user`` may open: all for coordinators; their own for mentors and learners;
     their child's for guardians; their institution's learners for supervisors."""
     matches = Match.objects.filter(programme=programme).select_related(
-        "volunteer__person", "learner__person", "learner__institution", "community")
+        "volunteer__person", "learner__person", "learner__institution", "community__volunteer__person")
     roles = roles_for(user, programme)
     if roles & COORDINATOR_ROLES:
         return matches

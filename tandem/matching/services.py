@@ -35,6 +35,7 @@ from tandem.matching.models import (
     Match,
     MatchEvent,
     MatchingCriteria,
+    MatchingReason,
     MatchingRound,
     Proposal,
 )
@@ -205,7 +206,8 @@ def proposal_swap(*, first: Proposal, second: Proposal, actor: Any, expected_ver
             proposal.save(update_fields=["volunteer", "score", "items", "warnings", "manual"])
         audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                      action=AuditEvent.Action.UPDATED, subject=f"matching_round:{a.round_id}",
-                     changes={"swap": [a.pk, b.pk]})
+                     changes={"swap": [None, [f"{a.learner.person.full_name} ↔ {a.volunteer.person.full_name}",
+                                              f"{b.learner.person.full_name} ↔ {b.volunteer.person.full_name}"]]})
     return a, b
 
 
@@ -237,7 +239,8 @@ def proposal_manual(*, matching_round: MatchingRound, learner: Learner, voluntee
         matching_round.unmatched.filter(learner=learner).delete()
         audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                      action=AuditEvent.Action.CREATED, subject=f"proposal:{proposal.pk}", person=learner.person,
-                     changes={"manual_pair": [None, f"{learner.pk}-{volunteer.pk}"], "warnings": [[], check.broken]})
+                     changes={"manual_pair": [None, volunteer.person.full_name],
+                              "warnings": [None, check.broken]})
     return proposal
 
 
@@ -294,8 +297,8 @@ def _free_slots(volunteer: Volunteer) -> list[int]:
 def _community_for(volunteer: Volunteer) -> LearningCommunity:
     community, _created = LearningCommunity.objects.get_or_create(
         volunteer=volunteer,
-        defaults={"programme": volunteer.programme, "capacity": volunteer.capacity,
-                  "name": _("Learning community of %(name)s") % {"name": volunteer.person.given_name}},
+        # No name: it is called after its mentor in each reader's language until someone names it.
+        defaults={"programme": volunteer.programme, "capacity": volunteer.capacity},
     )
     if community.capacity != volunteer.capacity:
         community.capacity = volunteer.capacity
@@ -304,6 +307,8 @@ def _community_for(volunteer: Volunteer) -> LearningCommunity:
 
 
 def default_place(programme: Programme) -> str:
+    """Where a first meeting is proposed when nobody has said yet, in the active language (never
+    stored: a stored place is one someone typed)."""
     if programme.requirement("meet_at_school"):
         return _("At school, during school time")
     return ""
@@ -327,7 +332,6 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
         match = Match(programme=programme, volunteer=locked, learner=learner, round=matching_round,
                       proposal=proposal, slot=free[0], capacity=locked.capacity, score=score,
                       items=items or [], warnings=warnings or [], community=community,
-                      first_meeting_place=default_place(programme),
                       created_by=actor if getattr(actor, "is_authenticated", False) else None)
         try:
             with transaction.atomic():
@@ -339,10 +343,10 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
                                   % {"learner": learner.person.full_name,
                                      "mentor": locked.person.full_name}) from exc
         intake_services.learner_transition(learner=learner, to_state=Learner.State.MATCHED, actor=actor,
-                                           reason=_("Matched with a mentor"))
+                                           reason=MatchingReason.MATCHED_WITH_MENTOR)
         if locked.state == VolunteerState.READY:
             onboarding_services.volunteer_transition(volunteer=locked, to_state=VolunteerState.ACTIVE,
-                                                     actor=actor, reason=_("Matched with a learner"))
+                                                     actor=actor, reason=MatchingReason.MATCHED_WITH_LEARNER)
         _event(match, MatchEvent.Kind.PROPOSED, actor, score=score, manual=bool(warnings) or
                bool(proposal and proposal.manual), warnings=warnings or [])
         _audit(match, actor, {"state": [None, State.PROPOSED]})
@@ -437,7 +441,7 @@ def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
         # learners) and drop out of matching through onboarding's own rule until it is renewed.
         with contextlib.suppress(ValidationError):
             onboarding_services.volunteer_transition(volunteer=current, to_state=VolunteerState.READY,
-                                                     actor=actor, reason=_("No open match any more"))
+                                                     actor=actor, reason=MatchingReason.NO_OPEN_MATCH)
 
 
 def _decline(match: Match, actor: Any, side: str, today: date) -> None:
@@ -450,7 +454,7 @@ def _decline(match: Match, actor: Any, side: str, today: date) -> None:
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
     intake_services.learner_transition(learner=match.learner, to_state=Learner.State.WAITING, actor=actor,
-                                       reason=_("The match was declined after the first meeting"), today=today)
+                                       reason=MatchingReason.DECLINED_AFTER_FIRST_MEETING, today=today)
     _release_volunteer(match.volunteer, actor)
     _event(match, MatchEvent.Kind.DECLINED, actor, side=side)
     _audit(match, actor, {"state": [previous, State.DECLINED]})
@@ -502,11 +506,11 @@ def match_close(*, match: Match, reason: str, actor: Any, expected_version: int,
         current.version += 1
         current.save()
         if reason == Match.Closure.LEFT_SCHOOL:
-            learner_state, why = Learner.State.LEFT, _("Left school")
+            learner_state, why = Learner.State.LEFT, MatchingReason.LEFT_SCHOOL
         elif rematch:
-            learner_state, why = Learner.State.WAITING, _("Waiting for a new mentor")
+            learner_state, why = Learner.State.WAITING, MatchingReason.WAITING_FOR_NEW_MENTOR
         else:
-            learner_state, why = Learner.State.COMPLETED, _("Mentoring completed")
+            learner_state, why = Learner.State.COMPLETED, MatchingReason.MENTORING_COMPLETED
         intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
                                            reason=why, today=today)
         _release_volunteer(current.volunteer, actor)
@@ -569,7 +573,7 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                          action=AuditEvent.Action.CREATED, subject=f"declined_pair:{pair.pk}",
                          person=learner.person,
-                         changes={"conflict_of_interest": [None, f"{learner.pk}-{volunteer.pk}"]})
+                         changes={"conflict_of_interest": [None, volunteer.person.full_name]})
         # A proposal of this pair still under review can no longer be published: rejected, and
         # its round's version moves on so open review forms are refused rather than acting on it.
         open_proposals = Proposal.objects.filter(round__programme=programme, learner=learner, volunteer=volunteer,
@@ -609,6 +613,7 @@ def _context(match: Match) -> dict[str, Any]:
         "first_meeting": timezone.localtime(match.first_meeting_at).strftime("%Y-%m-%d %H:%M")
         if match.first_meeting_at else "",
         "place": match.first_meeting_place, "match_url": _match_url(match),
+        "at_school": bool(match.programme.requirement("meet_at_school")),
     }
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
-from tandem.core.models import Person
+from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
     Registration,
@@ -33,6 +33,11 @@ EXPERTISE = {
              "maths", "coaching"],
     "accompagnement-vet": ["career", "study_skills", "hospitality", "commerce", "construction", "mechanic",
                            "care", "coaching"],
+}
+# The workshop's title, as the coordinator typed it in the programme's language.
+WORKSHOP_TITLE = {
+    "nl": "Introductie voor vrijwilligers", "de": "Einführung für Ehrenamtliche",
+    "fr": "Introduction pour les bénévoles", "en": "Introduction for volunteers",
 }
 # States of the ctx.mentors (already mentors in the programme) and of new applicants.
 MENTOR_STATES = [State.ACTIVE, State.READY, State.ALUMNI, State.PAUSED]
@@ -91,7 +96,7 @@ def seed_demo(ctx: DemoContext) -> None:
     volunteers = Volunteer.objects.bulk_create(volunteers)
     VolunteerTransition.objects.bulk_create([
         VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
-                            reason="demo data")
+                            reason=Because.DEMO_DATA)
         for v in volunteers
     ])
     _training(ctx, volunteers)
@@ -101,8 +106,9 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     programme, today = ctx.programme, ctx.today
     hours = Decimal(str(programme.requirement("training_hours_required")))
     tz = timezone.get_current_timezone()
+    title = WORKSHOP_TITLE.get(ctx.spec.ui_language, WORKSHOP_TITLE["en"])
     upcoming = Workshop.objects.create(
-        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[-1][0],
+        programme=programme, title=title, place=ctx.spec.places[-1][0],
         starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
         capacity=3, trainer="Dana Coordinator", hours=hours,
     )
@@ -112,7 +118,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     # active volunteers meet the ready gate at every --scale.
     for start in range(0, max(len(trained), 1), 30):
         past = Workshop.objects.create(
-            programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
+            programme=programme, title=title, place=ctx.spec.places[0][0],
             starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
             capacity=30, trainer="Dana Coordinator", hours=hours,
         )

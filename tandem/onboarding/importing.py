@@ -13,7 +13,7 @@ from tandem.core.availability import parse_slots
 from tandem.core.fields import parse_fields
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
 from tandem.core.languages import parse_languages
-from tandem.core.models import Programme
+from tandem.core.models import Because, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
 from tandem.onboarding import services
@@ -37,11 +37,11 @@ class VolunteerSpec(ImportSpec):
             Column("phone"),
             Column("postcode"),
             Column("city"),
-            Column("languages", parse=parse_languages, help="nl, tr, ar / Dutch, Turkish, Arabic"),
+            Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
             Column("expertise", parse=lambda text: parse_fields(programme, text),
-                   help="electrician, maths"),
-            Column("availability", parse=parse_slots, help="mon-evening, sat-morning"),
-            Column("state", parse=parse_choice(VolunteerState.values), help="applied, screening…"),
+                   example="electrician, maths"),
+            Column("availability", parse=parse_slots, example="mon-evening, sat-morning"),
+            Column("state", parse=parse_choice(VolunteerState.values), example="applied, screening…"),
         ]
 
     def find_existing(self, values: dict[str, Any]) -> Volunteer | None:
@@ -90,7 +90,7 @@ class VolunteerSpec(ImportSpec):
             languages = [code for code in self.programme.languages if code in ("en", "nl", "fr", "de")]
             services.volunteer_create(
                 programme=self.programme, actor=actor, state=values.get("state") or "applied",
-                reason=_("import"), **lists, **location,
+                reason=Because.IMPORTED, **lists, **location,
                 person={**person_data, "email": values["email"],
                         "language": languages[0] if languages else "en"},
             )
@@ -111,7 +111,7 @@ class VolunteerSpec(ImportSpec):
         state = values.get("state")
         if state and state != existing.state:
             services.volunteer_transition(
-                volunteer=existing, to_state=state, actor=actor, reason=_("import")
+                volunteer=existing, to_state=state, actor=actor, reason=Because.IMPORTED
             )
 
     def export_rows(self) -> Iterable[dict[str, Any]]:

@@ -9,6 +9,7 @@ document.
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.availability import validate_slots
 from tandem.core.fields import validate_fields
+from tandem.core.history import (
+    Key,
+    as_date,
+    choice,
+    each,
+    language_name,
+    reasons,
+    slot_label,
+    text,
+    yes_no,
+)
 from tandem.core.languages import validate_languages
 from tandem.core.models import Person, Programme, StateChange
 from tandem.core.places import on_the_map
@@ -34,6 +46,23 @@ class VolunteerState(models.TextChoices):
     PAUSED = "paused", _("Paused")
 
 
+@reasons
+class VolunteerReason(models.TextChoices):
+    """Why the system moved a volunteer or wrote to their record (stored as the code)."""
+
+    APPLIED_ONLINE = "applied_online", _("Application form")
+    MISSING_ITEMS_EMAILED = "missing_items_emailed", _("Missing items e-mailed")
+    CERTIFICATE_EXPIRED = "certificate_expired_out_of_matching", _(
+        "Certificate expired: out of matching"
+    )
+
+
+class RegistrationStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -43,6 +72,8 @@ class Gender(models.TextChoices):
 @on_the_map
 class Volunteer(models.Model):
     """One person's volunteering in one programme, from application to alumni."""
+
+    audit_subject = "volunteer"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="volunteers", verbose_name=_("programme")
@@ -98,6 +129,17 @@ class Volunteer(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "languages": Key("", each(language_name)),
+        "expertise": Key("", each(text)),
+        "availability": Key("", each(slot_label)),
+        "workshop": Key(_("workshop"), text),
+        "registration": Key(_("registration"), choice(RegistrationStatus.choices)),
+        "attended": Key(_("attended"), yes_no),
+        "training_certificate": Key(_("training certificate"), text),
+        "certificate_expired": Key(_("certificate expired on"), as_date),
+    }
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -135,6 +177,8 @@ class VolunteerTransition(StateChange):
 
 
 class Workshop(models.Model):
+    audit_subject = "workshop"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("programme")
     )
@@ -159,10 +203,7 @@ class Workshop(models.Model):
 
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        BOOKED = "booked", _("Booked")
-        WAITING = "waiting", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = RegistrationStatus
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     volunteer = models.ForeignKey(

@@ -3,7 +3,7 @@ from typing import Any
 
 from django import template
 
-from tandem.core import naming
+from tandem.core import history, naming
 from tandem.core.availability import slot_labels as _slot_labels
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_name as _language_name
@@ -55,3 +55,22 @@ def person(who: Any, url: str = "", role: str = "") -> dict[str, Any]:
     tells namesakes apart. Used by every list of people."""
     return {"name": naming.person_of(who).full_name, "url": url,
             "details": naming.person_details(who, role=role)}
+
+
+@register.filter
+def audit_changes(event: Any) -> list[history.Change]:
+    """``{% for change in event|audit_changes %}``: an audit entry's changes in words."""
+    return history.audit_changes(event)
+
+
+@register.filter
+def reason(value: str) -> str:
+    """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
+    return history.reason_text(value or "")
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """``{{ date|local_date }}``: a date (or its ISO form, as e-mails carry it) in the active
+    language's format."""
+    return history.as_date(value) if value else ""

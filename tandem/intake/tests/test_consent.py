@@ -72,7 +72,7 @@ def test_withdrawing_consent_removes_the_learner_from_matching_and_tells_the_coo
     run_tasks()
     pupil.refresh_from_db()
     assert pupil.state == State.INTAKE and _matchable(world) == []
-    assert pupil.transitions.first().reason == "Guardian's consent withdrawn"  # type: ignore[union-attr]
+    assert pupil.transitions.first().get_reason_display() == "Guardian's consent withdrawn"  # type: ignore[union-attr]
     to_coordinator = [m for m in mail.outbox if m.to == [world.people["coordinator"].email]]
     assert to_coordinator and "withdrew" in to_coordinator[0].body
     with pytest.raises(ValidationError):

@@ -121,3 +121,29 @@ def test_the_community_page_is_for_its_mentor_and_the_coordinators(world: World)
     assert world.client_for("learner").get(url(own)).status_code == 403  # a member of Otto's community
     assert world.client_for("mentor").get(url(other)).status_code == 404  # another mentor's community
     assert world.client_for("coordinator").get(url(other)).status_code == 200
+
+
+def test_a_community_is_called_after_its_mentor_in_each_readers_language(world: World) -> None:
+    """No name is stored for a new community: each reader sees it in their own language, and
+    names generated before (in whoever's language) are forgotten by the migration."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import translation
+
+    group(world)
+    volunteer = mentor(world, "Yusuf", capacity=3)
+    community = services._community_for(volunteer)
+    assert community.name == ""
+    with translation.override("de"):
+        assert str(community) == "Lerngemeinschaft von Yusuf"
+    with translation.override("nl"):
+        assert str(community) == "Leergemeenschap van Yusuf"
+    LearningCommunity.objects.filter(pk=community.pk).update(name="Lerngemeinschaft von Yusuf")
+    named = LearningCommunity.objects.create(programme=world.programme, capacity=2, name="De Denkers",
+                                             volunteer=mentor(world, "Ines"))
+    migration = importlib.import_module("tandem.matching.migrations.0003_community_name_in_readers_language")
+    migration.forget_generated_names(apps, None)
+    community.refresh_from_db()
+    named.refresh_from_db()
+    assert (community.name, named.name) == ("", "De Denkers")

@@ -75,9 +75,10 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         "rows": [] if reader else explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
         "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers,
+        "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": selectors.answer_side(match=match, user=request.user),
         "meeting_form": FirstMeetingForm(initial={
-            "version": match.version, "place": match.first_meeting_place,
+            "version": match.version, "place": match.first_meeting_place or services.default_place(programme),
             "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)}),
         "close_form": CloseForm(initial={"version": match.version}),
         "surveys": list(match.surveys.all()) if coordinator else [],

@@ -53,7 +53,7 @@ def test_valid_file_creates_and_updates_then_export_round_trips(world: World) ->
     assert anna.languages == ["nl", "tr"] and anna.latitude == 51.8933  # GeoNames: 3073 Rotterdam
     existing.refresh_from_db()
     assert existing.state == "screening" and existing.expertise == ["care"]
-    assert existing.transitions.get().reason == "import"
+    assert existing.transitions.get().get_reason_display() == "Imported from a file"
     export = client.get("/o/zuid/p/moz/volunteers/export/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[1]] == HEADER.strip().split(",")
