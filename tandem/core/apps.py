@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "tandem.core"
     label = "core"
     verbose_name = _("Organisations and people")
+
+    def ready(self) -> None:
+        # Connects the log-in history's signal receivers.
+        from tandem.core import accounts  # noqa: F401
+
