@@ -15,6 +15,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
+from tandem.core import services
+from tandem.core.accounts import STAFF_ROLES
 from tandem.core.models import (
     GuardianLink,
     Membership,
@@ -26,8 +28,6 @@ from tandem.core.models import (
     Site,
     User,
 )
-from tandem.core import services
-from tandem.core.accounts import STAFF_ROLES
 from tandem.core.testing import PERSONAS, give_totp
 
 PASSWORD = "correct-horse-battery"

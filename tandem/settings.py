@@ -187,7 +187,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 ACCOUNT_ADAPTER = "tandem.core.accounts.AccountAdapter"
 MFA_ADAPTER = "tandem.core.accounts.MFAAdapter"
-MFA_FORMS = {"authenticate": "tandem.core.accounts.AuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "tandem.core.accounts.AuthenticateForm",
+    "activate_totp": "tandem.core.accounts.ActivateTOTPForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]

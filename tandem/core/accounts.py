@@ -17,12 +17,15 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import services
 from tandem.core.models import LoginEvent, Membership, Role, User
@@ -78,6 +81,35 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Allauth asks for the password again before second-factor changes. Not for staff
+        sent to set up their first second factor right after logging in with it."""
+        from allauth.core import context
+
+        request = context.request
+        if (
+            app == "allauth.mfa" and request is not None and request.user.is_authenticated
+            and posture(request.user).must_set_up_second_factor
+            and _seconds_since_log_in(request) < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+        ):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def login(self, request: HttpRequest, user: Any) -> None:
+        """Log in, and speak the user's own language from this response on (the page was in the
+        browser's language while they were anonymous)."""
+        super().login(request, user)
+        if getattr(user, "language", ""):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Allauth's e-mails, signed with Tandem's address and in the recipient's language."""
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        language = getattr(user, "language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:
             super().pre_authenticate(request, **credentials)
@@ -87,6 +119,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Your role needs a second factor, so you cannot remove your last one. Add another "
+            "(an app or a security key) first."
+        ),
+    }
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         """Staff may not remove their last second factor while it is required."""
         if authenticator.type not in STRONG_TYPES or not settings.TANDEM_MFA_REQUIRED:
@@ -101,8 +141,22 @@ class MFAAdapter(DefaultMFAAdapter):
         )
 
 
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """Allauth's set-up form, with Tandem's wording."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from the app")
+        self.fields["code"].widget.attrs.update(inputmode="numeric", placeholder="")
+
+
 class AuthenticateForm(AllauthAuthenticateForm):
     """Allauth's second-step form; a refusal for too many wrong codes enters the history."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = _("Code from the app, or a recovery code")
+        self.fields["code"].widget.attrs.update(autofocus=True, placeholder="")
 
     def clean_code(self) -> str:
         try:
@@ -140,12 +194,23 @@ def _record(request: HttpRequest | None, user: Any, outcome: str, method: str) -
     )
 
 
+def _authentication_records(request: HttpRequest) -> list[dict[str, Any]]:
+    """Allauth's record of the steps taken to log in during this session."""
+    session = getattr(request, "session", None)
+    return list(session.get("account_authentication_methods", [])) if session is not None else []
+
+
+def _seconds_since_log_in(request: HttpRequest) -> float:
+    import time
+
+    times = [record.get("at", 0) for record in _authentication_records(request)]
+    return time.time() - max(times) if times else float("inf")
+
+
 def _methods_used(request: HttpRequest) -> str:
     """How this log-in was proven: allauth's records of the steps taken in this session."""
-    session = getattr(request, "session", None)
-    records = session.get("account_authentication_methods", []) if session is not None else []
     steps: list[str] = []
-    for record in records:
+    for record in _authentication_records(request):
         step = record.get("type") if record.get("method") == "mfa" else record.get("method")
         if step and step not in steps:
             steps.append(str(step))

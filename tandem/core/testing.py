@@ -95,7 +95,6 @@ def give_totp(user: Any, secret: str | None = None) -> str:
     import secrets as _secrets
 
     from allauth.mfa.models import Authenticator
-
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
     secret = secret or base64.b32encode(_secrets.token_bytes(20)).decode()
