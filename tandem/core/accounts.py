@@ -239,6 +239,22 @@ def _on_second_factor_failed(
     _record(request, user, LoginEvent.Outcome.WRONG_CODE, str(authenticator.type))
 
 
+@receiver(mfa_signals.authenticator_added, dispatch_uid="tandem_totp_counts_as_reauthentication")
+def _on_second_factor_added(
+    sender: Any, request: HttpRequest | None, user: Any, authenticator: Authenticator,
+    **kwargs: Any,
+) -> None:
+    """Typing the new app's code proves it is the user: the recovery codes shown next need no
+    second confirmation."""
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        from allauth.account.internal.flows.login import record_authentication
+
+        record_authentication(
+            request, user, "mfa", id=authenticator.pk, type=str(authenticator.type),
+            reauthenticated=True,
+        )
+
+
 def describe_browser(user_agent: str) -> str:
     """"Firefox · Linux" from a user-agent string; the raw string when nothing is recognised."""
     ua = user_agent.lower()
