@@ -201,9 +201,11 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # the reset form sends nothing to unknown addresses
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "a second factor was added"
 ACCOUNT_SESSION_REMEMBER = False  # sessions end after inactivity, never "remember me"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60  # reset links work an hour
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Failed log-ins: LOGIN_MAX_FAILURES wrong passwords (or second-factor codes) for one account
 # within LOGIN_LOCKOUT_MINUTES lock that account's log-in for the rest of the window, even with

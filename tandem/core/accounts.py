@@ -21,6 +21,7 @@ from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django.conf import settings
 from django.contrib.auth import signals as auth_signals
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -104,11 +105,24 @@ class AccountAdapter(DefaultAccountAdapter):
             request.LANGUAGE_CODE = user.language
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Allauth's e-mails, signed with Tandem's address and in the recipient's language."""
+        """Allauth's e-mails, in the recipient's language, signed with Tandem's address, and
+        sent by the background worker after the request's transaction commits, like every
+        Tandem e-mail (so the reset page answers as fast for unknown addresses as for known)."""
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from tandem.core.tasks import send_email
+
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         language = getattr(user, "language", "") or translation.get_language()
+        request = allauth_context.request
         with translation.override(language):
-            super().send_mail(template_prefix, email, {**context, "site_url": settings.SITE_URL})
+            message = self.render_mail(template_prefix, email, {
+                "request": request, "email": email, "current_site": get_current_site(request),
+                "site_url": settings.SITE_URL, **context,
+            })
+        subject, body, to = str(message.subject), str(message.body), list(message.to)
+        transaction.on_commit(lambda: send_email.enqueue(subject, body, to))
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:

@@ -12,8 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from conftest import PASSWORD, make_member
-from tandem.core.testing import browser_log_in
 from tandem.core.models import Organisation, Programme
+from tandem.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
