@@ -171,6 +171,10 @@ class AuthenticateForm(AllauthAuthenticateForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].label = _("Code from the app, or a recovery code")
         self.fields["code"].widget.attrs.update(autofocus=True, placeholder="")
+        # The page offers a security key only to those who added one.
+        self.has_security_key = Authenticator.objects.filter(
+            user=self.user, type=Authenticator.Type.WEBAUTHN
+        ).exists()
 
     def clean_code(self) -> str:
         try:
