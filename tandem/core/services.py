@@ -403,3 +403,18 @@ def login_event_record(
         cutoff = timezone.now() - timedelta(days=settings.LOGIN_HISTORY_DAYS)
         LoginEvent.objects.filter(user=user, at__lt=cutoff).delete()
     return event
+
+
+def second_factors_remove(*, user: User) -> int:
+    """Forget every second factor of ``user`` (lost phone and recovery codes); sessions end, so
+    the next log-in asks for the password and, for staff, a new second factor."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        removed, _by_type = Authenticator.objects.filter(user=user).delete()
+        # Log the user out everywhere: sessions store the user id under _auth_user_id.
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if session.get_decoded().get("_auth_user_id") == str(user.pk):
+                session.delete()
+    return removed
