@@ -81,14 +81,20 @@ def _nothing_changed(invitation: Invitation, world: World) -> None:
         .exclude(person=world.people["coordinator"]).exists()
 
 
-@pytest.mark.parametrize("persona", ["outsider", "mentor"])
+@pytest.mark.parametrize("persona", ["foreign_mentor", "outsider", "mentor", "coordinator"])
 def test_a_signed_in_stranger_is_refused_and_nothing_changes(
     world: World, invitation: Invitation, persona: str
 ) -> None:
-    """A mentor of another organisation (the report's case) or a member of the same one opens
-    the link: a clear refusal naming the invited address only in part; no role, no person, no
-    audit entry; the coordinator's list still shows it pending."""
-    client = world.client_for(persona)
+    """A mentor of another organisation (the report's case), that organisation's coordinator,
+    or a member of the same programme opens the link: a clear refusal naming the invited address
+    only in part; no role, no person, no audit entry; the coordinator still sees it pending."""
+    if persona == "foreign_mentor":
+        user, _person = make_member(world.foreign_programme.organisation, world.foreign_programme,
+                                    Role.MENTOR, "mentor@afev.example")
+        client = Client()
+        client.force_login(user)
+    else:
+        client = world.client_for(persona)
     page = client.get(_accept_url(invitation))
     assert page.status_code == 403
     text = page.content.decode()
@@ -96,13 +102,23 @@ def test_a_signed_in_stranger_is_refused_and_nothing_changes(
     assert "jan.peeters" not in text.lower()
     assert client.post(_accept_url(invitation)).status_code == 403
     _nothing_changed(invitation, world)
-    people = reverse("core:people", kwargs={"org": "zuid", "prog": "moz"})
-    expected = 404 if persona == "outsider" else 403
-    assert client.get(people).status_code == expected
+    if persona != "coordinator":
+        people = reverse("core:people", kwargs={"org": "zuid", "prog": "moz"})
+        expected = 403 if persona == "mentor" else 404
+        assert client.get(people).status_code == expected
     pending = world.client_for("coordinator").get(
         reverse("core:invitations", kwargs={"org": "zuid", "prog": "moz"})
     ).content.decode()
     assert "jan.peeters@example.org" in pending
+
+
+def test_the_refusal_offers_to_log_out_and_come_back(world: World, invitation: Invitation) -> None:
+    client = world.client_for("outsider")
+    client.get(_accept_url(invitation))
+    response = client.post(reverse("logout"), {"next": _accept_url(invitation)})
+    assert response["Location"] == _accept_url(invitation)
+    page = client.get(response["Location"]).content.decode()
+    assert "Create your log-in for jan.peeters@example.org" in page
 
 
 def test_the_service_refuses_another_user_too(world: World, invitation: Invitation) -> None:
