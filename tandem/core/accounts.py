@@ -107,7 +107,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Allauth's e-mails, in the recipient's language, signed with Tandem's address, and
         sent by the background worker after the request's transaction commits, like every
-        Tandem e-mail (so the reset page answers as fast for unknown addresses as for known)."""
+        Tandem e-mail (the reset page does not wait for the mail server, so its answer time
+        says little about whether an address has a log-in)."""
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site
 

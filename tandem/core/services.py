@@ -392,8 +392,16 @@ def _network(ip: str) -> str:
 def login_event_record(
     *, user: User, outcome: str, method: str = "", ip: str = "", user_agent: str = ""
 ) -> LoginEvent:
-    """Add to ``user``'s log-in history and forget entries older than LOGIN_HISTORY_DAYS."""
+    """Add to ``user``'s log-in history and forget entries older than LOGIN_HISTORY_DAYS.
+    Refusals of a locked account are recorded once a minute, so a guessing attack cannot
+    fill the table."""
     with transaction.atomic():
+        if outcome == LoginEvent.Outcome.LOCKED:
+            recent = LoginEvent.objects.filter(
+                user=user, outcome=outcome, at__gte=timezone.now() - timedelta(minutes=1)
+            ).first()
+            if recent is not None:
+                return recent
         event = LoginEvent(
             user=user, outcome=outcome, method=method[:60], ip_network=_network(ip),
             user_agent=user_agent[:300],
