@@ -16,6 +16,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
 
+from tandem.core import services
+from tandem.core.accounts import STAFF_ROLES
 from tandem.core.models import (
     GuardianLink,
     Membership,
@@ -27,7 +29,7 @@ from tandem.core.models import (
     Site,
     User,
 )
-from tandem.core.testing import PERSONAS
+from tandem.core.testing import PERSONAS, give_totp
 
 PASSWORD = "correct-horse-battery"
 
@@ -84,7 +86,8 @@ class World:
 
 
 def make_user(email: str, **extra: Any) -> User:
-    return User.objects.create_user(email, PASSWORD, **extra)
+    """A log-in whose address is verified, as if it had accepted an invitation."""
+    return services.user_create(email=email, password=PASSWORD, email_verified=True, **extra)
 
 
 def make_member(
@@ -101,6 +104,8 @@ def make_member(
         programme=None if role == Role.ORG_ADMIN else programme, role=role,
         institution=institution,
     )
+    if user is not None and role in STAFF_ROLES:
+        give_totp(user)  # staff must use a second factor (tandem.core.accounts)
     return user, p
 
 

@@ -367,7 +367,26 @@ def seed(*, seed: int = 42, scale: int = 1, today: date | None = None) -> list[D
         password_hash=make_password(DEMO_PASSWORD),
     )
     existing = set(Organisation.objects.values_list("slug", flat=True))
-    return [builder.build(spec) for spec in SPECS if spec.org_slug not in existing]
+    created = [builder.build(spec) for spec in SPECS if spec.org_slug not in existing]
+    _verify_demo_addresses()
+    return created
+
+
+def _verify_demo_addresses() -> None:
+    """Demo addresses (``.example``) receive no mail; count them as verified so the printed
+    log-ins work. (Second factors: ``make demo`` sets TANDEM_DEMO_MFA_OPTIONAL, see
+    docs/security.md.)"""
+    from allauth.account.models import EmailAddress
+
+    have = set(EmailAddress.objects.values_list("user_id", flat=True))
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for pk, email in User.objects.filter(email__endswith=".example").values_list("pk", "email")
+            if pk not in have
+        ],
+        batch_size=500,
+    )
 
 
 def reset() -> None:

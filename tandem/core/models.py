@@ -597,3 +597,40 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} {self.code} {self.place}"
+
+
+class LoginEvent(models.Model):
+    """One log-in or failed attempt on a user's account, shown to the user on their account page.
+
+    Personal data: the address is stored shortened (IPv4 to its /24 network, IPv6 to its /48),
+    enough to recognise "my home connection" but not to single out a device; the browser's
+    description is cut to 300 characters. Kept ``LOGIN_HISTORY_DAYS`` days.
+    """
+
+    class Outcome(models.TextChoices):
+        LOGGED_IN = "logged_in", _("Logged in")
+        WRONG_PASSWORD = "wrong_password", _("Wrong password")
+        WRONG_CODE = "wrong_code", _("Wrong second-factor code")
+        LOCKED = "locked", _("Refused: too many failed attempts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_events",
+        verbose_name=_("log-in"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    method = models.CharField(
+        _("method"), max_length=60, blank=True,
+        help_text="How the user proved who they are, e.g. 'password+totp' or 'invitation'.",
+    )
+    ip_network = models.CharField(_("network"), max_length=50, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in event")
+        verbose_name_plural = _("log-in events")
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("user", "-at"))]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome}"

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tandem.core.models import (
     AuditEvent,
     Invitation,
+    LoginEvent,
     Membership,
     Organisation,
     PartnerInstitution,
@@ -174,3 +175,8 @@ def recent_programme_audit(*, programme: Programme, limit: int = 8) -> list[Audi
         programme.audit_events.exclude(action=AuditEvent.Action.VIEWED)
         .select_related("actor", "person")[:limit]
     )
+
+
+def login_history(*, user: Any, limit: int = 20) -> list[LoginEvent]:
+    """The user's own recent log-ins and failed attempts, newest first."""
+    return list(LoginEvent.objects.filter(user=user)[:limit])

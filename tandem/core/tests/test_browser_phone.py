@@ -18,6 +18,7 @@ from django.urls import reverse
 from conftest import PASSWORD, World
 from tandem.core import demo
 from tandem.core.models import Person, Programme
+from tandem.core.testing import browser_log_in
 from tandem.intake.models import Learner
 from tandem.matching.models import Match, MatchingRound
 from tandem.onboarding.models import Volunteer
@@ -71,18 +72,15 @@ CHECK = """() => {
 
 
 @pytest.fixture
-def demo_data(db: Any) -> Iterator[Programme]:
+def demo_data(db: Any, settings: Any) -> Iterator[Programme]:
     # The whole demo, every app's part of it: volunteers, learners, a reviewed round, matches.
+    settings.TANDEM_MFA_REQUIRED = False  # as `make demo` runs it (TANDEM_DEMO_MFA_OPTIONAL)
     call_command("seed_demo", "--quiet-logins", verbosity=0)
     yield Programme.objects.get(slug=PROGRAMME)
 
 
 def _log_in(page: Any, email: str, password: str = demo.DEMO_PASSWORD) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(password)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    browser_log_in(page, email, password)
 
 
 def _switch_language(page: Any, language: str) -> None:

@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.views import redirect_to_login
@@ -27,6 +28,7 @@ from tandem.core.testing import (
     MEMBERS,
     OK,
     Access,
+    Expect,
     redirect_to,
     redirect_to_url,
 )
@@ -65,13 +67,17 @@ MATRIX: dict[str, Access] = {
         EVERYONE, "public", expect=redirect_to_url("/"), expect_for={"anonymous": OK}
     ),
     "logout": Access(
-        MEMBERS | {"outsider"}, "user", method="POST", expect=redirect_to_url(lambda w: reverse("login"))
+        EVERYONE, "public", method="POST", expect=redirect_to_url(lambda w: reverse("account_login"))
     ),
     "core:healthz": Access(EVERYONE, "public"),
     "core:set_language": Access(
         EVERYONE, "public", method="POST", expect=redirect_to_url("/")
     ),
-    "core:invitation_accept": Access(EVERYONE, "public", kwargs=_token),
+    # Signed-in personas are not the invitee (new@y.example): refused with 403, nothing changes.
+    "core:invitation_accept": Access(
+        EVERYONE, "public", kwargs=_token,
+        expect_for={p: Expect(403) for p in EVERYONE if p != "anonymous"},
+    ),
     # Someone with one programme goes straight to it; an organisation admin (two programmes
     # here) chooses on the page.
     "core:home": Access(
@@ -117,6 +123,93 @@ MATRIX: dict[str, Access] = {
     ),
     "core:audit": Access(COORDINATORS, "programme", kwargs=_prog),
 }
+
+
+def _webauthn_key(w: World) -> dict[str, Any]:
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.create(
+        user=w.users["coordinator"], type=Authenticator.Type.WEBAUTHN,
+        data={"name": "Test key", "credential": {}},
+    )
+    return {"pk": key.pk}
+
+
+# django-allauth's pages (accounts/): log-in steps and password reset are public; the rest are
+# the signed-in user's own account. Staff personas hold an authenticator app and recovery codes
+# (conftest.make_member), the others none.
+WITH_APP = COORDINATORS | {"outsider"}
+SIGNED_IN = MEMBERS | {"outsider"}
+HOME = redirect_to_url("/")
+TO_LOGIN = redirect_to_url(lambda w: reverse("account_login"))
+TO_REAUTHENTICATE = redirect_to_url(lambda w: reverse("account_reauthenticate"))
+
+
+def reauthenticate_first(name: str) -> Expect:
+    """A sensitive step (a new factor, the recovery codes) asks for the password again first."""
+    return Expect(302, lambda w, kwargs: reverse("account_reauthenticate") + "?next="
+                  + quote(reverse(name, kwargs=kwargs), safe=""))
+
+
+# Anonymous visitors see the log-in and sign-up pages; signed-in users are sent home. A log-in
+# step (a code, the second factor) without a log-in in progress sends visitors back to log in.
+ACCOUNT_MATRIX: dict[str, Access] = {
+    "account_login": Access(EVERYONE, "public", expect=HOME, expect_for={"anonymous": OK}),
+    "account_logout": Access(EVERYONE, "public", method="POST", expect=TO_LOGIN),
+    "account_inactive": Access(EVERYONE, "public"),
+    # closed: accounts come from invitations only (the page says so)
+    "account_signup": Access(EVERYONE, "public", expect=HOME, expect_for={"anonymous": OK}),
+    "account_email_verification_sent": Access(EVERYONE, "public"),
+    "account_confirm_email": Access(
+        EVERYONE, "public", kwargs=lambda w: {"key": "not-a-real-key"}
+    ),
+    "account_reset_password": Access(EVERYONE, "public"),
+    "account_reset_password_done": Access(EVERYONE, "public"),
+    "account_reset_password_from_key": Access(
+        EVERYONE, "public", kwargs=lambda w: {"uidb36": "1", "key": "bad-key"}
+    ),
+    "account_reset_password_from_key_done": Access(EVERYONE, "public"),
+    "account_confirm_login_code": Access(
+        EVERYONE, "public", expect=HOME, expect_for={"anonymous": TO_LOGIN}
+    ),
+    "mfa_authenticate": Access(EVERYONE, "public", expect=HOME, expect_for={"anonymous": TO_LOGIN}),
+    "account_email": Access(SIGNED_IN, "user"),
+    "account_change_password": Access(SIGNED_IN, "user"),
+    # everyone here has a password: setting one is changing it
+    "account_set_password": Access(
+        SIGNED_IN, "user", expect=redirect_to_url(lambda w: reverse("account_change_password"))
+    ),
+    "account_reauthenticate": Access(SIGNED_IN, "user"),
+    "mfa_index": Access(SIGNED_IN, "user"),
+    # with an authenticator app: type a code; without one: the password page
+    "mfa_reauthenticate": Access(
+        SIGNED_IN, "user", expect=TO_REAUTHENTICATE, expect_for=dict.fromkeys(WITH_APP, OK)
+    ),
+    "mfa_activate_totp": Access(SIGNED_IN, "user", expect=reauthenticate_first("mfa_activate_totp")),
+    "mfa_generate_recovery_codes": Access(
+        SIGNED_IN, "user", expect=reauthenticate_first("mfa_generate_recovery_codes")
+    ),
+    "mfa_list_webauthn": Access(SIGNED_IN, "user"),
+    "mfa_add_webauthn": Access(SIGNED_IN, "user", expect=reauthenticate_first("mfa_add_webauthn")),
+    "mfa_reauthenticate_webauthn": Access(SIGNED_IN, "user", expect=TO_REAUTHENTICATE),
+    "mfa_deactivate_totp": Access(
+        WITH_APP, "own", expect=reauthenticate_first("mfa_deactivate_totp")
+    ),
+    "mfa_view_recovery_codes": Access(
+        WITH_APP, "own", expect=reauthenticate_first("mfa_view_recovery_codes")
+    ),
+    "mfa_download_recovery_codes": Access(
+        WITH_APP, "own", expect=reauthenticate_first("mfa_download_recovery_codes")
+    ),
+    # Re-authentication is asked first; test_accounts checks another user's key is then 404.
+    "mfa_edit_webauthn": Access(
+        SIGNED_IN, "user", kwargs=_webauthn_key, expect=reauthenticate_first("mfa_edit_webauthn")
+    ),
+    "mfa_remove_webauthn": Access(
+        SIGNED_IN, "user", kwargs=_webauthn_key, expect=reauthenticate_first("mfa_remove_webauthn")
+    ),
+}
+MATRIX.update(ACCOUNT_MATRIX)
 
 
 def _app_matrices() -> dict[str, Access]:
@@ -167,6 +260,8 @@ def expected_status(access: Access, persona: str) -> str:
     if persona in access.allowed:
         return "ok"
     if persona == "outsider" and access.scope in ("programme", "organisation"):
+        return "404"
+    if access.scope == "own":
         return "404"
     return "403"
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from conftest import PASSWORD, World
+from tandem.core.testing import browser_log_in
 from tandem.intake import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +28,7 @@ def _dutch_page(chromium: Any, live_server: Any) -> Any:
 
 
 def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    browser_log_in(page, email, PASSWORD)  # with the coordinator's second factor
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import PASSWORD, World
+from tandem.core.testing import browser_log_in
 from tandem.matching.models import Match
 from tandem.matching.tests.factories import mentor, persona_pair, pupil
 
@@ -18,11 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    browser_log_in(page, email, PASSWORD)  # with the coordinator's second factor
 
 
 def _submit(page: Any, selector: str) -> None:

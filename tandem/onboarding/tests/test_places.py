@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from conftest import World
 from tandem.core.models import ImportBatch
+from tandem.core.testing import browser_log_in
 from tandem.onboarding.models import Volunteer
 from tandem.onboarding.tests.helpers import volunteer
 from tandem.onboarding.tests.test_apply import URL, _client, _data
@@ -84,10 +85,7 @@ def test_in_the_browser_the_applicant_is_told_and_the_board_flags_them(page: Any
 
     page.get_by_label("Langue", exact=True).select_option("en")
     page.get_by_role("heading", name="Thank you for your application!").wait_for()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill("coord@afev.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, "coord@afev.example", PASSWORD)
     page.goto("/o/afev/p/acc/volunteers/")
     page.get_by_role("row", name="Zoé Lefèvre").get_by_text("Not on the map").wait_for()
     page.get_by_role("link", name="Zoé Lefèvre").click()
