@@ -73,3 +73,11 @@ def persona_pair(world: World) -> tuple[Volunteer, Learner]:
     learner = pupil(world, "Learner", person=world.people["learner"])
     consent(world, learner, world.people["guardian"])
     return volunteer, learner
+
+
+def held(world: World, match: Any) -> Any:
+    """The coordinator marks the match's first meeting as held today: both sides may answer."""
+    from tandem.matching import services
+
+    match.refresh_from_db()
+    return services.match_mark_held(match=match, actor=world.users["coordinator"], expected_version=match.version)

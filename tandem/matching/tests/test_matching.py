@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from conftest import World
 from tandem.matching import explanations, services
 from tandem.matching.models import DeclinedPair, Match, MatchingRound, Proposal
-from tandem.matching.tests.factories import consent, mentor, persona_pair, pupil, relax
+from tandem.matching.tests.factories import consent, held, mentor, persona_pair, pupil, relax
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def run_round(world: World, run_tasks: Any, capture: Any) -> MatchingRound:
         matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"])
     run_tasks()
     matching_round.refresh_from_db()
-    assert matching_round.status == "done", matching_round.error
+    assert matching_round.status == "done", (matching_round.failure, matching_round.failure_params)
     return matching_round
 
 
@@ -63,6 +63,7 @@ def test_a_declined_pair_is_never_proposed_again_and_rematch_offers_someone_else
     assert first_round.proposals.get().volunteer == volunteer  # the closer one
     [match], problems = publish(world, first_round)
     assert not problems
+    match = held(world, match)
     services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
     services.match_answer(match=match, side="learner", answer="no", reason="Klikte niet",
                           actor=world.users["guardian"])
@@ -105,17 +106,38 @@ def test_both_yes_makes_the_match_active_and_starts_the_cycle(world: World, run_
     match = services.match_plan_first_meeting(match=match, at=at, place="De Globetrotter",
                                               actor=world.users["coordinator"], expected_version=match.version)
     assert match.state == "introduced"
-    # The mentor answers on their own page, the guardian through the personal link.
+    # Before the first meeting nobody can answer: not on their page, not through the link.
     client = world.client_for("mentor")
     url = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert "You can answer after the first meeting" in client.get(url).content.decode()
+    assert 'id="send-answer"' not in client.get(url).content.decode()
+    client.post(url, {"answer": "yes"})
+    link = reverse("matching:answer_link", kwargs={"token": match.learner_token})
+    page = world.client_for("anonymous").post(link, {"answer": "yes"}).content.decode()
+    assert "You can answer after the first meeting" in page
+    with pytest.raises(ValidationError, match="after the first meeting"):
+        services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    match.refresh_from_db()
+    assert (match.mentor_answer, match.learner_answer, match.state) == ("", "", "introduced")
+    # It took place earlier than planned: the coordinator marks it held, three days ago.
+    Match.objects.filter(pk=match.pk).update(created=timezone.now() - timedelta(days=10))
+    met_on = timezone.localdate() - timedelta(days=3)
+    response = world.client_for("coordinator").post(
+        reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk}),
+        {"version": match.version, "held_on": met_on.isoformat()})
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.first_meeting_held_on == met_on
+    # The mentor answers on their own page, the guardian through the personal link.
     assert client.post(url, {"answer": "yes"}).status_code == 302
-    response = world.client_for("anonymous").post(
-        reverse("matching:answer_link", kwargs={"token": match.learner_token}), {"answer": "yes"})
+    response = world.client_for("anonymous").post(link, {"answer": "yes"})
     assert response.status_code == 200
     match.refresh_from_db()
     assert match.state == "active" and match.learner_answered_as == "guardian"
-    assert match.cycle_end == match.cycle_start + timedelta(weeks=20)
-    assert [e.kind for e in match.events.all()] == ["proposed", "first_meeting", "answered", "answered", "active"]
+    # The cycle clock started on the day of the first meeting, not on the day of the answers.
+    assert match.cycle_start == met_on and match.cycle_end == met_on + timedelta(weeks=20)
+    assert [e.kind for e in match.events.all()] == ["proposed", "first_meeting", "meeting_held", "answered",
+                                                    "answered", "active"]
     # The learner sees their mentor's first name; a learner of another pair sees nothing.
     page = world.client_for("learner").get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz",
                                                                             "pk": match.pk}))
@@ -202,7 +224,8 @@ def test_closure_reasons_are_reported_and_observers_see_suppressed_aggregates(wo
     reasons = ["planned_end", "goals_reached", "relationship_did_not_work"]
     for i, reason in enumerate(reasons):
         v, learner = mentor(world, f"M{i}"), pupil(world, f"L{i}")
-        match = services.match_create(programme=world.programme, volunteer=v, learner=learner, actor=coordinator)
+        match = held(world, services.match_create(programme=world.programme, volunteer=v, learner=learner,
+                                                  actor=coordinator))
         for side in ("mentor", "learner"):
             match = services.match_answer(match=match, side=side, answer="yes", actor=coordinator)
         services.match_close(match=match, reason=reason, note="", actor=coordinator, expected_version=match.version)

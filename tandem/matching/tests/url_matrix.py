@@ -69,6 +69,7 @@ MATRIX: dict[str, Access] = {
     "matching:report": Access(COORDINATORS | {"observer"}, "programme", kwargs=programme_kwargs),
     "matching:match": Access(MATCH_READERS, "programme", kwargs=_match_kwargs),
     "matching:first_meeting": _manage(_match_kwargs, "POST"),
+    "matching:first_meeting_held": _manage(_match_kwargs, "POST"),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
     "matching:propose": _manage(_match_kwargs, "POST"),
     "matching:close": _manage(_match_kwargs),
