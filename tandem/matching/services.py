@@ -151,6 +151,10 @@ def proposal_reject(*, proposal: Proposal, actor: Any, expected_version: int) ->
             status=Proposal.Status.REJECTED)
         if moved != 1:
             raise ValidationError(_("This proposal can no longer be rejected."))
+        programme = proposal.round.programme
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.UPDATED, subject=f"matching_round:{proposal.round_id}",
+                     changes={"rejected": [None, proposal.pk]})
     proposal.refresh_from_db()
     return proposal
 
@@ -457,6 +461,7 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         current.save()
         _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
                answered_as=current.learner_answered_as if side == "learner" else "mentor")
+        _audit(current, actor, {f"{side}_answer": [None, answer]})
         if answer == Match.Answer.NO:
             _decline(current, actor, side, today)
         elif current.mentor_answer == Match.Answer.YES and current.learner_answer == Match.Answer.YES:
@@ -496,6 +501,21 @@ def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
                                                      actor=actor, reason=_("No open match any more"))
 
 
+def _back_to_pool(learner: Learner, actor: Any, reason: str, today: date) -> str:
+    """A learner whose match ended goes back on the waiting list — or, when a minor's guardian
+    withdrew consent meanwhile, back to intake until consent is given again (then onto the
+    waiting list by itself, as after any consent). Returns the state they went to."""
+    current = Learner.objects.select_related("person", "programme").get(pk=learner.pk)
+    if intake_selectors.consent_ok(current, today=today):
+        intake_services.learner_transition(learner=current, to_state=Learner.State.WAITING, actor=actor,
+                                           reason=reason, today=today)
+        return Learner.State.WAITING
+    intake_services.learner_transition(
+        learner=current, to_state=Learner.State.INTAKE, actor=actor, today=today,
+        reason=_("%(reason)s; a guardian's consent is needed first") % {"reason": reason})
+    return Learner.State.INTAKE
+
+
 def _decline(match: Match, actor: Any, side: str, today: date) -> None:
     previous = match.state
     match.state = State.DECLINED
@@ -505,8 +525,7 @@ def _decline(match: Match, actor: Any, side: str, today: date) -> None:
         defaults={"programme": match.programme, "note": getattr(match, f"{side}_reason"),
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
-    intake_services.learner_transition(learner=match.learner, to_state=Learner.State.WAITING, actor=actor,
-                                       reason=_("The match was declined after the first meeting"), today=today)
+    _back_to_pool(match.learner, actor, _("The match was declined after the first meeting"), today)
     _release_volunteer(match.volunteer, actor)
     _event(match, MatchEvent.Kind.DECLINED, actor, side=side)
     _audit(match, actor, {"state": [previous, State.DECLINED]})
@@ -562,14 +581,13 @@ def match_close(*, match: Match, reason: str, actor: Any, expected_version: int,
         current.closure_reason, current.closure_note = reason, note.strip()
         current.version += 1
         current.save()
-        if reason == Match.Closure.LEFT_SCHOOL:
-            learner_state, why = Learner.State.LEFT, _("Left school")
-        elif rematch:
-            learner_state, why = Learner.State.WAITING, _("Waiting for a new mentor")
+        if rematch and reason != Match.Closure.LEFT_SCHOOL:
+            learner_state = _back_to_pool(current.learner, actor, _("Waiting for a new mentor"), today)
         else:
-            learner_state, why = Learner.State.COMPLETED, _("Mentoring completed")
-        intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
-                                           reason=why, today=today)
+            learner_state, why = ((Learner.State.LEFT, _("Left school")) if reason == Match.Closure.LEFT_SCHOOL
+                                  else (Learner.State.COMPLETED, _("Mentoring completed")))
+            intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
+                                               reason=why, today=today)
         _release_volunteer(current.volunteer, actor)
         _event(current, MatchEvent.Kind.CLOSED, actor, reason=reason, note=current.closure_note,
                learner_state=learner_state)

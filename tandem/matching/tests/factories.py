@@ -52,7 +52,7 @@ def pupil(world: World, name: str, *, km_east: float = 0.0, person: Person | Non
         programme=world.programme, person=person, defaults=dict(
             state="waiting", institution=world.school, languages=list(languages), reasons=list(reasons),
             availability=SLOTS, latitude=ROTTERDAM[0], longitude=ROTTERDAM[1] + km_east / 68.8,
-            waiting_since=today - timedelta(days=waited_days), **extra))
+            waiting_since=today - timedelta(days=waited_days), accepted_at=timezone.now(), **extra))
     return learner
 
 
