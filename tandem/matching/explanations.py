@@ -223,9 +223,10 @@ def round_failure(code: str, params: Mapping[str, Any]) -> tuple[str, list[str]]
         if not advice:
             advice.append(gettext("No volunteer is ready yet. Volunteers become ready on the volunteers "
                                   "board once their screening and training are complete."))
-        return ngettext("No volunteer can take the waiting learner.",
-                        "No volunteer can take any of the %(count)s waiting learners.",
-                        n("learners")) % {"count": n("learners")}, advice
+        if n("learners") == 1:
+            return gettext("No volunteer can take the waiting learner."), advice
+        return gettext("No volunteer can take any of the %(count)s waiting learners.") % {
+            "count": n("learners")}, advice
     if code == "criteria":
         return gettext("The matching criteria cannot be used."), [gettext(
             "One of the limits is impossible (for example a distance of 0 km). Correct the matching "
