@@ -127,7 +127,7 @@ def test_both_yes_makes_the_match_active_and_starts_the_cycle(world: World, run_
     met_on = timezone.localdate() - timedelta(days=3)
     response = world.client_for("coordinator").post(
         reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk}),
-        {"version": match.version, "held_on": met_on.isoformat()})
+        {"held-version": match.version, "held-held_on": met_on.isoformat()})
     assert response.status_code == 302
     match.refresh_from_db()
     assert match.first_meeting_held_on == met_on
@@ -308,11 +308,11 @@ def test_answers_wait_for_the_first_meeting_which_the_coordinator_can_mark_held(
     assert "You can give your answer after the first meeting." in mentor_page
     held_url = reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
     tomorrow = timezone.localdate() + timedelta(days=1)
-    response = world.client_for("coordinator").post(held_url, {"version": match.version, "held_on": tomorrow})
+    response = world.client_for("coordinator").post(held_url, {"held-version": match.version, "held-held_on": tomorrow})
     assert response.status_code == 302
     match.refresh_from_db()
     assert match.first_meeting_held_on is None  # "cannot be marked as held in the future"
-    assert world.client_for("mentor").post(held_url, {"version": match.version}).status_code == 403
+    assert world.client_for("mentor").post(held_url, {"held-version": match.version}).status_code == 403
     match = services.match_mark_held(match=match, actor=coordinator, expected_version=match.version)
     assert match.first_meeting_held_on == timezone.localdate()
     # Held: it can no longer be moved, nor marked twice; the timeline and the audit say so.

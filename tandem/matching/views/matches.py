@@ -85,7 +85,7 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
             "version": match.version, "place": match.first_meeting_place,
             "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)}),
         "close_form": CloseForm(initial={"version": match.version}),
-        "held_form": HeldForm(initial={"version": match.version, "held_on": _held_default(match)}),
+        "held_form": HeldForm(prefix="held", initial={"version": match.version, "held_on": _held_default(match)}),
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
     })
@@ -121,7 +121,7 @@ def _held_default(match: Match) -> Any:
 @programme_view("matching.manage_matching")
 def meeting_held(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
-    form = HeldForm(request.POST)
+    form = HeldForm(request.POST, prefix="held")
     if not form.is_valid():
         messages.error(request, _("Give the day the first meeting took place."))
         return _back(programme, match)
