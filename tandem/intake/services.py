@@ -54,7 +54,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     State.REFERRED: (State.INTAKE, State.WAITING, State.DECLINED),
     State.INTAKE: (State.WAITING, State.DECLINED, State.LEFT),
     State.WAITING: (State.MATCHED, State.LEFT, State.INTAKE),
-    State.MATCHED: (State.COMPLETED, State.LEFT, State.WAITING),
+    # Back to intake when a match ends while a minor's guardian consent is missing (withdrawn).
+    State.MATCHED: (State.COMPLETED, State.LEFT, State.WAITING, State.INTAKE),
     State.COMPLETED: (),
     State.LEFT: (),
     State.DECLINED: (),
@@ -333,6 +334,13 @@ def learner_update(
 # --- The state machine --------------------------------------------------------------------------
 
 
+def _has_open_match(learner: Learner) -> bool:
+    # Imported here: the matching app builds on intake, not the reverse.
+    from tandem.matching.models import OPEN_STATES
+
+    return learner.matches.filter(state__in=OPEN_STATES).exists()
+
+
 def learner_transition(
     *, learner: Learner, to_state: str, actor: Any, reason: str = "", today: date | None = None
 ) -> Learner:
@@ -353,6 +361,16 @@ def learner_transition(
             )
         if to_state in REASON_REQUIRED and not reason:
             raise ValidationError(_("Give a reason."))
+        # *Matched* follows the learner's matches: set by publishing one, left by ending it.
+        if current.state == State.MATCHED and _has_open_match(current):
+            raise ValidationError(
+                _("%(name)s still has a mentor. End the match on its page first; the learner's state "
+                  "follows from how it ends.") % {"name": current.person.full_name}
+            )
+        if to_state == State.MATCHED and not _has_open_match(current):
+            raise ValidationError(
+                _("A learner becomes matched when a match with a mentor is published (Matching).")
+            )
         if to_state in NEEDS_CONSENT and not selectors.consent_ok(current, today=today):
             raise ValidationError(
                 _("%(name)s is under %(age)s: a guardian must consent to the current consent "

@@ -162,3 +162,74 @@ def reason_label(code: str) -> str:
         return str(Reason(code).label)
     except ValueError:
         return code
+
+
+def round_failure(code: str, params: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """Why a round could not run and what to do, in the active language: a heading and the
+    sentences under it (the round page adds the links). Built from a code and counts only."""
+
+    def n(key: str) -> int:
+        return int(params.get(key) or 0)
+
+    if code == "no_learners":
+        advice = []
+        if n("in_intake"):
+            advice.append(ngettext(
+                "%(count)s referral is still in intake: accept it on the learners page.",
+                "%(count)s referrals are still in intake: accept them on the learners page.",
+                n("in_intake")) % {"count": n("in_intake")})
+        if n("without_consent"):
+            advice.append(ngettext(
+                "%(count)s waiting learner is a minor without a guardian's consent to the current "
+                "consent text: ask the guardian again from the learner's page.",
+                "%(count)s waiting learners are minors without a guardian's consent to the current "
+                "consent text: ask their guardians again from the learners' pages.",
+                n("without_consent")) % {"count": n("without_consent")})
+        if not advice:
+            advice.append(gettext("Every learner has a mentor or has left the programme. Add or accept new "
+                                  "learners, then run a round again."))
+        return gettext("No learner is waiting to be matched."), advice
+    if code == "no_volunteers":
+        advice = []
+        if n("full"):
+            advice.append(ngettext(
+                "%(count)s volunteer has no free place left: if they can take another learner, raise their "
+                "capacity on their page.",
+                "%(count)s volunteers have no free place left: if they can take another learner, raise "
+                "their capacity on their pages.", n("full")) % {"count": n("full")})
+        if n("screening"):
+            advice.append(ngettext(
+                "%(count)s ready volunteer no longer meets the screening requirements (for example an "
+                "expired certificate): record what is missing on the volunteers board.",
+                "%(count)s ready volunteers no longer meet the screening requirements (for example an "
+                "expired certificate): record what is missing on the volunteers board.",
+                n("screening")) % {"count": n("screening")})
+        if n("no_location"):
+            advice.append(ngettext(
+                "%(count)s volunteer has no known location: add their address or city.",
+                "%(count)s volunteers have no known location: add their address or city.",
+                n("no_location")) % {"count": n("no_location")})
+        if n("paused"):
+            advice.append(ngettext(
+                "%(count)s volunteer is paused: set them back to ready when they can mentor again.",
+                "%(count)s volunteers are paused: set them back to ready when they can mentor again.",
+                n("paused")) % {"count": n("paused")})
+        if n("on_their_way"):
+            advice.append(ngettext(
+                "%(count)s volunteer is still in screening or training: they join a round once they are ready.",
+                "%(count)s volunteers are still in screening or training: they join a round once they are "
+                "ready.", n("on_their_way")) % {"count": n("on_their_way")})
+        if not advice:
+            advice.append(gettext("No volunteer is ready yet. Volunteers become ready on the volunteers "
+                                  "board once their screening and training are complete."))
+        if n("learners") == 1:
+            return gettext("No volunteer can take the waiting learner."), advice
+        return gettext("No volunteer can take any of the %(count)s waiting learners.") % {
+            "count": n("learners")}, advice
+    if code == "criteria":
+        return gettext("The matching criteria cannot be used."), [gettext(
+            "One of the limits is impossible (for example a distance of 0 km). Correct the matching "
+            "criteria, then run a round again.")]
+    return gettext("Something unexpected went wrong while matching."), [gettext(
+        "Nothing was changed. Run the round again; if it fails again, the technical team has the "
+        "details in the error log.")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import PersonChoiceField
@@ -31,6 +32,10 @@ class CriteriaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not role_models:
             del self.fields["weight_background"]
+        distance = self.fields["max_distance_km"]
+        distance.min_value = 1  # type: ignore[attr-defined]
+        distance.validators.append(MinValueValidator(1))
+        distance.widget.attrs["min"] = 1
 
 
 class RoundStartForm(forms.Form):
@@ -74,6 +79,11 @@ class FirstMeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     at = forms.DateTimeField(label=_("When"), widget=_datetime_widget())
     place = forms.CharField(label=_("Where"), max_length=200)
+
+
+class HeldForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class AnswerForm(forms.Form):

@@ -16,11 +16,13 @@ The rules that must hold under concurrency live in the database:
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +55,9 @@ class MatchingReason(models.TextChoices):
     LEFT_SCHOOL = "left_school", _("Left school")
     WAITING_FOR_NEW_MENTOR = "waiting_for_new_mentor", _("Waiting for a new mentor")
     MENTORING_COMPLETED = "mentoring_completed", _("Mentoring completed")
+    ENDED_CONSENT_NEEDED = "ended_consent_needed", _(
+        "The match ended; a guardian's consent is needed before a new match"
+    )
 
 
 class MatchingCriteria(models.Model):
@@ -114,7 +119,16 @@ class MatchingRound(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Ready for review")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Could not run")
+
+    class Failure(models.TextChoices):
+        """Why a round could not run: a code (with safe ``failure_params``) the round page turns
+        into a translated message saying what to do; never an exception's text."""
+
+        NO_LEARNERS = "no_learners", _("No learner is waiting to be matched")
+        NO_VOLUNTEERS = "no_volunteers", _("No volunteer can take a learner")
+        CRITERIA = "criteria", _("The matching criteria cannot be used")
+        UNEXPECTED = "unexpected", _("Something unexpected went wrong")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="matching_rounds", verbose_name=_("programme")
@@ -126,7 +140,8 @@ class MatchingRound(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=200, blank=True)
     stats = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    failure = models.CharField(_("why it could not run"), max_length=20, choices=Failure.choices, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)  # counts and codes only, no exception text
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -321,6 +336,9 @@ class Match(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     first_meeting_at = models.DateTimeField(_("first meeting"), null=True, blank=True)
     first_meeting_place = models.CharField(_("place"), max_length=200, blank=True)
+    # Set when the coordinator marks the first meeting as held (before its planned time passed,
+    # or when it was never planned in Tandem): the day it took place.
+    first_meeting_held_on = models.DateField(_("first meeting held on"), null=True, blank=True)
     mentor_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
     mentor_reason = models.CharField(max_length=300, blank=True)
     mentor_answered_at = models.DateTimeField(null=True, blank=True)
@@ -379,6 +397,25 @@ class Match(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def first_meeting_took_place(self, now: datetime | None = None) -> bool:
+        """Both sides may answer only after the first meeting: its planned time has passed, or
+        the coordinator marked it held."""
+        if self.first_meeting_held_on is not None:
+            return True
+        return self.first_meeting_at is not None and self.first_meeting_at <= (now or timezone.now())
+
+    @property
+    def met(self) -> bool:
+        return self.first_meeting_took_place()
+
+    def first_meeting_date(self) -> date | None:
+        """The day of the first meeting, once it took place: the day the cycle starts."""
+        if self.first_meeting_held_on is not None:
+            return self.first_meeting_held_on
+        if self.first_meeting_at is not None and self.first_meeting_took_place():
+            return timezone.localdate(self.first_meeting_at)
+        return None
+
 
 class MatchEvent(models.Model):
     """The match's timeline: every step, who, when, and the details."""
@@ -386,6 +423,7 @@ class MatchEvent(models.Model):
     class Kind(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         FIRST_MEETING = "first_meeting", _("First meeting planned")
+        MEETING_HELD = "meeting_held", _("First meeting held")
         ANSWERED = "answered", _("Answered")
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")

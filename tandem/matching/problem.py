@@ -15,6 +15,7 @@ who wrote "elektricien" meets electricians.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +28,7 @@ from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner
 from tandem.matching import engine
+from tandem.matching.engine.slots import SLOT_BIT
 from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCriteria
 from tandem.onboarding import selectors as onboarding_selectors
 from tandem.onboarding.models import Volunteer
@@ -109,12 +111,20 @@ def field_labels(programme: Programme, codes: Iterable[str]) -> dict[str, engine
 def _age(born: date | None, today: date) -> int | None:
     if born is None:
         return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age if 0 <= age <= 130 else None  # a mistyped date of birth counts as unknown, never fails a round
+
+
+def _slots(codes: Iterable[str] | None) -> tuple[str, ...]:
+    """The availability codes the engine knows; anything else in the stored list is ignored."""
+    return tuple(code for code in codes or () if code in SLOT_BIT)
 
 
 def _place(latitude: float | None, longitude: float | None, person: Person,
            programme: Programme) -> tuple[float, float] | None:
-    if latitude is not None and longitude is not None:
+    # Coordinates out of range (a bad import) count as unknown: the city is tried instead.
+    if latitude is not None and longitude is not None and math.isfinite(latitude) and math.isfinite(longitude) \
+            and abs(latitude) <= 90 and abs(longitude) <= 180:
         return latitude, longitude
     return geocode(postcode=person.postcode or "", city=person.city or "", programme=programme)
 
@@ -132,7 +142,7 @@ def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: 
         id=mentor_id(volunteer.pk), latitude=place[0], longitude=place[1],
         languages=tuple(volunteer.languages or ()),
         expertise=tuple(dict.fromkeys(volunteer.expertise or ())),
-        availability=tuple(volunteer.availability or ()), capacity=max(1, capacity),
+        availability=_slots(volunteer.availability), capacity=max(1, capacity),
         gender=volunteer.gender or None, age=_age(volunteer.person.date_of_birth, today),
         background=_home_languages(volunteer.languages or (), volunteer.programme) if role_models else (),
     )
@@ -156,7 +166,7 @@ def to_learner(learner: Learner, *, today: date, fields: Vocabulary, role_models
     return engine.Learner(
         id=learner_id(learner.pk), latitude=place[0], longitude=place[1],
         languages=tuple(learner.languages or ()), needs=learner_needs(learner, fields),
-        availability=tuple(learner.availability or ()), gender_preference=preference,
+        availability=_slots(learner.availability), gender_preference=preference,
         age=_age(learner.person.date_of_birth, today), waiting_since=learner.waiting_since,
         background=_background(learner, role_models),
     )
@@ -170,13 +180,29 @@ class Built:
     no_location: list[Learner] = field(default_factory=list)
 
 
-def exclusions(programme: Programme, learner_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
-    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks))
+def exclusions(programme: Programme, learner_pks: Iterable[int],
+               volunteer_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
+    """The declined pairs and conflicts of interest *between people of this problem*.
+
+    The engine refuses an exclusion that names someone outside its problem, and a pair whose
+    mentor is full, paused or not ready yet is simply not in this round: such a pair is left
+    out here (it cannot be proposed anyway), so it never makes a round fail."""
+    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks),
+                                       volunteer_id__in=list(volunteer_pks))
     return tuple(
         engine.Exclusion(learner_id=learner_id(row.learner_id), mentor_id=mentor_id(row.volunteer_id),
                          reason=row.kind)
-        for row in rows.only("learner_id", "volunteer_id", "kind")
+        for row in rows.only("learner_id", "volunteer_id", "kind").order_by("pk")
     )
+
+
+def within(problem_exclusions: Iterable[engine.Exclusion], *, mentors: Iterable[engine.Mentor],
+           learners: Iterable[engine.Learner]) -> tuple[engine.Exclusion, ...]:
+    """Only the exclusions whose learner and mentor are both in the problem (see ``exclusions``)."""
+    mentor_ids = {m.id for m in mentors}
+    learner_ids = {x.id for x in learners}
+    return tuple(dict.fromkeys(e for e in problem_exclusions
+                               if e.mentor_id in mentor_ids and e.learner_id in learner_ids))
 
 
 def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
@@ -224,7 +250,8 @@ def build_problem(
     problem = engine.Problem(
         mentors=tuple(mentors), learners=tuple(engine_learners),
         criteria=engine_criteria(criteria, role_models=role_models),
-        exclusions=exclusions(programme, by_learner) + tuple(extra_exclusions),
+        exclusions=exclusions(programme, by_learner, by_volunteer)
+        + within(extra_exclusions, mentors=mentors, learners=engine_learners),
         as_of=today, fields=field_labels(programme, fields.codes),
     )
     return Built(problem=problem, volunteers=by_volunteer, learners=by_learner, no_location=no_location)
@@ -317,8 +344,8 @@ def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,
         for i in range(min(count, len(mentors)))
     )
     excluded = [e.mentor_id for e in problem.exclusions if e.learner_id == learner.id]
-    exclusions = tuple(engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded
-                       if m not in skipped)
+    exclusions = within((engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded),
+                        mentors=mentors, learners=clones)
     single = engine.Problem(mentors=mentors, learners=clones, criteria=problem.criteria,
                             exclusions=exclusions, as_of=problem.as_of, fields=problem.fields)
     result = engine.solve(single)

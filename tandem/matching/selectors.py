@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from tandem.core.models import Membership, Person, Programme, Role
+from tandem.core.models import Membership, Person, Programme, Role, Site
 from tandem.core.roles import roles_for
 from tandem.matching.models import (
     OPEN_STATES,
@@ -139,3 +140,45 @@ def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
     return (DeclinedPair.objects.filter(programme=programme)
             .select_related("learner__person", "learner__institution", "volunteer__person", "created_by")
             .order_by("-created", "-pk"))
+
+
+def _at_site(queryset: QuerySet[Any], site: Site | None) -> QuerySet[Any]:
+    return queryset.filter(person__city__iexact=site.city) if site is not None else queryset
+
+
+def learners_out_of_reach(*, programme: Programme, today: date, site: Site | None = None) -> dict[str, int]:
+    """Why no learner can enter a round: counts (never names) for the round page's advice."""
+    from tandem.intake import selectors as intake_selectors
+    from tandem.intake.models import Learner
+
+    learners = _at_site(Learner.objects.filter(programme=programme), site)
+    waiting = learners.filter(state=Learner.State.WAITING).exclude(matches__state__in=OPEN_STATES)
+    matchable = _at_site(intake_selectors.matchable_learners(programme=programme, today=today), site)
+    return {
+        "in_intake": learners.filter(state__in=(Learner.State.REFERRED, Learner.State.INTAKE)).count(),
+        "without_consent": waiting.exclude(pk__in=matchable.values("pk")).count(),
+        "matched": learners.filter(state=Learner.State.MATCHED).count(),
+    }
+
+
+def volunteers_out_of_reach(*, programme: Programme, today: date, site: Site | None = None,
+                            load: dict[int, int]) -> dict[str, int]:
+    """Why no volunteer can take a learner in a round: counts for the round page's advice."""
+    from tandem.onboarding.models import Volunteer, VolunteerState
+    from tandem.onboarding.screening import screening_complete_q
+
+    volunteers = _at_site(Volunteer.objects.filter(programme=programme), site)
+    available = volunteers.filter(state__in=(VolunteerState.READY, VolunteerState.ACTIVE))
+    screened = available.filter(screening_complete_q(programme=programme, today=today))
+    rows = list(screened.values_list("pk", "capacity", "state"))
+    # As ``matchable_volunteers`` counts: an active volunteer without a known load is full.
+    full = sum(1 for pk, capacity, state in rows
+               if load.get(pk, capacity if state == VolunteerState.ACTIVE else 0) >= capacity)
+    return {
+        "full": full,
+        "no_location": len(rows) - full,  # screened, with room, yet left out: no known place
+        "screening": available.exclude(pk__in=screened.values("pk")).count(),
+        "on_their_way": volunteers.filter(state__in=(VolunteerState.APPLIED, VolunteerState.SCREENING,
+                                                     VolunteerState.TRAINING)).count(),
+        "paused": volunteers.filter(state=VolunteerState.PAUSED).count(),
+    }

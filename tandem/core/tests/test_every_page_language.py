@@ -150,6 +150,8 @@ def _match_story(world: World, actor: User, volunteer: Volunteer, learner: Learn
     noor = _other_learner(world, actor, "Noor", date(2001, 5, 6))
     declined = matching_services.match_create(programme=programme, volunteer=volunteer, learner=noor,
                                               actor=actor)
+    declined = matching_services.match_mark_held(match=declined, actor=actor,
+                                                 expected_version=declined.version)
     matching_services.match_answer(match=declined, side="mentor", answer="yes", actor=actor)
     matching_services.match_answer(match=declined, side="learner", answer="no", actor=actor,
                                    reason="Te ver weg")
@@ -164,7 +166,7 @@ def _match_story(world: World, actor: User, volunteer: Volunteer, learner: Learn
     # The personas' own match: first meeting planned, both said yes, active.
     match = matching_services.match_create(programme=programme, volunteer=volunteer, learner=learner,
                                            actor=actor)
-    at = timezone.make_aware(datetime.combine(today + timedelta(days=3), time(15, 30)))
+    at = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(15, 30)))
     match = matching_services.match_plan_first_meeting(match=match, at=at, place="Bibliotheek Zuid",
                                                        actor=actor, expected_version=match.version)
     matching_services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])

@@ -133,7 +133,9 @@ def test_the_lifecycle_refuses_impossible_steps(world: World) -> None:
         services.learner_transition(learner=pupil, to_state=State.DECLINED, actor=coordinator)
     stale = Learner.objects.get(pk=pupil.pk)
     services.learner_transition(learner=pupil, to_state=State.WAITING, actor=coordinator, today=TODAY)
-    services.learner_transition(learner=pupil, to_state=State.MATCHED, actor=coordinator, today=TODAY)
+    # *Matched* only comes with a published match, never by hand.
+    with pytest.raises(ValidationError, match="published"):
+        services.learner_transition(learner=pupil, to_state=State.MATCHED, actor=coordinator, today=TODAY)
     # A stale object cannot move the learner back: the state is re-read.
     with pytest.raises(ValidationError):
         services.learner_transition(learner=stale, to_state=State.DECLINED, actor=coordinator, reason="x")

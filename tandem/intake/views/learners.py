@@ -109,7 +109,8 @@ def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: 
         "info_form": InfoRequestForm(), "decline_form": ReasonForm(),
         "transition_form": TransitionForm(
             initial={"to_state": next(iter(services.ALLOWED[learner.state]), "")}),
-        "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]],
+        "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]
+                        if s != Learner.State.MATCHED],  # matched only by publishing a match
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
     })

@@ -21,7 +21,7 @@ URL = reverse("matching:conflicts", kwargs={"org": "zuid", "prog": "moz"})
 def run_round(world: World) -> MatchingRound:
     matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"],
                                           background=False)
-    assert matching_round.status == "done", matching_round.error
+    assert matching_round.status == "done", (matching_round.failure, matching_round.failure_params)
     return matching_round
 
 

@@ -81,6 +81,7 @@ MATRIX: dict[str, Access] = {
     "matching:report": Access(COORDINATORS | {"observer"}, "programme", kwargs=programme_kwargs),
     "matching:match": Access(MATCH_READERS, "programme", kwargs=_match_kwargs),
     "matching:first_meeting": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
+    "matching:first_meeting_held": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
     "matching:propose": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:close": _manage(_match_kwargs),

@@ -121,6 +121,8 @@ def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
 def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     matching_round = _round_or_404(programme, pk)
     context: dict[str, Any] = {"programme": programme, "round": matching_round}
+    if matching_round.status == MatchingRound.Status.FAILED:
+        context["failure"] = explanations.round_failure(matching_round.failure, matching_round.failure_params)
     if matching_round.status == MatchingRound.Status.DONE:
         rows = _proposal_rows(matching_round)
         unmatched = matching_round.unmatched.select_related("learner__person", "learner__institution")
