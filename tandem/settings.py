@@ -14,6 +14,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,7 +54,6 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -77,6 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, no caching of signed-in pages
+    # (see "Production security" below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "tandem.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,10 +233,66 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # An uploaded import file waits this long for its confirmation, then it is deleted.
 IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
 
+# --- Production security (docs/security.md, "Production") ----------------------------------------
+# With TANDEM_ENV=production and the documented variables, `manage.py check --deploy
+# --fail-level WARNING` passes with no warning (tandem/core/tests/test_deploy.py).
+
+
+def proxy_ssl_header_from_env(value: str) -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER`` from ``"HEADER,value"``, e.g. ``X-Forwarded-Proto,https`` or
+    ``HTTP_X_FORWARDED_PROTO,https``; empty means no proxy header is trusted. Set it only when
+    a proxy in front of Tandem always sets (or strips) that header itself."""
+    if not value.strip():
+        return None
+    header, sep, expected = (part.strip() for part in value.partition(","))
+    if not sep or not header or not expected or "," in expected:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header name and its value separated by a comma, "
+            f"e.g. X-Forwarded-Proto,https (got {value!r})."
+        )
+    header = header.upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = f"HTTP_{header}"
+    return (header, expected)
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header_from_env(env_str("SECURE_PROXY_SSL_HEADER"))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# Load balancers probe the health check over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# HSTS: browsers refuse plain HTTP for this long once they have seen the site over HTTPS.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything from Tandem's own address; no inline script, style or event handler anywhere
+# (tandem/core/tests/test_naming.py). JSON data blocks (<script type="application/json">) are
+# never executed, so they need no exception; the QR code of the second-factor set-up is a data:
+# image. In development too, so a violation shows up before it reaches production.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page of Tandem uses, refused for every page (SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# --- end of production security -------------------------------------------------------------------
 
 # --- Accounts and security (docs/security.md) ----------------------------------------------
 # Log-in, password reset and change, e-mail verification, rate limits and the second factor

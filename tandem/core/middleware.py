@@ -1,5 +1,5 @@
-"""Request-wide rules: the signed-in user's language, and account security (idle sessions end;
-staff set up a second factor before anything else)."""
+"""Request-wide rules: the signed-in user's language, account security (idle sessions end;
+staff set up a second factor before anything else) and security headers on every response."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
@@ -114,3 +115,23 @@ class AccountSecurityMiddleware:
         if request.headers.get("HX-Request"):
             return HttpResponseClientRedirect(target)
         return HttpResponseRedirect(target)
+
+
+class SecurityHeadersMiddleware:
+    """Adds ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) to every response, and keeps
+    every page a signed-in user sees out of browser and proxy caches (``Cache-Control:
+    no-store, private``, ``Vary: Cookie``): a shared or lent computer must not show a learner's
+    details from its cache or its back button after log-out."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
