@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
@@ -34,6 +35,11 @@ PASSWORD = "correct-horse-battery"
 def _fast_and_isolated(settings: Any) -> Any:
     # A fast hasher keeps the suite quick; the real one is tested by Django itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate limits count in the cache: every test starts with an empty one of its own (never a
+    # shared Redis, which clear() would empty).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tandem-tests"}}
+    cache.clear()
     yield
     translation.activate("en")  # no test leaves its language behind for the next
 

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the session is read: a NUL in a cookie, the path or a form field is refused here.
+    "tandem.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,6 +225,27 @@ TASKS = {
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # An uploaded import file waits this long for its confirmation, then it is deleted.
 IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
+
+# --- Cache and rate limits (helper "inputs"; tandem/core/ratelimit.py) ----------------------------
+# The cache counts submissions of public forms per IP and per address. One process: its own
+# memory is enough. Several web processes or machines: set REDIS_URL so they count together.
+# (If another block defines CACHES too, keep one: both want locmem by default, Redis by REDIS_URL.)
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "tandem"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tandem"}
+    )
+}
+# Public forms (volunteer application, learner self-registration): submissions per client IP per
+# hour, and valid submissions naming the same e-mail address per day. Over it: a 429 page.
+PUBLIC_FORM_LIMIT_PER_IP = env_int("PUBLIC_FORM_LIMIT_PER_IP", 30)
+PUBLIC_FORM_LIMIT_PER_ADDRESS = env_int("PUBLIC_FORM_LIMIT_PER_ADDRESS", 3)
+# Behind N trusted reverse proxies the client IP is read from X-Forwarded-For; 0: not trusted.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+# --- end of cache and rate limits --------------------------------------------------------------
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import PartnerInstitution, Person, Programme, Role, Site
+from tandem.core.once import OnceFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -35,7 +36,7 @@ class PersonForm(forms.ModelForm[Person]):
             self.fields["version"].initial = self.instance.version
 
 
-class NewPersonForm(PersonForm):
+class NewPersonForm(OnceFormMixin, PersonForm):
     role = forms.ChoiceField(label=_("Role in this programme"), choices=())
     institution = forms.ModelChoiceField(
         label=_("School or employer"), queryset=PartnerInstitution.objects.none(), required=False
@@ -53,7 +54,7 @@ def programme_role_choices() -> list[tuple[str, Any]]:
     return [(value, label) for value, label in Role.choices if value != Role.ORG_ADMIN]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(OnceFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=())
     institution = forms.ModelChoiceField(
         label=_("School or employer"), queryset=PartnerInstitution.objects.none(), required=False
@@ -101,18 +102,18 @@ class ProgrammeForm(forms.ModelForm[Programme]):
         return codes
 
 
-class NewProgrammeForm(ProgrammeForm):
+class NewProgrammeForm(OnceFormMixin, ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields: tuple[str, ...] = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
 
 
-class SiteForm(forms.ModelForm[Site]):
+class SiteForm(OnceFormMixin, forms.ModelForm[Site]):
     class Meta:
         model = Site
         fields = ("name", "city", "latitude", "longitude")
 
 
-class PartnerForm(forms.ModelForm[PartnerInstitution]):
+class PartnerForm(OnceFormMixin, forms.ModelForm[PartnerInstitution]):
     class Meta:
         model = PartnerInstitution
         fields = ("name", "kind", "city", "address", "site")
@@ -124,7 +125,7 @@ class PartnerForm(forms.ModelForm[PartnerInstitution]):
         )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(OnceFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=())
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record, diff
+from tandem.core.integrity import save_checked
 from tandem.core.models import (
     AuditEvent,
     Invitation,
@@ -58,7 +59,7 @@ def person_create(
     with transaction.atomic():
         person = Person(organisation=organisation, **data)
         person.full_clean()
-        person.save()
+        save_checked(person)
         audit_record(
             organisation=organisation, programme=programme, actor=actor, person=person,
             action=Action.CREATED, subject=f"person:{person.pk}",
@@ -191,7 +192,7 @@ def programme_create(*, organisation: Organisation, actor: Any, **data: Any) -> 
     with transaction.atomic():
         programme = Programme(organisation=organisation, **data)
         programme.full_clean()
-        programme.save()
+        save_checked(programme)
         audit_record(
             organisation=organisation, programme=programme, actor=actor, action=Action.CREATED,
             subject=f"programme:{programme.pk}", changes={"name": [None, programme.name]},
@@ -203,7 +204,9 @@ def site_create(*, programme: Programme, actor: Any, **data: Any) -> Site:
     with transaction.atomic():
         site = Site(programme=programme, **data)
         site.full_clean()
-        site.save()
+        # Two coordinators adding the same site at once: the second gets the unique
+        # constraint's message ("already has a site with this name"), not a server error.
+        save_checked(site)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor,
             action=Action.CREATED, subject=f"site:{site.pk}", changes={"name": [None, site.name]},
@@ -215,7 +218,7 @@ def partner_create(*, programme: Programme, actor: Any, **data: Any) -> PartnerI
     with transaction.atomic():
         partner = PartnerInstitution(programme=programme, **data)
         partner.full_clean()
-        partner.save()
+        save_checked(partner)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor,
             action=Action.CREATED, subject=f"partner:{partner.pk}",
@@ -244,7 +247,7 @@ def invitation_create(
             language=language,
         )
         invitation.full_clean()
-        invitation.save()
+        save_checked(invitation)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor, person=person,
             action=Action.INVITED, subject=f"invitation:{invitation.pk}",

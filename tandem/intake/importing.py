@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tandem.core.availability import SLOTS
@@ -23,10 +24,15 @@ from tandem.core.importing import (
     parse_email,
     parse_list,
 )
+from tandem.core.inputs import validate_learner_age
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
 from tandem.intake import services
 from tandem.intake.models import Learner, Level, Reason
+
+
+def _person(name: str) -> Any:
+    return Person._meta.get_field(name)
 
 
 class LearnerSpec(ImportSpec):
@@ -35,18 +41,19 @@ class LearnerSpec(ImportSpec):
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.columns = [
-            Column("given_name", required=True),
-            Column("family_name", required=True),
-            Column("email", parse=parse_email),
-            Column("date_of_birth", parse=parse_date, help="YYYY-MM-DD"),
+            Column("given_name", required=True, field=_person("given_name")),
+            Column("family_name", required=True, field=_person("family_name")),
+            Column("email", parse=parse_email, field=_person("email")),
+            Column("date_of_birth", parse=parse_date, help="YYYY-MM-DD",
+                   field=_person("date_of_birth")),
             Column("institution", help=_("name of a partner institution")),
             Column("level", parse=parse_choice(Level.values), help=", ".join(Level.values)),
             Column("languages", parse=parse_list, help="nl, tr, ar"),
-            Column("postcode"),
-            Column("city"),
+            Column("postcode", field=_person("postcode")),
+            Column("city", field=_person("city")),
             Column("reasons", parse=parse_list, help=", ".join(Reason.values)),
             Column("availability", parse=parse_list, help="mon-afternoon, sat-morning"),
-            Column("guardian_email", parse=parse_email),
+            Column("guardian_email", parse=parse_email, field=_person("email")),
         ]
         self._institutions = {p.name.lower(): p for p in programme.partners.all()}
 
@@ -79,6 +86,11 @@ class LearnerSpec(ImportSpec):
             errors.append(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(slots)})
         if values.get("guardian_email") and values.get("guardian_email") == values.get("email"):
             errors.append(_("The guardian's e-mail address is the learner's own."))
+        if existing is None:
+            try:
+                validate_learner_age(values.get("date_of_birth"))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         return errors
 
     def _profile(self, values: dict[str, Any]) -> dict[str, Any]:

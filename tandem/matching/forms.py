@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.inputs import StrictIntegerField
 from tandem.core.models import Programme
+from tandem.core.once import OnceFormMixin
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
 
@@ -47,17 +49,17 @@ class VersionForm(forms.Form):
 
 
 class ProposalActionForm(VersionForm):
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    proposal = StrictIntegerField(id_field=True, widget=forms.HiddenInput)
 
 
 class SwapForm(VersionForm):
-    first = forms.IntegerField(label=_("First proposal"))
-    second = forms.IntegerField(label=_("Second proposal"))
+    first = StrictIntegerField(id_field=True, label=_("First proposal"))
+    second = StrictIntegerField(id_field=True, label=_("Second proposal"))
 
 
-class ManualForm(VersionForm):
-    learner = forms.IntegerField(label=_("Learner"))
-    volunteer = forms.IntegerField(label=_("Mentor"))
+class ManualForm(OnceFormMixin, VersionForm):
+    learner = StrictIntegerField(id_field=True, label=_("Learner"))
+    volunteer = StrictIntegerField(id_field=True, label=_("Mentor"))
 
 
 class PublishForm(forms.Form):
@@ -83,7 +85,7 @@ class AnswerForm(forms.Form):
 
 
 class ProposeForm(VersionForm):
-    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    volunteer = StrictIntegerField(id_field=True, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -110,7 +112,7 @@ class SurveyForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CommunityMeeting
         fields = ("starts_at", "place", "topic")
@@ -122,7 +124,7 @@ class _PersonChoice(forms.ModelChoiceField):
         return str(obj.person.full_name)
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(OnceFormMixin, forms.Form):
     """A pair that must never be proposed: one learner, one mentor of the programme."""
 
     learner = _PersonChoice(label=_("Learner"), queryset=None)

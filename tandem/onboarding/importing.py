@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.availability import SLOTS
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
-from tandem.core.models import Programme
+from tandem.core.models import Person, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
 from tandem.onboarding import services
@@ -42,18 +42,22 @@ def _parse_availability(value: str) -> list[str]:
     return slots
 
 
+def _person(name: str) -> Any:
+    return Person._meta.get_field(name)
+
+
 class VolunteerSpec(ImportSpec):
     key = "email"
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.columns = [
-            Column("given_name", required=True),
-            Column("family_name", required=True),
-            Column("email", required=True, parse=parse_email),
-            Column("phone"),
-            Column("postcode"),
-            Column("city"),
+            Column("given_name", required=True, field=_person("given_name")),
+            Column("family_name", required=True, field=_person("family_name")),
+            Column("email", required=True, parse=parse_email, field=_person("email")),
+            Column("phone", field=_person("phone")),
+            Column("postcode", field=_person("postcode")),
+            Column("city", field=_person("city")),
             Column("languages", parse=_parse_languages, help="nl, tr, ar"),
             Column("expertise", parse=parse_list, help="electrician, maths"),
             Column("availability", parse=_parse_availability, help="mon-evening, sat-morning"),

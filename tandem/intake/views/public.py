@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.models import Programme
+from tandem.core.ratelimit import public_form_limit
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
 from tandem.intake.models import GuardianConsent
@@ -28,10 +29,15 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
     form = JoinForm(request.POST or None)
     context = {"programme": programme, "form": form,
                "consent_age": selectors.consent_age(programme)}
+    if request.method == "POST" and (limited := public_form_limit(request, form="join")):
+        return limited  # too many in a short while from this connection
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             # Answer as if it worked: a bot learns nothing, and nobody is created.
             return render(request, "intake/join_done.html", context)
+        if limited := public_form_limit(request, form="join", addresses=[
+                form.cleaned_data["email"], form.cleaned_data["guardian_email"]]):
+            return limited  # these addresses were used too often today
         try:
             services.learner_register_self(
                 programme=programme, person=form.person(get_language() or "en"),
