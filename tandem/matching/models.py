@@ -124,7 +124,7 @@ class MatchingRound(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="round_progress_at_most_100",
-                violation_error_message=_("A round's progress is at most 100%."),
+                violation_error_message=_("A round's progress cannot go beyond one hundred percent."),
             ),
         ]
 
