@@ -24,6 +24,7 @@ from tandem.core import services
 from tandem.core.importing import ImportBatch, decode_text
 from tandem.core.inputs import parse_id, parse_ids, validate_latitude
 from tandem.core.integrity import save_checked
+from tandem.core.requirements import validate_requirements
 from tandem.core.models import Invitation, Person, Site, User
 from tandem.onboarding.models import Registration, Volunteer, Workshop
 
@@ -150,6 +151,21 @@ def test_an_event_in_the_year_1_is_refused_before_any_date_arithmetic(world: Wor
     response = client.post(f"{_prog(world)}/volunteers/{volunteer.pk}/interview/plan/",
                            {"planned_at": "0001-01-01T00:00"}, follow=True)
     assert response.status_code == 200 and "between the years 1900 and 2100" in response.content.decode()
+
+
+def test_programme_requirements_stay_in_sensible_ranges() -> None:
+    validate_requirements({"mentor_capacity": 6, "max_distance_km": 25.5})
+    for key, value in (("mentor_capacity", 0), ("mentor_capacity", 5000), ("max_distance_km", -1)):
+        with pytest.raises(ValidationError, match="must be between"):
+            validate_requirements({key: value})
+
+
+def test_huge_ids_in_urls_are_not_found(world: World) -> None:
+    client = world.client_for("coordinator")
+    huge = "9" * 30
+    for path in (f"/people/{huge}/", f"/volunteers/{huge}/", f"/learners/{huge}/",
+                 f"/matches/{huge}/", f"/matching/rounds/{huge}/", f"/volunteers/training/{huge}/"):
+        assert client.get(_prog(world) + path).status_code == 404, path
 
 
 # --- Constraints in words -----------------------------------------------------------------------

@@ -109,3 +109,4 @@ def test_a_coordinator_asking_twice_in_a_day_is_told_why(world: World) -> None:
     MailLimit.objects.update(last_sent=MailLimit.objects.get().last_sent.replace(year=2020))
     intake_services.consent_request(learner=pupil, guardian=guardian_of(pupil),
                                     actor=world.users["coordinator"])
+

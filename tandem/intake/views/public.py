@@ -71,6 +71,8 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     if request.COOKIES.get("tandem_language"):
         language = get_language() or language  # the guardian picked a language on the page
     error = ""
+    if request.method == "POST" and (limited := public_form_limit(request, form="consent")):
+        return limited  # a withdrawal e-mails the coordinators: not a thousand times a minute
     if request.method == "POST":
         try:
             if request.POST.get("action") == "withdraw" and record.withdrawn_at is None:
