@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.inputs import StrictIntegerField
+from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Programme
 from tandem.core.once import OnceFormMixin
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
@@ -73,7 +73,8 @@ class PublishForm(forms.Form):
 
 class FirstMeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    at = forms.DateTimeField(label=_("When"), widget=_datetime_widget())
+    at = forms.DateTimeField(label=_("When"), widget=_datetime_widget(),
+                             validators=[validate_plausible_date])
     place = forms.CharField(label=_("Where"), max_length=200)
 
 

@@ -24,8 +24,8 @@ from tandem.core import services
 from tandem.core.importing import ImportBatch, decode_text
 from tandem.core.inputs import parse_id, parse_ids, validate_latitude
 from tandem.core.integrity import save_checked
-from tandem.core.requirements import validate_requirements
 from tandem.core.models import Invitation, Person, Site, User
+from tandem.core.requirements import validate_requirements
 from tandem.onboarding.models import Registration, Volunteer, Workshop
 
 
