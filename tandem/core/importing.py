@@ -269,20 +269,18 @@ def decode_text(content: bytes) -> tuple[str, list[str]]:
     "Unicode text"), plain UTF-8, and at last Windows-1252 (older Excel "CSV" on Windows in
     Western Europe), which is only a guess: the preview says so."""
     if content.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
+        encoding = "utf-8-sig"
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    elif utf16 := _utf16_without_bom(content):
-        encodings = [utf16]
+        encoding = "utf-16"
     else:
-        encodings = ["utf-8"]
+        encoding = _utf16_without_bom(content) or "utf-8"
     try:
-        return content.decode(encodings[0]), []
+        return content.decode(encoding), []
     except UnicodeDecodeError as exc:
-        if encodings[0] != "utf-8":
+        if encoding != "utf-8":
             raise ImportFileError(
                 _("The file says it is %(encoding)s but cannot be read as such. Save it again "
-                  "as “CSV UTF-8” and upload it.") % {"encoding": encodings[0].upper()}
+                  "as “CSV UTF-8” and upload it.") % {"encoding": encoding.upper()}
             ) from exc
     try:
         text = content.decode("cp1252")

@@ -134,7 +134,10 @@ def submit_once(
                 transaction.set_rollback(True)  # nothing was saved: the token stays usable
                 return response
             assert response is not None
-            FormSubmission.objects.filter(token=token).update(result_url=response["Location"])
+            location = response["Location"]
+            FormSubmission.objects.filter(token=token).update(
+                result_url=location if len(location) <= 500 else ""  # else: the form's page
+            )
             FormSubmission.objects.filter(created__lt=timezone.now() - KEEP).delete()
             return response
     except _AlreadySent:
