@@ -10,11 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
+from tandem.core import services
+from tandem.core.accounts import STAFF_ROLES
 from tandem.core.models import (
     GuardianLink,
     Membership,
@@ -26,22 +29,39 @@ from tandem.core.models import (
     Site,
     User,
 )
-from tandem.core.testing import PERSONAS
+from tandem.core.testing import PERSONAS, give_totp
 
 PASSWORD = "correct-horse-battery"
 
 
+def _reset_process_state() -> None:
+    """What a request or a test may leave behind in this process for the next test: the active
+    language and time zone (middleware activates them per request and never deactivates), and
+    anything in Django's caches (rate limits, counters, cached fragments)."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    timezone.deactivate()
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any) -> Any:
+    """Every test starts from the same state and leaves none behind, so the suite passes in any
+    order (pytest-randomly shuffles it; see README, "Tests")."""
     # A fast hasher keeps the suite quick; the real one is tested by Django itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Rate limits count in the cache: every test starts with an empty one of its own (never a
-    # shared Redis, which clear() would empty).
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "tandem-tests"}}
-    cache.clear()
+    _reset_process_state()
     yield
-    translation.activate("en")  # no test leaves its language behind for the next
+    _reset_process_state()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: Any) -> None:
+    """The seed of the random order, also under ``-q`` (which hides pytest-randomly's header)."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int) and config.pluginmanager.hasplugin("randomly"):
+        terminalreporter.write_line(
+            f"Tests ran in random order; repeat this order with -p randomly --randomly-seed={seed}"
+        )
 
 
 @dataclass
@@ -66,7 +86,8 @@ class World:
 
 
 def make_user(email: str, **extra: Any) -> User:
-    return User.objects.create_user(email, PASSWORD, **extra)
+    """A log-in whose address is verified, as if it had accepted an invitation."""
+    return services.user_create(email=email, password=PASSWORD, email_verified=True, **extra)
 
 
 def make_member(
@@ -83,6 +104,8 @@ def make_member(
         programme=None if role == Role.ORG_ADMIN else programme, role=role,
         institution=institution,
     )
+    if user is not None and role in STAFF_ROLES:
+        give_totp(user)  # staff must use a second factor (tandem.core.accounts)
     return user, p
 
 

@@ -2,6 +2,9 @@
 # Serve the demo: the background-task worker beside the web server, stopped together.
 set -euo pipefail
 PORT="${PORT:-8000}"
+# The demo's coordinators may skip the second factor so the printed log-ins work as they are;
+# everywhere else organisation admins and coordinators must set one up (docs/security.md).
+export TANDEM_DEMO_MFA_OPTIONAL="${TANDEM_DEMO_MFA_OPTIONAL:-1}"
 # Links in e-mails point at this server (the worker sends them, so it needs it too).
 export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT}}"
 # Upload files never confirmed are deleted after IMPORT_BATCH_VALID_HOURS (production: cron).

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "tandem.onboarding",
     "tandem.intake",
     "tandem.matching",
+    # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -81,8 +85,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "tandem.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: sends idle sessions to the log-in page and staff without a second factor
+    # to its set-up, each with a message (see "Accounts and security" below).
+    "tandem.core.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -124,16 +132,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -226,31 +231,98 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # An uploaded import file waits this long for its confirmation, then it is deleted.
 IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
 
-# --- Cache and rate limits (helper "inputs"; tandem/core/ratelimit.py) ----------------------------
-# The cache counts submissions of public forms per IP and per address. One process: its own
-# memory is enough. Several web processes or machines: set REDIS_URL so they count together.
-# (If another block defines CACHES too, keep one: both want locmem by default, Redis by REDIS_URL.)
-REDIS_URL = env_str("REDIS_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-         "KEY_PREFIX": "tandem"}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tandem"}
-    )
-}
-# Public forms (volunteer application, learner self-registration): submissions per client IP per
-# hour, and valid submissions naming the same e-mail address per day. Over it: a 429 page.
+# --- Rate limits of public forms (tandem/core/ratelimit.py; docs/security.md, "Bad input") -------
+# Public forms (volunteer application, learner self-registration, guardian's consent): submissions
+# per client IP per hour, and valid submissions naming the same e-mail address per day. Over it: a
+# 429 page. They count in the cache (CACHES below); the client IP is read as allauth reads it
+# (TRUSTED_PROXY_COUNT).
 PUBLIC_FORM_LIMIT_PER_IP = env_int("PUBLIC_FORM_LIMIT_PER_IP", 30)
 PUBLIC_FORM_LIMIT_PER_ADDRESS = env_int("PUBLIC_FORM_LIMIT_PER_ADDRESS", 3)
-# Behind N trusted reverse proxies the client IP is read from X-Forwarded-For; 0: not trusted.
-NUM_PROXIES = env_int("NUM_PROXIES", 0)
-# --- end of cache and rate limits --------------------------------------------------------------
+# --- end of rate limits of public forms ----------------------------------------------------------
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Accounts and security (docs/security.md) ----------------------------------------------
+# Log-in, password reset and change, e-mail verification, rate limits and the second factor
+# are django-allauth's; Tandem adds the roles that must use a second factor, idle session
+# expiry and the log-in history (tandem/core/accounts.py, tandem/core/middleware.py).
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "login"
+
+ACCOUNT_ADAPTER = "tandem.core.accounts.AccountAdapter"
+MFA_ADAPTER = "tandem.core.accounts.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "tandem.core.accounts.AuthenticateForm",
+    "activate_totp": "tandem.core.accounts.ActivateTOTPForm",
+}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Log-ins exist only through invitations (which verify the address) or an administrator; an
+# address added or changed later must be confirmed from its mailbox before it counts.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # the reset form sends nothing to unknown addresses
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "a second factor was added"
+ACCOUNT_SESSION_REMEMBER = False  # sessions end after inactivity, never "remember me"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60  # reset links work an hour
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Failed log-ins: LOGIN_MAX_FAILURES wrong passwords (or second-factor codes) for one account
+# within LOGIN_LOCKOUT_MINUTES lock that account's log-in for the rest of the window, even with
+# the right password; 10 failures a minute from one IP address lock that address.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"10/m/ip,{LOGIN_MAX_FAILURES}/{LOGIN_LOCKOUT_MINUTES}m/key",
+    "reset_password": "20/m/ip,3/15m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+# Honour X-Forwarded-For only behind that many trusted proxies (0: use the socket address).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Tandem")
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phones whose clock drifts
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # security keys on http://127.0.0.1 in development
+# Roles that must use a second factor before seeing any page (tandem.core.accounts.STAFF_ROLES):
+# organisation admins and coordinators see minors' data. TANDEM_DEMO_MFA_OPTIONAL=1 (set by
+# `make demo` only) makes it optional so the printed demo log-ins work; refused in production.
+TANDEM_MFA_REQUIRED = not env_bool("TANDEM_DEMO_MFA_OPTIONAL")
+if PRODUCTION and not TANDEM_MFA_REQUIRED:
+    raise ImproperlyConfigured(
+        "TANDEM_DEMO_MFA_OPTIONAL is for the demo only; unset it when TANDEM_ENV=production."
+    )
+
+# Sessions end after this much inactivity; shorter for organisation admins and coordinators.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 8 * 60)
+SESSION_IDLE_MINUTES_STAFF = env_int("SESSION_IDLE_MINUTES_STAFF", 30)
+SESSION_COOKIE_AGE = 60 * max(SESSION_IDLE_MINUTES, SESSION_IDLE_MINUTES_STAFF)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Log-in history kept per user (successes and failures), shown on the account page.
+LOGIN_HISTORY_DAYS = env_int("LOGIN_HISTORY_DAYS", 90)
+
+# The one cache: log-in rate limits and used one-time codes (allauth), and the public forms' rate
+# limits (PUBLIC_FORM_LIMIT_* above). One process: the default in-memory cache is enough; several
+# web processes or machines must share Redis (REDIS_URL or CACHE_URL), or each counts on its own.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+         "KEY_PREFIX": "tandem"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tandem"}
+    )
+}
+# --- end of accounts and security ------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,17 @@
-"""Root URLs. Each domain app mounts its own patterns; see docs/architecture.md."""
+"""Root URLs. Each domain app mounts its own patterns; see docs/architecture.md.
 
-from django.contrib.auth import views as auth_views
+Accounts (log-in, password reset and change, e-mail addresses, the second factor) are
+django-allauth's, under /accounts/. ``login`` and ``logout`` are the project's names for
+allauth's log-in and log-out pages (``account_login`` / ``account_logout`` are the same pages).
+"""
+
+from allauth.account import views as account_views
 from django.urls import include, path
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/", include("allauth.urls")),
     path("", include("tandem.core.urls")),
     # Domain apps mount their programme pages under /o/<org>/p/<prog>/<app>/ and their public
     # pages under /<app>/; each app's urls.py says which.

@@ -17,8 +17,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.core.fields import default_fields
 from tandem.core.models import (
     AuditEvent,
+    Because,
+    Field,
     GuardianLink,
     Membership,
     Organisation,
@@ -125,16 +128,17 @@ SPECS: list[ProgrammeSpec] = [
         org_slug="community-builders", org_name="Ruhr Campus University", country="DE",
         slug="community-builders", name="Students as Community Builders",
         description=(
-            "Migrant and first-generation graduate students are trained in workshops, receive a "
-            "certificate and lead a learning community of undergraduates for an academic year."
+            "Masterstudierende mit Migrationsgeschichte oder als Erste in ihrer Familie an der "
+            "Hochschule werden in Workshops geschult, erhalten ein Zertifikat und leiten ein "
+            "Studienjahr lang eine Lerngemeinschaft von Bachelorstudierenden."
         ),
         format=Programme.Format.GROUP, languages=["de", "en", "tr", "ar", "ru"],
-        commitment="A learning community every two weeks for an academic year", cycle_weeks=None,
+        commitment="Alle zwei Wochen eine Lerngemeinschaft, ein Studienjahr lang", cycle_weeks=None,
         cadence=Programme.Cadence.FORTNIGHTLY, session_minutes=90, ui_language="de",
         places=[("Essen", "45141", 51.464, 7.006), ("Duisburg", "47057", 51.427, 6.800),
                 ("Bochum", "44801", 51.445, 7.261)],
-        institutions=[("Ruhr Campus University — Faculty of Engineering", "university"),
-                      ("Ruhr Campus University — Faculty of Social Sciences", "university")],
+        institutions=[("Ruhr Campus University — Fakultät für Ingenieurwissenschaften", "university"),
+                      ("Ruhr Campus University — Fakultät für Sozialwissenschaften", "university")],
         learner_ages=(18, 24), mentor_ages=(23, 32),
         requirements={"mentor_capacity": 6, "self_registration": True,
                       "safeguarding_certificate_required": False, "training_hours_required": 8},
@@ -262,6 +266,7 @@ class _Builder:
             meeting_cadence=spec.cadence, session_minutes=spec.session_minutes,
             requirements=spec.requirements,
         )
+        Field.objects.bulk_create(default_fields(programme))
         cities: dict[str, tuple[float, float]] = {}
         for city, _postcode, lat, lon in spec.places:
             cities.setdefault(city, (lat, lon))
@@ -344,7 +349,7 @@ class _Builder:
             AuditEvent.objects.bulk_create([
                 AuditEvent(organisation=organisation, programme=programme, person=p, actor=admin,
                            action=AuditEvent.Action.CREATED, subject=f"person:{p.pk}",
-                           note="demo data", at=now)
+                           note=Because.DEMO_DATA, at=now)
                 for p in people
             ])
         return DemoContext(
@@ -362,7 +367,26 @@ def seed(*, seed: int = 42, scale: int = 1, today: date | None = None) -> list[D
         password_hash=make_password(DEMO_PASSWORD),
     )
     existing = set(Organisation.objects.values_list("slug", flat=True))
-    return [builder.build(spec) for spec in SPECS if spec.org_slug not in existing]
+    created = [builder.build(spec) for spec in SPECS if spec.org_slug not in existing]
+    _verify_demo_addresses()
+    return created
+
+
+def _verify_demo_addresses() -> None:
+    """Demo addresses (``.example``) receive no mail; count them as verified so the printed
+    log-ins work. (Second factors: ``make demo`` sets TANDEM_DEMO_MFA_OPTIONAL, see
+    docs/security.md.)"""
+    from allauth.account.models import EmailAddress
+
+    have = set(EmailAddress.objects.values_list("user_id", flat=True))
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+            for pk, email in User.objects.filter(email__endswith=".example").values_list("pk", "email")
+            if pk not in have
+        ],
+        batch_size=500,
+    )
 
 
 def reset() -> None:

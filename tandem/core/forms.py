@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -7,8 +8,20 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.models import PartnerInstitution, Person, Programme, Role, Site
+from tandem.core.fields import vocabulary
+from tandem.core.languages import language_choices, validate_languages
+from tandem.core.models import Field, PartnerInstitution, Person, Programme, Role, Site
+from tandem.core.naming import person_label
 from tandem.core.once import OnceFormMixin
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A select of people (or learners, volunteers…) that tells namesakes apart: every option
+    reads "Marie Yıldız (Erasmus College, 15 years)". Select ``person`` (and ``institution``)
+    with the queryset."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
 
 
 class DateInput(forms.DateInput):
@@ -16,6 +29,41 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LanguagePicker(forms.CheckboxSelectMultiple):
+    """Languages to tick: the first groups (the programme's languages, those often spoken in its
+    country) as checkboxes, every other language in a list to pick from."""
+
+    template_name = "core/widgets/language_picker.html"
+
+
+class LanguagesField(forms.MultipleChoiceField):
+    """Languages chosen from a list, never typed: stored as ISO codes, shown by name."""
+
+    widget = LanguagePicker
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(validators=[validate_languages], **kwargs)
+
+    def offer(self, *, country: str, programme_languages: Sequence[str] = (), current: Sequence[str] = ()) -> None:
+        """The list for a programme in ``country``; ``current`` (a record's languages) show ticked."""
+        self.choices = language_choices(country=country, programme_languages=programme_languages,
+                                        current=current)
+
+
+class FieldsField(forms.MultipleChoiceField):
+    """Fields of the programme's vocabulary (expertise, needs), ticked from the list."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def offer(self, *, programme: Programme, current: Sequence[str] = ()) -> None:
+        self.choices = vocabulary(programme).choices(current)
 
 
 class PersonForm(forms.ModelForm[Person]):
@@ -70,10 +118,7 @@ class RoleGrantForm(OnceFormMixin, forms.Form):
 
 class ProgrammeForm(forms.ModelForm[Programme]):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    languages = forms.CharField(
-        label=_("Languages"), required=False,
-        help_text=_("ISO codes separated by commas, e.g. nl, tr, ar."),
-    )
+    languages = LanguagesField(label=_("Languages"))
 
     class Meta:
         model = Programme
@@ -86,20 +131,13 @@ class ProgrammeForm(forms.ModelForm[Programme]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["languages"] = ", ".join(self.instance.languages or [])
-            if self.instance.pk:
-                self.fields["version"].initial = self.instance.version
-
-    def clean_languages(self) -> list[str]:
-        raw = self.cleaned_data.get("languages") or ""
-        codes = [code.strip().lower() for code in raw.split(",") if code.strip()]
-        for code in codes:
-            if not code.isalpha() or not 2 <= len(code) <= 3:
-                raise forms.ValidationError(
-                    _("“%(code)s” is not a language code such as nl or tr."), params={"code": code}
-                )
-        return codes
+        current = list(self.instance.languages or [])
+        cast(LanguagesField, self.fields["languages"]).offer(
+            country=self.instance.country or self.initial.get("country", ""),
+            programme_languages=current, current=current,
+        )
+        if not self.is_bound and self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
 
 class NewProgrammeForm(OnceFormMixin, ProgrammeForm):
@@ -160,3 +198,46 @@ class AccountForm(forms.Form):
         choices=[("", _("Same as my browser")), *settings.LANGUAGES],
         required=False,
     )
+
+
+class FieldForm(forms.Form):
+    """A field of the programme's vocabulary: its name and other words in each language."""
+
+    label_en = forms.CharField(label=_("Name in English"), max_length=80, required=False)
+    label_nl = forms.CharField(label=_("Name in Dutch"), max_length=80, required=False)
+    label_fr = forms.CharField(label=_("Name in French"), max_length=80, required=False)
+    label_de = forms.CharField(label=_("Name in German"), max_length=80, required=False)
+    synonyms_en = forms.CharField(label=_("Other words in English"), max_length=500, required=False,
+                                  help_text=_("Separated by commas, e.g. math, arithmetic."))
+    synonyms_nl = forms.CharField(label=_("Other words in Dutch"), max_length=500, required=False,
+                                  help_text=_("Separated by commas, e.g. rekenen."))
+    synonyms_fr = forms.CharField(label=_("Other words in French"), max_length=500, required=False,
+                                  help_text=_("Separated by commas, e.g. maths, calcul."))
+    synonyms_de = forms.CharField(label=_("Other words in German"), max_length=500, required=False,
+                                  help_text=_("Separated by commas, e.g. Mathe, Rechnen."))
+
+    LANGUAGES = ("en", "nl", "fr", "de")
+
+    @classmethod
+    def for_field(cls, field: Field, data: Any = None) -> FieldForm:
+        initial = {f"label_{lang}": getattr(field, f"label_{lang}") for lang in cls.LANGUAGES}
+        initial.update({f"synonyms_{lang}": ", ".join((field.synonyms or {}).get(lang, []))
+                        for lang in cls.LANGUAGES})
+        return cls(data, initial=initial)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(f"label_{lang}") for lang in self.LANGUAGES):
+            raise forms.ValidationError(_("Give the field a name in at least one language."))
+        return data
+
+    def labels(self) -> dict[str, str]:
+        return {lang: self.cleaned_data[f"label_{lang}"] for lang in self.LANGUAGES}
+
+    def synonyms(self) -> dict[str, list[str]]:
+        return {lang: [w.strip() for w in self.cleaned_data[f"synonyms_{lang}"].replace(";", ",").split(",")
+                       if w.strip()] for lang in self.LANGUAGES}
+
+
+class NewFieldForm(OnceFormMixin, FieldForm):
+    """Adding a field: sent twice (a double click), it adds one (``tandem.core.once``)."""

@@ -114,7 +114,10 @@ class Column:
     name: str  # the header in the file, e.g. "email"
     required: bool = False
     parse: Callable[[str], Any] = parse_text
-    help: str = ""  # shown in the template's second row, e.g. "YYYY-MM-DD"
+    help: str = ""  # a translated explanation, e.g. "name of a partner institution"
+    # Values as they are written in the file ("YYYY-MM-DD", "mon-evening, sat-morning"): codes
+    # of the file format, shown as they are and never translated.
+    example: str = ""
     #: the model field the value ends up in: its validators (length, range, date of birth…)
     #: run in the preview, so a row the services would refuse is marked before confirming
     field: Any = None
@@ -164,6 +167,11 @@ class ImportSpec(ABC):
     @abstractmethod
     def find_existing(self, values: dict[str, Any]) -> Any:
         """The record this row updates, or None for a new one (scoped to the programme!)."""
+
+    def find_existing_many(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """``find_existing`` for every row, in order. A spec overrides this to look the rows up
+        in a query or two, so the preview of a long file does not cost a query per row."""
+        return [self.find_existing(values) for values in rows]
 
     def validate(self, values: dict[str, Any], existing: Any) -> list[str]:
         """Cross-field checks; return messages. Column parsing has already happened."""
@@ -367,10 +375,12 @@ def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPrev
                     % {"key": key, "line": seen[key]}
                 )
             seen.setdefault(key, result.line)
-        if not result.errors:
-            result.existing = spec.find_existing(result.values)
-            result.errors.extend(spec.validate(result.values, result.existing))
         preview.rows.append(result)
+    parsed = [result for result in preview.rows if not result.errors]
+    found = spec.find_existing_many([result.values for result in parsed])
+    for result, existing in zip(parsed, found, strict=True):
+        result.existing = existing
+        result.errors.extend(spec.validate(result.values, existing))
     return preview
 
 

@@ -1,19 +1,32 @@
-"""Tandem's middleware: the signed-in user's language, and refusing NUL characters.
+"""Request-wide rules: the signed-in user's language, account security (idle sessions end;
+staff set up a second factor before anything else), and refusing NUL characters.
 
 ``UserLanguageMiddleware``: use the language a signed-in user chose; otherwise LocaleMiddleware's
 pick (cookie, then the browser's Accept-Language) stands."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class UserLanguageMiddleware:
+    """Use the language a signed-in user chose; otherwise LocaleMiddleware's pick (cookie, then
+    the browser's Accept-Language) stands."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -24,6 +37,88 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# Pages a user who must still set up a second factor may open: the set-up itself (with the
+# confirmation of their address and the re-authentication it may ask for), log-out, language.
+SECOND_FACTOR_SETUP_PAGES = frozenset({
+    "mfa_index", "mfa_activate_totp", "mfa_reauthenticate", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn",
+    "mfa_add_webauthn", "mfa_reauthenticate_webauthn", "account_reauthenticate",
+    "account_email", "account_email_verification_sent", "account_confirm_email",
+    "login", "account_login", "logout", "account_logout", "set_language", "healthz",
+})
+LAST_SEEN_KEY = "tandem_last_seen"
+# A session's expiry is pushed forward at most once a minute, not on every request.
+REFRESH_SECONDS = 60
+
+
+def idle_minutes(user: Any) -> int:
+    """How long ``user``'s session survives without a request."""
+    from tandem.core.accounts import posture
+
+    if posture(user).staff:
+        return settings.SESSION_IDLE_MINUTES_STAFF
+    return settings.SESSION_IDLE_MINUTES
+
+
+class AccountSecurityMiddleware:
+    """Ends sessions left idle (shorter for staff) and keeps organisation admins and
+    coordinators on the second-factor set-up until they have one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._expire_or_refresh(request, user)
+        return self.get_response(request)
+
+    def _expire_or_refresh(self, request: HttpRequest, user: Any) -> None:
+        now = int(time.time())
+        idle = idle_minutes(user)
+        last_seen = request.session.get(LAST_SEEN_KEY)
+        if isinstance(last_seen, int) and now - last_seen > idle * 60:
+            logout(request)
+            messages.info(
+                request,
+                ngettext(
+                    "You were logged out after %(minutes)d minute without activity.",
+                    "You were logged out after %(minutes)d minutes without activity.",
+                    idle,
+                ) % {"minutes": idle},
+            )
+            return
+        if not isinstance(last_seen, int) or now - last_seen >= REFRESH_SECONDS:
+            request.session[LAST_SEEN_KEY] = now
+            request.session.set_expiry(idle * 60)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponse | None:
+        from tandem.core.accounts import posture
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in SECOND_FACTOR_SETUP_PAGES:
+            return None
+        if not posture(user).must_set_up_second_factor:
+            return None
+        messages.warning(
+            request,
+            _(
+                "Your role lets you see personal data of learners, many of them minors, so "
+                "your account needs a second factor. Set up an authenticator app to continue."
+            ),
+        )
+        target = reverse("mfa_activate_totp")
+        if request.headers.get("HX-Request"):
+            return HttpResponseClientRedirect(target)
+        return HttpResponseRedirect(target)
 
 
 class RefuseNulMiddleware:
@@ -57,3 +152,4 @@ def bad_request(request: HttpRequest) -> HttpResponse:
     # This runs before LocaleMiddleware: pick the visitor's language the same way it would.
     translation.activate(translation.get_language_from_request(request))
     return render(request, "400.html", status=400)
+

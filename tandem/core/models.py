@@ -20,14 +20,18 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.history import Key, each, language_name, reason_text, reasons
 from tandem.core.inputs import (
     validate_date_of_birth,
     validate_latitude,
     validate_longitude,
     validate_plausible_date,
 )
+from tandem.core.languages import validate_languages
+from tandem.core.requirements import requirements_text
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -105,6 +109,8 @@ class Organisation(models.Model):
 class Programme(models.Model):
     """A mentoring or tutoring programme: the unit coordinators run and roles are granted on."""
 
+    audit_subject = "programme"
+
     class Format(models.TextChoices):
         ONE_TO_ONE = "one_to_one", _("One-to-one")
         GROUP = "group", _("Group (learning communities)")
@@ -126,8 +132,8 @@ class Programme(models.Model):
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True,
-        help_text=_("Languages in which the programme works, as ISO codes (nl, fr, tr, ar…)."),
+        _("languages"), default=list, blank=True, validators=[validate_languages],
+        help_text=_("The languages the programme works in, its main language first."),
     )
     cycle_start = models.DateField(
         _("cycle start"), null=True, blank=True, validators=[validate_plausible_date]
@@ -158,6 +164,11 @@ class Programme(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
+
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "languages": Key("", each(language_name)),
+        "requirements": Key("", requirements_text),
+    }
 
     class Meta:
         verbose_name = _("programme")
@@ -191,8 +202,53 @@ class Programme(models.Model):
         return requirement(self, key)
 
 
+class Field(models.Model):
+    """One word of a programme's vocabulary of fields: what volunteers know about and learners
+    need help with ("maths", "electrician", "career orientation").
+
+    Volunteers' expertise and learners' needs store the ``code``; people see the label in their
+    own language and may type any synonym ("Mathe", "rekenen", "maths" all mean ``maths``). A
+    programme starts with the shipped defaults (``tandem.core.fields``); coordinators add their
+    own on the programme's *Fields* page.
+    """
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="fields", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    label_en = models.CharField(_("name in English"), max_length=80, blank=True)
+    label_nl = models.CharField(_("name in Dutch"), max_length=80, blank=True)
+    label_fr = models.CharField(_("name in French"), max_length=80, blank=True)
+    label_de = models.CharField(_("name in German"), max_length=80, blank=True)
+    # {"nl": ["rekenen"], "de": ["Mathe"]}: other words people use for the field, per language.
+    synonyms = models.JSONField(_("other words"), default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ("code",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("programme", "code"), name="field_code_per_programme",
+                violation_error_message=_("The programme already has a field with this code."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        """The name in ``language`` (default: the active one), else in English, else any."""
+        language = (language or get_language() or "en")[:2]
+        labels = {"en": self.label_en, "nl": self.label_nl, "fr": self.label_fr, "de": self.label_de}
+        return labels.get(language) or self.label_en or next((v for v in labels.values() if v), self.code)
+
+
 class Site(models.Model):
     """A city or area a programme works in (AFEV works in 40)."""
+
+    audit_subject = "site"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="sites", verbose_name=_("programme")
@@ -223,6 +279,8 @@ class Site(models.Model):
 
 class PartnerInstitution(models.Model):
     """A school, VET provider, employer or university a programme works with."""
+
+    audit_subject = "partner"
 
     class Kind(models.TextChoices):
         PRIMARY_SCHOOL = "primary_school", _("Primary school")
@@ -259,6 +317,8 @@ class Person(models.Model):
     Data minimisation: only what running a programme needs. The date of birth is there because
     guardian consent depends on age; special-category data does not live here.
     """
+
+    audit_subject = "person"
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="people",
@@ -329,6 +389,8 @@ class Membership(models.Model):
     """A person's role in a programme. Organisation admins hold their role on every programme
     of their organisation, so their membership has no programme."""
 
+    audit_subject = "membership"
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
     )
@@ -385,12 +447,25 @@ class StateChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",
     )
+    # A reason someone typed, or the code of a reason the system gave (see ``Because``).
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         abstract = True
         ordering = ("-at", "-pk")
+
+    def get_reason_display(self) -> str:
+        return reason_text(self.reason)
+
+
+@reasons
+class Because(models.TextChoices):
+    """Reasons the system records, as codes, for steps nobody typed a reason for (each app adds
+    its own, e.g. ``intake.models.LearnerReason``)."""
+
+    IMPORTED = "imported", _("Imported from a file")
+    DEMO_DATA = "demo_data", _("Demo data")
 
 
 class GuardianLink(models.Model):
@@ -433,6 +508,8 @@ def _default_expiry() -> Any:
 class Invitation(models.Model):
     """An e-mailed invitation to join a programme in a role. The token is the only secret; it
     expires, and it works once."""
+
+    audit_subject = "invitation"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="invitations",
@@ -586,3 +663,61 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token[:8]}… → {self.result_url}"
+class PostalCode(models.Model):
+    """One row of a GeoNames postal-code file an installation loaded (``manage.py load_postcodes``).
+
+    Optional: the places built into Tandem already cover every town of Belgium, the Netherlands,
+    Germany and France and their postcodes as GeoNames publishes them; this table holds a fuller
+    file (the Netherlands' six-character postcodes, other countries) and wins when it has a row.
+    """
+
+    country = models.CharField(_("country"), max_length=2)
+    code = models.CharField(_("postcode"), max_length=20)  # upper case, without spaces
+    place = models.CharField(_("place"), max_length=180, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("postcode")
+        verbose_name_plural = _("postcodes")
+        indexes = [models.Index(fields=("country", "code"), name="postalcode_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.code} {self.place}"
+
+
+class LoginEvent(models.Model):
+    """One log-in or failed attempt on a user's account, shown to the user on their account page.
+
+    Personal data: the address is stored shortened (IPv4 to its /24 network, IPv6 to its /48),
+    enough to recognise "my home connection" but not to single out a device; the browser's
+    description is cut to 300 characters. Kept ``LOGIN_HISTORY_DAYS`` days.
+    """
+
+    class Outcome(models.TextChoices):
+        LOGGED_IN = "logged_in", _("Logged in")
+        WRONG_PASSWORD = "wrong_password", _("Wrong password")
+        WRONG_CODE = "wrong_code", _("Wrong second-factor code")
+        LOCKED = "locked", _("Refused: too many failed attempts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_events",
+        verbose_name=_("log-in"),
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    method = models.CharField(
+        _("method"), max_length=60, blank=True,
+        help_text="How the user proved who they are, e.g. 'password+totp' or 'invitation'.",
+    )
+    ip_network = models.CharField(_("network"), max_length=50, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("log-in event")
+        verbose_name_plural = _("log-in events")
+        ordering = ("-at", "-pk")
+        indexes = [models.Index(fields=("user", "-at"))]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome}"

@@ -43,9 +43,10 @@ def digest(address: str) -> str:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The visitor's IP address. Behind ``NUM_PROXIES`` trusted reverse proxies it is taken
-    from ``X-Forwarded-For`` (the entry the nearest proxy added), else from the connection."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
+    """The visitor's IP address. Behind ``ALLAUTH_TRUSTED_PROXY_COUNT`` trusted reverse proxies
+    (environment ``TRUSTED_PROXY_COUNT``, shared with the log-in rate limits) it is taken from
+    ``X-Forwarded-For`` (the entry the nearest proxy added), else from the connection."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
                  if part.strip()]
     if proxies and forwarded:

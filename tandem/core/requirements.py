@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from tandem.core.models import Programme
@@ -66,6 +67,37 @@ _RANGES: dict[str, tuple[float, float]] = {
     "max_distance_km": (0, 2000),
     "mentor_capacity": (1, 50),  # tandem.core.inputs.MENTOR_CAPACITY_MAX
 }
+
+
+LABELS = {
+    "digital_consent_age": gettext_lazy("age of digital consent"),
+    "certificate_valid_months": gettext_lazy("months a safeguarding certificate stays valid"),
+    "training_hours_required": gettext_lazy("hours of training required"),
+    "interview_required": gettext_lazy("interview required"),
+    "references_required": gettext_lazy("references required"),
+    "safeguarding_certificate_required": gettext_lazy("safeguarding certificate required"),
+    "self_registration": gettext_lazy("learners may register themselves"),
+    "meet_at_school": gettext_lazy("meetings at school, during school time"),
+    "supervisor_feedback_per_session": gettext_lazy("supervisor's feedback after each session"),
+    "max_distance_km": gettext_lazy("greatest distance in km"),
+    "mentor_capacity": gettext_lazy("learners per mentor"),
+    "role_model_matching": gettext_lazy("role-model matching"),
+}
+
+
+def requirements_text(value: Any) -> str:
+    """A stored set of requirements as words, for the audit log: "interview required: yes; …"."""
+    from tandem.core.history import number
+
+    if not isinstance(value, dict):
+        return str(value)
+    if not value:
+        return "—"
+    default = _("the country's default")
+    return "; ".join(
+        f"{LABELS.get(key, key)}: {default if item is None else number(item)}"
+        for key, item in value.items()
+    )
 
 
 def requirement(programme: Programme, key: str) -> Any:

@@ -11,13 +11,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from tandem.core.models import (
     AuditEvent,
     Invitation,
+    LoginEvent,
     Membership,
     Organisation,
+    PartnerInstitution,
     Person,
     Programme,
     Role,
 )
-from tandem.core.roles import roles_for
 
 # Observers see counts only; a group smaller than this is shown as "fewer than 5" so nobody can
 # be singled out (the usual small-cell suppression of official statistics).
@@ -62,11 +63,28 @@ def person_audit(*, person: Person, limit: int = 100) -> list[AuditEvent]:
     )
 
 
+def _zero_counts() -> dict[str, int]:
+    return {role: 0 for role in Role.values if role != Role.ORG_ADMIN}
+
+
 def role_counts(*, programme: Programme) -> dict[str, int]:
     rows = programme.memberships.values("role").annotate(n=Count("id"))
-    counts = {role: 0 for role in Role.values if role != Role.ORG_ADMIN}
+    counts = _zero_counts()
     counts.update({row["role"]: row["n"] for row in rows})
     return counts
+
+
+def organisation_programmes(*, organisation: Organisation) -> list[tuple[Programme, dict[str, int]]]:
+    """The organisation's programmes, each with its ``role_counts`` (two queries in all)."""
+    programmes = list(organisation.programmes.all())
+    counts: dict[int, dict[str, int]] = {programme.pk: _zero_counts() for programme in programmes}
+    rows = (
+        Membership.objects.filter(programme__in=programmes)
+        .values_list("programme_id", "role").annotate(n=Count("id")).order_by()
+    )
+    for programme_id, role, n in rows:
+        counts[programme_id][role] = n
+    return [(programme, counts[programme.pk]) for programme in programmes]
 
 
 @dataclass(frozen=True)
@@ -83,18 +101,26 @@ def aggregate_counts(*, programme: Programme) -> dict[str, SuppressedCount]:
 
 
 def programmes_for_user(user: Any) -> list[tuple[Programme, frozenset[str]]]:
-    """Every programme the user holds a role in, with the roles."""
+    """Every programme the user holds a role in, with the roles (as ``roles_for`` gives them:
+    the programme's memberships, plus organisation admin everywhere in their organisations),
+    in two queries however many programmes there are."""
     memberships = Membership.objects.filter(person__user=user).select_related(
         "programme__organisation", "organisation"
     )
     admin_orgs = {m.organisation_id for m in memberships if m.role == Role.ORG_ADMIN}
-    programmes = {m.programme.pk: m.programme for m in memberships if m.programme is not None}
+    programmes: dict[int, Programme] = {}
+    roles: dict[int, set[str]] = {}
+    for m in memberships:
+        if m.programme is not None:
+            programmes[m.programme.pk] = m.programme
+            roles.setdefault(m.programme.pk, set()).add(m.role)
     for programme in Programme.objects.filter(organisation_id__in=admin_orgs).select_related(
         "organisation"
     ):
-        programmes[programme.pk] = programme
+        programmes.setdefault(programme.pk, programme)
+        roles.setdefault(programme.pk, set()).add(Role.ORG_ADMIN)
     ordered = sorted(programmes.values(), key=lambda p: (p.organisation.name, p.name))
-    return [(programme, roles_for(user, programme)) for programme in ordered]
+    return [(programme, frozenset(roles[programme.pk])) for programme in ordered]
 
 
 def organisations_administered(user: Any) -> QuerySet[Organisation]:
@@ -111,6 +137,23 @@ def pending_invitations(*, programme: Programme) -> QuerySet[Invitation]:
     return programme.invitations.filter(accepted__isnull=True, revoked__isnull=True).select_related(
         "invited_by"
     )
+
+
+def answered_invitations(*, programme: Programme, limit: int = 20) -> list[Invitation]:
+    """The latest invitations accepted or withdrawn."""
+    return list(programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True)[:limit])
+
+
+def programme_partners(*, programme: Programme) -> QuerySet[PartnerInstitution]:
+    """The partner institutions with their site and contact people (three queries in all)."""
+    return programme.partners.select_related("site").prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("person"))
+    )
+
+
+def programme_audit(*, programme: Programme) -> QuerySet[AuditEvent]:
+    """The programme's audit log, newest first (the model's ordering), with who and about whom."""
+    return programme.audit_events.select_related("actor", "person")
 
 
 def wards_of(*, guardian: Person, programme: Programme) -> QuerySet[Person]:
@@ -132,3 +175,8 @@ def recent_programme_audit(*, programme: Programme, limit: int = 8) -> list[Audi
         programme.audit_events.exclude(action=AuditEvent.Action.VIEWED)
         .select_related("actor", "person")[:limit]
     )
+
+
+def login_history(*, user: Any, limit: int = 20) -> list[LoginEvent]:
+    """The user's own recent log-ins and failed attempts, newest first."""
+    return list(LoginEvent.objects.filter(user=user)[:limit])

@@ -6,18 +6,25 @@ coordinator understands.
 
 from __future__ import annotations
 
+import ipaddress
+from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record, diff
+from tandem.core.fields import default_fields, forget_vocabulary, new_code, vocabulary
 from tandem.core.integrity import save_checked
 from tandem.core.models import (
     AuditEvent,
+    Field,
     Invitation,
+    LoginEvent,
     Membership,
     Organisation,
     PartnerInstitution,
@@ -27,6 +34,7 @@ from tandem.core.models import (
     Site,
     User,
 )
+from tandem.core.places import place_person
 from tandem.core.requirements import validate_requirements
 from tandem.core.roles import forget_roles
 
@@ -99,6 +107,8 @@ def person_update(
             organisation=current.organisation, programme=programme, actor=actor, person=current,
             action=Action.UPDATED, subject=f"person:{current.pk}", changes=changes,
         )
+        if "postcode" in changes or "city" in changes:
+            place_person(current)
     return current
 
 
@@ -197,7 +207,94 @@ def programme_create(*, organisation: Organisation, actor: Any, **data: Any) -> 
             organisation=organisation, programme=programme, actor=actor, action=Action.CREATED,
             subject=f"programme:{programme.pk}", changes={"name": [None, programme.name]},
         )
+        fields_seed(programme=programme)
     return programme
+
+
+# --- The vocabulary of fields ---------------------------------------------------------------
+
+FIELD_LABELS = ("label_en", "label_nl", "label_fr", "label_de")
+
+
+def fields_seed(*, programme: Programme) -> None:
+    """Give a programme without fields the shipped vocabulary (nothing when it has some)."""
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        if not Field.objects.filter(programme=programme).exists():
+            Field.objects.bulk_create(default_fields(programme))
+    forget_vocabulary(programme)
+
+
+def _field_words_free(programme: Programme, field: Field) -> None:
+    """Every name and other word of ``field`` must not already mean another field."""
+    taken = []
+    vocab = vocabulary(programme)
+    words = [getattr(field, name) for name in FIELD_LABELS] + [w for ws in field.synonyms.values() for w in ws]
+    for word in words:
+        code = vocab.resolve(word) if word else None
+        if code is not None and code != field.code:
+            taken.append(_("“%(word)s” already means “%(field)s”.") % {"word": word, "field": vocab.label(code)})
+    if taken:
+        raise ValidationError(" ".join(taken))
+
+
+def _clean_synonyms(synonyms: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {lang: list(dict.fromkeys(w.strip()[:80] for w in words if w.strip()))
+            for lang, words in synonyms.items() if any(w.strip() for w in words)}
+
+
+def field_create(*, programme: Programme, actor: Any, labels: dict[str, str],
+                 synonyms: dict[str, list[str]]) -> Field:
+    """Add a field to the programme's vocabulary: at least one name; no word may already mean
+    another field (so "rekenen" cannot stand for two things)."""
+    labels = {f"label_{lang}": text.strip() for lang, text in labels.items()}
+    if not any(labels.values()):
+        raise ValidationError(_("Give the field a name in at least one language."))
+    fields_seed(programme=programme)
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        forget_vocabulary(programme)
+        first = labels.get("label_en") or next(v for v in labels.values() if v)
+        field = Field(programme=programme, code=new_code(first, vocabulary(programme).codes),
+                      synonyms=_clean_synonyms(synonyms), **labels)
+        field.full_clean()
+        _field_words_free(programme, field)
+        field.save()
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=actor,
+            action=Action.CREATED, subject=f"field:{field.pk}",
+            changes={"code": [None, field.code], **{k: [None, v] for k, v in labels.items() if v},
+                     "synonyms": [None, field.synonyms]},
+        )
+    forget_vocabulary(programme)
+    return field
+
+
+def field_update(*, field: Field, actor: Any, labels: dict[str, str],
+                 synonyms: dict[str, list[str]]) -> Field:
+    """Rename a field or change its other words; its code, and so every record using it, stays."""
+    programme = field.programme
+    with transaction.atomic():
+        current = Field.objects.select_for_update().get(pk=field.pk)
+        names = ("synonyms", *FIELD_LABELS)
+        before = {name: getattr(current, name) for name in names}
+        for lang, text in labels.items():
+            setattr(current, f"label_{lang}", text.strip())
+        current.synonyms = _clean_synonyms(synonyms)
+        if not any(getattr(current, name) for name in FIELD_LABELS):
+            raise ValidationError(_("Give the field a name in at least one language."))
+        current.full_clean()
+        forget_vocabulary(programme)
+        _field_words_free(programme, current)
+        changes = diff(before, {name: getattr(current, name) for name in names})
+        if changes:
+            current.save()
+            audit_record(
+                organisation=programme.organisation, programme=programme, actor=actor,
+                action=Action.UPDATED, subject=f"field:{current.pk}", changes=changes,
+            )
+    forget_vocabulary(programme)
+    return current
 
 
 def site_create(*, programme: Programme, actor: Any, **data: Any) -> Site:
@@ -270,9 +367,35 @@ def invitation_revoke(*, invitation: Invitation, actor: Any) -> None:
         )
 
 
+def mask_email(email: str) -> str:
+    """``jan.peeters@example.org`` → ``j…@example.org``: enough for its owner to recognise it,
+    too little for anyone else to learn it."""
+    local, _sep, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}" if domain else "…"
+
+
+class WrongInvitee(ValidationError):
+    """The signed-in user is not the person the invitation was sent to."""
+
+
+def invitation_check_invitee(*, invitation: Invitation, user: User) -> None:
+    """Only the holder of the invited address may accept: refuse anyone else, changing nothing."""
+    if user.email.strip().lower() != invitation.email.strip().lower():
+        raise WrongInvitee(
+            _(
+                "This invitation was sent to %(email)s. Log out and open the link again, or ask "
+                "the coordinator to invite your address."
+            ) % {"email": mask_email(invitation.email)},
+            code="wrong_invitee",
+        )
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Join the programme: link (or create) the user's person in the organisation and grant
-    the role. The token works once: claiming it is a conditional update."""
+    the role. Only the user with the invited address may accept; opening the e-mailed link
+    proves the address, so it counts as verified. The token works once: claiming it is a
+    conditional update."""
+    invitation_check_invitee(invitation=invitation, user=user)
     organisation = invitation.programme.organisation
     with transaction.atomic():
         claimed = Invitation.objects.filter(
@@ -282,6 +405,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         if claimed != 1:
             # Another tab or person used, revoked or outlived it first.
             raise ValidationError(_("This invitation is no longer valid."))
+        email_mark_verified(user=user)
         person = invitation.person or Person.objects.filter(
             organisation=organisation, user=user
         ).first()
@@ -299,6 +423,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
                 raise ValidationError(
                     _("Your log-in is already linked to someone else in this organisation.")
                 ) from exc
+        elif person.user_id != user.pk:
+            raise ValidationError(
+                _("This invitation is for someone who already has another log-in.")
+            )
         audit_record(
             organisation=organisation, programme=invitation.programme, actor=user, person=person,
             action=Action.INVITATION_ACCEPTED, subject=f"invitation:{invitation.pk}",
@@ -311,3 +439,85 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         return membership_grant(
             person=person, programme=invitation.programme, role=invitation.role, actor=user
         )
+
+
+# --- Accounts ------------------------------------------------------------------------------
+
+
+def user_create(
+    *, email: str, password: str, full_name: str = "", language: str = "",
+    email_verified: bool = False,
+) -> User:
+    """A new log-in. ``email_verified`` when the address was proven (e.g. by opening an
+    invitation sent to it); otherwise its first log-in asks to confirm it from the mailbox."""
+    with transaction.atomic():
+        user = User(email=email.strip().lower(), full_name=full_name, language=language)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        if email_verified:
+            email_mark_verified(user=user)
+    return user
+
+
+def email_mark_verified(*, user: User) -> EmailAddress:
+    """Record that ``user`` controls their log-in address (allauth's ``EmailAddress``)."""
+    with transaction.atomic():
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is None:
+            address = EmailAddress(user=user, email=user.email.lower())
+        address.verified = True
+        address.primary = not EmailAddress.objects.filter(user=user, primary=True).exclude(
+            pk=address.pk
+        ).exists()
+        address.save()
+    return address
+
+
+def _network(ip: str) -> str:
+    """The /24 (IPv4) or /48 (IPv6) network an address belongs to, not the address itself."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def login_event_record(
+    *, user: User, outcome: str, method: str = "", ip: str = "", user_agent: str = ""
+) -> LoginEvent:
+    """Add to ``user``'s log-in history and forget entries older than LOGIN_HISTORY_DAYS.
+    Refusals of a locked account are recorded once a minute, so a guessing attack cannot
+    fill the table."""
+    with transaction.atomic():
+        if outcome == LoginEvent.Outcome.LOCKED:
+            recent = LoginEvent.objects.filter(
+                user=user, outcome=outcome, at__gte=timezone.now() - timedelta(minutes=1)
+            ).first()
+            if recent is not None:
+                return recent
+        event = LoginEvent(
+            user=user, outcome=outcome, method=method[:60], ip_network=_network(ip),
+            user_agent=user_agent[:300],
+        )
+        event.full_clean()
+        event.save()
+        cutoff = timezone.now() - timedelta(days=settings.LOGIN_HISTORY_DAYS)
+        LoginEvent.objects.filter(user=user, at__lt=cutoff).delete()
+    return event
+
+
+def second_factors_remove(*, user: User) -> int:
+    """Forget every second factor of ``user`` (lost phone and recovery codes); sessions end, so
+    the next log-in asks for the password and, for staff, a new second factor."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        removed, _by_type = Authenticator.objects.filter(user=user).delete()
+        # Log the user out everywhere: sessions store the user id under _auth_user_id.
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+            if session.get_decoded().get("_auth_user_id") == str(user.pk):
+                session.delete()
+    return removed

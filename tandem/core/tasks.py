@@ -33,3 +33,10 @@ def send_invitation_email(invitation_id: int) -> bool:
         body = render_to_string("core/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
     return True
+
+
+@task()
+def send_email(subject: str, body: str, to: list[str]) -> int:
+    """Send an e-mail rendered by the request that caused it (log-in and password e-mails from
+    django-allauth, see ``accounts.AccountAdapter.send_mail``)."""
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)

@@ -34,6 +34,7 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
         return [render_to_string("intake/_panel_coordinator.html", {
             "programme": programme, "longest": rows[:3], "waiting": len(rows),
             "to_review": selectors.intake_queue(programme=programme).count(),
+            "unplaced": selectors.unplaced_learners(programme=programme),
         }, request=request)]
     html: list[str] = []
     if Role.GUARDIAN in roles and me is not None:

@@ -15,6 +15,7 @@ from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
 from tandem.core.models import GuardianLink, Membership, Person, Role
 from tandem.core.places import geocode
+from tandem.intake.levels import WORK_BASED
 from tandem.intake.models import (
     ConsentText,
     GuardianConsent,
@@ -23,6 +24,7 @@ from tandem.intake.models import (
     SensitiveProfile,
 )
 from tandem.intake.selectors import adult_cutoff
+from tandem.intake.services import SOURCE_REASONS
 
 State = Learner.State
 
@@ -49,13 +51,44 @@ CONSENT_TEXTS = {
     ),
 }
 
+# Free text coordinators typed, in the programme's language (data, not interface strings).
+TEXTS: dict[str, dict[str, list[str]]] = {
+    "wishes": {
+        "nl": ["Iemand die geduldig is", "Iemand die het vak kent"],
+        "de": ["Jemand, der geduldig ist", "Jemand, der sich im Beruf auskennt"],
+        "fr": ["Quelqu'un de patient", "Quelqu'un qui connaît le métier"],
+        "en": ["Someone who is patient", "Someone who knows the trade"],
+    },
+    "left": {
+        "nl": ["Van school gegaan"], "de": ["Hat die Schule verlassen"],
+        "fr": ["A quitté l'établissement"], "en": ["Left school"],
+    },
+    "declined": {
+        "nl": ["Woont buiten het werkgebied van het programma"],
+        "de": ["Wohnt außerhalb des Programmgebiets"],
+        "fr": ["Habite en dehors du territoire du programme"],
+        "en": ["Lives outside the programme's area"],
+    },
+}
+
+# School levels of each programme's country (``tandem.intake.levels``).
 LEVELS = {
-    "studententutoring": ["secondary"],
+    "studententutoring": ["aso", "tso", "bso", "kso"],
     "rolmodel-mentoring": ["vmbo", "havo", "vwo", "mbo"],
-    "community-builders": ["bachelor"],
+    "community-builders": ["hochschule"],
     "mentoren-op-zuid": ["primary", "vmbo", "havo"],
-    "vera": ["apprenticeship"],
-    "accompagnement-vet": ["vocational", "apprenticeship"],
+    "vera": ["berufsschule"],
+    "accompagnement-vet": ["lycee_pro", "cap", "bts"],
+}
+# Field codes (``tandem.core.fields``) learners of each programme need help with.
+NEEDS = {
+    "studententutoring": ["maths", "science", "language", "foreign_languages", "study_skills"],
+    "rolmodel-mentoring": ["career", "study_skills", "maths", "language"],
+    "community-builders": ["study_skills", "maths", "engineering", "ict"],
+    "mentoren-op-zuid": ["maths", "language", "study_skills", "career"],
+    "vera": ["electrician", "mechanic", "construction", "hospitality", "commerce", "office", "maths"],
+    "accompagnement-vet": ["career", "hospitality", "commerce", "construction", "mechanic", "care",
+                           "study_skills"],
 }
 REASONS = {
     "studententutoring": ["study_skills", "language_of_instruction", "motivation"],
@@ -85,6 +118,7 @@ GIVEN = "given"
 def seed_demo(ctx: DemoContext) -> None:
     programme, rng, spec = ctx.programme, ctx.rng, ctx.spec
     language = spec.ui_language if spec.ui_language in CONSENT_TEXTS else "en"
+    texts = {kind: by_language.get(language) or by_language["en"] for kind, by_language in TEXTS.items()}
     ConsentText.objects.create(programme=programme, version=1, language=language,
                                text=CONSENT_TEXTS[language], created_by=ctx.coordinator_user)
     contacts: dict[int, Person] = {
@@ -105,6 +139,7 @@ def seed_demo(ctx: DemoContext) -> None:
     now = timezone.now()
     self_registration = bool(programme.requirement("self_registration"))
     levels, reasons = LEVELS.get(spec.slug, ["other"]), REASONS.get(spec.slug, ["motivation"])
+    needs = NEEDS.get(spec.slug, ["study_skills"])
 
     learners: list[Learner] = []
     consent_plan: list[tuple[int, str]] = []  # (index, "given" | "pending" | "withdrawn")
@@ -115,26 +150,29 @@ def seed_demo(ctx: DemoContext) -> None:
         institution = rng.choice(referring) if referring else None
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
-        coordinates = geocode(city=person.city, programme=programme)
+        coordinates = geocode(postcode=person.postcode, city=person.city, programme=programme)
+        level = rng.choice(levels)
         learners.append(Learner(
             programme=programme, person=person, state=state,
             source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,
             institution=institution,
             referred_by=None if by_self or institution is None else contacts.get(institution.pk),
-            level=rng.choice(levels),
+            level=level,
             employer=rng.choice([i.name for i in ctx.institutions if i.kind == "employer"] or [""])
-            if "apprenticeship" in levels else "",
+            if level in WORK_BASED else "",
             reasons=rng.sample(reasons, rng.randint(1, len(reasons))),
+            # Chosen without the random stream, so adding needs changed nobody else's data.
+            needs=list(dict.fromkeys([needs[index % len(needs)], needs[(3 * index + 1) % len(needs)]])),
             languages=programme.languages[:1] + extra,
             latitude=coordinates[0] + rng.uniform(-0.02, 0.02) if coordinates else None,
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,
             availability=sorted(rng.sample(SLOTS, rng.randint(1, 5))),
-            mentor_wishes=rng.choice(["", "", "Iemand die geduldig is", "Someone who knows the trade"]),
+            mentor_wishes=rng.choice(["", "", *texts["wishes"]]),
             gender_preference=rng.choice(["any", "any", "any", "female", "male"]),
             accepted_at=now if state in ACCEPTED else None,
             waiting_since=ctx.today - timedelta(days=rng.randint(2, 220))
             if state == State.WAITING else None,
-            state_reason={State.LEFT: "Left school", State.DECLINED: "Outside the programme's area"}
+            state_reason={State.LEFT: texts["left"][0], State.DECLINED: texts["declined"][0]}
             .get(state, ""),
         ))
         if index == 0:
@@ -157,7 +195,8 @@ def seed_demo(ctx: DemoContext) -> None:
             transitions.append(LearnerTransition(
                 learner=learner, from_state=previous, to_state=step,
                 actor=None if step == State.REFERRED else ctx.coordinator_user,
-                reason=learner.state_reason if step == learner.state else "",
+                reason=SOURCE_REASONS[learner.source] if not previous
+                else learner.state_reason if step == learner.state else "",
             ))
             previous = step
     LearnerTransition.objects.bulk_create(transitions)

@@ -9,34 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
 from tandem.core.inputs import validate_latitude, validate_learner_age, validate_longitude
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.core.once import OnceFormMixin
+from tandem.intake.levels import level_choices
 from tandem.intake.models import (
     GenderPreference,
     Learner,
-    Level,
     Reason,
     SensitiveProfile,
 )
-
-
-class LanguagesField(forms.CharField):
-    """ISO language codes typed as "nl, tr, ar"."""
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        codes = [code.strip().lower() for code in text.replace(";", ",").split(",") if code.strip()]
-        for code in codes:
-            if not code.isalpha() or not 2 <= len(code) <= 3:
-                raise forms.ValidationError(
-                    _("“%(code)s” is not a language code such as nl or tr."), params={"code": code}
-                )
-        return codes
-
-    def prepare_value(self, value: Any) -> Any:
-        return ", ".join(value) if isinstance(value, list) else value
 
 
 def _learner_date_of_birth(value: Any) -> Any:
@@ -49,18 +32,18 @@ def _learner_date_of_birth(value: Any) -> Any:
 
 
 class ProfileFields(forms.Form):
-    """What the learner needs and when they can meet: shared by every learner form."""
+    """What the learner needs and when they can meet: shared by every learner form. Levels,
+    languages and fields are chosen from the programme's lists (school levels of its country,
+    its languages first, its vocabulary of fields)."""
 
-    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *Level.choices], required=False)
+    level = forms.ChoiceField(label=_("Level"), choices=(), required=False)
     employer = forms.CharField(label=_("Employer (for apprentices)"), max_length=200, required=False)
     reasons = forms.MultipleChoiceField(
         label=_("Why a mentor?"), choices=Reason.choices, widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    languages = LanguagesField(
-        label=_("Languages spoken"), required=False,
-        help_text=_("ISO codes separated by commas, e.g. nl, tr, ar."),
-    )
+    needs = FieldsField(label=_("Help needed with"))
+    languages = LanguagesField(label=_("Languages spoken"))
     availability = forms.MultipleChoiceField(
         label=_("When can they meet?"), choices=slot_choices,
         widget=forms.CheckboxSelectMultiple, required=False,
@@ -73,8 +56,19 @@ class ProfileFields(forms.Form):
         label=_("Mentor's gender"), choices=GenderPreference.choices, initial=GenderPreference.ANY
     )
 
+    def __init__(self, *args: Any, programme: Programme, learner: Learner | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "level" in self.fields:
+            cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(
+                programme.country, learner.level if learner else "")
+        cast(FieldsField, self.fields["needs"]).offer(programme=programme,
+                                                      current=learner.needs if learner else ())
+        cast(LanguagesField, self.fields["languages"]).offer(
+            country=programme.country, programme_languages=programme.languages,
+            current=learner.languages if learner else ())
+
     def profile(self) -> dict[str, Any]:
-        keys = ("level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+        keys = ("level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
                 "gender_preference")
         return {k: self.cleaned_data[k] for k in keys if k in self.cleaned_data}
 
@@ -105,8 +99,9 @@ class ReferralForm(OnceFormMixin, ProfileFields):
     field_order = ("given_name", "family_name", "date_of_birth", "email", "phone", "language",
                    "institution", "level", "employer", "postcode", "city")
 
-    def __init__(self, *args: Any, institutions: list[PartnerInstitution] | Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, programme: Programme, institutions: list[PartnerInstitution] | Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["institution"])
         field.queryset = PartnerInstitution.objects.filter(pk__in=[i.pk for i in institutions])
         if len(institutions) == 1:
@@ -146,8 +141,8 @@ class JoinForm(HumanCheckMixin, ProfileFields):
 
     field_order = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, programme=programme, **kwargs)
         for name in ("employer", "level"):
             del self.fields[name]
 
@@ -169,7 +164,7 @@ class LearnerForm(ProfileFields):
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude],
-                                help_text=_("Left empty, it is looked up from the city."))
+                                help_text=_("Left empty, it is looked up from the postcode and town."))
     longitude = forms.FloatField(label=_("Longitude"), required=False,
                                  validators=[validate_longitude])
     notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -181,12 +176,12 @@ class LearnerForm(ProfileFields):
         if not args or args[0] is None:
             kwargs.setdefault("initial", {
                 **{k: getattr(learner, k) for k in (
-                    "level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+                    "level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
                     "gender_preference", "latitude", "longitude", "notes", "version")},
                 "institution": learner.institution_id,
                 "postcode": learner.person.postcode, "city": learner.person.city,
             })
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, programme=programme, learner=learner, **kwargs)
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = programme.partners.all()
 
     def profile(self) -> dict[str, Any]:
@@ -208,7 +203,7 @@ class TransitionForm(forms.Form):
 
 
 class GuardianChoiceForm(forms.Form):
-    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    guardian = PersonChoiceField(label=_("Guardian"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,26 +9,29 @@ like any referral. No special-category data is ever imported or exported here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from tandem.core.availability import SLOTS
+from tandem.core.availability import parse_slots
+from tandem.core.fields import parse_fields
 from tandem.core.importing import (
     Column,
     ImportSpec,
-    parse_choice,
     parse_date,
     parse_email,
     parse_list,
 )
 from tandem.core.inputs import validate_learner_age
+from tandem.core.languages import parse_languages
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
 from tandem.intake import services
-from tandem.intake.models import Learner, Level, Reason
+from tandem.intake.levels import country_levels, parse_level
+from tandem.intake.models import Learner, Reason
 
 
 def _person(name: str) -> Any:
@@ -44,15 +47,17 @@ class LearnerSpec(ImportSpec):
             Column("given_name", required=True, field=_person("given_name")),
             Column("family_name", required=True, field=_person("family_name")),
             Column("email", parse=parse_email, field=_person("email")),
-            Column("date_of_birth", parse=parse_date, help="YYYY-MM-DD",
+            Column("date_of_birth", parse=parse_date, example="YYYY-MM-DD",
                    field=_person("date_of_birth")),
             Column("institution", help=_("name of a partner institution")),
-            Column("level", parse=parse_choice(Level.values), help=", ".join(Level.values)),
-            Column("languages", parse=parse_list, help="nl, tr, ar"),
+            Column("level", parse=parse_level(programme.country),
+                   example=", ".join(country_levels(programme.country))),
+            Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
             Column("postcode", field=_person("postcode")),
             Column("city", field=_person("city")),
-            Column("reasons", parse=parse_list, help=", ".join(Reason.values)),
-            Column("availability", parse=parse_list, help="mon-afternoon, sat-morning"),
+            Column("reasons", parse=parse_list, example=", ".join(Reason.values)),
+            Column("needs", parse=lambda text: parse_fields(programme, text), example="maths, electrician"),
+            Column("availability", parse=parse_slots, example="mon-afternoon, sat-morning"),
             Column("guardian_email", parse=parse_email, field=_person("email")),
         ]
         self._institutions = {p.name.lower(): p for p in programme.partners.all()}
@@ -69,6 +74,34 @@ class LearnerSpec(ImportSpec):
             person__date_of_birth=values["date_of_birth"],
         ).first()
 
+    def find_existing_many(self, rows: Sequence[dict[str, Any]]) -> list[Learner | None]:
+        """``find_existing`` for a whole file in two queries: by e-mail, else by name and date
+        of birth (the first match in the model's order, as ``first()`` takes it)."""
+        learners = Learner.objects.filter(programme=self.programme).select_related("person")
+        emails = {values["email"].lower() for values in rows if values.get("email")}
+        births = {values["date_of_birth"] for values in rows
+                  if not values.get("email") and values.get("date_of_birth") is not None}
+        by_email: dict[str, Learner] = {}
+        by_name: dict[tuple[str, str, Any], Learner] = {}
+        if emails:
+            for by_mail in learners.annotate(email_lower=Lower("person__email")).filter(email_lower__in=emails):
+                by_email.setdefault(by_mail.person.email.lower(), by_mail)
+        if births:
+            for found in learners.filter(person__date_of_birth__in=births):
+                person = found.person
+                by_name.setdefault((person.given_name.lower(), person.family_name.lower(), person.date_of_birth),
+                                   found)
+        result: list[Learner | None] = []
+        for values in rows:
+            if values.get("email"):
+                result.append(by_email.get(values["email"].lower()))
+            elif values.get("date_of_birth") is None:
+                result.append(None)
+            else:
+                result.append(by_name.get((values["given_name"].lower(), values["family_name"].lower(),
+                                           values["date_of_birth"])))
+        return result
+
     def validate(self, values: dict[str, Any], existing: Any) -> list[str]:
         errors = []
         if not values.get("email") and values.get("date_of_birth") is None:
@@ -81,9 +114,6 @@ class LearnerSpec(ImportSpec):
         bad = [r for r in values.get("reasons", []) if r not in Reason.values]
         if bad:
             errors.append(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(bad)})
-        slots = [s for s in values.get("availability", []) if s not in SLOTS]
-        if slots:
-            errors.append(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(slots)})
         if values.get("guardian_email") and values.get("guardian_email") == values.get("email"):
             errors.append(_("The guardian's e-mail address is the learner's own."))
         if existing is None:
@@ -94,8 +124,9 @@ class LearnerSpec(ImportSpec):
         return errors
 
     def _profile(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {"level": values.get("level", ""), "languages": [c.lower() for c in values.get("languages", [])],
-                "reasons": values.get("reasons", []), "availability": values.get("availability", [])}
+        return {"level": values.get("level", ""), "languages": values.get("languages", []),
+                "reasons": values.get("reasons", []), "needs": values.get("needs", []),
+                "availability": values.get("availability", [])}
 
     def apply(self, values: dict[str, Any], existing: Learner | None, actor: Any) -> None:
         """Through the same services as the forms, so every change is in the audit trail."""
@@ -110,14 +141,16 @@ class LearnerSpec(ImportSpec):
             )
             return
         person = existing.person
+        # The address goes through learner_update, which places the learner again.
         person_fields = {k: values[k] for k in ("given_name", "family_name", "email",
-                                                 "date_of_birth", "postcode", "city")
+                                                 "date_of_birth")
                          if k in values and values[k] is not None and getattr(person, k) != values[k]}
         if person_fields:
             person_update(person=person, actor=actor, programme=self.programme,
                           expected_version=person.version, **person_fields)
         services.learner_update(
             learner=existing, actor=actor, expected_version=existing.version,
+            postcode=values.get("postcode"), city=values.get("city"),
             institution=institution or existing.institution, **self._profile(values),
         )
         if guardian["email"]:
@@ -142,6 +175,6 @@ class LearnerSpec(ImportSpec):
                 "institution": learner.institution.name if learner.institution else "",
                 "level": learner.level, "languages": learner.languages,
                 "postcode": person.postcode, "city": person.city, "reasons": learner.reasons,
-                "availability": learner.availability,
+                "needs": learner.needs, "availability": learner.availability,
                 "guardian_email": guardian_email.get(person.pk, ""),
             }

@@ -9,6 +9,7 @@ A learner is a core ``Person`` (a pupil may have no log-in and no e-mail address
 from __future__ import annotations
 
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -16,24 +17,24 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
-from tandem.core.availability import DAYS, PARTS
+from tandem.core.availability import slot_labels, validate_slots
+from tandem.core.fields import validate_fields
+from tandem.core.history import (
+    Key,
+    choice,
+    each,
+    hidden,
+    language_name,
+    number,
+    reasons,
+    slot_label,
+    text,
+)
 from tandem.core.inputs import validate_latitude, validate_longitude
+from tandem.core.languages import validate_languages
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
-
-
-class Level(models.TextChoices):
-    PRIMARY = "primary", _("Primary school")
-    SECONDARY = "secondary", _("Secondary school")
-    VMBO = "vmbo", "vmbo"
-    HAVO = "havo", "havo"
-    VWO = "vwo", "vwo"
-    MBO = "mbo", "mbo"
-    HBO = "hbo", "hbo"
-    VOCATIONAL = "vocational", _("Vocational school")
-    APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
-    BACHELOR = "bachelor", _("Bachelor")
-    MASTER = "master", _("Master")
-    OTHER = "other", _("Other")
+from tandem.core.places import on_the_map
+from tandem.intake.levels import Level as Level  # re-exported: forms and imports use it
 
 
 class Reason(models.TextChoices):
@@ -53,10 +54,40 @@ class GenderPreference(models.TextChoices):
     MALE = "male", _("A man")
 
 
+@reasons
+class LearnerReason(models.TextChoices):
+    """Why the system moved a learner or wrote to their record (stored as the code)."""
+
+    VIA_REFERRAL = "via_referral", _("Referred by a partner")
+    VIA_SELF_REGISTRATION = "via_self_registration", _("Registered themselves")
+    VIA_IMPORT = "via_import", _("Imported from a file")
+    VIA_COORDINATOR = "via_coordinator", _("Added by a coordinator")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    AWAITING_CONSENT = "accepted_awaiting_consent", _("Accepted; waiting for the guardian's consent")
+    INFORMATION_REQUESTED = "information_requested", _("Information requested")
+    CONSENT_RECEIVED = "consent_received", _("Guardian's consent received")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Guardian's consent withdrawn")
 
 
+class ConsentMethod(models.TextChoices):
+    EMAIL_LINK = "email_link", _("E-mailed link")
+    PAPER_FORM = "paper_form", _("Paper form")
+
+
+class ConsentChange(models.TextChoices):
+    """What happened to a guardian's consent, as the learner's audit log records it."""
+
+    EMAIL_LINK = "email_link", _("given through the e-mailed link")
+    PAPER_FORM = "paper_form", _("given on a paper form")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    GIVEN = "given", _("given")
+
+
+@on_the_map
 class Learner(models.Model):
     """A person's place in one programme as a learner, and where they are in intake."""
+
+    audit_subject = "learner"
 
     class State(models.TextChoices):
         REFERRED = "referred", _("Referred")
@@ -98,8 +129,10 @@ class Learner(models.Model):
         _("employer"), max_length=200, blank=True, help_text=_("For apprentices.")
     )
     reasons = models.JSONField(_("why a mentor"), default=list, blank=True)
+    # Field codes of the programme's vocabulary (``core.Field``), e.g. ["maths", "electrician"].
+    needs = models.JSONField(_("help needed with"), default=list, blank=True)
     languages = models.JSONField(
-        _("languages"), default=list, blank=True, help_text=_("ISO codes, e.g. nl, tr, ar.")
+        _("languages"), default=list, blank=True, validators=[validate_languages]
     )
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=[validate_latitude]
@@ -107,7 +140,9 @@ class Learner(models.Model):
     longitude = models.FloatField(
         _("longitude"), null=True, blank=True, validators=[validate_longitude]
     )
-    availability = models.JSONField(_("availability"), default=list, blank=True)
+    availability = models.JSONField(
+        _("availability"), default=list, blank=True, validators=[validate_slots]
+    )
     mentor_wishes = models.TextField(_("what kind of mentor would help"), blank=True)
     gender_preference = models.CharField(
         _("mentor's gender"), max_length=10, choices=GenderPreference.choices,
@@ -122,6 +157,17 @@ class Learner(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "reasons": Key("", each(choice(Reason.choices))),
+        "languages": Key("", each(language_name)),
+        "availability": Key("", each(slot_label)),
+        "notes": Key("", hidden),
+        "consent_requested": Key(_("consent requested from"), text),
+        "guardian_consent": Key(_("guardian's consent"), choice(ConsentChange.choices)),
+        "consent_text_version": Key(_("consent text version"), number),
+        "special_category_data": Key(_("special-category data"), hidden),
+    }
 
     class Meta:
         verbose_name = _("learner")
@@ -151,12 +197,11 @@ class Learner(models.Model):
 
     @property
     def availability_labels(self) -> list[str]:
-        days, parts = dict(DAYS), dict(PARTS)
-        labels = []
-        for code in self.availability:
-            day, _sep, part = code.partition("-")
-            labels.append(f"{days.get(day, day)} {parts.get(part, part)}")
-        return labels
+        return slot_labels(self.availability)
+
+    def clean(self) -> None:
+        if self.programme_id is not None:
+            validate_fields(self.programme, self.needs)
 
 
 class LearnerTransition(StateChange):
@@ -179,6 +224,9 @@ class LearnerTransition(StateChange):
 class ConsentText(models.Model):
     """The text a guardian agrees to. Versions only go up: publishing a new version means
     every guardian is asked again (consent to an older version no longer counts)."""
+
+    audit_subject = "consent_text"
+    audit_keys: ClassVar[dict[str, Key]] = {"languages": Key(_("languages"), each(language_name))}
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="consent_texts",
@@ -220,9 +268,7 @@ class GuardianConsent(models.Model):
     coordinator from a paper form. ``given_at`` empty means asked but not answered yet.
     """
 
-    class Method(models.TextChoices):
-        EMAIL_LINK = "email_link", _("E-mailed link")
-        PAPER_FORM = "paper_form", _("Paper form")
+    Method = ConsentMethod
 
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="consents", verbose_name=_("learner")

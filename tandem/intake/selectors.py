@@ -15,12 +15,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from tandem.core.languages import COUNTRY_LANGUAGES, language_names
 from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
 from tandem.intake.models import ConsentText, GuardianConsent, Learner
 
 LONG_WAIT_DAYS = 90
 # Every mentor in the country speaks its school language(s): never "rare".
-COUNTRY_LANGUAGES = {"BE": {"nl", "fr"}, "NL": {"nl"}, "FR": {"fr"}, "DE": {"de"}}
 OPEN_STATES = (Learner.State.REFERRED, Learner.State.INTAKE)
 
 
@@ -165,6 +165,14 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in Learner.State.values}
 
 
+def unplaced_learners(*, programme: Programme) -> int:
+    """Learners still to be matched whose address could not be placed on the map."""
+    return Learner.objects.filter(
+        programme=programme, latitude__isnull=True,
+        state__in=(Learner.State.REFERRED, Learner.State.INTAKE, Learner.State.WAITING),
+    ).count()
+
+
 def intake_queue(*, programme: Programme) -> QuerySet[Learner]:
     return (
         Learner.objects.filter(programme=programme, state__in=OPEN_STATES)
@@ -205,7 +213,7 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
     )
     spoken = mentor_languages(programme=programme)
     # The programme's working language is everyone's; only the others can be rare.
-    common = set(programme.languages[:1]) | COUNTRY_LANGUAGES.get(programme.country, set())
+    common = set(programme.languages[:1]) | set(COUNTRY_LANGUAGES.get(programme.country, ()))
     rows = []
     for learner in learners:
         missing = learner.pk not in matchable
@@ -218,14 +226,14 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
         rare = [code for code in learner.languages if code not in common and not spoken.get(code)]
         if rare:
             row.hints.append(
-                _("No mentor speaks %(languages)s") % {"languages": ", ".join(rare)}
+                _("No mentor speaks %(languages)s") % {"languages": ", ".join(language_names(rare))}
             )
         if not learner.availability:
             row.hints.append(_("No availability given"))
         elif len(learner.availability) < 2:
             row.hints.append(_("Only one time slot"))
         if learner.latitude is None:
-            row.hints.append(_("Location unknown"))
+            row.hints.append(_("Not on the map: matching cannot use distance"))
         if row.days >= LONG_WAIT_DAYS:
             row.hints.append(
                 _("Waiting more than %(days)s days") % {"days": LONG_WAIT_DAYS}

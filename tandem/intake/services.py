@@ -20,9 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core import services as core_services
-from tandem.core.audit import audit_record
-from tandem.core.availability import SLOTS
+from tandem.core.audit import audit_record, diff
+from tandem.core.availability import validate_slots
 from tandem.core.inputs import validate_learner_age
+from tandem.core.languages import validate_languages
 from tandem.core.models import (
     AuditEvent,
     GuardianLink,
@@ -41,6 +42,7 @@ from tandem.intake.models import (
     ConsentText,
     GuardianConsent,
     Learner,
+    LearnerReason,
     LearnerTransition,
     Reason,
     SensitiveProfile,
@@ -54,7 +56,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     State.REFERRED: (State.INTAKE, State.WAITING, State.DECLINED),
     State.INTAKE: (State.WAITING, State.DECLINED, State.LEFT),
     State.WAITING: (State.MATCHED, State.LEFT, State.INTAKE),
-    State.MATCHED: (State.COMPLETED, State.LEFT, State.WAITING),
+    # Back to intake when a match ends while a minor's guardian consent is missing (withdrawn).
+    State.MATCHED: (State.COMPLETED, State.LEFT, State.WAITING, State.INTAKE),
     State.COMPLETED: (),
     State.LEFT: (),
     State.DECLINED: (),
@@ -63,10 +66,16 @@ REASON_REQUIRED = {State.DECLINED, State.LEFT}
 NEEDS_CONSENT = {State.WAITING, State.MATCHED}
 KEEP = object()  # "leave this field as it is" (None would mean "clear it")
 CONSENT_MAIL_LIMIT = "consent_mail_limit"
+SOURCE_REASONS: dict[str, str] = {
+    Learner.Source.REFERRAL: LearnerReason.VIA_REFERRAL,
+    Learner.Source.SELF: LearnerReason.VIA_SELF_REGISTRATION,
+    Learner.Source.IMPORT: LearnerReason.VIA_IMPORT,
+    Learner.Source.COORDINATOR: LearnerReason.VIA_COORDINATOR,
+}
 
 PERSON_KEYS = ("given_name", "family_name", "email", "phone", "date_of_birth", "language",
                "postcode", "city")
-PROFILE_KEYS = ("level", "employer", "reasons", "languages", "availability", "mentor_wishes",
+PROFILE_KEYS = ("level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
                 "gender_preference", "latitude", "longitude", "notes")
 
 
@@ -97,17 +106,12 @@ def _audit(learner: Learner, actor: Any, action: str, changes: dict[str, Any] | 
 
 
 def _validate_profile(profile: dict[str, Any]) -> None:
-    unknown_slots = set(profile.get("availability") or []) - set(SLOTS)
-    if unknown_slots:
-        raise ValidationError(_("Unknown time slots: %(slots)s.") % {"slots": ", ".join(sorted(unknown_slots))})
+    # Languages, slots and (in Learner.clean) fields go through core's one validator each.
+    validate_slots(profile.get("availability") or [])
+    validate_languages(profile.get("languages") or [])
     unknown_reasons = set(profile.get("reasons") or []) - set(Reason.values)
     if unknown_reasons:
         raise ValidationError(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(sorted(unknown_reasons))})
-    for code in profile.get("languages") or []:
-        if not (isinstance(code, str) and code.isalpha() and 2 <= len(code) <= 3):
-            raise ValidationError(
-                _("“%(code)s” is not a language code such as nl or tr.") % {"code": code}
-            )
 
 
 # --- Creating learners --------------------------------------------------------------------------
@@ -181,8 +185,9 @@ def learner_create(
         else:
             learner_person = existing_person
         data = {k: v for k, v in profile.items() if k in PROFILE_KEYS}
-        if data.get("latitude") is None and learner_person.city:
-            coordinates = geocode(city=learner_person.city, programme=programme)
+        if data.get("latitude") is None:
+            coordinates = geocode(postcode=learner_person.postcode, city=learner_person.city,
+                                  programme=programme)
             if coordinates:
                 data["latitude"], data["longitude"] = coordinates
         learner = Learner(
@@ -201,7 +206,7 @@ def learner_create(
         LearnerTransition.objects.create(
             learner=learner, from_state="", to_state=State.REFERRED,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            reason=str(Learner.Source(source).label),
+            reason=SOURCE_REASONS.get(source, ""),
         )
         _audit(learner, actor, Action.CREATED, {"state": [None, State.REFERRED],
                                                 "source": [None, source]})
@@ -301,12 +306,17 @@ def learner_update(
             if v is not None and getattr(person, k) != v
         }
         if person_changes:
-            core_services.person_update(person=person, actor=actor, programme=current.programme,
-                                        expected_version=person.version, **person_changes)
-        if profile.get("latitude") is None and city and "latitude" in profile:
-            coordinates = geocode(city=city, programme=current.programme)
-            if coordinates:
-                profile["latitude"], profile["longitude"] = coordinates
+            person = core_services.person_update(
+                person=person, actor=actor, programme=current.programme,
+                expected_version=person.version, **person_changes)
+        typed = profile.get("latitude") is not None and (
+            profile.get("latitude"), profile.get("longitude")) != (current.latitude, current.longitude)
+        if not typed and (person_changes or ("latitude" in profile and profile["latitude"] is None)):
+            # A new address moves the learner (or leaves them unplaced, flagged); coordinates
+            # the coordinator typed in this same save win.
+            coordinates = geocode(postcode=person.postcode, city=person.city,
+                                  programme=current.programme)
+            profile["latitude"], profile["longitude"] = coordinates or (None, None)
         if institution is not KEEP:
             profile["institution"] = institution
         keys = tuple(profile)
@@ -314,9 +324,7 @@ def learner_update(
         for key, value in profile.items():
             setattr(current, key, value)
         current.full_clean()
-        after = {k: getattr(current, k) for k in keys}
-        changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in keys
-                   if before[k] != after[k]}
+        changes = diff(before, {k: getattr(current, k) for k in keys})
         if "notes" in changes:
             changes["notes"] = ["…", "…"]  # the audit says that notes changed, not what they say
         if changes:
@@ -328,6 +336,13 @@ def learner_update(
 
 
 # --- The state machine --------------------------------------------------------------------------
+
+
+def _has_open_match(learner: Learner) -> bool:
+    # Imported here: the matching app builds on intake, not the reverse.
+    from tandem.matching.models import OPEN_STATES
+
+    return learner.matches.filter(state__in=OPEN_STATES).exists()
 
 
 def learner_transition(
@@ -350,6 +365,16 @@ def learner_transition(
             )
         if to_state in REASON_REQUIRED and not reason:
             raise ValidationError(_("Give a reason."))
+        # *Matched* follows the learner's matches: set by publishing one, left by ending it.
+        if current.state == State.MATCHED and _has_open_match(current):
+            raise ValidationError(
+                _("%(name)s still has a mentor. End the match on its page first; the learner's state "
+                  "follows from how it ends.") % {"name": current.person.full_name}
+            )
+        if to_state == State.MATCHED and not _has_open_match(current):
+            raise ValidationError(
+                _("A learner becomes matched when a match with a mentor is published (Matching).")
+            )
         if to_state in NEEDS_CONSENT and not selectors.consent_ok(current, today=today):
             raise ValidationError(
                 _("%(name)s is under %(age)s: a guardian must consent to the current consent "
@@ -388,13 +413,13 @@ def learner_accept(*, learner: Learner, actor: Any, today: date | None = None) -
         _grant_roles(learner=learner, actor=actor)
         if selectors.consent_ok(learner, today=today):
             learner = learner_transition(learner=learner, to_state=State.WAITING, actor=actor,
-                                         reason=_("Referral accepted"), today=today)
+                                         reason=LearnerReason.REFERRAL_ACCEPTED, today=today)
             _notify_accepted(learner)
             return learner
         if learner.state == State.REFERRED:
             learner = learner_transition(
                 learner=learner, to_state=State.INTAKE, actor=actor,
-                reason=_("Accepted; waiting for the guardian's consent"), today=today,
+                reason=LearnerReason.AWAITING_CONSENT, today=today,
             )
         _ask_guardians_if_needed(learner=learner, actor=actor, today=today)
     learner.refresh_from_db()
@@ -432,10 +457,10 @@ def learner_request_info(*, learner: Learner, actor: Any, message: str) -> Learn
     with transaction.atomic():
         if learner.state == State.REFERRED:
             learner = learner_transition(learner=learner, to_state=State.INTAKE, actor=actor,
-                                         reason=_("Information requested"))
+                                         reason=LearnerReason.INFORMATION_REQUESTED)
         elif learner.state != State.INTAKE:
             raise ValidationError(_("Only a referral in intake can be asked about."))
-        _audit(learner, actor, Action.UPDATED, note=_("Information requested"))
+        _audit(learner, actor, Action.UPDATED, note=LearnerReason.INFORMATION_REQUESTED)
         notify(to=recipient.email, language=recipient.language,
                template="intake/email/info_requested",
                context={"programme": learner.programme.name, "learner": learner.person.full_name,
@@ -559,7 +584,7 @@ def _after_consent(*, learner: Learner, today: date | None = None) -> None:
         learner, today=_today(today)
     ):
         learner = learner_transition(learner=learner, to_state=State.WAITING, actor=None,
-                                     reason=_("Guardian's consent received"), today=today)
+                                     reason=LearnerReason.CONSENT_RECEIVED, today=today)
         _notify_accepted(learner)
 
 
@@ -581,7 +606,7 @@ def consent_confirm(*, consent: GuardianConsent, today: date | None = None) -> G
             raise ValidationError(_("You have already answered this request."))
         consent.refresh_from_db()
         _audit(learner, None, Action.UPDATED,
-               {"guardian_consent": [None, f"v{version} · {consent.get_method_display()}"]},
+               {"guardian_consent": [None, consent.method], "consent_text_version": [None, version]},
                note=consent.guardian.full_name)
         _after_consent(learner=learner, today=today)
     return consent
@@ -609,7 +634,7 @@ def consent_record_paper(*, learner: Learner, guardian: Person, actor: Any,
         consent.full_clean()
         consent.save()
         _audit(learner, actor, Action.UPDATED,
-               {"guardian_consent": [None, f"v{version} · {consent.get_method_display()}"]},
+               {"guardian_consent": [None, consent.method], "consent_text_version": [None, version]},
                note=guardian.full_name)
         _after_consent(learner=learner, today=today)
     return consent
@@ -632,7 +657,7 @@ def consent_withdraw(*, consent: GuardianConsent, actor: Any, today: date | None
         was_matched = learner.state == State.MATCHED
         if learner.state == State.WAITING and not selectors.consent_ok(learner, today=today):
             learner_transition(learner=learner, to_state=State.INTAKE, actor=actor,
-                               reason=_("Guardian's consent withdrawn"), today=today)
+                               reason=LearnerReason.CONSENT_WITHDRAWN, today=today)
         _notify_coordinators(
             programme=learner.programme, template="intake/email/consent_withdrawn",
             context={"programme": learner.programme.name, "learner": learner.person.full_name,

@@ -4,18 +4,21 @@ Called by ``manage.py seed_demo`` once per newly created programme, after the on
 intake demo data (the volunteers and learners it pairs). What it writes:
 
 * **active** matches for every learner the intake demo put in *matched* (with the programme's
-  *active* volunteers, a ready one borrowed when they run out), answered yes by both sides,
-  cycle started weeks ago — in the group programme as members of learning communities;
+  *active* volunteers, a ready one borrowed when they run out), answered yes by both sides the
+  days after their first meeting, the cycle started on the day of that meeting weeks ago — in
+  the group programme as members of learning communities;
 * the **demo log-ins**: the demo mentor (``ctx.mentors[0]``) and the demo learner
-  (``ctx.learners[0]``) are paired through the services and their first meeting is planned, so
-  the mentor, the learner (or their guardian) and the coordinator each see it and can answer;
+  (``ctx.learners[0]``) are paired through the services and their first meeting took place two
+  days ago, so the mentor, the learner (or their guardian) and the coordinator each see it and
+  can answer;
 * one **declined** pair (the mentor said yes, the learner's side said no, with the reason) and
   its ``DeclinedPair``; the learner waits again and the coordinator is offered the next best;
 * **closed** matches with their exit surveys: completed learners (planned end, goals reached),
   learners who left school, and two early endings whose learner is back on the waiting list
   (mentor moved, the relationship did not work);
 * a **real matching round** run synchronously over the remaining pools, with one or two
-  proposals published (*proposed* matches) and the rest awaiting the coordinator's review;
+  proposals published (*proposed* matches; the first has its first meeting planned next week, so
+  nobody can answer yet) and the rest awaiting the coordinator's review;
 * in the group programme, **learning communities** with names, a place, a rhythm and planned
   meetings.
 
@@ -34,7 +37,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 
 from tandem.core.demo import DemoContext
 from tandem.core.models import Programme
@@ -49,6 +51,7 @@ from tandem.matching.models import (
     LearningCommunity,
     Match,
     MatchEvent,
+    MatchingReason,
     Proposal,
 )
 from tandem.onboarding import selectors as onboarding_selectors
@@ -162,10 +165,7 @@ class _Seeder:
             city = volunteer.person.city or self.ctx.spec.places[0][0]
             community = LearningCommunity(
                 programme=self.programme, volunteer=volunteer, capacity=volunteer.capacity,
-                name=gettext("Learning community of %(name)s") % {"name": volunteer.person.given_name},
                 meeting_place=self.text("room", n=self.rng.randint(101, 420), city=city),
-                cadence=str(Programme.Cadence(self.programme.meeting_cadence).label)
-                if self.programme.meeting_cadence else "",
             )
             community.save()
             self.communities[volunteer.pk] = community
@@ -218,12 +218,12 @@ class _Seeder:
 
     def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str) -> None:
         """The pair was matched and came apart: both sides' histories show the way back."""
-        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, gettext("Matched with a mentor")),
+        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, MatchingReason.MATCHED_WITH_MENTOR),
                                (learner, LState.MATCHED, LState.WAITING, why)]
         if volunteer is not None and volunteer.state == VState.READY:
             self.volunteer_steps += [
-                (volunteer, VState.READY, VState.ACTIVE, gettext("Matched with a learner")),
-                (volunteer, VState.ACTIVE, VState.READY, gettext("No open match any more"))]
+                (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER),
+                (volunteer, VState.ACTIVE, VState.READY, MatchingReason.NO_OPEN_MATCH)]
 
     # --- the scenes ------------------------------------------------------------------------
 
@@ -251,12 +251,12 @@ class _Seeder:
                     break
                 volunteer = self.ready.pop()
                 self.volunteer_steps.append((volunteer, VState.READY, VState.ACTIVE,
-                                             gettext("Matched with a learner")))
+                                             MatchingReason.MATCHED_WITH_LEARNER))
                 volunteer.state = VState.ACTIVE
                 hosts.append(volunteer)
-            start = self.ago(14, 110)
+            start = self.ago(14, 110)  # the first meeting: the cycle starts that day
             self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
-                      meeting=start - timedelta(days=5), cycle_start=start, cycle_end=self.cycle(start))
+                      meeting=start, cycle_start=start, cycle_end=self.cycle(start))
 
     def declined_match(self) -> None:
         if not self.waiting or not self.ready:
@@ -268,7 +268,7 @@ class _Seeder:
                           meeting=meeting, learner_answer="no", learner_reason=reason)
         self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
         self.declined = (learner, volunteer, reason)
-        self.bounce(learner, volunteer, gettext("The match was declined after the first meeting"))
+        self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING)
 
     def closed_matches(self) -> None:
         alumni = [v for v in self.volunteers if v.state == VState.ALUMNI] or list(self.ready)
@@ -293,7 +293,7 @@ class _Seeder:
             rematch = reason in early
             planned = reason == Match.Closure.PLANNED_END
             match = self.pair(volunteer, learner, state=Match.State.CLOSED, proposed=start - timedelta(days=12),
-                              meeting=start - timedelta(days=5), cycle_start=start,
+                              meeting=start, cycle_start=start,
                               cycle_end=end if planned else self.cycle(start),
                               closed_at=self.at(end, 12), closure_reason=reason, closure_note=note)
             learner_state = LState.WAITING if rematch else learner.state
@@ -309,7 +309,7 @@ class _Seeder:
                     self.event(match, Kind.SURVEY, survey.answered_at, side=side)
                 self.surveys.append(survey)
             if rematch:
-                self.bounce(learner, volunteer, gettext("Waiting for a new mentor"))
+                self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR)
 
     def write(self) -> None:
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
@@ -343,14 +343,15 @@ class _Seeder:
         Volunteer.objects.filter(pk__in=started).update(state=VState.ACTIVE)
 
     def demo_accounts(self) -> None:
-        """The demo mentor and the demo learner: proposed and first meeting planned, through the
-        services, so both log-ins (and the demo guardian's) show the match and can answer."""
+        """The demo mentor and the demo learner: proposed and first meeting held two days ago,
+        through the services, so both log-ins (and the demo guardian's) show the match and can
+        answer (answers are taken only once the first meeting has taken place)."""
         volunteer, learner = self.account_volunteer, self.account_learner
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
         match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
                                       actor=self.coordinator, score=check.score, items=check.items,
                                       warnings=check.broken)
-        when = self.at(self.today + timedelta(days=3), 15, 30)
+        when = self.at(self.today - timedelta(days=2), 15, 30)
         services.match_plan_first_meeting(match=match, at=when, place=self.place(learner), actor=self.coordinator,
                                           expected_version=match.version)
 
@@ -362,14 +363,21 @@ class _Seeder:
                    .order_by("rank").values_list("pk", flat=True))
         # Publish a few, one by one in rank order (a proposal the services refuse is skipped),
         # and leave at least one for the coordinator to review.
-        published = 0
+        published: list[Match] = []
         for pk in ids[:-1]:
-            if published == PUBLISH:
-                return
+            if len(published) == PUBLISH:
+                break
             matching_round.refresh_from_db(fields=["version"])
             done, _problems = services.round_publish(matching_round=matching_round, actor=self.coordinator,
                                                      expected_version=matching_round.version, proposal_ids=[pk])
-            published += len(done)
+            published += done
+        if len(published) > 1:
+            # The first has its first meeting next week (nobody can answer before it took place);
+            # the other stays *proposed*, its meeting still to plan.
+            first = published[0]
+            services.match_plan_first_meeting(
+                match=first, at=self.at(self.today + timedelta(days=4), 15, 30), place=self.place(first.learner),
+                actor=self.coordinator, expected_version=first.version)
         if published:
             return
         # Too few proposals to publish one: the coordinator proposes a pair by hand (its warnings,

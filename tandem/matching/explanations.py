@@ -3,6 +3,8 @@
 The engine stores machine-readable items (``criterion`` + ``params``) beside its English text
 (``engine.TEMPLATES``); these functions render the same facts with translated phrases, so a
 coordinator in Rotterdam reads "4,2 km uit elkaar" and one in Lyon "à 4,2 km l'un de l'autre".
+Codes become words of the reader's language: languages by their CLDR name, time slots by their
+label ("dinsdagmiddag"), fields by their label in the programme's vocabulary ("wiskunde").
 """
 
 from __future__ import annotations
@@ -11,15 +13,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.availability import DAYS, PARTS
+from tandem.core.availability import slot_labels
+from tandem.core.fields import Vocabulary
+from tandem.core.languages import language_name
 from tandem.intake.models import Reason
-from tandem.matching.engine.vocab import language_name
 
-DAY = dict(DAYS)
-PART = dict(PARTS)
 GENDER = {"female": _("woman"), "male": _("man")}
 CRITERIA = {
     "distance": _("Distance"), "language": _("Language"), "expertise": _("Expertise ↔ needs"),
@@ -28,13 +29,6 @@ CRITERIA = {
 }
 # Only coordinators see the role-model item: it rests on special-category data.
 PRIVATE = {"background"}
-
-
-def language(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return language_name(code)
 
 
 def _join(words: list[str]) -> str:
@@ -46,15 +40,16 @@ def _join(words: list[str]) -> str:
 def _slots(mask: int) -> str:
     from tandem.matching.engine.slots import mask_slots
 
-    words = []
-    for code in mask_slots(mask):
-        day, part = code.split("-")
-        words.append(gettext("%(day)s %(part)s") % {"day": DAY[day], "part": PART[part]})
-    return ", ".join(words)
+    return ", ".join(slot_labels(mask_slots(mask)))
 
 
-def item_text(item: Mapping[str, Any]) -> str:
-    """One explanation item in the active language ("" when there is nothing to say)."""
+def _field(code: str, fields: Vocabulary | None) -> str:
+    return fields.label(code) if fields is not None else code
+
+
+def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
+    """One explanation item in the active language ("" when there is nothing to say); ``fields``
+    is the programme's vocabulary, which names the fields in the reader's language."""
     p = item.get("params") or {}
     criterion = item.get("criterion")
     if criterion == "distance":
@@ -63,12 +58,13 @@ def item_text(item: Mapping[str, Any]) -> str:
         codes = p.get("codes") or []
         if not codes:
             return gettext("no shared language")
-        return gettext("both speak %(languages)s") % {"languages": _join([language(c) for c in codes])}
+        return gettext("both speak %(languages)s") % {"languages": _join([language_name(c) for c in codes])}
     if criterion == "expertise":
-        fields = p.get("fields") or []
-        if not fields:
+        codes = p.get("fields") or []
+        if not codes:
             return gettext("no matching field")
-        return gettext("knows about %(fields)s, as needed") % {"fields": _join(list(fields))}
+        return gettext("knows about %(fields)s, as needed") % {
+            "fields": _join([_field(code, fields) for code in codes])}
     if criterion == "availability":
         mask = p.get("mask")
         if not mask:
@@ -92,7 +88,7 @@ def item_text(item: Mapping[str, Any]) -> str:
         if not codes:
             return ""
         return gettext("role model: both grew up with %(languages)s") % {
-            "languages": _join([language(c) for c in codes])}
+            "languages": _join([language_name(c) for c in codes])}
     if criterion == "waiting":
         days = p.get("days")
         if days is None:
@@ -101,23 +97,25 @@ def item_text(item: Mapping[str, Any]) -> str:
     return str(item.get("text", ""))
 
 
-def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> list[dict[str, Any]]:
+def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+         fields: Vocabulary | None = None) -> list[dict[str, Any]]:
     """Items as table rows: criterion label, points and the sentence (private ones only when asked)."""
     out = []
     for item in items:
         criterion = str(item.get("criterion", ""))
         if criterion in PRIVATE and not private:
             continue
-        text = item_text(item)
+        text = item_text(item, fields)
         if text:
             out.append({"criterion": CRITERIA.get(criterion, criterion), "points": item.get("points", 0),
                         "text": text})
     return out
 
 
-def line(items: Iterable[Mapping[str, Any]], *, private: bool = False) -> str:
+def line(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+         fields: Vocabulary | None = None) -> str:
     """The one line a coordinator reads: "4.2 km apart · both speak Turkish · …"."""
-    return " · ".join(row["text"] for row in rows(items, private=private))
+    return " · ".join(row["text"] for row in rows(items, private=private, fields=fields))
 
 
 PREDICATES = {
@@ -131,7 +129,8 @@ PREDICATES = {
 def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
     """Why a learner got no proposal, in the active language."""
     if reason == "no_location":
-        return gettext("no location: add an address or a city we know")
+        return gettext("the address could not be placed on the map: correct the postcode or town, "
+                       "or enter coordinates on the learner's page")
     if reason == "no_mentors":
         return gettext("there are no mentors in this round")
     if reason == "taken":
@@ -163,3 +162,74 @@ def reason_label(code: str) -> str:
         return str(Reason(code).label)
     except ValueError:
         return code
+
+
+def round_failure(code: str, params: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """Why a round could not run and what to do, in the active language: a heading and the
+    sentences under it (the round page adds the links). Built from a code and counts only."""
+
+    def n(key: str) -> int:
+        return int(params.get(key) or 0)
+
+    if code == "no_learners":
+        advice = []
+        if n("in_intake"):
+            advice.append(ngettext(
+                "%(count)s referral is still in intake: accept it on the learners page.",
+                "%(count)s referrals are still in intake: accept them on the learners page.",
+                n("in_intake")) % {"count": n("in_intake")})
+        if n("without_consent"):
+            advice.append(ngettext(
+                "%(count)s waiting learner is a minor without a guardian's consent to the current "
+                "consent text: ask the guardian again from the learner's page.",
+                "%(count)s waiting learners are minors without a guardian's consent to the current "
+                "consent text: ask their guardians again from the learners' pages.",
+                n("without_consent")) % {"count": n("without_consent")})
+        if not advice:
+            advice.append(gettext("Every learner has a mentor or has left the programme. Add or accept new "
+                                  "learners, then run a round again."))
+        return gettext("No learner is waiting to be matched."), advice
+    if code == "no_volunteers":
+        advice = []
+        if n("full"):
+            advice.append(ngettext(
+                "%(count)s volunteer has no free place left: if they can take another learner, raise their "
+                "capacity on their page.",
+                "%(count)s volunteers have no free place left: if they can take another learner, raise "
+                "their capacity on their pages.", n("full")) % {"count": n("full")})
+        if n("screening"):
+            advice.append(ngettext(
+                "%(count)s ready volunteer no longer meets the screening requirements (for example an "
+                "expired certificate): record what is missing on the volunteers board.",
+                "%(count)s ready volunteers no longer meet the screening requirements (for example an "
+                "expired certificate): record what is missing on the volunteers board.",
+                n("screening")) % {"count": n("screening")})
+        if n("no_location"):
+            advice.append(ngettext(
+                "%(count)s volunteer has no known location: add their address or city.",
+                "%(count)s volunteers have no known location: add their address or city.",
+                n("no_location")) % {"count": n("no_location")})
+        if n("paused"):
+            advice.append(ngettext(
+                "%(count)s volunteer is paused: set them back to ready when they can mentor again.",
+                "%(count)s volunteers are paused: set them back to ready when they can mentor again.",
+                n("paused")) % {"count": n("paused")})
+        if n("on_their_way"):
+            advice.append(ngettext(
+                "%(count)s volunteer is still in screening or training: they join a round once they are ready.",
+                "%(count)s volunteers are still in screening or training: they join a round once they are "
+                "ready.", n("on_their_way")) % {"count": n("on_their_way")})
+        if not advice:
+            advice.append(gettext("No volunteer is ready yet. Volunteers become ready on the volunteers "
+                                  "board once their screening and training are complete."))
+        if n("learners") == 1:
+            return gettext("No volunteer can take the waiting learner."), advice
+        return gettext("No volunteer can take any of the %(count)s waiting learners.") % {
+            "count": n("learners")}, advice
+    if code == "criteria":
+        return gettext("The matching criteria cannot be used."), [gettext(
+            "One of the limits is impossible (for example a distance of 0 km). Correct the matching "
+            "criteria, then run a round again.")]
+    return gettext("Something unexpected went wrong while matching."), [gettext(
+        "Nothing was changed. Run the round again; if it fails again, the technical team has the "
+        "details in the error log.")]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import PersonChoiceField
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Programme
 from tandem.core.once import OnceFormMixin
@@ -32,6 +34,10 @@ class CriteriaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not role_models:
             del self.fields["weight_background"]
+        distance = self.fields["max_distance_km"]
+        distance.min_value = 1  # type: ignore[attr-defined]
+        distance.validators.append(MinValueValidator(1))
+        distance.widget.attrs["min"] = 1
 
 
 class RoundStartForm(forms.Form):
@@ -78,6 +84,11 @@ class FirstMeetingForm(forms.Form):
     place = forms.CharField(label=_("Where"), max_length=200)
 
 
+class HeldForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label=_("Do you want to continue together?"), choices=Match.Answer.choices,
                                widget=forms.RadioSelect)
@@ -120,16 +131,11 @@ class MeetingForm(OnceFormMixin, forms.ModelForm):
         widgets = {"starts_at": _datetime_widget()}
 
 
-class _PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.person.full_name)
-
-
 class ConflictForm(OnceFormMixin, forms.Form):
     """A pair that must never be proposed: one learner, one mentor of the programme."""
 
-    learner = _PersonChoice(label=_("Learner"), queryset=None)
-    volunteer = _PersonChoice(label=_("Mentor"), queryset=None)
+    learner = PersonChoiceField(label=_("Learner"), queryset=None)
+    volunteer = PersonChoiceField(label=_("Mentor"), queryset=None)
     note = forms.CharField(label=_("Why (for coordinators only)"), required=False, max_length=300,
                            help_text=_("For example: family, neighbours, the learner's teacher."))
 
@@ -139,7 +145,7 @@ class ConflictForm(OnceFormMixin, forms.Form):
 
         super().__init__(*args, **kwargs)
         learners = Learner.objects.filter(programme=programme).exclude(
-            state__in=("completed", "left", "declined")).select_related("person").order_by(
+            state__in=("completed", "left", "declined")).select_related("person", "institution").order_by(
             "person__given_name", "person__family_name")
         volunteers = Volunteer.objects.filter(programme=programme).exclude(
             state__in=("rejected", "withdrawn")).select_related("person").order_by(

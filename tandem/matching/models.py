@@ -16,13 +16,18 @@ The rules that must hold under concurrency live in the database:
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.history import Key, each, reasons, text
 from tandem.core.inputs import MENTOR_CAPACITY_MAX, capacity_validators, validate_plausible_date
 from tandem.core.models import Programme, Site
 from tandem.intake.models import Learner
@@ -37,7 +42,32 @@ def _token() -> str:
 WEIGHT_VALIDATORS = [MaxValueValidator(50)]
 
 
+def _limit(code: Any) -> str:
+    from tandem.matching.services import limit_label
+
+    return str(limit_label(code))
+
+
+@reasons
+class MatchingReason(models.TextChoices):
+    """Why a match moved a learner or a volunteer (stored as the code in their history)."""
+
+    MATCHED_WITH_MENTOR = "matched_with_mentor", _("Matched with a mentor")
+    MATCHED_WITH_LEARNER = "matched_with_learner", _("Matched with a learner")
+    NO_OPEN_MATCH = "no_open_match", _("No open match any more")
+    DECLINED_AFTER_FIRST_MEETING = "declined_after_first_meeting", _(
+        "The match was declined after the first meeting"
+    )
+    LEFT_SCHOOL = "left_school", _("Left school")
+    WAITING_FOR_NEW_MENTOR = "waiting_for_new_mentor", _("Waiting for a new mentor")
+    MENTORING_COMPLETED = "mentoring_completed", _("Mentoring completed")
+    ENDED_CONSENT_NEEDED = "ended_consent_needed", _(
+        "The match ended; a guardian's consent is needed before a new match"
+    )
+
+
 class MatchingCriteria(models.Model):
+    audit_subject = "matching_criteria"
     """A programme's matching criteria: the engine's weights and hard limits, in plain fields."""
 
     programme = models.OneToOneField(
@@ -91,11 +121,23 @@ class MatchingCriteria(models.Model):
 
 
 class MatchingRound(models.Model):
+    audit_subject = "matching_round"
+    audit_keys: ClassVar[dict[str, Key]] = {"swap": Key(_("mentors swapped"), each(text))}
+
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Ready for review")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Could not run")
+
+    class Failure(models.TextChoices):
+        """Why a round could not run: a code (with safe ``failure_params``) the round page turns
+        into a translated message saying what to do; never an exception's text."""
+
+        NO_LEARNERS = "no_learners", _("No learner is waiting to be matched")
+        NO_VOLUNTEERS = "no_volunteers", _("No volunteer can take a learner")
+        CRITERIA = "criteria", _("The matching criteria cannot be used")
+        UNEXPECTED = "unexpected", _("Something unexpected went wrong")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="matching_rounds", verbose_name=_("programme")
@@ -107,7 +149,8 @@ class MatchingRound(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=200, blank=True)
     stats = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    failure = models.CharField(_("why it could not run"), max_length=20, choices=Failure.choices, blank=True)
+    failure_params = models.JSONField(default=dict, blank=True)  # counts and codes only, no exception text
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -133,6 +176,12 @@ class MatchingRound(models.Model):
 
 
 class Proposal(models.Model):
+    audit_subject = "proposal"
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "manual_pair": Key(_("paired by hand with"), text),
+        "warnings": Key(_("hard limits broken"), each(_limit)),
+    }
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         REJECTED = "rejected", _("Rejected")
@@ -186,6 +235,11 @@ class UnmatchedLearner(models.Model):
 class DeclinedPair(models.Model):
     """A pair that must never be proposed again: one side said no, or a conflict of interest."""
 
+    audit_subject = "declined_pair"
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "conflict_of_interest": Key(_("conflict of interest with"), text),
+    }
+
     class Kind(models.TextChoices):
         DECLINED = "declined", _("Said no after the first meeting")
         CONFLICT = "conflict", _("Conflict of interest")
@@ -219,7 +273,8 @@ class LearningCommunity(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="communities")
     volunteer = models.OneToOneField(Volunteer, on_delete=models.CASCADE, related_name="community")
-    name = models.CharField(_("name"), max_length=120)
+    # Empty: the community is called after its mentor, in the reader's language (see __str__).
+    name = models.CharField(_("name"), max_length=120, blank=True)
     capacity = models.PositiveSmallIntegerField(
         _("places"), validators=capacity_validators(MENTOR_CAPACITY_MAX)
     )
@@ -230,13 +285,17 @@ class LearningCommunity(models.Model):
     class Meta:
         verbose_name = _("learning community")
         verbose_name_plural = _("learning communities")
-        ordering = ("name",)
+        ordering = ("name", "pk")
 
     def __str__(self) -> str:
-        return self.name
+        if self.name:
+            return self.name
+        return gettext("Learning community of %(name)s") % {"name": self.volunteer.person.given_name}
 
 
 class CommunityMeeting(models.Model):
+    audit_subject = "community_meeting"
+
     community = models.ForeignKey(LearningCommunity, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("when"), validators=[validate_plausible_date])
     place = models.CharField(_("where"), max_length=200)
@@ -254,6 +313,8 @@ OPEN_STATES = ("proposed", "introduced", "active")
 
 class Match(models.Model):
     """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
+
+    audit_subject = "match"
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -297,6 +358,9 @@ class Match(models.Model):
         _("first meeting"), null=True, blank=True, validators=[validate_plausible_date]
     )
     first_meeting_place = models.CharField(_("place"), max_length=200, blank=True)
+    # Set when the coordinator marks the first meeting as held (before its planned time passed,
+    # or when it was never planned in Tandem): the day it took place.
+    first_meeting_held_on = models.DateField(_("first meeting held on"), null=True, blank=True)
     mentor_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
     mentor_reason = models.CharField(max_length=300, blank=True)
     mentor_answered_at = models.DateTimeField(null=True, blank=True)
@@ -359,6 +423,25 @@ class Match(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def first_meeting_took_place(self, now: datetime | None = None) -> bool:
+        """Both sides may answer only after the first meeting: its planned time has passed, or
+        the coordinator marked it held."""
+        if self.first_meeting_held_on is not None:
+            return True
+        return self.first_meeting_at is not None and self.first_meeting_at <= (now or timezone.now())
+
+    @property
+    def met(self) -> bool:
+        return self.first_meeting_took_place()
+
+    def first_meeting_date(self) -> date | None:
+        """The day of the first meeting, once it took place: the day the cycle starts."""
+        if self.first_meeting_held_on is not None:
+            return self.first_meeting_held_on
+        if self.first_meeting_at is not None and self.first_meeting_took_place():
+            return timezone.localdate(self.first_meeting_at)
+        return None
+
 
 class MatchEvent(models.Model):
     """The match's timeline: every step, who, when, and the details."""
@@ -366,6 +449,7 @@ class MatchEvent(models.Model):
     class Kind(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
         FIRST_MEETING = "first_meeting", _("First meeting planned")
+        MEETING_HELD = "meeting_held", _("First meeting held")
         ANSWERED = "answered", _("Answered")
         ACTIVE = "active", _("Active")
         DECLINED = "declined", _("Declined")

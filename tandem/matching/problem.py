@@ -5,40 +5,36 @@
 ``DeclinedPair`` rows into exclusions. People without a usable location are left out of the
 problem and reported as ``no_location``.
 
-Field vocabulary (expertise ↔ needs): a field is the lower-cased expertise word a volunteer
-entered ("maths", "electrician"). A learner's needs come from their intake reasons
-(``NEED_FIELDS``; language of instruction becomes the programme's language) plus every
-volunteer field word that appears in the learner's "what kind of mentor would help" text, so an
-apprentice who wrote "electrician" meets electricians.
+Fields (expertise ↔ needs) are codes of the programme's vocabulary (``tandem.core.fields``):
+volunteers' expertise and learners' needs hold them, so "Mathe" typed in Germany and "rekenen"
+typed in the Netherlands are both ``maths``. A learner's needs are the fields chosen for them,
+plus those their intake reasons point at (``NEED_FIELDS``), plus every field named (by any of
+its words, in any language) in their "what kind of mentor would help" text, so an apprentice
+who wrote "elektricien" meets electricians.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
 
-from tandem.core.models import Programme, Site
+from tandem.core.fields import REASON_FIELDS, Vocabulary, vocabulary
+from tandem.core.models import Person, Programme, Site
 from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner
 from tandem.matching import engine
+from tandem.matching.engine.slots import SLOT_BIT
 from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCriteria
 from tandem.onboarding import selectors as onboarding_selectors
 from tandem.onboarding.models import Volunteer
 
-# Intake reason → volunteer expertise words that help with it.
-NEED_FIELDS: dict[str, tuple[str, ...]] = {
-    "study_skills": ("study skills", "maths"),
-    "exam_preparation": ("study skills", "maths"),
-    "career_orientation": ("career orientation",),
-    "motivation": ("coaching",),
-    "workplace_conflict": ("coaching",),
-    "sense_of_belonging": ("community",),
-}
-LANGUAGE_FIELD = {"NL": "dutch", "BE": "dutch", "FR": "french", "DE": "german"}
+# Intake reason → the field codes that help with it.
+NEED_FIELDS: dict[str, tuple[str, ...]] = REASON_FIELDS
 
 
 def mentor_id(volunteer_pk: int) -> str:
@@ -96,39 +92,41 @@ def open_load(programme: Programme) -> dict[int, int]:
     return {row["volunteer_id"]: row["n"] for row in rows}
 
 
-def field_code(word: str) -> str:
-    return word.strip().lower()
-
-
-def learner_needs(learner: Learner, vocabulary: Iterable[str]) -> tuple[str, ...]:
-    needs: list[str] = []
+def learner_needs(learner: Learner, fields: Vocabulary) -> tuple[str, ...]:
+    needs: list[str] = list(learner.needs or [])
     for reason in learner.reasons or []:
-        if reason == "language_of_instruction":
-            language = LANGUAGE_FIELD.get(learner.programme.country)
-            if language:
-                needs.append(language)
         needs.extend(NEED_FIELDS.get(reason, ()))
-    wishes = (learner.mentor_wishes or "").lower()
-    if wishes:
-        needs.extend(word for word in vocabulary if word and word in wishes)
-    return tuple(dict.fromkeys(needs))
+    needs.extend(fields.find_in_text(learner.mentor_wishes or ""))
+    return tuple(code for code in dict.fromkeys(needs) if code in fields.by_code)
 
 
-def field_labels(programme: Programme, vocabulary: Iterable[str]) -> dict[str, engine.FieldLabel]:
-    return {code: engine.FieldLabel(mentor=code, learner=code) for code in vocabulary}
+def field_labels(programme: Programme, codes: Iterable[str]) -> dict[str, engine.FieldLabel]:
+    """English labels for the engine's own English text; pages render labels in the reader's
+    language from the codes (``explanations.item_text``)."""
+    fields = vocabulary(programme)
+    return {code: engine.FieldLabel(mentor=fields.label(code, "en"), learner=fields.label(code, "en"))
+            for code in codes}
 
 
 def _age(born: date | None, today: date) -> int | None:
     if born is None:
         return None
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return age if 0 <= age <= 130 else None  # a mistyped date of birth counts as unknown, never fails a round
 
 
-def _place(latitude: float | None, longitude: float | None, city: str,
+def _slots(codes: Iterable[str] | None) -> tuple[str, ...]:
+    """The availability codes the engine knows; anything else in the stored list is ignored."""
+    return tuple(code for code in codes or () if code in SLOT_BIT)
+
+
+def _place(latitude: float | None, longitude: float | None, person: Person,
            programme: Programme) -> tuple[float, float] | None:
-    if latitude is not None and longitude is not None:
+    # Coordinates out of range (a bad import) count as unknown: the city is tried instead.
+    if latitude is not None and longitude is not None and math.isfinite(latitude) and math.isfinite(longitude) \
+            and abs(latitude) <= 90 and abs(longitude) <= 180:
         return latitude, longitude
-    return geocode(city=city or "", programme=programme)
+    return geocode(postcode=person.postcode or "", city=person.city or "", programme=programme)
 
 
 def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str, ...]:
@@ -137,14 +135,14 @@ def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str
 
 
 def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: bool) -> engine.Mentor | None:
-    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person.city, volunteer.programme)
+    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person, volunteer.programme)
     if place is None:
         return None
     return engine.Mentor(
         id=mentor_id(volunteer.pk), latitude=place[0], longitude=place[1],
         languages=tuple(volunteer.languages or ()),
-        expertise=tuple(dict.fromkeys(field_code(w) for w in volunteer.expertise or () if w.strip())),
-        availability=tuple(volunteer.availability or ()), capacity=max(1, capacity),
+        expertise=tuple(dict.fromkeys(volunteer.expertise or ())),
+        availability=_slots(volunteer.availability), capacity=max(1, capacity),
         gender=volunteer.gender or None, age=_age(volunteer.person.date_of_birth, today),
         background=_home_languages(volunteer.languages or (), volunteer.programme) if role_models else (),
     )
@@ -160,15 +158,15 @@ def _background(learner: Learner, role_models: bool) -> tuple[str, ...]:
     return _home_languages(learner.languages or (), learner.programme)
 
 
-def to_learner(learner: Learner, *, today: date, vocabulary: Iterable[str], role_models: bool) -> engine.Learner | None:
-    place = _place(learner.latitude, learner.longitude, learner.person.city, learner.programme)
+def to_learner(learner: Learner, *, today: date, fields: Vocabulary, role_models: bool) -> engine.Learner | None:
+    place = _place(learner.latitude, learner.longitude, learner.person, learner.programme)
     if place is None:
         return None
     preference = learner.gender_preference if learner.gender_preference in ("female", "male") else None
     return engine.Learner(
         id=learner_id(learner.pk), latitude=place[0], longitude=place[1],
-        languages=tuple(learner.languages or ()), needs=learner_needs(learner, vocabulary),
-        availability=tuple(learner.availability or ()), gender_preference=preference,
+        languages=tuple(learner.languages or ()), needs=learner_needs(learner, fields),
+        availability=_slots(learner.availability), gender_preference=preference,
         age=_age(learner.person.date_of_birth, today), waiting_since=learner.waiting_since,
         background=_background(learner, role_models),
     )
@@ -182,13 +180,29 @@ class Built:
     no_location: list[Learner] = field(default_factory=list)
 
 
-def exclusions(programme: Programme, learner_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
-    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks))
+def exclusions(programme: Programme, learner_pks: Iterable[int],
+               volunteer_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
+    """The declined pairs and conflicts of interest *between people of this problem*.
+
+    The engine refuses an exclusion that names someone outside its problem, and a pair whose
+    mentor is full, paused or not ready yet is simply not in this round: such a pair is left
+    out here (it cannot be proposed anyway), so it never makes a round fail."""
+    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks),
+                                       volunteer_id__in=list(volunteer_pks))
     return tuple(
         engine.Exclusion(learner_id=learner_id(row.learner_id), mentor_id=mentor_id(row.volunteer_id),
                          reason=row.kind)
-        for row in rows.only("learner_id", "volunteer_id", "kind")
+        for row in rows.only("learner_id", "volunteer_id", "kind").order_by("pk")
     )
+
+
+def within(problem_exclusions: Iterable[engine.Exclusion], *, mentors: Iterable[engine.Mentor],
+           learners: Iterable[engine.Learner]) -> tuple[engine.Exclusion, ...]:
+    """Only the exclusions whose learner and mentor are both in the problem (see ``exclusions``)."""
+    mentor_ids = {m.id for m in mentors}
+    learner_ids = {x.id for x in learners}
+    return tuple(dict.fromkeys(e for e in problem_exclusions
+                               if e.mentor_id in mentor_ids and e.learner_id in learner_ids))
 
 
 def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
@@ -216,19 +230,18 @@ def build_problem(
     load = open_load(programme) if load is None else load
     mentors: list[engine.Mentor] = []
     by_volunteer: dict[int, Volunteer] = {}
-    vocabulary: set[str] = set()
+    fields = vocabulary(programme)
     for volunteer in volunteers:
         capacity = spare_capacity(volunteer, load)
         mentor = to_mentor(volunteer, today=today, capacity=capacity, role_models=role_models) if capacity else None
         if mentor is not None:
             mentors.append(mentor)
             by_volunteer[volunteer.pk] = volunteer
-            vocabulary.update(mentor.expertise)
     engine_learners: list[engine.Learner] = []
     by_learner: dict[int, Learner] = {}
     no_location: list[Learner] = []
     for learner in learners:
-        item = to_learner(learner, today=today, vocabulary=sorted(vocabulary), role_models=role_models)
+        item = to_learner(learner, today=today, fields=fields, role_models=role_models)
         if item is None:
             no_location.append(learner)
         else:
@@ -237,8 +250,9 @@ def build_problem(
     problem = engine.Problem(
         mentors=tuple(mentors), learners=tuple(engine_learners),
         criteria=engine_criteria(criteria, role_models=role_models),
-        exclusions=exclusions(programme, by_learner) + tuple(extra_exclusions),
-        as_of=today, fields=field_labels(programme, vocabulary),
+        exclusions=exclusions(programme, by_learner, by_volunteer)
+        + within(extra_exclusions, mentors=mentors, learners=engine_learners),
+        as_of=today, fields=field_labels(programme, fields.codes),
     )
     return Built(problem=problem, volunteers=by_volunteer, learners=by_learner, no_location=no_location)
 
@@ -274,8 +288,8 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     criteria = criteria_for(programme)
     role_models = bool(programme.requirement("role_model_matching"))
     mentor = to_mentor(volunteer, today=today, capacity=1, role_models=role_models)
-    vocabulary = mentor.expertise if mentor else ()
-    pupil = to_learner(learner, today=today, vocabulary=vocabulary, role_models=role_models)
+    fields = vocabulary(programme)
+    pupil = to_learner(learner, today=today, fields=fields, role_models=role_models)
     if mentor is None or pupil is None:
         return PairCheck(score=0.0, items=[], broken=["no_location"])
     crit = engine_criteria(criteria, role_models=role_models)
@@ -283,7 +297,7 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     strict = engine.Problem(
         mentors=(mentor,), learners=(pupil,), criteria=crit, as_of=today,
         exclusions=(engine.Exclusion(learner_id=pupil.id, mentor_id=mentor.id),) if excluded else (),
-        fields=field_labels(programme, vocabulary),
+        fields=field_labels(programme, mentor.expertise),
     )
     result = engine.solve(strict)
     if result.pairs:
@@ -330,8 +344,8 @@ def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,
         for i in range(min(count, len(mentors)))
     )
     excluded = [e.mentor_id for e in problem.exclusions if e.learner_id == learner.id]
-    exclusions = tuple(engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded
-                       if m not in skipped)
+    exclusions = within((engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded),
+                        mentors=mentors, learners=clones)
     single = engine.Problem(mentors=mentors, learners=clones, criteria=problem.criteria,
                             exclusions=exclusions, as_of=problem.as_of, fields=problem.fields)
     result = engine.solve(single)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from tandem.core.models import Membership, Person, Programme, Role
+from tandem.core.models import Membership, Person, Programme, Role, Site
 from tandem.core.roles import roles_for
 from tandem.matching.models import (
     OPEN_STATES,
@@ -29,7 +30,7 @@ def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
     """The matches ``user`` may open: all for coordinators; their own for mentors and learners;
     their child's for guardians; their institution's learners for supervisors."""
     matches = Match.objects.filter(programme=programme).select_related(
-        "volunteer__person", "learner__person", "learner__institution", "community")
+        "volunteer__person", "learner__person", "learner__institution", "community__volunteer__person")
     roles = roles_for(user, programme)
     if roles & COORDINATOR_ROLES:
         return matches
@@ -71,6 +72,19 @@ def answer_side(*, match: Match, user: Any) -> str:
     return ""
 
 
+def reader_of(*, match: Match, user: Any) -> str:
+    """Who reads the match as the learner's side: "learner" (their own match), "guardian" (their
+    child's) or "" (anyone else: coordinators, the mentor, a supervisor)."""
+    person = me(user, match.programme)
+    if person is None:
+        return ""
+    if match.learner.person_id == person.pk:
+        return "learner"
+    if match.learner.person.guardian_links.filter(guardian=person).exists():
+        return "guardian"
+    return ""
+
+
 def programme_rounds(*, programme: Programme) -> QuerySet[MatchingRound]:
     return MatchingRound.objects.filter(programme=programme).select_related("site", "created_by").annotate(
         n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published"))))
@@ -89,7 +103,7 @@ def declined_needing_partner(*, programme: Programme) -> QuerySet[Match]:
     """Declined matches whose learner waits again without an open match: offer the next best."""
     return (Match.objects.filter(programme=programme, state=Match.State.DECLINED, learner__state="waiting")
             .exclude(learner__matches__state__in=OPEN_STATES)
-            .select_related("learner__person", "volunteer__person").distinct())
+            .select_related("learner__person", "learner__institution", "volunteer__person").distinct())
 
 
 def answers_pending(*, programme: Programme) -> QuerySet[Match]:
@@ -124,4 +138,47 @@ def programme_community(*, programme: Programme, user: Any, pk: int) -> Learning
 def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
     """Pairs that are never proposed: conflicts of interest and pairs that said no."""
     return (DeclinedPair.objects.filter(programme=programme)
-            .select_related("learner__person", "volunteer__person", "created_by").order_by("-created", "-pk"))
+            .select_related("learner__person", "learner__institution", "volunteer__person", "created_by")
+            .order_by("-created", "-pk"))
+
+
+def _at_site(queryset: QuerySet[Any], site: Site | None) -> QuerySet[Any]:
+    return queryset.filter(person__city__iexact=site.city) if site is not None else queryset
+
+
+def learners_out_of_reach(*, programme: Programme, today: date, site: Site | None = None) -> dict[str, int]:
+    """Why no learner can enter a round: counts (never names) for the round page's advice."""
+    from tandem.intake import selectors as intake_selectors
+    from tandem.intake.models import Learner
+
+    learners = _at_site(Learner.objects.filter(programme=programme), site)
+    waiting = learners.filter(state=Learner.State.WAITING).exclude(matches__state__in=OPEN_STATES)
+    matchable = _at_site(intake_selectors.matchable_learners(programme=programme, today=today), site)
+    return {
+        "in_intake": learners.filter(state__in=(Learner.State.REFERRED, Learner.State.INTAKE)).count(),
+        "without_consent": waiting.exclude(pk__in=matchable.values("pk")).count(),
+        "matched": learners.filter(state=Learner.State.MATCHED).count(),
+    }
+
+
+def volunteers_out_of_reach(*, programme: Programme, today: date, site: Site | None = None,
+                            load: dict[int, int]) -> dict[str, int]:
+    """Why no volunteer can take a learner in a round: counts for the round page's advice."""
+    from tandem.onboarding.models import Volunteer, VolunteerState
+    from tandem.onboarding.screening import screening_complete_q
+
+    volunteers = _at_site(Volunteer.objects.filter(programme=programme), site)
+    available = volunteers.filter(state__in=(VolunteerState.READY, VolunteerState.ACTIVE))
+    screened = available.filter(screening_complete_q(programme=programme, today=today))
+    rows = list(screened.values_list("pk", "capacity", "state"))
+    # As ``matchable_volunteers`` counts: an active volunteer without a known load is full.
+    full = sum(1 for pk, capacity, state in rows
+               if load.get(pk, capacity if state == VolunteerState.ACTIVE else 0) >= capacity)
+    return {
+        "full": full,
+        "no_location": len(rows) - full,  # screened, with room, yet left out: no known place
+        "screening": available.exclude(pk__in=screened.values("pk")).count(),
+        "on_their_way": volunteers.filter(state__in=(VolunteerState.APPLIED, VolunteerState.SCREENING,
+                                                     VolunteerState.TRAINING)).count(),
+        "paused": volunteers.filter(state=VolunteerState.PAUSED).count(),
+    }

@@ -8,6 +8,7 @@ coordinator can read. The review of a round is optimistically locked by ``Matchi
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
@@ -36,6 +38,7 @@ from tandem.matching.models import (
     Match,
     MatchEvent,
     MatchingCriteria,
+    MatchingReason,
     MatchingRound,
     Proposal,
 )
@@ -45,6 +48,7 @@ from tandem.onboarding.models import Volunteer, VolunteerState
 State = Match.State
 EARLY_REASONS_REMATCH = {Match.Closure.MENTOR_MOVED, Match.Closure.DID_NOT_WORK}
 _SILENT: ContextVar[bool] = ContextVar("matching_silent", default=False)
+logger = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -90,6 +94,9 @@ def criteria_update(*, criteria: MatchingCriteria, actor: Any, expected_version:
         for name, value in fields.items():
             if name in CRITERIA_FIELDS:
                 setattr(current, name, value)
+        if current.max_distance_km == 0:
+            raise ValidationError({"max_distance_km": _("A distance of 0 km leaves no mentor for anyone: give at "
+                                                         "least 1 km, or leave it empty for no limit.")})
         current.version += 1
         current.full_clean()
         current.save()
@@ -145,6 +152,10 @@ def proposal_reject(*, proposal: Proposal, actor: Any, expected_version: int) ->
             status=Proposal.Status.REJECTED)
         if moved != 1:
             raise ValidationError(_("This proposal can no longer be rejected."))
+        programme = proposal.round.programme
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.UPDATED, subject=f"matching_round:{proposal.round_id}",
+                     changes={"rejected": [None, proposal.pk]})
     proposal.refresh_from_db()
     return proposal
 
@@ -166,7 +177,7 @@ def limit_label(code: str) -> str:
         "gender": _("not the mentor's gender the learner asked for"),
         "age": _("the age gap is too large"),
         "excluded": _("this pair said no before or has a conflict of interest"),
-        "no_location": _("no location"),
+        "no_location": _("not on the map"),
         "no_mentors": _("no mentor"),
         "taken": _("taken"),
         "capacity": _("the mentor has no free place"),
@@ -206,7 +217,8 @@ def proposal_swap(*, first: Proposal, second: Proposal, actor: Any, expected_ver
             proposal.save(update_fields=["volunteer", "score", "items", "warnings", "manual"])
         audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                      action=AuditEvent.Action.UPDATED, subject=f"matching_round:{a.round_id}",
-                     changes={"swap": [a.pk, b.pk]})
+                     changes={"swap": [None, [f"{a.learner.person.full_name} ↔ {a.volunteer.person.full_name}",
+                                              f"{b.learner.person.full_name} ↔ {b.volunteer.person.full_name}"]]})
     return a, b
 
 
@@ -238,7 +250,8 @@ def proposal_manual(*, matching_round: MatchingRound, learner: Learner, voluntee
         matching_round.unmatched.filter(learner=learner).delete()
         audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                      action=AuditEvent.Action.CREATED, subject=f"proposal:{proposal.pk}", person=learner.person,
-                     changes={"manual_pair": [None, f"{learner.pk}-{volunteer.pk}"], "warnings": [[], check.broken]})
+                     changes={"manual_pair": [None, volunteer.person.full_name],
+                              "warnings": [None, check.broken]})
     return proposal
 
 
@@ -288,15 +301,19 @@ def _audit(match: Match, actor: Any, changes: dict[str, Any], note: str = "") ->
 
 
 def _free_slots(volunteer: Volunteer) -> list[int]:
-    used = set(Match.objects.filter(volunteer=volunteer, state__in=OPEN_STATES).values_list("slot", flat=True))
+    """The capacity slots a new match may take: none once the open matches fill the capacity —
+    also when the capacity was lowered below them (the open ones keep their old slots)."""
+    used = list(Match.objects.filter(volunteer=volunteer, state__in=OPEN_STATES).values_list("slot", flat=True))
+    if len(used) >= volunteer.capacity:
+        return []
     return [slot for slot in range(1, volunteer.capacity + 1) if slot not in used]
 
 
 def _community_for(volunteer: Volunteer) -> LearningCommunity:
     community, _created = LearningCommunity.objects.get_or_create(
         volunteer=volunteer,
-        defaults={"programme": volunteer.programme, "capacity": volunteer.capacity,
-                  "name": _("Learning community of %(name)s") % {"name": volunteer.person.given_name}},
+        # No name: it is called after its mentor in each reader's language until someone names it.
+        defaults={"programme": volunteer.programme, "capacity": volunteer.capacity},
     )
     if community.capacity != volunteer.capacity:
         community.capacity = volunteer.capacity
@@ -305,6 +322,8 @@ def _community_for(volunteer: Volunteer) -> LearningCommunity:
 
 
 def default_place(programme: Programme) -> str:
+    """Where a first meeting is proposed when nobody has said yet, in the active language (never
+    stored: a stored place is one someone typed)."""
     if programme.requirement("meet_at_school"):
         return _("At school, during school time")
     return ""
@@ -328,7 +347,6 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
         match = Match(programme=programme, volunteer=locked, learner=learner, round=matching_round,
                       proposal=proposal, slot=free[0], capacity=locked.capacity, score=score,
                       items=items or [], warnings=warnings or [], community=community,
-                      first_meeting_place=default_place(programme),
                       created_by=actor if getattr(actor, "is_authenticated", False) else None)
         try:
             with transaction.atomic():
@@ -340,10 +358,10 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
                                   % {"learner": learner.person.full_name,
                                      "mentor": locked.person.full_name}) from exc
         intake_services.learner_transition(learner=learner, to_state=Learner.State.MATCHED, actor=actor,
-                                           reason=_("Matched with a mentor"))
+                                           reason=MatchingReason.MATCHED_WITH_MENTOR)
         if locked.state == VolunteerState.READY:
             onboarding_services.volunteer_transition(volunteer=locked, to_state=VolunteerState.ACTIVE,
-                                                     actor=actor, reason=_("Matched with a learner"))
+                                                     actor=actor, reason=MatchingReason.MATCHED_WITH_LEARNER)
         _event(match, MatchEvent.Kind.PROPOSED, actor, score=score, manual=bool(warnings) or
                bool(proposal and proposal.manual), warnings=warnings or [])
         _audit(match, actor, {"state": [None, State.PROPOSED]})
@@ -353,11 +371,14 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
 
 def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: Any,
                              expected_version: int) -> Match:
+    """Plan (or move) the first meeting. Both sides answer once its time has passed."""
     validate_plausible_date(at)  # a year-1 date would overflow when stored
     with transaction.atomic():
         current = _lock(match, expected_version)
         if current.state not in (State.PROPOSED, State.INTRODUCED):
             raise ValidationError(_("The first meeting can only be planned before both sides answered."))
+        if current.first_meeting_held_on is not None or current.mentor_answer or current.learner_answer:
+            raise ValidationError(_("The first meeting has already taken place; it can no longer be moved."))
         current.first_meeting_at, current.first_meeting_place = at, place.strip()
         current.state = State.INTRODUCED
         current.version += 1
@@ -366,6 +387,43 @@ def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: A
         _audit(current, actor, {"first_meeting_at": [None, at.isoformat()]})
         _notify_first_meeting(current)
     return current
+
+
+def match_mark_held(*, match: Match, actor: Any, expected_version: int, held_on: date | None = None,
+                    today: date | None = None) -> Match:
+    """The coordinator confirms the first meeting took place (on ``held_on``, default today):
+    from now on both sides can answer, and the cycle will start on that day."""
+    today = today or timezone.localdate()
+    held_on = held_on or today
+    with transaction.atomic():
+        current = _lock(match, expected_version)
+        if current.state not in (State.PROPOSED, State.INTRODUCED):
+            raise ValidationError(_("This match is no longer waiting for its first meeting."))
+        if current.first_meeting_held_on is not None:
+            raise ValidationError(_("The first meeting was already marked as held."))
+        if held_on > today:
+            raise ValidationError(_("A meeting cannot be marked as held in the future."))
+        if held_on < timezone.localdate(current.created):
+            raise ValidationError(_("The first meeting cannot have taken place before the match was made."))
+        previous = current.state
+        current.first_meeting_held_on = held_on
+        current.state = State.INTRODUCED
+        current.version += 1
+        current.save()
+        _event(current, MatchEvent.Kind.MEETING_HELD, actor, on=held_on.isoformat())
+        changes: dict[str, Any] = {"first_meeting_held_on": [None, held_on.isoformat()]}
+        if previous != current.state:
+            changes["state"] = [previous, current.state]
+        _audit(current, actor, changes)
+    return current
+
+
+def not_met_message(match: Match) -> str:
+    if match.first_meeting_at is None:
+        return _("You can answer after the first meeting. It has not been planned yet; the coordinator "
+                 "will let you know when and where.")
+    return _("You can answer after the first meeting, planned for %(when)s.") % {
+        "when": date_format(timezone.localtime(match.first_meeting_at), "DATETIME_FORMAT")}
 
 
 def _lock(match: Match, expected_version: int | None = None) -> Match:
@@ -395,6 +453,8 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
             raise ValidationError(_("This match is no longer waiting for answers."))
         if getattr(current, f"{side}_answer"):
             raise ValidationError(_("This answer was already given."))
+        if not current.first_meeting_took_place():
+            raise ValidationError(not_met_message(current), code="before_first_meeting")
         setattr(current, f"{side}_answer", answer)
         setattr(current, f"{side}_reason", reason.strip()[:300])
         setattr(current, f"{side}_answered_at", timezone.now())
@@ -406,6 +466,7 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         current.save()
         _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
                answered_as=current.learner_answered_as if side == "learner" else "mentor")
+        _audit(current, actor, {f"{side}_answer": [None, answer]})
         if answer == Match.Answer.NO:
             _decline(current, actor, side, today)
         elif current.mentor_answer == Match.Answer.YES and current.learner_answer == Match.Answer.YES:
@@ -420,13 +481,16 @@ def _cycle_end(programme: Programme, start: date) -> date | None:
 
 
 def _activate(match: Match, actor: Any, today: date) -> None:
+    """Both said yes: the cycle runs from the day of the first meeting, not the day of the answer."""
+    previous = match.state
+    start = match.first_meeting_date() or today
     match.state = State.ACTIVE
-    match.cycle_start = today
-    match.cycle_end = _cycle_end(match.programme, today)
+    match.cycle_start = start
+    match.cycle_end = _cycle_end(match.programme, start)
     match.save(update_fields=["state", "cycle_start", "cycle_end"])
-    _event(match, MatchEvent.Kind.ACTIVE, actor, cycle_start=today.isoformat(),
+    _event(match, MatchEvent.Kind.ACTIVE, actor, cycle_start=start.isoformat(),
            cycle_end=match.cycle_end.isoformat() if match.cycle_end else None)
-    _audit(match, actor, {"state": [State.INTRODUCED, State.ACTIVE]})
+    _audit(match, actor, {"state": [previous, State.ACTIVE], "cycle_start": [None, start.isoformat()]})
 
 
 def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
@@ -439,7 +503,22 @@ def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
         # learners) and drop out of matching through onboarding's own rule until it is renewed.
         with contextlib.suppress(ValidationError):
             onboarding_services.volunteer_transition(volunteer=current, to_state=VolunteerState.READY,
-                                                     actor=actor, reason=_("No open match any more"))
+                                                     actor=actor, reason=MatchingReason.NO_OPEN_MATCH)
+
+
+def _back_to_pool(learner: Learner, actor: Any, reason: str, today: date) -> str:
+    """A learner whose match ended goes back on the waiting list — or, when a minor's guardian
+    withdrew consent meanwhile, back to intake until consent is given again (then onto the
+    waiting list by itself, as after any consent). Returns the state they went to."""
+    current = Learner.objects.select_related("person", "programme").get(pk=learner.pk)
+    if intake_selectors.consent_ok(current, today=today):
+        intake_services.learner_transition(learner=current, to_state=Learner.State.WAITING, actor=actor,
+                                           reason=reason, today=today)
+        return Learner.State.WAITING
+    intake_services.learner_transition(
+        learner=current, to_state=Learner.State.INTAKE, actor=actor, today=today,
+        reason=MatchingReason.ENDED_CONSENT_NEEDED)
+    return Learner.State.INTAKE
 
 
 def _decline(match: Match, actor: Any, side: str, today: date) -> None:
@@ -451,8 +530,7 @@ def _decline(match: Match, actor: Any, side: str, today: date) -> None:
         defaults={"programme": match.programme, "note": getattr(match, f"{side}_reason"),
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
-    intake_services.learner_transition(learner=match.learner, to_state=Learner.State.WAITING, actor=actor,
-                                       reason=_("The match was declined after the first meeting"), today=today)
+    _back_to_pool(match.learner, actor, MatchingReason.DECLINED_AFTER_FIRST_MEETING, today)
     _release_volunteer(match.volunteer, actor)
     _event(match, MatchEvent.Kind.DECLINED, actor, side=side)
     _audit(match, actor, {"state": [previous, State.DECLINED]})
@@ -466,8 +544,13 @@ def rematch_offers(*, match: Match, today: date | None = None, count: int = 3) -
     learner = Learner.objects.select_related("person", "programme", "sensitive").get(pk=match.learner_id)
     if learner.state != Learner.State.WAITING or Match.objects.filter(learner=learner, state__in=OPEN_STATES).exists():
         return []
-    return adapter.best_mentors(programme=match.programme, learner=learner, today=today or timezone.localdate(),
-                                count=count, skip=[match.volunteer_id])
+    try:
+        return adapter.best_mentors(programme=match.programme, learner=learner,
+                                    today=today or timezone.localdate(), count=count, skip=[match.volunteer_id])
+    except Exception as exc:  # the page says so in the reader's language; the log has the details
+        logger.exception("Rematch offers for match %s failed", match.pk)
+        raise ValidationError(_("The next best partners could not be worked out just now. Reload the page to "
+                                "try again; the technical team has the details in the error log.")) from exc
 
 
 def match_propose(*, programme: Programme, learner: Learner, volunteer: Volunteer, actor: Any,
@@ -503,14 +586,14 @@ def match_close(*, match: Match, reason: str, actor: Any, expected_version: int,
         current.closure_reason, current.closure_note = reason, note.strip()
         current.version += 1
         current.save()
-        if reason == Match.Closure.LEFT_SCHOOL:
-            learner_state, why = Learner.State.LEFT, _("Left school")
-        elif rematch:
-            learner_state, why = Learner.State.WAITING, _("Waiting for a new mentor")
+        if rematch and reason != Match.Closure.LEFT_SCHOOL:
+            learner_state = _back_to_pool(current.learner, actor, MatchingReason.WAITING_FOR_NEW_MENTOR, today)
         else:
-            learner_state, why = Learner.State.COMPLETED, _("Mentoring completed")
-        intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
-                                           reason=why, today=today)
+            learner_state, why = ((Learner.State.LEFT, MatchingReason.LEFT_SCHOOL)
+                                  if reason == Match.Closure.LEFT_SCHOOL
+                                  else (Learner.State.COMPLETED, MatchingReason.MENTORING_COMPLETED))
+            intake_services.learner_transition(learner=current.learner, to_state=learner_state, actor=actor,
+                                               reason=why, today=today)
         _release_volunteer(current.volunteer, actor)
         _event(current, MatchEvent.Kind.CLOSED, actor, reason=reason, note=current.closure_note,
                learner_state=learner_state)
@@ -571,7 +654,7 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                          action=AuditEvent.Action.CREATED, subject=f"declined_pair:{pair.pk}",
                          person=learner.person,
-                         changes={"conflict_of_interest": [None, f"{learner.pk}-{volunteer.pk}"]})
+                         changes={"conflict_of_interest": [None, volunteer.person.full_name]})
         # A proposal of this pair still under review can no longer be published: rejected, and
         # its round's version moves on so open review forms are refused rather than acting on it.
         open_proposals = Proposal.objects.filter(round__programme=programme, learner=learner, volunteer=volunteer,
@@ -611,6 +694,7 @@ def _context(match: Match) -> dict[str, Any]:
         "first_meeting": timezone.localtime(match.first_meeting_at).strftime("%Y-%m-%d %H:%M")
         if match.first_meeting_at else "",
         "place": match.first_meeting_place, "match_url": _match_url(match),
+        "at_school": bool(match.programme.requirement("meet_at_school")),
     }
 
 

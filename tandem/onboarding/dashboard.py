@@ -37,5 +37,6 @@ def panels(*, request: Any, programme: Any, roles: frozenset[str], me: Any) -> l
         "expired": len(selectors.expired_certificate_ids(
             programme=programme, today=timezone.localdate())),
         "board_url": reverse("onboarding:board", kwargs=_kwargs(programme)),
+        "unplaced": selectors.unplaced_volunteers(programme=programme),
     }
     return [render_to_string("onboarding/_panel.html", context, request=request)]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext
-from tandem.core.models import Person
+from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
     Registration,
@@ -23,8 +23,22 @@ from tandem.onboarding.models import (
 from tandem.onboarding.screening import add_months
 
 State = VolunteerState
-EXPERTISE = ["maths", "Dutch", "French", "German", "electrician", "mechanic", "bakery", "IT",
-             "care", "logistics", "study skills", "career orientation"]
+# Field codes (``tandem.core.fields``) the mentors of each seed programme know about.
+EXPERTISE = {
+    "studententutoring": ["maths", "science", "language", "foreign_languages", "study_skills", "coaching"],
+    "rolmodel-mentoring": ["career", "coaching", "community", "study_skills", "ict", "care", "commerce"],
+    "community-builders": ["study_skills", "community", "career", "engineering", "ict", "maths"],
+    "mentoren-op-zuid": ["study_skills", "maths", "language", "career", "sport", "coaching"],
+    "vera": ["electrician", "mechanic", "construction", "engineering", "hospitality", "commerce", "office",
+             "maths", "coaching"],
+    "accompagnement-vet": ["career", "study_skills", "hospitality", "commerce", "construction", "mechanic",
+                           "care", "coaching"],
+}
+# The workshop's title, as the coordinator typed it in the programme's language.
+WORKSHOP_TITLE = {
+    "nl": "Introductie voor vrijwilligers", "de": "Einführung für Ehrenamtliche",
+    "fr": "Introduction pour les bénévoles", "en": "Introduction for volunteers",
+}
 # States of the ctx.mentors (already mentors in the programme) and of new applicants.
 MENTOR_STATES = [State.ACTIVE, State.READY, State.ALUMNI, State.PAUSED]
 APPLICANT_STATES = [State.APPLIED, State.SCREENING, State.TRAINING, State.REJECTED,
@@ -48,6 +62,7 @@ def seed_demo(ctx: DemoContext) -> None:
               for i, p in enumerate(ctx.mentors)]
     people += [(p, APPLICANT_STATES[i % len(APPLICANT_STATES)]) for i, p in enumerate(applicants)]
     screened = {State.TRAINING, State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED}
+    expertise = EXPERTISE.get(ctx.spec.slug, ["study_skills", "coaching"])
     volunteers = []
     for person, state in people:
         where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
@@ -55,7 +70,10 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,
             languages=sorted(set(rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages))))),
-            expertise=rng.sample(EXPERTISE, k=2), availability=sorted(rng.sample(SLOTS, k=4)),
+            # Two picks out of twelve, as before fields had codes: the random stream, and so all
+            # other demo data, stays the same.
+            expertise=list(dict.fromkeys(expertise[i % len(expertise)] for i in rng.sample(range(12), k=2))),
+            availability=sorted(rng.sample(SLOTS, k=4)),
             latitude=where[0] if where else None, longitude=where[1] if where else None,
             motivation="", capacity=programme.requirement("mentor_capacity"),
             consent_version="2026-1", consented_at=timezone.now(),
@@ -78,7 +96,7 @@ def seed_demo(ctx: DemoContext) -> None:
     volunteers = Volunteer.objects.bulk_create(volunteers)
     VolunteerTransition.objects.bulk_create([
         VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
-                            reason="demo data")
+                            reason=Because.DEMO_DATA)
         for v in volunteers
     ])
     _training(ctx, volunteers)
@@ -88,8 +106,9 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     programme, today = ctx.programme, ctx.today
     hours = Decimal(str(programme.requirement("training_hours_required")))
     tz = timezone.get_current_timezone()
+    title = WORKSHOP_TITLE.get(ctx.spec.ui_language, WORKSHOP_TITLE["en"])
     upcoming = Workshop.objects.create(
-        programme=programme, title="Introduction for volunteers", place=ctx.spec.places[-1][0],
+        programme=programme, title=title, place=ctx.spec.places[-1][0],
         starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
         capacity=3, trainer="Dana Coordinator", hours=hours,
     )
@@ -99,7 +118,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     # active volunteers meet the ready gate at every --scale.
     for start in range(0, max(len(trained), 1), 30):
         past = Workshop.objects.create(
-            programme=programme, title="Introduction for volunteers", place=ctx.spec.places[0][0],
+            programme=programme, title=title, place=ctx.spec.places[0][0],
             starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
             capacity=30, trainer="Dana Coordinator", hours=hours,
         )

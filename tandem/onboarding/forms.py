@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput
+from tandem.core.forms import DateInput, FieldsField, LanguagesField
 from tandem.core.inputs import (
     MENTOR_CAPACITY_MAX,
     StrictIntegerField,
@@ -19,21 +19,6 @@ from tandem.core.models import Programme
 from tandem.core.once import OnceFormMixin
 from tandem.onboarding.models import Gender, VolunteerState, Workshop
 
-COMMON_LANGUAGES = ["en", "nl", "fr", "de"]
-
-
-def language_name(code: str) -> str:
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code.upper()
-
-
-
-
-def split_list(value: str) -> list[str]:
-    return [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
-
 
 class ApplicationForm(HumanCheckMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
@@ -43,16 +28,10 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
     address = forms.CharField(label=_("Address"), max_length=250, required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=12)
     city = forms.CharField(label=_("City"), max_length=120)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages you speak"), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    other_languages = forms.CharField(
-        label=_("Other languages"), required=False, max_length=100,
-        help_text=_("Two-letter codes separated by commas, e.g. tr, ar."),
-    )
-    expertise = forms.CharField(
-        label=_("Fields of expertise"), required=False, max_length=300,
-        help_text=_("Your trade, studies or work, separated by commas, e.g. electrician, maths."),
+    languages = LanguagesField(label=_("Languages you speak"))
+    expertise = FieldsField(
+        label=_("Fields of expertise"),
+        help_text=_("What you know about from your trade, studies or work."),
     )
     availability = forms.MultipleChoiceField(
         label=_("When are you available?"), widget=forms.CheckboxSelectMultiple, required=False
@@ -68,20 +47,10 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
     consent = forms.BooleanField(label=_("I agree"))
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        codes = list(dict.fromkeys([*programme.languages, *COMMON_LANGUAGES]))
-        cast(forms.MultipleChoiceField, self.fields["languages"]).choices = [
-            (code, language_name(code)) for code in codes
-        ]
+        cast(LanguagesField, self.fields["languages"]).offer(
+            country=programme.country, programme_languages=programme.languages)
+        cast(FieldsField, self.fields["expertise"]).offer(programme=programme)
         cast(forms.MultipleChoiceField, self.fields["availability"]).choices = slot_choices()
-
-    def clean_other_languages(self) -> list[str]:
-        codes = [c.lower() for c in split_list(self.cleaned_data["other_languages"])]
-        for code in codes:
-            if not (2 <= len(code) <= 3 and code.isalpha()):
-                raise forms.ValidationError(
-                    _("“%(code)s” is not a language code (two or three letters).") % {"code": code}
-                )
-        return codes
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -89,8 +58,8 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
             "given_name": data["given_name"], "family_name": data["family_name"],
             "email": data["email"], "phone": data["phone"], "address": data["address"],
             "postcode": data["postcode"], "city": data["city"],
-            "languages": list(dict.fromkeys([*data["languages"], *data["other_languages"]])),
-            "expertise": split_list(data["expertise"]), "availability": data["availability"],
+            "languages": data["languages"], "expertise": data["expertise"],
+            "availability": data["availability"],
             "motivation": data["motivation"], "gender": data["gender"],
             "consent": data["consent"], "language": (get_language() or "en")[:2],
         }

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core.availability import SLOTS
-from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email, parse_list
-from tandem.core.models import Person, Programme
+from tandem.core.availability import parse_slots
+from tandem.core.fields import parse_fields
+from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
+from tandem.core.languages import parse_languages
+from tandem.core.models import Because, Person, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
 from tandem.onboarding import services
@@ -21,25 +23,6 @@ from tandem.onboarding.models import Volunteer, VolunteerState
 # skip the checks.
 NEW_ROW_STATES = ("applied", "screening", "training", "paused", "withdrawn", "rejected", "alumni")
 PERSON_COLUMNS = ("given_name", "family_name", "phone", "postcode", "city")
-
-
-def _parse_languages(value: str) -> list[str]:
-    codes = [c.lower() for c in parse_list(value)]
-    for code in codes:
-        if not (2 <= len(code) <= 3 and code.isalpha()):
-            raise ValidationError(_("“%(code)s” is not a language code.") % {"code": code})
-    return codes
-
-
-def _parse_availability(value: str) -> list[str]:
-    slots = [s.lower() for s in parse_list(value)]
-    unknown = [s for s in slots if s not in SLOTS]
-    if unknown:
-        raise ValidationError(
-            _("Unknown availability %(slots)s (use e.g. mon-evening, sat-morning).")
-            % {"slots": ", ".join(unknown)}
-        )
-    return slots
 
 
 def _person(name: str) -> Any:
@@ -58,10 +41,11 @@ class VolunteerSpec(ImportSpec):
             Column("phone", field=_person("phone")),
             Column("postcode", field=_person("postcode")),
             Column("city", field=_person("city")),
-            Column("languages", parse=_parse_languages, help="nl, tr, ar"),
-            Column("expertise", parse=parse_list, help="electrician, maths"),
-            Column("availability", parse=_parse_availability, help="mon-evening, sat-morning"),
-            Column("state", parse=parse_choice(VolunteerState.values), help="applied, screening…"),
+            Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
+            Column("expertise", parse=lambda text: parse_fields(programme, text),
+                   example="electrician, maths"),
+            Column("availability", parse=parse_slots, example="mon-evening, sat-morning"),
+            Column("state", parse=parse_choice(VolunteerState.values), example="applied, screening…"),
         ]
 
     def find_existing(self, values: dict[str, Any]) -> Volunteer | None:
@@ -70,6 +54,20 @@ class VolunteerSpec(ImportSpec):
             .select_related("person", "programme__organisation")
             .first()
         )
+
+    def find_existing_many(self, rows: Sequence[dict[str, Any]]) -> list[Volunteer | None]:
+        """``find_existing`` for a whole file in one query."""
+        emails = {values["email"].lower() for values in rows}
+        by_email: dict[str, Volunteer] = {}
+        if emails:
+            found = (
+                Volunteer.objects.filter(programme=self.programme)
+                .annotate(email_lower=Lower("person__email")).filter(email_lower__in=emails)
+                .select_related("person", "programme__organisation")
+            )
+            for volunteer in found:
+                by_email.setdefault(volunteer.person.email.lower(), volunteer)
+        return [by_email.get(values["email"].lower()) for values in rows]
 
     def validate(self, values: dict[str, Any], existing: Volunteer | None) -> list[str]:
         state = values.get("state") or ""
@@ -87,29 +85,37 @@ class VolunteerSpec(ImportSpec):
     def apply(self, values: dict[str, Any], existing: Volunteer | None, actor: Any) -> None:
         """Through the same services as the forms, so every change is in the audit trail."""
         person_data = {k: values.get(k) or "" for k in PERSON_COLUMNS}
-        coordinates = geocode(country=self.programme.country, postcode=person_data["postcode"],
-                              city=person_data["city"])
-        location = {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {}
+        coordinates = geocode(postcode=person_data["postcode"], city=person_data["city"],
+                              programme=self.programme)
         lists = {k: values.get(k) or [] for k in ("languages", "expertise", "availability")}
         if existing is None:
+            location: dict[str, float | None] = (
+                {"latitude": coordinates[0], "longitude": coordinates[1]} if coordinates else {})
             languages = [code for code in self.programme.languages if code in ("en", "nl", "fr", "de")]
             services.volunteer_create(
                 programme=self.programme, actor=actor, state=values.get("state") or "applied",
-                reason=_("import"), **lists, **location,
+                reason=Because.IMPORTED, **lists, **location,
                 person={**person_data, "email": values["email"],
                         "language": languages[0] if languages else "en"},
             )
             return
         person = existing.person
+        moved = (person.postcode, person.city) != (person_data["postcode"], person_data["city"])
         changed = {k: v for k, v in person_data.items() if getattr(person, k) != v}
         if changed:
             person_update(person=person, actor=actor, programme=self.programme,
                           expected_version=person.version, **changed)
+        # A new address moves the point, or clears it when it cannot be placed (the volunteer is
+        # flagged); an unchanged one keeps the point a coordinator may have typed.
+        location = {}
+        if moved or existing.latitude is None:
+            location = {"latitude": coordinates[0] if coordinates else None,
+                        "longitude": coordinates[1] if coordinates else None}
         services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
         state = values.get("state")
         if state and state != existing.state:
             services.volunteer_transition(
-                volunteer=existing, to_state=state, actor=actor, reason=_("import")
+                volunteer=existing, to_state=state, actor=actor, reason=Because.IMPORTED
             )
 
     def export_rows(self) -> Iterable[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +18,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.availability import validate_slots
+from tandem.core.fields import validate_fields
+from tandem.core.history import (
+    Key,
+    as_date,
+    choice,
+    each,
+    language_name,
+    reasons,
+    slot_label,
+    text,
+    yes_no,
+)
 from tandem.core.inputs import (
     MENTOR_CAPACITY_MAX,
     WORKSHOP_CAPACITY_MAX,
@@ -26,7 +40,9 @@ from tandem.core.inputs import (
     validate_longitude,
     validate_plausible_date,
 )
+from tandem.core.languages import validate_languages
 from tandem.core.models import Person, Programme, StateChange
+from tandem.core.places import on_the_map
 
 
 class VolunteerState(models.TextChoices):
@@ -41,14 +57,34 @@ class VolunteerState(models.TextChoices):
     PAUSED = "paused", _("Paused")
 
 
+@reasons
+class VolunteerReason(models.TextChoices):
+    """Why the system moved a volunteer or wrote to their record (stored as the code)."""
+
+    APPLIED_ONLINE = "applied_online", _("Application form")
+    MISSING_ITEMS_EMAILED = "missing_items_emailed", _("Missing items e-mailed")
+    CERTIFICATE_EXPIRED = "certificate_expired_out_of_matching", _(
+        "Certificate expired: out of matching"
+    )
+
+
+class RegistrationStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    WAITING = "waiting", _("Waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     OTHER = "other", _("Non-binary or other")
 
 
+@on_the_map
 class Volunteer(models.Model):
     """One person's volunteering in one programme, from application to alumni."""
+
+    audit_subject = "volunteer"
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="volunteers", verbose_name=_("programme")
@@ -60,9 +96,14 @@ class Volunteer(models.Model):
         _("state"), max_length=20, choices=VolunteerState.choices, default=VolunteerState.APPLIED,
         db_index=True,
     )
-    languages = models.JSONField(_("languages"), default=list, blank=True)
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_languages]
+    )
+    # Field codes of the programme's vocabulary (``core.Field``), e.g. ["maths", "electrician"].
     expertise = models.JSONField(_("fields of expertise"), default=list, blank=True)
-    availability = models.JSONField(_("availability"), default=list, blank=True)
+    availability = models.JSONField(
+        _("availability"), default=list, blank=True, validators=[validate_slots]
+    )
     address = models.CharField(_("address"), max_length=250, blank=True)
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=[validate_latitude]
@@ -114,6 +155,17 @@ class Volunteer(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    audit_keys: ClassVar[dict[str, Key]] = {
+        "languages": Key("", each(language_name)),
+        "expertise": Key("", each(text)),
+        "availability": Key("", each(slot_label)),
+        "workshop": Key(_("workshop"), text),
+        "registration": Key(_("registration"), choice(RegistrationStatus.choices)),
+        "attended": Key(_("attended"), yes_no),
+        "training_certificate": Key(_("training certificate"), text),
+        "certificate_expired": Key(_("certificate expired on"), as_date),
+    }
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -131,6 +183,10 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.programme}"
+
+    def clean(self) -> None:
+        if self.programme_id is not None:
+            validate_fields(self.programme, self.expertise)
 
 
 class VolunteerTransition(StateChange):
@@ -151,6 +207,8 @@ class VolunteerTransition(StateChange):
 
 
 class Workshop(models.Model):
+    audit_subject = "workshop"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("programme")
     )
@@ -188,10 +246,7 @@ class Workshop(models.Model):
 
 
 class Registration(models.Model):
-    class Status(models.TextChoices):
-        BOOKED = "booked", _("Booked")
-        WAITING = "waiting", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = RegistrationStatus
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     volunteer = models.ForeignKey(

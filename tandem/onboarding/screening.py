@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Programme
@@ -100,10 +101,11 @@ def missing_items(volunteer: Volunteer, *, today: date, hours: Decimal | None = 
             _("The %(certificate)s has not been seen and verified yet.")
             % {"certificate": certificate_name(programme)}
         )
-    elif status.code == "expired":
+    elif status.code == "expired" and status.expires_on is not None:
         missing.append(
             _("The %(certificate)s expired on %(date)s; a new one is needed.")
-            % {"certificate": certificate_name(programme), "date": status.expires_on}
+            % {"certificate": certificate_name(programme),
+               "date": formats.date_format(status.expires_on, "DATE_FORMAT")}
         )
     required = Decimal(str(programme.requirement("training_hours_required")))
     done = training_hours(volunteer) if hours is None else hours

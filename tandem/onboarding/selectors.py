@@ -12,7 +12,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from tandem.core.fields import vocabulary
+from tandem.core.languages import language_name
 from tandem.core.models import Programme
+from tandem.core.text import fold
 from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
 from tandem.onboarding.screening import certificate_cutoff, screening_complete_q
 
@@ -56,11 +59,14 @@ def board_volunteers(
         volunteers = volunteers.filter(person__city__iexact=city)
     if language:
         volunteers = volunteers.filter(languages__icontains=f'"{language}"')
+    fields = vocabulary(programme)
     for word in query.split():
+        # Expertise holds field codes: "wiskunde" or "Mathe" finds the volunteers who know maths.
+        code = fields.resolve(word)
         volunteers = volunteers.filter(
             Q(person__given_name__icontains=word) | Q(person__family_name__icontains=word)
             | Q(person__email__icontains=word) | Q(person__city__icontains=word)
-            | Q(expertise__icontains=word)
+            | (Q(expertise__icontains=f'"{code}"') if code else Q(pk__in=[]))
         )
     return volunteers
 
@@ -72,6 +78,13 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
     return counts
 
 
+def unplaced_volunteers(*, programme: Programme) -> int:
+    """Volunteers on their way to a match or in one whose address could not be placed."""
+    return Volunteer.objects.filter(programme=programme, latitude__isnull=True).exclude(
+        state__in=(VolunteerState.ALUMNI, VolunteerState.REJECTED, VolunteerState.WITHDRAWN)
+    ).count()
+
+
 def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
     """Volunteers whose recorded certificate has expired (shown in red on the board)."""
     if not programme.requirement("safeguarding_certificate_required"):
@@ -81,6 +94,15 @@ def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
             certificate_issued_on__lt=certificate_cutoff(programme=programme, today=today)
         ).values_list("pk", flat=True)
     )
+
+
+def spoken_languages(*, programme: Programme) -> list[str]:
+    """The programme's languages, then every other language one of its volunteers speaks (by
+    name in the active language)."""
+    spoken = {code for codes in Volunteer.objects.filter(programme=programme).values_list("languages", flat=True)
+              for code in codes or []}
+    first = list(programme.languages or [])
+    return first + sorted(spoken - set(first), key=lambda code: fold(language_name(code)))
 
 
 def cities(*, programme: Programme) -> list[str]:

@@ -30,6 +30,7 @@ from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
     Volunteer,
+    VolunteerReason,
     VolunteerState,
     VolunteerTransition,
     Workshop,
@@ -216,12 +217,12 @@ def volunteer_apply(
         save_checked(volunteer)
         VolunteerTransition.objects.create(
             volunteer=volunteer, from_state="", to_state=State.APPLIED,
-            reason="application form",
+            reason=VolunteerReason.APPLIED_ONLINE,
         )
         audit_record(
             organisation=programme.organisation, programme=programme, actor=None, person=person,
             action=Action.CREATED, subject=f"volunteer:{volunteer.pk}",
-            changes={"state": [None, State.APPLIED]}, note="public application",
+            changes={"state": [None, State.APPLIED]}, note=VolunteerReason.APPLIED_ONLINE,
         )
         _notify_volunteer(volunteer, "application_received", {})
     return volunteer, True
@@ -393,7 +394,7 @@ def volunteer_send_missing_items(*, volunteer: Volunteer, actor: Any, today: dat
     if missing:
         with transaction.atomic():
             _notify_volunteer(volunteer, "missing_items", {"missing": missing})
-            audit_volunteer(volunteer, actor, {}, note="missing items e-mailed")
+            audit_volunteer(volunteer, actor, {}, note=VolunteerReason.MISSING_ITEMS_EMAILED)
     return missing
 
 
@@ -496,7 +497,7 @@ def attendance_mark(
                 registration.attended = value
                 registration.save(update_fields=["attended"])
                 audit_volunteer(registration.volunteer, actor,
-                       {f"attended:{workshop.title}"[:60]: [None, value]})
+                                {"workshop": [None, workshop.title], "attended": [None, value]})
         for registration in registrations:
             certificate = certificate_issue_if_complete(
                 volunteer=registration.volunteer, today=today
@@ -561,7 +562,7 @@ def certificate_mark_expired(*, volunteer: Volunteer, expires_on: date) -> bool:
         return False
     programme = volunteer.programme
     audit_volunteer(volunteer, None, {"certificate_expired": [None, expires_on.isoformat()]},
-           note="certificate expired: out of matching")
+                    note=VolunteerReason.CERTIFICATE_EXPIRED)
     _notify_coordinators(
         programme, "certificate_expired_coordinator",
         {"volunteer": volunteer.person.full_name, "certificate": certificate_name(programme),

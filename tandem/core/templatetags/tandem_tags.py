@@ -1,6 +1,14 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+
+from tandem.core import history, naming
+from tandem.core.availability import slot_labels as _slot_labels
+from tandem.core.fields import vocabulary
+from tandem.core.languages import language_name as _language_name
+from tandem.core.languages import language_names as _language_names
+from tandem.core.models import Programme
 
 register = template.Library()
 
@@ -9,3 +17,60 @@ register = template.Library()
 def get_item_key(mapping: dict[str, Any], key: str) -> Any:
     """``{{ row|get_item_key:"email" }}``: look a key up in a dict."""
     return mapping.get(key, "")
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """``{{ "tr"|language_name }}`` → "Turks" in the reader's language."""
+    return _language_name(code)
+
+
+@register.filter
+def language_names(codes: Iterable[str] | None) -> str:
+    """``{{ learner.languages|language_names }}`` → "Nederlands, Turks" in the reader's language."""
+    return ", ".join(_language_names(codes or []))
+
+
+@register.filter
+def slot_labels(codes: Iterable[str] | None) -> str:
+    """``{{ volunteer.availability|slot_labels }}`` → "dinsdagmiddag, zaterdagochtend"."""
+    return ", ".join(_slot_labels(codes or []))
+
+
+@register.filter
+def field_labels(codes: Iterable[str] | None, programme: Programme) -> str:
+    """``{{ volunteer.expertise|field_labels:programme }}`` → "wiskunde, elektricien"."""
+    return ", ".join(vocabulary(programme).labels(codes or []))
+
+
+@register.filter
+def person_label(who: Any) -> str:
+    """``{{ learner|person_label }}``: "Marie Yıldız (Erasmus College, 15 years)", for a select."""
+    return naming.person_label(who)
+
+
+@register.inclusion_tag("core/_person.html")
+def person(who: Any, url: str = "", role: str = "") -> dict[str, Any]:
+    """``{% person learner url=… %}``: the name (a link when ``url`` is given) with, under it, what
+    tells namesakes apart. Used by every list of people."""
+    return {"name": naming.person_of(who).full_name, "url": url,
+            "details": naming.person_details(who, role=role)}
+
+
+@register.filter
+def audit_changes(event: Any) -> list[history.Change]:
+    """``{% for change in event|audit_changes %}``: an audit entry's changes in words."""
+    return history.audit_changes(event)
+
+
+@register.filter
+def reason(value: str) -> str:
+    """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
+    return history.reason_text(value or "")
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """``{{ date|local_date }}``: a date (or its ISO form, as e-mails carry it) in the active
+    language's format."""
+    return history.as_date(value) if value else ""

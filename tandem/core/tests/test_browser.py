@@ -19,7 +19,10 @@ def _log_in(page: Any, email: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_demo_coordinator_logs_in_switches_to_dutch_and_opens_a_programme(page: Any) -> None:
+def test_demo_coordinator_logs_in_switches_to_dutch_and_opens_a_programme(
+    page: Any, settings: Any
+) -> None:
+    settings.TANDEM_MFA_REQUIRED = False  # as `make demo` runs it (TANDEM_DEMO_MFA_OPTIONAL)
     demo.seed(seed=42, scale=1)
     _log_in(page, demo.MAIN_COORDINATOR, demo.DEMO_PASSWORD)
     page.get_by_role("heading", name="Your programmes").wait_for()
@@ -43,7 +46,8 @@ def test_demo_coordinator_logs_in_switches_to_dutch_and_opens_a_programme(page: 
     assert page.locator("#results").get_by_role("link", name="Dana Coordinator").is_visible()
 
 
-def test_pages_fit_a_phone_screen(chromium: Any, live_server: Any) -> None:
+def test_pages_fit_a_phone_screen(chromium: Any, live_server: Any, settings: Any) -> None:
+    settings.TANDEM_MFA_REQUIRED = False  # as `make demo` runs it (TANDEM_DEMO_MFA_OPTIONAL)
     demo.seed(seed=42, scale=1)
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 375, "height": 740})
     page = context.new_page()

@@ -52,3 +52,39 @@ def test_local_names_per_country(db: Any) -> None:
     afev = Person.objects.filter(organisation__slug="afev")
     assert afev.filter(given_name__in=demo.NAMES["FR"][0]).count() > afev.count() * 0.5
     assert set(Person.objects.filter(organisation__slug="emi-rotterdam-zuid").values_list("city", flat=True)) <= {"Rotterdam", ""}
+
+
+def test_demo_texts_are_in_each_programmes_own_language(db: Any) -> None:
+    """What people typed in the demo (titles, notes, reasons, wishes) is in the programme's
+    language; what the system recorded is a code every reader sees in their own language."""
+    from tandem.core.history import reason_text
+    from tandem.intake import demo as intake_demo
+    from tandem.intake.models import Learner, LearnerTransition
+    from tandem.matching import demo as matching_demo
+    from tandem.matching.models import DeclinedPair, LearningCommunity, Match
+    from tandem.onboarding import demo as onboarding_demo
+    from tandem.onboarding.models import VolunteerTransition, Workshop
+
+    _seed()
+    for spec in demo.SPECS:
+        language = spec.ui_language
+        programme = Programme.objects.get(slug=spec.slug)
+
+        def typed(texts: dict[str, dict[str, list[str]]], kind: str) -> set[str]:
+            return {"", *texts[kind][language]}  # noqa: B023 - used at once, in this iteration
+
+        assert set(Workshop.objects.filter(programme=programme).values_list("title", flat=True)) == {
+            onboarding_demo.WORKSHOP_TITLE[language]}
+        learners = Learner.objects.filter(programme=programme)
+        assert set(learners.values_list("mentor_wishes", flat=True)) <= typed(intake_demo.TEXTS, "wishes")
+        assert {r for r in learners.values_list("state_reason", flat=True) if reason_text(r) == r} <= (
+            typed(intake_demo.TEXTS, "left") | typed(intake_demo.TEXTS, "declined"))
+        assert set(DeclinedPair.objects.filter(programme=programme).values_list("note", flat=True)) <= typed(
+            matching_demo.TEXTS, "declined")
+        assert set(Match.objects.filter(programme=programme).values_list("closure_note", flat=True)) <= typed(
+            matching_demo.TEXTS, "note")
+        assert not LearningCommunity.objects.filter(programme=programme).exclude(name="").exists()
+        reasons = {*LearnerTransition.objects.filter(learner__programme=programme).values_list("reason", flat=True),
+                   *VolunteerTransition.objects.filter(volunteer__programme=programme).values_list("reason", flat=True)}
+        typed_reasons = {r for r in reasons if reason_text(r) == r}  # not a system code
+        assert typed_reasons <= typed(intake_demo.TEXTS, "left") | typed(intake_demo.TEXTS, "declined"), spec.slug

@@ -67,7 +67,7 @@ def test_behind_a_proxy_the_forwarded_address_counts(settings: Any) -> None:
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1",
                                     HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
     assert client_ip(request) == "10.0.0.1"  # not trusted by default: anyone can send the header
-    settings.NUM_PROXIES = 1
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     assert client_ip(request) == "203.0.113.9"
 
 

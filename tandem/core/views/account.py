@@ -14,8 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tandem.core import selectors
+from tandem.core.accounts import describe_browser, posture
 from tandem.core.forms import AccountForm
 from tandem.core.http import AuthenticatedHttpRequest
+from tandem.core.middleware import idle_minutes
 from tandem.core.models import User
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -58,4 +61,22 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         if user.language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language)
         return response
-    return render(request, "core/account.html", {"form": form})
+    from allauth.mfa.models import Authenticator
+
+    history = selectors.login_history(user=user)
+    for event in history:
+        event.browser = describe_browser(event.user_agent)  # type: ignore[attr-defined]
+    return render(
+        request, "core/account.html",
+        {
+            "form": form,
+            "history": history,
+            "second_factors": sorted(
+                {str(a.get_type_display()) for a in Authenticator.objects.filter(user=user)
+                 .exclude(type=Authenticator.Type.RECOVERY_CODES)}
+            ),
+            "posture": posture(user),
+            "mfa_required": settings.TANDEM_MFA_REQUIRED,
+            "idle_minutes": idle_minutes(user),
+        },
+    )

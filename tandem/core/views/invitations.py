@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import selectors, services
+from tandem.core.accounts import LOGIN_METHOD_ATTR
 from tandem.core.forms import InvitationForm, SignUpForm
 from tandem.core.models import Invitation, Programme, User
 from tandem.core.once import submit_once
@@ -47,7 +48,7 @@ def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
         {
             "programme": programme, "form": form,
             "pending": selectors.pending_invitations(programme=programme),
-            "done": programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True)[:20],
+            "done": selectors.answered_invitations(programme=programme),
         },
     )
 
@@ -66,19 +67,27 @@ def invitation_revoke(request: HttpRequest, programme: Programme, pk: int) -> Ht
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept an invitation. Only its addressee can: signed in with the invited address, or
+    anonymous creating the log-in for it (or logging in to the existing one first). Anyone else
+    is refused and nothing changes: the link still works for the right person."""
     invitation = get_object_or_404(
         Invitation.objects.select_related("programme__organisation"), token=token
     )
     context: dict[str, object] = {"invitation": invitation, "programme": invitation.programme}
     if not invitation.is_usable:
         return render(request, "core/invitation_invalid.html", context, status=410)
-    existing_user = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated:
+        user = cast(User, request.user)
+        try:
+            services.invitation_check_invitee(invitation=invitation, user=user)
+        except services.WrongInvitee as exc:
+            context["refusal"] = " ".join(exc.messages)
+            return render(request, "core/invitation_wrong_user.html", context, status=403)
         if request.method == "POST":
-            return _accept(request, invitation, cast(User, request.user))
+            return _accept(request, invitation, user)
         return render(request, "core/invitation_accept.html", context)
-    if existing_user is not None:
-        # They already have a log-in: sign in first, then come back here.
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        # They already have a log-in: sign in first (with their second factor), then come back.
         context["login_needed"] = True
         return render(request, "core/invitation_accept.html", context)
     form = SignUpForm(request.POST or None, email=invitation.email)
@@ -86,9 +95,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                user = User.objects.create_user(
-                    invitation.email, form.cleaned_data["password"],
+                # The address is proven: the link was only ever sent to it.
+                user = services.user_create(
+                    email=invitation.email, password=form.cleaned_data["password"],
                     full_name=form.cleaned_data["full_name"], language=invitation.language,
+                    email_verified=True,
                 )
                 response = _accept(request, invitation, user)
         except IntegrityError:
@@ -108,7 +119,8 @@ def _accept(request: HttpRequest, invitation: Invitation, user: User) -> HttpRes
         messages.error(request, " ".join(exc.messages))
         return redirect("core:home") if request.user.is_authenticated else redirect("login")
     if not request.user.is_authenticated:
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        setattr(request, LOGIN_METHOD_ATTR, "invitation")
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
     messages.success(
         request, _("Welcome to %(programme)s.") % {"programme": invitation.programme}
     )

@@ -19,6 +19,7 @@ from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme, Role
 from tandem.core.once import give_back, submit_once
+from tandem.core.places import geocode, unplaced_warning
 from tandem.core.scoping import programme_view
 
 
@@ -27,6 +28,13 @@ def _person_or_404(programme: Programme, pk: int) -> Person:
         return selectors.programme_person(programme=programme, pk=pk)
     except Person.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def _warn_if_unplaced(request: HttpRequest, programme: Programme, person: Person) -> None:
+    if (person.postcode or person.city) and geocode(
+        postcode=person.postcode, city=person.city, programme=programme
+    ) is None:
+        messages.warning(request, unplaced_warning(postcode=person.postcode, city=person.city))
 
 
 @require_GET
@@ -70,6 +78,7 @@ def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
                 form.add_error(None, exc)
                 return None
             messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            _warn_if_unplaced(request, programme, person)
             return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
                             pk=person.pk)
 
@@ -123,7 +132,7 @@ def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.person_update(
+            person = services.person_update(
                 person=person, actor=request.user, programme=programme,
                 expected_version=form.cleaned_data["version"] or 0, **data,
             )
@@ -138,6 +147,7 @@ def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
+            _warn_if_unplaced(request, programme, person)
             return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
                             pk=person.pk)
     return render(

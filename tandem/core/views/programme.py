@@ -5,14 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core import selectors, services
-from tandem.core.forms import NewProgrammeForm, PartnerForm, ProgrammeForm, SiteForm
-from tandem.core.models import Organisation, Programme
+from tandem.core.fields import vocabulary
+from tandem.core.forms import (
+    FieldForm,
+    NewFieldForm,
+    NewProgrammeForm,
+    PartnerForm,
+    ProgrammeForm,
+    SiteForm,
+)
+from tandem.core.models import Field, Organisation, Programme
 from tandem.core.once import submit_once
 from tandem.core.scoping import organisation_view, programme_view
 
@@ -34,6 +42,52 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
             messages.success(request, _("Programme settings saved."))
             return redirect(programme.get_absolute_url())
     return render(request, "core/programme_form.html", {"programme": programme, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def field_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The programme's fields (expertise ↔ needs), and a form to add one."""
+    services.fields_seed(programme=programme)  # programmes made outside the services have none yet
+    form = NewFieldForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        def save() -> HttpResponse | None:
+            try:
+                field = services.field_create(programme=programme, actor=request.user,
+                                              labels=form.labels(), synonyms=form.synonyms())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
+            messages.success(request, _("Field “%(name)s” added.") % {"name": field.label()})
+            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
+    return render(request, "core/fields.html", {
+        "programme": programme, "form": form,
+        "rows": sorted(vocabulary(programme).fields, key=lambda f: f.label().casefold()),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("core.manage_programme")
+def field_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    services.fields_seed(programme=programme)
+    try:
+        field = programme.fields.get(pk=pk)
+    except Field.DoesNotExist as exc:
+        raise Http404 from exc
+    form = FieldForm.for_field(field, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.field_update(field=field, actor=request.user, labels=form.labels(),
+                                  synonyms=form.synonyms())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+    return render(request, "core/field_form.html", {"programme": programme, "form": form, "field": field})
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,9 +130,7 @@ def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 
         if (response := submit_once(request, form, save)) is not None:
             return response
-    partners = programme.partners.select_related("site").prefetch_related(
-        "memberships__person"
-    )
+    partners = selectors.programme_partners(programme=programme)
     return render(
         request, "core/partners.html",
         {"programme": programme, "partners": partners, "form": form},
@@ -88,18 +140,14 @@ def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("core.view_audit")
 def audit_log(request: HttpRequest, programme: Programme) -> HttpResponse:
-    events = programme.audit_events.select_related("actor", "person")
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.programme_audit(programme=programme), 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"programme": programme, "page": page})
 
 
 @require_GET
 @organisation_view("core.manage_organisation")
 def organisation_home(request: HttpRequest, organisation: Organisation) -> HttpResponse:
-    programmes = [
-        (programme, selectors.role_counts(programme=programme))
-        for programme in organisation.programmes.all()
-    ]
+    programmes = selectors.organisation_programmes(organisation=organisation)
     return render(
         request, "core/organisation.html",
         {"organisation": organisation, "programmes": programmes},

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from conftest import PASSWORD, World
+from tandem.core.testing import browser_log_in
 from tandem.intake import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,11 +28,7 @@ def _dutch_page(chromium: Any, live_server: Any) -> Any:
 
 
 def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    browser_log_in(page, email, PASSWORD)  # with the coordinator's second factor
 
 
 @pytest.fixture
@@ -60,7 +57,9 @@ def test_teacher_refers_guardian_consents_coordinator_accepts(
     teacher.locator("#id_level").select_option("primary")
     teacher.locator("input[name=reasons][value=study_skills]").check()
     teacher.locator("input[name=reasons][value=language_of_instruction]").check()
-    teacher.locator("#id_languages").fill("nl, ar")
+    # Languages are ticked by their Dutch names, never typed as codes.
+    teacher.get_by_label("Nederlands", exact=True).check()
+    teacher.get_by_label("Arabisch", exact=True).check()
     teacher.locator("input[name=availability][value=tue-afternoon]").check()
     teacher.locator("#id_city").fill("Rotterdam")
     teacher.locator("#id_guardian_given_name").fill("Fatima")

@@ -72,7 +72,7 @@ def test_withdrawing_consent_removes_the_learner_from_matching_and_tells_the_coo
     run_tasks()
     pupil.refresh_from_db()
     assert pupil.state == State.INTAKE and _matchable(world) == []
-    assert pupil.transitions.first().reason == "Guardian's consent withdrawn"  # type: ignore[union-attr]
+    assert pupil.transitions.first().get_reason_display() == "Guardian's consent withdrawn"  # type: ignore[union-attr]
     to_coordinator = [m for m in mail.outbox if m.to == [world.people["coordinator"].email]]
     assert to_coordinator and "withdrew" in to_coordinator[0].body
     with pytest.raises(ValidationError):
@@ -87,7 +87,15 @@ def test_withdrawal_while_matched_warns_the_coordinator(
     coordinator = world.users["coordinator"]
     consent = services.consent_record_paper(learner=pupil, guardian=guardian_of(pupil), actor=coordinator)
     services.learner_accept(learner=pupil, actor=coordinator)
-    services.learner_transition(learner=pupil, to_state=State.MATCHED, actor=coordinator)
+    # Matched the only way there is: a match with a mentor.
+    from tandem.matching import services as matching_services
+    from tandem.matching.tests.factories import mentor, relax
+
+    relax(world)  # screening requirements off: the mentor is ready
+    matching_services.match_create(programme=world.programme, volunteer=mentor(world, "Anna"), learner=pupil,
+                                   actor=coordinator)
+    pupil.refresh_from_db()
+    assert pupil.state == State.MATCHED
     with django_capture_on_commit_callbacks(execute=True):
         services.consent_withdraw(consent=consent, actor=coordinator)
     run_tasks()

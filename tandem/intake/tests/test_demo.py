@@ -17,6 +17,7 @@ def test_every_programme_has_learners_in_every_state(db: Any) -> None:
     call_command("seed_demo", "--quiet-logins", stdout=None)
     today = timezone.localdate()
     minors_with = minors_without = 0
+    assert Programme.objects.count() == len(demo.SPECS)
     for programme in Programme.objects.all():
         states = set(Learner.objects.filter(programme=programme).values_list("state", flat=True))
         assert states == set(Learner.State.values), programme.slug

@@ -55,7 +55,8 @@ def test_import_creates_and_updates_by_email_or_name_and_birth_date(world: World
 def test_one_bad_row_imports_nothing(world: World) -> None:
     status, body = _upload(world, HEADER
                            + "Noor,Bakker,,2013-02-03,,primary,nl,,,,,\n"
-                           + "Sem,Jansen,,2012-01-01,Unknown School,,nl,,,flying,sun-night,\n"
+                           + "Sem,Jansen,,2012-01-01,Unknown School,,nl,,,flying,,\n"
+                           + "Lotte,Jansen,,2012-01-01,,,nl,,,,sun-night,\n"
                            + "Mees,Smit,,2012-01-01,,gymnasium,nl,,,,,\n")
     assert status == 400 and not Learner.objects.exists()
     assert "Unknown School" in body and "sun-night" in body and "flying" in body and "gymnasium" in body

@@ -21,7 +21,7 @@ def _allow(world: World) -> None:
 
 def _data(**extra: Any) -> dict[str, Any]:
     return {"given_name": "Jonas", "family_name": "Weber", "email": "Jonas.Weber@example.org",
-            "date_of_birth": "2004-05-06", "city": "Rotterdam", "languages": "de, nl",
+            "date_of_birth": "2004-05-06", "city": "Rotterdam", "languages": ["de", "nl"],
             "reasons": ["sense_of_belonging"], "availability": ["mon-evening"],
             "gender_preference": "any", "ts": stamp(time.time() - 60),
             **extra}

@@ -27,7 +27,7 @@ def _url(world: World, name: str, **kwargs: Any) -> str:
 REFERRAL = {
     "given_name": "Ilias", "family_name": "El Amrani", "date_of_birth": "2012-03-04",
     "email": "", "phone": "+31 6 1234 5678", "language": "nl", "level": "vmbo",
-    "reasons": ["study_skills", "motivation"], "languages": "nl, ar",
+    "reasons": ["study_skills", "motivation"], "languages": ["nl", "ar"],
     "availability": ["tue-afternoon", "thu-afternoon"], "postcode": "3073", "city": "Rotterdam",
     "gender_preference": "any", "guardian_email": "ouder@example.org", "guardian_language": "nl",
     "mentor_wishes": "Iemand die van voetbal houdt",
@@ -133,7 +133,9 @@ def test_the_lifecycle_refuses_impossible_steps(world: World) -> None:
         services.learner_transition(learner=pupil, to_state=State.DECLINED, actor=coordinator)
     stale = Learner.objects.get(pk=pupil.pk)
     services.learner_transition(learner=pupil, to_state=State.WAITING, actor=coordinator, today=TODAY)
-    services.learner_transition(learner=pupil, to_state=State.MATCHED, actor=coordinator, today=TODAY)
+    # *Matched* only comes with a published match, never by hand.
+    with pytest.raises(ValidationError, match="published"):
+        services.learner_transition(learner=pupil, to_state=State.MATCHED, actor=coordinator, today=TODAY)
     # A stale object cannot move the learner back: the state is re-read.
     with pytest.raises(ValidationError):
         services.learner_transition(learner=stale, to_state=State.DECLINED, actor=coordinator, reason="x")
@@ -144,7 +146,7 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     pupil = learner(world)
     client = world.client_for("coordinator")
     data = {"version": pupil.version, "institution": world.school.pk, "level": "havo",
-            "reasons": ["exam_preparation"], "languages": "nl, pap", "availability": ["sat-morning"],
+            "reasons": ["exam_preparation"], "languages": ["nl", "pap"], "availability": ["sat-morning"],
             "gender_preference": "female", "postcode": "3082", "city": "Rotterdam", "notes": "ok"}
     assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
     pupil.refresh_from_db()

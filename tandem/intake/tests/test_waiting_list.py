@@ -28,7 +28,7 @@ def test_longest_waiting_first_with_hard_to_match_hints(world: World, django_ass
     assert [r.learner for r in rows] == [oldest, middle, recent]
     assert rows[0].days == 140
     hints = " | ".join(rows[0].hints)
-    assert "No mentor speaks ti" in hints and "No availability" in hints and "more than 90 days" in hints
+    assert "No mentor speaks Tigrinya" in hints and "No availability" in hints and "more than 90 days" in hints
     assert rows[1].hints == ["Only one time slot"]
 
     url = reverse("intake:waiting_list", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})

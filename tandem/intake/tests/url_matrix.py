@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.core.testing import COORDINATORS, EVERYONE, Access, programme_kwargs
+from tandem.core.testing import (
+    COORDINATORS,
+    EVERYONE,
+    OK,
+    Access,
+    Expect,
+    programme_kwargs,
+    redirect_to,
+)
 from tandem.intake.models import ConsentText, GuardianConsent, Learner
 
 REFERRERS = COORDINATORS | {"partner_contact"}
@@ -44,14 +52,22 @@ def _join(world: Any) -> dict[str, Any]:
     return programme_kwargs(world)
 
 
-def _manage(name_kwargs: Any = _learner_kwargs, method: str = "GET") -> Access:
-    return Access(COORDINATORS, "programme", method=method, kwargs=name_kwargs)
+# An action on a learner, posted without its form's data, goes back to the learner's page (with
+# what was missing as a message).
+BACK_TO_LEARNER = redirect_to("intake:learner", "pk")
+
+
+def _manage(name_kwargs: Any = _learner_kwargs, method: str = "GET", expect: Expect | None = None) -> Access:
+    return Access(COORDINATORS, "programme", method=method, kwargs=name_kwargs, expect=expect)
 
 
 MATRIX: dict[str, Access] = {
     "intake:referrals": Access(REFERRERS, "programme", kwargs=programme_kwargs),
     "intake:referral_create": Access(REFERRERS, "programme", kwargs=programme_kwargs),
-    "intake:referral": Access(REFERRERS, "programme", kwargs=_learner_kwargs),
+    # Coordinators are sent on to the full learner page; the partner contact sees the referral.
+    "intake:referral": Access(REFERRERS, "programme", kwargs=_learner_kwargs,
+                              expect=redirect_to("intake:learner", "pk"),
+                              expect_for={"partner_contact": OK}),
     "intake:learners": _manage(programme_kwargs),
     "intake:waiting_list": _manage(programme_kwargs),
     "intake:consent_texts": _manage(programme_kwargs),
@@ -60,14 +76,14 @@ MATRIX: dict[str, Access] = {
     "intake:learner_export": _manage(programme_kwargs),
     "intake:learner": _manage(),
     "intake:learner_edit": _manage(),
-    "intake:learner_accept": _manage(method="POST"),
-    "intake:learner_request_info": _manage(method="POST"),
-    "intake:learner_decline": _manage(method="POST"),
-    "intake:learner_transition": _manage(method="POST"),
-    "intake:consent_request": _manage(method="POST"),
-    "intake:consent_paper": _manage(method="POST"),
-    "intake:consent_withdraw": _manage(_consent_kwargs, method="POST"),
-    "intake:sensitive_save": _manage(method="POST"),
+    "intake:learner_accept": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:learner_request_info": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:learner_decline": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:learner_transition": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:consent_request": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:consent_paper": _manage(method="POST", expect=BACK_TO_LEARNER),
+    "intake:consent_withdraw": _manage(_consent_kwargs, method="POST", expect=BACK_TO_LEARNER),
+    "intake:sensitive_save": _manage(method="POST", expect=BACK_TO_LEARNER),
     "intake:join": Access(EVERYONE, "public", kwargs=_join),
     "intake:consent": Access(EVERYONE, "public", kwargs=_token),
 }

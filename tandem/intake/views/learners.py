@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
 from tandem.core.once import submit_once
+from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
 from tandem.core.services import EditConflict
 from tandem.intake import selectors, services
@@ -109,7 +110,8 @@ def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: 
         "info_form": InfoRequestForm(), "decline_form": ReasonForm(),
         "transition_form": TransitionForm(
             initial={"to_state": next(iter(services.ALLOWED[learner.state]), "")}),
-        "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]],
+        "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]
+                        if s != Learner.State.MATCHED],  # matched only by publishing a match
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
     })
@@ -122,7 +124,7 @@ def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: in
     form = LearnerForm(request.POST or None, programme=programme, learner=learner)
     if request.method == "POST" and form.is_valid():
         try:
-            services.learner_update(
+            learner = services.learner_update(
                 learner=learner, actor=request.user, expected_version=form.cleaned_data["version"],
                 postcode=form.cleaned_data["postcode"], city=form.cleaned_data["city"],
                 institution=form.cleaned_data["institution"], **form.profile(),
@@ -133,6 +135,9 @@ def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: in
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
+            if learner.latitude is None:
+                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                           city=learner.person.city))
             return _back(programme, learner)
     return render(request, "intake/learner_form.html",
                   {"programme": programme, "learner": learner, "form": form})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.models import Programme
+from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
@@ -26,7 +28,7 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
     )
     if not programme.requirement("self_registration"):
         raise Http404
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST or None, programme=programme)
     context = {"programme": programme, "form": form,
                "consent_age": selectors.consent_age(programme)}
     if request.method == "POST" and (limited := public_form_limit(request, form="join")):
@@ -38,9 +40,10 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
         if limited := public_form_limit(request, form="join", addresses=[
                 form.cleaned_data["email"], form.cleaned_data["guardian_email"]]):
             return limited  # these addresses were used too often today
+        person = form.person(get_language() or "en")
         try:
             services.learner_register_self(
-                programme=programme, person=form.person(get_language() or "en"),
+                programme=programme, person=person,
                 profile=form.profile(),
                 guardian={"email": form.cleaned_data["guardian_email"],
                           "language": get_language() or "en"},
@@ -49,7 +52,10 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
             form.add_error(None, exc)
         else:
             # The same page whether the address was new or already registered: the page must
-            # not tell strangers who is in the programme.
+            # not tell strangers who is in the programme (the warning depends on what was typed).
+            postcode, city = person.get("postcode") or "", person.get("city") or ""
+            if (postcode or city) and geocode(postcode=postcode, city=city, programme=programme) is None:
+                messages.warning(request, unplaced_warning(postcode=postcode, city=city, public=True))
             return render(request, "intake/join_done.html", context)
     if request.method == "POST":
         form.refresh_timestamp()  # a new stamp for the next try; what was typed stays

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import PartnerInstitution, Programme
 from tandem.core.once import submit_once
+from tandem.core.places import unplaced_warning
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
 from tandem.core.selectors import person_for_user
@@ -37,7 +38,7 @@ def _institutions(request: AuthenticatedHttpRequest, programme: Programme) -> li
 def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     institutions = _institutions(request, programme)
     language = get_language() or "en"
-    form = ReferralForm(request.POST or None, institutions=institutions,
+    form = ReferralForm(request.POST or None, programme=programme, institutions=institutions,
                         initial={"language": language, "guardian_language": language})
     if request.method == "POST" and form.is_valid():
         def save() -> HttpResponse | None:
@@ -55,6 +56,9 @@ def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> 
                 return None
             messages.success(request, _("Thank you: %(name)s has been referred. The coordinator "
                                         "will review the referral.") % {"name": learner.person.full_name})
+            if learner.latitude is None:
+                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                           city=learner.person.city))
             return redirect("intake:referral", org=programme.organisation.slug,
                             prog=programme.slug, pk=learner.pk)
 

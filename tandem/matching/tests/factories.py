@@ -25,7 +25,7 @@ def relax(world: World) -> None:
 
 
 def mentor(world: World, name: str, *, km_east: float = 0.0, person: Person | None = None,
-           languages: tuple[str, ...] = ("nl",), expertise: tuple[str, ...] = ("study skills",),
+           languages: tuple[str, ...] = ("nl",), expertise: tuple[str, ...] = ("study_skills",),
            availability: list[str] | None = None, capacity: int = 1, **extra: Any) -> Volunteer:
     person = person or Person.objects.create(
         organisation=world.organisation, given_name=name, family_name="Mentor",
@@ -52,7 +52,7 @@ def pupil(world: World, name: str, *, km_east: float = 0.0, person: Person | Non
         programme=world.programme, person=person, defaults=dict(
             state="waiting", institution=world.school, languages=list(languages), reasons=list(reasons),
             availability=SLOTS, latitude=ROTTERDAM[0], longitude=ROTTERDAM[1] + km_east / 68.8,
-            waiting_since=today - timedelta(days=waited_days), **extra))
+            waiting_since=today - timedelta(days=waited_days), accepted_at=timezone.now(), **extra))
     return learner
 
 
@@ -73,3 +73,11 @@ def persona_pair(world: World) -> tuple[Volunteer, Learner]:
     learner = pupil(world, "Learner", person=world.people["learner"])
     consent(world, learner, world.people["guardian"])
     return volunteer, learner
+
+
+def held(world: World, match: Any) -> Any:
+    """The coordinator marks the match's first meeting as held today: both sides may answer."""
+    from tandem.matching import services
+
+    match.refresh_from_db()
+    return services.match_mark_held(match=match, actor=world.users["coordinator"], expected_version=match.version)

@@ -1,6 +1,6 @@
 """End-to-end in Chromium, in Mentoren op Zuid: the coordinator runs a round, reads an
-explanation, swaps two proposals and publishes; plans the first meeting; the mentor says yes and
-the guardian says no through their links; the coordinator proposes the next best partner; both
+explanation, swaps two proposals and publishes; plans the first meeting and, once it took place,
+marks it held; the mentor says yes and the guardian says no through their links; the coordinator proposes the next best partner; both
 say yes and the match is active."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from conftest import PASSWORD, World
+from tandem.core.testing import browser_log_in
 from tandem.matching.models import Match
 from tandem.matching.tests.factories import mentor, persona_pair, pupil
 
@@ -18,11 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    browser_log_in(page, email, PASSWORD)  # with the coordinator's second factor
 
 
 def _submit(page: Any, selector: str) -> None:
@@ -64,6 +61,13 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     page.locator("#id_place").fill("De Globetrotter")
     _submit(page, "#meeting-form button[type=submit]")
     assert Match.objects.get(pk=match.pk).state == "introduced"
+    # Before the meeting the personal link only says when answers open.
+    page.goto(f"/matches/answer/{match.mentor_token}/")
+    assert page.locator("#not-met").count() == 1 and page.locator("#send-answer").count() == 0
+    # It took place earlier than planned: the coordinator marks it held (today, the default).
+    page.goto(f"/o/zuid/p/moz/matches/{match.pk}/")
+    _submit(page, "#mark-held")
+    assert Match.objects.get(pk=match.pk).first_meeting_held_on is not None
     # The mentor says yes, the guardian (the learner is a minor) says no, through their links.
     for token, answer in ((match.mentor_token, "yes"), (match.learner_token, "no")):
         page.goto(f"/matches/answer/{token}/")
@@ -79,6 +83,7 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     page.locator("#id_at").fill("2026-12-08T14:00")
     page.locator("#id_place").fill("De Globetrotter")
     _submit(page, "#meeting-form button[type=submit]")
+    _submit(page, "#mark-held")
     new.refresh_from_db()
     for token in (new.mentor_token, new.learner_token):
         page.goto(f"/matches/answer/{token}/")

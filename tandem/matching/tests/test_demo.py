@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core import demo
 from tandem.core.models import Programme, User
@@ -29,6 +30,8 @@ from tandem.onboarding.models import Volunteer
 @pytest.fixture
 def seeded(db: Any) -> None:
     call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+    # The tests below check every programme in turn: there must be some.
+    assert Programme.objects.count() == len(demo.SPECS)
 
 
 def test_every_seed_programme_has_matches_in_every_state_and_seeding_twice_adds_none(seeded: None) -> None:
@@ -69,15 +72,27 @@ def test_match_states_and_peoples_states_agree(seeded: None) -> None:
         assert not open_matches.exclude(volunteer__state="active").exists(), programme.slug
         for match in open_matches.select_related("volunteer"):
             assert 1 <= match.slot <= match.capacity == match.volunteer.capacity
+        rematched = 0
         for match in Match.objects.filter(programme=programme, state__in=("closed", "declined")):
             learner = match.learner
             assert learner.state in ("completed", "left", "waiting") or learner.pk in matched
             if match.closure_reason in ("mentor_moved", "relationship_did_not_work") or match.state == "declined":
+                rematched += 1
                 assert learner.state in ("waiting", "matched")
                 assert learner.transitions.filter(from_state="matched", to_state="waiting").exists()
+        assert rematched, programme.slug  # the demo has learners who wait again
+        # Answers only after the first meeting; the cycle runs from the day of that meeting.
+        for match in Match.objects.filter(programme=programme).exclude(mentor_answer="", learner_answer=""):
+            assert match.first_meeting_took_place(), match.pk
+            for answered in (match.mentor_answered_at, match.learner_answered_at):
+                assert answered is None or answered >= match.first_meeting_at, match.pk
+        for match in Match.objects.filter(programme=programme, cycle_start__isnull=False):
+            assert match.cycle_start == timezone.localdate(match.first_meeting_at), match.pk
         # Active volunteers lead at least one open match, apart from the odd one out.
         idle = Volunteer.objects.filter(programme=programme, state="active").exclude(matches__state__in=OPEN_STATES)
         assert idle.count() <= 1, programme.slug
+    # Somewhere a first meeting is still to come: nobody can answer that match yet.
+    assert any(not m.met for m in Match.objects.filter(state="introduced"))
 
 
 def test_the_group_programme_has_learning_communities_with_members_and_meetings(seeded: None) -> None:

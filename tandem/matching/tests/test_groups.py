@@ -28,7 +28,7 @@ def group(world: World) -> None:
 def run_round(world: World) -> MatchingRound:
     matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"],
                                           background=False)
-    assert matching_round.status == "done", matching_round.error
+    assert matching_round.status == "done", (matching_round.failure, matching_round.failure_params)
     return matching_round
 
 
@@ -65,8 +65,10 @@ def test_a_group_round_fills_communities_up_to_capacity_and_publishing_creates_t
     lea.refresh_from_db()
     assert lea.state == "active"
 
-    # Full communities: the next round proposes nobody, and no service goes beyond capacity.
-    assert not run_round(world).proposals.exists()
+    # Full communities: the next round cannot run, says why, and no service goes beyond capacity.
+    full = services.round_start(programme=world.programme, actor=world.users["coordinator"], background=False)
+    assert (full.status, full.failure, full.failure_params["full"]) == ("failed", "no_volunteers", 2)
+    assert not full.proposals.exists()
     with pytest.raises(ValidationError, match="no free place"):
         services.match_create(programme=world.programme, volunteer=lea, learner=left_out,
                               actor=world.users["coordinator"])
@@ -121,3 +123,29 @@ def test_the_community_page_is_for_its_mentor_and_the_coordinators(world: World)
     assert world.client_for("learner").get(url(own)).status_code == 403  # a member of Otto's community
     assert world.client_for("mentor").get(url(other)).status_code == 404  # another mentor's community
     assert world.client_for("coordinator").get(url(other)).status_code == 200
+
+
+def test_a_community_is_called_after_its_mentor_in_each_readers_language(world: World) -> None:
+    """No name is stored for a new community: each reader sees it in their own language, and
+    names generated before (in whoever's language) are forgotten by the migration."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import translation
+
+    group(world)
+    volunteer = mentor(world, "Yusuf", capacity=3)
+    community = services._community_for(volunteer)
+    assert community.name == ""
+    with translation.override("de"):
+        assert str(community) == "Lerngemeinschaft von Yusuf"
+    with translation.override("nl"):
+        assert str(community) == "Leergemeenschap van Yusuf"
+    LearningCommunity.objects.filter(pk=community.pk).update(name="Lerngemeinschaft von Yusuf")
+    named = LearningCommunity.objects.create(programme=world.programme, capacity=2, name="De Denkers",
+                                             volunteer=mentor(world, "Ines"))
+    migration = importlib.import_module("tandem.matching.migrations.0003_community_name_in_readers_language")
+    migration.forget_generated_names(apps, None)
+    community.refresh_from_db()
+    named.refresh_from_db()
+    assert (community.name, named.name) == ("", "De Denkers")

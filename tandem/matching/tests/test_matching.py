@@ -13,9 +13,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conftest import World
+from tandem.core.models import AuditEvent
+from tandem.intake import services as intake_services
+from tandem.intake.models import GuardianConsent
 from tandem.matching import explanations, services
 from tandem.matching.models import DeclinedPair, Match, MatchingRound, Proposal
-from tandem.matching.tests.factories import consent, mentor, persona_pair, pupil, relax
+from tandem.matching.tests.factories import consent, held, mentor, persona_pair, pupil, relax
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +28,7 @@ def run_round(world: World, run_tasks: Any, capture: Any) -> MatchingRound:
         matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"])
     run_tasks()
     matching_round.refresh_from_db()
-    assert matching_round.status == "done", matching_round.error
+    assert matching_round.status == "done", (matching_round.failure, matching_round.failure_params)
     return matching_round
 
 
@@ -59,10 +62,12 @@ def test_a_declined_pair_is_never_proposed_again_and_rematch_offers_someone_else
         world: World, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
     volunteer, learner = persona_pair(world)
     second = mentor(world, "Bram", km_east=8)
+    third = mentor(world, "Cas", km_east=12)
     first_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
-    assert first_round.proposals.get().volunteer == volunteer  # the closer one
+    assert first_round.proposals.get().volunteer == volunteer  # the closest one
     [match], problems = publish(world, first_round)
     assert not problems
+    match = held(world, match)
     services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
     services.match_answer(match=match, side="learner", answer="no", reason="Klikte niet",
                           actor=world.users["guardian"])
@@ -72,14 +77,17 @@ def test_a_declined_pair_is_never_proposed_again_and_rematch_offers_someone_else
     assert match.state == "declined" and learner.state == "waiting" and volunteer.state == "ready"
     assert DeclinedPair.objects.filter(learner=learner, volunteer=volunteer).exists()
     offers = services.rematch_offers(match=match)
-    assert [o["volunteer"] for o in offers] == [second.pk]
+    assert [o["volunteer"] for o in offers] == [second.pk, third.pk]
     second_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
-    proposals = list(second_round.proposals.all())
-    assert [p.volunteer for p in proposals] == [second]
-    assert all(a["volunteer"] != volunteer.pk for p in proposals for a in p.alternatives)
-    # Only Bram left as an alternative-free pool: with him gone the learner is unmatched, not re-paired.
-    second.state = "paused"
-    second.save()
+    [proposal] = second_round.proposals.all()
+    assert proposal.volunteer == second
+    # The declined mentor is not offered as an alternative either; the one left is.
+    assert [a["volunteer"] for a in proposal.alternatives] == [third.pk]
+    # With the others paused, the declined pair is all that is left: the learner is unmatched,
+    # not re-paired.
+    for other in (second, third):
+        other.state = "paused"
+        other.save()
     third_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
     assert not third_round.proposals.exists()
     assert third_round.unmatched.get().limit == "excluded"
@@ -105,17 +113,38 @@ def test_both_yes_makes_the_match_active_and_starts_the_cycle(world: World, run_
     match = services.match_plan_first_meeting(match=match, at=at, place="De Globetrotter",
                                               actor=world.users["coordinator"], expected_version=match.version)
     assert match.state == "introduced"
-    # The mentor answers on their own page, the guardian through the personal link.
+    # Before the first meeting nobody can answer: not on their page, not through the link.
     client = world.client_for("mentor")
     url = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert "You can answer after the first meeting" in client.get(url).content.decode()
+    assert 'id="send-answer"' not in client.get(url).content.decode()
+    client.post(url, {"answer": "yes"})
+    link = reverse("matching:answer_link", kwargs={"token": match.learner_token})
+    page = world.client_for("anonymous").post(link, {"answer": "yes"}).content.decode()
+    assert "You can answer after the first meeting" in page
+    with pytest.raises(ValidationError, match="after the first meeting"):
+        services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    match.refresh_from_db()
+    assert (match.mentor_answer, match.learner_answer, match.state) == ("", "", "introduced")
+    # It took place earlier than planned: the coordinator marks it held, three days ago.
+    Match.objects.filter(pk=match.pk).update(created=timezone.now() - timedelta(days=10))
+    met_on = timezone.localdate() - timedelta(days=3)
+    response = world.client_for("coordinator").post(
+        reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk}),
+        {"held-version": match.version, "held-held_on": met_on.isoformat()})
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.first_meeting_held_on == met_on
+    # The mentor answers on their own page, the guardian through the personal link.
     assert client.post(url, {"answer": "yes"}).status_code == 302
-    response = world.client_for("anonymous").post(
-        reverse("matching:answer_link", kwargs={"token": match.learner_token}), {"answer": "yes"})
+    response = world.client_for("anonymous").post(link, {"answer": "yes"})
     assert response.status_code == 200
     match.refresh_from_db()
     assert match.state == "active" and match.learner_answered_as == "guardian"
-    assert match.cycle_end == match.cycle_start + timedelta(weeks=20)
-    assert [e.kind for e in match.events.all()] == ["proposed", "first_meeting", "answered", "answered", "active"]
+    # The cycle clock started on the day of the first meeting, not on the day of the answers.
+    assert match.cycle_start == met_on and match.cycle_end == met_on + timedelta(weeks=20)
+    assert [e.kind for e in match.events.all()] == ["proposed", "first_meeting", "meeting_held", "answered",
+                                                    "answered", "active"]
     # The learner sees their mentor's first name; a learner of another pair sees nothing.
     page = world.client_for("learner").get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz",
                                                                             "pk": match.pk}))
@@ -202,7 +231,8 @@ def test_closure_reasons_are_reported_and_observers_see_suppressed_aggregates(wo
     reasons = ["planned_end", "goals_reached", "relationship_did_not_work"]
     for i, reason in enumerate(reasons):
         v, learner = mentor(world, f"M{i}"), pupil(world, f"L{i}")
-        match = services.match_create(programme=world.programme, volunteer=v, learner=learner, actor=coordinator)
+        match = held(world, services.match_create(programme=world.programme, volunteer=v, learner=learner,
+                                                  actor=coordinator))
         for side in ("mentor", "learner"):
             match = services.match_answer(match=match, side=side, answer="yes", actor=coordinator)
         services.match_close(match=match, reason=reason, note="", actor=coordinator, expected_version=match.version)
@@ -217,9 +247,10 @@ def test_closure_reasons_are_reported_and_observers_see_suppressed_aggregates(wo
     assert response.status_code == 200 and closed.surveys.get(side="learner").rating == 4
     url = reverse("matching:report", kwargs={"org": "zuid", "prog": "moz"})
     page = world.client_for("coordinator").get(url).content.decode()
-    assert "Goals reached" in page and "M0 Mentor" in page
+    assert "Goals reached" in page and "M0 Mentor" in page and "L0 Pupil" in page
     observer = world.client_for("observer").get(url).content.decode()
-    assert "fewer than 5" in observer and "M0 Mentor" not in observer and "L0" not in observer
+    # Full names: a bare "L0" can turn up in any random token on the page (the CSRF token).
+    assert "fewer than 5" in observer and "M0 Mentor" not in observer and "L0 Pupil" not in observer
 
 
 @pytest.mark.parametrize(("language", "phrase"), [
@@ -258,3 +289,110 @@ def test_only_consented_minors_enter_a_round(world: World, run_tasks: Any,
     consent(world, consented, world.people["guardian"])
     matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
     assert [p.learner for p in matching_round.proposals.all()] == [consented]
+
+
+def test_answers_wait_for_the_first_meeting_which_the_coordinator_can_mark_held(world: World) -> None:
+    volunteer, learner = persona_pair(world)
+    coordinator = world.users["coordinator"]
+    match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner, actor=coordinator)
+    # Not planned yet: nobody answers, and the personal link says why.
+    with pytest.raises(ValidationError, match="has not been planned yet"):
+        services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    link = reverse("matching:answer_link", kwargs={"token": match.mentor_token})
+    page = world.client_for("anonymous").get(link).content.decode()
+    assert "It has not been planned yet" in page and 'id="send-answer"' not in page
+    with translation.override("nl"):
+        dutch = world.client_for("anonymous").get(link, headers={"accept-language": "nl"}).content.decode()
+    assert "Je kunt antwoorden na de eerste kennismaking" in dutch
+    # Planned for next week: the match page offers to mark it held, the people's page waits.
+    match = services.match_plan_first_meeting(match=match, at=timezone.now() + timedelta(days=7), place="School",
+                                              actor=coordinator, expected_version=match.version)
+    url = reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert 'id="mark-held"' in world.client_for("coordinator").get(url).content.decode()
+    mentor_page = world.client_for("mentor").get(url).content.decode()
+    assert "You can give your answer after the first meeting." in mentor_page
+    held_url = reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = world.client_for("coordinator").post(held_url, {"held-version": match.version, "held-held_on": tomorrow})
+    assert response.status_code == 302
+    match.refresh_from_db()
+    assert match.first_meeting_held_on is None  # "cannot be marked as held in the future"
+    assert world.client_for("mentor").post(held_url, {"held-version": match.version}).status_code == 403
+    match = services.match_mark_held(match=match, actor=coordinator, expected_version=match.version)
+    assert match.first_meeting_held_on == timezone.localdate()
+    # Held: it can no longer be moved, nor marked twice; the timeline and the audit say so.
+    with pytest.raises(ValidationError, match="already taken place"):
+        services.match_plan_first_meeting(match=match, at=timezone.now() + timedelta(days=9), place="School",
+                                          actor=coordinator, expected_version=match.version)
+    with pytest.raises(ValidationError, match="already marked"):
+        services.match_mark_held(match=match, actor=coordinator, expected_version=match.version)
+    assert list(match.events.values_list("kind", flat=True)) == ["proposed", "first_meeting", "meeting_held"]
+    assert AuditEvent.objects.filter(subject=f"match:{match.pk}", changes__has_key="first_meeting_held_on").exists()
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Took place on" in page and 'id="mark-held"' not in page and "First meeting held" in page
+    assert 'id="send-answer"' in world.client_for("anonymous").get(link).content.decode()
+
+
+def test_a_first_meeting_whose_time_has_passed_opens_the_answers_and_starts_the_cycle_that_day(
+        world: World) -> None:
+    volunteer, learner = persona_pair(world)
+    coordinator = world.users["coordinator"]
+    match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner, actor=coordinator)
+    met = timezone.now() - timedelta(days=4)
+    match = services.match_plan_first_meeting(match=match, at=met, place="School", actor=coordinator,
+                                              expected_version=match.version)
+    for side in ("mentor", "learner"):
+        match = services.match_answer(match=match, side=side, answer="yes", actor=coordinator)
+    assert match.state == "active" and match.cycle_start == timezone.localdate(met)
+    assert match.cycle_end == match.cycle_start + timedelta(weeks=20)
+
+
+def test_a_match_ends_cleanly_after_the_guardian_withdrew_consent(world: World) -> None:
+    """Found by the lifecycle state machine: the learner could not go back to the waiting list
+    without consent, so a "no" and a closure with rematch were refused. They go to intake."""
+    volunteer, learner = persona_pair(world)  # a minor whose guardian consented
+    coordinator = world.users["coordinator"]
+    match = held(world, services.match_create(programme=world.programme, volunteer=volunteer, learner=learner,
+                                              actor=coordinator))
+    consent_row = GuardianConsent.objects.get(learner=learner)
+    intake_services.consent_withdraw(consent=consent_row, actor=coordinator)
+    learner.refresh_from_db()
+    assert learner.state == "matched"  # a withdrawal does not end a match by itself
+    services.match_answer(match=match, side="learner", answer="no", actor=world.users["guardian"])
+    learner.refresh_from_db()
+    match.refresh_from_db()
+    assert match.state == "declined" and learner.state == "intake"
+    assert "consent" in learner.transitions.first().reason  # type: ignore[union-attr]
+    # Consent again: back on the waiting list by itself.
+    intake_services.consent_record_paper(learner=learner, guardian=world.people["guardian"], actor=coordinator)
+    learner.refresh_from_db()
+    assert learner.state == "waiting"
+    # The same through a closure with rematch.
+    second = held(world, services.match_create(programme=world.programme, volunteer=mentor(world, "Bram"),
+                                               learner=learner, actor=coordinator))
+    intake_services.consent_withdraw(consent=GuardianConsent.objects.get(learner=learner, withdrawn_at=None),
+                                     actor=coordinator)
+    services.match_close(match=second, reason="mentor_moved", actor=coordinator, expected_version=second.version)
+    learner.refresh_from_db()
+    assert learner.state == "intake"
+    # And a coordinator cannot take a learner out of *matched* by hand while a match is open.
+    third = services.match_create(programme=world.programme, volunteer=mentor(world, "Cas"),
+                                  learner=pupil(world, "Dirk"), actor=coordinator)
+    with pytest.raises(ValidationError, match="still has a mentor"):
+        intake_services.learner_transition(learner=third.learner, to_state="completed", actor=coordinator)
+
+
+def test_a_lowered_capacity_is_never_exceeded_by_a_new_match(world: World) -> None:
+    relax(world)
+    coordinator = world.users["coordinator"]
+    volunteer = mentor(world, "Two", capacity=2)
+    first, second = (services.match_create(programme=world.programme, volunteer=volunteer,
+                                           learner=pupil(world, name), actor=coordinator) for name in ("Ada", "Bea"))
+    assert (first.slot, second.slot) == (1, 2)
+    services.match_close(match=first, reason="goals_reached", actor=coordinator, expected_version=first.version)
+    volunteer.capacity = 1
+    volunteer.save()
+    # Slot 1 is free, but the one open match already fills the capacity of 1.
+    with pytest.raises(ValidationError, match="no free place"):
+        services.match_create(programme=world.programme, volunteer=volunteer, learner=pupil(world, "Cor"),
+                              actor=coordinator)

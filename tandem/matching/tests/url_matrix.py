@@ -6,7 +6,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from tandem.core.testing import COORDINATORS, EVERYONE, Access, programme_kwargs
+from tandem.core.testing import (
+    COORDINATORS,
+    EVERYONE,
+    Access,
+    Expect,
+    programme_kwargs,
+    redirect_to,
+)
 from tandem.matching.models import ExitSurvey, LearningCommunity, Match, MatchingRound
 
 # Who may open a match page of the world's pair: coordinators, its mentor, its learner, the
@@ -52,8 +59,13 @@ def _survey_token(world: Any) -> dict[str, Any]:
     return {"token": ExitSurvey.objects.create(match=match, side="mentor").token}
 
 
-def _manage(kwargs: Any = programme_kwargs, method: str = "GET") -> Access:
-    return Access(COORDINATORS, "programme", method=method, kwargs=kwargs)
+def _manage(kwargs: Any = programme_kwargs, method: str = "GET", expect: Expect | None = None) -> Access:
+    return Access(COORDINATORS, "programme", method=method, kwargs=kwargs, expect=expect)
+
+
+# Actions posted without their form's data go back to the page they were posted from.
+BACK_TO_ROUND = redirect_to("matching:round", "pk")
+BACK_TO_MATCH = redirect_to("matching:match", "pk")
 
 
 MATRIX: dict[str, Access] = {
@@ -61,16 +73,17 @@ MATRIX: dict[str, Access] = {
     "matching:criteria": _manage(),
     "matching:conflicts": _manage(),
     "matching:round": _manage(_round_kwargs),
-    "matching:proposal_reject": _manage(_round_kwargs, "POST"),
-    "matching:proposal_swap": _manage(_round_kwargs, "POST"),
-    "matching:proposal_manual": _manage(_round_kwargs, "POST"),
-    "matching:round_publish": _manage(_round_kwargs, "POST"),
+    "matching:proposal_reject": _manage(_round_kwargs, "POST", BACK_TO_ROUND),
+    "matching:proposal_swap": _manage(_round_kwargs, "POST", BACK_TO_ROUND),
+    "matching:proposal_manual": _manage(_round_kwargs, "POST", BACK_TO_ROUND),
+    "matching:round_publish": _manage(_round_kwargs, "POST", BACK_TO_ROUND),
     "matching:matches": Access(MATCH_READERS, "programme", kwargs=programme_kwargs),
     "matching:report": Access(COORDINATORS | {"observer"}, "programme", kwargs=programme_kwargs),
     "matching:match": Access(MATCH_READERS, "programme", kwargs=_match_kwargs),
-    "matching:first_meeting": _manage(_match_kwargs, "POST"),
+    "matching:first_meeting": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
+    "matching:first_meeting_held": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
-    "matching:propose": _manage(_match_kwargs, "POST"),
+    "matching:propose": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:close": _manage(_match_kwargs),
     "matching:community": Access(COORDINATORS | {"mentor"}, "programme", kwargs=_community_kwargs),
     "matching:answer_link": Access(EVERYONE, "public", kwargs=_answer_token),

@@ -37,7 +37,7 @@ def community(request: HttpRequest, programme: Programme, pk: int) -> HttpRespon
 
         if (response := submit_once(request, form, save)) is not None:
             return response
-    members = item.matches.filter(state__in=OPEN_STATES).select_related("learner__person")
+    members = item.matches.filter(state__in=OPEN_STATES).select_related("learner__person", "learner__institution")
     return render(request, "matching/community.html", {
         "programme": programme, "community": item, "members": members, "form": form,
         "meetings": item.meetings.all(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -12,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
-from tandem.matching import explanations, selectors, services
-from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, ProposeForm
-from tandem.matching.models import Match
+from tandem.matching import explanations, friendly, selectors, services
+from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, HeldForm, ProposeForm
+from tandem.matching.models import Match, MatchEvent
 from tandem.onboarding.models import Volunteer
 
 
@@ -58,23 +61,37 @@ def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
     coordinator = _is_coordinator(request, programme)
-    offers = []
+    offers: list[dict[str, Any]] = []
+    offers_error = ""
     if coordinator and match.state == Match.State.DECLINED:
-        raw = services.rematch_offers(match=match)
+        try:
+            raw = services.rematch_offers(match=match)
+        except ValidationError as exc:
+            raw, offers_error = [], " ".join(exc.messages)
         names = {v.pk: v for v in Volunteer.objects.filter(pk__in=[o["volunteer"] for o in raw]).select_related("person")}
         offers = [{"volunteer": names[o["volunteer"]], "score": o["score"],
-                   "line": explanations.line(o["items"], private=True)} for o in raw if o["volunteer"] in names]
+                   "line": explanations.line(o["items"], private=True, fields=vocabulary(programme))}
+                  for o in raw if o["volunteer"] in names]
     events = list(match.events.select_related("actor"))
+    for event in events:
+        if event.kind == MatchEvent.Kind.MEETING_HELD:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                event.held_on = date.fromisoformat(event.data["on"])  # type: ignore[attr-defined]
+    # The learner and their guardian read a friendly page: no points, limits or waiting days.
+    reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
-        "rows": explanations.rows(match.items, private=coordinator),
-        "warnings": [services.limit_label(w) for w in match.warnings],
-        "events": events, "offers": offers,
+        "friendly": friendly.friendly_match(match, reader=reader) if reader else None,
+        "rows": [] if reader else explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
+        "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
+        "events": events, "offers": offers, "offers_error": offers_error,
+        "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": selectors.answer_side(match=match, user=request.user),
         "meeting_form": FirstMeetingForm(initial={
-            "version": match.version, "place": match.first_meeting_place,
+            "version": match.version, "place": match.first_meeting_place or services.default_place(programme),
             "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)}),
         "close_form": CloseForm(initial={"version": match.version}),
+        "held_form": HeldForm(prefix="held", initial={"version": match.version, "held_on": _held_default(match)}),
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
     })
@@ -98,6 +115,32 @@ def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     return _back(programme, match)
 
 
+def _held_default(match: Match) -> Any:
+    """The planned day when it is past (the meeting took place as planned), else today."""
+    today = timezone.localdate()
+    if match.first_meeting_at is not None:
+        return min(timezone.localdate(match.first_meeting_at), today)
+    return today
+
+
+@require_POST
+@programme_view("matching.manage_matching")
+def meeting_held(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match = _match_or_404(request, programme, pk)
+    form = HeldForm(request.POST, prefix="held")
+    if not form.is_valid():
+        messages.error(request, _("Give the day the first meeting took place."))
+        return _back(programme, match)
+    try:
+        services.match_mark_held(match=match, actor=request.user, expected_version=form.cleaned_data["version"],
+                                 held_on=form.cleaned_data["held_on"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The first meeting is marked as held: both sides can now give their answer."))
+    return _back(programme, match)
+
+
 @require_http_methods(["GET", "POST"])
 @programme_view("matching.answer_match")
 def answer(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
@@ -117,6 +160,7 @@ def answer(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         "programme": programme, "match": match, "side": side, "form": form,
         "given": getattr(match, f"{side}_answer") if side else "",
         "guardian": services.learner_side_is_guardian(match),
+        "not_met": "" if match.first_meeting_took_place() else services.not_met_message(match),
     })
 
 
@@ -170,7 +214,7 @@ def report(request: HttpRequest, programme: Programme) -> HttpResponse:
         counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
         states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
     closed = Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
-        "learner__person", "volunteer__person") if coordinator else []
+        "learner__person", "learner__institution", "volunteer__person") if coordinator else []
     return render(request, "matching/report.html", {
         "programme": programme, "counts": counts, "coordinator": coordinator,
         "states": [(label, states[code]) for code, label in Match.State.choices], "closed": closed,

@@ -37,6 +37,7 @@ def answer_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "matching/answer_link.html", {
         "match": match, "side": side, "guardian": guardian, "form": form, "error": error,
         "given": getattr(match, f"{side}_answer"), "programme": match.programme,
+        "not_met": "" if match.first_meeting_took_place() else services.not_met_message(match),
     }, status=status)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.once import give_back, new_token, submit_once
 from tandem.core.scoping import programme_view
@@ -104,13 +105,15 @@ def criteria(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
     proposals = list(selectors.round_proposals(matching_round=matching_round))
-    names = dict(Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
-                 .values_list("pk", "person__given_name"))
+    others = Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
+    names = {v.pk: v for v in others.select_related("person")}
+    fields = vocabulary(matching_round.programme)
     return [{
-        "proposal": p, "rows": explanations.rows(p.items, private=True),
+        "proposal": p, "rows": explanations.rows(p.items, private=True, fields=fields),
         "warnings": [services.limit_label(w) for w in p.warnings],
-        "alternatives": [{"name": names.get(a["volunteer"], "?"), "volunteer": a["volunteer"], "score": a["score"],
-                          "line": explanations.line(a["items"], private=True)} for a in p.alternatives],
+        "alternatives": [{"volunteer_obj": names.get(a["volunteer"]), "name": "?", "volunteer": a["volunteer"],
+                          "score": a["score"], "line": explanations.line(a["items"], private=True, fields=fields)}
+                         for a in p.alternatives],
     } for p in proposals]
 
 
@@ -119,16 +122,18 @@ def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
 def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     matching_round = _round_or_404(programme, pk)
     context: dict[str, Any] = {"programme": programme, "round": matching_round}
+    if matching_round.status == MatchingRound.Status.FAILED:
+        context["failure"] = explanations.round_failure(matching_round.failure, matching_round.failure_params)
     if matching_round.status == MatchingRound.Status.DONE:
         rows = _proposal_rows(matching_round)
-        unmatched = matching_round.unmatched.select_related("learner__person")
+        unmatched = matching_round.unmatched.select_related("learner__person", "learner__institution")
         volunteers, _learners = adapter.pools(programme=programme, today=_today())
         context.update(
             rows=rows, open_ids=[r["proposal"].pk for r in rows if r["proposal"].status == "proposed"],
             unmatched=[{"learner": u.learner, "text": explanations.unmatched_text(u.reason, u.limit, u.params)}
                        for u in unmatched],
             learners=Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
-            .select_related("person"),
+            .select_related("person", "institution"),
             volunteers=volunteers,
         )
     if request.htmx:  # type: ignore[attr-defined]

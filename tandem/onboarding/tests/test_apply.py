@@ -24,8 +24,8 @@ def _no_minimum(settings: Any) -> None:
 def _data(**extra: Any) -> dict[str, Any]:
     return {
         "given_name": "Camille", "family_name": "Durand", "email": "Camille@Example.org",
-        "postcode": "3073 AB", "city": "Rotterdam", "languages": ["fr", "nl"],
-        "other_languages": "ar", "expertise": "maths, cuisine", "availability": ["tue-evening"],
+        "postcode": "3073 AB", "city": "Rotterdam", "languages": ["fr", "nl", "ar"],
+        "expertise": ["maths", "hospitality"], "availability": ["tue-evening"],
         "motivation": "J’aime transmettre.", "consent": "on", "website": "",
         "ts": stamp(), **extra,
     }
@@ -50,8 +50,8 @@ def test_application_in_french_creates_a_volunteer_and_e_mails_in_french(
     volunteer = Volunteer.objects.get(programme=world.programme)
     person = volunteer.person
     assert (person.email, person.language, volunteer.state) == ("camille@example.org", "fr", "applied")
-    assert volunteer.languages == ["fr", "nl", "ar"] and volunteer.expertise == ["maths", "cuisine"]
-    assert (volunteer.latitude, volunteer.longitude) == (51.896, 4.512)  # from the postcode table
+    assert volunteer.languages == ["fr", "nl", "ar"] and volunteer.expertise == ["maths", "hospitality"]
+    assert (volunteer.latitude, volunteer.longitude) == (51.8933, 4.5003)  # GeoNames: 3073 Rotterdam
     assert volunteer.consent_version and volunteer.consented_at
     assert volunteer.transitions.get().to_state == "applied"
     assert [m.to for m in mail.outbox] == [["camille@example.org"]]

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from conftest import PASSWORD, make_member
 from tandem.core.models import Organisation, Programme
+from tandem.core.testing import browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,10 +48,7 @@ def test_apply_in_french_screen_train_and_download_the_certificate(
     # 2. The coordinator screens: interview, references, certificate.
     page.get_by_label("Langue", exact=True).select_option("en")
     page.get_by_role("heading", name="Thank you for your application!").wait_for()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill("coord@afev.example")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    browser_log_in(page, "coord@afev.example", PASSWORD)  # password, then the app's code
     page.goto("/o/afev/p/acc/volunteers/")
     page.get_by_role("link", name="Zoé Lefèvre").click()
     page.get_by_label("Move to").select_option("screening")

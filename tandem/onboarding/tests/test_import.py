@@ -34,7 +34,7 @@ def test_one_bad_row_means_nothing_is_written(world: World) -> None:
     response = client.post(URL, {"file": _file(text, "v.csv")})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Unknown availability someday-noon" in html and "need screening first" in html
+    assert "Unknown time slots: someday-noon" in html and "need screening first" in html
     assert not Volunteer.objects.exists() and not ImportBatch.objects.exists()
 
 
@@ -50,10 +50,10 @@ def test_valid_file_creates_and_updates_then_export_round_trips(world: World) ->
     batch = ImportBatch.objects.get()
     assert client.post(URL, {"batch": batch.pk}).status_code == 302
     anna = Volunteer.objects.get(person__email="anna@example.org")
-    assert anna.languages == ["nl", "tr"] and anna.latitude == 51.896
+    assert anna.languages == ["nl", "tr"] and anna.latitude == 51.8933  # GeoNames: 3073 Rotterdam
     existing.refresh_from_db()
     assert existing.state == "screening" and existing.expertise == ["care"]
-    assert existing.transitions.get().reason == "import"
+    assert existing.transitions.get().get_reason_display() == "Imported from a file"
     export = client.get("/o/zuid/p/moz/volunteers/export/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     assert [c.value for c in sheet[1]] == HEADER.strip().split(",")

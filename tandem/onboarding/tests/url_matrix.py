@@ -9,7 +9,15 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.core.models import Person
-from tandem.core.testing import COORDINATORS, EVERYONE, MEMBERS, Access, programme_kwargs
+from tandem.core.testing import (
+    COORDINATORS,
+    EVERYONE,
+    MEMBERS,
+    Access,
+    Expect,
+    programme_kwargs,
+    redirect_to,
+)
 from tandem.onboarding.models import Registration, TrainingCertificate, Volunteer, Workshop
 
 
@@ -52,8 +60,13 @@ def _apply_kwargs(world: Any) -> dict[str, Any]:
     return programme_kwargs(world)
 
 
-def _manage(kwargs: Any = programme_kwargs, method: str = "GET") -> Access:
-    return Access(COORDINATORS, "programme", method=method, kwargs=kwargs)
+def _manage(kwargs: Any = programme_kwargs, method: str = "GET", expect: Expect | None = None) -> Access:
+    return Access(COORDINATORS, "programme", method=method, kwargs=kwargs, expect=expect)
+
+
+# Actions posted without their form's data go back to the page they were posted from.
+BACK_TO_VOLUNTEER = redirect_to("onboarding:volunteer", "pk")
+BACK_TO_WORKSHOP = redirect_to("onboarding:workshop", "pk")
 
 
 MATRIX: dict[str, Access] = {
@@ -67,22 +80,22 @@ MATRIX: dict[str, Access] = {
         EVERYONE, "public", kwargs=lambda w: {"token": _certificate(w).download_token}
     ),
     "onboarding:board": _manage(),
-    "onboarding:bulk_transition": _manage(method="POST"),
+    "onboarding:bulk_transition": _manage(method="POST", expect=redirect_to("onboarding:board")),
     "onboarding:import": _manage(),
     "onboarding:import_template": _manage(),
     "onboarding:export": _manage(),
     "onboarding:volunteer": _manage(_volunteer_kwargs),
-    "onboarding:transition": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:interview_plan": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:interview": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:references": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:certificate": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:location": _manage(_volunteer_kwargs, "POST"),
-    "onboarding:remind": _manage(_volunteer_kwargs, "POST"),
+    "onboarding:transition": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:interview_plan": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:interview": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:references": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:certificate": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:location": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
+    "onboarding:remind": _manage(_volunteer_kwargs, "POST", BACK_TO_VOLUNTEER),
     "onboarding:workshops": _manage(),
     "onboarding:workshop": _manage(_workshop_kwargs),
-    "onboarding:workshop_register": _manage(_workshop_kwargs, "POST"),
-    "onboarding:registration_cancel": _manage(_registration_kwargs, "POST"),
-    "onboarding:attendance": _manage(_workshop_kwargs, "POST"),
+    "onboarding:workshop_register": _manage(_workshop_kwargs, "POST", BACK_TO_WORKSHOP),
+    "onboarding:registration_cancel": _manage(_registration_kwargs, "POST", BACK_TO_WORKSHOP),
+    "onboarding:attendance": _manage(_workshop_kwargs, "POST", BACK_TO_WORKSHOP),
     "onboarding:me": Access(MEMBERS, "programme", kwargs=programme_kwargs),
 }

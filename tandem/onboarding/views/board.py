@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.inputs import parse_ids
+from tandem.core.languages import language_name
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
 from tandem.onboarding import selectors, services
@@ -24,7 +25,6 @@ from tandem.onboarding.forms import (
     LocationForm,
     ReferencesForm,
     TransitionForm,
-    language_name,
 )
 from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
 from tandem.onboarding.screening import (
@@ -73,7 +73,7 @@ def board(request: HttpRequest, programme: Programme) -> HttpResponse:
         "total": sum(counts.values()), "shown": len(volunteers),
         "state": state, "city": city, "language": language, "query": query,
         "cities": selectors.cities(programme=programme),
-        "languages": [(code, language_name(code)) for code in programme.languages],
+        "languages": [(code, language_name(code)) for code in selectors.spoken_languages(programme=programme)],
         "transition_form": TransitionForm(),
     }
     if request.htmx:  # type: ignore[attr-defined]
@@ -137,7 +137,6 @@ def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> Htt
         "location_form": LocationForm(initial={"latitude": volunteer.latitude,
                                                "longitude": volunteer.longitude,
                                                "capacity": volunteer.capacity}),
-        "languages": [language_name(c) for c in volunteer.languages],
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
     }
     return render(request, "onboarding/volunteer_detail.html", context)

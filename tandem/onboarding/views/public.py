@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.models import Programme
+from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import ApplicationForm, VerifyForm
@@ -39,12 +41,17 @@ def apply(request: HttpRequest, org: str, prog: str) -> HttpResponse:
             if limited := public_form_limit(request, form="apply",
                                             addresses=[form.cleaned_data["email"]]):
                 return limited  # this address was used too often today
+            data = form.service_data()
             try:
-                services.volunteer_apply(programme=programme, **form.service_data())
+                services.volunteer_apply(programme=programme, **data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                # The same page whether the application is new or a duplicate.
+                # The same page whether the application is new or a duplicate: the warning
+                # depends only on what was typed.
+                if geocode(postcode=data["postcode"], city=data["city"], programme=programme) is None:
+                    messages.warning(request, unplaced_warning(
+                        postcode=data["postcode"], city=data["city"], public=True))
                 return thanks
         form.refresh_timestamp()
     context = {

@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
@@ -58,6 +59,16 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING(
             f"Demo log-ins (password for every account: {demo.DEMO_PASSWORD})"
         ))
+        if settings.TANDEM_MFA_REQUIRED:
+            self.stdout.write(
+                "Organisation admins and coordinators set up an authenticator app at their first "
+                "log-in (`make demo` skips this: TANDEM_DEMO_MFA_OPTIONAL=1)."
+            )
+        else:
+            self.stdout.write(
+                "Second factor optional on this demo server (TANDEM_DEMO_MFA_OPTIONAL=1); set one "
+                "up under Your account → Two-factor authentication to try it."
+            )
         current = None
         for programme, role, email in rows:
             if programme != current:

@@ -24,7 +24,7 @@ def test_generate_then_solve_writes_pairs_reasons_and_statistics(problem_file, t
     assert result["matched"] == len(result["pairs"]) > 0
     assert len(result["pairs"]) + len(result["unmatched"]) == 80
     assert all(pair["explanation"] and pair["items"] for pair in result["pairs"])
-    assert all(u["text"] for u in result["unmatched"])
+    assert result["unmatched"] and all(u["text"] for u in result["unmatched"])
     assert result["statistics"]["solver_status"] == "OPTIMAL"
 
 

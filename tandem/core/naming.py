@@ -1,0 +1,48 @@
+"""How a person is named in a list or a picker, so two "Marie Yıldız" can be told apart.
+
+A name alone is not enough: programmes have namesakes, and a coordinator choosing a learner in a
+select must pick the right one. ``person_label`` adds what tells people apart without opening
+their record — where (the learner's school or institution, else the city), the age, and the role
+where a list mixes roles: "Marie Yıldız (Erasmus College, 15 years)".
+
+It takes a ``Person`` or anything that has one (a learner, a volunteer, a membership), reading an
+``institution`` from it when there is one. Callers select the related rows (``person``,
+``institution``) with their query, so a list stays one query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from tandem.core.models import Person
+
+
+def person_of(who: Any) -> Person:
+    return who if isinstance(who, Person) else who.person
+
+
+def person_details(who: Any, *, role: str = "", today: date | None = None) -> list[str]:
+    """The facts beside a name: role (when given), school or institution else city, age."""
+    person = person_of(who)
+    details = [str(role)] if role else []
+    institution = getattr(who, "institution", None)
+    where = institution.name if institution is not None else person.city
+    if where:
+        details.append(where)
+    age = person.age_on(today or timezone.localdate())
+    if age is not None:
+        details.append(ngettext("%(age)s year", "%(age)s years", age) % {"age": age})
+    return details
+
+
+def person_label(who: Any, *, role: str = "", today: date | None = None) -> str:
+    """One line for a select or a sentence: "Marie Yıldız (Erasmus College, 15 years)"."""
+    person = person_of(who)
+    details = person_details(who, role=role, today=today)
+    if not details:
+        return person.full_name
+    return gettext("%(name)s (%(details)s)") % {"name": person.full_name, "details": ", ".join(details)}

@@ -1,0 +1,25 @@
+"""How words typed by people are compared: without case, accents or punctuation.
+
+"Mathématiques", "mathematiques" and "MATHÉMATIQUES" are the same word; "Kfz-Mechatroniker" and
+"kfz mechatroniker" too. Every vocabulary (languages, time slots, fields, school levels) looks
+words up through :func:`fold`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, anything but letters and digits turned into one space."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", plain.replace("ß", "ss")).strip()
+
+
+def capitalise(text: str) -> str:
+    """The first letter upper case, the rest as written ("néerlandais" → "Néerlandais")."""
+    return text[:1].upper() + text[1:]

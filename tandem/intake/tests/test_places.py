@@ -1,0 +1,128 @@
+"""A learner whose address cannot be placed is saved, flagged at entry and on every list the
+coordinator reads, and placed as soon as the address is corrected or postcodes are loaded."""
+
+from __future__ import annotations
+
+import time
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from conftest import World
+from tandem.core.antispam import stamp
+from tandem.core.places import geocode
+from tandem.core.services import person_update
+from tandem.intake import services
+from tandem.intake.models import Learner
+from tandem.intake.tests.factories import learner
+from tandem.intake.tests.test_referrals import REFERRAL
+
+pytestmark = pytest.mark.django_db
+
+NOT_ON_MAP = "Not on the map"
+
+
+def _url(world: World, name: str, **kwargs: Any) -> str:
+    return reverse(f"intake:{name}", kwargs={"org": world.organisation.slug,
+                                             "prog": world.programme.slug, **kwargs})
+
+
+def _edit(world: World, pupil: Learner, **changes: Any) -> dict[str, Any]:
+    pupil.refresh_from_db()
+    data = {"version": pupil.version, "institution": world.school.pk, "level": "havo",
+            "languages": "nl", "availability": ["mon-afternoon"], "gender_preference": "any",
+            "postcode": pupil.person.postcode, "city": pupil.person.city,
+            "latitude": "" if pupil.latitude is None else pupil.latitude,
+            "longitude": "" if pupil.longitude is None else pupil.longitude, **changes}
+    return data
+
+
+def test_a_referral_that_cannot_be_placed_is_saved_and_flagged_everywhere(world: World) -> None:
+    client = world.client_for("partner_contact")
+    response = client.post(_url(world, "referral_create"), {
+        **REFERRAL, "postcode": "0000", "city": "Nergenshuizen", "institution": world.school.pk,
+    }, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "“0000 Nergenshuizen” could not be placed on the map" in page  # told at entry
+    pupil = Learner.objects.get(person__family_name="El Amrani")  # saved anyway
+    assert pupil.latitude is None and pupil.longitude is None
+
+    coordinator = world.client_for("coordinator")
+    assert NOT_ON_MAP in coordinator.get(_url(world, "learners")).content.decode()
+    detail = coordinator.get(_url(world, "learner", pk=pupil.pk)).content.decode()
+    assert "could not be placed on the map, so matching cannot use distance" in detail
+    services.learner_transition(learner=pupil, to_state=Learner.State.INTAKE,
+                                actor=world.users["coordinator"])
+    home = coordinator.get(reverse("core:programme", kwargs={
+        "org": world.organisation.slug, "prog": world.programme.slug})).content.decode()
+    assert "1 learner's address could not be placed on the map" in home
+
+
+def test_a_placed_learner_is_not_flagged(world: World) -> None:
+    pupil = learner(world)  # Rotterdam
+    assert pupil.latitude is not None
+    page = world.client_for("coordinator").get(_url(world, "learners")).content.decode()
+    assert NOT_ON_MAP not in page
+
+
+def test_correcting_the_address_places_the_learner_and_a_wrong_one_flags_them(world: World) -> None:
+    pupil = learner(world)
+    client = world.client_for("coordinator")
+    response = client.post(_url(world, "learner_edit", pk=pupil.pk),
+                           _edit(world, pupil, postcode="", city="Nergenshuizen"), follow=True)
+    assert "“Nergenshuizen” could not be placed on the map" in response.content.decode()
+    pupil.refresh_from_db()
+    assert pupil.latitude is None  # the old point would put them in Rotterdam: cleared
+    client.post(_url(world, "learner_edit", pk=pupil.pk), _edit(world, pupil, city="Kerkrade"))
+    pupil.refresh_from_db()
+    assert pupil.latitude is not None and abs(pupil.latitude - 50.87) < 0.05
+    # Coordinates the coordinator types win over the address.
+    client.post(_url(world, "learner_edit", pk=pupil.pk),
+                _edit(world, pupil, city="Maastricht", latitude="50.5", longitude="5.5"))
+    pupil.refresh_from_db()
+    assert (pupil.latitude, pupil.longitude) == (50.5, 5.5)
+
+
+def test_an_address_changed_on_the_persons_page_moves_the_learner(world: World) -> None:
+    pupil = learner(world)
+    person = pupil.person
+    person_update(person=person, actor=world.users["coordinator"], programme=world.programme,
+                  expected_version=person.version, postcode="6461", city="Kerkrade")
+    pupil.refresh_from_db()
+    assert (pupil.latitude, pupil.longitude) == geocode(country="NL", postcode="6461", city="Kerkrade")
+    person.refresh_from_db()
+    person_update(person=person, actor=world.users["coordinator"], programme=world.programme,
+                  expected_version=person.version, postcode="", city="Nergenshuizen")
+    pupil.refresh_from_db()
+    assert pupil.latitude is None  # not left in Kerkrade: flagged
+
+
+def test_self_registration_tells_the_applicant_and_flags_the_record(world: World, client: Client) -> None:
+    world.programme.requirements = {"self_registration": True}
+    world.programme.save()
+    response = client.post(f"/join/{world.organisation.slug}/{world.programme.slug}/", {
+        "given_name": "Jonas", "family_name": "Weber", "email": "jonas@example.org",
+        "date_of_birth": "2004-05-06", "postcode": "0000", "city": "Nergenshuizen",
+        "languages": "nl", "reasons": ["sense_of_belonging"], "availability": ["mon-evening"],
+        "gender_preference": "any", "ts": stamp(time.time() - 60),
+    })
+    assert "We could not find “0000 Nergenshuizen” on the map" in response.content.decode()
+    assert Learner.objects.get(person__family_name="Weber").latitude is None
+
+
+def test_loading_postcodes_places_learners_who_could_not_be_placed(world: World, tmp_path: Path) -> None:
+    pupil = learner(world)
+    Learner.objects.filter(pk=pupil.pk).update(latitude=None, longitude=None)
+    pupil.person.postcode, pupil.person.city = "9999 XX", "Nergenshuizen"
+    pupil.person.save()
+    dump = tmp_path / "NL.txt"
+    dump.write_text("NL\t9999 XX\tNergenshuizen\tGroningen\t04\t\t\t\t\t53.1\t6.1\t6\n", encoding="utf-8")
+    call_command("load_postcodes", str(dump), stdout=StringIO())
+    pupil.refresh_from_db()
+    assert (pupil.latitude, pupil.longitude) == (53.1, 6.1)
