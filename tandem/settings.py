@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # (see "Production security" below).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "tandem.core.middleware.SecurityHeadersMiddleware",
+    # Before the session is read: a NUL in a cookie, the path or a form field is refused here.
+    "tandem.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +235,16 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # An uploaded import file waits this long for its confirmation, then it is deleted.
 IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
 
+# --- Rate limits of public forms (tandem/core/ratelimit.py; docs/security.md, "Bad input") -------
+# Public forms (volunteer application, learner self-registration, guardian's consent): submissions
+# per client IP per hour, and valid submissions naming the same e-mail address per day. Over it: a
+# 429 page. They count in the cache (CACHES below); the client IP is read as allauth reads it
+# (TRUSTED_PROXY_COUNT).
+PUBLIC_FORM_LIMIT_PER_IP = env_int("PUBLIC_FORM_LIMIT_PER_IP", 30)
+PUBLIC_FORM_LIMIT_PER_ADDRESS = env_int("PUBLIC_FORM_LIMIT_PER_ADDRESS", 3)
+# --- end of rate limits of public forms ----------------------------------------------------------
+
+
 # --- Production security (docs/security.md, "Production") ----------------------------------------
 # With TANDEM_ENV=production and the documented variables, `manage.py check --deploy
 # --fail-level WARNING` passes with no warning (tandem/core/tests/test_deploy.py).
@@ -359,14 +371,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Log-in history kept per user (successes and failures), shown on the account page.
 LOGIN_HISTORY_DAYS = env_int("LOGIN_HISTORY_DAYS", 90)
 
-# Rate limits and used one-time codes live in the cache. One process: the default in-memory
-# cache is enough; several web processes must share Redis (REDIS_URL or CACHE_URL).
+# The one cache: log-in rate limits and used one-time codes (allauth), and the public forms' rate
+# limits (PUBLIC_FORM_LIMIT_* above). One process: the default in-memory cache is enough; several
+# web processes or machines must share Redis (REDIS_URL or CACHE_URL), or each counts on its own.
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+         "KEY_PREFIX": "tandem"}
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tandem"}
     )
 }
 # --- end of accounts and security ------------------------------------------------------------

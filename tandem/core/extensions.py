@@ -8,6 +8,13 @@ An app may define ``tandem/<app>/dashboard.py`` with either or both of:
         # rendered HTML cards for the programme overview (use render_to_string)
 
 Apps are asked in INSTALLED_APPS order.
+
+An app may also define ``tandem/<app>/hooks.py`` for rules a lower app must respect without
+importing the higher one:
+
+    def places_taken(*, volunteer) -> int
+        # how many of a volunteer's places the app's records hold (matching: open matches);
+        # onboarding refuses to lower a capacity below the sum (see ``volunteer_places_taken``)
 """
 
 from __future__ import annotations
@@ -22,17 +29,31 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 @cache
-def _dashboard_modules() -> tuple[ModuleType, ...]:
+def _app_modules(name: str) -> tuple[ModuleType, ...]:
     modules = []
     for app in apps.get_app_configs():
         if not app.name.startswith("tandem.") or app.name == "tandem.core":
             continue
         try:
-            modules.append(importlib.import_module(f"{app.name}.dashboard"))
+            modules.append(importlib.import_module(f"{app.name}.{name}"))
         except ModuleNotFoundError as exc:
-            if exc.name != f"{app.name}.dashboard":
+            if exc.name != f"{app.name}.{name}":
                 raise
     return tuple(modules)
+
+
+def _dashboard_modules() -> tuple[ModuleType, ...]:
+    return _app_modules("dashboard")
+
+
+def volunteer_places_taken(*, volunteer: Any) -> int:
+    """How many of ``volunteer``'s places are taken, summed over every app's ``hooks.py``.
+    Call it with the volunteer's row locked, as every app that takes a place locks it too."""
+    return sum(
+        module.places_taken(volunteer=volunteer)
+        for module in _app_modules("hooks")
+        if hasattr(module, "places_taken")
+    )
 
 
 def nav_links(*, request: Any, programme: Any, roles: frozenset[str]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from tandem.core.fields import vocabulary
 from tandem.core.languages import language_choices, validate_languages
 from tandem.core.models import Field, PartnerInstitution, Person, Programme, Role, Site
 from tandem.core.naming import person_label
+from tandem.core.once import OnceFormMixin
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -83,7 +84,7 @@ class PersonForm(forms.ModelForm[Person]):
             self.fields["version"].initial = self.instance.version
 
 
-class NewPersonForm(PersonForm):
+class NewPersonForm(OnceFormMixin, PersonForm):
     role = forms.ChoiceField(label=_("Role in this programme"), choices=())
     institution = forms.ModelChoiceField(
         label=_("School or employer"), queryset=PartnerInstitution.objects.none(), required=False
@@ -101,7 +102,7 @@ def programme_role_choices() -> list[tuple[str, Any]]:
     return [(value, label) for value, label in Role.choices if value != Role.ORG_ADMIN]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(OnceFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=())
     institution = forms.ModelChoiceField(
         label=_("School or employer"), queryset=PartnerInstitution.objects.none(), required=False
@@ -139,18 +140,18 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             self.fields["version"].initial = self.instance.version
 
 
-class NewProgrammeForm(ProgrammeForm):
+class NewProgrammeForm(OnceFormMixin, ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields: tuple[str, ...] = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
 
 
-class SiteForm(forms.ModelForm[Site]):
+class SiteForm(OnceFormMixin, forms.ModelForm[Site]):
     class Meta:
         model = Site
         fields = ("name", "city", "latitude", "longitude")
 
 
-class PartnerForm(forms.ModelForm[PartnerInstitution]):
+class PartnerForm(OnceFormMixin, forms.ModelForm[PartnerInstitution]):
     class Meta:
         model = PartnerInstitution
         fields = ("name", "kind", "city", "address", "site")
@@ -162,7 +163,7 @@ class PartnerForm(forms.ModelForm[PartnerInstitution]):
         )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(OnceFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=())
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
@@ -236,3 +237,7 @@ class FieldForm(forms.Form):
     def synonyms(self) -> dict[str, list[str]]:
         return {lang: [w.strip() for w in self.cleaned_data[f"synonyms_{lang}"].replace(";", ",").split(",")
                        if w.strip()] for lang in self.LANGUAGES}
+
+
+class NewFieldForm(OnceFormMixin, FieldForm):
+    """Adding a field: sent twice (a double click), it adds one (``tandem.core.once``)."""

@@ -24,10 +24,11 @@ from tandem.core.importing import (
     build_preview,
     import_batch_apply,
     import_batch_store,
-    read_table,
+    read_file,
     to_csv,
     to_xlsx,
 )
+from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,13 +50,13 @@ def import_page(
         "template_url": template_url, "export_url": export_url,
     }
     if request.method == "POST" and "batch" in request.POST:
-        batch_id = request.POST["batch"]
+        batch_id = parse_id(request.POST["batch"])
         try:
-            if not batch_id.isdigit():
+            if batch_id is None:
                 raise BatchUnavailable(
                     _("This import was already done or has expired. Upload the file again."))
             counts = import_batch_apply(programme=programme, kind=kind, spec=spec,
-                                        actor=request.user, batch_id=int(batch_id))
+                                        actor=request.user, batch_id=batch_id)
         except BatchUnavailable as exc:
             messages.error(request, str(exc))
             return redirect(request.path)
@@ -74,11 +75,12 @@ def import_page(
             return render(request, "core/import.html", context, status=400)
         content = upload.read()
         try:
-            rows = read_table(content, upload.name or "")
+            table = read_file(content, upload.name or "")
         except ImportFileError as exc:
             context["upload_error"] = str(exc)
             return render(request, "core/import.html", context, status=400)
-        preview = build_preview(spec=spec, rows=rows)
+        preview = build_preview(spec=spec, rows=table.rows)
+        preview.warnings = table.warnings
         context["preview"] = preview
         if preview.is_valid:
             context["batch"] = import_batch_store(

@@ -9,6 +9,12 @@ write a row) and gets parsing, the preview, the all-or-nothing apply, the templa
 from here. Uploaded files are kept in :class:`ImportBatch` only between preview and confirmation:
 imported once, or expired unconfirmed, their content is wiped (data minimisation).
 
+Files are decoded by what they are, not by hope: UTF-8 (with or without a byte-order mark),
+UTF-16 (what Excel's "Unicode text" writes, with or without a mark), and Windows-1252 as a last
+resort with a warning on the preview. A cell holding NUL or another control character is refused
+with its line and column named, in the preview and again at the confirmation (the same checks run
+on the stored file), so nothing unreadable reaches the database or breaks a later export.
+
 Exports are safe to open in a spreadsheet: text that a spreadsheet would run as a formula (an
 applicant named ``=HYPERLINK(…)``) is written as text — in CSV with a leading ``'`` (OWASP's advice
 against CSV injection), in XLSX as a text cell marked like one typed with an apostrophe. The
@@ -17,8 +23,10 @@ reader takes the CSV mark off again, so export → edit → import gives back th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +40,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.core.inputs import control_characters
+from tandem.core.inputs import parse_int as parse_strict_int
 from tandem.core.models import ImportBatch, Programme
 
 MAX_ROWS = 20_000
@@ -69,11 +79,12 @@ def parse_date(value: str) -> date | None:
 
 
 def parse_int(value: str) -> int | None:
+    """A whole number in ASCII digits; "3.0" (a spreadsheet's way of writing 3) is 3."""
     value = value.strip()
     if not value:
         return None
     try:
-        return int(float(value)) if float(value).is_integer() else int(value)
+        return parse_strict_int(re.sub(r"\.0+$", "", value))
     except ValueError as exc:
         raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from exc
 
@@ -107,6 +118,9 @@ class Column:
     # Values as they are written in the file ("YYYY-MM-DD", "mon-evening, sat-morning"): codes
     # of the file format, shown as they are and never translated.
     example: str = ""
+    #: the model field the value ends up in: its validators (length, range, date of birth…)
+    #: run in the preview, so a row the services would refuse is marked before confirming
+    field: Any = None
 
 
 @dataclass
@@ -128,6 +142,8 @@ class RowResult:
 class ImportPreview:
     rows: list[RowResult]
     file_errors: list[str] = field(default_factory=list)
+    #: things to check that do not stop the import (e.g. the file was read as Windows-1252)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -202,15 +218,28 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+@dataclass
+class Table:
+    rows: list[dict[str, str]]
+    warnings: list[str] = field(default_factory=list)
+
+
 def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a CSV or XLSX file as ``{header: text}``; raises :class:`ImportFileError`."""
+    return read_file(content, filename).rows
+
+
+def read_file(content: bytes, filename: str) -> Table:
+    """Like :func:`read_table`, with the warnings the preview shows (the encoding guessed)."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 10 MB."))
     lower = filename.lower()
+    warnings: list[str] = []
     if lower.endswith(".xlsx"):
         rows = _read_xlsx(content)
     elif lower.endswith(".csv") or lower.endswith(".txt"):
-        rows = _read_csv(content)
+        text, warnings = decode_text(content)
+        rows = _read_csv(text)
     else:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
     if not rows:
@@ -219,28 +248,75 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
-    return [
+    rows_read = [
         {header[i]: _unmark_formula(row[i] if i < len(row) else "") for i in range(len(header))
          if header[i]}
         for row in body
     ]
+    return Table(rows=rows_read, warnings=warnings)
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise ImportFileError(_("The file's text encoding is not UTF-8."))
+def _utf16_without_bom(content: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when ``content`` looks like UTF-16 text without a byte-order
+    mark (mostly Latin text: every other byte is zero), else None."""
+    sample = content[:2000]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode_text(content: bytes) -> tuple[str, list[str]]:
+    """The text of an uploaded CSV/TXT file and the warnings about how it was read.
+
+    UTF-8 with a byte-order mark (Excel's "CSV UTF-8"), UTF-16 with or without one (Excel's
+    "Unicode text"), plain UTF-8, and at last Windows-1252 (older Excel "CSV" on Windows in
+    Western Europe), which is only a guess: the preview says so."""
+    if content.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = _utf16_without_bom(content) or "utf-8"
+    try:
+        return content.decode(encoding), []
+    except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise ImportFileError(
+                _("The file says it is %(encoding)s but cannot be read as such. Save it again "
+                  "as “CSV UTF-8” and upload it.") % {"encoding": encoding.upper()}
+            ) from exc
+    try:
+        text = content.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file's text encoding could not be recognised. Save it as “CSV UTF-8” and "
+              "upload it again.")
+        ) from exc
+    return text, [
+        _("The file is not in UTF-8, so it was read as Windows-1252 (Western European). "
+          "Check accented letters in the preview; saving the file as “CSV UTF-8” avoids this.")
+    ]
+
+
+def _read_csv(text: str) -> list[list[str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)s of the file cannot be read as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -248,10 +324,11 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # A damaged sheet may only fail while its rows are read: read them inside the try.
+        return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
-    sheet = workbook.worksheets[0]
-    return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
 
 
 # --- Preview and apply --------------------------------------------------------------------------
@@ -273,11 +350,21 @@ def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPrev
         result = RowResult(line=index + 2, raw=raw)
         for column in spec.columns:
             text = raw.get(column.name, "")
+            if codes := control_characters(text):
+                # NUL breaks PostgreSQL; every control character breaks an XLSX export.
+                result.errors.append(
+                    _("%(column)s contains invisible control characters (%(codes)s); remove "
+                      "them.") % {"column": column.name, "codes": ", ".join(codes)}
+                )
+                continue
             if column.required and not text.strip():
                 result.errors.append(_("%(column)s is required.") % {"column": column.name})
                 continue
             try:
-                result.values[column.name] = column.parse(text)
+                value = column.parse(text)
+                if column.field is not None and value not in (None, "", [], ()):
+                    column.field.run_validators(value)
+                result.values[column.name] = value
             except ValidationError as exc:
                 result.errors.append(f"{column.name}: {' '.join(exc.messages)}")
         key = str(result.values.get(spec.key) or "").lower()
@@ -317,11 +404,18 @@ def apply_import(*, spec: ImportSpec, preview: ImportPreview, actor: Any) -> dic
 # --- Templates and exports ----------------------------------------------------------------------
 
 
+_EXPORT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
 def _export_value(value: Any) -> Any:
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        # Control characters stored before imports refused them would make the XLSX writer
+        # fail (and a CSV unreadable): they are left out of every export.
+        return _EXPORT_CONTROLS.sub("", value)
     return "" if value is None else value
 
 
@@ -413,7 +507,13 @@ def import_batch_apply(*, programme: Programme, kind: str, batch_id: int, spec: 
         if claimed != 1:
             raise BatchUnavailable(_batch_unavailable_reason(batches.first()))
         batch = batches.get()
-        preview = build_preview(spec=spec, rows=read_table(bytes(batch.content), batch.filename))
+        # The same reading and the same checks as the preview: a file that changed meaning
+        # since (a row imported meanwhile, a rule tightened) is refused as a whole.
+        try:
+            rows = read_table(bytes(batch.content), batch.filename)
+        except ImportFileError as exc:
+            raise ImportRejected(str(exc), preview=ImportPreview(rows=[], file_errors=[str(exc)])) from exc
+        preview = build_preview(spec=spec, rows=rows)
         try:
             counts = apply_import(spec=spec, preview=preview, actor=actor)
         except ValidationError as exc:

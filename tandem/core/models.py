@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,6 +24,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.history import Key, each, language_name, reason_text, reasons
+from tandem.core.inputs import (
+    validate_date_of_birth,
+    validate_latitude,
+    validate_longitude,
+    validate_plausible_date,
+)
 from tandem.core.languages import validate_languages
 from tandem.core.requirements import requirements_text
 
@@ -128,16 +135,24 @@ class Programme(models.Model):
         _("languages"), default=list, blank=True, validators=[validate_languages],
         help_text=_("The languages the programme works in, its main language first."),
     )
-    cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
-    cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
+    cycle_start = models.DateField(
+        _("cycle start"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    cycle_end = models.DateField(
+        _("cycle end"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     cycle_weeks = models.PositiveSmallIntegerField(
         _("cycle length in weeks"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(260)],
         help_text=_("For programmes whose pairs run a fixed number of weeks (e.g. 20)."),
     )
     meeting_cadence = models.CharField(
         _("meeting cadence"), max_length=20, choices=Cadence.choices, default=Cadence.WEEKLY
     )
-    session_minutes = models.PositiveSmallIntegerField(_("minutes per session"), default=120)
+    session_minutes = models.PositiveSmallIntegerField(
+        _("minutes per session"), default=120,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
     commitment = models.CharField(
         _("commitment asked"), max_length=200, blank=True,
         help_text=_("In plain words, e.g. “2 hours a week for a school year”."),
@@ -160,12 +175,18 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=("organisation", "slug"), name="programme_slug_per_org"),
+            models.UniqueConstraint(
+                fields=("organisation", "slug"), name="programme_slug_per_org",
+                violation_error_message=_(
+                    "The organisation already has a programme with this short name."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(cycle_end__isnull=True)
                 | Q(cycle_start__isnull=True)
                 | Q(cycle_end__gte=models.F("cycle_start")),
                 name="programme_cycle_end_after_start",
+                violation_error_message=_("The cycle cannot end before it starts."),
             ),
         ]
 
@@ -208,7 +229,10 @@ class Field(models.Model):
         verbose_name_plural = _("fields")
         ordering = ("code",)
         constraints = [
-            models.UniqueConstraint(fields=("programme", "code"), name="field_code_per_programme")
+            models.UniqueConstraint(
+                fields=("programme", "code"), name="field_code_per_programme",
+                violation_error_message=_("The programme already has a field with this code."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -231,15 +255,22 @@ class Site(models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     city = models.CharField(_("city"), max_length=120)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
 
     class Meta:
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ("name",)
         constraints = [
-            models.UniqueConstraint(fields=("programme", "name"), name="site_name_per_programme")
+            models.UniqueConstraint(
+                fields=("programme", "name"), name="site_name_per_programme",
+                violation_error_message=_("The programme already has a site with this name."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -301,7 +332,9 @@ class Person(models.Model):
     family_name = models.CharField(_("family name"), max_length=100)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[validate_date_of_birth]
+    )
     language = models.CharField(
         _("preferred language"), max_length=8, choices=LANGUAGE_CHOICES, default="en"
     )
@@ -321,6 +354,9 @@ class Person(models.Model):
             models.UniqueConstraint(
                 fields=("organisation", "user"), condition=Q(user__isnull=False),
                 name="one_person_per_user_per_org",
+                violation_error_message=_(
+                    "This log-in is already linked to someone else in the organisation."
+                ),
             )
         ]
 
@@ -381,15 +417,21 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=("person", "programme", "role"), condition=Q(programme__isnull=False),
                 name="one_role_per_person_per_programme",
+                violation_error_message=_("This person already has this role in the programme."),
             ),
             models.UniqueConstraint(
                 fields=("person", "role"), condition=Q(programme__isnull=True),
                 name="one_org_role_per_person",
+                violation_error_message=_("This person already has this role."),
             ),
             models.CheckConstraint(
                 condition=(Q(role="org_admin") & Q(programme__isnull=True))
                 | (~Q(role="org_admin") & Q(programme__isnull=False)),
                 name="org_admin_has_no_programme",
+                violation_error_message=_(
+                    "Organisation admins hold their role in the organisation, every other role "
+                    "in a programme."
+                ),
             ),
         ]
 
@@ -441,9 +483,13 @@ class GuardianLink(models.Model):
         verbose_name = _("guardian")
         verbose_name_plural = _("guardians")
         constraints = [
-            models.UniqueConstraint(fields=("learner", "guardian"), name="unique_guardian_link"),
+            models.UniqueConstraint(
+                fields=("learner", "guardian"), name="unique_guardian_link",
+                violation_error_message=_("This guardian is already linked to the learner."),
+            ),
             models.CheckConstraint(
-                condition=~Q(learner=models.F("guardian")), name="guardian_is_not_learner"
+                condition=~Q(learner=models.F("guardian")), name="guardian_is_not_learner",
+                violation_error_message=_("A learner cannot be their own guardian."),
             ),
         ]
 
@@ -576,6 +622,47 @@ class ImportBatch(models.Model):
         return f"{self.kind}: {self.filename}"
 
 
+class MailLimit(models.Model):
+    """When an address was last e-mailed for a purpose a stranger can trigger (a guardian's
+    consent request typed into a public form): at most once a day. The address is kept only as
+    a SHA-256 digest, and the row only for a week (``tandem.core.ratelimit.mail_once_per``)."""
+
+    purpose = models.CharField(max_length=40)
+    address_hash = models.CharField(max_length=64)
+    last_sent = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("e-mail limit")
+        verbose_name_plural = _("e-mail limits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("purpose", "address_hash"), name="one_mail_limit_per_address",
+                violation_error_message=_("This address was already e-mailed for this."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.address_hash[:8]}… {self.last_sent:%Y-%m-%d %H:%M}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed when the form is saved: the same form sent twice
+    (a double click, a reload that re-posts) creates one record, and the second post is sent to
+    the first one's result page (``tandem.core.once``). Rows are kept for a day."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    result_url = models.CharField(max_length=500, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.token[:8]}… → {self.result_url}"
 class PostalCode(models.Model):
     """One row of a GeoNames postal-code file an installation loaded (``manage.py load_postcodes``).
 

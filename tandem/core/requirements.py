@@ -58,6 +58,17 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+# Sensible ranges for the numbers (inclusive), so a typo cannot give every mentor 5,000 places.
+_RANGES: dict[str, tuple[float, float]] = {
+    "digital_consent_age": (0, 21),
+    "certificate_valid_months": (1, 240),
+    "training_hours_required": (0, 1000),
+    "references_required": (0, 20),
+    "max_distance_km": (0, 2000),
+    "mentor_capacity": (1, 50),  # tandem.core.inputs.MENTOR_CAPACITY_MAX
+}
+
+
 LABELS = {
     "digital_consent_age": gettext_lazy("age of digital consent"),
     "certificate_valid_months": gettext_lazy("months a safeguarding certificate stays valid"),
@@ -113,4 +124,11 @@ def validate_requirements(data: dict[str, Any]) -> None:
         ):
             raise ValidationError(
                 _("Programme requirement “%(key)s” has the wrong type.") % {"key": key}
+            )
+        bounds = _RANGES.get(key)
+        if bounds is not None and isinstance(value, int | float) and not bounds[0] <= value <= bounds[1]:
+            low, high = bounds
+            raise ValidationError(
+                _("Programme requirement “%(key)s” must be between %(low)s and %(high)s.")
+                % {"key": key, "low": f"{low:g}", "high": f"{high:g}"}
             )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record, diff
 from tandem.core.fields import default_fields, forget_vocabulary, new_code, vocabulary
+from tandem.core.integrity import save_checked
 from tandem.core.models import (
     AuditEvent,
     Field,
@@ -66,7 +67,7 @@ def person_create(
     with transaction.atomic():
         person = Person(organisation=organisation, **data)
         person.full_clean()
-        person.save()
+        save_checked(person)
         audit_record(
             organisation=organisation, programme=programme, actor=actor, person=person,
             action=Action.CREATED, subject=f"person:{person.pk}",
@@ -201,7 +202,7 @@ def programme_create(*, organisation: Organisation, actor: Any, **data: Any) -> 
     with transaction.atomic():
         programme = Programme(organisation=organisation, **data)
         programme.full_clean()
-        programme.save()
+        save_checked(programme)
         audit_record(
             organisation=organisation, programme=programme, actor=actor, action=Action.CREATED,
             subject=f"programme:{programme.pk}", changes={"name": [None, programme.name]},
@@ -300,7 +301,9 @@ def site_create(*, programme: Programme, actor: Any, **data: Any) -> Site:
     with transaction.atomic():
         site = Site(programme=programme, **data)
         site.full_clean()
-        site.save()
+        # Two coordinators adding the same site at once: the second gets the unique
+        # constraint's message ("already has a site with this name"), not a server error.
+        save_checked(site)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor,
             action=Action.CREATED, subject=f"site:{site.pk}", changes={"name": [None, site.name]},
@@ -312,7 +315,7 @@ def partner_create(*, programme: Programme, actor: Any, **data: Any) -> PartnerI
     with transaction.atomic():
         partner = PartnerInstitution(programme=programme, **data)
         partner.full_clean()
-        partner.save()
+        save_checked(partner)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor,
             action=Action.CREATED, subject=f"partner:{partner.pk}",
@@ -341,7 +344,7 @@ def invitation_create(
             language=language,
         )
         invitation.full_clean()
-        invitation.save()
+        save_checked(invitation)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor, person=person,
             action=Action.INVITED, subject=f"invitation:{invitation.pk}",

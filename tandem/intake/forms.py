@@ -4,12 +4,15 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
+from tandem.core.inputs import validate_latitude, validate_learner_age, validate_longitude
 from tandem.core.models import PartnerInstitution, Person, Programme
+from tandem.core.once import OnceFormMixin
 from tandem.intake.levels import level_choices
 from tandem.intake.models import (
     GenderPreference,
@@ -17,6 +20,15 @@ from tandem.intake.models import (
     Reason,
     SensitiveProfile,
 )
+
+
+def _learner_date_of_birth(value: Any) -> Any:
+    """Born between 1900 and today, and of an age a learner has (see ``core.inputs``)."""
+    try:
+        validate_learner_age(value)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages) from exc
+    return value
 
 
 class ProfileFields(forms.Form):
@@ -61,7 +73,7 @@ class ProfileFields(forms.Form):
         return {k: self.cleaned_data[k] for k in keys if k in self.cleaned_data}
 
 
-class ReferralForm(ProfileFields):
+class ReferralForm(OnceFormMixin, ProfileFields):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
@@ -94,6 +106,9 @@ class ReferralForm(ProfileFields):
         field.queryset = PartnerInstitution.objects.filter(pk__in=[i.pk for i in institutions])
         if len(institutions) == 1:
             field.initial = institutions[0].pk
+
+    def clean_date_of_birth(self) -> Any:
+        return _learner_date_of_birth(self.cleaned_data["date_of_birth"])
 
     def person(self) -> dict[str, Any]:
         keys = ("given_name", "family_name", "date_of_birth", "email", "phone", "language",
@@ -131,6 +146,9 @@ class JoinForm(HumanCheckMixin, ProfileFields):
         for name in ("employer", "level"):
             del self.fields[name]
 
+    def clean_date_of_birth(self) -> Any:
+        return _learner_date_of_birth(self.cleaned_data["date_of_birth"])
+
     def person(self, language: str) -> dict[str, Any]:
         keys = ("given_name", "family_name", "email", "date_of_birth", "postcode", "city")
         return {**{k: self.cleaned_data[k] for k in keys}, "language": language}
@@ -145,9 +163,10 @@ class LearnerForm(ProfileFields):
     )
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+    latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude],
                                 help_text=_("Left empty, it is looked up from the postcode and town."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    longitude = forms.FloatField(label=_("Longitude"), required=False,
+                                 validators=[validate_longitude])
     notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
                             required=False)
 
@@ -191,7 +210,7 @@ class GuardianChoiceForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["guardian"]).queryset = guardians
 
 
-class ConsentTextForm(forms.Form):
+class ConsentTextForm(OnceFormMixin, forms.Form):
     text_en = forms.CharField(label=_("Text in English"), widget=forms.Textarea, required=False)
     text_nl = forms.CharField(label=_("Text in Dutch"), widget=forms.Textarea, required=False)
     text_fr = forms.CharField(label=_("Text in French"), widget=forms.Textarea, required=False)

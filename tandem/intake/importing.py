@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from tandem.core.importing import (
     parse_email,
     parse_list,
 )
+from tandem.core.inputs import validate_learner_age
 from tandem.core.languages import parse_languages
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
@@ -32,26 +34,31 @@ from tandem.intake.levels import country_levels, parse_level
 from tandem.intake.models import Learner, Reason
 
 
+def _person(name: str) -> Any:
+    return Person._meta.get_field(name)
+
+
 class LearnerSpec(ImportSpec):
     key = "email"
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.columns = [
-            Column("given_name", required=True),
-            Column("family_name", required=True),
-            Column("email", parse=parse_email),
-            Column("date_of_birth", parse=parse_date, example="YYYY-MM-DD"),
+            Column("given_name", required=True, field=_person("given_name")),
+            Column("family_name", required=True, field=_person("family_name")),
+            Column("email", parse=parse_email, field=_person("email")),
+            Column("date_of_birth", parse=parse_date, example="YYYY-MM-DD",
+                   field=_person("date_of_birth")),
             Column("institution", help=_("name of a partner institution")),
             Column("level", parse=parse_level(programme.country),
                    example=", ".join(country_levels(programme.country))),
             Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
-            Column("postcode"),
-            Column("city"),
+            Column("postcode", field=_person("postcode")),
+            Column("city", field=_person("city")),
             Column("reasons", parse=parse_list, example=", ".join(Reason.values)),
             Column("needs", parse=lambda text: parse_fields(programme, text), example="maths, electrician"),
             Column("availability", parse=parse_slots, example="mon-afternoon, sat-morning"),
-            Column("guardian_email", parse=parse_email),
+            Column("guardian_email", parse=parse_email, field=_person("email")),
         ]
         self._institutions = {p.name.lower(): p for p in programme.partners.all()}
 
@@ -109,6 +116,11 @@ class LearnerSpec(ImportSpec):
             errors.append(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(bad)})
         if values.get("guardian_email") and values.get("guardian_email") == values.get("email"):
             errors.append(_("The guardian's e-mail address is the learner's own."))
+        if existing is None:
+            try:
+                validate_learner_age(values.get("date_of_birth"))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
         return errors
 
     def _profile(self, values: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from tandem.core.history import (
     slot_label,
     text,
 )
+from tandem.core.inputs import validate_latitude, validate_longitude
 from tandem.core.languages import validate_languages
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
 from tandem.core.places import on_the_map
@@ -133,8 +134,12 @@ class Learner(models.Model):
     languages = models.JSONField(
         _("languages"), default=list, blank=True, validators=[validate_languages]
     )
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
     availability = models.JSONField(
         _("availability"), default=list, blank=True, validators=[validate_slots]
     )
@@ -169,10 +174,15 @@ class Learner(models.Model):
         verbose_name_plural = _("learners")
         ordering = ("-created", "-pk")
         constraints = [
-            models.UniqueConstraint(fields=("person", "programme"), name="one_learner_per_programme"),
+            models.UniqueConstraint(
+                fields=("person", "programme"), name="one_learner_per_programme",
+                violation_error_message=_("This person is already a learner in the programme."),
+            ),
             models.CheckConstraint(
                 condition=~Q(state="waiting") | Q(waiting_since__isnull=False),
                 name="waiting_learner_has_waiting_since",
+                violation_error_message=_("A learner on the waiting list needs the date they "
+                                          "started waiting."),
             ),
         ]
         indexes = [models.Index(fields=("programme", "state", "waiting_since"))]
@@ -236,7 +246,10 @@ class ConsentText(models.Model):
         ordering = ("-version", "language")
         constraints = [
             models.UniqueConstraint(
-                fields=("programme", "version", "language"), name="one_consent_text_per_language"
+                fields=("programme", "version", "language"), name="one_consent_text_per_language",
+                violation_error_message=_(
+                    "This version of the consent text already exists in this language."
+                ),
             )
         ]
 
@@ -290,10 +303,14 @@ class GuardianConsent(models.Model):
             models.UniqueConstraint(
                 fields=("learner", "guardian", "version"), condition=Q(withdrawn_at__isnull=True),
                 name="one_open_consent_per_version",
+                violation_error_message=_(
+                    "This guardian has already been asked to consent to the current text."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(method="email_link") | Q(given_at__isnull=False),
                 name="paper_consent_is_given",
+                violation_error_message=_("A paper consent form is recorded as given."),
             ),
         ]
 
@@ -341,7 +358,12 @@ class SensitiveProfile(models.Model):
         verbose_name = _("special-category data")
         verbose_name_plural = _("special-category data")
         constraints = [
-            models.CheckConstraint(condition=Q(consent=True), name="sensitive_data_needs_consent")
+            models.CheckConstraint(
+                condition=Q(consent=True), name="sensitive_data_needs_consent",
+                violation_error_message=_(
+                    "Record special-category data only when it was declared freely, with consent."
+                ),
+            )
         ]
 
     def __str__(self) -> str:

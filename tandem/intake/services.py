@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from tandem.core import services as core_services
 from tandem.core.audit import audit_record, diff
 from tandem.core.availability import validate_slots
+from tandem.core.inputs import validate_learner_age
 from tandem.core.languages import validate_languages
 from tandem.core.models import (
     AuditEvent,
@@ -34,6 +35,7 @@ from tandem.core.models import (
 )
 from tandem.core.notify import notify, site_url
 from tandem.core.places import geocode
+from tandem.core.ratelimit import mail_once_per
 from tandem.core.selectors import coordinators_of
 from tandem.intake import selectors
 from tandem.intake.models import (
@@ -63,6 +65,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 REASON_REQUIRED = {State.DECLINED, State.LEFT}
 NEEDS_CONSENT = {State.WAITING, State.MATCHED}
 KEEP = object()  # "leave this field as it is" (None would mean "clear it")
+CONSENT_MAIL_LIMIT = "consent_mail_limit"
 SOURCE_REASONS: dict[str, str] = {
     Learner.Source.REFERRAL: LearnerReason.VIA_REFERRAL,
     Learner.Source.SELF: LearnerReason.VIA_SELF_REGISTRATION,
@@ -164,6 +167,7 @@ def learner_create(
     _validate_profile(profile)
     with transaction.atomic():
         if existing_person is None:
+            validate_learner_age(person.get("date_of_birth"))
             duplicate = Learner.objects.filter(programme=programme,
                 person__given_name__iexact=person.get("given_name", ""),
                 person__family_name__iexact=person.get("family_name", ""),
@@ -537,6 +541,15 @@ def consent_request(*, learner: Learner, guardian: Person, actor: Any) -> Guardi
         )
         if consent.given_at is not None:
             raise ValidationError(_("This guardian has already consented to the current text."))
+        if not mail_once_per(purpose="consent_request", address=guardian.email):
+            # Anyone can type an address as a guardian's on the public form: one consent
+            # e-mail a day per address, however many learners or clicks ask for it.
+            raise ValidationError(
+                _("%(name)s was already sent a consent request today. They can be asked again "
+                  "tomorrow; meanwhile you can record a signed paper form.")
+                % {"name": guardian.full_name},
+                code=CONSENT_MAIL_LIMIT,
+            )
         _audit(learner, actor, Action.UPDATED, {"consent_requested": [None, guardian.full_name]})
         notify(to=guardian.email, language=guardian.language,
                template="intake/email/consent_request",
@@ -556,7 +569,12 @@ def _ask_guardians_if_needed(*, learner: Learner, actor: Any, today: date) -> No
     for guardian in selectors.guardians_of(learner=learner).exclude(email=""):
         if not learner.consents.filter(guardian=guardian, version=version,
                                        withdrawn_at__isnull=True).exists():
-            consent_request(learner=learner, guardian=guardian, actor=actor)
+            try:
+                consent_request(learner=learner, guardian=guardian, actor=actor)
+            except ValidationError as exc:
+                if exc.code != CONSENT_MAIL_LIMIT:
+                    raise
+                # Already e-mailed today: no request now; the learner's page offers to ask.
 
 
 def _after_consent(*, learner: Learner, today: date | None = None) -> None:

@@ -9,7 +9,9 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import PersonChoiceField
+from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Programme
+from tandem.core.once import OnceFormMixin
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
 
@@ -53,17 +55,17 @@ class VersionForm(forms.Form):
 
 
 class ProposalActionForm(VersionForm):
-    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    proposal = StrictIntegerField(id_field=True, widget=forms.HiddenInput)
 
 
 class SwapForm(VersionForm):
-    first = forms.IntegerField(label=_("First proposal"))
-    second = forms.IntegerField(label=_("Second proposal"))
+    first = StrictIntegerField(id_field=True, label=_("First proposal"))
+    second = StrictIntegerField(id_field=True, label=_("Second proposal"))
 
 
-class ManualForm(VersionForm):
-    learner = forms.IntegerField(label=_("Learner"))
-    volunteer = forms.IntegerField(label=_("Mentor"))
+class ManualForm(OnceFormMixin, VersionForm):
+    learner = StrictIntegerField(id_field=True, label=_("Learner"))
+    volunteer = StrictIntegerField(id_field=True, label=_("Mentor"))
 
 
 class PublishForm(forms.Form):
@@ -77,7 +79,8 @@ class PublishForm(forms.Form):
 
 class FirstMeetingForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    at = forms.DateTimeField(label=_("When"), widget=_datetime_widget())
+    at = forms.DateTimeField(label=_("When"), widget=_datetime_widget(),
+                             validators=[validate_plausible_date])
     place = forms.CharField(label=_("Where"), max_length=200)
 
 
@@ -94,7 +97,7 @@ class AnswerForm(forms.Form):
 
 
 class ProposeForm(VersionForm):
-    volunteer = forms.IntegerField(widget=forms.HiddenInput)
+    volunteer = StrictIntegerField(id_field=True, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -121,14 +124,14 @@ class SurveyForm(forms.ModelForm):
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CommunityMeeting
         fields = ("starts_at", "place", "topic")
         widgets = {"starts_at": _datetime_widget()}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(OnceFormMixin, forms.Form):
     """A pair that must never be proposed: one learner, one mentor of the programme."""
 
     learner = PersonChoiceField(label=_("Learner"), queryset=None)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.history import Key, each, reasons, text
+from tandem.core.inputs import MENTOR_CAPACITY_MAX, capacity_validators, validate_plausible_date
 from tandem.core.models import Programme, Site
 from tandem.intake.models import Learner
 from tandem.onboarding.models import Volunteer
@@ -34,6 +36,10 @@ from tandem.onboarding.models import Volunteer
 
 def _token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# How much one criterion may count (the criteria form's sliders go from 0 to 50).
+WEIGHT_VALIDATORS = [MaxValueValidator(50)]
 
 
 def _limit(code: Any) -> str:
@@ -71,34 +77,37 @@ class MatchingCriteria(models.Model):
     # Hard limits.
     max_distance_km = models.PositiveSmallIntegerField(
         _("How far may a mentor live from the learner (km)?"), null=True, blank=True,
+        validators=[MaxValueValidator(2000)],
         help_text=_("Leave empty for no limit."),
     )
     require_shared_language = models.BooleanField(_("Must they share a language?"), default=True)
     min_shared_slots = models.PositiveSmallIntegerField(
-        _("How many free moments in the week must they share at least?"), default=1
+        _("How many free moments in the week must they share at least?"), default=1,
+        validators=[MaxValueValidator(21)],  # 7 days x morning, afternoon, evening
     )
     honour_gender_preference = models.BooleanField(
         _("Respect a learner's wish for a woman or a man as mentor"), default=True
     )
     max_age_gap = models.PositiveSmallIntegerField(
         _("Largest age difference (years)"), null=True, blank=True,
+        validators=[MaxValueValidator(100)],
         help_text=_("Leave empty for no limit."),
     )
     # How much each criterion counts (points; a perfect pair scores their sum).
-    weight_distance = models.PositiveSmallIntegerField(_("Living close to each other"), default=30)
-    weight_language = models.PositiveSmallIntegerField(_("Speaking the same languages"), default=15)
+    weight_distance = models.PositiveSmallIntegerField(_("Living close to each other"), default=30, validators=WEIGHT_VALIDATORS)
+    weight_language = models.PositiveSmallIntegerField(_("Speaking the same languages"), default=15, validators=WEIGHT_VALIDATORS)
     weight_expertise = models.PositiveSmallIntegerField(
-        _("The mentor's expertise fits what the learner needs"), default=25
+        _("The mentor's expertise fits what the learner needs"), default=25, validators=WEIGHT_VALIDATORS
     )
-    weight_availability = models.PositiveSmallIntegerField(_("Free at the same times"), default=15)
-    weight_gender = models.PositiveSmallIntegerField(_("The mentor the learner asked for"), default=5)
-    weight_age = models.PositiveSmallIntegerField(_("Close in age"), default=5)
+    weight_availability = models.PositiveSmallIntegerField(_("Free at the same times"), default=15, validators=WEIGHT_VALIDATORS)
+    weight_gender = models.PositiveSmallIntegerField(_("The mentor the learner asked for"), default=5, validators=WEIGHT_VALIDATORS)
+    weight_age = models.PositiveSmallIntegerField(_("Close in age"), default=5, validators=WEIGHT_VALIDATORS)
     weight_background = models.PositiveSmallIntegerField(
-        _("A role model with a similar background"), default=0,
+        _("A role model with a similar background"), default=0, validators=WEIGHT_VALIDATORS,
         help_text=_("Only where the programme uses role-model matching, and only with consent."),
     )
     weight_waiting = models.PositiveSmallIntegerField(
-        _("Give priority to learners who have waited longest"), default=5
+        _("Give priority to learners who have waited longest"), default=5, validators=WEIGHT_VALIDATORS
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
@@ -156,7 +165,10 @@ class MatchingRound(models.Model):
         verbose_name_plural = _("matching rounds")
         ordering = ("-created", "-pk")
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="round_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="round_progress_at_most_100",
+                violation_error_message=_("A round's progress cannot go beyond one hundred percent."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,6 +209,7 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=("round", "learner"), condition=Q(status__in=("proposed", "published")),
                 name="one_live_proposal_per_learner_per_round",
+                violation_error_message=_("This learner already has a proposal in this round."),
             ),
         ]
 
@@ -243,7 +256,12 @@ class DeclinedPair(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=("learner", "volunteer"), name="declined_pair_once"),
+            models.UniqueConstraint(
+                fields=("learner", "volunteer"), name="declined_pair_once",
+                violation_error_message=_(
+                    "This pair is already recorded as never to be proposed again."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +275,9 @@ class LearningCommunity(models.Model):
     volunteer = models.OneToOneField(Volunteer, on_delete=models.CASCADE, related_name="community")
     # Empty: the community is called after its mentor, in the reader's language (see __str__).
     name = models.CharField(_("name"), max_length=120, blank=True)
-    capacity = models.PositiveSmallIntegerField(_("places"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=capacity_validators(MENTOR_CAPACITY_MAX)
+    )
     meeting_place = models.CharField(_("where it meets"), max_length=200, blank=True)
     cadence = models.CharField(_("how often it meets"), max_length=100, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -277,7 +297,7 @@ class CommunityMeeting(models.Model):
     audit_subject = "community_meeting"
 
     community = models.ForeignKey(LearningCommunity, on_delete=models.CASCADE, related_name="meetings")
-    starts_at = models.DateTimeField(_("when"))
+    starts_at = models.DateTimeField(_("when"), validators=[validate_plausible_date])
     place = models.CharField(_("where"), max_length=200)
     topic = models.CharField(_("topic"), max_length=200, blank=True)
 
@@ -334,7 +354,9 @@ class Match(models.Model):
     score = models.FloatField(null=True, blank=True)
     items = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    first_meeting_at = models.DateTimeField(_("first meeting"), null=True, blank=True)
+    first_meeting_at = models.DateTimeField(
+        _("first meeting"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     first_meeting_place = models.CharField(_("place"), max_length=200, blank=True)
     # Set when the coordinator marks the first meeting as held (before its planned time passed,
     # or when it was never planned in Tandem): the day it took place.
@@ -376,16 +398,20 @@ class Match(models.Model):
             models.UniqueConstraint(
                 fields=("learner",), condition=Q(state__in=OPEN_STATES),
                 name="one_open_match_per_learner",
+                violation_error_message=_("This learner already has a mentor."),
             ),
             models.UniqueConstraint(
                 fields=("volunteer", "slot"), condition=Q(state__in=OPEN_STATES),
                 name="mentor_slot_once",
+                violation_error_message=_("The mentor has no free place left."),
             ),
             models.CheckConstraint(
-                condition=Q(slot__gte=1) & Q(slot__lte=F("capacity")), name="slot_within_capacity"
+                condition=Q(slot__gte=1) & Q(slot__lte=F("capacity")), name="slot_within_capacity",
+                violation_error_message=_("The mentor has no free place left."),
             ),
             models.CheckConstraint(
-                condition=~Q(state="closed") | Q(closed_at__isnull=False), name="closed_match_has_date"
+                condition=~Q(state="closed") | Q(closed_at__isnull=False), name="closed_match_has_date",
+                violation_error_message=_("A closed match needs the date it was closed."),
             ),
         ]
         indexes = [models.Index(fields=("programme", "state"))]
@@ -461,10 +487,14 @@ class ExitSurvey(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=("match", "side"), name="one_survey_per_side"),
+            models.UniqueConstraint(
+                fields=("match", "side"), name="one_survey_per_side",
+                violation_error_message=_("This side already has an exit survey."),
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
                 name="survey_rating_1_to_5",
+                violation_error_message=_("The rating is between 1 and 5."),
             ),
         ]
 

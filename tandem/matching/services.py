@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
+from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
 from tandem.core.notify import notify, site_url
 from tandem.intake import selectors as intake_selectors
@@ -371,6 +372,7 @@ def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner
 def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: Any,
                              expected_version: int) -> Match:
     """Plan (or move) the first meeting. Both sides answer once its time has passed."""
+    validate_plausible_date(at)  # a year-1 date would overflow when stored
     with transaction.atomic():
         current = _lock(match, expected_version)
         if current.state not in (State.PROPOSED, State.INTRODUCED):

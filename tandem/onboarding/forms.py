@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput, FieldsField, LanguagesField
+from tandem.core.inputs import (
+    MENTOR_CAPACITY_MAX,
+    StrictIntegerField,
+    validate_latitude,
+    validate_longitude,
+)
 from tandem.core.models import Programme
+from tandem.core.once import OnceFormMixin
 from tandem.onboarding.models import Gender, VolunteerState, Workshop
 
 
@@ -78,7 +85,7 @@ class InterviewForm(forms.Form):
 
 
 class ReferencesForm(forms.Form):
-    received = forms.IntegerField(label=_("References received"), min_value=0, max_value=20)
+    received = StrictIntegerField(label=_("References received"), min_value=0, max_value=20)
 
 
 class CertificateForm(forms.Form):
@@ -87,12 +94,13 @@ class CertificateForm(forms.Form):
 
 
 class LocationForm(forms.Form):
-    latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90, required=False)
-    longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180, required=False)
-    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=50)
+    latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude])
+    longitude = forms.FloatField(label=_("Longitude"), required=False,
+                                 validators=[validate_longitude])
+    capacity = StrictIntegerField(label=_("Capacity"), min_value=1, max_value=MENTOR_CAPACITY_MAX)
 
 
-class WorkshopForm(forms.ModelForm[Workshop]):
+class WorkshopForm(OnceFormMixin, forms.ModelForm[Workshop]):
     class Meta:
         model = Workshop
         fields = ("title", "starts_at", "place", "capacity", "trainer", "hours")

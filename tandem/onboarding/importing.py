@@ -13,7 +13,7 @@ from tandem.core.availability import parse_slots
 from tandem.core.fields import parse_fields
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
 from tandem.core.languages import parse_languages
-from tandem.core.models import Because, Programme
+from tandem.core.models import Because, Person, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
 from tandem.onboarding import services
@@ -25,18 +25,22 @@ NEW_ROW_STATES = ("applied", "screening", "training", "paused", "withdrawn", "re
 PERSON_COLUMNS = ("given_name", "family_name", "phone", "postcode", "city")
 
 
+def _person(name: str) -> Any:
+    return Person._meta.get_field(name)
+
+
 class VolunteerSpec(ImportSpec):
     key = "email"
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
         self.columns = [
-            Column("given_name", required=True),
-            Column("family_name", required=True),
-            Column("email", required=True, parse=parse_email),
-            Column("phone"),
-            Column("postcode"),
-            Column("city"),
+            Column("given_name", required=True, field=_person("given_name")),
+            Column("family_name", required=True, field=_person("family_name")),
+            Column("email", required=True, parse=parse_email, field=_person("email")),
+            Column("phone", field=_person("phone")),
+            Column("postcode", field=_person("postcode")),
+            Column("city", field=_person("city")),
             Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
             Column("expertise", parse=lambda text: parse_fields(programme, text),
                    example="electrician, maths"),

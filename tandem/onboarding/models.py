@@ -9,9 +9,11 @@ document.
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,15 @@ from tandem.core.history import (
     slot_label,
     text,
     yes_no,
+)
+from tandem.core.inputs import (
+    MENTOR_CAPACITY_MAX,
+    WORKSHOP_CAPACITY_MAX,
+    WORKSHOP_HOURS_MAX,
+    capacity_validators,
+    validate_latitude,
+    validate_longitude,
+    validate_plausible_date,
 )
 from tandem.core.languages import validate_languages
 from tandem.core.models import Person, Programme, StateChange
@@ -94,29 +105,44 @@ class Volunteer(models.Model):
         _("availability"), default=list, blank=True, validators=[validate_slots]
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=[validate_latitude]
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=[validate_longitude]
+    )
     motivation = models.TextField(_("motivation"), blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("capacity"), default=1, help_text=_("How many learners this volunteer can take.")
+        _("capacity"), default=1, help_text=_("How many learners this volunteer can take."),
+        validators=capacity_validators(MENTOR_CAPACITY_MAX),
     )
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     consent_version = models.CharField(_("consent version"), max_length=20, blank=True)
     consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
 
     # Screening: interview.
-    interview_planned_at = models.DateTimeField(_("interview planned for"), null=True, blank=True)
-    interview_held_on = models.DateField(_("interview held on"), null=True, blank=True)
+    interview_planned_at = models.DateTimeField(
+        _("interview planned for"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    interview_held_on = models.DateField(
+        _("interview held on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     interviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("interviewed by"),
     )
     interview_notes = models.TextField(_("interview notes"), blank=True)
     # Screening: references.
-    references_received = models.PositiveSmallIntegerField(_("references received"), default=0)
+    references_received = models.PositiveSmallIntegerField(
+        _("references received"), default=0, validators=[MaxValueValidator(20)]
+    )
     # Screening: the country's safeguarding certificate, as facts about it, never a copy.
-    certificate_seen_on = models.DateField(_("certificate seen on"), null=True, blank=True)
-    certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
+    certificate_seen_on = models.DateField(
+        _("certificate seen on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    certificate_issued_on = models.DateField(
+        _("certificate issued on"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     certificate_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("certificate verified by"),
@@ -146,9 +172,13 @@ class Volunteer(models.Model):
         ordering = ("person__family_name", "person__given_name", "pk")
         constraints = [
             models.UniqueConstraint(
-                fields=("person", "programme"), name="one_volunteer_record_per_programme"
+                fields=("person", "programme"), name="one_volunteer_record_per_programme",
+                violation_error_message=_("This person is already a volunteer in the programme."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="volunteer_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="volunteer_capacity_positive",
+                violation_error_message=_("A volunteer's capacity is at least 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,19 +213,32 @@ class Workshop(models.Model):
         Programme, on_delete=models.CASCADE, related_name="workshops", verbose_name=_("programme")
     )
     title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_plausible_date])
     place = models.CharField(_("place"), max_length=200)
-    capacity = models.PositiveSmallIntegerField(_("places"))
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=capacity_validators(WORKSHOP_CAPACITY_MAX)
+    )
     trainer = models.CharField(_("trainer"), max_length=200, blank=True)
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1,
+        validators=[
+            MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(WORKSHOP_HOURS_MAX))
+        ],
+    )
 
     class Meta:
         verbose_name = _("workshop")
         verbose_name_plural = _("workshops")
         ordering = ("starts_at", "pk")
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="workshop_capacity_positive"),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="workshop_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1), name="workshop_capacity_positive",
+                violation_error_message=_("A workshop has at least one place."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0), name="workshop_hours_positive",
+                violation_error_message=_("A workshop lasts more than zero hours."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +264,7 @@ class Registration(models.Model):
             models.UniqueConstraint(
                 fields=("workshop", "volunteer"), condition=~Q(status="cancelled"),
                 name="one_open_registration_per_workshop",
+                violation_error_message=_("This volunteer is already registered for the workshop."),
             ),
         ]
 

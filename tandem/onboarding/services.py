@@ -15,11 +15,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.core.audit import audit_record, diff
+from tandem.core.extensions import volunteer_places_taken
+from tandem.core.integrity import save_checked
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
 from tandem.core.notify import notify
 from tandem.core.places import geocode
+from tandem.core.ratelimit import mail_once_per
 from tandem.core.selectors import coordinators_of
 from tandem.core.services import membership_grant, person_create
 from tandem.onboarding.models import (
@@ -179,11 +183,13 @@ def volunteer_apply(
             "person"
         ).first()
         if existing is not None:
-            notify(
-                to=email, language=language, template="onboarding/email/application_duplicate",
-                context={"name": given_name, "programme": programme.name,
-                         "organisation": programme.organisation.name},
-            )
+            # Anyone can type any address: tell its owner at most once a day.
+            if mail_once_per(purpose="application_duplicate", address=email):
+                notify(
+                    to=email, language=language, template="onboarding/email/application_duplicate",
+                    context={"name": given_name, "programme": programme.name,
+                             "organisation": programme.organisation.name},
+                )
             return existing, False
         person = Person.objects.filter(
             organisation=programme.organisation, email__iexact=email
@@ -208,7 +214,7 @@ def volunteer_apply(
             consent_version=CONSENT_VERSION, consented_at=timezone.now(),
         )
         volunteer.full_clean()
-        volunteer.save()
+        save_checked(volunteer)
         VolunteerTransition.objects.create(
             volunteer=volunteer, from_state="", to_state=State.APPLIED,
             reason=VolunteerReason.APPLIED_ONLINE,
@@ -254,7 +260,7 @@ def volunteer_create(
         volunteer = Volunteer(programme=programme, person=record, state=state,
                               capacity=programme.requirement("mentor_capacity"), **data)
         volunteer.full_clean()
-        volunteer.save()
+        save_checked(volunteer)
         VolunteerTransition.objects.create(
             volunteer=volunteer, from_state="", to_state=state,
             actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason[:300],
@@ -272,7 +278,13 @@ def volunteer_update(*, volunteer: Volunteer, actor: Any, **data: Any) -> Volunt
     if unknown:
         raise TypeError(f"unknown volunteer fields: {sorted(unknown)}")
     with transaction.atomic():
-        current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+        # The row lock also serialises this with matching, which locks the volunteer before it
+        # takes one of their places: the count below cannot change until we commit.
+        current = Volunteer.objects.select_for_update().select_related("person").get(
+            pk=volunteer.pk
+        )
+        if "capacity" in data and data["capacity"] is not None:
+            _check_capacity(current, data["capacity"])
         before = {f: getattr(current, f) for f in data}
         for key, value in data.items():
             setattr(current, key, value)
@@ -282,6 +294,24 @@ def volunteer_update(*, volunteer: Volunteer, actor: Any, **data: Any) -> Volunt
             current.save()
             audit_volunteer(current, actor, changes)
     return current
+
+
+def _check_capacity(volunteer: Volunteer, capacity: int) -> None:
+    """A capacity is never lowered below the places the volunteer's open matches hold."""
+    if capacity >= volunteer.capacity:
+        return
+    taken = volunteer_places_taken(volunteer=volunteer)
+    if capacity < taken:
+        raise ValidationError(
+            ngettext(
+                "%(name)s has %(count)s open match, so their capacity cannot be lower than "
+                "%(count)s. Close a match first.",
+                "%(name)s has %(count)s open matches, so their capacity cannot be lower than "
+                "%(count)s. Close a match first.",
+                taken,
+            ) % {"name": volunteer.person.full_name, "count": taken},
+            code="capacity_below_matches",
+        )
 
 
 def audit_volunteer(volunteer: Volunteer, actor: Any, changes: dict[str, Any], note: str = "") -> None:
@@ -375,7 +405,7 @@ def workshop_create(*, programme: Programme, actor: Any, **data: Any) -> Worksho
     with transaction.atomic():
         workshop = Workshop(programme=programme, **data)
         workshop.full_clean()
-        workshop.save()
+        save_checked(workshop)
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor,
             action=Action.CREATED, subject=f"workshop:{workshop.pk}",

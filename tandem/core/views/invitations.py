@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -19,6 +19,7 @@ from tandem.core import selectors, services
 from tandem.core.accounts import LOGIN_METHOD_ATTR
 from tandem.core.forms import InvitationForm, SignUpForm
 from tandem.core.models import Invitation, Programme, User
+from tandem.core.once import submit_once
 from tandem.core.scoping import programme_view
 
 
@@ -27,15 +28,21 @@ from tandem.core.scoping import programme_view
 def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"language": get_language()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(programme=programme, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                services.invitation_create(
+                    programme=programme, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             return redirect("core:invitations", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(
         request, "core/invitations.html",
         {
@@ -86,14 +93,21 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = SignUpForm(request.POST or None, email=invitation.email)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # The address is proven: the link was only ever sent to it.
-            user = services.user_create(
-                email=invitation.email, password=form.cleaned_data["password"],
-                full_name=form.cleaned_data["full_name"], language=invitation.language,
-                email_verified=True,
-            )
-            response = _accept(request, invitation, user)
+        try:
+            with transaction.atomic():
+                # The address is proven: the link was only ever sent to it.
+                user = services.user_create(
+                    email=invitation.email, password=form.cleaned_data["password"],
+                    full_name=form.cleaned_data["full_name"], language=invitation.language,
+                    email_verified=True,
+                )
+                response = _accept(request, invitation, user)
+        except IntegrityError:
+            # The same link accepted in two browsers at once: the other one created the
+            # log-in first (the e-mail address is unique). One wins; this one logs in.
+            messages.info(request, _("This invitation was just accepted, perhaps in another "
+                                     "window. Log in with your e-mail address and password."))
+            return redirect("login")
         return response
     return render(request, "core/invitation_accept.html", context)
 

@@ -18,6 +18,7 @@ from tandem.core.audit import audit_record
 from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme, Role
+from tandem.core.once import give_back, submit_once
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.scoping import programme_view
 
@@ -61,23 +62,28 @@ def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = NewPersonForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "role", "institution"}}
-        try:
-            with transaction.atomic():
-                person = services.person_create(
-                    organisation=programme.organisation, programme=programme,
-                    actor=request.user, **data,
-                )
-                services.membership_grant(
-                    person=person, programme=programme, role=form.cleaned_data["role"],
-                    institution=form.cleaned_data["institution"], actor=request.user,
-                )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+
+        def save() -> HttpResponse | None:
+            try:
+                with transaction.atomic():
+                    person = services.person_create(
+                        organisation=programme.organisation, programme=programme,
+                        actor=request.user, **data,
+                    )
+                    services.membership_grant(
+                        person=person, programme=programme, role=form.cleaned_data["role"],
+                        institution=form.cleaned_data["institution"], actor=request.user,
+                    )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
             _warn_if_unplaced(request, programme, person)
             return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
                             pk=person.pk)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(request, "core/person_form.html", {"programme": programme, "form": form})
 
 
@@ -155,7 +161,12 @@ def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
 def person_role_add(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
     form = RoleGrantForm(request.POST, programme=programme)
-    if form.is_valid():
+    back = redirect("core:person", org=programme.organisation.slug, prog=programme.slug, pk=pk)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role."))
+        return back
+
+    def save() -> HttpResponse:
         try:
             services.membership_grant(
                 person=person, programme=programme, role=form.cleaned_data["role"],
@@ -163,10 +174,11 @@ def person_role_add(request: HttpRequest, programme: Programme, pk: int) -> Http
             )
             messages.success(request, _("Role added."))
         except ValidationError as exc:
+            give_back()
             messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("Choose a role."))
-    return redirect("core:person", org=programme.organisation.slug, prog=programme.slug, pk=pk)
+        return back
+
+    return submit_once(request, form, save) or back
 
 
 @require_POST

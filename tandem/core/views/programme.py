@@ -12,8 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core import selectors, services
 from tandem.core.fields import vocabulary
-from tandem.core.forms import FieldForm, NewProgrammeForm, PartnerForm, ProgrammeForm, SiteForm
+from tandem.core.forms import (
+    FieldForm,
+    NewFieldForm,
+    NewProgrammeForm,
+    PartnerForm,
+    ProgrammeForm,
+    SiteForm,
+)
 from tandem.core.models import Field, Organisation, Programme
+from tandem.core.once import submit_once
 from tandem.core.scoping import organisation_view, programme_view
 
 
@@ -41,16 +49,20 @@ def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
 def field_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     """The programme's fields (expertise ↔ needs), and a form to add one."""
     services.fields_seed(programme=programme)  # programmes made outside the services have none yet
-    form = FieldForm(request.POST or None)
+    form = NewFieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            field = services.field_create(programme=programme, actor=request.user,
-                                          labels=form.labels(), synonyms=form.synonyms())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                field = services.field_create(programme=programme, actor=request.user,
+                                              labels=form.labels(), synonyms=form.synonyms())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Field “%(name)s” added.") % {"name": field.label()})
             return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(request, "core/fields.html", {
         "programme": programme, "form": form,
         "rows": sorted(vocabulary(programme).fields, key=lambda f: f.label().casefold()),
@@ -83,13 +95,17 @@ def field_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
 def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.site_create(programme=programme, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                services.site_create(programme=programme, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Site added."))
             return redirect("core:sites", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(
         request, "core/sites.html",
         {"programme": programme, "sites": programme.sites.all(), "form": form},
@@ -101,13 +117,19 @@ def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = PartnerForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_create(programme=programme, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                services.partner_create(
+                    programme=programme, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Partner institution added."))
             return redirect("core:partners", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     partners = selectors.programme_partners(programme=programme)
     return render(
         request, "core/partners.html",
@@ -140,15 +162,20 @@ def programme_create(request: HttpRequest, organisation: Organisation) -> HttpRe
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            programme = services.programme_create(
-                organisation=organisation, actor=request.user, **data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+
+        def save() -> HttpResponse | None:
+            try:
+                programme = services.programme_create(
+                    organisation=organisation, actor=request.user, **data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Programme created."))
             return redirect(programme.get_absolute_url())
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(
         request, "core/programme_form.html", {"organisation": organisation, "form": form}
     )

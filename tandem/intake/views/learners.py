@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
+from tandem.core.once import submit_once
 from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
 from tandem.core.services import EditConflict
@@ -271,12 +272,13 @@ def sensitive_save(request: AuthenticatedHttpRequest, programme: Programme, pk: 
 def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     form = ConsentTextForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            version = services.consent_text_publish(programme=programme, actor=request.user,
-                                                    texts=form.texts())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                version = services.consent_text_publish(programme=programme, actor=request.user,
+                                                        texts=form.texts())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Version %(version)s published. Consent to an earlier "
                                         "version no longer counts.") % {"version": version})
             if form.cleaned_data["ask_again"]:
@@ -285,6 +287,9 @@ def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> Ht
                     "The guardians of %(n)s learner were asked again.",
                     "The guardians of %(n)s learners were asked again.", asked) % {"n": asked})
             return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(request, "intake/consent_texts.html", {
         "programme": programme, "form": form, "texts": ConsentText.objects.filter(programme=programme).all(),
         "consent_age": selectors.consent_age(programme),

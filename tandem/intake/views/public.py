@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
+from tandem.core.ratelimit import public_form_limit
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
 from tandem.intake.models import GuardianConsent
@@ -30,10 +31,15 @@ def join(request: HttpRequest, org: str, prog: str) -> HttpResponse:
     form = JoinForm(request.POST or None, programme=programme)
     context = {"programme": programme, "form": form,
                "consent_age": selectors.consent_age(programme)}
+    if request.method == "POST" and (limited := public_form_limit(request, form="join")):
+        return limited  # too many in a short while from this connection
     if request.method == "POST" and form.is_valid():
         if form.is_spam:
             # Answer as if it worked: a bot learns nothing, and nobody is created.
             return render(request, "intake/join_done.html", context)
+        if limited := public_form_limit(request, form="join", addresses=[
+                form.cleaned_data["email"], form.cleaned_data["guardian_email"]]):
+            return limited  # these addresses were used too often today
         person = form.person(get_language() or "en")
         try:
             services.learner_register_self(
@@ -71,6 +77,8 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     if request.COOKIES.get("tandem_language"):
         language = get_language() or language  # the guardian picked a language on the page
     error = ""
+    if request.method == "POST" and (limited := public_form_limit(request, form="consent")):
+        return limited  # a withdrawal e-mails the coordinators: not a thousand times a minute
     if request.method == "POST":
         try:
             if request.POST.get("action") == "withdraw" and record.withdrawn_at is None:

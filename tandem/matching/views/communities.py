@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.models import Programme
+from tandem.core.once import submit_once
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors, services
 from tandem.matching.forms import MeetingForm
@@ -25,13 +26,17 @@ def community(request: HttpRequest, programme: Programme, pk: int) -> HttpRespon
         raise Http404 from exc
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.community_meeting_add(community=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                services.community_meeting_add(community=item, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("The meeting was planned."))
             return redirect("matching:community", org=programme.organisation.slug, prog=programme.slug, pk=item.pk)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     members = item.matches.filter(state__in=OPEN_STATES).select_related("learner__person", "learner__institution")
     return render(request, "matching/community.html", {
         "programme": programme, "community": item, "members": members, "form": form,

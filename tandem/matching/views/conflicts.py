@@ -12,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
+from tandem.core.once import submit_once
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors, services
 from tandem.matching.forms import ConflictForm
@@ -23,19 +25,21 @@ from tandem.matching.models import OPEN_STATES, Match
 @programme_view("matching.manage_matching")
 def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
     # Links from a match, a proposal or an alternative fill in the pair: ?learner=…&volunteer=…
-    initial = {key: request.GET[key] for key in ("learner", "volunteer") if request.GET.get(key, "").isdigit()}
+    initial = {key: pk for key in ("learner", "volunteer") if (pk := parse_id(request.GET.get(key)))}
     form = ConflictForm(request.POST or None, programme=programme, initial=initial)
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
     if request.method == "POST" and form.is_valid():
         learner, volunteer = form.cleaned_data["learner"], form.cleaned_data["volunteer"]
-        try:
-            services.conflict_record(programme=programme, learner=learner, volunteer=volunteer,
-                                     note=form.cleaned_data["note"], actor=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+
+        def save() -> HttpResponse | None:
+            try:
+                services.conflict_record(programme=programme, learner=learner, volunteer=volunteer,
+                                         note=form.cleaned_data["note"], actor=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             names = {"learner": learner.person.full_name, "mentor": volunteer.person.full_name}
             messages.success(request, _("Recorded: %(learner)s and %(mentor)s will never be proposed to "
                                         "each other.") % names)
@@ -45,6 +49,9 @@ def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
             if back:
                 return redirect(back)
             return redirect("matching:conflicts", org=programme.organisation.slug, prog=programme.slug)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(request, "matching/conflicts.html", {
         "programme": programme, "form": form, "next": back,
         "pairs": selectors.never_pairs(programme=programme),

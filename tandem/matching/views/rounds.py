@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
+from tandem.core.once import give_back, new_token, submit_once
 from tandem.core.scoping import programme_view
 from tandem.intake.models import Learner
 from tandem.matching import explanations, selectors, services
@@ -140,6 +141,7 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
             return HttpResponse(headers={"HX-Refresh": "true"})  # show the whole review
         return render(request, "matching/round.html#progress", context)
     context["pending"] = request.session.pop("matching_confirm", None)
+    context["manual_once"] = new_token()
     return render(request, "matching/round.html", context)
 
 
@@ -150,20 +152,27 @@ def _review_action(request: HttpRequest, programme: Programme, pk: int, form_cla
     if not form.is_valid():
         messages.error(request, _("Something was missing in the form; nothing was changed."))
         return _to_round(programme, matching_round)
-    try:
-        success = act(matching_round, form.cleaned_data)
-    except services.NeedsConfirmation as exc:
-        # Never silently: the round page shows the warning with a "make it anyway" button that
-        # re-posts the same form with the confirmation ticked.
-        request.session["matching_confirm"] = {
-            "action": request.path, "message": " ".join(exc.messages),
-            "fields": {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")},
-        }
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
-    return _to_round(programme, matching_round)
+
+    def save() -> HttpResponse:
+        try:
+            success = act(matching_round, form.cleaned_data)
+        except services.NeedsConfirmation as exc:
+            # Never silently: the round page shows the warning with a "make it anyway" button
+            # that re-posts the same form (and its one-time token) with the confirmation ticked.
+            give_back()
+            request.session["matching_confirm"] = {
+                "action": request.path, "message": " ".join(exc.messages),
+                "fields": {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")},
+            }
+        except ValidationError as exc:
+            give_back()
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, success)
+        return _to_round(programme, matching_round)
+
+    # Forms with a one-time token (a manual pair) are saved once however often they are sent.
+    return submit_once(request, form, save) or _to_round(programme, matching_round)
 
 
 def _proposal(matching_round: MatchingRound, pk: int) -> Proposal:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
@@ -84,7 +85,7 @@ def board(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("onboarding.manage_volunteers")
 def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = TransitionForm(request.POST)
-    ids = [int(i) for i in request.POST.getlist("volunteers") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("volunteers"))
     back = redirect("onboarding:board", org=programme.organisation.slug, prog=programme.slug)
     if not form.is_valid() or not ids:
         messages.error(request, _("Select volunteers and the state to move them to."))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
+from tandem.core.ratelimit import public_form_limit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import ApplicationForm, VerifyForm
 from tandem.onboarding.models import TrainingCertificate
@@ -32,9 +33,14 @@ def apply(request: HttpRequest, org: str, prog: str) -> HttpResponse:
     form = ApplicationForm(request.POST or None, programme=programme)
     thanks = redirect("onboarding:apply_thanks", org=org, prog=prog)
     if request.method == "POST":
+        if limited := public_form_limit(request, form="apply"):
+            return limited  # too many in a short while from this connection
         if form.is_spam:
             return thanks  # a bot: look successful, store nothing
         if form.is_valid():
+            if limited := public_form_limit(request, form="apply",
+                                            addresses=[form.cleaned_data["email"]]):
+                return limited  # this address was used too often today
             data = form.service_data()
             try:
                 services.volunteer_apply(programme=programme, **data)

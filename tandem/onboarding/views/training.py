@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
+from tandem.core.once import submit_once
 from tandem.core.scoping import programme_view
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import WorkshopForm
@@ -33,15 +35,19 @@ def _to_workshop(programme: Programme, pk: int) -> HttpResponse:
 def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workshop = services.workshop_create(
-                programme=programme, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        def save() -> HttpResponse | None:
+            try:
+                workshop = services.workshop_create(
+                    programme=programme, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Workshop added."))
             return _to_workshop(programme, workshop.pk)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     context = {
         "programme": programme, "form": form,
         "workshops": selectors.programme_workshops(programme=programme),
@@ -76,9 +82,9 @@ def workshop_detail(request: HttpRequest, programme: Programme, pk: int) -> Http
 @programme_view("onboarding.manage_volunteers")
 def workshop_register(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     workshop = _workshop_or_404(programme, pk)
-    raw = request.POST.get("volunteer", "")
-    volunteer = Volunteer.objects.filter(programme=programme).filter(pk=int(raw)).select_related("person").first() if (
-        raw.isdigit()) else None
+    volunteer_id = parse_id(request.POST.get("volunteer"))
+    volunteer = Volunteer.objects.filter(programme=programme).filter(pk=volunteer_id).select_related(
+        "person").first() if volunteer_id else None
     if volunteer is None:
         messages.error(request, _("Choose a volunteer."))
         return _to_workshop(programme, pk)
@@ -118,7 +124,7 @@ def registration_cancel(
 @programme_view("onboarding.manage_volunteers")
 def attendance(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     workshop = _workshop_or_404(programme, pk)
-    attended = {int(i) for i in request.POST.getlist("attended") if i.isdigit()}
+    attended = set(parse_ids(request.POST.getlist("attended")))
     issued = services.attendance_mark(workshop=workshop, attended=attended, actor=request.user)
     messages.success(request, _("Attendance saved."))
     for certificate in issued:
