@@ -31,9 +31,11 @@ Mask = NDArray[np.bool_]
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PricingSettings:
     # Most improving pairs kept per learner and pass (the best gains first).
-    keep: int = 4
-    # Pairs compared in one vectorised step (bounds the memory of pricing).
+    keep: int = 8
+    # Pairs compared in one vectorised step (bounds the memory of pricing), and pairs scored
+    # in one call (small enough for the CPU cache: several times faster than large arrays).
     block_pairs: int = 1 << 16
+    score_pairs: int = 1 << 14
     # Side of the grid cells learners are grouped by, as a share of the distance limit.
     cell_share: float = 0.5
     workers: int = 2
@@ -93,10 +95,10 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     threshold = np.where(bound >= 0, big + bound - u, 0)
     rows = learners.copy()
     if mentors is not None and mentors.any():
-        # Learners within reach of a changed mentor.
-        learner_tree = cKDTree(enc.learners.xyz)
-        for found in learner_tree.query_ball_point(enc.mentors.xyz[mentors], radius, return_sorted=False):
-            rows[found] = True
+        # Learners within reach of a changed mentor: one nearest-neighbour query each, no lists.
+        changed = cKDTree(enc.mentors.xyz[mentors])
+        nearest, _ = changed.query(enc.learners.xyz, k=1, distance_upper_bound=radius)
+        rows |= np.isfinite(nearest)
     # A learner whose threshold no mentor's price is under cannot gain at all.
     rows &= threshold > v.min()
     rows_at = np.flatnonzero(rows)
@@ -109,6 +111,7 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     everyone = np.arange(n_mentors)
     keep = settings.keep
     step = settings.block_pairs
+    batch = settings.score_pairs
 
     def survivors(group: Ints) -> tuple[Ints, Ints, int]:
         """The pairs of one cell whose bound does not rule them out, and how many were compared."""
@@ -162,10 +165,13 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
             held_l.append(li)
             held_m.append(mi)
             size += li.size
-            if size >= step:
-                scored += size
-                yield np.concatenate(held_l), np.concatenate(held_m)
-                held_l, held_m, size = [], [], 0
+            if size >= batch:
+                li, mi = np.concatenate(held_l), np.concatenate(held_m)
+                cut = size - size % batch
+                for start in range(0, cut, batch):
+                    yield li[start : start + batch], mi[start : start + batch]
+                scored += cut
+                held_l, held_m, size = [li[cut:]], [mi[cut:]], size - cut
             if deadline is not None and time.perf_counter() > deadline and done < len(groups):
                 for later in groups[done:]:
                     covered[later] = False
@@ -174,7 +180,7 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
             scored += size
             yield np.concatenate(held_l), np.concatenate(held_m)
 
-    parts = list(map(scored_batch, batches()))
+    parts = list(_map(scored_batch, batches(), settings.workers))
     parts = [p for p in parts if p[0].size]
     for learner_part, _, _, gain_part in parts:
         np.maximum.at(best_gain, learner_part, gain_part)
