@@ -14,7 +14,7 @@ current solution if the search stops here.
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -102,8 +102,10 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     # A learner whose threshold no mentor's price is under cannot gain at all.
     rows &= threshold > v.min()
     rows_at = np.flatnonzero(rows)
+    full = mentors is None and bool(learners.all())
     if rows_at.size == 0:
-        return nothing
+        # Every pair is ruled out by its learner's bound alone.
+        return replace(nothing, pairs=_pairs_in_reach(enc, radius) if full else 0)
     tree = cKDTree(enc.mentors.xyz)
     limit = enc.criteria.limits.max_distance_km
     side = chord_for_km(limit * settings.cell_share) if limit is not None else 4.0
@@ -200,7 +202,7 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
         learner = mentor = score = gain = empty
     # A full pass prices every pair within reach (most by the bound alone); a
     # partial one the pairs in reach of its cells that touch a changed potential.
-    pairs = _pairs_in_reach(enc, radius) if mentors is None and learners.all() else compared
+    pairs = _pairs_in_reach(enc, radius) if full else compared
     return Priced(learner=learner, mentor=mentor, score=score, gain=gain, pairs=pairs, scored=scored,
                   best_gain=best_gain, covered=covered)
 
