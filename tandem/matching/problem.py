@@ -305,39 +305,19 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     return PairCheck(score=pair.score, items=item_dicts(pair.items), broken=broken)
 
 
+def offer(pair: engine.MatchedPair) -> dict[str, object]:
+    """A next-best mentor as stored on a proposal or offered for a rematch."""
+    return {"volunteer": pk_of(pair.mentor_id), "score": round(pair.score, 2), "items": item_dicts(pair.items)}
+
+
 def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,
                 skip: Iterable[str] = ()) -> list[dict[str, object]]:
     """The ``count`` best feasible mentors of ``problem`` for one of its learners, best first.
 
-    Solved by the engine on a one-learner problem in which the learner appears ``count`` times
-    and every mentor takes one: the optimum gives the clones the ``count`` highest-scoring
-    distinct feasible mentors (a maximal sum of distinct picks is the top ones). Exclusions
-    (declined pairs) and the hard limits apply as in a round."""
-    skipped = set(skip)
-    mentors = tuple(
-        engine.Mentor(id=m.id, latitude=m.latitude, longitude=m.longitude, languages=m.languages,
-                      expertise=m.expertise, availability=m.availability, capacity=1, gender=m.gender,
-                      age=m.age, background=m.background)
-        for m in problem.mentors if m.id not in skipped
-    )
-    if not mentors or count < 1:
-        return []
-    clones = tuple(
-        engine.Learner(id=f"{learner.id}#{i}", latitude=learner.latitude, longitude=learner.longitude,
-                       languages=learner.languages, needs=learner.needs, availability=learner.availability,
-                       gender_preference=learner.gender_preference, age=learner.age,
-                       waiting_since=learner.waiting_since, background=learner.background)
-        for i in range(min(count, len(mentors)))
-    )
-    excluded = [e.mentor_id for e in problem.exclusions if e.learner_id == learner.id]
-    exclusions = tuple(engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded
-                       if m not in skipped)
-    single = engine.Problem(mentors=mentors, learners=clones, criteria=problem.criteria,
-                            exclusions=exclusions, as_of=problem.as_of, fields=problem.fields)
-    result = engine.solve(single)
-    ranked = sorted(result.pairs, key=lambda p: (-p.score, p.mentor_id))
-    return [{"volunteer": pk_of(p.mentor_id), "score": round(p.score, 2), "items": item_dicts(p.items)}
-            for p in ranked]
+    One vectorised scoring of the learner against every mentor of the problem (``engine.
+    best_mentors``): hard limits and exclusions (declined pairs) apply as in a round."""
+    return [offer(pair) for pair in engine.best_mentors(problem, learner.id, count=count, skip=skip,
+                                                        validate=False)]
 
 
 def best_mentors(*, programme: Programme, learner: Learner, today: date, count: int = 5,

@@ -5,7 +5,7 @@ Pure Python (numpy, scipy, OR-tools); no Django. See docs/matching.md.
 
 from .candidates import CandidateSettings
 from .certify import ProofSettings
-from .engine import SolverSettings, solve, solve_pairs
+from .engine import SolverSettings, best_mentors, solve, solve_pairs
 from .errors import ProblemError
 from .explain import TEMPLATES
 from .model import (
@@ -44,6 +44,7 @@ __all__ = [
     "Statistics",
     "UnmatchedLearner",
     "Weights",
+    "best_mentors",
     "solve",
     "solve_pairs",
 ]

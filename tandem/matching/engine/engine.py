@@ -3,7 +3,7 @@
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -20,6 +20,7 @@ from .candidates import (
 )
 from .certify import Graph, ProofSettings, pair_max, prove
 from .encode import EncodedProblem, Ints, encode
+from .errors import ProblemError
 from .explain import explain_pairs, explain_unmatched, template
 from .model import PairsProblem, Problem
 from .regions import make_regions, seam
@@ -59,17 +60,25 @@ class Solution:
     certificate: Certificate | None
 
 
+Progress = Callable[[str], None]
+
+
 def solve(problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
           solver: SolverSettings = DEFAULT_SOLVER, proof: ProofSettings | None = DEFAULT_PROOF,
-          validate: bool = True) -> Result:
+          validate: bool = True, alternatives: int = 0, progress: Progress | None = None) -> Result:
     """Match learners to mentors: most learners first, then the highest total score.
 
     With ``proof`` (the default) the answer is the optimum over every pair that
     meets the hard limits, and ``result.certificate`` says how that was proved
     (or, if its budget stopped the proof, how far from the optimum it may be).
     With ``proof=None`` it is the optimum on the candidate graph only.
+
+    ``alternatives`` asks for each learner's next-best mentors from the same
+    solve (``result.alternatives``); ``progress`` is called with the name of
+    each stage as it starts ("candidates", "solve", "prove", "explain").
     """
-    result, _ = solve_with_arrays(problem, settings=settings, solver=solver, proof=proof, validate=validate)
+    result, _ = solve_with_arrays(problem, settings=settings, solver=solver, proof=proof, validate=validate,
+                                  alternatives=alternatives, progress=progress)
     return result
 
 
@@ -133,11 +142,12 @@ def _collector_paused() -> Iterator[None]:
 def solve_with_arrays(
     problem: Problem, *, settings: CandidateSettings = DEFAULT_SETTINGS,
     solver: SolverSettings = DEFAULT_SOLVER, proof: ProofSettings | None = DEFAULT_PROOF, validate: bool = True,
+    alternatives: int = 0, progress: Progress | None = None,
 ) -> tuple[Result, Solution]:
     if validate:
         check_problem(problem)
     with _collector_paused():
-        return _solve(problem, settings, solver, proof)
+        return _solve(problem, settings, solver, proof, alternatives, progress or (lambda stage: None))
 
 
 def _proved(enc: EncodedProblem, candidates: Candidates, assignment: Assignment, cut: Ints,
@@ -168,6 +178,60 @@ def _proved(enc: EncodedProblem, candidates: Candidates, assignment: Assignment,
         status=assignment.status, nodes=assignment.nodes, arcs=assignment.arcs,
         seconds=assignment.seconds + time.perf_counter() - started,
     ), certificate
+
+
+def _alternatives(enc: EncodedProblem, candidates: Candidates, chosen: Ints,
+                  count: int) -> dict[str, tuple[MatchedPair, ...]]:
+    """Each learner's ``count`` best mentors other than its own, from the final graph.
+
+    Best score first, then mentor id. Where every pair in range was scored
+    (rounds up to about 10,000 x 10,000) the graph holds each learner's best
+    ``k`` feasible mentors exactly, so these are the true next-best; in pooled
+    national rounds, the best of the learner's pool.
+    """
+    own = np.zeros(len(candidates), dtype=bool)
+    own[chosen] = True
+    at = np.flatnonzero(~own)
+    # By learner, best score first, then mentor (index order is id order).
+    at = at[np.lexsort((candidates.mentor[at], -candidates.score[at], candidates.learner[at]))]
+    learner = candidates.learner[at]
+    lead = np.flatnonzero(np.concatenate(([True], learner[1:] != learner[:-1]))) if at.size else at
+    rank = np.arange(at.size) - np.repeat(lead, np.diff(np.append(lead, at.size)))
+    at = at[rank < count]
+    pairs = explain_pairs(enc, candidates.learner[at], candidates.mentor[at], candidates.score[at])
+    grouped: dict[str, list[MatchedPair]] = {}
+    for pair in pairs:
+        grouped.setdefault(pair.learner_id, []).append(pair)
+    return {learner_id: tuple(items) for learner_id, items in grouped.items()}
+
+
+def best_mentors(problem: Problem, learner_id: str, *, count: int, skip: Iterable[str] = (),
+                 validate: bool = True) -> tuple[MatchedPair, ...]:
+    """The ``count`` best feasible mentors of ``problem`` for one of its learners, best first.
+
+    One vectorised scoring of the learner against every mentor within reach
+    (hard limits and exclusions apply as in a round; capacities do not), ties
+    by mentor id; ``skip`` leaves mentors out.
+    """
+    if validate:
+        check_problem(problem)
+    enc = encode(problem)
+    try:
+        row = enc.learners.ids.index(learner_id)
+    except ValueError:
+        raise ProblemError(f"learner '{learner_id}' is not in the problem") from None
+    if count < 1 or len(enc.mentors) == 0:
+        return ()
+    near = np.asarray(cKDTree(enc.mentors.xyz).query_ball_point(enc.learners.xyz[row], _search_radius(enc)),
+                      dtype=np.int64)
+    skipped = set(skip)
+    near = np.array([j for j in sorted(near.tolist()) if enc.mentors.ids[j] not in skipped], dtype=np.int64)
+    if near.size == 0:
+        return ()
+    score, feasible = score_pairs(enc, np.full(near.size, row), near)
+    near, score = near[feasible], score[feasible]
+    best = np.lexsort((near, -score))[:count]
+    return tuple(explain_pairs(enc, np.full(best.size, row), near[best], score[best]))
 
 
 def _fill_free_places(enc: EncodedProblem, candidates: Candidates,
@@ -221,20 +285,24 @@ def _fill_free_places(enc: EncodedProblem, candidates: Candidates,
 
 
 def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings,
-           proof: ProofSettings | None) -> tuple[Result, Solution]:
+           proof: ProofSettings | None, alternatives: int, progress: Progress) -> tuple[Result, Solution]:
     clock = time.perf_counter()
     enc = encode(problem)
     encoded_at = time.perf_counter()
+    progress("candidates")
     candidates = generate_candidates(enc, settings=settings)
     candidates_at = time.perf_counter()
+    progress("solve")
     assignment, regions, cut = _assign(enc, candidates, solver, repair=proof is None)
     cut_edges = int(cut.size)
     solved_at = time.perf_counter()
     certificate = None
     if proof is not None:
+        progress("prove")
         candidates, assignment, certificate = _proved(enc, candidates, assignment, cut, proof)
     candidates, assignment, filled = _fill_free_places(enc, candidates, assignment)
     proved_at = time.perf_counter()
+    progress("explain")
     chosen = assignment.chosen
     pairs = explain_pairs(enc, candidates.learner[chosen], candidates.mentor[chosen], candidates.score[chosen])
     matched = np.zeros(len(enc.learners), dtype=bool)
@@ -242,6 +310,7 @@ def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings
     load = np.bincount(candidates.mentor[chosen], minlength=len(enc.mentors))
     proved = certificate is not None and certificate.proved
     unmatched = explain_unmatched(enc, np.flatnonzero(~matched), load=load, proved=proved)
+    others = _alternatives(enc, candidates, assignment.chosen, alternatives) if alternatives > 0 else {}
     explained_at = time.perf_counter()
     statistics = Statistics(
         learners=len(enc.learners),
@@ -271,6 +340,7 @@ def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings
         total_score=assignment.total_score / SCALE,
         statistics=statistics,
         certificate=certificate,
+        alternatives=others,
     )
     return result, Solution(encoded=enc, candidates=candidates, assignment=assignment, certificate=certificate)
 

@@ -1,7 +1,7 @@
 """The engine's output: pairs with reasons, unmatched learners with reasons, statistics."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 SEPARATOR = " · "
@@ -112,3 +112,5 @@ class Result:
     statistics: Statistics
     # How optimality over every feasible pair was proved; None when the proof was not asked for.
     certificate: Certificate | None = None
+    # Per learner id, its next-best mentors other than its own (when asked for), best first.
+    alternatives: Mapping[str, tuple[MatchedPair, ...]] = field(default_factory=dict)

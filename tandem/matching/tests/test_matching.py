@@ -258,3 +258,37 @@ def test_only_consented_minors_enter_a_round(world: World, run_tasks: Any,
     consent(world, consented, world.people["guardian"])
     matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
     assert [p.learner for p in matching_round.proposals.all()] == [consented]
+
+
+def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: Any, monkeypatch: Any,
+                                                        django_capture_on_commit_callbacks: Any) -> None:
+    from tandem.matching import engine
+    from tandem.matching import problem as adapter
+
+    relax(world)
+    for i in range(6):
+        mentor(world, f"M{i}", km_east=2.0 * i, capacity=1 + i % 2)
+    learners = [pupil(world, f"P{i}", km_east=1.5 * i, waited_days=10 + i) for i in range(8)]
+    solves: list[int] = []
+    original = engine.solve
+
+    def counting(problem: Any, **kwargs: Any) -> Any:
+        solves.append(len(problem.learners))
+        return original(problem, **kwargs)
+
+    monkeypatch.setattr(engine, "solve", counting)
+    monkeypatch.setattr(engine, "best_mentors", None)  # no one-learner ranking per learner either
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert solves == [len(learners)]  # one solve for the whole round
+    assert matching_round.stats["optimal"] is True and matching_round.progress == 100
+    proposals = list(matching_round.proposals.select_related("learner").order_by("rank"))
+    assert len(proposals) == 8  # 6 mentors, 9 places
+    monkeypatch.setattr(engine, "best_mentors", original.__globals__["best_mentors"])
+    today = timezone.localdate()
+    for proposal in proposals:
+        # The same as ranking that learner against the whole pool on its own.
+        expected = adapter.best_mentors(programme=world.programme, learner=proposal.learner, today=today,
+                                        count=4, skip=[proposal.volunteer_id])
+        assert [(a["volunteer"], a["score"]) for a in proposal.alternatives] == [
+            (e["volunteer"], e["score"]) for e in expected]
+        assert all(a["items"] for a in proposal.alternatives)
