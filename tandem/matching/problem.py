@@ -14,11 +14,12 @@ apprentice who wrote "electrician" meets electricians.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 
 from tandem.core.models import Person, Programme, Site
 from tandem.core.places import geocode
@@ -192,14 +193,25 @@ def exclusions(programme: Programme, learner_pks: Iterable[int]) -> tuple[engine
 
 
 def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
+    """The round's volunteers and learners, with what ``build_problem`` reads and nothing more.
+
+    Every row shares the one ``programme`` object (not a joined copy per row), the learner's
+    institution is not joined, and learners with an open match are left out with ``NOT EXISTS``
+    (no ``DISTINCT`` over every column): at 10,000s of rows these are most of the loading time."""
     load = open_load(programme)
     volunteers = onboarding_selectors.matchable_volunteers(programme=programme, today=today, load=load)
+    open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
     learners = (intake_selectors.matchable_learners(programme=programme, today=today)
-                .select_related("sensitive", "programme").filter(~Q(matches__state__in=OPEN_STATES)))
+                .select_related(None).select_related("person", "sensitive").filter(~Exists(open_match)))
     if site is not None:
         volunteers = volunteers.filter(person__city__iexact=site.city)
         learners = learners.filter(person__city__iexact=site.city)
-    return list(volunteers.select_related("programme")), list(learners.distinct())
+    volunteer_rows, learner_rows = list(volunteers), list(learners)
+    for volunteer in volunteer_rows:
+        volunteer.programme = programme
+    for learner in learner_rows:
+        learner.programme = programme
+    return volunteer_rows, learner_rows
 
 
 def spare_capacity(volunteer: Volunteer, load: dict[int, int]) -> int:
@@ -308,6 +320,49 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
 def offer(pair: engine.MatchedPair) -> dict[str, object]:
     """A next-best mentor as stored on a proposal or offered for a rematch."""
     return {"volunteer": pk_of(pair.mentor_id), "score": round(pair.score, 2), "items": item_dicts(pair.items)}
+
+
+# Item params that only spell out other params in English (the app renders from the codes).
+ENGLISH_PARAMS = {"languages", "slots"}
+
+
+class ItemsJson:
+    """Explanation items as compact JSON text, each distinct item serialised once.
+
+    The engine builds each distinct item (the same shared languages, the same rounded distance)
+    once and shares it between pairs, so a round of 10,000s of proposals and alternatives has
+    only a few thousand distinct items: their JSON is made once and joined. Alternatives keep
+    ``criterion``, ``points`` and ``params`` — what the round page renders them from in the
+    reader's language — and leave out the engine's English ``text``: they are most of a round's
+    bytes."""
+
+    def __init__(self) -> None:
+        self._text: dict[tuple[int, bool], str] = {}
+        self._items: list[engine.ExplanationItem] = []  # kept alive, so that their ids stay theirs
+
+    def __call__(self, items: Sequence[engine.ExplanationItem], *, english: bool = True) -> str:
+        text = self._text
+        try:
+            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+        except KeyError:
+            for item in items:
+                if (id(item), english) not in text:
+                    self._items.append(item)
+                    record = item_dicts([item])[0]
+                    if not english:
+                        # The English sentence and English names of what the codes say.
+                        del record["text"]
+                        params = dict(item.params)
+                        record["params"] = plain({k: v for k, v in params.items() if k not in ENGLISH_PARAMS})
+                    text[id(item), english] = json.dumps(record, separators=(",", ":"))
+            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+
+    def offers(self, pairs: Iterable[engine.MatchedPair]) -> str:
+        """JSON of :func:`offer` for each pair (without the English text)."""
+        return "[" + ",".join(
+            f'{{"volunteer":{pk_of(p.mentor_id)},"score":{json.dumps(round(p.score, 2))},'
+            f'"items":{self(p.items, english=False)}}}'
+            for p in pairs) + "]"
 
 
 def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from tandem.core.bulk import JsonText, insert_rows
 from tandem.matching import engine
 from tandem.matching import problem as adapter
 from tandem.matching.models import MatchingRound, Proposal, UnmatchedLearner
@@ -56,28 +57,31 @@ def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
     today = timezone.localdate()
     clock = time.perf_counter()
     volunteers, learners = adapter.pools(programme=programme, today=today, site=matching_round.site)
+    read_at = time.perf_counter()
     built = adapter.build_problem(programme=programme, today=today, volunteers=volunteers, learners=learners)
     _progress(round_id, 10, "solving")
+    built_at = time.perf_counter()
     result = engine.solve(built.problem, alternatives=ALTERNATIVES,
                           progress=lambda stage: _progress(round_id, *STAGES[stage]))
     _progress(round_id, 85, "saving")
+    solved_at = time.perf_counter()
     ranked = sorted(result.pairs, key=lambda p: (-p.score, p.learner_id))
-    proposals = [
-        Proposal(round=matching_round, learner_id=adapter.pk_of(pair.learner_id),
-                 volunteer_id=adapter.pk_of(pair.mentor_id), score=round(pair.score, 2),
-                 items=adapter.item_dicts(pair.items), rank=rank,
-                 alternatives=[adapter.offer(other) for other in result.alternatives.get(pair.learner_id, ())])
+    as_json = adapter.ItemsJson()
+    proposals = (
+        {"round_id": round_id, "learner_id": adapter.pk_of(pair.learner_id),
+         "volunteer_id": adapter.pk_of(pair.mentor_id), "score": round(pair.score, 2),
+         "items": JsonText(as_json(pair.items)), "rank": rank,
+         "alternatives": JsonText(as_json.offers(result.alternatives.get(pair.learner_id, ())))}
         for rank, pair in enumerate(ranked, start=1)
-    ]
+    )
     unmatched = [
-        UnmatchedLearner(round=matching_round, learner_id=adapter.pk_of(u.learner_id), reason=u.reason,
-                         limit=u.limit or "", params=adapter.plain(dict(u.params)))
+        {"round_id": round_id, "learner_id": adapter.pk_of(u.learner_id), "reason": u.reason,
+         "limit": u.limit or "", "params": adapter.plain(dict(u.params))}
         for u in result.unmatched
-    ] + [UnmatchedLearner(round=matching_round, learner=learner, reason="no_location")
-         for learner in built.no_location]
+    ] + [{"round_id": round_id, "learner_id": learner.pk, "reason": "no_location"} for learner in built.no_location]
     with transaction.atomic():
-        Proposal.objects.bulk_create(proposals, batch_size=2000)
-        UnmatchedLearner.objects.bulk_create(unmatched, batch_size=2000)
+        insert_rows(Proposal, proposals)
+        insert_rows(UnmatchedLearner, unmatched)
     stats, certificate = result.statistics, result.certificate
     return {
         "learners": len(learners), "volunteers": len(volunteers), "matched": result.matched,
@@ -86,4 +90,7 @@ def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
         "optimal": bool(certificate and certificate.proved),
         "pairs_priced": certificate.pairs_priced if certificate else 0,
         "engine_seconds": round(stats.total_seconds, 3), "seconds": round(time.perf_counter() - clock, 3),
+        # Where the round's time went: reading the pools, building the problem, the engine call, writing.
+        "stages": {"read": round(read_at - clock, 3), "build": round(built_at - read_at, 3),
+                   "solve": round(solved_at - built_at, 3), "write": round(time.perf_counter() - solved_at, 3)},
     }
