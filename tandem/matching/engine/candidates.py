@@ -388,7 +388,14 @@ def _estimated_pairs(tree: cKDTree, points: np.ndarray, radius: float) -> float:
     return float(np.mean(found)) * points.shape[0]
 
 
-def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = CandidateSettings()) -> Candidates:
+def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = CandidateSettings(),
+                        exact_bounds: bool = False) -> Candidates:
+    """Candidate edges; with ``exact_bounds`` every pair in range is scored, whatever the size.
+
+    The proof (:mod:`.certify`) needs, per learner, a bound on the score of the pairs left out,
+    which only scoring every pair gives; national rounds then skip the mentor side, whose
+    misses pricing finds anyway.
+    """
     n_learners, n_mentors = len(enc.learners), len(enc.mentors)
     if n_learners == 0 or n_mentors == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -400,20 +407,25 @@ def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = Ca
     mentor_index = _Index(mentor_side, radius, settings.workers)
     everyone = np.arange(n_learners)
     exhaustive = _estimated_pairs(mentor_index.tree, enc.learners.xyz, radius) <= settings.exhaustive_pairs
-    mentor_best = _MentorBest(n_learners, settings.mentor_k)
+    mentor_k = settings.mentor_k
+    if exact_bounds and not exhaustive:
+        exhaustive, mentor_k = True, 0
+    mentor_best = _MentorBest(n_learners, mentor_k)
     if exhaustive:
         parts, feasible_seen, pool_pairs, bound = _exhaustive(enc, everyone, settings, mentor_index.tree, radius,
                                                               mentor_best)
         # Only mentors that few learners ranked need their own best learners added.
         kept = [p[1] for p in parts]
         incoming = np.bincount(np.concatenate(kept), minlength=n_mentors) if kept else np.zeros(n_mentors, np.int64)
-        parts.append(mentor_best.best(only=incoming < settings.mentor_k))
+        if mentor_k:
+            parts.append(mentor_best.best(only=incoming < mentor_k))
     else:
         parts, feasible_seen, pool_pairs, bound = _pooled(enc, settings, learner_side, mentor_side, mentor_index,
                                                           radius)
-    learner = np.concatenate([p[0] for p in parts])
-    mentor = np.concatenate([p[1] for p in parts])
-    scores = np.concatenate([p[2] for p in parts])
+    empty = np.zeros(0, dtype=np.int64)
+    learner = np.concatenate([empty, *(p[0] for p in parts)])
+    mentor = np.concatenate([empty, *(p[1] for p in parts)])
+    scores = np.concatenate([empty, *(p[2] for p in parts)])
     # A pair found from both sides is kept once; sorted by (learner, mentor).
     _, first = np.unique(learner * n_mentors + mentor, return_index=True)
     return Candidates(

@@ -23,7 +23,6 @@ their largest gain (each learner takes one mentor), which the certificate
 reports in learners and points.
 """
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -39,7 +38,6 @@ from .solver import solve_edges
 
 Mask = NDArray[np.bool_]
 
-DEBUG = bool(os.environ.get("ENGINE_DEBUG"))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,9 +93,7 @@ class _Prover:
 
     def solve_whole(self) -> None:
         g = self.graph
-        scale = self.n_learners + 1
-        result = solve_edges(learner=g.learner, mentor=g.mentor, score=g.score * scale + g.chosen,
-                             capacity=self.capacity)
+        result = solve_edges(learner=g.learner, mentor=g.mentor, score=g.score, capacity=self.capacity)
         g.chosen = np.zeros(g.learner.size, dtype=bool)
         g.chosen[result.chosen] = True
 
@@ -134,32 +130,26 @@ class _Prover:
         self._grow(in_l, in_m, in_l.copy(), in_m.copy(), slack, 0)
         limits = [0, 0, SCALE, 5 * SCALE, 20 * SCALE, 100 * SCALE]
         spent = 0
-        for attempt in range(len(limits) + 4):
+        attempts = len(limits) + 4
+        for attempt in range(attempts):
             edges = np.flatnonzero(in_l[g.learner] & in_m[g.mentor])
             spent += edges.size
             # Windows that keep growing cost more than one solve of the whole graph.
-            if spent > g.learner.size * self.settings.whole_from_share or attempt == len(limits) + 3:
+            if spent > g.learner.size * self.settings.whole_from_share or attempt == attempts - 1:
                 self.solve_whole()
                 self.windows += 1
                 whole = self.potentials()
                 if not whole.optimal:  # pragma: no cover - the solver's optimum always has potentials
                     raise AssertionError("the solver's optimum has no dual potentials")
                 return whole.u, whole.v, np.ones(self.n_learners, dtype=bool), np.ones(self.n_mentors, dtype=bool)
-            if DEBUG:
-                print("window", attempt, int(in_l.sum()), int(in_m.sum()), edges.size, "seeds", seed_l.size, seed_m.size)
-            # Among equally good answers keep the current pairs: a bonus below one milli-point in
-            # total, so that the window changes only where it must.
-            scale = int(in_l.sum()) + 1
-            result = solve_edges(learner=g.learner[edges], mentor=g.mentor[edges],
-                                 score=g.score[edges] * scale + g.chosen[edges], capacity=self.capacity)
+            result = solve_edges(learner=g.learner[edges], mentor=g.mentor[edges], score=g.score[edges],
+                                 capacity=self.capacity)
             g.chosen[in_l[g.learner]] = False
             g.chosen[edges[result.chosen]] = True
             self.windows += 1
             found = self.potentials(in_l, in_m, u, v)
             if found.optimal:
                 return found.u, found.v, in_l, in_m
-            if DEBUG:
-                print("   bad", found.bad_learners.size, found.bad_mentors.size, found.passes)
             from_l = np.zeros(self.n_learners, dtype=bool)
             from_m = np.zeros(self.n_mentors, dtype=bool)
             from_l[found.bad_learners] = True

@@ -161,6 +161,9 @@ def _proved(enc: EncodedProblem, candidates: Candidates, assignment: Assignment,
     graph = Graph(learner=candidates.learner[keep], mentor=candidates.mentor[keep],
                   score=candidates.score[keep], chosen=chosen[keep])
     bound = np.where(candidates.outside_bound == UNKNOWN, pair_max(enc), candidates.outside_bound)
+    # The cut edges are left out of the graph, so they are outside pairs too: a learner's bound
+    # must cover them (they may be among its best).
+    np.maximum.at(bound, candidates.learner[cut], candidates.score[cut])
     graph, certificate = prove(enc, graph, bound, proof)
     # The final graph in the solver's order (by learner, then mentor), with the cut edges back.
     learner = np.concatenate((graph.learner, candidates.learner[cut]))
@@ -290,7 +293,7 @@ def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings
     enc = encode(problem)
     encoded_at = time.perf_counter()
     progress("candidates")
-    candidates = generate_candidates(enc, settings=settings)
+    candidates = generate_candidates(enc, settings=settings, exact_bounds=proof is not None)
     candidates_at = time.perf_counter()
     progress("solve")
     assignment, regions, cut = _assign(enc, candidates, solver, repair=proof is None)

@@ -4,7 +4,7 @@ from collections import Counter
 
 from hypothesis import given
 
-from tandem.matching.engine import CandidateSettings, Problem, ProofSettings, solve
+from tandem.matching.engine import CandidateSettings, Problem, ProofSettings, SolverSettings, solve
 from tandem.matching.engine.engine import solve_with_arrays
 from tandem.matching.engine.generate import generate_tied_problem
 
@@ -86,3 +86,13 @@ def test_the_proof_is_deterministic():
     first, second = solve(problem), solve(problem)
     assert [(p.learner_id, p.mentor_id) for p in first.pairs] == [(p.learner_id, p.mentor_id) for p in second.pairs]
     assert first.certificate.pairs_added == second.certificate.pairs_added
+
+
+@ENGINE
+@given(tied_problems())
+def test_a_graph_cut_into_regions_still_gives_the_dense_optimum(problem: Problem) -> None:
+    # National rounds are cut into regions; the cut edges are then priced like any other pair.
+    tiny = SolverSettings(max_region_learners=4, batch_learners=2, workers=1, parallel_from_edges=0)
+    result, solution = solve_with_arrays(problem, solver=tiny)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
