@@ -24,7 +24,7 @@ reports in learners and points.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -219,11 +219,19 @@ def _stopped(prover: _Prover, best_gain: Ints, covered: Mask, u: Ints, passes: i
     best_possible = np.maximum(prover.big + pair_max(enc) - u, 0)
     gain = np.where(covered, best_gain, best_possible)
     bound = int(gain.astype(object).sum())
-    learners = bound // prover.big
-    matched = int(g.chosen.sum())
+    certificate = Certificate(proved=False, passes=passes, pairs_priced=priced, pairs_scored=scored,
+                              pairs_added=added, windows=prover.windows, seconds=time.perf_counter() - started,
+                              stopped_by=why, gap_weight=bound, big=prover.big)
+    return with_gap(certificate, enc, matched=int(g.chosen.sum()), score=int(g.score[g.chosen].sum()), gained=0)
+
+
+def with_gap(certificate: Certificate, enc: EncodedProblem, *, matched: int, score: int, gained: int) -> Certificate:
+    """The stopped proof's bound for a solution of ``matched`` learners and ``score`` milli-points
+    that gained ``gained`` (in weight) on the one the bound was proved for."""
+    if certificate.proved:
+        return certificate
+    bound = max(certificate.gap_weight - gained, 0)
     # With as many learners matched, no assignment scores above every pair in full.
-    headroom = matched * pair_max(enc) - int(g.score[g.chosen].sum())
-    return Certificate(proved=False, passes=passes, pairs_priced=priced, pairs_scored=scored, pairs_added=added,
-                       windows=prover.windows,
-                       seconds=time.perf_counter() - started, gap_learners=int(learners),
-                       gap_score=min(bound, headroom) / SCALE, stopped_by=why)
+    headroom = matched * pair_max(enc) - score
+    return replace(certificate, gap_weight=bound, gap_learners=bound // certificate.big,
+                   gap_score=min(bound, headroom) / SCALE)

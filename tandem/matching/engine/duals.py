@@ -108,6 +108,7 @@ def potentials(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capaci
     if root.size:
         gain = big + score[root] - np.where(tail_in[root], 0, u_out[learner[root]])
         root, gain = root[gain > 0], gain[gain > 0]
+    if root.size:
         best = np.lexsort((-gain, mentor[root]))
         root, gain = root[best], gain[best]
         lead = np.concatenate(([True], mentor[root][1:] != mentor[root][:-1]))

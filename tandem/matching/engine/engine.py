@@ -18,7 +18,7 @@ from .candidates import (
     _search_radius,
     generate_candidates,
 )
-from .certify import Graph, ProofSettings, pair_max, prove
+from .certify import Graph, ProofSettings, pair_max, prove, with_gap
 from .encode import EncodedProblem, Ints, encode
 from .errors import ProblemError
 from .explain import explain_pairs, explain_unmatched, template
@@ -303,7 +303,13 @@ def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings
     if proof is not None:
         progress("prove")
         candidates, assignment, certificate = _proved(enc, candidates, assignment, cut, proof)
+    before = (assignment.matched, assignment.total_score)
     candidates, assignment, filled = _fill_free_places(enc, candidates, assignment)
+    if certificate is not None and filled:
+        # The bound was proved for the solution before the free places were given away.
+        gained = (assignment.matched - before[0]) * certificate.big + assignment.total_score - before[1]
+        certificate = with_gap(certificate, enc, matched=assignment.matched, score=assignment.total_score,
+                               gained=gained)
     proved_at = time.perf_counter()
     progress("explain")
     chosen = assignment.chosen

@@ -96,6 +96,9 @@ class Certificate:
     gap_learners: int = 0
     gap_score: float = 0.0
     stopped_by: str = ""  # "time" or "passes" when not proved
+    # The same bound in the proof's own units (weight = big per learner + milli-points), and big.
+    gap_weight: int = 0
+    big: int = 0
 
     @property
     def status(self) -> str:
