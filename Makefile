@@ -39,6 +39,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_round.py
 
 # Developers: refresh the .po files after changing strings (needs GNU gettext), then translate.
 messages: $(STAMP)

@@ -134,12 +134,25 @@ def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
     if reason == "no_mentors":
         return gettext("there are no mentors in this round")
     if reason == "taken":
+        # Said only when every suitable mentor is full and the optimum is proved.
         count = int(params.get("count") or 0)
         return ngettext(
             "the one suitable mentor went to another learner: matching this learner would leave "
             "another learner unmatched or lower the total score",
             "all %(count)s suitable mentors went to other learners: matching this learner would "
             "leave another learner unmatched or lower the total score", count) % {"count": count}
+    if reason == "full":
+        # Every suitable mentor is full, but the search stopped before proving the optimum.
+        count = int(params.get("count") or 0)
+        return ngettext("the one suitable mentor is full with other learners",
+                        "all %(count)s suitable mentors are full with other learners", count) % {"count": count}
+    if reason == "unplaced":
+        count, free = int(params.get("count") or 0), int(params.get("free") or 0)
+        return ngettext(
+            "%(count)s suitable mentor, %(free)s with a free place: the search stopped before placing "
+            "this learner",
+            "%(count)s suitable mentors, %(free)s with a free place: the search stopped before placing "
+            "this learner", count) % {"count": count, "free": free}
     if reason == "limit" and limit == "distance":
         km = params.get("km")
         if km is None:

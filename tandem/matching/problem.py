@@ -15,12 +15,13 @@ who wrote "elektricien" meets electricians.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef
 
 from tandem.core.fields import REASON_FIELDS, Vocabulary, vocabulary
 from tandem.core.models import Person, Programme, Site
@@ -206,14 +207,25 @@ def within(problem_exclusions: Iterable[engine.Exclusion], *, mentors: Iterable[
 
 
 def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
+    """The round's volunteers and learners, with what ``build_problem`` reads and nothing more.
+
+    Every row shares the one ``programme`` object (not a joined copy per row), the learner's
+    institution is not joined, and learners with an open match are left out with ``NOT EXISTS``
+    (no ``DISTINCT`` over every column): at 10,000s of rows these are most of the loading time."""
     load = open_load(programme)
     volunteers = onboarding_selectors.matchable_volunteers(programme=programme, today=today, load=load)
+    open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
     learners = (intake_selectors.matchable_learners(programme=programme, today=today)
-                .select_related("sensitive", "programme").filter(~Q(matches__state__in=OPEN_STATES)))
+                .select_related(None).select_related("person", "sensitive").filter(~Exists(open_match)))
     if site is not None:
         volunteers = volunteers.filter(person__city__iexact=site.city)
         learners = learners.filter(person__city__iexact=site.city)
-    return list(volunteers.select_related("programme")), list(learners.distinct())
+    volunteer_rows, learner_rows = list(volunteers), list(learners)
+    for volunteer in volunteer_rows:
+        volunteer.programme = programme
+    for learner in learner_rows:
+        learner.programme = programme
+    return volunteer_rows, learner_rows
 
 
 def spare_capacity(volunteer: Volunteer, load: dict[int, int]) -> int:
@@ -319,39 +331,62 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     return PairCheck(score=pair.score, items=item_dicts(pair.items), broken=broken)
 
 
+def offer(pair: engine.MatchedPair) -> dict[str, object]:
+    """A next-best mentor as stored on a proposal or offered for a rematch."""
+    return {"volunteer": pk_of(pair.mentor_id), "score": round(pair.score, 2), "items": item_dicts(pair.items)}
+
+
+# Item params that only spell out other params in English (the app renders from the codes).
+ENGLISH_PARAMS = {"languages", "slots"}
+
+
+class ItemsJson:
+    """Explanation items as compact JSON text, each distinct item serialised once.
+
+    The engine builds each distinct item (the same shared languages, the same rounded distance)
+    once and shares it between pairs, so a round of 10,000s of proposals and alternatives has
+    only a few thousand distinct items: their JSON is made once and joined. Alternatives keep
+    ``criterion``, ``points`` and ``params`` — what the round page renders them from in the
+    reader's language — and leave out the engine's English ``text``: they are most of a round's
+    bytes."""
+
+    def __init__(self) -> None:
+        self._text: dict[tuple[int, bool], str] = {}
+        self._items: list[engine.ExplanationItem] = []  # kept alive, so that their ids stay theirs
+
+    def __call__(self, items: Sequence[engine.ExplanationItem], *, english: bool = True) -> str:
+        text = self._text
+        try:
+            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+        except KeyError:
+            for item in items:
+                if (id(item), english) not in text:
+                    self._items.append(item)
+                    record = item_dicts([item])[0]
+                    if not english:
+                        # The English sentence and English names of what the codes say.
+                        del record["text"]
+                        params = dict(item.params)
+                        record["params"] = plain({k: v for k, v in params.items() if k not in ENGLISH_PARAMS})
+                    text[id(item), english] = json.dumps(record, separators=(",", ":"))
+            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+
+    def offers(self, pairs: Iterable[engine.MatchedPair]) -> str:
+        """JSON of :func:`offer` for each pair (without the English text)."""
+        return "[" + ",".join(
+            f'{{"volunteer":{pk_of(p.mentor_id)},"score":{json.dumps(round(p.score, 2))},'
+            f'"items":{self(p.items, english=False)}}}'
+            for p in pairs) + "]"
+
+
 def top_mentors(problem: engine.Problem, learner: engine.Learner, *, count: int,
                 skip: Iterable[str] = ()) -> list[dict[str, object]]:
     """The ``count`` best feasible mentors of ``problem`` for one of its learners, best first.
 
-    Solved by the engine on a one-learner problem in which the learner appears ``count`` times
-    and every mentor takes one: the optimum gives the clones the ``count`` highest-scoring
-    distinct feasible mentors (a maximal sum of distinct picks is the top ones). Exclusions
-    (declined pairs) and the hard limits apply as in a round."""
-    skipped = set(skip)
-    mentors = tuple(
-        engine.Mentor(id=m.id, latitude=m.latitude, longitude=m.longitude, languages=m.languages,
-                      expertise=m.expertise, availability=m.availability, capacity=1, gender=m.gender,
-                      age=m.age, background=m.background)
-        for m in problem.mentors if m.id not in skipped
-    )
-    if not mentors or count < 1:
-        return []
-    clones = tuple(
-        engine.Learner(id=f"{learner.id}#{i}", latitude=learner.latitude, longitude=learner.longitude,
-                       languages=learner.languages, needs=learner.needs, availability=learner.availability,
-                       gender_preference=learner.gender_preference, age=learner.age,
-                       waiting_since=learner.waiting_since, background=learner.background)
-        for i in range(min(count, len(mentors)))
-    )
-    excluded = [e.mentor_id for e in problem.exclusions if e.learner_id == learner.id]
-    exclusions = within((engine.Exclusion(learner_id=c.id, mentor_id=m) for c in clones for m in excluded),
-                        mentors=mentors, learners=clones)
-    single = engine.Problem(mentors=mentors, learners=clones, criteria=problem.criteria,
-                            exclusions=exclusions, as_of=problem.as_of, fields=problem.fields)
-    result = engine.solve(single)
-    ranked = sorted(result.pairs, key=lambda p: (-p.score, p.mentor_id))
-    return [{"volunteer": pk_of(p.mentor_id), "score": round(p.score, 2), "items": item_dicts(p.items)}
-            for p in ranked]
+    One vectorised scoring of the learner against every mentor of the problem (``engine.
+    best_mentors``): hard limits and exclusions (declined pairs) apply as in a round."""
+    return [offer(pair) for pair in engine.best_mentors(problem, learner.id, count=count, skip=skip,
+                                                        validate=False)]
 
 
 def best_mentors(*, programme: Programme, learner: Learner, today: date, count: int = 5,

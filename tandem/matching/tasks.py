@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from tandem.core.bulk import JsonText, insert_rows
 from tandem.matching import engine, selectors
 from tandem.matching import problem as adapter
 from tandem.matching.engine.validate import check_problem
@@ -71,17 +72,24 @@ def run_round(round_id: int) -> str:
     return "done"
 
 
+# Progress (percent, message) as the engine reaches each stage of the one solve.
+STAGES = {"candidates": (15, "candidates"), "solve": (35, "solving"), "prove": (50, "proving"),
+          "explain": (70, "explaining")}
+
+
 def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
     """Solve the round and store proposals, unmatched learners and each learner's alternatives.
 
-    Alternatives are the ``ALTERNATIVES`` best feasible mentors per learner other than the one
-    proposed, found by the engine on a one-learner problem (see ``problem.top_mentors``).
+    One engine solve gives everything: the proposals, the reasons, and each learner's next-best
+    mentors (``result.alternatives``, from the same candidate graph: no new problem per learner).
+    Rows are written in bulk; progress is written as the engine reaches each stage.
     Raises ``CannotRun`` when there is nobody to match or the criteria cannot be used."""
     programme, round_id, site = matching_round.programme, matching_round.pk, matching_round.site
     today = timezone.localdate()
     clock = time.perf_counter()
     load = adapter.open_load(programme)
     volunteers, learners = adapter.pools(programme=programme, today=today, site=site)
+    read_at = time.perf_counter()
     if not learners:
         raise CannotRun(Failure.NO_LEARNERS,
                         **selectors.learners_out_of_reach(programme=programme, today=today, site=site))
@@ -95,34 +103,37 @@ def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
     except engine.ProblemError as exc:
         raise CannotRun(Failure.CRITERIA) from exc
     _progress(round_id, 10, "solving")
-    result = engine.solve(built.problem)
-    _progress(round_id, 40, "explaining")
-    by_id = {item.id: item for item in built.problem.learners}
-    proposals: list[Proposal] = []
+    built_at = time.perf_counter()
+    result = engine.solve(built.problem, alternatives=ALTERNATIVES,
+                          progress=lambda stage: _progress(round_id, *STAGES[stage]))
+    _progress(round_id, 85, "saving")
+    solved_at = time.perf_counter()
     ranked = sorted(result.pairs, key=lambda p: (-p.score, p.learner_id))
-    total = max(1, len(by_id))
-    for done, pair in enumerate(ranked, start=1):
-        alternatives = adapter.top_mentors(built.problem, by_id[pair.learner_id], count=ALTERNATIVES + 1,
-                                           skip=[pair.mentor_id])[:ALTERNATIVES]
-        proposals.append(Proposal(
-            round=matching_round, learner_id=adapter.pk_of(pair.learner_id),
-            volunteer_id=adapter.pk_of(pair.mentor_id), score=round(pair.score, 2),
-            items=adapter.item_dicts(pair.items), rank=done, alternatives=alternatives))
-        if done % 10 == 0:
-            _progress(round_id, 40 + int(55 * done / total), "alternatives")
+    as_json = adapter.ItemsJson()
+    proposals = (
+        {"round_id": round_id, "learner_id": adapter.pk_of(pair.learner_id),
+         "volunteer_id": adapter.pk_of(pair.mentor_id), "score": round(pair.score, 2),
+         "items": JsonText(as_json(pair.items)), "rank": rank,
+         "alternatives": JsonText(as_json.offers(result.alternatives.get(pair.learner_id, ())))}
+        for rank, pair in enumerate(ranked, start=1)
+    )
     unmatched = [
-        UnmatchedLearner(round=matching_round, learner_id=adapter.pk_of(u.learner_id), reason=u.reason,
-                         limit=u.limit or "", params=adapter.plain(dict(u.params)))
+        {"round_id": round_id, "learner_id": adapter.pk_of(u.learner_id), "reason": u.reason,
+         "limit": u.limit or "", "params": adapter.plain(dict(u.params))}
         for u in result.unmatched
-    ] + [UnmatchedLearner(round=matching_round, learner=learner, reason="no_location")
-         for learner in built.no_location]
+    ] + [{"round_id": round_id, "learner_id": learner.pk, "reason": "no_location"} for learner in built.no_location]
     with transaction.atomic():
-        Proposal.objects.bulk_create(proposals)
-        UnmatchedLearner.objects.bulk_create(unmatched)
-    stats = result.statistics
+        insert_rows(Proposal, proposals)
+        insert_rows(UnmatchedLearner, unmatched)
+    stats, certificate = result.statistics, result.certificate
     return {
         "learners": len(learners), "volunteers": len(volunteers), "matched": result.matched,
         "unmatched": len(unmatched), "capacity": stats.capacity, "total_score": round(result.total_score, 2),
         "candidate_edges": stats.candidate_edges, "solver_status": stats.solver_status,
+        "optimal": bool(certificate and certificate.proved),
+        "pairs_priced": certificate.pairs_priced if certificate else 0,
         "engine_seconds": round(stats.total_seconds, 3), "seconds": round(time.perf_counter() - clock, 3),
+        # Where the round's time went: reading the pools, building the problem, the engine call, writing.
+        "stages": {"read": round(read_at - clock, 3), "build": round(built_at - read_at, 3),
+                   "solve": round(solved_at - built_at, 3), "write": round(time.perf_counter() - solved_at, 3)},
     }

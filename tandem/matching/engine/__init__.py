@@ -4,7 +4,8 @@ Pure Python (numpy, scipy, OR-tools); no Django. See docs/matching.md.
 """
 
 from .candidates import CandidateSettings
-from .engine import SolverSettings, solve, solve_pairs
+from .certify import ProofSettings
+from .engine import SolverSettings, best_mentors, solve, solve_pairs
 from .errors import ProblemError
 from .explain import TEMPLATES
 from .model import (
@@ -19,11 +20,12 @@ from .model import (
     Problem,
     Weights,
 )
-from .result import ExplanationItem, MatchedPair, Result, Statistics, UnmatchedLearner
+from .result import Certificate, ExplanationItem, MatchedPair, Result, Statistics, UnmatchedLearner
 
 __all__ = [
     "TEMPLATES",
     "CandidateSettings",
+    "Certificate",
     "Criteria",
     "Edge",
     "Exclusion",
@@ -36,11 +38,13 @@ __all__ = [
     "PairsProblem",
     "Problem",
     "ProblemError",
+    "ProofSettings",
     "Result",
     "SolverSettings",
     "Statistics",
     "UnmatchedLearner",
     "Weights",
+    "best_mentors",
     "solve",
     "solve_pairs",
 ]

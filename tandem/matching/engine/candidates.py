@@ -96,6 +96,10 @@ class Candidates:
     feasible_seen: Ints
     # True when every pair within the limits was scored (exact top-k).
     exhaustive: bool
+    # Per learner, an upper bound on the score of any feasible pair that is not a candidate:
+    # the k-th best score where every pair in range was scored, -1 when every feasible pair is
+    # a candidate, UNKNOWN where only a pool was scored.
+    outside_bound: Ints
 
     def __len__(self) -> int:
         return int(self.learner.size)
@@ -207,11 +211,16 @@ def _best(key: Ints, take: int) -> np.ndarray:
     return kept & (key >= 0)
 
 
+UNKNOWN = -2  # an outside bound nobody knows (pooled learners)
+
+
 @dataclass(frozen=True, slots=True)
 class _LearnerBlock:
     kept: tuple[Ints, Ints, Ints]  # (learner, mentor, score) of each row's best k
     feasible_count: Ints  # per row
     feasible: tuple[Ints, Ints, Ints]  # every feasible pair, when asked for
+    # Per row: the lowest kept score when some feasible pair was not kept, else -1.
+    kth: Ints
 
 
 def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int, keep_feasible: bool = False) -> _LearnerBlock:
@@ -224,10 +233,13 @@ def _learner_block(enc: EncodedProblem, rows: Ints, pool: Ints, k: int, keep_fea
     kept = _best(np.where(feasible, score * n + (n - 1 - mentors), -1), k)
     learner = np.broadcast_to(rows[:, None], pool.shape)
     empty = np.zeros(0, dtype=np.int64)
+    feasible_count = feasible.sum(axis=1)
+    lowest = np.where(kept, score, np.iinfo(np.int64).max).min(axis=1) if kept.shape[1] else feasible_count * 0
     return _LearnerBlock(
         kept=(learner[kept], mentors[kept], score[kept]),
-        feasible_count=feasible.sum(axis=1),
+        feasible_count=feasible_count,
         feasible=(learner[feasible], mentors[feasible], score[feasible]) if keep_feasible else (empty, empty, empty),
+        kth=np.where(feasible_count > kept.sum(axis=1), lowest, -1),
     )
 
 
@@ -327,7 +339,7 @@ def _padded(local: Ints, found: Ints, counts: Ints, rows: Ints) -> Ints:
 
 
 def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tree: cKDTree,
-                radius: float, mentor_best: _MentorBest) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int]:
+                radius: float, mentor_best: _MentorBest) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int, Ints]:
     """Score every pair within the limit for ``rows``: exact best k per learner.
 
     Learners of a chunk are grouped by how many mentors they have in range, so
@@ -354,14 +366,17 @@ def _exhaustive(enc: EncodedProblem, rows: Ints, settings: CandidateSettings, tr
 
     parts: list[tuple[Ints, Ints, Ints]] = []
     seen = np.zeros(rows.size, dtype=np.int64)
+    # Learners with nobody in range have no feasible pair at all.
+    kth = np.full(rows.size, -1, dtype=np.int64)
     pairs = 0
     for blocks, members_list, found in _map(score_step, range(0, rows.size, step), settings.workers):
         pairs += found
         for block, members in zip(blocks, members_list, strict=True):
             parts.append(block.kept)
             seen[members] = block.feasible_count
+            kth[members] = block.kth
             mentor_best.add(*block.feasible)
-    return parts, seen, pairs
+    return parts, seen, pairs, kth
 
 
 def _estimated_pairs(tree: cKDTree, points: np.ndarray, radius: float) -> float:
@@ -373,29 +388,44 @@ def _estimated_pairs(tree: cKDTree, points: np.ndarray, radius: float) -> float:
     return float(np.mean(found)) * points.shape[0]
 
 
-def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = CandidateSettings()) -> Candidates:
+def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = CandidateSettings(),
+                        exact_bounds: bool = False) -> Candidates:
+    """Candidate edges; with ``exact_bounds`` every pair in range is scored, whatever the size.
+
+    The proof (:mod:`.certify`) needs, per learner, a bound on the score of the pairs left out,
+    which only scoring every pair gives; national rounds then skip the mentor side, whose
+    misses pricing finds anyway.
+    """
     n_learners, n_mentors = len(enc.learners), len(enc.mentors)
     if n_learners == 0 or n_mentors == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Candidates(learner=empty, mentor=empty, score=empty, pool_pairs=0,
-                          feasible_seen=np.zeros(n_learners, dtype=np.int64), exhaustive=True)
+                          feasible_seen=np.zeros(n_learners, dtype=np.int64), exhaustive=True,
+                          outside_bound=np.full(n_learners, -1, dtype=np.int64))
     radius = _search_radius(enc)
     learner_side, mentor_side = _sides(enc)
     mentor_index = _Index(mentor_side, radius, settings.workers)
     everyone = np.arange(n_learners)
     exhaustive = _estimated_pairs(mentor_index.tree, enc.learners.xyz, radius) <= settings.exhaustive_pairs
-    mentor_best = _MentorBest(n_learners, settings.mentor_k)
+    mentor_k = settings.mentor_k
+    if exact_bounds and not exhaustive:
+        exhaustive, mentor_k = True, 0
+    mentor_best = _MentorBest(n_learners, mentor_k)
     if exhaustive:
-        parts, feasible_seen, pool_pairs = _exhaustive(enc, everyone, settings, mentor_index.tree, radius, mentor_best)
+        parts, feasible_seen, pool_pairs, bound = _exhaustive(enc, everyone, settings, mentor_index.tree, radius,
+                                                              mentor_best)
         # Only mentors that few learners ranked need their own best learners added.
         kept = [p[1] for p in parts]
         incoming = np.bincount(np.concatenate(kept), minlength=n_mentors) if kept else np.zeros(n_mentors, np.int64)
-        parts.append(mentor_best.best(only=incoming < settings.mentor_k))
+        if mentor_k:
+            parts.append(mentor_best.best(only=incoming < mentor_k))
     else:
-        parts, feasible_seen, pool_pairs = _pooled(enc, settings, learner_side, mentor_side, mentor_index, radius)
-    learner = np.concatenate([p[0] for p in parts])
-    mentor = np.concatenate([p[1] for p in parts])
-    scores = np.concatenate([p[2] for p in parts])
+        parts, feasible_seen, pool_pairs, bound = _pooled(enc, settings, learner_side, mentor_side, mentor_index,
+                                                          radius)
+    empty = np.zeros(0, dtype=np.int64)
+    learner = np.concatenate([empty, *(p[0] for p in parts)])
+    mentor = np.concatenate([empty, *(p[1] for p in parts)])
+    scores = np.concatenate([empty, *(p[2] for p in parts)])
     # A pair found from both sides is kept once; sorted by (learner, mentor).
     _, first = np.unique(learner * n_mentors + mentor, return_index=True)
     return Candidates(
@@ -405,11 +435,12 @@ def generate_candidates(enc: EncodedProblem, *, settings: CandidateSettings = Ca
         pool_pairs=pool_pairs,
         feasible_seen=feasible_seen,
         exhaustive=exhaustive,
+        outside_bound=bound,
     )
 
 
 def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Side, mentor_side: _Side,
-            mentor_index: _Index, radius: float) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int]:
+            mentor_index: _Index, radius: float) -> tuple[list[tuple[Ints, Ints, Ints]], Ints, int, Ints]:
     """Candidates from pools, for rounds too large to score every pair in range."""
     n_learners, n_mentors = len(enc.learners), len(enc.mentors)
     near = max(settings.near_pool, settings.k)
@@ -432,11 +463,13 @@ def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Sid
     # fail, and there are few of them.
     thin = np.flatnonzero(feasible_seen < min(settings.thin, settings.k))
     mentor_best = _MentorBest(n_learners, settings.mentor_k)
+    bound = np.full(n_learners, UNKNOWN, dtype=np.int64)
     if thin.size:
-        deep, seen, pairs = _exhaustive(enc, thin, settings, mentor_index.tree, radius, mentor_best)
+        deep, seen, pairs, kth = _exhaustive(enc, thin, settings, mentor_index.tree, radius, mentor_best)
         parts.extend(deep)
         parts.append(mentor_best.best())
         feasible_seen[thin] = seen
+        bound[thin] = kth
         pool_pairs += pairs
 
     # Mentors that few learners ranked search for learners themselves.
@@ -450,4 +483,4 @@ def _pooled(enc: EncodedProblem, settings: CandidateSettings, learner_side: _Sid
                 part = _dedupe(pool[start : start + settings.chunk])
                 pool_pairs += int((part >= 0).sum())
                 parts.append(_mentor_block(enc, rows[start : start + settings.chunk], part, settings.mentor_k))
-    return parts, feasible_seen, pool_pairs
+    return parts, feasible_seen, pool_pairs, bound

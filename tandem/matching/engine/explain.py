@@ -48,6 +48,12 @@ TEMPLATES: dict[str, str] = {
         "the one suitable mentor went to another learner: matching this learner "
         "would leave another learner unmatched or lower the total score"
     ),
+    # Every suitable mentor is full, but the search stopped before proving the optimum.
+    "reason.full": "all {count} suitable mentors are full with other learners",
+    "reason.full.one": "the one suitable mentor is full with other learners",
+    # A suitable mentor still has a free place: only when a search was stopped early.
+    "reason.unplaced": "{count} suitable mentors, {free} with a free place: the search stopped before placing this learner",
+    "reason.unplaced.one": "1 suitable mentor, with a free place: the search stopped before placing this learner",
     "subject": "{count} mentors",
     "subject.one": "1 mentor",
     "subject.within": "{count} mentors within {km} km",
@@ -227,14 +233,26 @@ def _limit_phrases(enc: EncodedProblem, row: int) -> dict[str, dict[str, Any]]:
     }
 
 
-def _reason(enc: EncodedProblem, row: int, survivors: list[int]) -> UnmatchedLearner:
-    """Name the hard limit that removed the last mentors, or say they were taken."""
+def _reason(enc: EncodedProblem, row: int, survivors: list[int], free: int = 0, proved: bool = True) -> UnmatchedLearner:
+    """Name the hard limit that removed the last mentors, or say they were taken.
+
+    "Taken" (matching this learner would cost another learner or score) is
+    said only when every suitable mentor is full and the optimum is proved;
+    full mentors without a proof are "full", and a suitable mentor with a free
+    place is never hidden ("unplaced").
+    """
     learner_id = enc.learners.ids[row]
     km = enc.criteria.limits.max_distance_km
     if survivors[-1] > 0:
-        params = _params(count=survivors[-1])
-        return UnmatchedLearner(learner_id=learner_id, reason="taken", limit=None,
-                                text=template("reason.taken", survivors[-1]).format(**params), params=params)
+        count = survivors[-1]
+        if free:
+            params = _params(count=count, free=free)
+            return UnmatchedLearner(learner_id=learner_id, reason="unplaced", limit=None,
+                                    text=template("reason.unplaced", count).format(**params), params=params)
+        code = "taken" if proved else "full"
+        params = _params(count=count)
+        return UnmatchedLearner(learner_id=learner_id, reason=code, limit=None,
+                                text=template(f"reason.{code}", count).format(**params), params=params)
     if len(enc.mentors) == 0:
         return UnmatchedLearner(learner_id=learner_id, reason="no_mentors", limit=None,
                                 text=TEMPLATES["reason.no_mentors"], params=_params())
@@ -268,10 +286,16 @@ def _reason(enc: EncodedProblem, row: int, survivors: list[int]) -> UnmatchedLea
                             params=params)
 
 
-def explain_unmatched(enc: EncodedProblem, rows: Ints, *, pairs_per_batch: int = 1_000_000) -> list[UnmatchedLearner]:
-    """Reasons for unmatched learners, from every mentor in range, limit by limit."""
+def explain_unmatched(enc: EncodedProblem, rows: Ints, *, load: Ints | None = None, proved: bool = True,
+                      pairs_per_batch: int = 1_000_000) -> list[UnmatchedLearner]:
+    """Reasons for unmatched learners, from every mentor in range, limit by limit.
+
+    ``load`` (learners per mentor in the final solution) lets every "taken"
+    be checked: a suitable mentor with a free place is reported, not hidden.
+    """
     if rows.size == 0:
         return []
+    room = enc.mentors.capacity - (np.zeros(len(enc.mentors), dtype=np.int64) if load is None else load)
     if len(enc.mentors) == 0:
         return [_reason(enc, int(row), [0] * len(LIMITS)) for row in rows.tolist()]
     tree = cKDTree(enc.mentors.xyz)
@@ -289,5 +313,8 @@ def explain_unmatched(enc: EncodedProblem, rows: Ints, *, pairs_per_batch: int =
             alive &= terms.passes[name]
             counts.append(np.bincount(local[alive], minlength=part.size))
         table = np.stack(counts, axis=1).tolist()
-        reasons.extend(_reason(enc, int(row), survivors) for row, survivors in zip(part.tolist(), table, strict=True))
+        free = np.bincount(local[alive & (room[mentor] > 0)], minlength=part.size).tolist() if load is not None \
+            else [0] * part.size
+        reasons.extend(_reason(enc, int(row), survivors, spare, proved)
+                       for row, survivors, spare in zip(part.tolist(), table, free, strict=True))
     return reasons

@@ -439,3 +439,65 @@ def generate_problem(
         as_of=ROUND_DATE,
         fields={code: FieldLabel(mentor=m, learner=lrn) for code, m, lrn, _, _ in FIELDS},
     )
+
+
+# Towns of the tie-heavy rounds: close enough that many pairs are within reach.
+_TIED_TOWNS = ((50.850, 4.352), (50.880, 4.700), (51.026, 4.478), (50.935, 4.040), (51.054, 3.717))
+
+
+def generate_tied_problem(
+    *,
+    mentors: int,
+    learners: int,
+    seed: int = 0,
+    capacity: tuple[int, int] = (1, 3),
+    towns: int = 4,
+    languages: int = 2,
+    isolated_share: float = 0.02,
+    exclusion_share: float = 0.02,
+) -> Problem:
+    """A round full of ties, where a sparse candidate graph goes wrong most easily.
+
+    Everybody lives at the centre of one of a few towns (so distances tie),
+    speaks one or two of a few languages, needs or offers one or two of three
+    fields, is free in one of a few weekly patterns, and signed up on one of a
+    few dates. Mentors take 1–3 learners; some learners speak a language no
+    mentor speaks, so nobody can take them; a few pairs are excluded.
+    """
+    rng = np.random.default_rng(seed)
+    width = len(str(max(mentors, learners, 1)))
+    places = _TIED_TOWNS[: max(1, min(towns, len(_TIED_TOWNS)))]
+    codes = ("nl", "fr", "en", "de")[: max(1, min(languages, 4))]
+    fields = ("electrical", "care", "maths")
+    patterns = (("tue-evening", "thu-evening"), ("sat-morning",), ("mon-afternoon", "wed-afternoon", "fri-afternoon"))
+    dates = (date(2025, 9, 1), date(2026, 1, 1), date(2026, 6, 1))
+
+    def some(values: tuple[str, ...]) -> tuple[str, ...]:
+        count = int(rng.integers(1, min(2, len(values)) + 1))
+        return tuple(sorted(str(v) for v in rng.choice(values, size=count, replace=False)))
+
+    mentor_list = []
+    for i in range(mentors):
+        lat, lon = places[int(rng.integers(len(places)))]
+        mentor_list.append(Mentor(
+            id=f"M{i + 1:0{width}d}", latitude=lat, longitude=lon, languages=some(codes), expertise=some(fields),
+            availability=patterns[int(rng.integers(len(patterns)))],
+            capacity=int(rng.integers(capacity[0], capacity[1] + 1)),
+            gender=("female", "male")[int(rng.integers(2))], age=int(rng.choice((25, 40, 60))),
+        ))
+    learner_list = []
+    for i in range(learners):
+        lat, lon = places[int(rng.integers(len(places)))]
+        isolated = rng.random() < isolated_share
+        learner_list.append(Learner(
+            id=f"L{i + 1:0{width}d}", latitude=lat, longitude=lon,
+            languages=("xx",) if isolated else some(codes), needs=some(fields),
+            availability=patterns[int(rng.integers(len(patterns)))],
+            gender_preference=(None, None, "female")[int(rng.integers(3))], age=int(rng.choice((14, 17, 20))),
+            waiting_since=dates[int(rng.integers(len(dates)))],
+        ))
+    return Problem(
+        mentors=tuple(mentor_list), learners=tuple(learner_list), criteria=GENERATED_CRITERIA,
+        exclusions=_exclusions(rng, learner_list, mentor_list, exclusion_share), as_of=ROUND_DATE,
+        fields={code: FieldLabel(mentor=m, learner=lrn) for code, m, lrn, _, _ in FIELDS},
+    )

@@ -209,6 +209,11 @@ def problem_from_dict(data: Any) -> Problem | PairsProblem:
     for key in data:
         if key not in PROBLEM_KEYS:
             raise ProblemError(f"problem: unknown field '{key}' (expected {', '.join(PROBLEM_KEYS)})")
+    # An empty round must say so: a file without them is more likely the wrong file.
+    for key in ("mentors", "learners"):
+        if key not in data:
+            raise ProblemError(f"problem: missing field '{key}' (a list, empty if there are none; "
+                               "or 'edges' for the pairs form)")
     problem = Problem(
         mentors=_people(data, "mentors", "mentor", MENTOR_FIELDS, Mentor),
         learners=_people(data, "learners", "learner", LEARNER_FIELDS, Learner),
@@ -256,15 +261,40 @@ def _pairs_from_dict(data: dict[str, Any]) -> PairsProblem:
     return problem
 
 
+# Longer integers are never a real id, capacity or age (and Python refuses to read 4,300+ digits).
+MAX_DIGITS = 30
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ProblemError(f"a number with {digits:,} digits (at most {MAX_DIGITS})")
+    return int(text)
+
+
+def parse_json(text: str, source: str = "problem") -> Any:
+    """Parse JSON text; every way it can fail is one ProblemError naming ``source``."""
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as error:
+        raise ProblemError(f"{source}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    except RecursionError:
+        raise ProblemError(f"{source}: not valid JSON (nested too deeply)") from None
+    except ProblemError as error:
+        raise ProblemError(f"{source}: {error}") from None
+
+
 def read_problem(path: str | Path) -> Problem | PairsProblem:
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except json.JSONDecodeError as error:
-        raise ProblemError(f"{path}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as error:
         raise ProblemError(f"{path}: cannot read ({error.strerror})") from None
-    return problem_from_dict(data)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProblemError(f"{path}: not UTF-8 text (byte 0x{raw[error.start]:02x} at position {error.start})") from None
+    return problem_from_dict(parse_json(text, str(path)))
 
 
 def _plain(value: Any) -> Any:
@@ -332,4 +362,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for u in result.unmatched
         ],
         "statistics": {**dataclasses.asdict(stats), "total_seconds": stats.total_seconds},
+        "certificate": None if result.certificate is None else {
+            **dataclasses.asdict(result.certificate), "status": result.certificate.status,
+        },
     }

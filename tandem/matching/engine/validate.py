@@ -15,6 +15,8 @@ from .slots import SLOT_BIT
 # Far below int64 overflow in the solver, far above any real programme.
 MAX_WEIGHT = 1_000_000.0
 MAX_CAPACITY = 1_000_000
+MAX_KM = 20_040.0  # half the Earth's circumference: every place is within it
+SLOTS = len(SLOT_BIT)
 
 
 def _check_unique(kind: str, ids: Iterable[str]) -> None:
@@ -50,8 +52,14 @@ def _check_mentor(mentor: Mentor) -> None:
     _check_place(label, mentor.latitude, mentor.longitude)
     _check_slots(label, mentor.availability)
     _check_age(label, mentor.age)
-    if not 1 <= mentor.capacity <= MAX_CAPACITY:
-        raise ProblemError(f"{label}: capacity must be at least 1, got {mentor.capacity}")
+    _check_capacity(label, mentor.capacity)
+
+
+def _check_capacity(label: str, capacity: int) -> None:
+    if capacity < 1:
+        raise ProblemError(f"{label}: capacity must be at least 1, got {capacity}")
+    if capacity > MAX_CAPACITY:
+        raise ProblemError(f"{label}: capacity must be at most {MAX_CAPACITY:,}, got {capacity:,}")
 
 
 def _check_learner(learner: Learner) -> None:
@@ -68,18 +76,23 @@ def _check_criteria(criteria: Criteria) -> None:
         if not (math.isfinite(value) and 0.0 <= value <= MAX_WEIGHT):
             raise ProblemError(f"criteria.weights.{name}: must be between 0 and {MAX_WEIGHT:g}, got {value}")
     limits = criteria.limits
-    if limits.max_distance_km is not None and not limits.max_distance_km > 0:
-        raise ProblemError(f"criteria.limits.max_distance_km: must be positive, got {limits.max_distance_km}")
-    if limits.min_shared_slots < 0:
-        raise ProblemError(f"criteria.limits.min_shared_slots: must be at least 0, got {limits.min_shared_slots}")
-    if limits.max_age_gap is not None and limits.max_age_gap < 0:
-        raise ProblemError(f"criteria.limits.max_age_gap: must be at least 0, got {limits.max_age_gap}")
+    if limits.max_distance_km is not None and not 0 < limits.max_distance_km <= MAX_KM:
+        raise ProblemError(f"criteria.limits.max_distance_km: must be between 0 and {MAX_KM:,}, "
+                           f"got {limits.max_distance_km}")
+    _check_range("criteria.limits.min_shared_slots", limits.min_shared_slots, 0, SLOTS)
+    if limits.max_age_gap is not None:
+        _check_range("criteria.limits.max_age_gap", limits.max_age_gap, 0, 130)
     for name in ("distance_reach_km", "age_gap_reach"):
-        if not getattr(criteria, name) > 0:
-            raise ProblemError(f"criteria.{name}: must be positive")
-    for name in ("availability_target_slots", "waiting_horizon_days"):
-        if getattr(criteria, name) < 1:
-            raise ProblemError(f"criteria.{name}: must be at least 1")
+        value = getattr(criteria, name)
+        if not 0 < value <= MAX_KM:
+            raise ProblemError(f"criteria.{name}: must be between 0 and {MAX_KM:,}, got {value}")
+    _check_range("criteria.availability_target_slots", criteria.availability_target_slots, 1, SLOTS)
+    _check_range("criteria.waiting_horizon_days", criteria.waiting_horizon_days, 1, 36_500)
+
+
+def _check_range(label: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ProblemError(f"{label}: must be between {low} and {high:,}, got {value}")
 
 
 def check_problem(problem: Problem) -> None:
@@ -109,6 +122,5 @@ def check_pairs_problem(problem: PairsProblem) -> None:
             raise ProblemError(f"edges[{i}]: pair ('{edge.learner}', '{edge.mentor}') appears twice")
         seen.add((edge.learner, edge.mentor))
     for mentor_id, capacity in problem.capacities.items():
-        if not 1 <= capacity <= MAX_CAPACITY:
-            raise ProblemError(f"mentor '{mentor_id}': capacity must be at least 1, got {capacity}")
+        _check_capacity(f"mentor '{mentor_id}'", capacity)
     _check_unique("learner", problem.learners)

@@ -396,3 +396,49 @@ def test_a_lowered_capacity_is_never_exceeded_by_a_new_match(world: World) -> No
     with pytest.raises(ValidationError, match="no free place"):
         services.match_create(programme=world.programme, volunteer=volunteer, learner=pupil(world, "Cor"),
                               actor=coordinator)
+
+
+def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: Any, monkeypatch: Any,
+                                                        django_capture_on_commit_callbacks: Any) -> None:
+    from tandem.matching import engine
+    from tandem.matching import problem as adapter
+
+    relax(world)
+    for i in range(6):
+        mentor(world, f"M{i}", km_east=2.0 * i, capacity=1 + i % 2)
+    learners = [pupil(world, f"P{i}", km_east=1.5 * i, waited_days=10 + i) for i in range(8)]
+    solves: list[int] = []
+    original = engine.solve
+
+    def counting(problem: Any, **kwargs: Any) -> Any:
+        solves.append(len(problem.learners))
+        return original(problem, **kwargs)
+
+    monkeypatch.setattr(engine, "solve", counting)
+    monkeypatch.setattr(engine, "best_mentors", None)  # no one-learner ranking per learner either
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert solves == [len(learners)]  # one solve for the whole round
+    assert matching_round.stats["optimal"] is True and matching_round.progress == 100
+    proposals = list(matching_round.proposals.select_related("learner").order_by("rank"))
+    assert len(proposals) == 8  # 6 mentors, 9 places
+    monkeypatch.setattr(engine, "best_mentors", original.__globals__["best_mentors"])
+    today = timezone.localdate()
+    for proposal in proposals:
+        # The same as ranking that learner against the whole pool on its own.
+        expected = adapter.best_mentors(programme=world.programme, learner=proposal.learner, today=today,
+                                        count=4, skip=[proposal.volunteer_id])
+        assert [(a["volunteer"], a["score"]) for a in proposal.alternatives] == [
+            (e["volunteer"], e["score"]) for e in expected]
+        assert all(a["items"] for a in proposal.alternatives)
+
+
+@pytest.mark.parametrize(("language", "full", "unplaced"), [
+    ("en", "all 3 suitable mentors are full with other learners", "3 suitable mentors, 1 with a free place"),
+    ("nl", "alle 3 geschikte mentoren zitten vol met andere leerlingen", "3 geschikte mentoren, 1 met een vrije plaats"),
+    ("fr", "les 3 mentors adaptés sont complets avec d'autres jeunes", "3 mentors adaptés, dont 1 avec une place libre"),
+    ("de", "alle 3 passenden Mentor:innen sind mit anderen Mentees voll", "3 passende Mentor:innen, 1 mit freiem Platz"),
+])
+def test_reasons_without_a_proof_are_rendered_in_every_language(language: str, full: str, unplaced: str) -> None:
+    with translation.override(language):
+        assert explanations.unmatched_text("full", "", {"count": 3}) == full
+        assert explanations.unmatched_text("unplaced", "", {"count": 3, "free": 1}).startswith(unplaced)

@@ -192,7 +192,7 @@ def test_an_unexpected_error_is_logged_for_the_team_and_never_shown(
     persona_pair(world)
     working = engine.solve
 
-    def broken(problem: engine.Problem) -> engine.Result:
+    def broken(problem: engine.Problem, **kwargs: Any) -> engine.Result:
         raise RuntimeError("solver exploded at 0x7f3a secret detail")
 
     monkeypatch.setattr(engine, "solve", broken)  # the engine, not our database

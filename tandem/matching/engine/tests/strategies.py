@@ -115,3 +115,44 @@ def breaks_a_limit(problem: Problem, learner: Learner, mentor: Mentor) -> str | 
     if any(e.learner_id == learner.id and e.mentor_id == mentor.id for e in problem.exclusions):
         return "excluded"
     return None
+
+
+# Tie-heavy rounds: few places, few languages, coarse ages and dates, so that many pairs score
+# the same and a sparse candidate graph has the most room to go wrong.
+_TOWNS = ((50.85, 4.35), (50.88, 4.70), (50.85, 4.36))
+_FAR = (53.2, 6.6)  # nobody within reach
+
+
+@st.composite
+def tied_problems(draw: st.DrawFn, max_learners: int = 24, max_mentors: int = 12) -> Problem:
+    n_learners = draw(st.integers(1, max_learners))
+    n_mentors = draw(st.integers(1, max_mentors))
+    towns = st.sampled_from(_TOWNS)
+    mentor_list = []
+    for i in range(n_mentors):
+        lat, lon = draw(towns)
+        mentor_list.append(Mentor(
+            id=f"M{i:02d}", latitude=lat, longitude=lon, languages=draw(_subset(LANGUAGES[:2], 1)),
+            expertise=draw(_subset(FIELDS[:2])), availability=draw(_subset(SLOTS[:2], 1)),
+            capacity=draw(st.integers(1, 3)), gender=draw(st.sampled_from(GENDERS)),
+            age=draw(st.sampled_from((30, 50))),
+        ))
+    learner_list = []
+    for i in range(n_learners):
+        kind = draw(st.sampled_from(("town", "town", "town", "town", "far", "mute")))
+        lat, lon = _FAR if kind == "far" else draw(towns)
+        learner_list.append(Learner(
+            id=f"L{i:02d}", latitude=lat, longitude=lon,
+            languages=("xx",) if kind == "mute" else draw(_subset(LANGUAGES[:2], 1)),
+            needs=draw(_subset(FIELDS[:2])), availability=draw(_subset(SLOTS[:2], 1)),
+            gender_preference=draw(st.sampled_from((None, None, "F"))), age=draw(st.sampled_from((15, 20))),
+            waiting_since=draw(st.sampled_from((None, date(2026, 1, 1), date(2025, 6, 1)))),
+        ))
+    pairs = [(lrn.id, m.id) for lrn in learner_list for m in mentor_list]
+    excluded = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=6))
+    weights = draw(st.sampled_from((Weights(), Weights(waiting=0, age=0), Weights(distance=0, waiting=0))))
+    return Problem(
+        mentors=tuple(mentor_list), learners=tuple(learner_list), criteria=Criteria(weights=weights),
+        exclusions=tuple(Exclusion(learner_id=a, mentor_id=b) for a, b in sorted(excluded)),
+        as_of=date(2026, 9, 1),
+    )

@@ -74,3 +74,72 @@ def test_a_file_that_is_not_json_is_reported(tmp_path, capsys):
     path.write_text("{not json")
     assert main(["solve", str(path)]) == 2
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def _problem_with(tmp_path, text: str | bytes):
+    path = tmp_path / "problem.json"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+MENTOR = '{"id": "M1", "latitude": 50.85, "longitude": 4.35, "capacity": %s}'
+
+
+@pytest.mark.parametrize(("content", "args", "message"), [
+    ('{"mentors": [%s], "learners": []}' % (MENTOR % "1000000000000"), [],
+     "mentor 'M1': capacity must be at most 1,000,000, got 1,000,000,000,000"),
+    ('{"mentors": [%s], "learners": []}' % (MENTOR % ("7" * 5001)), [],
+     "a number with 5,001 digits (at most 30)"),
+    (b'{"mentors": [], "learners": [{"id": "L\xff"}]}', [], "not UTF-8 text (byte 0xff at position 38)"),
+    ("[" * 100_000 + "]" * 100_000, [], "not valid JSON (nested too deeply)"),
+    ('{"mentors": [], "learners": []}', ["-o", "missing-folder/result.json"],
+     "-o missing-folder/result.json: the folder missing-folder does not exist"),
+    ('{"mentors": [], "learners": []}', ["--k", "abc"], "argument --k: invalid int value: 'abc'"),
+    ('{"learners": []}', [], "problem: missing field 'mentors'"),
+    ("{}", [], "problem: missing field 'mentors'"),
+    ('{"mentors": []}', [], "problem: missing field 'learners'"),
+    ('{"mentors": [], "learners": [], "criteria": {"limits": {"min_shared_slots": 1000000000000}}}', [],
+     "criteria.limits.min_shared_slots: must be between 0 and 21, got 1000000000000"),
+    ('{"mentors": [], "learners": []}', ["--prove-seconds", "-1"], "--prove-seconds must be a positive number"),
+    ('[1, 2]', [], "problem: expected a JSON object, got list"),
+])
+def test_every_bad_input_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, content, args, message):
+    monkeypatch.chdir(tmp_path)
+    path = _problem_with(tmp_path, content)
+    assert main(["solve", str(path), *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.err.count("\n") == 1 and captured.err.startswith("tandem-match: ")
+    assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_the_output_folder_is_checked_before_solving(tmp_path, capsys, monkeypatch):
+    import tandem.matching.engine.cli as cli
+
+    def fail(*args, **kwargs):  # pragma: no cover - must not be reached
+        raise AssertionError("solved before checking the output")
+
+    monkeypatch.setattr(cli, "read_problem", fail)
+    assert main(["solve", str(tmp_path / "x.json"), "-o", str(tmp_path / "nope" / "r.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_bad_generate_options_are_one_line(capsys):
+    assert main(["generate", "--mentors", "1000000000000", "--learners", "1"]) == 2
+    assert main(["generate", "--mentors", "x", "--learners", "1"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["tandem-match: --mentors and --learners must be between 0 and 10,000,000",
+                   "tandem-match: argument --mentors: invalid int value: 'x'"]
+
+
+def test_the_result_carries_the_certificate(problem_file, tmp_path):
+    out = tmp_path / "result.json"
+    assert main(["solve", str(problem_file), "-o", str(out)]) == 0
+    certificate = json.loads(out.read_text())["certificate"]
+    assert certificate["proved"] is True and certificate["status"] == "optimal: proved"
+    assert certificate["pairs_priced"] > 0
+    assert main(["solve", str(problem_file), "-o", str(out), "--no-proof"]) == 0
+    assert json.loads(out.read_text())["certificate"] is None

@@ -3,6 +3,7 @@
 from datetime import date
 
 from tandem.matching.engine import (
+    CandidateSettings,
     Criteria,
     Exclusion,
     FieldLabel,
@@ -103,3 +104,65 @@ def test_soft_criteria_can_be_turned_off_and_limits_relaxed():
     (pair,) = solve(problem).pairs
     assert pair.score == 100.0
     assert [item.criterion for item in pair.items] == ["expertise"]
+
+
+# Counter-examples: situations where a sparse candidate graph (each learner's single best mentor)
+# used to leave a learner unmatched and say "all suitable mentors went to other learners" when
+# that was false.
+ONE_EACH = CandidateSettings(k=1, mentor_k=0)
+
+
+def test_free_seat_case_nobody_is_told_taken_while_a_suitable_mentor_has_a_free_place():
+    # Both learners like M1 best; M2 (farther, fewer shared slots) suits L2 too and has a free place.
+    problem = Problem(
+        learners=(_learner(), _learner(id="L2", waiting_since=date(2025, 1, 1))),
+        mentors=(_mentor(), _mentor(id="M2", latitude=HERE[0] + 0.1, availability=("tue-evening",))),
+    )
+    proved = solve(problem, settings=ONE_EACH)
+    assert proved.certificate.proved and proved.unmatched == ()
+    assert {(p.learner_id, p.mentor_id) for p in proved.pairs} == {("L1", "M2"), ("L2", "M1")}
+    # Even the candidate graph alone, with no proof, gives the free place away before explaining.
+    sparse = solve(problem, settings=ONE_EACH, proof=None)
+    assert sparse.unmatched == () and sparse.statistics.filled == 1
+
+
+def test_augmenting_path_case_the_learner_who_can_only_take_m1_gets_it():
+    # L1 can only take M1 (language); L2 likes M1 best but can also take M2.
+    problem = Problem(
+        learners=(_learner(languages=("tr",)), _learner(id="L2", languages=("nl",), waiting_since=date(2025, 1, 1))),
+        mentors=(_mentor(), _mentor(id="M2", languages=("nl",), latitude=HERE[0] + 0.1)),
+    )
+    proved = solve(problem, settings=ONE_EACH)
+    assert proved.certificate.proved and proved.unmatched == ()
+    assert {(p.learner_id, p.mentor_id) for p in proved.pairs} == {("L1", "M1"), ("L2", "M2")}
+    # Without the proof the candidate graph misses the move of L2 to M2. L1 is then not told that
+    # matching it would cost another learner (that is false), only that its mentor is full.
+    sparse = solve(problem, settings=ONE_EACH, proof=None)
+    (unmatched,) = sparse.unmatched
+    assert unmatched.learner_id == "L1" and unmatched.reason == "full"
+    assert unmatched.text == "the one suitable mentor is full with other learners"
+
+
+def test_a_taken_mentor_is_named_only_when_it_is_full_and_the_optimum_is_proved():
+    problem = Problem(learners=(_learner(), _learner(id="L2", waiting_since=date(2025, 1, 1)),
+                                _learner(id="L3", waiting_since=date(2025, 2, 1))),
+                      mentors=(_mentor(capacity=2),))
+    result = solve(problem)
+    (unmatched,) = result.unmatched
+    assert result.certificate.proved
+    assert (unmatched.learner_id, unmatched.reason) == ("L1", "taken")
+    assert unmatched.text == ("the one suitable mentor went to another learner: matching this learner would leave "
+                              "another learner unmatched or lower the total score")
+
+
+def test_a_suitable_mentor_with_a_free_place_is_reported_not_hidden():
+    import numpy as np
+
+    from tandem.matching.engine.encode import encode
+    from tandem.matching.engine.explain import explain_unmatched
+
+    problem = Problem(learners=(_learner(),), mentors=(_mentor(), _mentor(id="M2", capacity=2)))
+    enc = encode(problem)
+    (reason,) = explain_unmatched(enc, np.array([0]), load=np.array([1, 1]), proved=False)
+    assert reason.reason == "unplaced"
+    assert reason.text == "2 suitable mentors, 1 with a free place: the search stopped before placing this learner"

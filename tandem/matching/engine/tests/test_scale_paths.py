@@ -27,12 +27,18 @@ def _valid(problem, result) -> None:
 
 
 def test_pooled_candidates_stay_close_to_every_pair_scored(round_of_1500):
-    exact = solve(round_of_1500)
-    pooled = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0))
+    # Pools are the candidate graph of national rounds solved without the proof.
+    exact = solve(round_of_1500, proof=None)
+    pooled = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0), proof=None)
     assert exact.statistics.exhaustive and not pooled.statistics.exhaustive
     _valid(round_of_1500, pooled)
     assert pooled.matched >= exact.matched * 0.995
     assert pooled.total_score >= exact.total_score * 0.99
+    # With the proof, a round too large to score exhaustively is scored exhaustively anyway (the
+    # proof needs each learner's k-th best score) and reaches the optimum.
+    proved = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0))
+    assert proved.statistics.exhaustive and proved.certificate.proved
+    assert (proved.matched, proved.total_score) == (solve(round_of_1500).matched, solve(round_of_1500).total_score)
 
 
 def test_regions_and_worker_processes_keep_limits_and_do_not_change_the_answer(round_of_1500):
@@ -43,9 +49,12 @@ def test_regions_and_worker_processes_keep_limits_and_do_not_change_the_answer(r
     _valid(round_of_1500, one)
     assert one.statistics.regions > 1 and one.statistics.cut_edges > 0
     assert [(p.learner_id, p.mentor_id) for p in one.pairs] == [(p.learner_id, p.mentor_id) for p in two.pairs]
-    # Cutting can only lose against the whole graph, and the seam repair keeps it small.
-    assert (one.matched, one.total_score) <= (whole.matched, whole.total_score)
-    assert one.matched >= whole.matched * 0.99
+    # The proof prices the cut edges like any other pair: cutting costs nothing.
+    assert one.certificate.proved and (one.matched, one.total_score) == (whole.matched, whole.total_score)
+    # Without the proof, cutting can only lose against the whole graph, and the seam repair keeps it small.
+    cut = solve(round_of_1500, solver=small, proof=None)
+    assert (cut.matched, cut.total_score) <= (whole.matched, whole.total_score)
+    assert cut.matched >= whole.matched * 0.99
 
 
 def test_a_part_that_cannot_be_cut_is_kept_whole():
