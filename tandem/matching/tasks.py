@@ -42,7 +42,9 @@ def run_round(round_id: int) -> str:
     return "done"
 
 
-# Progress (percent, message) as the engine reaches each stage of the one solve.
+# Progress (percent, message) as the engine reaches each stage of the one solve, for rounds of at
+# least PROGRESS_FROM learners (smaller ones take well under a second).
+PROGRESS_FROM = 2000
 STAGES = {"candidates": (15, "candidates"), "solve": (35, "solving"), "prove": (50, "proving"),
           "explain": (70, "explaining")}
 
@@ -59,11 +61,14 @@ def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
     volunteers, learners = adapter.pools(programme=programme, today=today, site=matching_round.site)
     read_at = time.perf_counter()
     built = adapter.build_problem(programme=programme, today=today, volunteers=volunteers, learners=learners)
+    # A small round is done before the page polls again: its progress is written only at the start.
+    big = len(built.problem.learners) >= PROGRESS_FROM
     _progress(round_id, 10, "solving")
     built_at = time.perf_counter()
     result = engine.solve(built.problem, alternatives=ALTERNATIVES,
-                          progress=lambda stage: _progress(round_id, *STAGES[stage]))
-    _progress(round_id, 85, "saving")
+                          progress=(lambda stage: _progress(round_id, *STAGES[stage])) if big else None)
+    if big:
+        _progress(round_id, 85, "saving")
     solved_at = time.perf_counter()
     ranked = sorted(result.pairs, key=lambda p: (-p.score, p.learner_id))
     as_json = adapter.ItemsJson()

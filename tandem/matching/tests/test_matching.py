@@ -276,9 +276,18 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
         solves.append(len(problem.learners))
         return original(problem, **kwargs)
 
+    from tandem.matching import tasks
+
     monkeypatch.setattr(engine, "solve", counting)
     monkeypatch.setattr(engine, "best_mentors", None)  # no one-learner ranking per learner either
+    # Progress is written as the engine reaches each stage (here even for a small round).
+    written: list[str] = []
+    real_progress = tasks._progress
+    monkeypatch.setattr(tasks, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(tasks, "_progress", lambda pk, progress, message: (written.append(message),
+                                                                            real_progress(pk, progress, message)))
     matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert written == ["solving", "candidates", "solving", "proving", "explaining", "saving"]
     assert solves == [len(learners)]  # one solve for the whole round
     assert matching_round.stats["optimal"] is True and matching_round.progress == 100
     proposals = list(matching_round.proposals.select_related("learner").order_by("rank"))
