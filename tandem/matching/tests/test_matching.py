@@ -300,7 +300,12 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
                                         count=4, skip=[proposal.volunteer_id])
         assert [(a["volunteer"], a["score"]) for a in proposal.alternatives] == [
             (e["volunteer"], e["score"]) for e in expected]
-        assert all(a["items"] for a in proposal.alternatives)
+        # Stored compact, read back as the same sentences.
+        assert [explanations.line(a["items"], private=True) for a in proposal.alternatives] == [
+            explanations.line(e["items"], private=True) for e in expected]
+    page = world.client_for("coordinator").get(reverse("matching:round", kwargs={
+        "org": "zuid", "prog": "moz", "pk": matching_round.pk})).content.decode()
+    assert explanations.line(proposals[0].alternatives[0]["items"], private=True) in page
 
 
 @pytest.mark.parametrize(("language", "full", "unplaced"), [
