@@ -97,11 +97,15 @@ def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
     return str(item.get("text", ""))
 
 
-def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+def rows(items: Iterable[Mapping[str, Any] | list[Any]], *, private: bool = False,
          fields: Vocabulary | None = None) -> list[dict[str, Any]]:
-    """Items as table rows: criterion label, points and the sentence (private ones only when asked)."""
+    """Items as table rows: criterion label, points and the sentence (private ones only when asked).
+
+    An item is the engine's dict, or ``[criterion, points, params]`` (alternatives, stored compact)."""
     out = []
-    for item in items:
+    for entry in items:
+        item = entry if isinstance(entry, Mapping) else {"criterion": entry[0], "points": entry[1],
+                                                         "params": entry[2]}
         criterion = str(item.get("criterion", ""))
         if criterion in PRIVATE and not private:
             continue
@@ -112,7 +116,7 @@ def rows(items: Iterable[Mapping[str, Any]], *, private: bool = False,
     return out
 
 
-def line(items: Iterable[Mapping[str, Any]], *, private: bool = False,
+def line(items: Iterable[Mapping[str, Any] | list[Any]], *, private: bool = False,
          fields: Vocabulary | None = None) -> str:
     """The one line a coordinator reads: "4.2 km apart · both speak Turkish · …"."""
     return " · ".join(row["text"] for row in rows(items, private=private, fields=fields))

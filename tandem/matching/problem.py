@@ -345,37 +345,37 @@ class ItemsJson:
 
     The engine builds each distinct item (the same shared languages, the same rounded distance)
     once and shares it between pairs, so a round of 10,000s of proposals and alternatives has
-    only a few thousand distinct items: their JSON is made once and joined. Alternatives keep
-    ``criterion``, ``points`` and ``params`` — what the round page renders them from in the
-    reader's language — and leave out the engine's English ``text``: they are most of a round's
-    bytes."""
+    only a few thousand distinct items: their JSON is made once and joined. Alternatives — most
+    of a round's bytes — store each item as ``[criterion, points, params]``, without the engine's
+    English text and English names (the round page renders them from the codes in the reader's
+    language; ``explanations.rows`` reads both forms)."""
 
     def __init__(self) -> None:
         self._text: dict[tuple[int, bool], str] = {}
         self._items: list[engine.ExplanationItem] = []  # kept alive, so that their ids stay theirs
 
-    def __call__(self, items: Sequence[engine.ExplanationItem], *, english: bool = True) -> str:
+    def _encode(self, item: engine.ExplanationItem, full: bool) -> str:
+        if full:
+            return json.dumps(item_dicts([item])[0], separators=(",", ":"))
+        params = plain({k: v for k, v in item.params.items() if k not in ENGLISH_PARAMS})
+        return json.dumps([item.criterion, item.points, params], separators=(",", ":"))
+
+    def __call__(self, items: Sequence[engine.ExplanationItem], *, full: bool = True) -> str:
         text = self._text
         try:
-            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+            return "[" + ",".join([text[id(item), full] for item in items]) + "]"
         except KeyError:
             for item in items:
-                if (id(item), english) not in text:
+                if (id(item), full) not in text:
                     self._items.append(item)
-                    record = item_dicts([item])[0]
-                    if not english:
-                        # The English sentence and English names of what the codes say.
-                        del record["text"]
-                        params = dict(item.params)
-                        record["params"] = plain({k: v for k, v in params.items() if k not in ENGLISH_PARAMS})
-                    text[id(item), english] = json.dumps(record, separators=(",", ":"))
-            return "[" + ",".join([text[id(item), english] for item in items]) + "]"
+                    text[id(item), full] = self._encode(item, full)
+            return "[" + ",".join([text[id(item), full] for item in items]) + "]"
 
     def offers(self, pairs: Iterable[engine.MatchedPair]) -> str:
-        """JSON of :func:`offer` for each pair (without the English text)."""
+        """JSON of :func:`offer` for each pair, its items in the compact form."""
         return "[" + ",".join(
             f'{{"volunteer":{pk_of(p.mentor_id)},"score":{json.dumps(round(p.score, 2))},'
-            f'"items":{self(p.items, english=False)}}}'
+            f'"items":{self(p.items, full=False)}}}'
             for p in pairs) + "]"
 
 

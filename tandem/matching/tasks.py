@@ -72,7 +72,9 @@ def run_round(round_id: int) -> str:
     return "done"
 
 
-# Progress (percent, message) as the engine reaches each stage of the one solve.
+# Progress (percent, message) as the engine reaches each stage of the one solve, for rounds of at
+# least PROGRESS_FROM learners (smaller ones take well under a second).
+PROGRESS_FROM = 2000
 STAGES = {"candidates": (15, "candidates"), "solve": (35, "solving"), "prove": (50, "proving"),
           "explain": (70, "explaining")}
 
@@ -102,11 +104,14 @@ def compute_round(matching_round: MatchingRound) -> dict[str, Any]:
         check_problem(engine.Problem(mentors=(), learners=(), criteria=built.problem.criteria))
     except engine.ProblemError as exc:
         raise CannotRun(Failure.CRITERIA) from exc
+    # A small round is done before the page polls again: its progress is written only at the start.
+    big = len(built.problem.learners) >= PROGRESS_FROM
     _progress(round_id, 10, "solving")
     built_at = time.perf_counter()
     result = engine.solve(built.problem, alternatives=ALTERNATIVES,
-                          progress=lambda stage: _progress(round_id, *STAGES[stage]))
-    _progress(round_id, 85, "saving")
+                          progress=(lambda stage: _progress(round_id, *STAGES[stage])) if big else None)
+    if big:
+        _progress(round_id, 85, "saving")
     solved_at = time.perf_counter()
     ranked = sorted(result.pairs, key=lambda p: (-p.score, p.learner_id))
     as_json = adapter.ItemsJson()

@@ -414,9 +414,18 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
         solves.append(len(problem.learners))
         return original(problem, **kwargs)
 
+    from tandem.matching import tasks
+
     monkeypatch.setattr(engine, "solve", counting)
     monkeypatch.setattr(engine, "best_mentors", None)  # no one-learner ranking per learner either
+    # Progress is written as the engine reaches each stage (here even for a small round).
+    written: list[str] = []
+    real_progress = tasks._progress
+    monkeypatch.setattr(tasks, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(tasks, "_progress", lambda pk, progress, message: (written.append(message),
+                                                                            real_progress(pk, progress, message)))
     matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    assert written == ["solving", "candidates", "solving", "proving", "explaining", "saving"]
     assert solves == [len(learners)]  # one solve for the whole round
     assert matching_round.stats["optimal"] is True and matching_round.progress == 100
     proposals = list(matching_round.proposals.select_related("learner").order_by("rank"))
@@ -429,7 +438,12 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
                                         count=4, skip=[proposal.volunteer_id])
         assert [(a["volunteer"], a["score"]) for a in proposal.alternatives] == [
             (e["volunteer"], e["score"]) for e in expected]
-        assert all(a["items"] for a in proposal.alternatives)
+        # Stored compact, read back as the same sentences.
+        assert [explanations.line(a["items"], private=True) for a in proposal.alternatives] == [
+            explanations.line(e["items"], private=True) for e in expected]
+    page = world.client_for("coordinator").get(reverse("matching:round", kwargs={
+        "org": "zuid", "prog": "moz", "pk": matching_round.pk})).content.decode()
+    assert explanations.line(proposals[0].alternatives[0]["items"], private=True) in page
 
 
 @pytest.mark.parametrize(("language", "full", "unplaced"), [
