@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from conftest import World
+from tandem.core.fields import vocabulary
 from tandem.core.models import AuditEvent
 from tandem.intake import services as intake_services
 from tandem.intake.models import GuardianConsent
@@ -443,7 +444,7 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
             explanations.line(e["items"], private=True) for e in expected]
     page = world.client_for("coordinator").get(reverse("matching:round", kwargs={
         "org": "zuid", "prog": "moz", "pk": matching_round.pk})).content.decode()
-    assert explanations.line(proposals[0].alternatives[0]["items"], private=True) in page
+    assert explanations.line(proposals[0].alternatives[0]["items"], private=True, fields=vocabulary(world.programme)) in page
 
 
 @pytest.mark.parametrize(("language", "full", "unplaced"), [
