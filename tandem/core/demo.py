@@ -303,10 +303,12 @@ class _Builder:
             return len(people) - 1
 
         # Named log-ins for each role (printed by seed_demo), then everyone else.
-        admin = self.user(admin_email(spec.org_slug), f"{spec.org_name} Admin", spec.ui_language)
-        add(Role.ORG_ADMIN, None, user=admin, full=name())
-        main = self.user(MAIN_COORDINATOR, "Dana Coordinator", "en")
-        add(Role.COORDINATOR, None, user=main, full=("Dana", "Coordinator"))
+        admin_first, admin_last = name()
+        admin = self.user(admin_email(spec.org_slug), f"{admin_first} {admin_last}", spec.ui_language)
+        add(Role.ORG_ADMIN, None, user=admin, full=(admin_first, admin_last))
+        # The coordinator of all six programmes: a real name in every language, not a job title.
+        main = self.user(MAIN_COORDINATOR, "Dana Peeters", "en")
+        add(Role.COORDINATOR, None, user=main, full=("Dana", "Peeters"))
         account_idx: dict[str, int] = {}
         for role in ROLE_ACCOUNTS:
             first, last = name()

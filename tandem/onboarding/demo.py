@@ -110,7 +110,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     upcoming = Workshop.objects.create(
         programme=programme, title=title, place=ctx.spec.places[-1][0],
         starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
-        capacity=3, trainer="Dana Coordinator", hours=hours,
+        capacity=3, trainer="Dana Peeters", hours=hours,
     )
     trained = [v for v in volunteers
                if v.state in (State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED)]
@@ -120,7 +120,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
         past = Workshop.objects.create(
             programme=programme, title=title, place=ctx.spec.places[0][0],
             starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
-            capacity=30, trainer="Dana Coordinator", hours=hours,
+            capacity=30, trainer="Dana Peeters", hours=hours,
         )
         group = trained[start:start + past.capacity]
         Registration.objects.bulk_create(

@@ -38,12 +38,12 @@ def test_demo_coordinator_logs_in_switches_to_dutch_and_opens_a_programme(
     # Live search on the people page (htmx swaps only the results).
     page.get_by_role("link", name="Mensen", exact=True).click()
     rows_before = page.locator("#results tbody tr").count()
-    page.get_by_label("Zoeken").fill("Coordinator")
-    page.wait_for_url(re.compile(r"q=Coordinator"))
+    page.get_by_label("Zoeken").fill("Peeters")
+    page.wait_for_url(re.compile(r"q=Peeters"))
     page.wait_for_function(
         "n => document.querySelectorAll('#results tbody tr').length < n", arg=rows_before
     )
-    assert page.locator("#results").get_by_role("link", name="Dana Coordinator").is_visible()
+    assert page.locator("#results").get_by_role("link", name="Dana Peeters").is_visible()
 
 
 def test_pages_fit_a_phone_screen(chromium: Any, live_server: Any, settings: Any) -> None:

@@ -76,7 +76,7 @@ def test_main_pages_and_live_searches_load_without_a_csp_violation(page: Any, se
     watch.visit(reverse("onboarding:apply", kwargs=kwargs))
 
     # htmx live searches swap in results (and push the address) without inline styles.
-    for name, query in (("core:people", "Coordinator"), ("onboarding:board", "a")):
+    for name, query in (("core:people", "Peeters"), ("onboarding:board", "a")):
         watch.visit(reverse(name, kwargs=kwargs))
         with page.expect_response(lambda r: "q=" in r.url):
             page.get_by_label("Search").fill(query)
