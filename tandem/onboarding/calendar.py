@@ -38,7 +38,7 @@ def workshop_event(workshop: Workshop, *, registration: Registration | None = No
         lines.append(_("Trainer: %(name)s") % {"name": workshop.trainer})
     if registration is None:
         url = link("onboarding:workshop", pk=workshop.pk, **kwargs)
-        lines.append(_("%(booked)s of %(places)s places booked") % {
+        lines.append(_("Places booked: %(booked)s of %(places)s") % {
             "booked": getattr(workshop, "booked", 0), "places": workshop.capacity})
         status = "CONFIRMED"
     else:

@@ -192,7 +192,7 @@ def test_workshops_for_coordinators_and_the_volunteers_registered(world: World) 
 
     staff = _events(_feed_of(world.users["coordinator"]))
     assert all(uid("workshop", w.pk) in staff for w in (booked, waiting, cancelled, other))
-    assert "1 of 8 places booked" in str(staff[uid("workshop", booked.pk)]["DESCRIPTION"])
+    assert "Places booked: 1 of 8" in str(staff[uid("workshop", booked.pk)]["DESCRIPTION"])
     for persona in ("learner", "guardian", "supervisor", "partner_contact", "observer"):
         assert not any(k.startswith("workshop-") for k in _events(_feed_of(world.users[persona]))), persona
 
@@ -344,3 +344,29 @@ def test_events_must_have_aware_times_and_a_known_status() -> None:
         CalendarEvent(uid="a", title="t", start=now, end=now - timedelta(hours=1))
     with pytest.raises(ValueError):
         CalendarEvent(uid="a", title="t", start=now, end=now, status="MAYBE")
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de"])
+def test_every_feed_is_wholly_in_its_readers_language(world: World, language: str) -> None:
+    """The story of the every-page test (written in another language), read through each
+    persona's feed: titles, places and descriptions hold no code, ISO date or foreign text."""
+    from tandem.core.tests.test_every_page_language import LANGUAGE_CODES, WRITTEN_IN, play_story
+    from tandem.core.tests.wording import Findings
+
+    story = play_story(world, WRITTEN_IN[language])
+    User.objects.update(language=language)
+    # The story's first meeting lies in the past; keep one ahead too, and a community meeting.
+    story.community.meetings.create(starts_at=timezone.now() + timedelta(days=4), place="Zuidplein",
+                                    topic="Huiswerk")
+    findings = Findings(language=language)
+    seen = 0
+    for persona in ("coordinator", "mentor", "learner", "guardian", "supervisor"):
+        cal = _feed_of(User.objects.get(pk=world.users[persona].pk))
+        lines = [str(cal["X-WR-CALNAME"])]
+        for event in cal.walk("VEVENT"):
+            seen += 1
+            lines += [str(event["SUMMARY"]), *str(event.get("DESCRIPTION", "")).splitlines()]
+        html = "".join(f"<p>{line}</p>" for line in lines)
+        findings.check(f"feed of {persona}", html, LANGUAGE_CODES, skip=frozenset())
+    assert seen >= 8
+    assert not findings.problems, "\n".join(sorted(set(findings.problems)))
