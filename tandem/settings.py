@@ -242,6 +242,8 @@ IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
 # (TRUSTED_PROXY_COUNT).
 PUBLIC_FORM_LIMIT_PER_IP = env_int("PUBLIC_FORM_LIMIT_PER_IP", 30)
 PUBLIC_FORM_LIMIT_PER_ADDRESS = env_int("PUBLIC_FORM_LIMIT_PER_ADDRESS", 3)
+# Reads of one private calendar link per hour (tandem.core.calendar; apps poll, people do not).
+CALENDAR_FEED_LIMIT_PER_HOUR = env_int("CALENDAR_FEED_LIMIT_PER_HOUR", 60)
 # --- end of rate limits of public forms ----------------------------------------------------------
 
 

@@ -15,11 +15,16 @@ importing the higher one:
     def places_taken(*, volunteer) -> int
         # how many of a volunteer's places the app's records hold (matching: open matches);
         # onboarding refuses to lower a capacity below the sum (see ``volunteer_places_taken``)
+
+and ``tandem/<app>/calendar.py`` for the dates it puts in people's calendars (``core.calendar``):
+
+    def events_for(user, *, since, until) -> Iterable[CalendarEvent]
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -54,6 +59,11 @@ def volunteer_places_taken(*, volunteer: Any) -> int:
         for module in _app_modules("hooks")
         if hasattr(module, "places_taken")
     )
+
+
+def calendar_providers() -> list[Callable[..., Any]]:
+    """Every app's ``calendar.events_for``, in ``INSTALLED_APPS`` order."""
+    return [module.events_for for module in _app_modules("calendar") if hasattr(module, "events_for")]
 
 
 def nav_links(*, request: Any, programme: Any, roles: frozenset[str]) -> list[tuple[str, str]]:

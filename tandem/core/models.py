@@ -721,3 +721,27 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.outcome}"
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar link (``/calendar/<token>.ics``, ``tandem.core.calendar``).
+
+    Only the SHA-256 digest of the token is stored, so the link is shown once, when it is made;
+    a new link replaces the old one (one per user), and stopping it deletes the row. Personal
+    data: which user has a link, when it was made and when a calendar app last read it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed",
+        verbose_name=_("log-in"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("made on"), default=timezone.now)
+    last_read = models.DateTimeField(_("last read by a calendar app"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.token_hash[:8]}…"

@@ -46,3 +46,12 @@ def person_label(who: Any, *, role: str = "", today: date | None = None) -> str:
     if not details:
         return person.full_name
     return gettext("%(name)s (%(details)s)") % {"name": person.full_name, "details": ", ".join(details)}
+
+
+def short_name(who: Any) -> str:
+    """A name for text that leaves Tandem (a calendar app, a phone's lock screen): the given name
+    and the family name's initial, "Marie Y." — enough for a coordinator to tell their pairs
+    apart, without the full name, school or age of a learner who may be a minor."""
+    person = person_of(who)
+    initial = person.family_name.strip()[:1]
+    return f"{person.given_name} {initial}." if initial else person.given_name

@@ -180,3 +180,17 @@ def recent_programme_audit(*, programme: Programme, limit: int = 8) -> list[Audi
 def login_history(*, user: Any, limit: int = 20) -> list[LoginEvent]:
     """The user's own recent log-ins and failed attempts, newest first."""
     return list(LoginEvent.objects.filter(user=user)[:limit])
+
+
+def calendar_feed_by_token(token: str) -> Any:
+    """The working calendar link whose token is ``token`` (with its user), or ``None``: an
+    unknown, replaced or stopped token, or the link of a log-in that was deactivated."""
+    import re
+
+    from tandem.core.calendar import token_digest
+    from tandem.core.models import CalendarFeed
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,100}", token):
+        return None
+    return (CalendarFeed.objects.select_related("user")
+            .filter(token_hash=token_digest(token), user__is_active=True).first())

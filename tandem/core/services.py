@@ -521,3 +521,46 @@ def second_factors_remove(*, user: User) -> int:
             if session.get_decoded().get("_auth_user_id") == str(user.pk):
                 session.delete()
     return removed
+
+
+# --- calendar links (tandem.core.calendar) ---------------------------------------------------
+# The link is the user's own setting, like their language: it is shown to them (made on, last
+# read) on their calendar page, and concerns no organisation, so no AuditEvent is written.
+
+
+def calendar_feed_renew(*, user: User) -> str:
+    """Make ``user``'s private calendar link, or a new one in place of the old (which stops
+    working at once). Returns the token, the only time it exists outside the user's calendar
+    app: the database keeps its digest. Sent twice at once, the last one wins; both answers
+    name a link, and only the one the user is shown next works."""
+    from tandem.core.calendar import new_feed_token, token_digest
+    from tandem.core.models import CalendarFeed
+
+    token = new_feed_token()
+    fields = {"token_hash": token_digest(token), "created": timezone.now(), "last_read": None}
+    with transaction.atomic():
+        if not CalendarFeed.objects.filter(user=user).update(**fields):
+            try:
+                with transaction.atomic():
+                    CalendarFeed.objects.create(user=user, **fields)
+            except IntegrityError:  # made by a concurrent request a moment ago: replace it
+                CalendarFeed.objects.filter(user=user).update(**fields)
+    return token
+
+
+def calendar_feed_stop(*, user: User) -> bool:
+    """Stop ``user``'s calendar link: calendar apps get "not found" from now on."""
+    from tandem.core.models import CalendarFeed
+
+    deleted, _by_model = CalendarFeed.objects.filter(user=user).delete()
+    return deleted > 0
+
+
+def calendar_feed_mark_read(*, feed: Any, now: Any = None) -> None:
+    """Remember when a calendar app last read the link, at most once an hour (apps poll)."""
+    from tandem.core.models import CalendarFeed
+
+    now = now or timezone.now()
+    if feed.last_read is None or feed.last_read < now - timedelta(hours=1):
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_read=now)
+        feed.last_read = now

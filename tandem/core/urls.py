@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from tandem.core.views import account, home, invitations, people, programme
+from tandem.core.views import account, calendar, home, invitations, people, programme
 
 app_name = "core"
 
@@ -32,6 +32,10 @@ urlpatterns = [
     path("healthz/", home.healthz, name="healthz"),
     path("language/", account.set_language, name="set_language"),
     path("account/", account.account, name="account"),
+    path("account/calendar/", calendar.calendar_settings, name="calendar"),
+    path("account/calendar/link/", calendar.calendar_renew, name="calendar_renew"),
+    path("account/calendar/stop/", calendar.calendar_stop, name="calendar_stop"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("o/<slug:org>/", programme.organisation_home, name="organisation"),
     path("o/<slug:org>/programmes/new/", programme.programme_create, name="programme_create"),

@@ -51,6 +51,38 @@ def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
     return matches.filter(q).distinct()
 
 
+def matches_visible_everywhere(*, user: Any, programmes: list[tuple[Programme, frozenset[str]]]) -> QuerySet[Match]:
+    """The matches ``user`` may open in any of ``programmes`` (their roles there, as
+    ``core.selectors.programmes_for_user`` gives them), by the rules of ``visible_matches``, in
+    one query (for the calendar feed)."""
+    by_role: dict[str, list[int]] = {}
+    for programme, roles in programmes:
+        for role in (("coordinator",) if roles & COORDINATOR_ROLES else roles):
+            by_role.setdefault(role, []).append(programme.pk)
+    q = Q(pk__in=[])
+    if ids := by_role.get("coordinator"):
+        q |= Q(programme_id__in=ids)
+    if ids := by_role.get(Role.MENTOR):
+        q |= Q(programme_id__in=ids, volunteer__person__user=user)
+    if ids := by_role.get(Role.LEARNER):
+        q |= Q(programme_id__in=ids, learner__person__user=user)
+    if ids := by_role.get(Role.GUARDIAN):
+        q |= Q(programme_id__in=ids, learner__person__guardian_links__guardian__user=user)
+    if ids := by_role.get(Role.SUPERVISOR):
+        institutions = Membership.objects.filter(person__user=user, programme_id__in=ids, role=Role.SUPERVISOR,
+                                                 institution__isnull=False).values("institution_id")
+        q |= Q(programme_id__in=ids, learner__institution_id__in=institutions)
+    return Match.objects.filter(pk__in=Match.objects.filter(q).values("pk")).select_related(
+        "volunteer__person", "learner__person", "learner__institution", "community__volunteer__person")
+
+
+def communities_visible_q(*, user: Any, coordinated: list[int], led: list[int], prefix: str = "") -> Q:
+    """Learning communities ``user`` may open (as ``programme_community``): all in the programmes
+    they coordinate, their own in those where they are a mentor."""
+    return (Q(**{f"{prefix}programme_id__in": coordinated})
+            | Q(**{f"{prefix}programme_id__in": led, f"{prefix}volunteer__person__user": user}))
+
+
 def programme_match(*, programme: Programme, user: Any, pk: int) -> Match:
     return visible_matches(programme=programme, user=user).get(pk=pk)
 

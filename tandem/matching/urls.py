@@ -22,6 +22,7 @@ urlpatterns = [
     path(M, matches.match_detail, name="match"),
     path(M + "first-meeting/", matches.first_meeting, name="first_meeting"),
     path(M + "first-meeting/held/", matches.meeting_held, name="first_meeting_held"),
+    path(M + "first-meeting/calendar.ics", matches.first_meeting_ics, name="first_meeting_ics"),
     path(M + "answer/", matches.answer, name="answer"),
     path(M + "propose/", matches.propose, name="propose"),
     path(M + "close/", matches.close, name="close"),

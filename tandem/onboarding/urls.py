@@ -32,6 +32,7 @@ urlpatterns = [
     path(P + "training/", training.workshops, name="workshops"),
     path(P + "training/<int:pk>/", training.workshop_detail, name="workshop"),
     path(P + "training/<int:pk>/register/", training.workshop_register, name="workshop_register"),
+    path(P + "training/<int:pk>/calendar.ics", training.workshop_ics, name="workshop_ics"),
     path(P + "training/<int:pk>/registrations/<int:registration>/cancel/",
          training.registration_cancel, name="registration_cancel"),
     path(P + "training/<int:pk>/attendance/", training.attendance, name="attendance"),

@@ -147,6 +147,12 @@ def test_the_learner_and_the_guardian_read_their_match_page_on_a_phone(
         _assert_fits(page, reverse("matching:match", kwargs=_kw(demo_data, pk=match.pk)))
         assert page.locator("#friendly-match").is_visible() and page.locator("#when-where").is_visible()
         assert "Punkte" not in page.content() and "harte Grenze" not in page.content()
+        _assert_fits(page, reverse("core:calendar"))
+        with page.expect_navigation():
+            page.locator("#calendar-renew").click()  # the new link (one long word) is shown once
+        assert page.locator("#calendar-url").is_visible()
+        result = page.evaluate(CHECK)
+        assert result["width"] <= result["viewport"] and not result["problems"], result
         context.close()
 
 

@@ -57,6 +57,12 @@ def _field(w: World) -> dict[str, Any]:
     return {**_prog(w), "pk": field.pk}
 
 
+def _calendar_token(w: World) -> dict[str, Any]:
+    from tandem.core import services
+
+    return {"token": services.calendar_feed_renew(user=w.users["mentor"])}
+
+
 def _token(w: World) -> dict[str, Any]:
     invitation = Invitation.objects.create(programme=w.programme, email="new@y.example", role="mentor")
     return {"token": invitation.token}
@@ -89,6 +95,18 @@ MATRIX: dict[str, Access] = {
         },
     ),
     "core:account": Access(MEMBERS | {"outsider"}, "user"),
+    "core:calendar": Access(MEMBERS | {"outsider"}, "user"),
+    # Posted without a confirmation, "stop" changes nothing and says so on the calendar page.
+    "core:calendar_renew": Access(
+        MEMBERS | {"outsider"}, "user", method="POST",
+        expect=redirect_to_url(lambda w: reverse("core:calendar")),
+    ),
+    "core:calendar_stop": Access(
+        MEMBERS | {"outsider"}, "user", method="POST",
+        expect=redirect_to_url(lambda w: reverse("core:calendar")),
+    ),
+    # The feed has no log-in: its token is the key (unknown or stopped: 404, test_calendar).
+    "core:calendar_feed": Access(EVERYONE, "public", kwargs=_calendar_token),
     "core:organisation": Access(
         frozenset({"org_admin"}), "organisation", kwargs=lambda w: {"org": w.organisation.slug}
     ),

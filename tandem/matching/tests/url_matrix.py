@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -35,6 +36,15 @@ def _match(world: Any) -> Match:
 
 def _match_kwargs(world: Any) -> dict[str, Any]:
     return {**programme_kwargs(world), "pk": _match(world).pk}
+
+
+def _first_meeting_kwargs(world: Any) -> dict[str, Any]:
+    """The match with its first meeting planned (its one-off .ics; 404 while none is planned)."""
+    match = _match(world)
+    if match.first_meeting_at is None:
+        Match.objects.filter(pk=match.pk).update(first_meeting_at=timezone.now() + timedelta(days=2),
+                                                 first_meeting_place="Bibliotheek Zuid", state="introduced")
+    return {**programme_kwargs(world), "pk": match.pk}
 
 
 def _round_kwargs(world: Any) -> dict[str, Any]:
@@ -82,6 +92,7 @@ MATRIX: dict[str, Access] = {
     "matching:match": Access(MATCH_READERS, "programme", kwargs=_match_kwargs),
     "matching:first_meeting": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:first_meeting_held": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
+    "matching:first_meeting_ics": Access(MATCH_READERS, "programme", kwargs=_first_meeting_kwargs),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
     "matching:propose": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:close": _manage(_match_kwargs),

@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.matching import explanations, friendly, selectors, services
+from tandem.matching.calendar import calendar_reader, first_meeting_event, with_calendar_facts
 from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, HeldForm, ProposeForm
 from tandem.matching.models import Match, MatchEvent
 from tandem.onboarding.models import Volunteer
@@ -113,6 +115,20 @@ def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     else:
         messages.success(request, _("The first meeting is planned; both sides were informed."))
     return _back(programme, match)
+
+
+@require_GET
+@programme_view("matching.view_matches")
+def first_meeting_ics(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    """The first meeting as a one-off ``.ics`` file, for whoever may open the match."""
+    try:
+        match = with_calendar_facts(selectors.visible_matches(programme=programme, user=request.user),
+                                    request.user).get(pk=pk, first_meeting_at__isnull=False)
+    except Match.DoesNotExist as exc:
+        raise Http404 from exc
+    event = first_meeting_event(match, reader=calendar_reader(match, request.user),
+                                last_modified=match.changed)  # type: ignore[attr-defined]
+    return one_event_response(event, filename=f"first-meeting-{match.pk}.ics")
 
 
 def _held_default(match: Match) -> Any:

@@ -50,6 +50,15 @@ def _registration_kwargs(world: Any) -> dict[str, Any]:
     return {**programme_kwargs(world), "pk": workshop.pk, "registration": registration.pk}
 
 
+def _booked_workshop_kwargs(world: Any) -> dict[str, Any]:
+    """A workshop the mentor persona is booked on (its one-off .ics: theirs and coordinators')."""
+    workshop = _workshop(world)
+    volunteer, _created = Volunteer.objects.get_or_create(programme=world.programme,
+                                                          person=world.people["mentor"])
+    Registration.objects.create(workshop=workshop, volunteer=volunteer, status="booked")
+    return {**programme_kwargs(world), "pk": workshop.pk}
+
+
 def _certificate(world: Any) -> TrainingCertificate:
     return TrainingCertificate.objects.create(
         volunteer=_volunteer(world), hours=Decimal(2), issued_on=timezone.localdate()
@@ -98,4 +107,6 @@ MATRIX: dict[str, Access] = {
     "onboarding:registration_cancel": _manage(_registration_kwargs, "POST", BACK_TO_WORKSHOP),
     "onboarding:attendance": _manage(_workshop_kwargs, "POST", BACK_TO_WORKSHOP),
     "onboarding:me": Access(MEMBERS, "programme", kwargs=programme_kwargs),
+    # Coordinators and the booked mentor; a mentor not registered on it gets 404 (test_calendar).
+    "onboarding:workshop_ics": Access(COORDINATORS | {"mentor"}, "programme", kwargs=_booked_workshop_kwargs),
 }

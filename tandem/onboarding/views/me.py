@@ -19,7 +19,10 @@ from tandem.onboarding.screening import certificate_name, certificate_status, mi
 @programme_view("onboarding.view_own_volunteering")
 def me(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     volunteer = selectors.volunteer_for_user(programme=programme, user=request.user)
-    context: dict[str, object] = {"programme": programme, "volunteer": volunteer}
+    context: dict[str, object] = {
+        "programme": programme, "volunteer": volunteer,
+        "in_calendar": request.user.has_perm("onboarding.workshop_calendar", programme),
+    }
     if volunteer is not None:
         today = timezone.localdate()
         context.update(

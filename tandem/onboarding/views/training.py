@@ -9,11 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.calendar import one_event_response
 from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
 from tandem.core.once import submit_once
+from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
 from tandem.onboarding import selectors, services
+from tandem.onboarding.calendar import workshop_event_for
 from tandem.onboarding.forms import WorkshopForm
 from tandem.onboarding.models import Registration, Volunteer, VolunteerState, Workshop
 
@@ -134,3 +137,15 @@ def attendance(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
             % {"name": certificate.volunteer.person.full_name},
         )
     return _to_workshop(programme, pk)
+
+
+@require_GET
+@programme_view("onboarding.workshop_calendar")
+def workshop_ics(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    """The workshop as a one-off ``.ics`` file: for coordinators, and for a mentor registered on
+    it (booked, waiting or cancelled, as their calendar feed shows it); anyone else 404."""
+    event = workshop_event_for(request.user, programme=programme, pk=pk,
+                               coordinator=is_coordinator(request.user, programme))
+    if event is None:
+        raise Http404
+    return one_event_response(event, filename=f"workshop-{pk}.ics")
