@@ -245,7 +245,7 @@ def field_create(*, programme: Programme, actor: Any, labels: dict[str, str],
 
 
 def field_update(*, field: Field, actor: Any, labels: dict[str, str],
-                 synonyms: dict[str, list[str]], expected_version: int | None) -> Field:
+                 synonyms: dict[str, list[str]], expected_version: int | None = None) -> Field:
     """Rename a field or change its other words; its code, and so every record using it, stays."""
     programme = field.programme
 

@@ -257,7 +257,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-YES, NO, EMPTY = gettext_lazy("yes"), gettext_lazy("no"), "—"
+YES, NO, EMPTY = gettext_lazy("Yes"), gettext_lazy("No"), "—"
 
 
 def _flat_choices(field: forms.Field) -> dict[str, str]:

@@ -661,11 +661,11 @@ def consent_withdraw(*, consent: GuardianConsent, actor: Any, today: date | None
 # --- Special-category data ----------------------------------------------------------------------
 
 
-def sensitive_profile_save(*, learner: Learner, actor: Any, expected_version: int | None,
+def sensitive_profile_save(*, learner: Learner, actor: Any, expected_version: int | None = None,
                            **data: Any) -> SensitiveProfile:
     """Record or change the learner's special-category data. ``expected_version`` is the
     version the form showed, 0 when there was none yet: a record made or changed meanwhile by
-    someone else is not overwritten."""
+    someone else is not overwritten (``None``: no comparison, for writers without a form)."""
     if not data.get("consent"):
         raise ValidationError(
             _("Record special-category data only when it was declared freely, with consent.")
