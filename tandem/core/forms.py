@@ -13,6 +13,7 @@ from tandem.core.languages import language_choices, validate_languages
 from tandem.core.models import Field, PartnerInstitution, Person, Programme, Role, Site
 from tandem.core.naming import person_label
 from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -66,10 +67,7 @@ class FieldsField(forms.MultipleChoiceField):
         self.choices = vocabulary(programme).choices(current)
 
 
-class PersonForm(forms.ModelForm[Person]):
-    # The version the editor started from; a stale one means a concurrent edit (see services).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class PersonForm(VersionedFormMixin, forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = (
@@ -77,11 +75,6 @@ class PersonForm(forms.ModelForm[Person]):
             "postcode", "city",
         )
         widgets = {"date_of_birth": DateInput()}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.fields["version"].initial = self.instance.version
 
 
 class NewPersonForm(OnceFormMixin, PersonForm):
@@ -92,6 +85,7 @@ class NewPersonForm(OnceFormMixin, PersonForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new person: nothing to compare with
         cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (
             programme.partners.all()
@@ -116,8 +110,7 @@ class RoleGrantForm(OnceFormMixin, forms.Form):
         )
 
 
-class ProgrammeForm(forms.ModelForm[Programme]):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ProgrammeForm(VersionedFormMixin, forms.ModelForm[Programme]):
     languages = LanguagesField(label=_("Languages"))
 
     class Meta:
@@ -136,13 +129,15 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             country=self.instance.country or self.initial.get("country", ""),
             programme_languages=current, current=current,
         )
-        if not self.is_bound and self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
 
 class NewProgrammeForm(OnceFormMixin, ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields: tuple[str, ...] = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new programme: nothing to compare with
 
 
 class SiteForm(OnceFormMixin, forms.ModelForm[Site]):
@@ -191,7 +186,7 @@ class SignUpForm(forms.Form):
         return password
 
 
-class AccountForm(forms.Form):
+class AccountForm(VersionedFormMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=200)
     language = forms.ChoiceField(
         label=_("Interface language"),
@@ -199,8 +194,13 @@ class AccountForm(forms.Form):
         required=False,
     )
 
+    @classmethod
+    def for_user(cls, user: Any, data: Any = None) -> AccountForm:
+        return cls(data, initial={"full_name": user.full_name, "language": user.language},
+                   version=user.version)
 
-class FieldForm(forms.Form):
+
+class FieldForm(VersionedFormMixin, forms.Form):
     """A field of the programme's vocabulary: its name and other words in each language."""
 
     label_en = forms.CharField(label=_("Name in English"), max_length=80, required=False)
@@ -223,7 +223,7 @@ class FieldForm(forms.Form):
         initial = {f"label_{lang}": getattr(field, f"label_{lang}") for lang in cls.LANGUAGES}
         initial.update({f"synonyms_{lang}": ", ".join((field.synonyms or {}).get(lang, []))
                         for lang in cls.LANGUAGES})
-        return cls(data, initial=initial)
+        return cls(data, initial=initial, version=field.version)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -241,3 +241,7 @@ class FieldForm(forms.Form):
 
 class NewFieldForm(OnceFormMixin, FieldForm):
     """Adding a field: sent twice (a double click), it adds one (``tandem.core.once``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]  # a new field: nothing to compare with

@@ -32,6 +32,7 @@ from tandem.core.inputs import (
 )
 from tandem.core.languages import validate_languages
 from tandem.core.requirements import requirements_text
+from tandem.core.versioning import Versioned
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -53,7 +54,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin, Versioned):
     """A log-in. Logs in with an e-mail address; chooses the interface language."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -106,7 +107,7 @@ class Organisation(models.Model):
         return reverse("core:organisation", kwargs={"org": self.slug})
 
 
-class Programme(models.Model):
+class Programme(Versioned):
     """A mentoring or tutoring programme: the unit coordinators run and roles are granted on."""
 
     audit_subject = "programme"
@@ -162,7 +163,6 @@ class Programme(models.Model):
     # migration per option; see ``tandem.core.requirements`` for the keys and their defaults.
     requirements = models.JSONField(_("requirements"), default=dict, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
 
     audit_keys: ClassVar[dict[str, Key]] = {
@@ -202,7 +202,7 @@ class Programme(models.Model):
         return requirement(self, key)
 
 
-class Field(models.Model):
+class Field(Versioned):
     """One word of a programme's vocabulary of fields: what volunteers know about and learners
     need help with ("maths", "electrician", "career orientation").
 
@@ -311,7 +311,7 @@ class PartnerInstitution(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Someone an organisation knows; may or may not have a log-in.
 
     Data minimisation: only what running a programme needs. The date of birth is there because
@@ -340,9 +340,6 @@ class Person(models.Model):
     )
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
-    # Optimistic locking: every save through a service bumps the version, and an edit based on
-    # an older version is refused instead of silently overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

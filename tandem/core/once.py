@@ -11,20 +11,20 @@ fail) creates nothing and is sent to the first post's result page, without an er
 A post that does not succeed (the form shows its errors, or ``save`` calls :func:`give_back`)
 gives the token back, so the corrected form can be sent. Tokens are kept for a day.
 
-Usage in a view::
+Usage in a view (:func:`create_once` is the whole create step)::
 
     form = SiteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                services.site_create(programme=programme, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None  # show the form again
-            return redirect(...)
-        if (response := submit_once(request, form, save)) is not None:
-            return response
-    return render(...)
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.site_create(programme=programme, actor=request.user, **form.cleaned_data),
+        message=_("Site added."),
+        then=lambda site: redirect("core:sites", ...),
+    )):
+        return response
+    return render(...)  # the form again, with the service's refusal on it
+
+:func:`submit_once` is the primitive underneath, for a save that is more than one service call
+with a message (the round review's manual pair, which may ask for a confirmation first).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -45,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.models import FormSubmission
+from tandem.core.versioning import add_error
 
 FIELD = "once"
 KEEP = timedelta(days=1)
@@ -144,3 +146,34 @@ def submit_once(
         return _replay(request, FormSubmission.objects.get(token=token))
     finally:
         _claim.reset(reset)
+
+
+def create_once[T](
+    request: HttpRequest, form: Any, create: Callable[[], T], *,
+    message: str | Callable[[T], str] | None, then: Callable[[T], HttpResponse],
+    back: HttpResponse | None = None,
+) -> HttpResponse | None:
+    """The create step of a view, once per form token: ``create()`` (one service call), then a
+    success ``message`` and the page ``then(record)`` leads to. A repeat of the same token
+    creates nothing and goes to the first post's page (:func:`submit_once`). ``message=None``:
+    the page ``then`` leads to says enough.
+
+    When the service refuses (``ValidationError``) nothing is created and the token stays
+    usable: the refusal goes on the form and ``None`` is returned (the view shows the form
+    again) — or, for a form that lives on another page (``back``: where it posts from), it
+    becomes an error message there and ``back`` is returned."""
+    def save() -> HttpResponse | None:
+        try:
+            record = create()
+        except ValidationError as error:
+            if back is None:
+                add_error(form, error)
+                return None
+            give_back()
+            messages.error(request, " ".join(error.messages))
+            return back
+        if message is not None:
+            messages.success(request, message(record) if callable(message) else message)
+        return then(record)
+
+    return submit_once(request, form, save)

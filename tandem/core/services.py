@@ -37,6 +37,8 @@ from tandem.core.models import (
 from tandem.core.places import place_person
 from tandem.core.requirements import validate_requirements
 from tandem.core.roles import forget_roles
+from tandem.core.versioning import EditConflict as EditConflict  # re-exported: views catch it here
+from tandem.core.versioning import apply_edit, lock_for_edit
 
 PERSON_FIELDS = (
     "given_name", "family_name", "email", "phone", "date_of_birth", "language", "postcode", "city",
@@ -48,10 +50,6 @@ PROGRAMME_FIELDS = (
 )
 
 Action = AuditEvent.Action
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the same record since the editor loaded it."""
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -77,32 +75,19 @@ def person_create(
 
 
 def person_update(
-    *, person: Person, actor: Any, expected_version: int, programme: Programme | None = None,
+    *, person: Person, actor: Any, expected_version: int | None, programme: Programme | None = None,
     **data: Any,
 ) -> Person:
-    """Save ``data`` on ``person`` unless someone else saved it since ``expected_version``."""
+    """Save ``data`` on ``person`` unless someone else saved it since ``expected_version``
+    (``None``: whatever the version, for writers that start from the stored row)."""
     unknown = set(data) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     with transaction.atomic():
-        current = Person.objects.select_for_update().get(pk=person.pk)
-        if current.version != expected_version:
-            raise EditConflict(
-                _(
-                    "Someone else changed this person while you were editing. Your changes were "
-                    "not saved; the form shows them next to the current values."
-                ),
-                code="conflict",
-            )
-        before = _snapshot(current, PERSON_FIELDS)
-        for key, value in data.items():
-            setattr(current, key, value)
-        current.full_clean()
-        changes = diff(before, _snapshot(current, PERSON_FIELDS))
+        current = lock_for_edit(Person, pk=person.pk, expected_version=expected_version)
+        changes = apply_edit(current, data)
         if not changes:
             return current
-        current.version += 1
-        current.save()
         audit_record(
             organisation=current.organisation, programme=programme, actor=actor, person=current,
             action=Action.UPDATED, subject=f"person:{current.pk}", changes=changes,
@@ -177,20 +162,9 @@ def programme_update(
     if "requirements" in data:
         validate_requirements(data["requirements"])
     with transaction.atomic():
-        current = Programme.objects.select_for_update().get(pk=programme.pk)
-        if current.version != expected_version:
-            raise EditConflict(
-                _("Someone else changed this programme while you were editing. Reload and retry."),
-                code="conflict",
-            )
-        before = _snapshot(current, PROGRAMME_FIELDS)
-        for key, value in data.items():
-            setattr(current, key, value)
-        current.full_clean()
-        changes = diff(before, _snapshot(current, PROGRAMME_FIELDS))
+        current = lock_for_edit(Programme, pk=programme.pk, expected_version=expected_version)
+        changes = apply_edit(current, data)
         if changes:
-            current.version += 1
-            current.save()
             audit_record(
                 organisation=current.organisation, programme=current, actor=actor,
                 action=Action.UPDATED, subject=f"programme:{current.pk}", changes=changes,
@@ -271,24 +245,23 @@ def field_create(*, programme: Programme, actor: Any, labels: dict[str, str],
 
 
 def field_update(*, field: Field, actor: Any, labels: dict[str, str],
-                 synonyms: dict[str, list[str]]) -> Field:
+                 synonyms: dict[str, list[str]], expected_version: int | None = None) -> Field:
     """Rename a field or change its other words; its code, and so every record using it, stays."""
     programme = field.programme
-    with transaction.atomic():
-        current = Field.objects.select_for_update().get(pk=field.pk)
-        names = ("synonyms", *FIELD_LABELS)
-        before = {name: getattr(current, name) for name in names}
-        for lang, text in labels.items():
-            setattr(current, f"label_{lang}", text.strip())
-        current.synonyms = _clean_synonyms(synonyms)
+
+    def named_and_free(current: Field) -> None:
         if not any(getattr(current, name) for name in FIELD_LABELS):
             raise ValidationError(_("Give the field a name in at least one language."))
-        current.full_clean()
         forget_vocabulary(programme)
         _field_words_free(programme, current)
-        changes = diff(before, {name: getattr(current, name) for name in names})
+
+    with transaction.atomic():
+        current = lock_for_edit(Field, pk=field.pk, expected_version=expected_version)
+        changes = apply_edit(current, {
+            **{f"label_{lang}": text.strip() for lang, text in labels.items()},
+            "synonyms": _clean_synonyms(synonyms),
+        }, validate=named_and_free)
         if changes:
-            current.save()
             audit_record(
                 organisation=programme.organisation, programme=programme, actor=actor,
                 action=Action.UPDATED, subject=f"field:{current.pk}", changes=changes,
@@ -458,6 +431,17 @@ def user_create(
         if email_verified:
             email_mark_verified(user=user)
     return user
+
+
+def account_update(*, user: User, expected_version: int | None, full_name: str,
+                   language: str) -> User:
+    """One's own name and interface language (*Your account*), refused when the same account
+    was saved meanwhile (in another tab or browser)."""
+    with transaction.atomic():
+        current = lock_for_edit(User, pk=user.pk, expected_version=expected_version)
+        apply_edit(current, {"full_name": full_name.strip(), "language": language}, clean=False,
+                   validate=lambda row: row.full_clean(exclude=["password"]))
+    return current
 
 
 def email_mark_verified(*, user: User) -> EmailAddress:

@@ -108,6 +108,72 @@ def programme_kwargs(world: Any) -> dict[str, Any]:
     return {"org": world.organisation.slug, "prog": world.programme.slug}
 
 
+# --- What every form that posts does: the registry of test_concurrent_edits -----------------
+# Each app lists, in ``tandem/<app>/tests/post_forms.py`` as ``FORMS``, every URL of its own that
+# takes a POST, as one (or a tuple) of the kinds below; test_concurrent_edits merges them and
+# fails on a POST URL nobody classified, so a new edit form cannot ship without the one
+# optimistic-concurrency mechanism (``tandem.core.versioning``), nor a create form without its
+# one-time token (``tandem.core.once``).
+
+Kwargs = Callable[[Any], dict[str, Any]]
+Posted = Mapping[str, str | list[str]]
+# What a browser changes in the form: fixed, or built from the world and the URL's kwargs.
+Change = Posted | Callable[[Any, dict[str, Any]], Posted]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A form that edits a stored row. Opened in two browsers (``personas``) at once, the first
+    saves ``first``, then the second — still showing the old version — saves ``second``: it is
+    refused (HTTP 200, nothing written), its page shows the two versions (``shown``: how the
+    first's and the second's value read there) and keeps what was typed; saved once more it
+    wins (``again=False`` where the first save ends what the form is for, e.g. closing a match).
+    ``kwargs`` builds the URL's arguments (default: the URL matrix's)."""
+
+    first: Change
+    second: Change
+    shown: tuple[str, str]
+    kwargs: Kwargs | None = None
+    personas: tuple[str, str] = ("coordinator", "org_admin")
+    again: bool = True
+
+
+@dataclass(frozen=True)
+class StaleAction:
+    """A button that changes a versioned row without anything typed (the review of a round):
+    clicked on two pages loaded at once, the second click is refused with a message and writes
+    nothing. ``posts(world, kwargs)`` gives both posts, without the version (read from the
+    page)."""
+
+    posts: Callable[[Any, dict[str, Any]], tuple[Posted, Posted]]
+    kwargs: Kwargs | None = None
+
+
+@dataclass(frozen=True)
+class Create:
+    """A form that creates: its page gives it a one-time token; sent twice with that token it
+    creates one record (``count`` goes up by one) and both posts land on the same page.
+    ``on_page=False``: the page shows the form only in a state the test does not build (a
+    fresh token is used)."""
+
+    data: Callable[[Any], Posted]
+    count: Callable[[], int]
+    kwargs: Kwargs | None = None
+    persona: str = "coordinator"
+    on_page: bool = True
+
+
+@dataclass(frozen=True)
+class NotAnEdit:
+    """A POST that neither edits a row through a form nor creates from one; ``why`` says what
+    keeps it from overwriting or repeating (a conditional update, a row lock, a constraint…)."""
+
+    why: str
+
+
+FormKind = Edit | StaleAction | Create | NotAnEdit
+
+
 # --- Query counts ----------------------------------------------------------------------------
 
 

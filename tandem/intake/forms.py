@@ -13,6 +13,7 @@ from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoi
 from tandem.core.inputs import validate_latitude, validate_learner_age, validate_longitude
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
 from tandem.intake.levels import level_choices
 from tandem.intake.models import (
     GenderPreference,
@@ -154,10 +155,9 @@ class JoinForm(HumanCheckMixin, ProfileFields):
         return {**{k: self.cleaned_data[k] for k in keys}, "language": language}
 
 
-class LearnerForm(ProfileFields):
+class LearnerForm(VersionedFormMixin, ProfileFields):
     """The coordinator completes the profile."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     institution = forms.ModelChoiceField(
         label=_("School or institution"), queryset=PartnerInstitution.objects.none(), required=False
     )
@@ -177,11 +177,12 @@ class LearnerForm(ProfileFields):
             kwargs.setdefault("initial", {
                 **{k: getattr(learner, k) for k in (
                     "level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
-                    "gender_preference", "latitude", "longitude", "notes", "version")},
+                    "gender_preference", "latitude", "longitude", "notes")},
                 "institution": learner.institution_id,
                 "postcode": learner.person.postcode, "city": learner.person.city,
             })
-        super().__init__(*args, programme=programme, learner=learner, **kwargs)
+        super().__init__(*args, programme=programme, learner=learner, version=learner.version,
+                         **kwargs)
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = programme.partners.all()
 
     def profile(self) -> dict[str, Any]:
@@ -224,7 +225,9 @@ class ConsentTextForm(OnceFormMixin, forms.Form):
         return {code: self.cleaned_data[f"text_{code}"] for code, _label in settings.LANGUAGES}
 
 
-class SensitiveProfileForm(forms.ModelForm[SensitiveProfile]):
+class SensitiveProfileForm(VersionedFormMixin, forms.ModelForm[SensitiveProfile]):
+    """Special-category data; the version is 0 while none is recorded yet."""
+
     class Meta:
         model = SensitiveProfile
         fields = ("migration_background", "first_generation", "cultural_background",
@@ -235,5 +238,7 @@ class SensitiveProfileForm(forms.ModelForm[SensitiveProfile]):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        instance = kwargs.get("instance")
+        kwargs.setdefault("version", instance.version if instance is not None else 0)
         super().__init__(*args, **kwargs)
         self.fields["consent"].required = True

@@ -34,6 +34,7 @@ from tandem.core.inputs import validate_latitude, validate_longitude
 from tandem.core.languages import validate_languages
 from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
 from tandem.core.places import on_the_map
+from tandem.core.versioning import Versioned
 from tandem.intake.levels import Level as Level  # re-exported: forms and imports use it
 
 
@@ -84,7 +85,7 @@ class ConsentChange(models.TextChoices):
 
 
 @on_the_map
-class Learner(models.Model):
+class Learner(Versioned):
     """A person's place in one programme as a learner, and where they are in intake."""
 
     audit_subject = "learner"
@@ -154,7 +155,6 @@ class Learner(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
     state_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -322,7 +322,7 @@ class GuardianConsent(models.Model):
         return self.given_at is not None and self.withdrawn_at is None
 
 
-class SensitiveProfile(models.Model):
+class SensitiveProfile(Versioned):
     """Special-category data (GDPR art. 9): optional, self-declared or declared with consent,
     used only for equal-participation monitoring and, where the programme enables it,
     role-model matching. Only coordinators ever see it; it is in no export others can reach."""

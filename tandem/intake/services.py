@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core import services as core_services
-from tandem.core.audit import audit_record, diff
+from tandem.core.audit import audit_record
 from tandem.core.availability import validate_slots
 from tandem.core.inputs import validate_learner_age
 from tandem.core.languages import validate_languages
@@ -37,6 +37,7 @@ from tandem.core.notify import notify, site_url
 from tandem.core.places import geocode
 from tandem.core.ratelimit import mail_once_per
 from tandem.core.selectors import coordinators_of
+from tandem.core.versioning import EditConflict, apply_edit, lock_for_edit, save_edit
 from tandem.intake import selectors
 from tandem.intake.models import (
     ConsentText,
@@ -283,7 +284,7 @@ def learner_register_self(
 
 
 def learner_update(
-    *, learner: Learner, actor: Any, expected_version: int, postcode: str | None = None,
+    *, learner: Learner, actor: Any, expected_version: int | None, postcode: str | None = None,
     city: str | None = None, institution: PartnerInstitution | object | None = KEEP, **profile: Any,
 ) -> Learner:
     """The coordinator completes the profile (refused when someone saved it meanwhile)."""
@@ -294,21 +295,18 @@ def learner_update(
         raise ValidationError(_("That institution is not a partner of this programme."))
     _validate_profile(profile)
     with transaction.atomic():
-        current = Learner.objects.select_for_update().get(pk=learner.pk)
-        if current.version != expected_version:
-            raise core_services.EditConflict(
-                _("Someone else changed this learner while you were editing. Reload and retry."),
-                code="conflict",
-            )
+        current = lock_for_edit(Learner, pk=learner.pk, expected_version=expected_version)
         person = current.person
         person_changes = {
             k: v for k, v in {"postcode": postcode, "city": city}.items()
             if v is not None and getattr(person, k) != v
         }
         if person_changes:
+            # Part of the learner's edit (the learner's version was compared): the person's
+            # address is changed whatever its own version, which moves on.
             person = core_services.person_update(
                 person=person, actor=actor, programme=current.programme,
-                expected_version=person.version, **person_changes)
+                expected_version=None, **person_changes)
         typed = profile.get("latitude") is not None and (
             profile.get("latitude"), profile.get("longitude")) != (current.latitude, current.longitude)
         if not typed and (person_changes or ("latitude" in profile and profile["latitude"] is None)):
@@ -319,18 +317,12 @@ def learner_update(
             profile["latitude"], profile["longitude"] = coordinates or (None, None)
         if institution is not KEEP:
             profile["institution"] = institution
-        keys = tuple(profile)
-        before = {k: getattr(current, k) for k in keys}
-        for key, value in profile.items():
-            setattr(current, key, value)
-        current.full_clean()
-        changes = diff(before, {k: getattr(current, k) for k in keys})
+        changes = apply_edit(current, profile)
         if "notes" in changes:
             changes["notes"] = ["…", "…"]  # the audit says that notes changed, not what they say
+        if person_changes and not changes:
+            save_edit(current)  # the address is part of the learner's form: its version moves on
         if changes:
-            current.version = F("version") + 1
-            current.save()
-            current.refresh_from_db()
             _audit(current, actor, Action.UPDATED, changes)
     return current
 
@@ -669,22 +661,32 @@ def consent_withdraw(*, consent: GuardianConsent, actor: Any, today: date | None
 # --- Special-category data ----------------------------------------------------------------------
 
 
-def sensitive_profile_save(*, learner: Learner, actor: Any, **data: Any) -> SensitiveProfile:
+def sensitive_profile_save(*, learner: Learner, actor: Any, expected_version: int | None = None,
+                           **data: Any) -> SensitiveProfile:
+    """Record or change the learner's special-category data. ``expected_version`` is the
+    version the form showed, 0 when there was none yet: a record made or changed meanwhile by
+    someone else is not overwritten (``None``: no comparison, for writers without a form)."""
     if not data.get("consent"):
         raise ValidationError(
             _("Record special-category data only when it was declared freely, with consent.")
         )
     with transaction.atomic():
-        profile = SensitiveProfile.objects.filter(learner=learner).first() or SensitiveProfile(
-            learner=learner
-        )
-        for key, value in data.items():
-            setattr(profile, key, value)
-        profile.recorded_by = actor
-        profile.full_clean()
-        profile.save()
-        # Which fields changed is audited; their values are not copied into the log.
-        _audit(learner, actor, Action.UPDATED, {"special_category_data": ["…", "…"]})
+        # The learner's row serialises two first records (one per learner).
+        Learner.objects.select_for_update().filter(pk=learner.pk).first()
+        existing = SensitiveProfile.objects.filter(learner=learner).first()
+        if existing is None:
+            if expected_version:  # the form showed a record that was deleted meanwhile
+                raise EditConflict()
+            profile = SensitiveProfile(learner=learner, recorded_by=actor, **data)
+            profile.full_clean()
+            profile.save()
+            changed = True
+        else:
+            profile = lock_for_edit(SensitiveProfile, pk=existing.pk, expected_version=expected_version)
+            changed = bool(apply_edit(profile, {**data, "recorded_by": actor}))
+        if changed:
+            # Which fields changed is audited; their values are not copied into the log.
+            _audit(learner, actor, Action.UPDATED, {"special_category_data": ["…", "…"]})
     return profile
 
 

@@ -12,6 +12,7 @@ from tandem.core.forms import PersonChoiceField
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Programme
 from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
 from tandem.matching.services import CRITERIA_FIELDS
 
@@ -22,9 +23,7 @@ def _datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CriteriaForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
+class CriteriaForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MatchingCriteria
         fields = CRITERIA_FIELDS
@@ -40,7 +39,9 @@ class CriteriaForm(forms.ModelForm):
         distance.widget.attrs["min"] = 1
 
 
-class RoundStartForm(forms.Form):
+class RoundStartForm(OnceFormMixin, forms.Form):
+    """Run a round: sent twice (a double click), it starts one (``tandem.core.once``)."""
+
     site = forms.ChoiceField(label=_("Which site?"), required=False)
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
@@ -49,8 +50,10 @@ class RoundStartForm(forms.Form):
         self.fields["site"].choices = choices  # type: ignore[attr-defined]
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class VersionForm(VersionedFormMixin, forms.Form):
+    """A review action on a round: the round's version (core.versioning) and, for pairs that
+    break a hard limit, the explicit confirmation."""
+
     confirm = forms.BooleanField(required=False, label=_("I know it breaks a hard limit; make this pair anyway"))
 
 
@@ -68,8 +71,7 @@ class ManualForm(OnceFormMixin, VersionForm):
     volunteer = StrictIntegerField(id_field=True, label=_("Mentor"))
 
 
-class PublishForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class PublishForm(VersionedFormMixin, forms.Form):
     proposals = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
 
     def __init__(self, *args: Any, proposal_ids: list[int], **kwargs: Any) -> None:
@@ -77,15 +79,13 @@ class PublishForm(forms.Form):
         self.fields["proposals"].choices = [(pk, str(pk)) for pk in proposal_ids]  # type: ignore[attr-defined]
 
 
-class FirstMeetingForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class FirstMeetingForm(VersionedFormMixin, forms.Form):
     at = forms.DateTimeField(label=_("When"), widget=_datetime_widget(),
                              validators=[validate_plausible_date])
     place = forms.CharField(label=_("Where"), max_length=200)
 
 
-class HeldForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class HeldForm(VersionedFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
@@ -96,13 +96,16 @@ class AnswerForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProposeForm(VersionForm):
+class ProposeForm(OnceFormMixin, forms.Form):
+    """A new partner for a declined match's learner: a new match, made once however often the
+    button is clicked (``tandem.core.once``)."""
+
     volunteer = StrictIntegerField(id_field=True, widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(required=False,
+                                 label=_("I know it breaks a hard limit; make this pair anyway"))
 
 
-class CloseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class CloseForm(VersionedFormMixin, forms.Form):
     reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.Closure.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     rematch = forms.BooleanField(label=_("Put the learner back on the waiting list for a new mentor"),

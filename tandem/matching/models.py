@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.history import Key, each, reasons, text
 from tandem.core.inputs import MENTOR_CAPACITY_MAX, capacity_validators, validate_plausible_date
 from tandem.core.models import Programme, Site
+from tandem.core.versioning import Versioned
 from tandem.intake.models import Learner
 from tandem.onboarding.models import Volunteer
 
@@ -66,7 +67,7 @@ class MatchingReason(models.TextChoices):
     )
 
 
-class MatchingCriteria(models.Model):
+class MatchingCriteria(Versioned):
     audit_subject = "matching_criteria"
     """A programme's matching criteria: the engine's weights and hard limits, in plain fields."""
 
@@ -109,7 +110,6 @@ class MatchingCriteria(models.Model):
     weight_waiting = models.PositiveSmallIntegerField(
         _("Give priority to learners who have waited longest"), default=5, validators=WEIGHT_VALIDATORS
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -120,7 +120,7 @@ class MatchingCriteria(models.Model):
         return str(self.programme)
 
 
-class MatchingRound(models.Model):
+class MatchingRound(Versioned):
     audit_subject = "matching_round"
     audit_keys: ClassVar[dict[str, Key]] = {"swap": Key(_("mentors swapped"), each(text))}
 
@@ -157,8 +157,6 @@ class MatchingRound(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Optimistic locking for the review: every change bumps it; a stale form is refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("matching round")
@@ -311,7 +309,7 @@ class CommunityMeeting(models.Model):
 OPEN_STATES = ("proposed", "introduced", "active")
 
 
-class Match(models.Model):
+class Match(Versioned):
     """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
 
     audit_subject = "match"
@@ -388,7 +386,6 @@ class Match(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("match")

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +25,7 @@ from tandem.core.audit import audit_record
 from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
 from tandem.core.notify import notify, site_url
+from tandem.core.versioning import apply_edit, lock_for_edit, save_edit, touch
 from tandem.intake import selectors as intake_selectors
 from tandem.intake import services as intake_services
 from tandem.intake.models import Learner
@@ -83,28 +83,23 @@ CRITERIA_FIELDS = (
 )
 
 
-def criteria_update(*, criteria: MatchingCriteria, actor: Any, expected_version: int,
+def _some_distance(criteria: MatchingCriteria) -> None:
+    if criteria.max_distance_km == 0:
+        raise ValidationError({"max_distance_km": _("A distance of 0 km leaves no mentor for anyone: give at "
+                                                     "least 1 km, or leave it empty for no limit.")})
+
+
+def criteria_update(*, criteria: MatchingCriteria, actor: Any, expected_version: int | None,
                     **fields: Any) -> MatchingCriteria:
     with transaction.atomic():
-        current = MatchingCriteria.objects.select_for_update().get(pk=criteria.pk)
-        if current.version != expected_version:
-            raise ValidationError(_("Someone else changed the criteria meanwhile. Reload the page "
-                                    "to see their changes; nothing was saved."))
-        before = {name: getattr(current, name) for name in CRITERIA_FIELDS}
-        for name, value in fields.items():
-            if name in CRITERIA_FIELDS:
-                setattr(current, name, value)
-        if current.max_distance_km == 0:
-            raise ValidationError({"max_distance_km": _("A distance of 0 km leaves no mentor for anyone: give at "
-                                                         "least 1 km, or leave it empty for no limit.")})
-        current.version += 1
-        current.full_clean()
-        current.save()
-        after = {name: getattr(current, name) for name in CRITERIA_FIELDS}
-        programme = current.programme
-        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
-                     action=AuditEvent.Action.UPDATED, subject=f"matching_criteria:{current.pk}",
-                     changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        current = lock_for_edit(MatchingCriteria, pk=criteria.pk, expected_version=expected_version)
+        changes = apply_edit(current, {name: value for name, value in fields.items() if name in CRITERIA_FIELDS},
+                             validate=_some_distance)
+        if changes:
+            programme = current.programme
+            audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                         action=AuditEvent.Action.UPDATED, subject=f"matching_criteria:{current.pk}",
+                         changes=changes)
     return current
 
 
@@ -134,20 +129,21 @@ def round_start(*, programme: Programme, actor: Any, site: Site | None = None,
     return matching_round
 
 
-def _bump(matching_round: MatchingRound, expected_version: int) -> None:
-    """Claim the round for one change: refused when someone else changed it since the form."""
-    bumped = MatchingRound.objects.filter(
-        pk=matching_round.pk, version=expected_version, status=MatchingRound.Status.DONE
-    ).update(version=F("version") + 1)
-    if bumped != 1:
-        raise ValidationError(_("Another coordinator changed this round meanwhile. Nothing was "
-                                "changed: reload the page to see the current proposals."))
-    # The caller's object is not updated: the transaction may still roll back. Re-read it.
+def _claim_round(matching_round: MatchingRound, expected_version: int | None) -> None:
+    """The round's review is one versioned row (core.versioning): every change to it claims
+    the next version, refused when someone else changed the round since the page was loaded —
+    or when it is no longer under review. The caller's object is not updated (the transaction
+    may still roll back): re-read it."""
+    reviewable = MatchingRound.objects.filter(status=MatchingRound.Status.DONE)
+    save_edit(lock_for_edit(reviewable, pk=matching_round.pk, expected_version=expected_version,
+                            message=_("Another coordinator changed this round meanwhile. Nothing was "
+                                      "changed: reload the page to see the current proposals.")),
+              update_fields=[])
 
 
 def proposal_reject(*, proposal: Proposal, actor: Any, expected_version: int) -> Proposal:
     with transaction.atomic():
-        _bump(proposal.round, expected_version)
+        _claim_round(proposal.round, expected_version)
         moved = Proposal.objects.filter(pk=proposal.pk, status=Proposal.Status.PROPOSED).update(
             status=Proposal.Status.REJECTED)
         if moved != 1:
@@ -201,7 +197,7 @@ def proposal_swap(*, first: Proposal, second: Proposal, actor: Any, expected_ver
         raise ValidationError(_("Choose two different proposals of this round."))
     programme = first.round.programme
     with transaction.atomic():
-        _bump(first.round, expected_version)
+        _claim_round(first.round, expected_version)
         a = Proposal.objects.select_for_update().select_related("learner__person", "volunteer__person").get(pk=first.pk)
         b = Proposal.objects.select_for_update().select_related("learner__person", "volunteer__person").get(pk=second.pk)
         if a.status != Proposal.Status.PROPOSED or b.status != Proposal.Status.PROPOSED:
@@ -231,7 +227,7 @@ def proposal_manual(*, matching_round: MatchingRound, learner: Learner, voluntee
     if learner.programme_id != programme.pk or volunteer.programme_id != programme.pk:
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     with transaction.atomic():
-        _bump(matching_round, expected_version)
+        _claim_round(matching_round, expected_version)
         current = matching_round.proposals.filter(learner=learner, status=Proposal.Status.PROPOSED).first()
         if _capacity_left(volunteer, matching_round, current) < 1:
             raise ValidationError(_("%(name)s has no free place left (capacity %(capacity)s).")
@@ -263,7 +259,7 @@ def round_publish(*, matching_round: MatchingRound, actor: Any, expected_version
     published: list[Match] = []
     problems: list[str] = []
     with transaction.atomic():
-        _bump(matching_round, expected_version)
+        _claim_round(matching_round, expected_version)
         proposals = matching_round.proposals.filter(status=Proposal.Status.PROPOSED).select_related(
             "learner__person", "volunteer__person", "learner__programme")
         if proposal_ids is not None:
@@ -381,8 +377,7 @@ def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: A
             raise ValidationError(_("The first meeting has already taken place; it can no longer be moved."))
         current.first_meeting_at, current.first_meeting_place = at, place.strip()
         current.state = State.INTRODUCED
-        current.version += 1
-        current.save()
+        save_edit(current)
         _event(current, MatchEvent.Kind.FIRST_MEETING, actor, at=at.isoformat(), place=current.first_meeting_place)
         _audit(current, actor, {"first_meeting_at": [None, at.isoformat()]})
         _notify_first_meeting(current)
@@ -408,8 +403,7 @@ def match_mark_held(*, match: Match, actor: Any, expected_version: int, held_on:
         previous = current.state
         current.first_meeting_held_on = held_on
         current.state = State.INTRODUCED
-        current.version += 1
-        current.save()
+        save_edit(current)
         _event(current, MatchEvent.Kind.MEETING_HELD, actor, on=held_on.isoformat())
         changes: dict[str, Any] = {"first_meeting_held_on": [None, held_on.isoformat()]}
         if previous != current.state:
@@ -427,13 +421,12 @@ def not_met_message(match: Match) -> str:
 
 
 def _lock(match: Match, expected_version: int | None = None) -> Match:
-    current = (Match.objects.select_for_update()
-               .select_related("programme__organisation", "learner__person", "volunteer__person",
-                               "learner__programme").get(pk=match.pk))
-    if expected_version is not None and current.version != expected_version:
-        raise ValidationError(_("This match was changed meanwhile by someone else. Reload the page; "
-                                "nothing was saved."))
-    return current
+    """The match, row-locked and compared with the version its form showed (core.versioning);
+    the caller saves it with ``save_edit``."""
+    return lock_for_edit(
+        Match.objects.select_related("programme__organisation", "learner__person", "volunteer__person",
+                                     "learner__programme"),
+        pk=match.pk, expected_version=expected_version)
 
 
 def learner_side_is_guardian(match: Match, today: date | None = None) -> bool:
@@ -462,8 +455,7 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         if side == "learner":
             current.learner_answered_as = answered_as or (
                 "guardian" if learner_side_is_guardian(current, today) else "learner")
-        current.version += 1
-        current.save()
+        save_edit(current)
         _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
                answered_as=current.learner_answered_as if side == "learner" else "mentor")
         _audit(current, actor, {f"{side}_answer": [None, answer]})
@@ -584,8 +576,7 @@ def match_close(*, match: Match, reason: str, actor: Any, expected_version: int,
         previous = current.state
         current.state, current.closed_at = State.CLOSED, timezone.now()
         current.closure_reason, current.closure_note = reason, note.strip()
-        current.version += 1
-        current.save()
+        save_edit(current)
         if rematch and reason != Match.Closure.LEFT_SCHOOL:
             learner_state = _back_to_pool(current.learner, actor, MatchingReason.WAITING_FOR_NEW_MENTOR, today)
         else:
@@ -662,7 +653,7 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
         rounds = list(open_proposals.values_list("round_id", flat=True))
         if rounds:
             open_proposals.update(status=Proposal.Status.REJECTED)
-            MatchingRound.objects.filter(pk__in=rounds).update(version=F("version") + 1)
+            touch(MatchingRound.objects.filter(pk__in=rounds))
     return pair
 
 

@@ -16,8 +16,10 @@ from tandem.core.inputs import (
     validate_longitude,
 )
 from tandem.core.models import Programme
+from tandem.core.naming import person_label
 from tandem.core.once import OnceFormMixin
-from tandem.onboarding.models import Gender, VolunteerState, Workshop
+from tandem.core.versioning import VersionedFormMixin
+from tandem.onboarding.models import Gender, Registration, Volunteer, VolunteerState, Workshop
 
 
 class ApplicationForm(HumanCheckMixin, forms.Form):
@@ -70,30 +72,47 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
-class InterviewPlanForm(forms.Form):
+class VolunteerForm(VersionedFormMixin, forms.Form):
+    """A form on a volunteer's page; ``for_volunteer`` fills it from the stored volunteer."""
+
+    initial_from: dict[str, str] = {}  # form field -> volunteer field
+
+    @classmethod
+    def for_volunteer(cls, volunteer: Volunteer, data: Any = None) -> VolunteerForm:
+        return cls(data, version=volunteer.version,
+                   initial={name: getattr(volunteer, source) for name, source in cls.initial_from.items()})
+
+
+class InterviewPlanForm(VolunteerForm):
+    initial_from = {"planned_at": "interview_planned_at"}
+
     planned_at = forms.DateTimeField(
         label=_("Interview planned for"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(VolunteerForm):
+    initial_from = {"held_on": "interview_held_on", "notes": "interview_notes"}
     held_on = forms.DateField(label=_("Interview held on"), widget=DateInput())
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class ReferencesForm(forms.Form):
+class ReferencesForm(VolunteerForm):
+    initial_from = {"received": "references_received"}
     received = StrictIntegerField(label=_("References received"), min_value=0, max_value=20)
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(VolunteerForm):
+    initial_from = {"seen_on": "certificate_seen_on", "issued_on": "certificate_issued_on"}
     seen_on = forms.DateField(label=_("Seen on"), widget=DateInput())
     issued_on = forms.DateField(label=_("Issued on"), widget=DateInput())
 
 
-class LocationForm(forms.Form):
+class LocationForm(VolunteerForm):
+    initial_from = {"latitude": "latitude", "longitude": "longitude", "capacity": "capacity"}
     latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude])
     longitude = forms.FloatField(label=_("Longitude"), required=False,
                                  validators=[validate_longitude])
@@ -107,6 +126,28 @@ class WorkshopForm(OnceFormMixin, forms.ModelForm[Workshop]):
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
         }
+
+
+class _Ticks(forms.MultipleChoiceField):
+    def validate(self, value: Any) -> None:
+        """Any ids: the view parses them (ASCII digits, ``core.inputs``) and ignores ids that are
+        not booked (a registration cancelled meanwhile)."""
+
+
+class AttendanceForm(VersionedFormMixin, forms.Form):
+    """Who of the booked volunteers attended a workshop (ticked by registration)."""
+
+    attended = _Ticks(label=_("Attended"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, workshop: Workshop, booked: list[Registration] | None = None,
+                 **kwargs: Any) -> None:
+        if booked is None:
+            booked = list(workshop.registrations.filter(status=Registration.Status.BOOKED)
+                          .select_related("volunteer__person"))
+        kwargs.setdefault("initial", {"attended": [r.pk for r in booked if r.attended]})
+        super().__init__(*args, version=workshop.version, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["attended"]).choices = [
+            (r.pk, person_label(r.volunteer)) for r in booked]
 
 
 class VerifyForm(forms.Form):

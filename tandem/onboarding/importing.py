@@ -111,7 +111,8 @@ class VolunteerSpec(ImportSpec):
         if moved or existing.latitude is None:
             location = {"latitude": coordinates[0] if coordinates else None,
                         "longitude": coordinates[1] if coordinates else None}
-        services.volunteer_update(volunteer=existing, actor=actor, **lists, **location)
+        services.volunteer_update(volunteer=existing, actor=actor, expected_version=None, **lists,
+                                  **location)
         state = values.get("state")
         if state and state != existing.state:
             services.volunteer_transition(

@@ -43,6 +43,7 @@ from tandem.core.inputs import (
 from tandem.core.languages import validate_languages
 from tandem.core.models import Person, Programme, StateChange
 from tandem.core.places import on_the_map
+from tandem.core.versioning import Versioned
 
 
 class VolunteerState(models.TextChoices):
@@ -81,7 +82,7 @@ class Gender(models.TextChoices):
 
 
 @on_the_map
-class Volunteer(models.Model):
+class Volunteer(Versioned):
     """One person's volunteering in one programme, from application to alumni."""
 
     audit_subject = "volunteer"
@@ -206,7 +207,7 @@ class VolunteerTransition(StateChange):
         return f"{self.volunteer}: {self.from_state} → {self.to_state}"
 
 
-class Workshop(models.Model):
+class Workshop(Versioned):
     audit_subject = "workshop"
 
     programme = models.ForeignKey(

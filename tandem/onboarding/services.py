@@ -26,6 +26,7 @@ from tandem.core.places import geocode
 from tandem.core.ratelimit import mail_once_per
 from tandem.core.selectors import coordinators_of
 from tandem.core.services import membership_grant, person_create
+from tandem.core.versioning import apply_edit, lock_for_edit, save_edit
 from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
@@ -273,25 +274,22 @@ def volunteer_create(
     return volunteer
 
 
-def volunteer_update(*, volunteer: Volunteer, actor: Any, **data: Any) -> Volunteer:
+def volunteer_update(*, volunteer: Volunteer, actor: Any, expected_version: int | None = None,
+                     **data: Any) -> Volunteer:
+    """Change a volunteer's details; refused when someone saved the volunteer since
+    ``expected_version`` (``None``: the import, which starts from the stored row)."""
     unknown = set(data) - set(VOLUNTEER_FIELDS)
     if unknown:
         raise TypeError(f"unknown volunteer fields: {sorted(unknown)}")
     with transaction.atomic():
         # The row lock also serialises this with matching, which locks the volunteer before it
         # takes one of their places: the count below cannot change until we commit.
-        current = Volunteer.objects.select_for_update().select_related("person").get(
-            pk=volunteer.pk
-        )
+        current = lock_for_edit(Volunteer.objects.select_related("person"), pk=volunteer.pk,
+                                expected_version=expected_version)
         if "capacity" in data and data["capacity"] is not None:
             _check_capacity(current, data["capacity"])
-        before = {f: getattr(current, f) for f in data}
-        for key, value in data.items():
-            setattr(current, key, value)
-        current.full_clean()
-        changes = diff(before, {f: getattr(current, f) for f in data})
+        changes = apply_edit(current, data)
         if changes:
-            current.save()
             audit_volunteer(current, actor, changes)
     return current
 
@@ -326,26 +324,22 @@ def audit_volunteer(volunteer: Volunteer, actor: Any, changes: dict[str, Any], n
 # --- Screening ----------------------------------------------------------------------------
 
 
-def _screening_update(volunteer: Volunteer, actor: Any, **data: Any) -> Volunteer:
+def _screening_update(volunteer: Volunteer, actor: Any, expected_version: int | None,
+                      **data: Any) -> Volunteer:
     with transaction.atomic():
-        current = (
-            Volunteer.objects.select_for_update()
-            .select_related("person", "programme__organisation")
-            .get(pk=volunteer.pk)
+        current = lock_for_edit(
+            Volunteer.objects.select_related("person", "programme__organisation"),
+            pk=volunteer.pk, expected_version=expected_version,
         )
-        before = {f: getattr(current, f) for f in data}
-        for key, value in data.items():
-            setattr(current, key, value)
-        current.full_clean()
-        changes = diff(before, {f: getattr(current, f) for f in data})
+        changes = apply_edit(current, data)
         if changes:
-            current.save()
             audit_volunteer(current, actor, changes)
     return current
 
 
-def screening_plan_interview(*, volunteer: Volunteer, actor: Any, planned_at: datetime) -> Volunteer:
-    current = _screening_update(volunteer, actor, interview_planned_at=planned_at)
+def screening_plan_interview(*, volunteer: Volunteer, actor: Any, planned_at: datetime,
+                             expected_version: int | None = None) -> Volunteer:
+    current = _screening_update(volunteer, actor, expected_version, interview_planned_at=planned_at)
     local = timezone.localtime(planned_at)
     _notify_volunteer(
         current, "interview_planned",
@@ -355,24 +349,27 @@ def screening_plan_interview(*, volunteer: Volunteer, actor: Any, planned_at: da
 
 
 def screening_record_interview(
-    *, volunteer: Volunteer, actor: Any, held_on: date, notes: str = "", today: date | None = None
+    *, volunteer: Volunteer, actor: Any, held_on: date, notes: str = "", today: date | None = None,
+    expected_version: int | None = None,
 ) -> Volunteer:
     if held_on > (today or timezone.localdate()):
         raise ValidationError(_("An interview cannot be recorded as held in the future."))
     return _screening_update(
-        volunteer, actor, interview_held_on=held_on, interviewer=actor, interview_notes=notes
+        volunteer, actor, expected_version, interview_held_on=held_on, interviewer=actor,
+        interview_notes=notes,
     )
 
 
-def screening_record_references(*, volunteer: Volunteer, actor: Any, received: int) -> Volunteer:
+def screening_record_references(*, volunteer: Volunteer, actor: Any, received: int,
+                                expected_version: int | None = None) -> Volunteer:
     if received < 0:
         raise ValidationError(_("The number of references cannot be negative."))
-    return _screening_update(volunteer, actor, references_received=received)
+    return _screening_update(volunteer, actor, expected_version, references_received=received)
 
 
 def screening_record_certificate(
     *, volunteer: Volunteer, actor: Any, seen_on: date, issued_on: date,
-    today: date | None = None,
+    today: date | None = None, expected_version: int | None = None,
 ) -> Volunteer:
     """Record that ``actor`` saw the volunteer's safeguarding certificate. No copy is kept."""
     today = today or timezone.localdate()
@@ -381,8 +378,8 @@ def screening_record_certificate(
     if seen_on > today:
         raise ValidationError(_("The date the certificate was seen cannot be in the future."))
     return _screening_update(
-        volunteer, actor, certificate_seen_on=seen_on, certificate_issued_on=issued_on,
-        certificate_verified_by=actor,
+        volunteer, actor, expected_version, certificate_seen_on=seen_on,
+        certificate_issued_on=issued_on, certificate_verified_by=actor,
     )
 
 
@@ -480,24 +477,31 @@ def registration_cancel(*, registration: Registration, actor: Any) -> Registrati
 
 
 def attendance_mark(
-    *, workshop: Workshop, attended: set[int], actor: Any, today: date | None = None
+    *, workshop: Workshop, attended: set[int], actor: Any, today: date | None = None,
+    expected_version: int | None = None,
 ) -> list[TrainingCertificate]:
     """Mark who of the booked volunteers attended (ids of registrations); issue a training
-    certificate to everyone whose attended hours now reach the programme's requirement."""
+    certificate to everyone whose attended hours now reach the programme's requirement.
+    Refused when someone saved the workshop's attendance since ``expected_version``."""
     today = today or timezone.localdate()
     issued = []
     with transaction.atomic():
+        locked = lock_for_edit(Workshop, pk=workshop.pk, expected_version=expected_version)
         registrations = list(
-            workshop.registrations.filter(status=Registration.Status.BOOKED)
+            locked.registrations.filter(status=Registration.Status.BOOKED)
             .select_related("volunteer__person", "volunteer__programme__organisation")
         )
+        changed = False
         for registration in registrations:
             value = registration.pk in attended
             if registration.attended != value:
+                changed = True
                 registration.attended = value
                 registration.save(update_fields=["attended"])
                 audit_volunteer(registration.volunteer, actor,
                                 {"workshop": [None, workshop.title], "attended": [None, value]})
+        if changed:
+            save_edit(locked, update_fields=[])
         for registration in registrations:
             certificate = certificate_issue_if_complete(
                 volunteer=registration.volunteer, today=today

@@ -82,9 +82,11 @@ def test_concurrent_edit_is_refused_and_keeps_the_typed_values(world: World) -> 
     })
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Someone else changed this person" in html
+    assert "Someone else saved this while you were editing" in html
     assert 'value="Delft"' in html  # what the coordinator typed is still in the form
-    assert "Schiedam" in html  # and the other person's value is shown
+    # and beside it what the other person saved: City, Schiedam (theirs) / Delft (yours)
+    assert '<td data-label="Saved meanwhile" class="theirs">Schiedam</td>' in html
+    assert '<td data-label="Your version" class="yours">Delft</td>' in html
     learner.refresh_from_db()
     assert learner.city == "Schiedam"
     # Saving again (the form now carries the current version) applies the change.

@@ -139,7 +139,8 @@ def test_coordinators_add_and_rename_fields_and_a_word_cannot_mean_two(world: Wo
     assert clash.status_code == 200 and "already means" in clash.content.decode()
     assert not world.programme.fields.filter(code="sums").exists()
     edit = reverse("core:field_edit", kwargs={"org": "zuid", "prog": "moz", "pk": chess.pk})
-    assert client.post(edit, {"label_en": "chess", "label_fr": "échecs", "synonyms_nl": "dammen"}).status_code == 302
+    assert client.post(edit, {"label_en": "chess", "label_fr": "échecs", "synonyms_nl": "dammen",
+                              "version": chess.version}).status_code == 302
     chess.refresh_from_db()
     assert chess.label_fr == "échecs" and chess.synonyms == {"nl": ["dammen"]}
     # Another programme's field is not reachable through this one.

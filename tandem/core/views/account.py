@@ -14,12 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core import selectors
+from tandem.core import selectors, services
 from tandem.core.accounts import describe_browser, posture
 from tandem.core.forms import AccountForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.middleware import idle_minutes
 from tandem.core.models import User
+from tandem.core.versioning import submit_edit, touch
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -37,7 +38,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             user = cast(User, request.user)
             user.language = language
-            user.save(update_fields=["language"])
+            # A new version, so an account form opened before this click cannot undo it.
+            touch(User.objects.filter(pk=user.pk), language=language)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600,
                             samesite="Lax")
     return response
@@ -46,14 +48,14 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = AccountForm(
-        request.POST or None,
-        initial={"full_name": user.full_name, "language": user.language},
-    )
-    if request.method == "POST" and form.is_valid():
-        user.full_name = form.cleaned_data["full_name"]
-        user.language = form.cleaned_data["language"]
-        user.save(update_fields=["full_name", "language"])
+    form = AccountForm.for_user(user, request.POST or None)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.account_update(user=user, expected_version=form.expected_version,
+                                        **form.cleaned_data),
+        saved=AccountForm.for_user,
+    ):
+        user.refresh_from_db()
         if user.language:
             translation.activate(user.language)
         messages.success(request, _("Your settings were saved."))

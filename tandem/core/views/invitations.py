@@ -19,7 +19,7 @@ from tandem.core import selectors, services
 from tandem.core.accounts import LOGIN_METHOD_ATTR
 from tandem.core.forms import InvitationForm, SignUpForm
 from tandem.core.models import Invitation, Programme, User
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.scoping import programme_view
 
 
@@ -27,22 +27,15 @@ from tandem.core.scoping import programme_view
 @programme_view("core.manage_invitations")
 def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"language": get_language()})
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                services.invitation_create(
-                    programme=programme, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-            )
-            return redirect("core:invitations", org=programme.organisation.slug, prog=programme.slug)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.invitation_create(programme=programme, actor=request.user,
+                                           **form.cleaned_data),
+        message=lambda invitation: _("Invitation sent to %(email)s.") % {"email": invitation.email},
+        then=lambda invitation: redirect("core:invitations", org=programme.organisation.slug,
+                                         prog=programme.slug),
+    )):
+        return response
     return render(
         request, "core/invitations.html",
         {

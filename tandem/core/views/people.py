@@ -18,9 +18,10 @@ from tandem.core.audit import audit_record
 from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme, Role
-from tandem.core.once import give_back, submit_once
+from tandem.core.once import create_once
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.scoping import programme_view
+from tandem.core.versioning import submit_edit
 
 
 def _person_or_404(programme: Programme, pk: int) -> Person:
@@ -60,30 +61,27 @@ def people_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("core.manage_people")
 def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = NewPersonForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "role", "institution"}}
 
-        def save() -> HttpResponse | None:
-            try:
-                with transaction.atomic():
-                    person = services.person_create(
-                        organisation=programme.organisation, programme=programme,
-                        actor=request.user, **data,
-                    )
-                    services.membership_grant(
-                        person=person, programme=programme, role=form.cleaned_data["role"],
-                        institution=form.cleaned_data["institution"], actor=request.user,
-                    )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
-            _warn_if_unplaced(request, programme, person)
-            return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
-                            pk=person.pk)
+    def create() -> Person:
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"role", "institution"}}
+        with transaction.atomic():
+            person = services.person_create(organisation=programme.organisation,
+                                            programme=programme, actor=request.user, **data)
+            services.membership_grant(person=person, programme=programme,
+                                      role=form.cleaned_data["role"],
+                                      institution=form.cleaned_data["institution"], actor=request.user)
+        return person
 
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    def added(person: Person) -> HttpResponse:
+        _warn_if_unplaced(request, programme, person)
+        return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
+                        pk=person.pk)
+
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form, create,
+        message=lambda person: _("%(name)s was added.") % {"name": person.full_name}, then=added,
+    )):
+        return response
     return render(request, "core/person_form.html", {"programme": programme, "form": form})
 
 
@@ -127,33 +125,20 @@ def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: i
 @programme_view("core.manage_people")
 def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
-    form = PersonForm(request.POST or None, instance=person)
-    conflict: Person | None = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            person = services.person_update(
-                person=person, actor=request.user, programme=programme,
-                expected_version=form.cleaned_data["version"] or 0, **data,
-            )
-        except services.EditConflict as exc:
-            form.add_error(None, exc)
-            # What is stored now, shown beside what the user typed (which the form keeps).
-            conflict = Person.objects.get(pk=person.pk)
-            data = request.POST.copy()
-            data["version"] = str(conflict.version)
-            form.data = data
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            _warn_if_unplaced(request, programme, person)
-            return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
-                            pk=person.pk)
-    return render(
-        request, "core/person_form.html",
-        {"programme": programme, "form": form, "person": person, "conflict": conflict},
-    )
+    form = PersonForm(request.POST or None, instance=_person_or_404(programme, pk))
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.person_update(person=person, actor=request.user, programme=programme,
+                                       expected_version=form.expected_version, **form.cleaned_data),
+        saved=lambda row: PersonForm(instance=row),
+    ):
+        messages.success(request, _("Changes saved."))
+        person.refresh_from_db()
+        _warn_if_unplaced(request, programme, person)
+        return redirect("core:person", org=programme.organisation.slug, prog=programme.slug,
+                        pk=person.pk)
+    return render(request, "core/person_form.html",
+                  {"programme": programme, "form": form, "person": person})
 
 
 @require_POST
@@ -166,19 +151,14 @@ def person_role_add(request: HttpRequest, programme: Programme, pk: int) -> Http
         messages.error(request, _("Choose a role."))
         return back
 
-    def save() -> HttpResponse:
-        try:
-            services.membership_grant(
-                person=person, programme=programme, role=form.cleaned_data["role"],
-                institution=form.cleaned_data["institution"], actor=request.user,
-            )
-            messages.success(request, _("Role added."))
-        except ValidationError as exc:
-            give_back()
-            messages.error(request, " ".join(exc.messages))
-        return back
-
-    return submit_once(request, form, save) or back
+    return create_once(
+        request, form,
+        lambda: services.membership_grant(person=person, programme=programme,
+                                          role=form.cleaned_data["role"],
+                                          institution=form.cleaned_data["institution"],
+                                          actor=request.user),
+        message=_("Role added."), then=lambda membership: back, back=back,
+    ) or back
 
 
 @require_POST

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,26 +20,23 @@ from tandem.core.forms import (
     SiteForm,
 )
 from tandem.core.models import Field, Organisation, Programme
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.scoping import organisation_view, programme_view
+from tandem.core.versioning import submit_edit
 
 
 @require_http_methods(["GET", "POST"])
 @programme_view("core.manage_programme")
 def programme_edit(request: HttpRequest, programme: Programme) -> HttpResponse:
-    form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.programme_update(
-                programme=programme, actor=request.user,
-                expected_version=form.cleaned_data["version"] or 0, **data,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Programme settings saved."))
-            return redirect(programme.get_absolute_url())
+    form = ProgrammeForm(request.POST or None, instance=Programme.objects.get(pk=programme.pk))
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.programme_update(programme=programme, actor=request.user,
+                                          expected_version=form.expected_version, **form.cleaned_data),
+        saved=lambda row: ProgrammeForm(instance=row),
+    ):
+        messages.success(request, _("Programme settings saved."))
+        return redirect(programme.get_absolute_url())
     return render(request, "core/programme_form.html", {"programme": programme, "form": form})
 
 
@@ -50,19 +46,14 @@ def field_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     """The programme's fields (expertise ↔ needs), and a form to add one."""
     services.fields_seed(programme=programme)  # programmes made outside the services have none yet
     form = NewFieldForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                field = services.field_create(programme=programme, actor=request.user,
-                                              labels=form.labels(), synonyms=form.synonyms())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Field “%(name)s” added.") % {"name": field.label()})
-            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.field_create(programme=programme, actor=request.user,
+                                      labels=form.labels(), synonyms=form.synonyms()),
+        message=lambda field: _("Field “%(name)s” added.") % {"name": field.label()},
+        then=lambda field: redirect("core:fields", org=programme.organisation.slug, prog=programme.slug),
+    )):
+        return response
     return render(request, "core/fields.html", {
         "programme": programme, "form": form,
         "rows": sorted(vocabulary(programme).fields, key=lambda f: f.label().casefold()),
@@ -78,15 +69,14 @@ def field_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
     except Field.DoesNotExist as exc:
         raise Http404 from exc
     form = FieldForm.for_field(field, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.field_update(field=field, actor=request.user, labels=form.labels(),
-                                  synonyms=form.synonyms())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.field_update(field=field, actor=request.user, labels=form.labels(),
+                                      synonyms=form.synonyms(), expected_version=form.expected_version),
+        saved=FieldForm.for_field,
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("core:fields", org=programme.organisation.slug, prog=programme.slug)
     return render(request, "core/field_form.html", {"programme": programme, "form": form, "field": field})
 
 
@@ -94,18 +84,13 @@ def field_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
 @programme_view("core.manage_programme")
 def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = SiteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                services.site_create(programme=programme, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Site added."))
-            return redirect("core:sites", org=programme.organisation.slug, prog=programme.slug)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.site_create(programme=programme, actor=request.user, **form.cleaned_data),
+        message=_("Site added."),
+        then=lambda site: redirect("core:sites", org=programme.organisation.slug, prog=programme.slug),
+    )):
+        return response
     return render(
         request, "core/sites.html",
         {"programme": programme, "sites": programme.sites.all(), "form": form},
@@ -116,20 +101,14 @@ def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("core.manage_partners")
 def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = PartnerForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                services.partner_create(
-                    programme=programme, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Partner institution added."))
-            return redirect("core:partners", org=programme.organisation.slug, prog=programme.slug)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.partner_create(programme=programme, actor=request.user, **form.cleaned_data),
+        message=_("Partner institution added."),
+        then=lambda partner: redirect("core:partners", org=programme.organisation.slug,
+                                      prog=programme.slug),
+    )):
+        return response
     partners = selectors.programme_partners(programme=programme)
     return render(
         request, "core/partners.html",
@@ -160,22 +139,14 @@ def programme_create(request: HttpRequest, organisation: Organisation) -> HttpRe
     form = NewProgrammeForm(
         request.POST or None, initial={"country": organisation.country}
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-
-        def save() -> HttpResponse | None:
-            try:
-                programme = services.programme_create(
-                    organisation=organisation, actor=request.user, **data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Programme created."))
-            return redirect(programme.get_absolute_url())
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.programme_create(organisation=organisation, actor=request.user,
+                                          **form.cleaned_data),
+        message=_("Programme created."),
+        then=lambda programme: redirect(programme.get_absolute_url()),
+    )):
+        return response
     return render(
         request, "core/programme_form.html", {"organisation": organisation, "form": form}
     )

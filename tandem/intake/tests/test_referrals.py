@@ -152,6 +152,7 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     pupil.refresh_from_db()
     assert pupil.level == "havo" and pupil.languages == ["nl", "pap"] and pupil.person.postcode == "3082"
     stale = client.post(_url(world, "learner_edit", pk=pupil.pk), {**data, "level": "vwo"})
-    assert stale.status_code == 200 and "Someone else changed" in stale.content.decode()
+    assert stale.status_code == 200 and "Someone else saved this" in stale.content.decode()
+    assert '<td data-label="Saved meanwhile" class="theirs">havo (senior general secondary)</td>' in stale.content.decode()
     page = client.get(_url(world, "learner", pk=pupil.pk)).content.decode()
     assert "Exam preparation" in page and "Saturday morning" in page

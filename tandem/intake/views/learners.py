@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
-from tandem.core.services import EditConflict
+from tandem.core.versioning import submit_edit
 from tandem.intake import selectors, services
 from tandem.intake.forms import (
     ConsentTextForm,
@@ -92,7 +92,13 @@ def waiting_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("intake.manage_learners")
 def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    learner = _learner_or_404(programme, pk)
+    return _detail_page(request, programme, _learner_or_404(programme, pk))
+
+
+def _detail_page(request: HttpRequest, programme: Programme, learner: Learner,
+                 **forms: forms.Form) -> HttpResponse:
+    """The learner's page; ``forms`` replace its empty forms (one sent back with what was
+    typed, e.g. after a refused stale save)."""
     today = timezone.localdate()
     guardians = selectors.guardians_of(learner=learner)
     sensitive = SensitiveProfile.objects.filter(learner=learner).first()
@@ -114,6 +120,7 @@ def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: 
                         if s != Learner.State.MATCHED],  # matched only by publishing a match
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
+        **forms,
     })
 
 
@@ -122,23 +129,21 @@ def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: 
 def learner_edit(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     learner = _learner_or_404(programme, pk)
     form = LearnerForm(request.POST or None, programme=programme, learner=learner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            learner = services.learner_update(
-                learner=learner, actor=request.user, expected_version=form.cleaned_data["version"],
-                postcode=form.cleaned_data["postcode"], city=form.cleaned_data["city"],
-                institution=form.cleaned_data["institution"], **form.profile(),
-            )
-        except EditConflict as exc:
-            form.add_error(None, exc)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            if learner.latitude is None:
-                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
-                                                           city=learner.person.city))
-            return _back(programme, learner)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.learner_update(
+            learner=learner, actor=request.user, expected_version=form.expected_version,
+            postcode=form.cleaned_data["postcode"], city=form.cleaned_data["city"],
+            institution=form.cleaned_data["institution"], **form.profile(),
+        ),
+        saved=lambda row: LearnerForm(programme=programme, learner=row),
+    ):
+        messages.success(request, _("Changes saved."))
+        learner = _learner_or_404(programme, pk)
+        if learner.latitude is None:
+            messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                       city=learner.person.city))
+        return _back(programme, learner)
     return render(request, "intake/learner_form.html",
                   {"programme": programme, "learner": learner, "form": form})
 
@@ -261,35 +266,41 @@ def sensitive_save(request: AuthenticatedHttpRequest, programme: Programme, pk: 
     form = SensitiveProfileForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Record it only with the learner's (or guardian's) consent."))
-    else:
-        _run(request, lambda: services.sensitive_profile_save(
-            learner=learner, actor=request.user, **form.cleaned_data), _("Changes saved."))
-    return _back(programme, learner)
+        return _back(programme, learner)
+    if submit_edit(
+        form,
+        lambda: services.sensitive_profile_save(learner=learner, actor=request.user,
+                                                expected_version=form.expected_version,
+                                                **form.cleaned_data),
+        saved=lambda row: SensitiveProfileForm(instance=row),
+    ):
+        messages.success(request, _("Changes saved."))
+        return _back(programme, learner)
+    return _detail_page(request, programme, learner, sensitive_form=form)
 
 
 @require_http_methods(["GET", "POST"])
 @programme_view("intake.manage_learners")
 def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     form = ConsentTextForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                version = services.consent_text_publish(programme=programme, actor=request.user,
-                                                        texts=form.texts())
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Version %(version)s published. Consent to an earlier "
-                                        "version no longer counts.") % {"version": version})
-            if form.cleaned_data["ask_again"]:
-                asked = services.consent_request_again(programme=programme, actor=request.user)
-                messages.success(request, ngettext(
-                    "The guardians of %(n)s learner were asked again.",
-                    "The guardians of %(n)s learners were asked again.", asked) % {"n": asked})
-            return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
 
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    def published(version: int) -> HttpResponse:
+        if form.cleaned_data["ask_again"]:
+            asked = services.consent_request_again(programme=programme, actor=request.user)
+            messages.success(request, ngettext(
+                "The guardians of %(n)s learner were asked again.",
+                "The guardians of %(n)s learners were asked again.", asked) % {"n": asked})
+        return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
+
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.consent_text_publish(programme=programme, actor=request.user,
+                                              texts=form.texts()),
+        message=lambda version: _("Version %(version)s published. Consent to an earlier version no "
+                                  "longer counts.") % {"version": version},
+        then=published,
+    )):
+        return response
     return render(request, "intake/consent_texts.html", {
         "programme": programme, "form": form, "texts": ConsentText.objects.filter(programme=programme).all(),
         "consent_age": selectors.consent_age(programme),

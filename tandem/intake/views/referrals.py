@@ -8,7 +8,6 @@ notes, no special-category data. Coordinators see every referral (and get the fu
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import PartnerInstitution, Programme
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.places import unplaced_warning
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
@@ -40,30 +39,29 @@ def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> 
     language = get_language() or "en"
     form = ReferralForm(request.POST or None, programme=programme, institutions=institutions,
                         initial={"language": language, "guardian_language": language})
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                learner = services.referral_create(
-                    programme=programme, actor=request.user,
-                    referrer=person_for_user(programme=programme, user=request.user),
-                    institution=form.cleaned_data["institution"], person=form.person(),
-                    profile=form.profile(), guardian=form.guardian(),
-                    source=Learner.Source.COORDINATOR if is_coordinator(request.user, programme)
-                    else Learner.Source.REFERRAL,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Thank you: %(name)s has been referred. The coordinator "
-                                        "will review the referral.") % {"name": learner.person.full_name})
-            if learner.latitude is None:
-                messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
-                                                           city=learner.person.city))
-            return redirect("intake:referral", org=programme.organisation.slug,
-                            prog=programme.slug, pk=learner.pk)
 
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    def referred(learner: Learner) -> HttpResponse:
+        if learner.latitude is None:
+            messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
+                                                       city=learner.person.city))
+        return redirect("intake:referral", org=programme.organisation.slug, prog=programme.slug,
+                        pk=learner.pk)
+
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.referral_create(
+            programme=programme, actor=request.user,
+            referrer=person_for_user(programme=programme, user=request.user),
+            institution=form.cleaned_data["institution"], person=form.person(),
+            profile=form.profile(), guardian=form.guardian(),
+            source=Learner.Source.COORDINATOR if is_coordinator(request.user, programme)
+            else Learner.Source.REFERRAL,
+        ),
+        message=lambda learner: _("Thank you: %(name)s has been referred. The coordinator will "
+                                  "review the referral.") % {"name": learner.person.full_name},
+        then=referred,
+    )):
+        return response
     return render(request, "intake/referral_form.html", {
         "programme": programme, "form": form, "institutions": institutions,
         "consent_age": selectors.consent_age(programme),

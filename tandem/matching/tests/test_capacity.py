@@ -43,8 +43,10 @@ def test_capacity_cannot_go_below_the_open_matches(world: World) -> None:
 def test_the_location_form_says_why(world: World) -> None:
     volunteer = _mentor_with_matches(world, 2)
     url = f"/o/{world.organisation.slug}/p/{world.programme.slug}/volunteers/{volunteer.pk}/location/"
-    response = world.client_for("coordinator").post(url, {"capacity": "1"}, follow=True)
+    response = world.client_for("coordinator").post(url, {"capacity": "1", "version": volunteer.version},
+                                                    follow=True)
     assert "has 2 open matches, so their capacity cannot be lower than 2" in response.content.decode()
     assert Volunteer.objects.get(pk=volunteer.pk).capacity == 5
-    response = world.client_for("coordinator").post(url, {"capacity": "51"}, follow=True)
+    response = world.client_for("coordinator").post(url, {"capacity": "51", "version": volunteer.version},
+                                                    follow=True)
     assert Volunteer.objects.get(pk=volunteer.pk).capacity == 5

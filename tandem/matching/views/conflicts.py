@@ -5,7 +5,6 @@ proposes them; the page also lists the pairs that said no after a first meeting.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,11 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors, services
 from tandem.matching.forms import ConflictForm
-from tandem.matching.models import OPEN_STATES, Match
+from tandem.matching.models import OPEN_STATES, DeclinedPair, Match
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,28 +29,28 @@ def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
-    if request.method == "POST" and form.is_valid():
-        learner, volunteer = form.cleaned_data["learner"], form.cleaned_data["volunteer"]
 
-        def save() -> HttpResponse | None:
-            try:
-                services.conflict_record(programme=programme, learner=learner, volunteer=volunteer,
-                                         note=form.cleaned_data["note"], actor=request.user)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            names = {"learner": learner.person.full_name, "mentor": volunteer.person.full_name}
-            messages.success(request, _("Recorded: %(learner)s and %(mentor)s will never be proposed to "
-                                        "each other.") % names)
-            if Match.objects.filter(learner=learner, volunteer=volunteer, state__in=OPEN_STATES).exists():
-                messages.warning(request, _("%(learner)s and %(mentor)s have an open match. Close it from the "
-                                            "match page if it must end.") % names)
-            if back:
-                return redirect(back)
-            return redirect("matching:conflicts", org=programme.organisation.slug, prog=programme.slug)
+    def names(pair: DeclinedPair) -> dict[str, str]:
+        return {"learner": pair.learner.person.full_name, "mentor": pair.volunteer.person.full_name}
 
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    def recorded(pair: DeclinedPair) -> HttpResponse:
+        if Match.objects.filter(learner=pair.learner, volunteer=pair.volunteer, state__in=OPEN_STATES).exists():
+            messages.warning(request, _("%(learner)s and %(mentor)s have an open match. Close it from the "
+                                        "match page if it must end.") % names(pair))
+        if back:
+            return redirect(back)
+        return redirect("matching:conflicts", org=programme.organisation.slug, prog=programme.slug)
+
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.conflict_record(programme=programme, learner=form.cleaned_data["learner"],
+                                         volunteer=form.cleaned_data["volunteer"],
+                                         note=form.cleaned_data["note"], actor=request.user),
+        message=lambda pair: _("Recorded: %(learner)s and %(mentor)s will never be proposed to each "
+                               "other.") % names(pair),
+        then=recorded,
+    )):
+        return response
     return render(request, "matching/conflicts.html", {
         "programme": programme, "form": form, "next": back,
         "pairs": selectors.never_pairs(programme=programme),

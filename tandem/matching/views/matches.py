@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
+from tandem.core.once import create_once, new_token
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
+from tandem.core.versioning import error_text, submit_edit
 from tandem.matching import explanations, friendly, selectors, services
 from tandem.matching.calendar import calendar_reader, first_meeting_event, with_calendar_facts
 from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, HeldForm, ProposeForm
@@ -61,7 +65,23 @@ def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("matching.view_matches")
 def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    match = _match_or_404(request, programme, pk)
+    return _detail_page(request, programme, _match_or_404(request, programme, pk))
+
+
+def _meeting_form(match: Match, data: Any = None) -> FirstMeetingForm:
+    return FirstMeetingForm(data, version=match.version, initial={
+        "place": match.first_meeting_place or services.default_place(match.programme),
+        "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)})
+
+
+def _held_form(match: Match, data: Any = None) -> HeldForm:
+    return HeldForm(data, prefix="held", version=match.version, initial={"held_on": _held_default(match)})
+
+
+def _detail_page(request: HttpRequest, programme: Programme, match: Match,
+                 **sent: forms.Form) -> HttpResponse:
+    """The match's page; ``sent`` replaces one of its forms by the one sent back with what was
+    typed (after a refused stale save)."""
     coordinator = _is_coordinator(request, programme)
     offers: list[dict[str, Any]] = []
     offers_error = ""
@@ -71,7 +91,7 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         except ValidationError as exc:
             raw, offers_error = [], " ".join(exc.messages)
         names = {v.pk: v for v in Volunteer.objects.filter(pk__in=[o["volunteer"] for o in raw]).select_related("person")}
-        offers = [{"volunteer": names[o["volunteer"]], "score": o["score"],
+        offers = [{"volunteer": names[o["volunteer"]], "score": o["score"], "once": new_token(),
                    "line": explanations.line(o["items"], private=True, fields=vocabulary(programme))}
                   for o in raw if o["volunteer"] in names]
     events = list(match.events.select_related("actor"))
@@ -89,13 +109,12 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         "events": events, "offers": offers, "offers_error": offers_error,
         "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": selectors.answer_side(match=match, user=request.user),
-        "meeting_form": FirstMeetingForm(initial={
-            "version": match.version, "place": match.first_meeting_place or services.default_place(programme),
-            "at": match.first_meeting_at and timezone.localtime(match.first_meeting_at)}),
-        "close_form": CloseForm(initial={"version": match.version}),
-        "held_form": HeldForm(prefix="held", initial={"version": match.version, "held_on": _held_default(match)}),
+        "meeting_form": _meeting_form(match),
+        "close_form": CloseForm(version=match.version),
+        "held_form": _held_form(match),
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
+        **sent,
     })
 
 
@@ -107,13 +126,23 @@ def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     if not form.is_valid():
         messages.error(request, _("Give the date, time and place of the first meeting."))
         return _back(programme, match)
-    try:
+    return _edit_on_page(request, programme, match, "meeting_form", form, _meeting_form, lambda: (
         services.match_plan_first_meeting(match=match, at=form.cleaned_data["at"], place=form.cleaned_data["place"],
-                                          actor=request.user, expected_version=form.cleaned_data["version"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+                                          actor=request.user, expected_version=form.expected_version)),
+        _("The first meeting is planned; both sides were informed."))
+
+
+def _edit_on_page(request: HttpRequest, programme: Programme, match: Match, name: str,
+                  form: Any, saved: Callable[[Match], forms.Form], save: Callable[[], object],
+                  success: str) -> HttpResponse:
+    """Save a form of the match's page: back to the page with a message, or — when someone
+    saved the match meanwhile — the page again with this form, both versions and what was typed."""
+    if submit_edit(form, save, saved=saved):
+        messages.success(request, success)
+    elif form.stale:
+        return _detail_page(request, programme, match, **{name: form})
     else:
-        messages.success(request, _("The first meeting is planned; both sides were informed."))
+        messages.error(request, error_text(form))
     return _back(programme, match)
 
 
@@ -147,14 +176,10 @@ def meeting_held(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     if not form.is_valid():
         messages.error(request, _("Give the day the first meeting took place."))
         return _back(programme, match)
-    try:
-        services.match_mark_held(match=match, actor=request.user, expected_version=form.cleaned_data["version"],
-                                 held_on=form.cleaned_data["held_on"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The first meeting is marked as held: both sides can now give their answer."))
-    return _back(programme, match)
+    return _edit_on_page(request, programme, match, "held_form", form, _held_form, lambda: (
+        services.match_mark_held(match=match, actor=request.user, expected_version=form.expected_version,
+                                 held_on=form.cleaned_data["held_on"])),
+        _("The first meeting is marked as held: both sides can now give their answer."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,32 +216,34 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
     if volunteer is None:
         messages.error(request, _("Choose a mentor of this programme."))
         return _back(programme, match)
-    try:
-        new = services.match_propose(programme=programme, learner=match.learner, volunteer=volunteer,
-                                     actor=request.user, confirm=form.cleaned_data["confirm"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return _back(programme, match)
-    messages.success(request, _("The new partner was proposed. Plan the first meeting."))
-    return _back(programme, new)
+    return create_once(
+        request, form,
+        lambda: services.match_propose(programme=programme, learner=match.learner, volunteer=volunteer,
+                                       actor=request.user, confirm=form.cleaned_data["confirm"]),
+        message=_("The new partner was proposed. Plan the first meeting."),
+        then=lambda new: _back(programme, new), back=_back(programme, match),
+    ) or _back(programme, match)
 
 
 @require_http_methods(["GET", "POST"])
 @programme_view("matching.manage_matching")
 def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
-    form = CloseForm(request.POST or None, initial={"version": match.version})
-    if request.method == "POST" and form.is_valid():
+    form = CloseForm(request.POST or None, version=match.version)
+
+    def save() -> object:
         data = form.cleaned_data
-        try:
-            services.match_close(match=match, reason=data["reason"], note=data["note"], actor=request.user,
-                                 expected_version=data["version"],
-                                 rematch=data["rematch"] or data["reason"] in services.EARLY_REASONS_REMATCH)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The match was closed. Both sides get a short exit survey."))
-            return _back(programme, match)
+        return services.match_close(
+            match=match, reason=data["reason"], note=data["note"], actor=request.user,
+            expected_version=form.expected_version,
+            rematch=data["rematch"] or data["reason"] in services.EARLY_REASONS_REMATCH)
+
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form, save, saved=lambda row: CloseForm(version=row.version, initial={
+            "reason": row.closure_reason, "note": row.closure_note}),
+    ):
+        messages.success(request, _("The match was closed. Both sides get a short exit survey."))
+        return _back(programme, match)
     return render(request, "matching/close.html", {"programme": programme, "match": match, "form": form})
 
 

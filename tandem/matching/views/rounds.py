@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
-from tandem.core.once import give_back, new_token, submit_once
+from tandem.core.once import create_once, give_back, new_token, submit_once
 from tandem.core.scoping import programme_view
+from tandem.core.versioning import submit_edit
 from tandem.intake.models import Learner
 from tandem.matching import explanations, selectors, services
 from tandem.matching import problem as adapter
@@ -61,10 +62,14 @@ def _run(request: HttpRequest, action: Callable[[], object], success: str) -> bo
 @programme_view("matching.manage_matching")
 def home(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = RoundStartForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        site = programme.sites.filter(pk=form.cleaned_data["site"]).first() if form.cleaned_data["site"] else None
-        matching_round = services.round_start(programme=programme, actor=request.user, site=site)
-        return _to_round(programme, matching_round)
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.round_start(programme=programme, actor=request.user, site=programme.sites.filter(
+            pk=form.cleaned_data["site"]).first() if form.cleaned_data["site"] else None),
+        message=None,  # the round's page shows its progress
+        then=lambda matching_round: _to_round(programme, matching_round),
+    )):
+        return response
     volunteers, learners = adapter.pools(programme=programme, today=_today())
     return render(request, "matching/home.html", {
         "programme": programme, "form": form, "rounds": selectors.programme_rounds(programme=programme)[:20],
@@ -85,18 +90,15 @@ def _today() -> Any:
 def criteria(request: HttpRequest, programme: Programme) -> HttpResponse:
     current = adapter.criteria_for(programme)
     role_models = bool(programme.requirement("role_model_matching"))
-    form = CriteriaForm(request.POST or None, instance=current, role_models=role_models,
-                        initial={"version": current.version})
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
-        try:
-            services.criteria_update(criteria=current, actor=request.user,
-                                     expected_version=form.cleaned_data["version"], **fields)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The matching criteria were saved."))
-            return redirect("matching:criteria", **_kw(programme))
+    form = CriteriaForm(request.POST or None, instance=current, role_models=role_models)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+        form,
+        lambda: services.criteria_update(criteria=current, actor=request.user,
+                                         expected_version=form.expected_version, **form.cleaned_data),
+        saved=lambda row: CriteriaForm(instance=row, role_models=role_models),
+    ):
+        messages.success(request, _("The matching criteria were saved."))
+        return redirect("matching:criteria", **_kw(programme))
     limits = [form[name] for name in services.CRITERIA_FIELDS if not name.startswith("weight_") and name in form.fields]
     weights = [form[name] for name in services.CRITERIA_FIELDS if name.startswith("weight_") and name in form.fields]
     return render(request, "matching/criteria.html", {
@@ -153,9 +155,11 @@ def _review_action(request: HttpRequest, programme: Programme, pk: int, form_cla
         messages.error(request, _("Something was missing in the form; nothing was changed."))
         return _to_round(programme, matching_round)
 
+    data = {**form.cleaned_data, "version": form.expected_version}
+
     def save() -> HttpResponse:
         try:
-            success = act(matching_round, form.cleaned_data)
+            success = act(matching_round, data)
         except services.NeedsConfirmation as exc:
             # Never silently: the round page shows the warning with a "make it anyway" button
             # that re-posts the same form (and its one-time token) with the confirmation ticked.
@@ -232,7 +236,7 @@ def round_publish(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     chosen = form.cleaned_data["proposals"] or None
     try:
         published, problems = services.round_publish(
-            matching_round=matching_round, actor=request.user, expected_version=form.cleaned_data["version"],
+            matching_round=matching_round, actor=request.user, expected_version=form.expected_version,
             proposal_ids=chosen)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

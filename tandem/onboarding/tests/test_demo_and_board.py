@@ -66,9 +66,12 @@ def test_screening_forms_and_the_volunteers_own_page(world: World) -> None:
     v = Volunteer.objects.create(programme=world.programme, person=mentor_person, state="screening")
     base = f"/o/zuid/p/moz/volunteers/{v.pk}/"
     today = timezone.localdate().isoformat()
-    coordinator.post(base + "interview/", {"held_on": today, "notes": "motivated"})
-    coordinator.post(base + "references/", {"received": "1"})
-    coordinator.post(base + "certificate/", {"seen_on": today, "issued_on": today})
+    for form, data in (("interview/", {"held_on": today, "notes": "motivated"}),
+                       ("references/", {"received": "1"}),
+                       ("certificate/", {"seen_on": today, "issued_on": today})):
+        # Each form carries the version of the page it was on (the page is reloaded after each).
+        version = Volunteer.objects.get(pk=v.pk).version
+        assert coordinator.post(base + form, {**data, "version": version}).status_code == 302
     v.refresh_from_db()
     assert v.interviewer == world.users["coordinator"]
     assert v.certificate_verified_by == world.users["coordinator"] and v.references_received == 1

@@ -17,6 +17,7 @@ from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
+from tandem.core.versioning import error_text, submit_edit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import (
     CertificateForm,
@@ -25,6 +26,7 @@ from tandem.onboarding.forms import (
     LocationForm,
     ReferencesForm,
     TransitionForm,
+    VolunteerForm,
 )
 from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
 from tandem.onboarding.screening import (
@@ -110,7 +112,21 @@ def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("onboarding.manage_volunteers")
 def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    volunteer = _volunteer_or_404(programme, pk)
+    return _detail_page(request, programme, _volunteer_or_404(programme, pk))
+
+
+# The forms of a volunteer's page, by the name the template knows them by.
+PAGE_FORMS: dict[str, type[VolunteerForm]] = {
+    "plan_form": InterviewPlanForm, "interview_form": InterviewForm,
+    "references_form": ReferencesForm, "certificate_form": CertificateForm,
+    "location_form": LocationForm,
+}
+
+
+def _detail_page(request: HttpRequest, programme: Programme, volunteer: Volunteer,
+                 **sent: VolunteerForm) -> HttpResponse:
+    """The volunteer's page; ``sent`` replaces one of its forms by the one sent back with what
+    was typed (after a refused stale save)."""
     today = timezone.localdate()
     certificate = TrainingCertificate.objects.filter(volunteer=volunteer).first()
     context = {
@@ -128,15 +144,8 @@ def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> Htt
         "registrations": volunteer.registrations.select_related("workshop"),
         "allowed_states": [(s, VolunteerState(s).label) for s in VolunteerState.values
                            if s in services.ALLOWED[volunteer.state]],
-        "plan_form": InterviewPlanForm(initial={"planned_at": volunteer.interview_planned_at}),
-        "interview_form": InterviewForm(initial={"held_on": volunteer.interview_held_on,
-                                                 "notes": volunteer.interview_notes}),
-        "references_form": ReferencesForm(initial={"received": volunteer.references_received}),
-        "certificate_form": CertificateForm(initial={"seen_on": volunteer.certificate_seen_on,
-                                                     "issued_on": volunteer.certificate_issued_on}),
-        "location_form": LocationForm(initial={"latitude": volunteer.latitude,
-                                               "longitude": volunteer.longitude,
-                                               "capacity": volunteer.capacity}),
+        **{name: form_class.for_volunteer(volunteer) for name, form_class in PAGE_FORMS.items()},
+        **sent,
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
     }
     return render(request, "onboarding/volunteer_detail.html", context)
@@ -153,13 +162,24 @@ def _screening_action(
             for error in errors:
                 messages.error(request, error)
         return _to_detail(programme, pk)
-    try:
-        apply(volunteer, form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if not isinstance(form, VolunteerForm):  # a state change: no typed values to keep
+        try:
+            apply(volunteer, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+        return _to_detail(programme, pk)
+    data = {**form.cleaned_data, "expected_version": form.expected_version}
+    if submit_edit(form, lambda: apply(volunteer, data), saved=form_class.for_volunteer):
         messages.success(request, done)
-    return _to_detail(programme, pk)
+        return _to_detail(programme, pk)
+    if not form.stale:  # refused for another reason: say why on the page, as before
+        messages.error(request, error_text(form))
+        return _to_detail(programme, pk)
+    # Someone saved the volunteer meanwhile: this form again, with both versions.
+    name = next(name for name, cls in PAGE_FORMS.items() if cls is form_class)
+    return _detail_page(request, programme, volunteer, **{name: form})
 
 
 @require_POST
@@ -179,7 +199,7 @@ def interview_plan(request: HttpRequest, programme: Programme, pk: int) -> HttpR
     return _screening_action(
         request, programme, pk, InterviewPlanForm,
         lambda v, d: services.screening_plan_interview(
-            volunteer=v, actor=request.user, planned_at=d["planned_at"]),
+            volunteer=v, actor=request.user, expected_version=d["expected_version"], planned_at=d["planned_at"]),
         _("Interview planned; the volunteer gets an e-mail."),
     )
 
@@ -190,7 +210,7 @@ def interview(request: HttpRequest, programme: Programme, pk: int) -> HttpRespon
     return _screening_action(
         request, programme, pk, InterviewForm,
         lambda v, d: services.screening_record_interview(
-            volunteer=v, actor=request.user, held_on=d["held_on"], notes=d["notes"]),
+            volunteer=v, actor=request.user, expected_version=d["expected_version"], held_on=d["held_on"], notes=d["notes"]),
         _("Interview recorded."),
     )
 
@@ -201,7 +221,7 @@ def references(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
     return _screening_action(
         request, programme, pk, ReferencesForm,
         lambda v, d: services.screening_record_references(
-            volunteer=v, actor=request.user, received=d["received"]),
+            volunteer=v, actor=request.user, expected_version=d["expected_version"], received=d["received"]),
         _("References recorded."),
     )
 
@@ -212,7 +232,7 @@ def certificate(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
     return _screening_action(
         request, programme, pk, CertificateForm,
         lambda v, d: services.screening_record_certificate(
-            volunteer=v, actor=request.user, seen_on=d["seen_on"], issued_on=d["issued_on"]),
+            volunteer=v, actor=request.user, expected_version=d["expected_version"], seen_on=d["seen_on"], issued_on=d["issued_on"]),
         _("Certificate recorded as seen and verified by you."),
     )
 

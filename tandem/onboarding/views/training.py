@@ -12,13 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.calendar import one_event_response
 from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
-from tandem.core.once import submit_once
+from tandem.core.once import create_once
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
+from tandem.core.versioning import error_text, submit_edit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.calendar import workshop_event_for
-from tandem.onboarding.forms import WorkshopForm
-from tandem.onboarding.models import Registration, Volunteer, VolunteerState, Workshop
+from tandem.onboarding.forms import AttendanceForm, WorkshopForm
+from tandem.onboarding.models import (
+    Registration,
+    TrainingCertificate,
+    Volunteer,
+    VolunteerState,
+    Workshop,
+)
 
 
 def _workshop_or_404(programme: Programme, pk: int) -> Workshop:
@@ -37,20 +44,13 @@ def _to_workshop(programme: Programme, pk: int) -> HttpResponse:
 @programme_view("onboarding.manage_volunteers")
 def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
     form = WorkshopForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                workshop = services.workshop_create(
-                    programme=programme, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Workshop added."))
-            return _to_workshop(programme, workshop.pk)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.workshop_create(programme=programme, actor=request.user, **form.cleaned_data),
+        message=_("Workshop added."),
+        then=lambda workshop: _to_workshop(programme, workshop.pk),
+    )):
+        return response
     context = {
         "programme": programme, "form": form,
         "workshops": selectors.programme_workshops(programme=programme),
@@ -62,7 +62,11 @@ def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("onboarding.manage_volunteers")
 def workshop_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    workshop = _workshop_or_404(programme, pk)
+    return _detail_page(request, programme, _workshop_or_404(programme, pk))
+
+
+def _detail_page(request: HttpRequest, programme: Programme, workshop: Workshop,
+                 attendance_form: AttendanceForm | None = None) -> HttpResponse:
     registrations = list(
         workshop.registrations.exclude(status=Registration.Status.CANCELLED)
         .select_related("volunteer__person")
@@ -72,9 +76,11 @@ def workshop_detail(request: HttpRequest, programme: Programme, pk: int) -> Http
         state__in=[VolunteerState.SCREENING, VolunteerState.TRAINING, VolunteerState.READY,
                    VolunteerState.ACTIVE, VolunteerState.APPLIED, VolunteerState.PAUSED]
     ).exclude(pk__in=registered).select_related("person")
+    booked = [r for r in registrations if r.status == Registration.Status.BOOKED]
     context = {
         "programme": programme, "workshop": workshop,
-        "booked": [r for r in registrations if r.status == Registration.Status.BOOKED],
+        "attendance_form": attendance_form or AttendanceForm(workshop=workshop, booked=booked),
+        "booked": booked,
         "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
         "candidates": candidates,
     }
@@ -127,8 +133,24 @@ def registration_cancel(
 @programme_view("onboarding.manage_volunteers")
 def attendance(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     workshop = _workshop_or_404(programme, pk)
+    # Ids are parsed by hand (ASCII digits, see core.inputs); the form carries the version and
+    # shows the ticks back after a refused stale save.
     attended = set(parse_ids(request.POST.getlist("attended")))
-    issued = services.attendance_mark(workshop=workshop, attended=attended, actor=request.user)
+    form = AttendanceForm(request.POST, workshop=workshop)
+    if not form.is_valid():
+        messages.error(request, error_text(form))
+        return _to_workshop(programme, pk)
+    issued: list[TrainingCertificate] = []
+
+    def save() -> None:
+        issued.extend(services.attendance_mark(workshop=workshop, attended=attended, actor=request.user,
+                                               expected_version=form.expected_version))
+
+    if not submit_edit(form, save, saved=lambda row: AttendanceForm(workshop=row)):
+        if form.stale:  # saved meanwhile by someone else: both versions, the ticks kept
+            return _detail_page(request, programme, workshop, attendance_form=form)
+        messages.error(request, error_text(form))
+        return _to_workshop(programme, pk)
     messages.success(request, _("Attendance saved."))
     for certificate in issued:
         messages.info(
