@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
 from tandem.core.once import submit_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors, services
 from tandem.matching.forms import ConflictForm
@@ -52,7 +53,7 @@ def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
 
         if (response := submit_once(request, form, save)) is not None:
             return response
+    page = paginate(request, selectors.never_pairs(programme=programme))
     return render(request, "matching/conflicts.html", {
-        "programme": programme, "form": form, "next": back,
-        "pairs": selectors.never_pairs(programme=programme),
+        "programme": programme, "form": form, "next": back, "page": page, "pairs": page.object_list,
     })

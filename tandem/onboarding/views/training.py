@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
 from tandem.core.once import submit_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import WorkshopForm
@@ -48,9 +49,9 @@ def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
 
         if (response := submit_once(request, form, save)) is not None:
             return response
+    page = paginate(request, selectors.programme_workshops(programme=programme))
     context = {
-        "programme": programme, "form": form,
-        "workshops": selectors.programme_workshops(programme=programme),
+        "programme": programme, "form": form, "page": page, "workshops": page.object_list,
         "hours_required": programme.requirement("training_hours_required"),
     }
     return render(request, "onboarding/workshops.html", context)
