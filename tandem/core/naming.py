@@ -12,10 +12,14 @@ It takes a ``Person`` or anything that has one (a learner, a volunteer, a member
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from tandem.core.models import Person
@@ -46,3 +50,28 @@ def person_label(who: Any, *, role: str = "", today: date | None = None) -> str:
     if not details:
         return person.full_name
     return gettext("%(name)s (%(details)s)") % {"name": person.full_name, "details": ", ".join(details)}
+
+
+def for_labels(queryset: QuerySet[Any], *, institution: bool = True, also: tuple[str, ...] = ()) -> QuerySet[Any]:
+    """``queryset`` (learners, volunteers… each with a ``person``) reading only what
+    ``person_label`` shows: a picker of thousands then builds small rows, not whole records
+    with their JSON fields. ``also`` names more of the row's own fields the caller shows."""
+    fields = ["pk", *also, *(f"person__{name}" for name in ("given_name", "family_name", "date_of_birth", "city"))]
+    related = ["person"]
+    if institution:
+        fields.append("institution__name")
+        related.append("institution")
+    return queryset.select_related(*related).only(*fields)
+
+
+def person_options(rows: Iterable[Any], *, extra: str = "") -> SafeString:
+    """``<option value="pk">label</option>`` for each row, escaped; with ``extra`` (a field that
+    has a display, e.g. ``"state"``) the label reads "Marie Yıldız (15 years) · Ready"."""
+    today = timezone.localdate()
+    options = []
+    for row in rows:
+        label = person_label(row, today=today)
+        if extra:
+            label = f"{label} · {getattr(row, f'get_{extra}_display')()}"
+        options.append(format_html('<option value="{}">{}</option>', row.pk, label))
+    return mark_safe("".join(options))  # each option escaped by format_html

@@ -83,3 +83,11 @@ def pager(context: template.Context, page: Any) -> dict[str, Any]:
     from tandem.core.paging import pager_links
 
     return pager_links(context["request"], page)
+
+
+@register.filter
+def person_options(rows: Iterable[Any], extra: str = "") -> str:
+    """``<select>{{ learners|person_options }}</select>``: one ``<option>`` per row (its pk, its
+    ``person_label``), written in one pass — a picker of thousands, where a template loop per
+    option costs most of the page. ``extra="state"`` adds the row's state after the label."""
+    return naming.person_options(rows, extra=extra)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
+from tandem.core.naming import for_labels
 from tandem.core.once import give_back, new_token, submit_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
@@ -138,8 +139,7 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
             unmatched_page=unmatched,
             unmatched=[{"learner": u.learner, "text": explanations.unmatched_text(u.reason, u.limit, u.params)}
                        for u in unmatched.object_list],
-            learners=Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
-            .select_related("person", "institution"),
+            learners=for_labels(Learner.objects.filter(programme=programme, state=Learner.State.WAITING)),
             volunteers=volunteers,
         )
     if request.htmx:  # type: ignore[attr-defined]

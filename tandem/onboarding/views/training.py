@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
+from tandem.core.naming import for_labels
 from tandem.core.once import submit_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
@@ -69,12 +70,12 @@ def workshop_detail(request: HttpRequest, programme: Programme, pk: int) -> Http
     candidates = Volunteer.objects.filter(programme=programme).filter(
         state__in=[VolunteerState.SCREENING, VolunteerState.TRAINING, VolunteerState.READY,
                    VolunteerState.ACTIVE, VolunteerState.APPLIED, VolunteerState.PAUSED]
-    ).exclude(pk__in=registered).select_related("person")
+    ).exclude(pk__in=registered)
     context = {
         "programme": programme, "workshop": workshop,
         "booked": [r for r in registrations if r.status == Registration.Status.BOOKED],
         "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
-        "candidates": candidates,
+        "candidates": for_labels(candidates, institution=False, also=("state",)),
     }
     return render(request, "onboarding/workshop_detail.html", context)
 
