@@ -174,3 +174,20 @@ def test_any_page_number_is_answered(relaxed: World, name: str) -> None:
     for raw in ["0", "-1", "abc", "²", "99999", "", "9" * 400]:
         response = client.get(_url(relaxed, name), {"page": raw, "declined": raw, "state": "closed"})
         assert response.status_code == 200, (raw, response.status_code)
+
+
+def test_the_matching_page_counts_the_pools_a_round_would_load(relaxed: World) -> None:
+    from tandem.matching import problem
+
+    world = relaxed
+    persona_pair(world)
+    for i in range(6):
+        mentor(world, f"Free{i}", capacity=2)
+        pupil(world, f"Waiting{i}", minor=i % 2 == 0)  # minors without consent are left out
+    _match(world, 99, state="active")
+    today = timezone.localdate()
+    volunteers, learners = problem.pools(programme=world.programme, today=today)
+    assert problem.pool_sizes(programme=world.programme, today=today) == (len(volunteers), len(learners))
+    body = world.client_for("coordinator").get(_url(world, "matching:home")).content.decode()
+    stats = re.findall(r'<span class="stat">(\d+)</span>', body)
+    assert stats[:2] == [str(len(learners)), str(len(volunteers))]

@@ -67,10 +67,10 @@ def home(request: HttpRequest, programme: Programme) -> HttpResponse:
         site = programme.sites.filter(pk=form.cleaned_data["site"]).first() if form.cleaned_data["site"] else None
         matching_round = services.round_start(programme=programme, actor=request.user, site=site)
         return _to_round(programme, matching_round)
-    volunteers, learners = adapter.pools(programme=programme, today=_today())
+    n_volunteers, n_learners = adapter.pool_sizes(programme=programme, today=_today())
     return render(request, "matching/home.html", {
         "programme": programme, "form": form, "rounds": paginate(request, selectors.programme_rounds(programme=programme)),
-        "n_volunteers": len(volunteers), "n_learners": len(learners),
+        "n_volunteers": n_volunteers, "n_learners": n_learners,
         "counts": selectors.state_counts(programme=programme),
         "declined": paginate(request, selectors.declined_needing_partner(programme=programme), param="declined"),
     })
