@@ -31,6 +31,7 @@ from tandem.matching.forms import (
     SwapForm,
 )
 from tandem.matching.models import MatchingRound, Proposal
+from tandem.onboarding import selectors as onboarding_selectors
 from tandem.onboarding.models import Volunteer
 
 
@@ -132,7 +133,10 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         open_proposals = list(selectors.round_proposals(matching_round=matching_round).filter(status="proposed"))
         unmatched = paginate(request, matching_round.unmatched.select_related(
             "learner__person", "learner__institution"), param="unmatched")
-        volunteers, _learners = adapter.pools(programme=programme, today=_today())
+        # The mentors a manual pair may take: the round's pool (``adapter.pools``), read for
+        # their labels only.
+        volunteers = for_labels(onboarding_selectors.matchable_volunteers(
+            programme=programme, today=_today(), load=adapter.open_load(programme)), institution=False)
         context.update(
             page=page, rows=_proposal_rows(matching_round, page.object_list),
             open_proposals=open_proposals, open_ids=[p.pk for p in open_proposals],
