@@ -31,6 +31,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -123,6 +124,10 @@ class Column:
     field: Any = None
 
 
+# The preview table shows at most this many rows (errors first); the import takes them all.
+PREVIEW_ROWS = 200
+
+
 @dataclass
 class RowResult:
     line: int  # line in the file as a spreadsheet shows it (header = 1)
@@ -155,6 +160,21 @@ class ImportPreview:
     @property
     def counts(self) -> dict[str, int]:
         return {action: self.count(action) for action in ("new", "update", "error")}
+
+    @cached_property
+    def shown_rows(self) -> list[RowResult]:
+        """The rows the preview table shows: a file of thousands is not read on screen row by
+        row. The rows with errors come first (every one of them up to ``PREVIEW_ROWS``), then
+        the others in file order; the page says how many are left out."""
+        errors = [row for row in self.rows if row.errors]
+        if len(self.rows) <= PREVIEW_ROWS:
+            return self.rows
+        chosen = {id(row) for row in errors[:PREVIEW_ROWS]}
+        for row in self.rows:
+            if len(chosen) >= PREVIEW_ROWS:
+                break
+            chosen.add(id(row))
+        return [row for row in self.rows if id(row) in chosen]
 
 
 class ImportSpec(ABC):

@@ -12,10 +12,14 @@ It takes a ``Person`` or anything that has one (a learner, a volunteer, a member
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from tandem.core.models import Person
@@ -55,3 +59,26 @@ def short_name(who: Any) -> str:
     person = person_of(who)
     initial = person.family_name.strip()[:1]
     return f"{person.given_name} {initial}." if initial else person.given_name
+def for_labels(queryset: QuerySet[Any], *, institution: bool = True, also: tuple[str, ...] = ()) -> QuerySet[Any]:
+    """``queryset`` (learners, volunteers… each with a ``person``) reading only what
+    ``person_label`` shows: a picker of thousands then builds small rows, not whole records
+    with their JSON fields. ``also`` names more of the row's own fields the caller shows."""
+    fields = ["pk", *also, *(f"person__{name}" for name in ("given_name", "family_name", "date_of_birth", "city"))]
+    related = ["person"]
+    if institution:
+        fields.append("institution__name")
+        related.append("institution")
+    return queryset.select_related(*related).only(*fields)
+
+
+def person_options(rows: Iterable[Any], *, extra: str = "") -> SafeString:
+    """``<option value="pk">label</option>`` for each row, escaped; with ``extra`` (a field that
+    has a display, e.g. ``"state"``) the label reads "Marie Yıldız (15 years) · Ready"."""
+    today = timezone.localdate()
+    options = []
+    for row in rows:
+        label = person_label(row, today=today)
+        if extra:
+            label = f"{label} · {getattr(row, f'get_{extra}_display')()}"
+        options.append(format_html('<option value="{}">{}</option>', row.pk, label))
+    return mark_safe("".join(options))  # each option escaped by format_html

@@ -20,7 +20,12 @@ def roles_for(user: Any, programme: Programme) -> frozenset[str]:
     """The roles ``user`` holds in ``programme`` (organisation admins hold theirs everywhere)."""
     if user is None or not user.is_authenticated:
         return frozenset()
-    cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
+    # getattr/setattr, not user.__dict__: request.user is a lazy proxy whose own __dict__ is not
+    # the user's, and permission checks receive the user itself; both must share one cache.
+    cache: dict[int, frozenset[str]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
     if programme.pk not in cache:
         cache[programme.pk] = frozenset(
             Membership.objects.filter(person__user=user, organisation_id=programme.organisation_id)
@@ -32,7 +37,8 @@ def roles_for(user: Any, programme: Programme) -> frozenset[str]:
 
 def forget_roles(user: Any) -> None:
     """Drop the cached roles, e.g. after a role was granted in the same request."""
-    user.__dict__.pop(_CACHE_ATTR, None)
+    if getattr(user, _CACHE_ATTR, None) is not None:
+        setattr(user, _CACHE_ATTR, None)
 
 
 def is_member_of_organisation(user: Any, organisation: Organisation) -> bool:

@@ -56,11 +56,14 @@ def programme_person(*, programme: Programme, pk: int) -> Person:
     ).distinct().get(pk=pk)
 
 
-def person_audit(*, person: Person, limit: int = 100) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(person=person, organisation_id=person.organisation_id)
-        .select_related("actor", "programme")[:limit]
-    )
+def person_audit(*, person: Person, viewed: bool = False) -> QuerySet[AuditEvent]:
+    """The person's history of changes, newest first; with ``viewed``, who opened the record."""
+    events = AuditEvent.objects.filter(person=person, organisation_id=person.organisation_id)
+    if viewed:
+        events = events.filter(action=AuditEvent.Action.VIEWED)
+    else:
+        events = events.exclude(action=AuditEvent.Action.VIEWED)
+    return events.select_related("actor", "programme")
 
 
 def _zero_counts() -> dict[str, int]:
@@ -136,19 +139,21 @@ def person_for_user(*, programme: Programme, user: Any) -> Person | None:
 def pending_invitations(*, programme: Programme) -> QuerySet[Invitation]:
     return programme.invitations.filter(accepted__isnull=True, revoked__isnull=True).select_related(
         "invited_by"
+    ).order_by("-created", "-pk")
+
+
+def answered_invitations(*, programme: Programme) -> QuerySet[Invitation]:
+    """The invitations accepted or withdrawn, latest first."""
+    return programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True).order_by(
+        "-created", "-pk"
     )
-
-
-def answered_invitations(*, programme: Programme, limit: int = 20) -> list[Invitation]:
-    """The latest invitations accepted or withdrawn."""
-    return list(programme.invitations.exclude(accepted__isnull=True, revoked__isnull=True)[:limit])
 
 
 def programme_partners(*, programme: Programme) -> QuerySet[PartnerInstitution]:
     """The partner institutions with their site and contact people (three queries in all)."""
     return programme.partners.select_related("site").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("person"))
-    )
+    ).order_by("name", "pk")
 
 
 def programme_audit(*, programme: Programme) -> QuerySet[AuditEvent]:

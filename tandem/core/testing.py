@@ -227,6 +227,68 @@ def assert_list_page_queries_do_not_grow(
     assert_queries_do_not_grow(fetch, add_rows, few=few, many=many)
 
 
+def assert_paged_list_constant_queries(
+    client: Any, url: str, add_row: Callable[[int], str], *, few: int = 10, many: int = 200,
+) -> list[str]:
+    """A paged list (``core.paging``) costs the same number of queries whatever its length.
+
+    ``add_row(i)`` creates the i-th row and returns a text the list shows for it. With ``few``
+    rows the page shows them all on one page; with ``many`` it is paged, and every page —
+    reached by following the pagers' *next* links, as a person would — makes exactly as many
+    queries as the page of ``few`` rows, and together the pages show every row. Returns the
+    addresses of the pages walked."""
+    import html
+    import re
+    import warnings
+    from urllib.parse import urlsplit
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    shown: list[str] = []
+    path = urlsplit(url).path
+
+    def add_rows(n: int) -> None:
+        shown.extend(add_row(len(shown)) for _ in range(n))
+
+    def get(address: str) -> tuple[int, str]:
+        response = None
+
+        def fetch() -> None:
+            nonlocal response
+            # A paged list needs an order, or a row can show on two pages and another on none.
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", UnorderedObjectListWarning)
+                response = client.get(address)
+
+        n, _sql = count_queries(fetch)
+        assert response is not None and response.status_code == 200, (address, response)
+        return n, response.content.decode()
+
+    add_rows(few)
+    get(url)  # warm up: sessions, caches and content types are read once per process or client
+    small, body = get(url)
+    missing = [text for text in shown if html.escape(text) not in body and text not in body]
+    assert not missing, f"{url} does not show {missing} of {few} rows"
+    add_rows(many - few)
+    walked, queue, bodies = [url], [url], []
+    while queue:
+        address = queue.pop(0)
+        n, body = get(address)
+        assert n == small, f"{address}: {n} queries with {many} rows, {small} with {few}"
+        bodies.append(body)
+        for link in re.findall(r'rel="next" href="([^"]+)"', body):
+            target = path + html.unescape(link)
+            if target not in walked:
+                assert len(walked) < 60, "too many pages: is the list paged at all?"
+                walked.append(target)
+                queue.append(target)
+    assert len(walked) > 1, f"{url} shows {many} rows without paging them"
+    everything = "".join(bodies)
+    missing = [text for text in shown if html.escape(text) not in everything and text not in everything]
+    assert not missing, f"the pages of {url} do not show {missing}"
+    return walked
+
+
 # --- Second factor in tests ----------------------------------------------------------------
 # An independent RFC 6238 implementation, so the tests would notice if allauth's were
 # misconfigured (digits, period, algorithm).

@@ -30,9 +30,12 @@ def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> l
 
 def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any) -> list[str]:
     if roles & COORDINATOR_ROLES:
-        rows = selectors.waiting_list(programme=programme, today=timezone.localdate())
+        today = timezone.localdate()
+        longest = selectors.waiting_learners(programme=programme)[:3]
         return [render_to_string("intake/_panel_coordinator.html", {
-            "programme": programme, "longest": rows[:3], "waiting": len(rows),
+            "programme": programme,
+            "longest": selectors.waiting_rows(programme=programme, learners=longest, today=today),
+            "waiting": selectors.waiting_learners(programme=programme).count(),
             "to_review": selectors.intake_queue(programme=programme).count(),
             "unplaced": selectors.unplaced_learners(programme=programme),
         }, request=request)]

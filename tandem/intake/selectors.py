@@ -8,11 +8,12 @@ consider.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tandem.core.languages import COUNTRY_LANGUAGES, language_names
@@ -149,7 +150,8 @@ def programme_learner(*, programme: Programme, pk: int) -> Learner:
 
 
 def programme_learners(*, programme: Programme, state: str = "", query: str = "") -> QuerySet[Learner]:
-    learners = Learner.objects.filter(programme=programme).select_related("person", "institution")
+    learners = Learner.objects.filter(programme=programme).select_related("person", "institution").order_by(
+        "-created", "-pk")
     if state:
         learners = learners.filter(state=state)
     for word in query.split():
@@ -161,8 +163,11 @@ def programme_learners(*, programme: Programme, state: str = "", query: str = ""
 
 
 def state_counts(*, programme: Programme) -> dict[str, int]:
-    counts: Counter[str] = Counter(Learner.objects.filter(programme=programme).values_list("state", flat=True))
-    return {state: counts.get(state, 0) for state in Learner.State.values}
+    counts = dict.fromkeys(Learner.State.values, 0)
+    for state, n in Learner.objects.filter(programme=programme).order_by().values_list("state").annotate(
+            n=Count("id")):
+        counts[state] = n
+    return counts
 
 
 def unplaced_learners(*, programme: Programme) -> int:
@@ -186,11 +191,10 @@ def mentor_languages(*, programme: Programme) -> Counter[str]:
 
     For now the only language core knows of a mentor is their preferred one; the onboarding
     app's volunteer profile will add the languages they speak."""
-    return Counter(
-        Person.objects.filter(
-            memberships__programme=programme, memberships__role=Role.MENTOR
-        ).values_list("language", flat=True)
-    )
+    return Counter(dict(
+        Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
+        .order_by().values_list("language").annotate(n=Count("id"))
+    ))
 
 
 @dataclass
@@ -201,17 +205,51 @@ class WaitingRow:
     hints: list[str] = field(default_factory=list)
 
 
-def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
-    """Everyone on the waiting list, longest waiting first, with why they may be hard to match."""
-    learners = list(
+def waiting_learners(*, programme: Programme) -> QuerySet[Learner]:
+    """Everyone on the waiting list, longest waiting first."""
+    return (
         Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
         .select_related("person", "institution")
-        .order_by("waiting_since", "pk")
+        .order_by(F("waiting_since").asc(nulls_last=True), "pk")
     )
+
+
+@dataclass(frozen=True)
+class WaitingSummary:
+    waiting: int
+    median_days: int
+    long_waits: int
+    not_matchable: int
+
+
+def waiting_summary(*, programme: Programme, today: date) -> WaitingSummary:
+    """The waiting list in numbers, in three queries however long it is."""
+    waiting = Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+    totals = waiting.aggregate(
+        n=Count("pk"),
+        long=Count("pk", filter=Q(waiting_since__lte=today - timedelta(days=LONG_WAIT_DAYS))),
+    )
+    n = totals["n"]
+    median = 0
+    if n:
+        # The days waited, sorted from the shortest wait (no date counts as 0 days): the middle one.
+        middle = waiting.order_by(F("waiting_since").desc(nulls_first=True), "pk").values_list(
+            "waiting_since", flat=True)[n // 2]
+        median = (today - middle).days if middle else 0
+    matchable = matchable_learners(programme=programme, today=today).count() if n else 0
+    return WaitingSummary(waiting=n, median_days=median, long_waits=totals["long"],
+                          not_matchable=n - matchable)
+
+
+def waiting_rows(*, programme: Programme, learners: Iterable[Learner], today: date) -> list[WaitingRow]:
+    """``learners`` (a page of ``waiting_learners``) with their days and why they may be hard to
+    match, in two queries however many they are."""
+    learners = list(learners)
     matchable = set(
-        matchable_learners(programme=programme, today=today).values_list("pk", flat=True)
-    )
-    spoken = mentor_languages(programme=programme)
+        matchable_learners(programme=programme, today=today)
+        .filter(pk__in=[learner.pk for learner in learners]).values_list("pk", flat=True)
+    ) if learners else set()
+    spoken = mentor_languages(programme=programme) if learners else Counter()
     # The programme's working language is everyone's; only the others can be rare.
     common = set(programme.languages[:1]) | set(COUNTRY_LANGUAGES.get(programme.country, ()))
     rows = []
@@ -240,6 +278,12 @@ def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
             )
         rows.append(row)
     return rows
+
+
+def waiting_list(*, programme: Programme, today: date) -> list[WaitingRow]:
+    """Everyone on the waiting list, longest waiting first, with why they may be hard to match
+    (every row: for a page of them, ``waiting_rows`` over a page of ``waiting_learners``)."""
+    return waiting_rows(programme=programme, learners=waiting_learners(programme=programme), today=today)
 
 
 def mentors_in_programme(*, programme: Programme) -> int:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.forms import PersonChoiceField
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Programme
+from tandem.core.naming import for_labels
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchingCriteria
@@ -147,11 +148,11 @@ class ConflictForm(OnceFormMixin, forms.Form):
         from tandem.onboarding.models import Volunteer
 
         super().__init__(*args, **kwargs)
-        learners = Learner.objects.filter(programme=programme).exclude(
-            state__in=("completed", "left", "declined")).select_related("person", "institution").order_by(
+        learners = for_labels(Learner.objects.filter(programme=programme).exclude(
+            state__in=("completed", "left", "declined"))).order_by(
             "person__given_name", "person__family_name")
-        volunteers = Volunteer.objects.filter(programme=programme).exclude(
-            state__in=("rejected", "withdrawn")).select_related("person").order_by(
+        volunteers = for_labels(Volunteer.objects.filter(programme=programme).exclude(
+            state__in=("rejected", "withdrawn")), institution=False).order_by(
             "person__given_name", "person__family_name")
         self.fields["learner"].queryset = learners  # type: ignore[attr-defined]
         self.fields["volunteer"].queryset = volunteers  # type: ignore[attr-defined]

@@ -228,6 +228,16 @@ def pools(*, programme: Programme, today: date, site: Site | None = None) -> tup
     return volunteer_rows, learner_rows
 
 
+def pool_sizes(*, programme: Programme, today: date) -> tuple[int, int]:
+    """How many volunteers and learners ``pools`` would give for the whole programme, counted
+    by the database instead of loaded (the matching page shows the numbers, not the rows)."""
+    load = open_load(programme)
+    volunteers = onboarding_selectors.matchable_volunteers(programme=programme, today=today, load=load)
+    open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
+    learners = intake_selectors.matchable_learners(programme=programme, today=today).filter(~Exists(open_match))
+    return volunteers.count(), learners.count()
+
+
 def spare_capacity(volunteer: Volunteer, load: dict[int, int]) -> int:
     return max(0, volunteer.capacity - load.get(volunteer.pk, 0))
 

@@ -119,7 +119,8 @@ def reader_of(*, match: Match, user: Any) -> str:
 
 def programme_rounds(*, programme: Programme) -> QuerySet[MatchingRound]:
     return MatchingRound.objects.filter(programme=programme).select_related("site", "created_by").annotate(
-        n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published"))))
+        n_proposals=Count("proposals", filter=Q(proposals__status__in=("proposed", "published")))
+    ).order_by("-created", "-pk")
 
 
 def programme_round(*, programme: Programme, pk: int) -> MatchingRound:

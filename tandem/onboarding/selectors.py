@@ -6,11 +6,11 @@ matching round may use.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_name
@@ -71,6 +71,22 @@ def board_volunteers(
     return volunteers
 
 
+def in_board_order(volunteers: QuerySet[Volunteer]) -> QuerySet[Volunteer]:
+    """The board's order: by state as the pipeline runs (applied → … → alumni, then rejected,
+    withdrawn, paused), by name within a state; so paging through keeps each state together."""
+    rank = Case(*(When(state=value, then=Value(i)) for i, value in enumerate(State.values)),
+                default=Value(len(State.values)))
+    return volunteers.order_by(rank, "person__family_name", "person__given_name", "pk")
+
+
+def counts_by_state(volunteers: QuerySet[Volunteer]) -> dict[str, int]:
+    """How many of ``volunteers`` (the board's filtered rows) are in each state, in one query."""
+    counts = dict.fromkeys(State.values, 0)
+    for state, n in volunteers.order_by().values_list("state").annotate(n=Count("id")):
+        counts[state] = n
+    return counts
+
+
 def state_counts(*, programme: Programme) -> dict[str, int]:
     counts = dict.fromkeys(State.values, 0)
     for row in Volunteer.objects.filter(programme=programme).values("state").annotate(n=Count("id")):
@@ -85,12 +101,18 @@ def unplaced_volunteers(*, programme: Programme) -> int:
     ).count()
 
 
-def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
-    """Volunteers whose recorded certificate has expired (shown in red on the board)."""
+def expired_certificate_ids(
+    *, programme: Programme, today: date, among: Iterable[int] | None = None
+) -> set[int]:
+    """Volunteers whose recorded certificate has expired (shown in red on the board); only
+    those ``among`` the given ids when given (the page of the board on screen)."""
     if not programme.requirement("safeguarding_certificate_required"):
         return set()
+    volunteers = Volunteer.objects.filter(programme=programme)
+    if among is not None:
+        volunteers = volunteers.filter(pk__in=list(among))
     return set(
-        Volunteer.objects.filter(programme=programme).filter(
+        volunteers.filter(
             certificate_issued_on__lt=certificate_cutoff(programme=programme, today=today)
         ).values_list("pk", flat=True)
     )
@@ -99,15 +121,17 @@ def expired_certificate_ids(*, programme: Programme, today: date) -> set[int]:
 def spoken_languages(*, programme: Programme) -> list[str]:
     """The programme's languages, then every other language one of its volunteers speaks (by
     name in the active language)."""
-    spoken = {code for codes in Volunteer.objects.filter(programme=programme).values_list("languages", flat=True)
-              for code in codes or []}
+    # distinct(): the few different lists of languages, not one row per volunteer.
+    spoken = {code for codes in Volunteer.objects.filter(programme=programme).order_by()
+              .values_list("languages", flat=True).distinct() for code in codes or []}
     first = list(programme.languages or [])
     return first + sorted(spoken - set(first), key=lambda code: fold(language_name(code)))
 
 
 def cities(*, programme: Programme) -> list[str]:
     return sorted(
-        {c for c in Volunteer.objects.filter(programme=programme).values_list("person__city", flat=True) if c}
+        {c for c in Volunteer.objects.filter(programme=programme).order_by()
+         .values_list("person__city", flat=True).distinct() if c}
     )
 
 
@@ -129,7 +153,7 @@ def programme_workshops(*, programme: Programme) -> QuerySet[Workshop]:
     return Workshop.objects.filter(programme=programme).annotate(
         booked=Count("registrations", filter=Q(registrations__status="booked")),
         waiting=Count("registrations", filter=Q(registrations__status="waiting")),
-    )
+    ).order_by("starts_at", "pk")
 
 
 def certificate_by_code(code: str) -> TrainingCertificate | None:

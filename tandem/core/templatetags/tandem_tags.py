@@ -74,3 +74,20 @@ def local_date(value: Any) -> str:
     """``{{ date|local_date }}``: a date (or its ISO form, as e-mails carry it) in the active
     language's format."""
     return history.as_date(value) if value else ""
+
+
+@register.inclusion_tag("core/_pager.html", takes_context=True)
+def pager(context: template.Context, page: Any) -> dict[str, Any]:
+    """``{% pager page %}`` under a list paged by ``core.paging.paginate``: "Page 3 of 12",
+    previous / next and a "go to page" field, keeping the search and the filters."""
+    from tandem.core.paging import pager_links
+
+    return pager_links(context["request"], page)
+
+
+@register.filter
+def person_options(rows: Iterable[Any], extra: str = "") -> str:
+    """``<select>{{ learners|person_options }}</select>``: one ``<option>`` per row (its pk, its
+    ``person_label``), written in one pass — a picker of thousands, where a template loop per
+    option costs most of the page. ``extra="state"`` adds the row's state after the label."""
+    return naming.person_options(rows, extra=extra)

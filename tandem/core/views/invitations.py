@@ -20,6 +20,7 @@ from tandem.core.accounts import LOGIN_METHOD_ATTR
 from tandem.core.forms import InvitationForm, SignUpForm
 from tandem.core.models import Invitation, Programme, User
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 
 
@@ -40,8 +41,9 @@ def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
         request, "core/invitations.html",
         {
             "programme": programme, "form": form,
-            "pending": selectors.pending_invitations(programme=programme),
-            "done": selectors.answered_invitations(programme=programme),
+            "pending": paginate(request, selectors.pending_invitations(programme=programme)),
+            "done": paginate(request, selectors.answered_invitations(programme=programme),
+                             param="answered"),
         },
     )
 

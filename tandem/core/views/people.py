@@ -19,6 +19,7 @@ from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme, Role
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import submit_edit
@@ -45,9 +46,9 @@ def people_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     role = request.GET.get("role", "")
     if role not in Role.values:
         role = ""
-    people = selectors.programme_people(programme=programme, query=query, role=role)[:200]
+    page = paginate(request, selectors.programme_people(programme=programme, query=query, role=role))
     context = {
-        "programme": programme, "people": people, "query": query, "role": role,
+        "programme": programme, "page": page, "people": page.object_list, "query": query, "role": role,
         "roles": [(v, label) for v, label in Role.choices if v != Role.ORG_ADMIN],
         "counts": selectors.role_counts(programme=programme),
     }
@@ -104,7 +105,6 @@ def _record_view(request: AuthenticatedHttpRequest, programme: Programme, person
 def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
     _record_view(request, programme, person)
-    events = selectors.person_audit(person=person)
     context = {
         "programme": programme,
         "person": person,
@@ -113,8 +113,8 @@ def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: i
         ),
         "guardians": Person.objects.filter(ward_links__learner=person),
         "wards": Person.objects.filter(guardian_links__guardian=person),
-        "changes": [e for e in events if e.action != AuditEvent.Action.VIEWED],
-        "views": [e for e in events if e.action == AuditEvent.Action.VIEWED][:20],
+        "changes": paginate(request, selectors.person_audit(person=person), param="changes"),
+        "views": paginate(request, selectors.person_audit(person=person, viewed=True), param="views"),
         "role_form": RoleGrantForm(programme=programme),
         "age": person.age_on(timezone.localdate()),
     }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from tandem.core.forms import (
 )
 from tandem.core.models import Field, Organisation, Programme
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import organisation_view, programme_view
 from tandem.core.versioning import submit_edit
 
@@ -91,9 +91,10 @@ def site_list(request: HttpRequest, programme: Programme) -> HttpResponse:
         then=lambda site: redirect("core:sites", org=programme.organisation.slug, prog=programme.slug),
     )):
         return response
+    page = paginate(request, programme.sites.order_by("name", "pk"))
     return render(
         request, "core/sites.html",
-        {"programme": programme, "sites": programme.sites.all(), "form": form},
+        {"programme": programme, "page": page, "sites": page.object_list, "form": form},
     )
 
 
@@ -109,17 +110,17 @@ def partner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
                                       prog=programme.slug),
     )):
         return response
-    partners = selectors.programme_partners(programme=programme)
+    page = paginate(request, selectors.programme_partners(programme=programme))
     return render(
         request, "core/partners.html",
-        {"programme": programme, "partners": partners, "form": form},
+        {"programme": programme, "page": page, "partners": page.object_list, "form": form},
     )
 
 
 @require_GET
 @programme_view("core.view_audit")
 def audit_log(request: HttpRequest, programme: Programme) -> HttpResponse:
-    page = Paginator(selectors.programme_audit(programme=programme), 50).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.programme_audit(programme=programme))
     return render(request, "core/audit_log.html", {"programme": programme, "page": page})
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import submit_edit
@@ -55,6 +56,9 @@ def _run(request: HttpRequest, action: Callable[[], object], success: str) -> No
         messages.success(request, success)
 
 
+QUEUE_SHOWN = 10
+
+
 @require_GET
 @programme_view("intake.manage_learners")
 def learner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
@@ -62,12 +66,16 @@ def learner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     if state not in Learner.State.values:
         state = ""
     query = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.programme_learners(programme=programme, state=state, query=query))
+    counts = selectors.state_counts(programme=programme)
     context = {
         "programme": programme, "state": state, "query": query,
-        "learners": selectors.programme_learners(programme=programme, state=state, query=query)[:300],
-        "counts": selectors.state_counts(programme=programme),
+        "page": page, "learners": page.object_list,
+        "counts": counts,
         "states": Learner.State.choices,
-        "queue": selectors.intake_queue(programme=programme)[:50],
+        # The oldest open referrals first; the whole queue is the list filtered by their state.
+        "queue": list(selectors.intake_queue(programme=programme)[:QUEUE_SHOWN]),
+        "queue_total": sum(counts[state] for state in selectors.OPEN_STATES),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "intake/learner_list.html#results", context)
@@ -78,14 +86,18 @@ def learner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("intake.manage_learners")
 def waiting_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     today = timezone.localdate()
-    rows = selectors.waiting_list(programme=programme, today=today)
-    days = sorted(row.days for row in rows)
+    page = paginate(request, selectors.waiting_learners(programme=programme))
+    rows = selectors.waiting_rows(programme=programme, learners=page.object_list, today=today)
+    summary = selectors.waiting_summary(programme=programme, today=today)
     return render(request, "intake/waiting_list.html", {
-        "programme": programme, "rows": rows, "longest": rows[:3],
-        "median": days[len(days) // 2] if days else 0,
-        "long_waits": sum(1 for d in days if d >= selectors.LONG_WAIT_DAYS),
+        "programme": programme, "page": page, "rows": rows,
+        # The longest waits are the first rows of the first page.
+        "longest": rows[:3] if page.number == 1 else [],
+        "waiting": summary.waiting,
+        "median": summary.median_days,
+        "long_waits": summary.long_waits,
         "long_wait_days": selectors.LONG_WAIT_DAYS,
-        "not_matchable": sum(1 for row in rows if row.consent_missing),
+        "not_matchable": summary.not_matchable,
     })
 
 

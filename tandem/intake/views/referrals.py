@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import PartnerInstitution, Programme
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.places import unplaced_warning
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
@@ -76,8 +77,9 @@ def referral_list(request: AuthenticatedHttpRequest, programme: Programme) -> Ht
             "person", "institution").order_by("-created", "-pk")
     else:
         referrals = selectors.partner_referrals(programme=programme, user=request.user)
+    page = paginate(request, referrals)
     return render(request, "intake/referral_list.html", {
-        "programme": programme, "referrals": referrals[:300],
+        "programme": programme, "page": page, "referrals": page.object_list,
         "institutions": _institutions(request, programme),
     })
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors, services
 from tandem.matching.forms import ConflictForm
@@ -51,7 +52,7 @@ def conflicts(request: HttpRequest, programme: Programme) -> HttpResponse:
         then=recorded,
     )):
         return response
+    page = paginate(request, selectors.never_pairs(programme=programme))
     return render(request, "matching/conflicts.html", {
-        "programme": programme, "form": form, "next": back,
-        "pairs": selectors.never_pairs(programme=programme),
+        "programme": programme, "form": form, "next": back, "page": page, "pairs": page.object_list,
     })

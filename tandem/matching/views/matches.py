@@ -20,6 +20,7 @@ from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.once import create_once, new_token
+from tandem.core.paging import paginate
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import error_text, submit_edit
@@ -56,8 +57,10 @@ def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     matches = selectors.visible_matches(programme=programme, user=request.user)
     if state in Match.State.values:
         matches = matches.filter(state=state)
+    page = paginate(request, matches)
     return render(request, "matching/match_list.html", {
-        "programme": programme, "matches": matches[:300], "state": state, "states": Match.State.choices,
+        "programme": programme, "page": page, "matches": page.object_list, "state": state,
+        "states": Match.State.choices,
         "coordinator": _is_coordinator(request, programme),
     })
 
@@ -256,9 +259,11 @@ def report(request: HttpRequest, programme: Programme) -> HttpResponse:
     if not coordinator:
         counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
         states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
-    closed = Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
-        "learner__person", "learner__institution", "volunteer__person") if coordinator else []
+    page = paginate(request, Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
+        "learner__person", "learner__institution", "volunteer__person")
+        if coordinator else [])
     return render(request, "matching/report.html", {
         "programme": programme, "counts": counts, "coordinator": coordinator,
-        "states": [(label, states[code]) for code, label in Match.State.choices], "closed": closed,
+        "states": [(label, states[code]) for code, label in Match.State.choices],
+        "page": page, "closed": page.object_list,
     })

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
+from tandem.core.naming import for_labels
 from tandem.core.once import create_once, give_back, new_token, submit_once
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import submit_edit
 from tandem.intake.models import Learner
@@ -30,6 +32,7 @@ from tandem.matching.forms import (
     SwapForm,
 )
 from tandem.matching.models import MatchingRound, Proposal
+from tandem.onboarding import selectors as onboarding_selectors
 from tandem.onboarding.models import Volunteer
 
 
@@ -70,12 +73,12 @@ def home(request: HttpRequest, programme: Programme) -> HttpResponse:
         then=lambda matching_round: _to_round(programme, matching_round),
     )):
         return response
-    volunteers, learners = adapter.pools(programme=programme, today=_today())
+    n_volunteers, n_learners = adapter.pool_sizes(programme=programme, today=_today())
     return render(request, "matching/home.html", {
-        "programme": programme, "form": form, "rounds": selectors.programme_rounds(programme=programme)[:20],
-        "n_volunteers": len(volunteers), "n_learners": len(learners),
+        "programme": programme, "form": form, "rounds": paginate(request, selectors.programme_rounds(programme=programme)),
+        "n_volunteers": n_volunteers, "n_learners": n_learners,
         "counts": selectors.state_counts(programme=programme),
-        "declined": selectors.declined_needing_partner(programme=programme)[:20],
+        "declined": paginate(request, selectors.declined_needing_partner(programme=programme), param="declined"),
     })
 
 
@@ -105,8 +108,8 @@ def criteria(request: HttpRequest, programme: Programme) -> HttpResponse:
         "programme": programme, "form": form, "limits": limits, "weights": weights})
 
 
-def _proposal_rows(matching_round: MatchingRound) -> list[dict[str, Any]]:
-    proposals = list(selectors.round_proposals(matching_round=matching_round))
+def _proposal_rows(matching_round: MatchingRound, proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """The proposals on screen with their explanations and alternatives (two queries)."""
     others = Volunteer.objects.filter(pk__in={a["volunteer"] for p in proposals for a in p.alternatives})
     names = {v.pk: v for v in others.select_related("person")}
     fields = vocabulary(matching_round.programme)
@@ -127,15 +130,22 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     if matching_round.status == MatchingRound.Status.FAILED:
         context["failure"] = explanations.round_failure(matching_round.failure, matching_round.failure_params)
     if matching_round.status == MatchingRound.Status.DONE:
-        rows = _proposal_rows(matching_round)
-        unmatched = matching_round.unmatched.select_related("learner__person", "learner__institution")
-        volunteers, _learners = adapter.pools(programme=programme, today=_today())
+        page = paginate(request, selectors.round_proposals(matching_round=matching_round))
+        # Every open proposal, for the swap form: two mentors on different pages can be swapped.
+        open_proposals = list(selectors.round_proposals(matching_round=matching_round).filter(status="proposed"))
+        unmatched = paginate(request, matching_round.unmatched.select_related(
+            "learner__person", "learner__institution"), param="unmatched")
+        # The mentors a manual pair may take: the round's pool (``adapter.pools``), read for
+        # their labels only.
+        volunteers = for_labels(onboarding_selectors.matchable_volunteers(
+            programme=programme, today=_today(), load=adapter.open_load(programme)), institution=False)
         context.update(
-            rows=rows, open_ids=[r["proposal"].pk for r in rows if r["proposal"].status == "proposed"],
+            page=page, rows=_proposal_rows(matching_round, page.object_list),
+            open_proposals=open_proposals, open_ids=[p.pk for p in open_proposals],
+            unmatched_page=unmatched,
             unmatched=[{"learner": u.learner, "text": explanations.unmatched_text(u.reason, u.limit, u.params)}
-                       for u in unmatched],
-            learners=Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
-            .select_related("person", "institution"),
+                       for u in unmatched.object_list],
+            learners=for_labels(Learner.objects.filter(programme=programme, state=Learner.State.WAITING)),
             volunteers=volunteers,
         )
     if request.htmx:  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
+from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import error_text, submit_edit
 from tandem.onboarding import selectors, services
@@ -58,21 +59,28 @@ def board(request: HttpRequest, programme: Programme) -> HttpResponse:
     language = request.GET.get("language", "").strip().lower()
     query = request.GET.get("q", "").strip()
     today = timezone.localdate()
-    volunteers = list(selectors.board_volunteers(
+    found = selectors.board_volunteers(
         programme=programme, state=state, city=city, language=language, query=query
-    )[:500])
-    expired = selectors.expired_certificate_ids(programme=programme, today=today)
+    )
+    page = paginate(request, selectors.in_board_order(found))
+    volunteers = page.object_list
+    expired = selectors.expired_certificate_ids(
+        programme=programme, today=today, among=[v.pk for v in volunteers]
+    )
     for volunteer in volunteers:
-        volunteer.certificate_expired = volunteer.pk in expired  # type: ignore[attr-defined]
+        volunteer.certificate_expired = volunteer.pk in expired
     counts = selectors.state_counts(programme=programme)
+    found_counts = selectors.counts_by_state(found)
+    # A page may start or end in the middle of a state: each section shows its rows on this
+    # page and how many the state holds under the filters.
     sections = [
-        (value, label, [v for v in volunteers if v.state == value])
+        (value, label, [v for v in volunteers if v.state == value], found_counts[value])
         for value, label in VolunteerState.choices
     ]
     context = {
-        "programme": programme, "sections": [s for s in sections if s[2]],
+        "programme": programme, "page": page, "sections": [s for s in sections if s[2]],
         "states": [(value, label, counts[value]) for value, label in VolunteerState.choices],
-        "total": sum(counts.values()), "shown": len(volunteers),
+        "total": sum(counts.values()), "found": page.paginator.count,
         "state": state, "city": city, "language": language, "query": query,
         "cities": selectors.cities(programme=programme),
         "languages": [(code, language_name(code)) for code in selectors.spoken_languages(programme=programme)],

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.calendar import one_event_response
 from tandem.core.inputs import parse_id, parse_ids
 from tandem.core.models import Programme
+from tandem.core.naming import for_labels
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import error_text, submit_edit
@@ -51,9 +53,9 @@ def workshops(request: HttpRequest, programme: Programme) -> HttpResponse:
         then=lambda workshop: _to_workshop(programme, workshop.pk),
     )):
         return response
+    page = paginate(request, selectors.programme_workshops(programme=programme))
     context = {
-        "programme": programme, "form": form,
-        "workshops": selectors.programme_workshops(programme=programme),
+        "programme": programme, "form": form, "page": page, "workshops": page.object_list,
         "hours_required": programme.requirement("training_hours_required"),
     }
     return render(request, "onboarding/workshops.html", context)
@@ -75,14 +77,14 @@ def _detail_page(request: HttpRequest, programme: Programme, workshop: Workshop,
     candidates = Volunteer.objects.filter(programme=programme).filter(
         state__in=[VolunteerState.SCREENING, VolunteerState.TRAINING, VolunteerState.READY,
                    VolunteerState.ACTIVE, VolunteerState.APPLIED, VolunteerState.PAUSED]
-    ).exclude(pk__in=registered).select_related("person")
+    ).exclude(pk__in=registered)
     booked = [r for r in registrations if r.status == Registration.Status.BOOKED]
     context = {
         "programme": programme, "workshop": workshop,
         "attendance_form": attendance_form or AttendanceForm(workshop=workshop, booked=booked),
         "booked": booked,
         "waiting": [r for r in registrations if r.status == Registration.Status.WAITING],
-        "candidates": candidates,
+        "candidates": for_labels(candidates, institution=False, also=("state",)),
     }
     return render(request, "onboarding/workshop_detail.html", context)
 
