@@ -115,11 +115,14 @@ class ContextFilter(logging.Filter):
     """Adds ``request_id``, ``task`` and a request's safe context; drops the request object."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
+        request = getattr(record, "request", None)
+        # Django logs a 404 or a 500 after the middleware has answered: the request has the id.
+        # (A record seen by a second handler keeps what the first one found.)
+        record.request_id = (getattr(request, "request_id", None) or _request_id.get()
+                             or getattr(record, "request_id", None) or "-")
         task = _task.get()
         if task:
             record.task = task
-        request = getattr(record, "request", None)
         if isinstance(request, HttpRequest):
             message = record.getMessage()
             route = _route(request)
