@@ -38,6 +38,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{8,128}$")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 request_log = logging.getLogger("tandem.request")
+STATIC_PREFIX = "/static/"  # static files (WhiteNoise) are not worth a line each
 
 
 def current_request_id() -> str:
@@ -68,7 +69,7 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            if settings.LOG_REQUESTS:
+            if settings.LOG_REQUESTS and not request.path.startswith(STATIC_PREFIX):
                 request_log.info(
                     "%s %s %s", request.method, _route(request), response.status_code,
                     extra={"request": request, "status_code": response.status_code,
