@@ -399,7 +399,7 @@ LOGGING = {
 # django-tasks-rq (several workers on several machines). Workers: `manage.py run_worker`.
 TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
-    "redis": "django_tasks_rq.RQBackend",
+    "redis": "tandem.core.task_backends.RedisBackend",  # django-tasks-rq, see that module
 }
 _tasks_backend = env_str("TASKS_BACKEND", "database").strip()
 TASKS["default"]["BACKEND"] = TASKS_BACKENDS.get(_tasks_backend.lower(), _tasks_backend)

@@ -5,7 +5,7 @@ The same task code (``@task()`` from ``django.tasks``) runs on either backend, c
 
 - ``database`` (default): ``django_tasks_db``, the tasks wait in a table of the database; one
   machine, nothing else to run (``make demo``). Worker: ``manage.py run_worker`` (= ``db_worker``).
-- ``redis``: ``django_tasks_rq`` on RQ; the tasks wait in Redis (``TASKS_REDIS_URL``), and any
+- ``redis``: ``django_tasks_rq`` on RQ (``tandem.core.task_backends.RedisBackend``); the tasks wait in Redis (``TASKS_REDIS_URL``), and any
   number of workers on any number of machines take them. Worker: ``manage.py run_worker``
   (= ``rqworker --job-class django_tasks_rq.Job``).
 """
@@ -27,7 +27,7 @@ def backend_kind(alias: str = "default") -> str:
     path = f"{backend.__module__}.{backend.__qualname__}"
     if path.startswith("django_tasks_db."):
         return DATABASE
-    if path.startswith("django_tasks_rq."):
+    if path.startswith("django_tasks_rq.") or path == "tandem.core.task_backends.RedisBackend":
         return REDIS
     return path
 

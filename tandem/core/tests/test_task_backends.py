@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -138,3 +139,23 @@ def test_task_result_retention(backend: str, run_tasks: Any) -> None:
         job.save()
         assert periodic.prune_task_results() == "1 failed jobs deleted"
         assert queue.fetch_job(bad.id) is None
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_tasks_are_djangos_own_whichever_backend_is_configured(kind: str, tmp_path: Any) -> None:
+    """A process started with either backend makes django.tasks.Task objects (so that a task
+    module imported under one backend still runs on the other, see core/task_backends.py)."""
+    import subprocess
+    import sys
+
+    from tandem.core.tests.test_deploy import ROOT
+
+    code = ("import django; django.setup(); from django.tasks import Task, task_backends; "
+            "from tandem.core.tasks import send_email; "
+            "print(type(send_email) is Task, type(task_backends['default']).__name__)")
+    env = {**os.environ, "TASKS_BACKEND": kind,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", {"database": "DatabaseBackend", "redis": "RedisBackend"}[kind]]
