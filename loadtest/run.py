@@ -1,0 +1,243 @@
+"""`make loadtest`: the production stack and runserver under the same load, side by side.
+
+    python loadtest/run.py [--scale 20] [--users 20,50] [--seconds 60] [--targets gunicorn,runserver]
+
+1. A fresh PostgreSQL database seeded with ``seed_demo --scale 20`` and the load test's log-ins
+   (loadtest/prepare.py); Redis database 10 emptied.
+2. For each target, one after the other on the same data:
+   - ``gunicorn``: the production stack of docs/deploy.md — TANDEM_ENV=production, gunicorn
+     (WEB_CONCURRENCY workers), WhiteNoise, Redis cache, a task worker on Redis, the scheduler;
+   - ``runserver``: what `make demo` runs — runserver with DEBUG on, the database task worker —
+     on the same PostgreSQL database;
+   a short warm-up, then Locust (loadtest/locustfile.py) headless with each number of users for
+   ``--seconds`` (after a 10-second ramp that is not counted), on loopback only.
+3. A table per number of users: requests, errors, p50/p95/p99 per page for each target, and
+   runserver's p95 over gunicorn's. Everything is stopped and the database dropped (``--keep``
+   keeps it). Exit status 1 if any request failed on the production stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+VAR = ROOT / "var" / "loadtest"
+PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("LOADTEST_REDIS", "redis://127.0.0.1:6379/10")
+RAMP = 10
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+class Stack:
+    """Processes started for one target, stopped together."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.name, self.env, self.processes = name, env, []  # type: ignore[var-annotated]
+
+    def start(self, label: str, args: list[str]) -> None:
+        log = open(VAR / f"{self.name}-{label}.log", "ab")  # noqa: SIM115
+        self.processes.append(subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+
+    def wait_until_up(self, port: int) -> None:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2)
+                return
+            except OSError:
+                if any(p.poll() is not None for p in self.processes):
+                    raise SystemExit(f"{self.name}: a process stopped; see {VAR}/{self.name}-*.log") from None
+                time.sleep(0.25)
+        raise SystemExit(f"{self.name} did not answer within 60 s")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "python"), "manage.py", *args], env=env, cwd=ROOT, check=True)
+
+
+def locust(env: dict[str, str], port: int, users: int, seconds: int, prefix: str, offset: int) -> None:
+    """Ramp up over RAMP seconds; measure for ``seconds`` once every user has logged in (the
+    locustfile resets the statistics then and stops Locust ``seconds`` later). --run-time only
+    bounds a run whose log-ins never all succeed."""
+    subprocess.run(
+        [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
+         "-u", str(users), "-r", str(max(1, users // RAMP)), "--run-time", f"{seconds + 300}s",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(VAR / prefix),
+         "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
+        env={**env, "TANDEM_LOADTEST_OFFSET": str(offset), "TANDEM_LOADTEST_USERS": str(users),
+             "TANDEM_LOADTEST_SECONDS": str(seconds),
+             "TANDEM_LOADTEST_LOGINS": str(VAR / f"{prefix}_logins.json")},
+        cwd=ROOT, check=False,
+        stdout=open(VAR / f"{prefix}.out", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+    )
+
+
+def read_stats(prefix: str) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    path = VAR / f"{prefix}_stats.csv"
+    if not path.exists():
+        raise SystemExit(f"Locust wrote no statistics; see {VAR / (prefix + '.out')}")
+    logins = VAR / f"{prefix}_logins.json"
+    if not logins.exists():  # some simulated person never logged in: the run measured nothing
+        rows["log in: not everyone logged in"] = {"requests": 1, "errors": 1, "p50": 0, "p95": 0,
+                                                  "p99": 0, "rps": 0}
+    with path.open() as f:
+        for row in csv.DictReader(f):
+            if not int(row["Request Count"]):
+                continue
+            rows[row["Name"]] = {
+                "requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
+                "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
+                "rps": float(row["Requests/s"] or 0),
+            }
+    if logins.exists():
+        for name, row in json.loads(logins.read_text()).items():
+            rows[f"({name}, during the ramp)"] = {**row, "p99": 0, "rps": 0}
+    return rows
+
+
+def table(users: int, seconds: int, results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    targets = list(results)
+    names = [*sorted({n for r in results.values() for n in r if n != "Aggregated"}), "Aggregated"]
+    head = f"{'page':<40}" + "".join(
+        f"{t + ': requests':>20}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}" for t in targets)
+    if len(targets) == 2:
+        head += f"{'p95 ' + targets[1] + '/' + targets[0]:>26}"
+    lines = [f"\n{users} users, {seconds} s (ms)", head, "-" * len(head)]
+    for name in names:
+        line = f"{name[:39]:<40}"
+        for target in targets:
+            row = results[target].get(name)
+            line += (f"{row['requests']:>20.0f}{row['errors']:>7.0f}{row['p50']:>7.0f}{row['p95']:>7.0f}"
+                     f"{row['p99']:>7.0f}" if row else f"{'-':>48}")
+        if len(targets) == 2 and all(name in results[t] for t in targets):
+            fast, slow = (results[t][name]["p95"] for t in targets)
+            line += f"{(slow / fast if fast else 0):>25.1f}×"
+        lines.append(line)
+    for target in targets:
+        total = results[target].get("Aggregated")
+        if total:
+            lines.append(f"{target}: {total['rps']:.1f} requests/s, {total['errors']:.0f} errors")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=20)
+    parser.add_argument("--users", default="20,50")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--targets", default="gunicorn,runserver")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+    users_list = [int(u) for u in args.users.split(",")]
+    VAR.mkdir(parents=True, exist_ok=True)
+    for old in VAR.glob("*"):
+        if old.is_file():
+            old.unlink()
+
+    import psycopg
+    import redis
+
+    db = f"tandem_loadtest_{int(time.time())}_{os.getpid()}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{db}"')
+    redis.Redis.from_url(REDIS).flushdb()
+    base = {k: v for k, v in os.environ.items() if k not in ("TANDEM_ENV", "DEBUG", "TASKS_BACKEND")}
+    base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
+                TANDEM_LOADTEST_ACCOUNTS=str(VAR / "accounts.json"), EMAIL_BACKEND="dummy",
+                DJANGO_SETTINGS_MODULE="tandem.settings")
+    port = free_port()
+    production = {
+        **base, "TANDEM_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"https://127.0.0.1:{port}",
+        "REDIS_URL": REDIS, "TASKS_BACKEND": "redis", "STATIC_ROOT": str(VAR / "static"),
+        "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto,https", "CONN_MAX_AGE": "60",
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(args.workers),
+        "TANDEM_LOADTEST_SCHEME": "https",
+    }
+    development = {**base, "TANDEM_DEMO_MFA_OPTIONAL": "1", "TASKS_BACKEND": "database",
+                   "SITE_URL": f"http://127.0.0.1:{port}", "TANDEM_LOADTEST_SCHEME": "http"}
+    results: dict[int, dict[str, dict[str, dict[str, float]]]] = {u: {} for u in users_list}
+    try:
+        started = time.perf_counter()
+        manage(production, "migrate", "--noinput", "-v0")
+        manage(production, "collectstatic", "--noinput", "-v0")
+        manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
+        subprocess.run([str(BIN / "python"), "loadtest/prepare.py", str(VAR / "accounts.json"),
+                        "--coordinators", str(len(args.targets.split(",")) * (sum(users_list) + 10))],
+                       env=production, cwd=ROOT, check=True)
+        say(f"demo at --scale {args.scale} seeded on PostgreSQL in {time.perf_counter() - started:.0f} s")
+        offset = 0
+        for target in args.targets.split(","):
+            env = production if target == "gunicorn" else development
+            stack = Stack(target, env)
+            if target == "gunicorn":
+                stack.start("web", [str(BIN / "gunicorn"), "-c", "python:tandem.gunicorn_conf", "tandem.wsgi"])
+                stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
+                stack.start("scheduler", [str(BIN / "python"), "manage.py", "run_scheduler"])
+            else:
+                stack.start("web", [str(BIN / "python"), "manage.py", "runserver", f"127.0.0.1:{port}",
+                                    "--noreload"])
+                stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
+            try:
+                stack.wait_until_up(port)
+                say(f"{target}: up on 127.0.0.1:{port}; warming up")
+                locust(env, port, 5, 10, f"{target}-warmup", offset)
+                offset += 5
+                for users in users_list:
+                    say(f"{target}: {users} users for {args.seconds} s")
+                    locust(env, port, users, args.seconds, f"{target}-{users}", offset)
+                    offset += users
+                    results[users][target] = read_stats(f"{target}-{users}")
+            finally:
+                stack.stop()
+    finally:
+        if not args.keep:
+            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            redis.Redis.from_url(REDIS).flushdb()
+    out: list[str] = [f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores, "
+                      f"gunicorn with {args.workers} workers; Locust on the same machine"]
+    for users in users_list:
+        out += table(users, args.seconds, results[users])
+    say("\n".join(out))
+    (VAR / "results.txt").write_text("\n".join(out) + "\n")
+    (VAR / "results.json").write_text(json.dumps({str(u): r for u, r in results.items()}, indent=1))
+    failed = sum(row["errors"] for r in results.values() for row in r.get("gunicorn", {}).values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
