@@ -30,6 +30,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -70,6 +71,32 @@ class Stack:
                     raise SystemExit(f"{self.name}: a process stopped; see {VAR}/{self.name}-*.log") from None
                 time.sleep(0.25)
         raise SystemExit(f"{self.name} did not answer within 60 s")
+
+    def _web_tree(self) -> list[Any]:
+        import psutil
+
+        web = psutil.Process(self.processes[0].pid)
+        return [web, *web.children(recursive=True)]
+
+    def web_cpu_seconds(self) -> float:
+        """CPU used so far by the web server's processes (gunicorn's master and workers)."""
+        total = 0.0
+        for process in self._web_tree():
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except Exception:  # a worker replaced meanwhile
+                continue
+        return total
+
+    def web_rss_mib(self) -> float:
+        total = 0
+        for process in self._web_tree():
+            try:
+                total += process.memory_info().rss
+            except Exception:
+                continue
+        return total / 2**20
 
     def stop(self) -> None:
         for process in self.processes:
@@ -123,7 +150,7 @@ def read_stats(prefix: str) -> dict[str, dict[str, float]]:
             }
     if logins.exists():
         for name, row in json.loads(logins.read_text()).items():
-            rows[f"({name}, during the ramp)"] = {**row, "p99": 0, "rps": 0}
+            rows[f"{name} (ramp)"] = {**row, "p99": 0, "rps": 0}
     return rows
 
 
@@ -178,7 +205,8 @@ def main() -> int:
     base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
                 TANDEM_LOADTEST_ACCOUNTS=str(VAR / "accounts.json"), EMAIL_BACKEND="dummy",
                 DJANGO_SETTINGS_MODULE="tandem.settings")
-    port = free_port()
+    ports = {"gunicorn": free_port(), "runserver": free_port()}
+    port = ports["gunicorn"]
     production = {
         **base, "TANDEM_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"https://127.0.0.1:{port}",
@@ -188,53 +216,75 @@ def main() -> int:
         "TANDEM_LOADTEST_SCHEME": "https",
     }
     development = {**base, "TANDEM_DEMO_MFA_OPTIONAL": "1", "TASKS_BACKEND": "database",
-                   "SITE_URL": f"http://127.0.0.1:{port}", "TANDEM_LOADTEST_SCHEME": "http"}
+                   "SITE_URL": f"http://127.0.0.1:{ports['runserver']}", "TANDEM_LOADTEST_SCHEME": "http"}
     results: dict[int, dict[str, dict[str, dict[str, float]]]] = {u: {} for u in users_list}
+    costs: dict[int, dict[str, dict[str, float]]] = {u: {} for u in users_list}
+    targets = args.targets.split(",")
+    stacks: dict[str, Stack] = {}
     try:
         started = time.perf_counter()
         manage(production, "migrate", "--noinput", "-v0")
         manage(production, "collectstatic", "--noinput", "-v0")
         manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
         subprocess.run([str(BIN / "python"), "loadtest/prepare.py", str(VAR / "accounts.json"),
-                        "--coordinators", str(len(args.targets.split(",")) * (sum(users_list) + 10))],
+                        "--coordinators", str(len(targets) * (sum(users_list) + 10))],
                        env=production, cwd=ROOT, check=True)
         say(f"demo at --scale {args.scale} seeded on PostgreSQL in {time.perf_counter() - started:.0f} s")
-        offset = 0
-        for target in args.targets.split(","):
+        # Both stacks run side by side on their own ports; the load goes to one at a time,
+        # alternating, so that a change in the machine's other load hits both alike.
+        for target in targets:
             env = production if target == "gunicorn" else development
-            stack = Stack(target, env)
+            stack = stacks[target] = Stack(target, env)
             if target == "gunicorn":
                 stack.start("web", [str(BIN / "gunicorn"), "-c", "python:tandem.gunicorn_conf", "tandem.wsgi"])
                 stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
                 stack.start("scheduler", [str(BIN / "python"), "manage.py", "run_scheduler"])
             else:
-                stack.start("web", [str(BIN / "python"), "manage.py", "runserver", f"127.0.0.1:{port}",
-                                    "--noreload"])
+                stack.start("web", [str(BIN / "python"), "manage.py", "runserver",
+                                    f"127.0.0.1:{ports[target]}", "--noreload"])
                 stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
-            try:
-                stack.wait_until_up(port)
-                say(f"{target}: up on 127.0.0.1:{port}; warming up")
-                locust(env, port, 5, 10, f"{target}-warmup", offset)
-                offset += 5
-                for users in users_list:
-                    say(f"{target}: {users} users for {args.seconds} s")
-                    locust(env, port, users, args.seconds, f"{target}-{users}", offset)
-                    offset += users
-                    results[users][target] = read_stats(f"{target}-{users}")
-            finally:
-                stack.stop()
+            stack.wait_until_up(ports[target])
+            say(f"{target}: up on 127.0.0.1:{ports[target]}; warming up")
+        offset = 0
+        for target in targets:
+            locust(stacks[target].env, ports[target], 5, 10, f"{target}-warmup", offset)
+            offset += 5
+        for users in users_list:
+            for target in targets:
+                stack = stacks[target]
+                load = os.getloadavg()[0]
+                cpu = stack.web_cpu_seconds()
+                say(f"{target}: {users} users for {args.seconds} s (load average {load:.1f})")
+                locust(stack.env, ports[target], users, args.seconds, f"{target}-{users}", offset)
+                offset += users
+                results[users][target] = read_stats(f"{target}-{users}")
+                served = sum(row["requests"] for name, row in results[users][target].items()
+                             if name != "Aggregated")
+                costs[users][target] = {
+                    "cpu_ms": (stack.web_cpu_seconds() - cpu) * 1000 / max(served, 1),
+                    "rss_mib": stack.web_rss_mib(), "load": load,
+                }
     finally:
+        for stack in stacks.values():
+            stack.stop()
         if not args.keep:
             with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             redis.Redis.from_url(REDIS).flushdb()
-    out: list[str] = [f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores, "
-                      f"gunicorn with {args.workers} workers; Locust on the same machine"]
+    out: list[str] = [
+        f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores shared with "
+        f"Locust and PostgreSQL; gunicorn: {args.workers} workers, production settings, Redis; "
+        "runserver: DEBUG on, as `make demo`. Think time 1-2 s per simulated person."]
     for users in users_list:
         out += table(users, args.seconds, results[users])
+        for target, cost in costs[users].items():
+            out.append(f"{target}: web processes used {cost['cpu_ms']:.0f} ms of CPU per request "
+                       f"(including log-ins), {cost['rss_mib']:.0f} MiB resident; load average "
+                       f"{cost['load']:.1f} at the start")
     say("\n".join(out))
     (VAR / "results.txt").write_text("\n".join(out) + "\n")
-    (VAR / "results.json").write_text(json.dumps({str(u): r for u, r in results.items()}, indent=1))
+    (VAR / "results.json").write_text(json.dumps(
+        {str(u): {"pages": r, "cost": costs[u]} for u, r in results.items()}, indent=1))
     failed = sum(row["errors"] for r in results.values() for row in r.get("gunicorn", {}).values())
     return 1 if failed else 0
 
