@@ -109,6 +109,19 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def database_cpu_seconds(db: str) -> float:
+    """CPU used so far by PostgreSQL's server processes connected to ``db``."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["cmdline", "cpu_times"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if cmdline.startswith("postgres:") and f" {db} " in f"{cmdline} ":
+            times = process.info["cpu_times"]
+            total += times.user + times.system
+    return total
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "python"), "manage.py", *args], env=env, cwd=ROOT, check=True)
 
@@ -155,22 +168,26 @@ def read_stats(prefix: str) -> dict[str, dict[str, float]]:
 
 
 def table(users: int, seconds: int, results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Per page and target: requests, errors, p50/p95/p99 (ms); then runserver's p95 over each
+    production variant's (above 1: the production stack answers faster)."""
     targets = list(results)
+    fast = [t for t in targets if t != "runserver"] if "runserver" in targets else []
     names = [*sorted({n for r in results.values() for n in r if n != "Aggregated"}), "Aggregated"]
-    head = f"{'page':<40}" + "".join(
-        f"{t + ': requests':>20}{'errors':>7}{'p50':>7}{'p95':>7}{'p99':>7}" for t in targets)
-    if len(targets) == 2:
-        head += f"{'p95 ' + targets[1] + '/' + targets[0]:>26}"
-    lines = [f"\n{users} users, {seconds} s (ms)", head, "-" * len(head)]
+    head = f"{'page':<36}" + "".join(f"|{t:>11}{'err':>4}{'p50':>6}{'p95':>6}{'p99':>6}" for t in targets)
+    head += "".join(f"|{'rs/' + t + ' p95':>18}" for t in fast)
+    lines = [f"\n{users} users, {seconds} s; times in ms", head, "-" * len(head)]
     for name in names:
-        line = f"{name[:39]:<40}"
+        line = f"{name[:35]:<36}"
         for target in targets:
             row = results[target].get(name)
-            line += (f"{row['requests']:>20.0f}{row['errors']:>7.0f}{row['p50']:>7.0f}{row['p95']:>7.0f}"
-                     f"{row['p99']:>7.0f}" if row else f"{'-':>48}")
-        if len(targets) == 2 and all(name in results[t] for t in targets):
-            fast, slow = (results[t][name]["p95"] for t in targets)
-            line += f"{(slow / fast if fast else 0):>25.1f}×"
+            line += (f"|{row['requests']:>11.0f}{row['errors']:>4.0f}{row['p50']:>6.0f}{row['p95']:>6.0f}"
+                     f"{row['p99']:>6.0f}" if row else f"|{'-':>33}")
+        for target in fast:
+            if name in results[target] and name in results["runserver"] and results[target][name]["p95"]:
+                ratio = results["runserver"][name]["p95"] / results[target][name]["p95"]
+                line += f"|{ratio:>17.1f}×"
+            else:
+                line += f"|{'-':>18}"
         lines.append(line)
     for target in targets:
         total = results[target].get("Aggregated")
@@ -184,7 +201,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--users", default="20,50")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--targets", default="gunicorn,runserver")
+    parser.add_argument("--targets", default="gunicorn,gthread,runserver",
+                        help="gunicorn (sync workers), gthread (the same, 4 threads each), runserver")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
@@ -205,7 +223,7 @@ def main() -> int:
     base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
                 TANDEM_LOADTEST_ACCOUNTS=str(VAR / "accounts.json"), EMAIL_BACKEND="dummy",
                 DJANGO_SETTINGS_MODULE="tandem.settings")
-    ports = {"gunicorn": free_port(), "runserver": free_port()}
+    ports = {"gunicorn": free_port(), "gthread": free_port(), "runserver": free_port()}
     port = ports["gunicorn"]
     production = {
         **base, "TANDEM_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
@@ -227,15 +245,18 @@ def main() -> int:
         manage(production, "collectstatic", "--noinput", "-v0")
         manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
         subprocess.run([str(BIN / "python"), "loadtest/prepare.py", str(VAR / "accounts.json"),
-                        "--coordinators", str(len(targets) * (sum(users_list) + 10))],
+                        "--coordinators", str(len(targets) * (sum(users_list) + 5) + 10)],
                        env=production, cwd=ROOT, check=True)
         say(f"demo at --scale {args.scale} seeded on PostgreSQL in {time.perf_counter() - started:.0f} s")
         # Both stacks run side by side on their own ports; the load goes to one at a time,
         # alternating, so that a change in the machine's other load hits both alike.
         for target in targets:
-            env = production if target == "gunicorn" else development
+            env = {**production, "GUNICORN_BIND": f"127.0.0.1:{ports[target]}",
+                   "SITE_URL": f"https://127.0.0.1:{ports[target]}"} if target != "runserver" else development
+            if target == "gthread":  # the same workers, each with 4 threads
+                env["GUNICORN_THREADS"] = "4"
             stack = stacks[target] = Stack(target, env)
-            if target == "gunicorn":
+            if target != "runserver":
                 stack.start("web", [str(BIN / "gunicorn"), "-c", "python:tandem.gunicorn_conf", "tandem.wsgi"])
                 stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
                 stack.start("scheduler", [str(BIN / "python"), "manage.py", "run_scheduler"])
@@ -254,6 +275,9 @@ def main() -> int:
                 stack = stacks[target]
                 load = os.getloadavg()[0]
                 cpu = stack.web_cpu_seconds()
+                # PostgreSQL's share: its server processes for this database (kept open by the
+                # production stack's CONN_MAX_AGE; runserver's close after each request).
+                pg_cpu = database_cpu_seconds(db) if target != "runserver" else None
                 say(f"{target}: {users} users for {args.seconds} s (load average {load:.1f})")
                 locust(stack.env, ports[target], users, args.seconds, f"{target}-{users}", offset)
                 offset += users
@@ -264,6 +288,8 @@ def main() -> int:
                     "cpu_ms": (stack.web_cpu_seconds() - cpu) * 1000 / max(served, 1),
                     "rss_mib": stack.web_rss_mib(), "load": load,
                 }
+                if pg_cpu is not None:
+                    costs[users][target]["pg_cpu_ms"] = (database_cpu_seconds(db) - pg_cpu) * 1000 / max(served, 1)
     finally:
         for stack in stacks.values():
             stack.stop()
@@ -278,14 +304,16 @@ def main() -> int:
     for users in users_list:
         out += table(users, args.seconds, results[users])
         for target, cost in costs[users].items():
-            out.append(f"{target}: web processes used {cost['cpu_ms']:.0f} ms of CPU per request "
-                       f"(including log-ins), {cost['rss_mib']:.0f} MiB resident; load average "
-                       f"{cost['load']:.1f} at the start")
+            pg = (f", PostgreSQL {cost['pg_cpu_ms']:.0f} ms" if "pg_cpu_ms" in cost else "")
+            out.append(f"{target}: CPU per request (log-ins included): web processes "
+                       f"{cost['cpu_ms']:.0f} ms{pg}; web processes {cost['rss_mib']:.0f} MiB resident; "
+                       f"load average {cost['load']:.1f} at the start")
     say("\n".join(out))
     (VAR / "results.txt").write_text("\n".join(out) + "\n")
     (VAR / "results.json").write_text(json.dumps(
         {str(u): {"pages": r, "cost": costs[u]} for u, r in results.items()}, indent=1))
-    failed = sum(row["errors"] for r in results.values() for row in r.get("gunicorn", {}).values())
+    failed = sum(row["errors"] for r in results.values() for target, rows in r.items()
+                 if target != "runserver" for row in rows.values())
     return 1 if failed else 0
 
 
