@@ -8,13 +8,14 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo serve test lint typecheck pytest bench messages compilemessages clean
+.PHONY: install demo serve test lint typecheck pytest bench messages compilemessages clean \
+	lock production-check loadtest
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Tandem needs Python 3.12 or newer (found " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -40,6 +41,22 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_pages.py
 	$(BIN)/python bench/bench_round.py
+
+# Production recipe (docs/deploy.md): the whole stack (gunicorn, a Redis task worker, the
+# scheduler) from a clean `pip install .` on the local PostgreSQL and Redis, and a smoke test.
+production-check: $(STAMP)
+	bash scripts/production-check.sh
+
+# Load test (docs/scale.md): the production stack and runserver on PostgreSQL at demo --scale 20,
+# 20 and 50 simulated users, 60 s each; prints p50/p95/p99 per page. LOADTEST_ARGS="--users 20
+# --seconds 30" for a shorter run.
+loadtest: $(STAMP)
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
+
+# Re-lock the dependencies with hashes after changing pyproject.toml (pip-compile options in ARGS,
+# e.g. `make lock ARGS=--upgrade-package=django`).
+lock: $(STAMP)
+	$(BIN)/python scripts/lock.py $(ARGS)
 
 # Developers: refresh the .po files after changing strings (needs GNU gettext), then translate.
 messages: $(STAMP)

@@ -145,9 +145,30 @@ def world(db: Any) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _task_backend(settings: Any) -> None:
+    """``TASKS_BACKEND=redis pytest …`` runs the tests' background tasks on Redis (CI does so
+    for the task tests); each test then starts with an empty queue of its own."""
+    if os.environ.get("TASKS_BACKEND", "").strip().lower() == "redis":
+        from tandem.core.testing import use_task_backend
+
+        use_task_backend(settings, "redis")
+
+
 @pytest.fixture
 def run_tasks(db: Any, monkeypatch: Any) -> Any:
-    """Run every queued background task through the real database worker, then return."""
+    """Run every queued background task through the real worker of the configured backend
+    (``manage.py run_worker --batch``), then return."""
+    from tandem.core import taskqueue
+
+    if taskqueue.backend_kind() == taskqueue.REDIS:
+        from django_rq.management.commands import rqworker
+
+        # As below: the worker must not close the connection that holds the test's data; and it
+        # runs each task in this process (no fork), which shares that connection.
+        monkeypatch.setattr(rqworker, "reset_db_connections", lambda: None)
+        return lambda: call_command("run_worker", "--batch", "--no-fork", verbosity=0)
+
     from django_tasks_db.management.commands import db_worker
 
     # The worker recycles database connections between tasks; inside a test's transaction that
@@ -155,7 +176,7 @@ def run_tasks(db: Any, monkeypatch: Any) -> Any:
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        call_command("run_worker", "--batch", verbosity=0)
 
     return run
 

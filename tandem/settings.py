@@ -393,3 +393,77 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Running for real (docs/deploy.md): task backend, static files, logs, health ---------------
+# One block, applied over the values above.
+
+# Background tasks: the database backend (default; `make demo`, one machine) or Redis through
+# django-tasks-rq (several workers on several machines). Workers: `manage.py run_worker`.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "tandem.core.task_backends.RedisBackend",  # django-tasks-rq, see that module
+}
+_tasks_backend = env_str("TASKS_BACKEND", "database").strip()
+TASKS["default"]["BACKEND"] = TASKS_BACKENDS.get(_tasks_backend.lower(), _tasks_backend)
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or env_str("REDIS_URL") or "redis://127.0.0.1:6379/0"
+# RQ stops a job after DEFAULT_TIMEOUT seconds: a national matching round may take many minutes.
+RQ_QUEUES = {
+    queue: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT", 3600),
+            "DEFAULT_RESULT_TTL": 86400}
+    for queue in TASKS["default"]["QUEUES"]
+}
+INSTALLED_APPS += ["django_rq"]  # `manage.py rqworker`, used by run_worker on Redis
+
+# Static files: WhiteNoise serves them from the web processes (no separate file server needed),
+# in production with content-hashed names (cached for a year) and gzip + Brotli copies made by
+# `manage.py collectstatic`.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+if not DEBUG:  # with DEBUG on (development), runserver serves them from the apps' folders
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# Every request gets an id (X-Request-ID, taken from a trusted proxy or made up), answered in the
+# response and written in every log line of that request. First, so that every log line has it.
+MIDDLEWARE.insert(0, "tandem.core.observability.RequestIdMiddleware")
+
+# Logs: JSON lines in production (one object per line, for a log collector), plain text in
+# development; LOG_FORMAT=json|text overrides. No personal data: no query strings, form data,
+# names or e-mail addresses (tandem/core/observability.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", default=PRODUCTION)  # one line per request
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "tandem.core.observability.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "tandem.core.observability.JsonFormatter"},
+        "text": {"()": "tandem.core.observability.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Through the root's handler only (Django's own would print a second, unfiltered copy).
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "WARNING")},
+        "tandem": {"level": env_str("TANDEM_LOG_LEVEL", "INFO")},
+    },
+}
+
+# /healthz/: 503 when the database or the cache does not answer, or when the oldest task waiting
+# in the queue has waited longer than this (no worker running, or too few).
+HEALTHZ_TASK_BACKLOG_SECONDS = env_int("HEALTHZ_TASK_BACKLOG_SECONDS", 600)
+# --- end of running for real ---------------------------------------------------------------------

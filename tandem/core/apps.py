@@ -17,3 +17,7 @@ class CoreConfig(AppConfig):
         # Connects the log-in history's signal receivers.
         from tandem.core import accounts  # noqa: F401
 
+        # Worker log lines name the task they run (tandem/core/observability.py).
+        from tandem.core.observability import connect_task_signals
+
+        connect_task_signals()

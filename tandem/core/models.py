@@ -742,3 +742,21 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.token_hash[:8]}…"
+
+
+class PeriodicJobRun(models.Model):
+    """When each periodic job (``tandem.core.periodic``) last started and how it ended. The row
+    is also the job's lease: a scheduler claims a due job by moving ``lease_until`` forward in one
+    conditional update, so two schedulers that overlap never run the same job twice. No
+    personal data."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=10, blank=True)  # "ok" or "failed"
+    last_result = models.CharField(max_length=200, blank=True)  # counts, an exception's type
+    lease_until = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.last_status or 'never run'})"

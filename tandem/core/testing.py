@@ -355,3 +355,45 @@ def browser_log_in(page: Any, email: str, password: str) -> None:
         with page.expect_navigation():
             page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
+
+
+# --- Task backends in tests (tandem/core/taskqueue.py) ---------------------------------------
+# Tests run background tasks on the database backend; with TASKS_BACKEND=redis (CI runs the task
+# tests a second time so) or in tests parametrised over both backends, on Redis through
+# django-tasks-rq. Each pytest-xdist worker uses its own Redis database, emptied before each test.
+# Redis unreachable: the Redis variant is skipped, or fails with TANDEM_REQUIRE_REDIS=1 (CI).
+
+TEST_REDIS_DB = 12  # + the xdist worker's number; 0-11 are left to the application and others
+
+
+def test_redis_url(base: str) -> str:
+    import os
+    from urllib.parse import urlsplit, urlunsplit
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    number = TEST_REDIS_DB + (int(worker) if worker.isdigit() else 0)
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, ""))
+
+
+def use_task_backend(settings: Any, kind: str) -> None:
+    """Switch the ``default`` task backend to ``database`` or ``redis`` for one test."""
+    import os
+
+    import pytest
+    import redis
+
+    backend = settings.TASKS_BACKENDS[kind]
+    if kind == "redis":
+        url = test_redis_url(settings.TASKS_REDIS_URL)
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()
+        except redis.exceptions.ConnectionError as exc:
+            if os.environ.get("TANDEM_REQUIRE_REDIS") == "1":
+                pytest.fail(f"Redis at {url} unreachable ({exc}), and TANDEM_REQUIRE_REDIS=1")
+            pytest.skip(f"Redis test skipped: no Redis at {url}")
+        settings.RQ_QUEUES = {
+            name: {**config, "URL": url} for name, config in settings.RQ_QUEUES.items()
+        }
+    if settings.TASKS["default"]["BACKEND"] != backend:
+        settings.TASKS = {"default": {**settings.TASKS["default"], "BACKEND": backend}}

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from tandem.core import extensions, selectors
+from tandem.core import extensions, health, selectors
 from tandem.core.models import Programme, Role
 from tandem.core.requirements import safeguarding_certificate_name
 from tandem.core.roles import roles_for
@@ -65,4 +65,10 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitors: 200 when the database, the cache and the task queue are
+    fine, 503 when one is not (tandem/core/health.py)."""
+    ok, checks = health.run_checks()
+    response = JsonResponse({"status": "ok" if ok else "fail", "checks": checks},
+                            status=200 if ok else 503)
+    response["Cache-Control"] = "no-store"
+    return response

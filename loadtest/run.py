@@ -1,0 +1,321 @@
+"""`make loadtest`: the production stack and runserver under the same load, side by side.
+
+    python loadtest/run.py [--scale 20] [--users 20,50] [--seconds 60] [--targets gunicorn,runserver]
+
+1. A fresh PostgreSQL database seeded with ``seed_demo --scale 20`` and the load test's log-ins
+   (loadtest/prepare.py); Redis database 10 emptied.
+2. For each target, one after the other on the same data:
+   - ``gunicorn``: the production stack of docs/deploy.md — TANDEM_ENV=production, gunicorn
+     (WEB_CONCURRENCY workers), WhiteNoise, Redis cache, a task worker on Redis, the scheduler;
+   - ``runserver``: what `make demo` runs — runserver with DEBUG on, the database task worker —
+     on the same PostgreSQL database;
+   a short warm-up, then Locust (loadtest/locustfile.py) headless with each number of users for
+   ``--seconds`` (after a 10-second ramp that is not counted), on loopback only.
+3. A table per number of users: requests, errors, p50/p95/p99 per page for each target, and
+   runserver's p95 over gunicorn's. Everything is stopped and the database dropped (``--keep``
+   keeps it). Exit status 1 if any request failed on the production stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+VAR = ROOT / "var" / "loadtest"
+PG = os.environ.get("LOADTEST_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("LOADTEST_REDIS", "redis://127.0.0.1:6379/10")
+RAMP = 10
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+class Stack:
+    """Processes started for one target, stopped together."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        self.name, self.env, self.processes = name, env, []  # type: ignore[var-annotated]
+
+    def start(self, label: str, args: list[str]) -> None:
+        log = open(VAR / f"{self.name}-{label}.log", "ab")  # noqa: SIM115
+        self.processes.append(subprocess.Popen(args, env=self.env, cwd=ROOT, stdout=log,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+
+    def wait_until_up(self, port: int) -> None:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=2)
+                return
+            except OSError:
+                if any(p.poll() is not None for p in self.processes):
+                    raise SystemExit(f"{self.name}: a process stopped; see {VAR}/{self.name}-*.log") from None
+                time.sleep(0.25)
+        raise SystemExit(f"{self.name} did not answer within 60 s")
+
+    def _web_tree(self) -> list[Any]:
+        import psutil
+
+        web = psutil.Process(self.processes[0].pid)
+        return [web, *web.children(recursive=True)]
+
+    def web_cpu_seconds(self) -> float:
+        """CPU used so far by the web server's processes (gunicorn's master and workers)."""
+        total = 0.0
+        for process in self._web_tree():
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except Exception:  # a worker replaced meanwhile
+                continue
+        return total
+
+    def web_rss_mib(self) -> float:
+        total = 0
+        for process in self._web_tree():
+            try:
+                total += process.memory_info().rss
+            except Exception:
+                continue
+        return total / 2**20
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def database_cpu_seconds(db: str) -> float:
+    """CPU used so far by PostgreSQL's server processes connected to ``db``."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["cmdline", "cpu_times"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        if cmdline.startswith("postgres:") and f" {db} " in f"{cmdline} ":
+            times = process.info["cpu_times"]
+            total += times.user + times.system
+    return total
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "python"), "manage.py", *args], env=env, cwd=ROOT, check=True)
+
+
+def locust(env: dict[str, str], port: int, users: int, seconds: int, prefix: str, offset: int) -> None:
+    """Ramp up over RAMP seconds; measure for ``seconds`` once every user has logged in (the
+    locustfile resets the statistics then and stops Locust ``seconds`` later). --run-time only
+    bounds a run whose log-ins never all succeed."""
+    subprocess.run(
+        [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
+         "-u", str(users), "-r", str(max(1, users // RAMP)), "--run-time", f"{seconds + 300}s",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(VAR / prefix),
+         "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
+        env={**env, "TANDEM_LOADTEST_OFFSET": str(offset), "TANDEM_LOADTEST_USERS": str(users),
+             "TANDEM_LOADTEST_SECONDS": str(seconds),
+             "TANDEM_LOADTEST_LOGINS": str(VAR / f"{prefix}_logins.json")},
+        cwd=ROOT, check=False,
+        stdout=open(VAR / f"{prefix}.out", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+    )
+
+
+def read_stats(prefix: str) -> dict[str, dict[str, float]]:
+    rows: dict[str, dict[str, float]] = {}
+    path = VAR / f"{prefix}_stats.csv"
+    if not path.exists():
+        raise SystemExit(f"Locust wrote no statistics; see {VAR / (prefix + '.out')}")
+    logins = VAR / f"{prefix}_logins.json"
+    if not logins.exists():  # some simulated person never logged in: the run measured nothing
+        rows["log in: not everyone logged in"] = {"requests": 1, "errors": 1, "p50": 0, "p95": 0,
+                                                  "p99": 0, "rps": 0}
+    with path.open() as f:
+        for row in csv.DictReader(f):
+            if not int(row["Request Count"]):
+                continue
+            rows[row["Name"]] = {
+                "requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
+                "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
+                "rps": float(row["Requests/s"] or 0),
+            }
+    if logins.exists():
+        for name, row in json.loads(logins.read_text()).items():
+            rows[f"{name} (ramp)"] = {**row, "p99": 0, "rps": 0}
+    return rows
+
+
+def table(users: int, seconds: int, results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Per page and target: requests, errors, p50/p95/p99 (ms); then runserver's p95 over each
+    production variant's (above 1: the production stack answers faster)."""
+    targets = list(results)
+    fast = [t for t in targets if t != "runserver"] if "runserver" in targets else []
+    names = [*sorted({n for r in results.values() for n in r if n != "Aggregated"}), "Aggregated"]
+    head = f"{'page':<36}" + "".join(f"|{t:>11}{'err':>4}{'p50':>6}{'p95':>6}{'p99':>6}" for t in targets)
+    head += "".join(f"|{'rs/' + t + ' p95':>18}" for t in fast)
+    lines = [f"\n{users} users, {seconds} s; times in ms", head, "-" * len(head)]
+    for name in names:
+        line = f"{name[:35]:<36}"
+        for target in targets:
+            row = results[target].get(name)
+            line += (f"|{row['requests']:>11.0f}{row['errors']:>4.0f}{row['p50']:>6.0f}{row['p95']:>6.0f}"
+                     f"{row['p99']:>6.0f}" if row else f"|{'-':>33}")
+        for target in fast:
+            if name in results[target] and name in results["runserver"] and results[target][name]["p95"]:
+                ratio = results["runserver"][name]["p95"] / results[target][name]["p95"]
+                line += f"|{ratio:>17.1f}×"
+            else:
+                line += f"|{'-':>18}"
+        lines.append(line)
+    for target in targets:
+        total = results[target].get("Aggregated")
+        if total:
+            lines.append(f"{target}: {total['rps']:.1f} requests/s, {total['errors']:.0f} errors")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=20)
+    parser.add_argument("--users", default="20,50")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--targets", default="gunicorn,gthread,runserver",
+                        help="gunicorn (sync workers), gthread (the same, 4 threads each), runserver")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+    users_list = [int(u) for u in args.users.split(",")]
+    VAR.mkdir(parents=True, exist_ok=True)
+    for old in VAR.glob("*"):
+        if old.is_file():
+            old.unlink()
+
+    import psycopg
+    import redis
+
+    db = f"tandem_loadtest_{int(time.time())}_{os.getpid()}"
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{db}"')
+    redis.Redis.from_url(REDIS).flushdb()
+    base = {k: v for k, v in os.environ.items() if k not in ("TANDEM_ENV", "DEBUG", "TASKS_BACKEND")}
+    base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
+                TANDEM_LOADTEST_ACCOUNTS=str(VAR / "accounts.json"), EMAIL_BACKEND="dummy",
+                DJANGO_SETTINGS_MODULE="tandem.settings")
+    ports = {"gunicorn": free_port(), "gthread": free_port(), "runserver": free_port()}
+    port = ports["gunicorn"]
+    production = {
+        **base, "TANDEM_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1", "SITE_URL": f"https://127.0.0.1:{port}",
+        "REDIS_URL": REDIS, "TASKS_BACKEND": "redis", "STATIC_ROOT": str(VAR / "static"),
+        "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto,https", "CONN_MAX_AGE": "60",
+        "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(args.workers),
+        "TANDEM_LOADTEST_SCHEME": "https",
+    }
+    development = {**base, "TANDEM_DEMO_MFA_OPTIONAL": "1", "TASKS_BACKEND": "database",
+                   "SITE_URL": f"http://127.0.0.1:{ports['runserver']}", "TANDEM_LOADTEST_SCHEME": "http"}
+    results: dict[int, dict[str, dict[str, dict[str, float]]]] = {u: {} for u in users_list}
+    costs: dict[int, dict[str, dict[str, float]]] = {u: {} for u in users_list}
+    targets = args.targets.split(",")
+    stacks: dict[str, Stack] = {}
+    try:
+        started = time.perf_counter()
+        manage(production, "migrate", "--noinput", "-v0")
+        manage(production, "collectstatic", "--noinput", "-v0")
+        manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
+        subprocess.run([str(BIN / "python"), "loadtest/prepare.py", str(VAR / "accounts.json"),
+                        "--coordinators", str(len(targets) * (sum(users_list) + 5) + 10)],
+                       env=production, cwd=ROOT, check=True)
+        say(f"demo at --scale {args.scale} seeded on PostgreSQL in {time.perf_counter() - started:.0f} s")
+        # Both stacks run side by side on their own ports; the load goes to one at a time,
+        # alternating, so that a change in the machine's other load hits both alike.
+        for target in targets:
+            env = {**production, "GUNICORN_BIND": f"127.0.0.1:{ports[target]}",
+                   "SITE_URL": f"https://127.0.0.1:{ports[target]}"} if target != "runserver" else development
+            if target == "gthread":  # the same workers, each with 4 threads
+                env["GUNICORN_THREADS"] = "4"
+            stack = stacks[target] = Stack(target, env)
+            if target != "runserver":
+                stack.start("web", [str(BIN / "gunicorn"), "-c", "python:tandem.gunicorn_conf", "tandem.wsgi"])
+                stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
+                stack.start("scheduler", [str(BIN / "python"), "manage.py", "run_scheduler"])
+            else:
+                stack.start("web", [str(BIN / "python"), "manage.py", "runserver",
+                                    f"127.0.0.1:{ports[target]}", "--noreload"])
+                stack.start("worker", [str(BIN / "python"), "manage.py", "run_worker"])
+            stack.wait_until_up(ports[target])
+            say(f"{target}: up on 127.0.0.1:{ports[target]}; warming up")
+        offset = 0
+        for target in targets:
+            locust(stacks[target].env, ports[target], 5, 10, f"{target}-warmup", offset)
+            offset += 5
+        for users in users_list:
+            for target in targets:
+                stack = stacks[target]
+                load = os.getloadavg()[0]
+                cpu = stack.web_cpu_seconds()
+                # PostgreSQL's share: its server processes for this database (kept open by the
+                # production stack's CONN_MAX_AGE; runserver's close after each request).
+                pg_cpu = database_cpu_seconds(db) if target != "runserver" else None
+                say(f"{target}: {users} users for {args.seconds} s (load average {load:.1f})")
+                locust(stack.env, ports[target], users, args.seconds, f"{target}-{users}", offset)
+                offset += users
+                results[users][target] = read_stats(f"{target}-{users}")
+                served = sum(row["requests"] for name, row in results[users][target].items()
+                             if name != "Aggregated")
+                costs[users][target] = {
+                    "cpu_ms": (stack.web_cpu_seconds() - cpu) * 1000 / max(served, 1),
+                    "rss_mib": stack.web_rss_mib(), "load": load,
+                }
+                if pg_cpu is not None:
+                    costs[users][target]["pg_cpu_ms"] = (database_cpu_seconds(db) - pg_cpu) * 1000 / max(served, 1)
+    finally:
+        for stack in stacks.values():
+            stack.stop()
+        if not args.keep:
+            with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            redis.Redis.from_url(REDIS).flushdb()
+    out: list[str] = [
+        f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores shared with "
+        f"Locust and PostgreSQL; gunicorn: {args.workers} workers, production settings, Redis; "
+        "runserver: DEBUG on, as `make demo`. Think time 1-2 s per simulated person."]
+    for users in users_list:
+        out += table(users, args.seconds, results[users])
+        for target, cost in costs[users].items():
+            pg = (f", PostgreSQL {cost['pg_cpu_ms']:.0f} ms" if "pg_cpu_ms" in cost else "")
+            out.append(f"{target}: CPU per request (log-ins included): web processes "
+                       f"{cost['cpu_ms']:.0f} ms{pg}; web processes {cost['rss_mib']:.0f} MiB resident; "
+                       f"load average {cost['load']:.1f} at the start")
+    say("\n".join(out))
+    (VAR / "results.txt").write_text("\n".join(out) + "\n")
+    (VAR / "results.json").write_text(json.dumps(
+        {str(u): {"pages": r, "cost": costs[u]} for u, r in results.items()}, indent=1))
+    failed = sum(row["errors"] for r in results.values() for target, rows in r.items()
+                 if target != "runserver" for row in rows.values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
