@@ -212,7 +212,9 @@ def _stored() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (log-in sessions aside): "nothing written" means this is equal."""
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values_list())
-        for model in apps.get_models() if model._meta.label != "sessions.Session"
+        for model in apps.get_models()
+        # Unmanaged models (django_rq's dashboard) have no table of their own.
+        if model._meta.label != "sessions.Session" and model._meta.managed
     }
 
 
