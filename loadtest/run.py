@@ -1,19 +1,23 @@
 """`make loadtest`: the production stack and runserver under the same load, side by side.
 
-    python loadtest/run.py [--scale 20] [--users 20,50] [--seconds 60] [--targets gunicorn,runserver]
+    python loadtest/run.py [--scale 20] [--users 20,50] [--seconds 60]
+                           [--targets gunicorn,gthread,runserver] [--workers 5] [--keep]
 
 1. A fresh PostgreSQL database seeded with ``seed_demo --scale 20`` and the load test's log-ins
    (loadtest/prepare.py); Redis database 10 emptied.
-2. For each target, one after the other on the same data:
+2. The targets, side by side on their own loopback ports, on the same data:
    - ``gunicorn``: the production stack of docs/deploy.md — TANDEM_ENV=production, gunicorn
-     (WEB_CONCURRENCY workers), WhiteNoise, Redis cache, a task worker on Redis, the scheduler;
-   - ``runserver``: what `make demo` runs — runserver with DEBUG on, the database task worker —
-     on the same PostgreSQL database;
-   a short warm-up, then Locust (loadtest/locustfile.py) headless with each number of users for
-   ``--seconds`` (after a 10-second ramp that is not counted), on loopback only.
-3. A table per number of users: requests, errors, p50/p95/p99 per page for each target, and
-   runserver's p95 over gunicorn's. Everything is stopped and the database dropped (``--keep``
-   keeps it). Exit status 1 if any request failed on the production stack.
+     (``--workers`` workers, 4 threads each), WhiteNoise, Redis cache, a task worker on Redis,
+     the scheduler;
+   - ``gunicorn-sync`` (optional): the same with single-threaded (sync) workers;
+   - ``runserver``: what `make demo` runs — runserver with DEBUG on, the database task worker.
+3. A warm-up, then for each number of users, each target in turn (so that the machine's other
+   load hits them alike): Locust (loadtest/locustfile.py) headless, measured for ``--seconds``
+   once every simulated person has logged in; loopback only; it stops by itself.
+4. A table per number of users: requests, errors, p50/p95/p99 per page for each target, and
+   runserver's p95 over each production variant's; the CPU each page request cost the web
+   processes in the measured window, and their memory. Everything is stopped and the database dropped
+   (``--keep`` keeps it). Exit status 1 if any request to a production variant failed.
 """
 
 from __future__ import annotations
@@ -109,38 +113,34 @@ class Stack:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def database_cpu_seconds(db: str) -> float:
-    """CPU used so far by PostgreSQL's server processes connected to ``db``."""
-    import psutil
-
-    total = 0.0
-    for process in psutil.process_iter(["cmdline", "cpu_times"]):
-        cmdline = " ".join(process.info["cmdline"] or [])
-        if cmdline.startswith("postgres:") and f" {db} " in f"{cmdline} ":
-            times = process.info["cpu_times"]
-            total += times.user + times.system
-    return total
-
-
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "python"), "manage.py", *args], env=env, cwd=ROOT, check=True)
 
 
-def locust(env: dict[str, str], port: int, users: int, seconds: int, prefix: str, offset: int) -> None:
+def locust(env: dict[str, str], port: int, users: int, seconds: int, prefix: str, offset: int,
+           stack: Stack | None = None) -> float | None:
     """Ramp up over RAMP seconds; measure for ``seconds`` once every user has logged in (the
-    locustfile resets the statistics then and stops Locust ``seconds`` later). --run-time only
-    bounds a run whose log-ins never all succeed."""
-    subprocess.run(
+    locustfile resets the statistics then, writes the log-ins' times, and stops Locust
+    ``seconds`` later). --run-time only bounds a run whose log-ins never all succeed. Returns the
+    CPU seconds ``stack``'s web processes used in the measured window."""
+    logins = VAR / f"{prefix}_logins.json"
+    process = subprocess.Popen(
         [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
          "-u", str(users), "-r", str(max(1, users // RAMP)), "--run-time", f"{seconds + 300}s",
          "--host", f"http://127.0.0.1:{port}", "--csv", str(VAR / prefix),
          "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"],
         env={**env, "TANDEM_LOADTEST_OFFSET": str(offset), "TANDEM_LOADTEST_USERS": str(users),
-             "TANDEM_LOADTEST_SECONDS": str(seconds),
-             "TANDEM_LOADTEST_LOGINS": str(VAR / f"{prefix}_logins.json")},
-        cwd=ROOT, check=False,
-        stdout=open(VAR / f"{prefix}.out", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
+             "TANDEM_LOADTEST_SECONDS": str(seconds), "TANDEM_LOADTEST_LOGINS": str(logins)},
+        cwd=ROOT, stdout=open(VAR / f"{prefix}.out", "w"), stderr=subprocess.STDOUT,  # noqa: SIM115
     )
+    cpu_at_start = None
+    while process.poll() is None:
+        if cpu_at_start is None and stack is not None and logins.exists():
+            cpu_at_start = stack.web_cpu_seconds()
+        time.sleep(0.2)
+    if stack is None or cpu_at_start is None:
+        return None
+    return stack.web_cpu_seconds() - cpu_at_start
 
 
 def read_stats(prefix: str) -> dict[str, dict[str, float]]:
@@ -201,8 +201,9 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--users", default="20,50")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--targets", default="gunicorn,gthread,runserver",
-                        help="gunicorn (sync workers), gthread (the same, 4 threads each), runserver")
+    parser.add_argument("--targets", default="gunicorn,runserver",
+                        help="gunicorn (the production stack: workers with 4 threads each), "
+                             "gunicorn-sync (the same with single-threaded workers), runserver")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
@@ -223,7 +224,7 @@ def main() -> int:
     base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
                 TANDEM_LOADTEST_ACCOUNTS=str(VAR / "accounts.json"), EMAIL_BACKEND="dummy",
                 DJANGO_SETTINGS_MODULE="tandem.settings")
-    ports = {"gunicorn": free_port(), "gthread": free_port(), "runserver": free_port()}
+    ports = {"gunicorn": free_port(), "gunicorn-sync": free_port(), "runserver": free_port()}
     port = ports["gunicorn"]
     production = {
         **base, "TANDEM_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(50),
@@ -253,8 +254,8 @@ def main() -> int:
         for target in targets:
             env = {**production, "GUNICORN_BIND": f"127.0.0.1:{ports[target]}",
                    "SITE_URL": f"https://127.0.0.1:{ports[target]}"} if target != "runserver" else development
-            if target == "gthread":  # the same workers, each with 4 threads
-                env["GUNICORN_THREADS"] = "4"
+            if target == "gunicorn-sync":  # the same workers, one thread each
+                env["GUNICORN_THREADS"] = "1"
             stack = stacks[target] = Stack(target, env)
             if target != "runserver":
                 stack.start("web", [str(BIN / "gunicorn"), "-c", "python:tandem.gunicorn_conf", "tandem.wsgi"])
@@ -274,22 +275,15 @@ def main() -> int:
             for target in targets:
                 stack = stacks[target]
                 load = os.getloadavg()[0]
-                cpu = stack.web_cpu_seconds()
-                # PostgreSQL's share: its server processes for this database (kept open by the
-                # production stack's CONN_MAX_AGE; runserver's close after each request).
-                pg_cpu = database_cpu_seconds(db) if target != "runserver" else None
                 say(f"{target}: {users} users for {args.seconds} s (load average {load:.1f})")
-                locust(stack.env, ports[target], users, args.seconds, f"{target}-{users}", offset)
+                cpu = locust(stack.env, ports[target], users, args.seconds, f"{target}-{users}",
+                             offset, stack)
                 offset += users
                 results[users][target] = read_stats(f"{target}-{users}")
-                served = sum(row["requests"] for name, row in results[users][target].items()
-                             if name != "Aggregated")
-                costs[users][target] = {
-                    "cpu_ms": (stack.web_cpu_seconds() - cpu) * 1000 / max(served, 1),
-                    "rss_mib": stack.web_rss_mib(), "load": load,
-                }
-                if pg_cpu is not None:
-                    costs[users][target]["pg_cpu_ms"] = (database_cpu_seconds(db) - pg_cpu) * 1000 / max(served, 1)
+                total = results[users][target].get("Aggregated", {})
+                costs[users][target] = {"rss_mib": stack.web_rss_mib(), "load": load}
+                if cpu is not None and total.get("requests"):
+                    costs[users][target]["cpu_ms"] = cpu * 1000 / total["requests"]
     finally:
         for stack in stacks.values():
             stack.stop()
@@ -299,15 +293,15 @@ def main() -> int:
             redis.Redis.from_url(REDIS).flushdb()
     out: list[str] = [
         f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores shared with "
-        f"Locust and PostgreSQL; gunicorn: {args.workers} workers, production settings, Redis; "
+        f"Locust and PostgreSQL; gunicorn: {args.workers} workers × 4 threads, production settings, Redis; "
         "runserver: DEBUG on, as `make demo`. Think time 1-2 s per simulated person."]
     for users in users_list:
         out += table(users, args.seconds, results[users])
         for target, cost in costs[users].items():
-            pg = (f", PostgreSQL {cost['pg_cpu_ms']:.0f} ms" if "pg_cpu_ms" in cost else "")
-            out.append(f"{target}: CPU per request (log-ins included): web processes "
-                       f"{cost['cpu_ms']:.0f} ms{pg}; web processes {cost['rss_mib']:.0f} MiB resident; "
-                       f"load average {cost['load']:.1f} at the start")
+            cpu = (f"{cost['cpu_ms']:.0f} ms of CPU per page request"
+                   if "cpu_ms" in cost else "CPU not measured (the log-ins did not all succeed)")
+            out.append(f"{target}: web processes used {cpu} in the measured window, "
+                       f"{cost['rss_mib']:.0f} MiB resident; load average {cost['load']:.1f} at the start")
     say("\n".join(out))
     (VAR / "results.txt").write_text("\n".join(out) + "\n")
     (VAR / "results.json").write_text(json.dumps(

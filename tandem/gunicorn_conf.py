@@ -4,7 +4,7 @@
 
 ``GUNICORN_BIND`` (default 127.0.0.1:8000; behind the reverse proxy that ends TLS),
 ``WEB_CONCURRENCY`` worker processes (default 2 × cores + 1), ``GUNICORN_THREADS`` threads per
-worker (default 1), ``GUNICORN_TIMEOUT`` seconds before a stuck worker is restarted (60).
+worker (default 4; 1 for gunicorn's sync worker), ``GUNICORN_TIMEOUT`` seconds before a stuck worker is restarted (60).
 The application is loaded once before the workers fork (they share its memory). Requests are
 logged by Tandem itself (one JSON line each, with the request id, see core/observability.py),
 so gunicorn's access log is off; its own messages go to stderr as JSON lines too.
@@ -17,7 +17,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * multiprocessing.cpu_count() + 1)
-threads = int(os.environ.get("GUNICORN_THREADS") or 1)
+# Threads let a worker answer another request while one waits for the database or Redis (measured
+# in docs/scale.md: under load, single-threaded workers queued requests that threads served).
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
