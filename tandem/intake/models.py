@@ -9,11 +9,13 @@ A learner is a core ``Person`` (a pupil may have no log-in and no e-mail address
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
@@ -321,6 +323,11 @@ def _consent_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def consent_link_valid_since() -> datetime:
+    """Links sent before this moment no longer work (``CONSENT_LINK_VALID_DAYS``)."""
+    return timezone.now() - timedelta(days=settings.CONSENT_LINK_VALID_DAYS)
+
+
 class GuardianConsent(models.Model):
     """A guardian's consent for one learner to one version of the consent text.
 
@@ -392,6 +399,13 @@ class GuardianConsent(models.Model):
     @property
     def is_given(self) -> bool:
         return self.given_at is not None and self.withdrawn_at is None
+
+    @property
+    def link_expired(self) -> bool:
+        """An unanswered request's link works ``CONSENT_LINK_VALID_DAYS`` after it was sent. A
+        given consent's link keeps working: withdrawing must stay as easy as consenting."""
+        return (self.given_at is None and self.withdrawn_at is None
+                and self.requested_at < consent_link_valid_since())
 
 
 class SensitiveProfile(models.Model):

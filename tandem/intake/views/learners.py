@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core import extensions
+from tandem.core.audit import recent_views, record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
 from tandem.core.once import submit_once
@@ -93,6 +95,9 @@ def waiting_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("intake.manage_learners")
 def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     learner = _learner_or_404(programme, pk)
+    # A minor's record, special-category data: who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=learner.person,
+                subject=f"learner:{learner.pk}")
     today = timezone.localdate()
     guardians = selectors.guardians_of(learner=learner)
     sensitive = SensitiveProfile.objects.filter(learner=learner).first()
@@ -114,6 +119,9 @@ def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: 
                         if s != Learner.State.MATCHED],  # matched only by publishing a match
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
+        "views": recent_views(person=learner.person),
+        "person_panels": extensions.person_panels(request=request, programme=programme,
+                                                  person=learner.person),
     })
 
 

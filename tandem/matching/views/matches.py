@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.audit import record_view
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
@@ -60,6 +61,9 @@ def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("matching.view_matches")
 def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
+    # A learner's match (often a minor's): who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=match.learner.person,
+                subject=f"match:{match.pk}")
     coordinator = _is_coordinator(request, programme)
     offers: list[dict[str, Any]] = []
     offers_error = ""

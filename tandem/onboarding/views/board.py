@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tandem.core import extensions
+from tandem.core.audit import recent_views, record_view
 from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
@@ -111,6 +113,9 @@ def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
 @programme_view("onboarding.manage_volunteers")
 def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     volunteer = _volunteer_or_404(programme, pk)
+    # The safeguarding check is on this page: who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=volunteer.person,
+                subject=f"volunteer:{volunteer.pk}")
     today = timezone.localdate()
     certificate = TrainingCertificate.objects.filter(volunteer=volunteer).first()
     context = {
@@ -138,6 +143,9 @@ def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> Htt
                                                "longitude": volunteer.longitude,
                                                "capacity": volunteer.capacity}),
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
+        "views": recent_views(person=volunteer.person),
+        "person_panels": extensions.person_panels(request=request, programme=programme,
+                                                  person=volunteer.person),
     }
     return render(request, "onboarding/volunteer_detail.html", context)
 
