@@ -126,7 +126,7 @@ class Anonymise:
         return f"Anonymise({', '.join(self.values)})"
 
     def describe(self) -> str:
-        return str(_("anonymised: %(fields)s")) % {"fields": ", ".join(self.values)}
+        return str(_("details removed, the row kept for the figures"))
 
 
 @dataclass(frozen=True)
@@ -161,9 +161,8 @@ class AfterEnd:
     fields: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        what = ", ".join(self.fields) if self.fields else str(_("the row"))
-        return str(_("%(what)s: the programme's period “%(period)s” after the participation ended")) % {
-            "what": what, "period": Period(self.period).label}
+        return str(_("sooner: the programme's period “%(period)s” after the participation "
+                     "ended")) % {"period": Period(self.period).label}
 
 
 @dataclass(frozen=True)
@@ -184,10 +183,12 @@ class Days:
         return int(getattr(settings, self.setting, self.days)) if self.setting else self.days
 
     def describe(self) -> str:
-        setting = f" ({self.setting})" if self.setting else ""
+        from django.utils.translation import ngettext
+
+        n = self.amount()
         if self.unit == "hours":
-            return str(_("%(n)s hours%(setting)s")) % {"n": self.amount(), "setting": setting}
-        return str(_("%(n)s days%(setting)s")) % {"n": self.amount(), "setting": setting}
+            return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
+        return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,8 @@ from django.db import models
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
 
-from tandem.core.history import audit_changes, field_key
+from tandem.core.history import audit_changes, field_key, hidden, yes_no
 from tandem.core.models import AuditEvent, Person, User
 from tandem.core.privacy import Category, Link, Personal, Subject, registry, rows
 
@@ -109,9 +108,12 @@ def _words(model: type[models.Model], name: str, value: Any, row: Any) -> str:
     if isinstance(value, date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        return yes_no(value)
+    show = field_key(model, name).show
+    if show is hidden:
+        return str(value)  # hidden in the audit log, but this is the person's own data
     try:
-        return field_key(model, name).show(value)
+        return show(value)
     except (TypeError, ValueError, KeyError):
         return str(value)
 

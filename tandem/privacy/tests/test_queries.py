@@ -15,7 +15,7 @@ from tandem.onboarding.models import Volunteer, VolunteerTransition
 
 def test_access_log(world: World) -> None:
     def add(i: int) -> str:
-        user, person = make_member(world.organisation, world.programme, Role.MENTOR,
+        _user, person = make_member(world.organisation, world.programme, Role.MENTOR,
                                    f"seen{i}@zuid.example", given_name=f"Seen{i}")
         AuditEvent.objects.create(organisation=world.organisation, programme=world.programme,
                                   actor=world.users["coordinator"], person=person,
