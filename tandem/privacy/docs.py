@@ -75,8 +75,11 @@ def _row(model: type[models.Model], declared: Personal) -> str:
     retention = "<br>".join(_retention(rule) for rule in declared.retention_rules)
     categories = ", ".join(str(c.value) for c in declared.category_list)
     record = f" record: `{declared.record.role}`" if declared.record else ""
-    staff = " staff only: " + ("all" if declared.staff_only is True else ", ".join(
-        f"`{n}`" for n in declared.staff_only)) if declared.staff_only else ""
+    staff = ""
+    if declared.staff_only is True:
+        staff = " staff only: all"
+    elif isinstance(declared.staff_only, tuple) and declared.staff_only:
+        staff = " staff only: " + ", ".join(f"`{n}`" for n in declared.staff_only)
     return (f"| `{model._meta.label}`{record} | {whose} | {categories} | {declared.basis.value} | "
             f"{retention} | {exports}{staff} | {erase} | {declared.purpose} |")
 
