@@ -242,6 +242,10 @@ CONSENT_LINK_VALID_DAYS = env_int("CONSENT_LINK_VALID_DAYS", 30)
 # Finished background tasks (sent e-mails, with their addresses) are deleted after this many days
 # by `manage.py apply_retention`.
 TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+# Every erasure is also written here (ids only, no personal data), outside the database, so that
+# after restoring a backup `manage.py replay_erasures` erases again whoever was erased since.
+# Keep it on other storage than the database's backups; empty turns it off.
+ERASURE_LOG = env_str("ERASURE_LOG", str(VAR_DIR / "erasures.jsonl"))
 # --- end of privacy -------------------------------------------------------------------------------
 
 # --- Rate limits of public forms (tandem/core/ratelimit.py; docs/security.md, "Bad input") -------

@@ -12,9 +12,12 @@ kept: that an erasure happened, when, why and by whom (``Erasure`` and an audit 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, QuerySet
@@ -146,14 +149,34 @@ def erase_errors(*, person: Person, actor: Any) -> list[str]:
     return errors
 
 
+def _log_erasure(erasure: Erasure) -> None:
+    """Append the erasure to ``ERASURE_LOG`` once the transaction commits: ids only, so that a
+    restored backup can be erased again (``manage.py replay_erasures``)."""
+    path = settings.ERASURE_LOG
+    if not path:
+        return
+    line = json.dumps({"organisation": erasure.organisation_id, "person": erasure.person_id,
+                       "scope": erasure.scope, "record": erasure.record,
+                       "reason": erasure.reason, "at": erasure.at.isoformat()})
+
+    def write() -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(line + "\n")
+
+    transaction.on_commit(write)
+
+
 def person_erase(*, person: Person, actor: Any, reason: str = Reason.REQUEST,
-                 programme: Programme | None = None) -> Counter[str]:
+                 programme: Programme | None = None, replay: bool = False) -> Counter[str]:
     """Erase everything about ``person`` (see the module's docstring); what it touched, per
-    model. Refused (``ValidationError``) while they still take part."""
+    model. A request is refused (``ValidationError``) while they still take part; ``replay``
+    (after restoring a backup) erases whoever was erased before, whatever they do now."""
     with transaction.atomic():
         person = Person.objects.select_for_update().select_related("organisation", "user").get(
             pk=person.pk)
-        errors = erase_errors(person=person, actor=actor) if reason == Reason.REQUEST else (
+        errors = erase_errors(person=person, actor=actor) if (
+            reason == Reason.REQUEST and not replay) else (
             [_("This person has already been erased.")] if person.erased_at else [])
         if errors:
             raise ValidationError(" ".join(errors))
@@ -181,11 +204,11 @@ def person_erase(*, person: Person, actor: Any, reason: str = Reason.REQUEST,
         Person.objects.filter(pk=person.pk).update(
             **erase.values, erased_at=timezone.now(), version=F("version") + 1)
         counts["core.Person"] = 1
-        Erasure.objects.create(
+        _log_erasure(Erasure.objects.create(
             organisation=person.organisation, programme=programme, person=person,
             scope=Erasure.Scope.PERSON, reason=reason,
             by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        ))
         audit_record(
             organisation=person.organisation, programme=programme, actor=actor, person=person,
             action=AuditEvent.Action.ERASED, subject=f"person:{person.pk}",
@@ -239,11 +262,11 @@ def record_erase(*, record: models.Model, reason: str = Reason.RETENTION,
         if subject:
             counts["core.AuditEvent"] += AuditEvent.objects.filter(
                 organisation_id=programme.organisation_id, subject=f"{subject}:{record.pk}").delete()[0]
-        Erasure.objects.create(
+        _log_erasure(Erasure.objects.create(
             organisation_id=programme.organisation_id, programme=programme, person=person,
             scope=Erasure.Scope.RECORD, record=record_label(record), reason=reason,
             by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        ))
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor, person=person,
             action=AuditEvent.Action.ERASED,
@@ -253,3 +276,29 @@ def record_erase(*, record: models.Model, reason: str = Reason.RETENTION,
         if person.erased_at is None and not still_involved(person):
             counts += person_erase(person=person, actor=actor, reason=reason, programme=programme)
     return counts
+
+
+def erasures_replay(*, lines: list[str]) -> Counter[str]:
+    """After restoring a backup: erase again every person and record the log names that the
+    restored database still holds (``manage.py replay_erasures``). Safe to run twice."""
+    from django.apps import apps
+
+    done: Counter[str] = Counter()
+    for line in lines:
+        if not line.strip():
+            continue
+        entry = json.loads(line)
+        if entry["scope"] == Erasure.Scope.RECORD:
+            label, _sep, pk = entry["record"].rpartition(":")
+            model = apps.get_model(label)
+            record = model._default_manager.filter(pk=int(pk)).first()
+            if record is not None and not Erasure.objects.filter(record=entry["record"]).exists():
+                record_erase(record=record, reason=entry["reason"])
+                done["records"] += 1
+            continue
+        person = Person.objects.filter(pk=entry["person"], organisation_id=entry["organisation"],
+                                       erased_at__isnull=True).first()
+        if person is not None:
+            person_erase(person=person, actor=None, reason=entry["reason"], replay=True)
+            done["people"] += 1
+    return done

@@ -116,3 +116,28 @@ def test_the_coordinator_confirms_by_typing_the_name(world: World) -> None:
     assert "Mentor Tester" not in people
     # Sent twice (a double click): the person is gone, nothing breaks.
     assert client.post(url, {"confirm": "Mentor Tester"}).status_code == 404
+
+
+def test_a_restored_backup_is_erased_again(world: World, settings: Any, tmp_path: Path,
+                                           django_capture_on_commit_callbacks: Any) -> None:
+    """The erasure log lives outside the database: replayed after a restore, it erases again
+    who was erased since the backup, and running it twice changes nothing."""
+    settings.ERASURE_LOG = str(tmp_path / "erasures.jsonl")
+    mentor = world.people["mentor"]
+    Volunteer.objects.create(programme=world.programme, person=mentor, state="alumni")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_erase(person=mentor, actor=world.users["coordinator"])
+    log = (tmp_path / "erasures.jsonl").read_text()
+    assert "Mentor" not in log and str(mentor.pk) in log
+    # The backup is restored: she is back, with her name.
+    Person.objects.filter(pk=mentor.pk).update(erased_at=None, given_name="Mentor",
+                                               family_name="Tester", email="mentor@zuid.example")
+    Erasure.objects.all().delete()
+    out = io.StringIO()
+    call_command("replay_erasures", stdout=out)
+    assert "1 people" in out.getvalue()
+    assert Person.objects.get(pk=mentor.pk).erased_at is not None
+    assert Person.objects.get(pk=mentor.pk).email == ""
+    out = io.StringIO()
+    call_command("replay_erasures", stdout=out)
+    assert "0 people" in out.getvalue()
