@@ -264,6 +264,8 @@ class UnmatchedLearner(models.Model):
     )
 
     class Meta:
+        verbose_name = _("learner left unmatched")
+        verbose_name_plural = _("learners left unmatched")
         ordering = ("pk",)
 
     def __str__(self) -> str:
@@ -303,6 +305,8 @@ class DeclinedPair(models.Model):
     )
 
     class Meta:
+        verbose_name = _("pair never to be proposed")
+        verbose_name_plural = _("pairs never to be proposed")
         constraints = [
             models.UniqueConstraint(
                 fields=("learner", "volunteer"), name="declined_pair_once",
@@ -364,6 +368,8 @@ class CommunityMeeting(models.Model):
     )
 
     class Meta:
+        verbose_name = _("community meeting")
+        verbose_name_plural = _("community meetings")
         ordering = ("starts_at",)
 
     def __str__(self) -> str:
@@ -570,6 +576,8 @@ class MatchEvent(models.Model):
     )
 
     class Meta:
+        verbose_name = _("step of a match")
+        verbose_name_plural = _("timeline of the match")
         ordering = ("at", "pk")
 
     def __str__(self) -> str:
@@ -601,6 +609,8 @@ class ExitSurvey(models.Model):
     )
 
     class Meta:
+        verbose_name = _("exit survey")
+        verbose_name_plural = _("exit surveys")
         constraints = [
             models.UniqueConstraint(
                 fields=("match", "side"), name="one_survey_per_side",

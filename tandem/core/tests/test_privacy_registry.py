@@ -170,3 +170,10 @@ def test_models_that_are_not_personal_say_why() -> None:
         found = declaration(model)
         if isinstance(found, NotPersonal):
             assert found.reason.strip(), model._meta.label
+
+
+def test_every_registered_model_is_named_in_the_readers_language() -> None:
+    """The export's section titles: a model's verbose_name_plural, or the declaration's title."""
+    untranslated = [model._meta.label for model, declared in registry()
+                    if not isinstance(declared.title or model._meta.verbose_name_plural, Promise)]
+    assert not untranslated, f"give these a verbose_name_plural (or a title): {untranslated}"

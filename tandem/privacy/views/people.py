@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -51,7 +52,8 @@ def person_privacy(request: AuthenticatedHttpRequest, programme: Programme, pk: 
         record_view(user=request.user, programme=programme, person=person)
     return render(request, "privacy/person.html", {
         "programme": programme, "person": person, "allowed": allowed,
-        "sections": _summary(exports.person_export(person)) if allowed else [],
+        "sections": _summary(exports.person_export(person, language=get_language())) if allowed
+        else [],
         "views": recent_views(person=person) if allowed else [],
         "programmes": selectors.person_programmes(person),
     })
@@ -108,5 +110,5 @@ def person_erase(request: AuthenticatedHttpRequest, programme: Programme, pk: in
             return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
     return render(request, "privacy/erase.html", {
         "programme": programme, "person": person, "form": form, "errors": errors,
-        "sections": _summary(exports.person_export(person)),
+        "sections": _summary(exports.person_export(person, language=get_language())),
     })
