@@ -173,8 +173,9 @@ def person_erase(*, person: Person, actor: Any, reason: str = Reason.REQUEST,
     model. A request is refused (``ValidationError``) while they still take part; ``replay``
     (after restoring a backup) erases whoever was erased before, whatever they do now."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("organisation", "user").get(
-            pk=person.pk)
+        # Only the person's row is locked (its log-in may be missing: no outer join locked).
+        person = Person.objects.select_for_update(of=("self",)).select_related(
+            "organisation", "user").get(pk=person.pk)
         errors = erase_errors(person=person, actor=actor) if (
             reason == Reason.REQUEST and not replay) else (
             [_("This person has already been erased.")] if person.erased_at else [])
