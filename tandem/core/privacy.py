@@ -109,10 +109,7 @@ def period_default(period: str) -> int:
 
 @dataclass(frozen=True)
 class Delete:
-    """The rows are deleted."""
-
-    def describe(self) -> str:
-        return str(_("deleted"))
+    """The rows are deleted (and their files, from storage)."""
 
 
 class Anonymise:
@@ -125,17 +122,11 @@ class Anonymise:
     def __repr__(self) -> str:
         return f"Anonymise({', '.join(self.values)})"
 
-    def describe(self) -> str:
-        return str(_("details removed, the row kept for the figures"))
-
 
 @dataclass(frozen=True)
 class Keep:
     """The row stays as it is: once the person is anonymised nothing in it identifies them
     (a workshop attendance, a proposal's score) and it is counted in the programme's figures."""
-
-    def describe(self) -> str:
-        return str(_("kept for the figures, without anything identifying"))
 
 
 EraseRule = Delete | Anonymise | Keep
@@ -193,8 +184,8 @@ class Days:
 
 @dataclass(frozen=True)
 class Age:
-    """Per programme: deleted ``period`` months after the date in ``field`` (rows that have no
-    programme use the defaults)."""
+    """Per programme: deleted ``period`` months after the date in ``field`` (the model needs a
+    ``programme``)."""
 
     period: str
     field: str

@@ -7,6 +7,7 @@ Four kinds of rule, all read from the registry (``tandem.core.privacy``), run in
    last state change (applicants not accepted: ``applicants``; former volunteers and learners:
    ``volunteers`` / ``learners``), with everything that hangs on it; the person too when
    nothing else keeps them known (``services.record_erase``).
+   **guardians** — then a guardian with no child left known is erased too.
 2. **fields** — ``AfterEnd(period, fields)``: the criminal-record check, special-category data,
    notes and other free text are cleared sooner, the period after the record ended; the same
    values in the record's audit entries become "…".
@@ -39,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.history import field_key
-from tandem.core.models import AuditEvent, Person, Programme
+from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
 from tandem.core.privacy import (
     REMOVED,
     AfterEnd,
@@ -58,7 +59,7 @@ from tandem.core.privacy import (
 from tandem.privacy import services
 from tandem.privacy.models import Erasure
 
-PHASES = ("records", "fields", "age", "technical")
+PHASES = ("records", "guardians", "fields", "age", "technical")
 
 
 def months_after(day: date, months: int) -> date:
@@ -140,6 +141,24 @@ def _records_due(horizon: date, programme: Programme | None) -> list[Due]:
                 run=_erase_record(row),
             ))
     return dues
+
+
+def _erase_person(person: Person) -> Callable[[], int]:
+    return lambda: sum(services.person_erase(person=person, actor=None,
+                                             reason=Erasure.Reason.RETENTION).values())
+
+
+def _guardians_due(today: date, programme: Programme | None) -> list[Due]:
+    """A guardian is erased with their last ward: a guardian's role and no child left."""
+    roles = Membership.objects.filter(role=Role.GUARDIAN, person__erased_at__isnull=True)
+    if programme is not None:
+        roles = roles.filter(programme=programme)
+    orphans = Person.objects.filter(pk__in=roles.values("person_id"), ward_links__isnull=True)
+    return [Due(phase="guardians", due_on=today, count=1, programme=programme, person=person,
+                what=_("Guardian erased: no child of theirs is known any more"),
+                run=_erase_person(person))
+            for person in orphans.select_related("organisation")
+            if not services.still_involved(person)]
 
 
 # --- 2. Fields cleared sooner -------------------------------------------------------------------
@@ -338,6 +357,8 @@ def plan(*, today: date | None = None, horizon: date | None = None,
     dues: list[Due] = []
     if "records" in phases:
         dues += _records_due(horizon, programme)
+    if "guardians" in phases:
+        dues += _guardians_due(today, programme)
     if "fields" in phases:
         dues += _fields_due(horizon, programme)
     if "age" in phases:
@@ -351,7 +372,7 @@ def upcoming(*, programme: Programme, today: date | None = None) -> list[Due]:
     """What the rules will remove in the programme within a month (overdue items first)."""
     today = today or timezone.localdate()
     return plan(today=today, horizon=months_after(today, 1), programme=programme,
-                phases=("records", "fields", "age"))
+                phases=("records", "guardians", "fields", "age"))
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,28 @@ from tandem.privacy.models import Erasure, PrivacyReason
 Reason = Erasure.Reason
 
 
+def _delete_files(model: type[models.Model], queryset: QuerySet[Any], names: set[str] | None) -> None:
+    """Remove from storage the files of ``queryset``'s file fields (``names``: only these), once
+    the erasure is committed (a rolled-back erasure keeps them)."""
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.FileField) and (names is None or field.name in names):
+            for stored in queryset.exclude(**{field.name: ""}).values_list(field.name, flat=True):
+                if stored:
+                    transaction.on_commit(partial(field.storage.delete, stored))
+
+
 def apply_rule(model: type[models.Model], rule: EraseRule, queryset: QuerySet[Any]) -> int:
-    """Erase the rows of ``queryset`` as ``rule`` says; how many rows it touched."""
+    """Erase the rows of ``queryset`` as ``rule`` says; how many rows it touched. The files of
+    the rows' file fields go too."""
     if isinstance(rule, Keep):
         return 0
     if isinstance(rule, Delete):
+        _delete_files(model, queryset, None)
         deleted, _by_model = queryset.delete()
         return deleted
     assert isinstance(rule, Anonymise)
     values = rule.values
+    _delete_files(model, queryset, set(values))
     if not any(callable(v) for v in values.values()):
         return queryset.update(**values)
     touched = 0

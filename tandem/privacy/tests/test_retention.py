@@ -19,11 +19,14 @@ from tandem.core.audit import audit_record
 from tandem.core.models import (
     AuditEvent,
     FormSubmission,
+    GuardianLink,
     ImportBatch,
     LoginEvent,
     MailLimit,
+    Membership,
     Person,
     Programme,
+    Role,
 )
 from tandem.core.notify import send_notification
 from tandem.intake.models import Learner, LearnerTransition, SensitiveProfile
@@ -138,6 +141,20 @@ def test_retention_removes_what_is_due_once(world: World) -> None:
     assert not again.done, again.lines()
 
 
+def test_a_guardian_goes_with_their_last_child(world: World) -> None:
+    child = _learner(world, "Child", "completed", date(2023, 12, 1))
+    guardian = _person(world, "Parent")
+    Membership.objects.create(person=guardian, organisation=world.organisation,
+                              programme=world.programme, role=Role.GUARDIAN)
+    GuardianLink.objects.create(learner=child.person, guardian=guardian)
+    # The matrix's guardian still has a child who takes part: kept.
+    report = apply_retention(now=NOW)
+    assert report.done["records"] == 1 and report.done["guardians"] == 1
+    assert Person.objects.get(pk=guardian.pk).erased_at is not None
+    assert Person.objects.get(pk=world.people["guardian"].pk).erased_at is None
+    assert not apply_retention(now=NOW).done
+
+
 def test_a_dry_run_changes_nothing(world: World) -> None:
     rows = _world_of_rows(world)
     report = apply_retention(now=NOW, dry_run=True)
@@ -192,3 +209,29 @@ def test_coordinators_see_what_goes_next_month(world: World) -> None:
     other = Programme.objects.create(organisation=world.organisation, name="Other", slug="oth",
                                      country="NL")
     assert not plan(today=today, horizon=months_after(today, 1), programme=other)
+
+
+def test_coordinators_set_the_periods_and_concurrent_edits_are_refused(world: World) -> None:
+    url = reverse("privacy:retention", kwargs={"org": world.organisation.slug,
+                                              "prog": world.programme.slug})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Applicants not accepted" in page and "months (default: 6)" in page
+    version = world.programme.version
+    periods = {"applicants": 9, "volunteers": 24, "learners": 36, "certificate": 0,
+               "special_category": 0, "free_text": 12, "access_log": 24}
+    saved = world.client_for("coordinator").post(url, {**periods, "version": version})
+    assert saved.status_code == 302
+    world.programme.refresh_from_db()
+    assert world.programme.requirement("retention_learners_months") == 36
+    assert AuditEvent.objects.filter(subject=f"programme:{world.programme.pk}").exists()
+    # The organisation admin had the page open since before: refused, both versions shown.
+    stale = world.client_for("org_admin").post(url, {**periods, "learners": 12, "version": version})
+    body = stale.content.decode()
+    assert stale.status_code == 200 and "Saved meanwhile" in body and "Someone else" in body
+    assert 'value="12"' in body  # what they typed is kept
+    world.programme.refresh_from_db()
+    assert world.programme.requirement("retention_learners_months") == 36
+    too_long = world.client_for("coordinator").post(
+        url, {**periods, "learners": 1000, "version": world.programme.version})
+    assert too_long.status_code == 200 and world.programme.requirement(
+        "retention_learners_months") == 36

@@ -96,6 +96,13 @@ def person_export_pdf(request: AuthenticatedHttpRequest, programme: Programme, p
 @require_http_methods(["GET", "POST"])
 @programme_view("privacy.manage")
 def person_erase(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    if request.method == "POST" and Person.objects.filter(
+            pk=pk, organisation_id=programme.organisation_id, erased_at__isnull=False,
+            erasures__by=request.user).exists():
+        # Sent twice (a double click): the first one erased them.
+        messages.info(request, _("The person was erased. Only the fact that you erased "
+                                 "them, and when, is kept."))
+        return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
     person = _acting_on(request, programme, pk)
     form = EraseForm(request.POST or None, name=person.full_name)
     errors = services.erase_errors(person=person, actor=request.user)
