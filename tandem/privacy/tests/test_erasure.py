@@ -145,3 +145,44 @@ def test_a_restored_backup_is_erased_again(world: World, settings: Any, tmp_path
     out = io.StringIO()
     call_command("replay_erasures", stdout=out)
     assert "0 people" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasing_rows_removes_their_files_from_storage(settings: Any, tmp_path: Path) -> None:
+    """No model stores files yet; the first that does gets this for free (a registered file
+    field must be deleted or anonymised, test_privacy_registry)."""
+    from django.core.files.base import ContentFile
+    from django.db import connection, models
+    from django.test.utils import isolate_apps
+
+    from tandem.core.privacy import Anonymise, Delete
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    with isolate_apps("tandem.privacy"):
+        class Attachment(models.Model):
+            file = models.FileField(upload_to="attachments/", blank=True)
+
+            class Meta:
+                app_label = "privacy"
+
+            def __str__(self) -> str:
+                return self.file.name
+
+        with connection.schema_editor() as editor:
+            editor.create_model(Attachment)
+        try:
+            gone = Attachment.objects.create(file=ContentFile(b"Zq secret", name="a.txt"))
+            emptied = Attachment.objects.create(file=ContentFile(b"Zq secret", name="b.txt"))
+            kept = Attachment.objects.create(file=ContentFile(b"other", name="c.txt"))
+            files = {a.pk: tmp_path / a.file.name for a in (gone, emptied, kept)}
+            assert all(path.exists() for path in files.values())
+            services.apply_rule(Attachment, Delete(), Attachment.objects.filter(pk=gone.pk))
+            services.apply_rule(Attachment, Anonymise(file=""),
+                                Attachment.objects.filter(pk=emptied.pk))
+            assert not files[gone.pk].exists() and not files[emptied.pk].exists()
+            assert files[kept.pk].exists()
+            assert Attachment.objects.get(pk=emptied.pk).file.name == ""
+            assert "Zq secret" not in full_dump(tmp_path)
+        finally:
+            with connection.schema_editor() as editor:
+                editor.delete_model(Attachment)
