@@ -50,6 +50,8 @@ def _fast_and_isolated(settings: Any) -> Any:
     order (pytest-randomly shuffles it; see README, "Tests")."""
     # A fast hasher keeps the suite quick; the real one is tested by Django itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests that erase someone write no erasure log into var/ (test_erasure sets its own).
+    settings.ERASURE_LOG = ""
     _reset_process_state()
     yield
     _reset_process_state()

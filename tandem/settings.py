@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.onboarding",
     "tandem.intake",
     "tandem.matching",
+    "tandem.privacy",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",
@@ -234,6 +235,18 @@ TASKS = {
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 # An uploaded import file waits this long for its confirmation, then it is deleted.
 IMPORT_BATCH_VALID_HOURS = env_int("IMPORT_BATCH_VALID_HOURS", 24)
+
+# --- Privacy (docs/privacy.md) --------------------------------------------------------------------
+# A guardian's consent link works this long after it was sent (a new one is a click away).
+CONSENT_LINK_VALID_DAYS = env_int("CONSENT_LINK_VALID_DAYS", 30)
+# Finished background tasks (sent e-mails, with their addresses) are deleted after this many days
+# by `manage.py apply_retention`.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
+# Every erasure is also written here (ids only, no personal data), outside the database, so that
+# after restoring a backup `manage.py replay_erasures` erases again whoever was erased since.
+# Keep it on other storage than the database's backups; empty turns it off.
+ERASURE_LOG = env_str("ERASURE_LOG", str(VAR_DIR / "erasures.jsonl"))
+# --- end of privacy -------------------------------------------------------------------------------
 
 # --- Rate limits of public forms (tandem/core/ratelimit.py; docs/security.md, "Bad input") -------
 # Public forms (volunteer application, learner self-registration, guardian's consent): submissions

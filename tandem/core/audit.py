@@ -49,3 +49,36 @@ def audit_record(
         changes=changes or {},
         note=note[:300],
     )
+
+
+# Opening a record is logged at most once per viewer, person and record per hour: enough to
+# answer "who saw my child's record?" without flooding the log.
+VIEW_LOG_INTERVAL_MINUTES = 60
+
+
+def record_view(*, user: Any, programme: Programme, person: Person, subject: str = "") -> None:
+    """Log that ``user`` opened a record about ``person`` (special-category, safeguarding and
+    minors' records: the person's, a volunteer's, a learner's, a referral, a match)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    subject = subject or f"person:{person.pk}"
+    recent = AuditEvent.objects.filter(
+        person=person, actor=user, action=AuditEvent.Action.VIEWED, subject=subject,
+        at__gte=timezone.now() - timedelta(minutes=VIEW_LOG_INTERVAL_MINUTES),
+    ).exists()
+    if not recent:
+        audit_record(
+            organisation=programme.organisation, programme=programme, actor=user, person=person,
+            action=AuditEvent.Action.VIEWED, subject=subject,
+        )
+
+
+def recent_views(*, person: Person, limit: int = 20) -> list[AuditEvent]:
+    """Who opened the person's records or exported their data, newest first."""
+    return list(
+        AuditEvent.objects.filter(person=person, organisation_id=person.organisation_id,
+                                  action__in=AuditEvent.ACCESS)
+        .select_related("actor", "programme")[:limit]
+    )

@@ -7,6 +7,12 @@ An app may define ``tandem/<app>/dashboard.py`` with either or both of:
     def panels(*, request, programme, roles, me) -> list[str]
         # rendered HTML cards for the programme overview (use render_to_string)
 
+    def person_panels(*, request, programme, person) -> list[str]
+        # rendered HTML cards for every page about one person: the person's page, a
+        # volunteer's, a learner's (the privacy app's "export or erase" card)
+    def account_links(*, request) -> list[tuple[str, str]]
+        # (label, url) pairs on the signed-in user's account page ("Your data")
+
 Apps are asked in INSTALLED_APPS order.
 
 An app may also define ``tandem/<app>/hooks.py`` for rules a lower app must respect without
@@ -83,3 +89,22 @@ def panels(*, request: Any, programme: Any, roles: frozenset[str], me: Any) -> l
                 for p in module.panels(request=request, programme=programme, roles=roles, me=me)
             )
     return html
+
+
+def person_panels(*, request: Any, programme: Any, person: Any) -> list[SafeString]:
+    html: list[SafeString] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "person_panels"):
+            html.extend(
+                mark_safe(p)
+                for p in module.person_panels(request=request, programme=programme, person=person)
+            )
+    return html
+
+
+def account_links(*, request: Any) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "account_links"):
+            links.extend(module.account_links(request=request))
+    return links

@@ -134,6 +134,11 @@ def reasons[C: type[models.TextChoices]](cls: C) -> C:
     return cls
 
 
+def is_reason_code(value: str) -> bool:
+    """Whether ``value`` is a reason the system wrote (a code), not text someone typed."""
+    return value in _REASONS
+
+
 def reason_text(value: str) -> str:
     """A reason as the reader reads it: a registered code by its label, anything a person
     typed as they typed it."""
@@ -183,6 +188,12 @@ def audit_key(subject: str, key: str) -> Key:
     model = _subjects().get(subject.partition(":")[0])
     if model is None:
         return Key(key)
+    return field_key(model, key)
+
+
+def field_key(model: type[models.Model], key: str) -> Key:
+    """What ``model``'s field (or declared ``audit_keys`` key) ``key`` is called and how its
+    values read: the audit log, and the export of a person's data, read fields alike."""
     declared: Mapping[str, Key] = getattr(model, "audit_keys", {})
     found = declared.get(key)
     try:
@@ -192,6 +203,8 @@ def audit_key(subject: str, key: str) -> Key:
     if not isinstance(field, models.Field):
         return found or Key(key)
     if found is None:
+        if field.is_relation:
+            return Key(field.verbose_name, text)
         return Key(field.verbose_name, _show_for(field))
     return found if found.label else Key(field.verbose_name, found.show)
 

@@ -31,6 +31,20 @@ from tandem.core.inputs import (
     validate_plausible_date,
 )
 from tandem.core.languages import validate_languages
+from tandem.core.privacy import (
+    Age,
+    Anonymise,
+    Basis,
+    Category,
+    Days,
+    Delete,
+    Keep,
+    Link,
+    NotPersonal,
+    Period,
+    Personal,
+    WithPerson,
+)
 from tandem.core.requirements import requirements_text
 from tandem.core.versioning import Versioned
 
@@ -68,6 +82,15 @@ class User(AbstractBaseUser, PermissionsMixin, Versioned):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
     objects = UserManager()
+
+    privacy = Personal(
+        whose="", categories=(Category.CONTACT, Category.ACCOUNT), basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A log-in: e-mail address, name, interface language and the password (kept only "
+                  "as a hash, never exported)."),
+        retention=WithPerson(),
+        export=("email", "full_name", "language", "date_joined", "last_login"),
+        erase=Delete(),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -169,6 +192,7 @@ class Programme(Versioned):
         "languages": Key("", each(language_name)),
         "requirements": Key("", requirements_text),
     }
+    privacy = NotPersonal("the programme's own description, written for applicants")
 
     class Meta:
         verbose_name = _("programme")
@@ -340,8 +364,23 @@ class Person(Versioned):
     )
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("added"), auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Set when the person was erased (on request or by the retention rules): every detail is
+    # gone and the row stays only so that counts and other people's records stay right.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+
+    privacy = Personal(
+        whose="", categories=(Category.CONTACT, Category.CHILD), basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("Who takes part in a programme and how to reach them; the date of birth decides "
+                  "whether a guardian must consent, the postcode and town where they are placed "
+                  "on the map."),
+        retention=WithPerson(),
+        export=("given_name", "family_name", "email", "phone", "date_of_birth", "language",
+                "postcode", "city", "created"),
+        erase=Anonymise(given_name="", family_name="", email="", phone="", date_of_birth=None,
+                        postcode="", city="", user=None),
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -362,6 +401,8 @@ class Person(Versioned):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased person"))
         return f"{self.given_name} {self.family_name}".strip()
 
     def age_on(self, day: date) -> int | None:
@@ -405,7 +446,14 @@ class Membership(models.Model):
         related_name="memberships", verbose_name=_("institution"),
         help_text=_("For partner contacts and supervisors: the school or employer they work for."),
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("since"), auto_now_add=True)
+
+    privacy = Personal(
+        whose="person", categories=Category.CONTACT, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("The person's roles in the organisation's programmes."),
+        retention=WithPerson(), export=("programme", "role", "institution", "created"),
+        erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -446,7 +494,7 @@ class StateChange(models.Model):
     )
     # A reason someone typed, or the code of a reason the system gave (see ``Because``).
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
         abstract = True
@@ -475,6 +523,15 @@ class GuardianLink(models.Model):
         Person, on_delete=models.CASCADE, related_name="ward_links", verbose_name=_("guardian")
     )
     relationship = models.CharField(_("relationship"), max_length=60, blank=True)
+
+    privacy = Personal(
+        whose=(Link("learner", label=_("as a child"), export=("guardian", "relationship")),
+               Link("guardian", label=_("as a guardian"), export=("learner", "relationship"))),
+        categories=(Category.CHILD, Category.CONTACT), basis=Basis.LEGAL_OBLIGATION,
+        purpose=_("Who holds parental responsibility for a child and may consent for them "
+                  "(GDPR art. 8)."),
+        retention=WithPerson(), erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("guardian")
@@ -525,10 +582,21 @@ class Invitation(models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("sent"), auto_now_add=True)
     expires = models.DateTimeField(_("expires"), default=_default_expiry)
     accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    privacy = Personal(
+        whose=("person", Link(find=lambda subject: _invitations_to(subject), label=_("sent to their "
+                                                                                 "address"))),
+        categories=Category.CONTACT, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("An invitation e-mailed to join a programme in a role."),
+        retention=(WithPerson(), Days(field="expires", days=180)),
+        export=("programme", "email", "role", "language", "created", "expires", "accepted",
+                "revoked"),
+        erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -546,6 +614,15 @@ class Invitation(models.Model):
         return reverse("core:invitation_accept", kwargs={"token": self.token})
 
 
+def _invitations_to(subject: Any) -> models.QuerySet[Invitation]:
+    """Invitations to the subject's addresses, also those nobody accepted (no person yet)."""
+    if subject.person is None or not subject.emails:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        programme__organisation_id=subject.person.organisation_id, email__in=subject.emails
+    )
+
+
 class AuditEvent(models.Model):
     """Who did what to whose data, and when. Written by services, never by signals, so every
     entry carries the acting user and the reason."""
@@ -559,12 +636,15 @@ class AuditEvent(models.Model):
         INVITED = "invited", _("invited")
         INVITATION_ACCEPTED = "invitation_accepted", _("invitation accepted")
         VIEWED = "viewed", _("viewed")
+        EXPORTED = "exported", _("data exported")
+        ERASED = "erased", _("erased")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="audit_events"
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events",
+        verbose_name=_("programme"),
     )
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events",
@@ -572,13 +652,34 @@ class AuditEvent(models.Model):
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("by"),
     )
-    action = models.CharField(max_length=30, choices=Action.choices)
-    subject = models.CharField(max_length=200, help_text="What was acted on, e.g. 'person:12'.")
-    changes = models.JSONField(default=dict, blank=True)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(_("what"), max_length=30, choices=Action.choices)
+    subject = models.CharField(
+        _("about"), max_length=200, help_text="What was acted on, e.g. 'person:12'."
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    # Opening a record and exporting someone's data: "who saw what".
+    ACCESS = ("viewed", "exported")
+
+    privacy = Personal(
+        whose=(
+            Link("person", label=_("history of their record"), when=~Q(action__in=ACCESS)),
+            Link("person", label=_("who opened their record"), when=Q(action__in=ACCESS),
+                 export=("at", "action", "programme", "actor", "subject")),
+            Link("actor", label=_("what they did"), export=("at", "action", "programme", "subject"),
+                 erase=Keep()),
+        ),
+        categories=Category.ACTIVITY, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("Accountability (GDPR art. 5(2)): who changed or opened whose record, when."),
+        retention=(WithPerson(), Age(period=Period.ACCESS_LOG, field="at",
+                                     when=Q(action__in=ACCESS))),
+        export=("at", "action", "programme", "actor", "subject", "changes", "note"),
+        erase=Delete(), mentions=("changes", "note"), organisation="organisation",
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -599,16 +700,28 @@ class ImportBatch(models.Model):
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
-    kind = models.CharField(max_length=40)  # which ImportSpec, e.g. "volunteers"
-    filename = models.CharField(max_length=200)
+    kind = models.CharField(_("kind"), max_length=40)  # which ImportSpec, e.g. "volunteers"
+    filename = models.CharField(_("file name"), max_length=200)
     content = models.BinaryField(blank=True)  # wiped once applied
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
-    applied = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied = models.DateTimeField(_("imported"), null=True, blank=True)
     expired = models.DateTimeField(null=True, blank=True)  # never confirmed; content wiped
     summary = models.JSONField(default=dict, blank=True)
+
+    privacy = Personal(
+        whose=Link("created_by", erase=Keep()), categories=Category.CONTACT,
+        basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A file being imported, kept until it is confirmed: the file itself is wiped "
+                  "once imported or when it was not confirmed in time."),
+        retention=Days(field="created", days=24, setting="IMPORT_BATCH_VALID_HOURS", unit="hours",
+                       when=Q(applied__isnull=True, expired__isnull=True),
+                       erase=Anonymise(content=b"", expired=lambda row: timezone.now())),
+        export=("kind", "filename", "created", "applied"), erase=Keep(),
+        organisation="programme__organisation",
+    )
 
     class Meta:
         verbose_name = _("import")
@@ -624,9 +737,18 @@ class MailLimit(models.Model):
     consent request typed into a public form): at most once a day. The address is kept only as
     a SHA-256 digest, and the row only for a week (``tandem.core.ratelimit.mail_once_per``)."""
 
-    purpose = models.CharField(max_length=40)
+    purpose = models.CharField(_("purpose"), max_length=40)
     address_hash = models.CharField(max_length=64)
-    last_sent = models.DateTimeField()
+    last_sent = models.DateTimeField(_("last sent"))
+
+    privacy = Personal(
+        whose=Link(find=lambda subject: _mail_limits_of(subject)), categories=Category.CONTACT,
+        basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("When an address was last e-mailed for something a stranger can ask for; the "
+                  "address only as a digest."),
+        retention=Days(field="last_sent", days=7), export=("purpose", "last_sent"),
+        erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("e-mail limit")
@@ -642,6 +764,12 @@ class MailLimit(models.Model):
         return f"{self.purpose} {self.address_hash[:8]}… {self.last_sent:%Y-%m-%d %H:%M}"
 
 
+def _mail_limits_of(subject: Any) -> models.QuerySet[MailLimit]:
+    from tandem.core.ratelimit import digest
+
+    return MailLimit.objects.filter(address_hash__in=[digest(e) for e in subject.emails])
+
+
 class FormSubmission(models.Model):
     """A create form's one-time token, claimed when the form is saved: the same form sent twice
     (a double click, a reload that re-posts) creates one record, and the second post is sent to
@@ -652,7 +780,13 @@ class FormSubmission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     result_url = models.CharField(max_length=500, blank=True)
-    created = models.DateTimeField(default=timezone.now, db_index=True)
+    created = models.DateTimeField(_("sent"), default=timezone.now, db_index=True)
+
+    privacy = Personal(
+        whose="user", categories=Category.ACTIVITY, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A form's one-time token, so that a double click saves once."),
+        retention=Days(field="created", days=1), export=("created",), erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("form submission")
@@ -710,6 +844,13 @@ class LoginEvent(models.Model):
     ip_network = models.CharField(_("network"), max_length=50, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
+    privacy = Personal(
+        whose="user", categories=Category.ACCOUNT, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("Recent log-ins and failed attempts, shown to the user to spot misuse."),
+        retention=Days(field="at", days=90, setting="LOGIN_HISTORY_DAYS"),
+        export=("at", "outcome", "method", "ip_network", "user_agent"), erase=Delete(),
+    )
+
     class Meta:
         verbose_name = _("log-in event")
         verbose_name_plural = _("log-in events")
@@ -735,6 +876,13 @@ class CalendarFeed(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created = models.DateTimeField(_("made on"), default=timezone.now)
     last_read = models.DateTimeField(_("last read by a calendar app"), null=True, blank=True)
+
+    privacy = Personal(
+        whose="user", categories=Category.ACCOUNT, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A user's private calendar link: only a digest of it, when it was made and when "
+                  "a calendar app last read it."),
+        retention=WithPerson(), export=("created", "last_read"), erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("calendar link")

@@ -40,7 +40,16 @@ DEFAULTS: dict[str, Any] = {
     "max_distance_km": 25,
     "mentor_capacity": 1,  # learners per mentor; > 1 for learning communities
     "role_model_matching": False,
+    # Retention periods in months (tandem.core.privacy.Period; docs/privacy.md).
+    "retention_applicants_months": 6,
+    "retention_volunteers_months": 24,
+    "retention_learners_months": 24,
+    "retention_certificate_months": 0,
+    "retention_special_category_months": 0,
+    "retention_free_text_months": 12,
+    "retention_access_log_months": 24,
 }
+RETENTION_KEYS = tuple(key for key in DEFAULTS if key.startswith("retention_"))
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "digital_consent_age": (int, type(None)),
@@ -55,6 +64,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "max_distance_km": (int, float),
     "mentor_capacity": (int,),
     "role_model_matching": (bool,),
+    **dict.fromkeys(RETENTION_KEYS, (int,)),
 }
 
 
@@ -66,6 +76,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "references_required": (0, 20),
     "max_distance_km": (0, 2000),
     "mentor_capacity": (1, 50),  # tandem.core.inputs.MENTOR_CAPACITY_MAX
+    **dict.fromkeys(RETENTION_KEYS, (0, 120)),
 }
 
 
@@ -82,6 +93,15 @@ LABELS = {
     "max_distance_km": gettext_lazy("greatest distance in km"),
     "mentor_capacity": gettext_lazy("learners per mentor"),
     "role_model_matching": gettext_lazy("role-model matching"),
+    "retention_applicants_months": gettext_lazy("months applicants not accepted are kept"),
+    "retention_volunteers_months": gettext_lazy("months former volunteers are kept"),
+    "retention_learners_months": gettext_lazy("months former learners are kept"),
+    "retention_certificate_months": gettext_lazy(
+        "months the criminal-record check is kept after the engagement"),
+    "retention_special_category_months": gettext_lazy(
+        "months special-category data is kept after the participation"),
+    "retention_free_text_months": gettext_lazy("months notes are kept after the participation"),
+    "retention_access_log_months": gettext_lazy("months the record of who opened a record is kept"),
 }
 
 

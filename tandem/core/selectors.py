@@ -57,12 +57,13 @@ def programme_person(*, programme: Programme, pk: int) -> Person:
 
 
 def person_audit(*, person: Person, viewed: bool = False) -> QuerySet[AuditEvent]:
-    """The person's history of changes, newest first; with ``viewed``, who opened the record."""
+    """The person's history of changes, newest first; with ``viewed``, who opened or exported the
+    record."""
     events = AuditEvent.objects.filter(person=person, organisation_id=person.organisation_id)
     if viewed:
-        events = events.filter(action=AuditEvent.Action.VIEWED)
+        events = events.filter(action__in=AuditEvent.ACCESS)
     else:
-        events = events.exclude(action=AuditEvent.Action.VIEWED)
+        events = events.exclude(action__in=AuditEvent.ACCESS)
     return events.select_related("actor", "programme")
 
 

@@ -9,11 +9,13 @@ A learner is a core ``Person`` (a pupil may have no log-in and no e-mail address
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
@@ -32,8 +34,30 @@ from tandem.core.history import (
 )
 from tandem.core.inputs import validate_latitude, validate_longitude
 from tandem.core.languages import validate_languages
-from tandem.core.models import LANGUAGE_CHOICES, PartnerInstitution, Person, Programme, StateChange
+from tandem.core.models import (
+    LANGUAGE_CHOICES,
+    PartnerInstitution,
+    Person,
+    Programme,
+    Role,
+    StateChange,
+)
 from tandem.core.places import on_the_map
+from tandem.core.privacy import (
+    AfterEnd,
+    Anonymise,
+    Basis,
+    Category,
+    Delete,
+    Keep,
+    Link,
+    Period,
+    Personal,
+    Record,
+    WithPerson,
+    new_token,
+    reason_code_only,
+)
 from tandem.core.versioning import Versioned
 from tandem.intake.levels import Level as Level  # re-exported: forms and imports use it
 
@@ -155,8 +179,30 @@ class Learner(Versioned):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     waiting_since = models.DateField(_("waiting since"), null=True, blank=True)
     state_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("added"), auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    privacy = Personal(
+        whose=("person", Link("referred_by", label=_("referred by them"),
+                              export=("programme", "institution", "created"), erase=Keep())),
+        categories=(Category.CHILD, Category.CONTACT, Category.FREE_TEXT),
+        basis=Basis.GUARDIAN_CONSENT,
+        purpose=_("Taking learners in, finding them a mentor and following up the outcome; for "
+                  "a child under the country's age of digital consent, with a guardian's "
+                  "consent."),
+        record=Record(role=Role.LEARNER, ended={
+            "declined": Period.APPLICANTS, "completed": Period.LEARNERS, "left": Period.LEARNERS}),
+        retention=(WithPerson(),
+                   AfterEnd(Period.FREE_TEXT, fields=("notes", "mentor_wishes", "state_reason"))),
+        export=("programme", "state", "source", "institution", "level", "employer", "reasons",
+                "needs", "languages", "availability", "latitude", "longitude", "mentor_wishes",
+                "gender_preference", "notes", "accepted_at", "waiting_since", "state_reason",
+                "created"),
+        staff_only=("notes",),
+        erase=Anonymise(employer="", languages=[], availability=[], latitude=None, longitude=None,
+                        mentor_wishes="", gender_preference="any", notes="", state_reason=""),
+        mentions=("notes", "mentor_wishes", "state_reason"),
+    )
 
     audit_keys: ClassVar[dict[str, Key]] = {
         "reasons": Key("", each(choice(Reason.choices))),
@@ -210,8 +256,16 @@ class LearnerTransition(StateChange):
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("learner")
     )
-    from_state = models.CharField(max_length=20, choices=Learner.State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=Learner.State.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=Learner.State.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=Learner.State.choices)
+
+    privacy = Personal(
+        whose="learner__person", categories=(Category.CHILD, Category.ACTIVITY),
+        basis=Basis.GUARDIAN_CONSENT,
+        purpose=_("Each step of a learner's way through intake and matching: who, when, why."),
+        retention=WithPerson(), export=("at", "from_state", "to_state", "reason"),
+        erase=Anonymise(reason=reason_code_only), mentions=("reason",),
+    )
 
     class Meta(StateChange.Meta):
         verbose_name = _("learner state change")
@@ -238,7 +292,15 @@ class ConsentText(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("published"), auto_now_add=True)
+
+    privacy = Personal(
+        whose=Link("created_by", label=_("published by them"), erase=Keep()),
+        categories=Category.ACTIVITY, basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("Who published which version of the consent text."),
+        retention=WithPerson(), export=("version", "language", "created"), erase=Keep(),
+        organisation="programme__organisation",
+    )
 
     class Meta:
         verbose_name = _("consent text")
@@ -261,6 +323,11 @@ def _consent_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def consent_link_valid_since() -> datetime:
+    """Links sent before this moment no longer work (``CONSENT_LINK_VALID_DAYS``)."""
+    return timezone.now() - timedelta(days=settings.CONSENT_LINK_VALID_DAYS)
+
+
 class GuardianConsent(models.Model):
     """A guardian's consent for one learner to one version of the consent text.
 
@@ -279,7 +346,7 @@ class GuardianConsent(models.Model):
     version = models.PositiveIntegerField(_("text version"))
     method = models.CharField(_("how"), max_length=20, choices=Method.choices)
     token = models.CharField(max_length=64, unique=True, default=_consent_token, editable=False)
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -291,6 +358,18 @@ class GuardianConsent(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    privacy = Personal(
+        whose=(Link("learner__person", label=_("as a child"), export=(
+                   "guardian", "version", "method", "requested_at", "given_at", "withdrawn_at")),
+               Link("guardian", label=_("as a guardian"), erase=Anonymise(token=new_token))),
+        categories=Category.CHILD, basis=Basis.LEGAL_OBLIGATION,
+        purpose=_("Proof that a guardian consented for a child (GDPR art. 8), and when it was "
+                  "withdrawn."),
+        retention=WithPerson(),
+        export=("learner", "version", "method", "requested_at", "given_at", "withdrawn_at"),
+        erase=Delete(),
     )
 
     class Meta:
@@ -320,6 +399,13 @@ class GuardianConsent(models.Model):
     @property
     def is_given(self) -> bool:
         return self.given_at is not None and self.withdrawn_at is None
+
+    @property
+    def link_expired(self) -> bool:
+        """An unanswered request's link works ``CONSENT_LINK_VALID_DAYS`` after it was sent. A
+        given consent's link keeps working: withdrawing must stay as easy as consenting."""
+        return (self.given_at is None and self.withdrawn_at is None
+                and self.requested_at < consent_link_valid_since())
 
 
 class SensitiveProfile(Versioned):
@@ -352,7 +438,18 @@ class SensitiveProfile(Versioned):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    privacy = Personal(
+        whose="learner__person", categories=(Category.SPECIAL, Category.CHILD),
+        basis=Basis.EXPLICIT_CONSENT,
+        purpose=_("Monitoring equal participation and, where the programme uses it, role-model "
+                  "matching; only coordinators see it."),
+        retention=(WithPerson(), AfterEnd(Period.SPECIAL_CATEGORY)),
+        export=("migration_background", "first_generation", "cultural_background", "declared_by",
+                "consent", "recorded_at"),
+        staff_only=True, erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("special-category data")

@@ -9,9 +9,11 @@ move a learner twice.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -47,6 +49,7 @@ from tandem.intake.models import (
     LearnerTransition,
     Reason,
     SensitiveProfile,
+    consent_link_valid_since,
 )
 
 State = Learner.State
@@ -533,6 +536,7 @@ def consent_request(*, learner: Learner, guardian: Person, actor: Any) -> Guardi
         )
         if consent.given_at is not None:
             raise ValidationError(_("This guardian has already consented to the current text."))
+        renew = consent.link_expired
         if not mail_once_per(purpose="consent_request", address=guardian.email):
             # Anyone can type an address as a guardian's on the public form: one consent
             # e-mail a day per address, however many learners or clicks ask for it.
@@ -542,13 +546,41 @@ def consent_request(*, learner: Learner, guardian: Person, actor: Any) -> Guardi
                 % {"name": guardian.full_name},
                 code=CONSENT_MAIL_LIMIT,
             )
+        if renew:
+            # The old link expired: a new one, valid from now (the old one stays dead).
+            GuardianConsent.objects.filter(pk=consent.pk).update(
+                token=_new_consent_token(), requested_at=timezone.now())
+            consent.refresh_from_db()
         _audit(learner, actor, Action.UPDATED, {"consent_requested": [None, guardian.full_name]})
         notify(to=guardian.email, language=guardian.language,
                template="intake/email/consent_request",
                context={"programme": programme.name, "organisation": programme.organisation.name,
                         "learner": learner.person.given_name, "recipient": guardian.given_name,
-                        "url": _consent_url(consent)})
+                        "url": _consent_url(consent),
+                        "valid_days": settings.CONSENT_LINK_VALID_DAYS})
     return consent
+
+
+def _new_consent_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+STILL_TAKING_PART = (State.REFERRED, State.INTAKE, State.WAITING, State.MATCHED)
+
+
+def consent_renew(*, consent: GuardianConsent) -> GuardianConsent:
+    """The guardian asks for a new link from an expired or withdrawn one: a new link is
+    e-mailed to the guardian's address on record (never to one typed on the page), at most
+    once a day. Refused when the child no longer takes part."""
+    learner = Learner.objects.select_related("person", "programme__organisation").get(
+        pk=consent.learner_id)
+    if learner.state not in STILL_TAKING_PART or learner.person.erased_at is not None:
+        raise ValidationError(
+            _("%(name)s no longer takes part in %(programme)s: contact the coordinator.")
+            % {"name": learner.person.given_name, "programme": learner.programme.name})
+    if not consent.link_expired and consent.withdrawn_at is None:
+        raise ValidationError(_("This link still works: no new one is needed."))
+    return consent_request(learner=learner, guardian=consent.guardian, actor=None)
 
 
 def _ask_guardians_if_needed(*, learner: Learner, actor: Any, today: date) -> None:
@@ -587,10 +619,13 @@ def consent_confirm(*, consent: GuardianConsent, today: date | None = None) -> G
     if version is None:
         raise ValidationError(_("There is no consent text to agree to."))
     with transaction.atomic():
+        if consent.link_expired:
+            raise ValidationError(_("This link has expired."))
         try:
             with transaction.atomic():
                 claimed = GuardianConsent.objects.filter(
-                    pk=consent.pk, given_at__isnull=True, withdrawn_at__isnull=True
+                    pk=consent.pk, given_at__isnull=True, withdrawn_at__isnull=True,
+                    requested_at__gte=consent_link_valid_since(),
                 ).update(given_at=timezone.now(), version=version)
         except IntegrityError as exc:
             raise ValidationError(_("You have already answered this request.")) from exc

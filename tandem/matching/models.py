@@ -30,6 +30,18 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.history import Key, each, reasons, text
 from tandem.core.inputs import MENTOR_CAPACITY_MAX, capacity_validators, validate_plausible_date
 from tandem.core.models import Programme, Site
+from tandem.core.privacy import (
+    AfterEnd,
+    Anonymise,
+    Basis,
+    Category,
+    Keep,
+    Link,
+    Period,
+    Personal,
+    WithPerson,
+    new_token,
+)
 from tandem.core.versioning import Versioned
 from tandem.intake.models import Learner
 from tandem.onboarding.models import Volunteer
@@ -154,9 +166,16 @@ class MatchingRound(Versioned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    privacy = Personal(
+        whose=Link("created_by", label=_("run by them"), erase=Keep()), categories=Category.ACTIVITY,
+        basis=Basis.LEGITIMATE_INTERESTS, purpose=_("Who ran a matching round, and when."),
+        retention=WithPerson(), export=("created", "status"), erase=Keep(),
+        organisation="programme__organisation",
+    )
 
     class Meta:
         verbose_name = _("matching round")
@@ -186,18 +205,29 @@ class Proposal(models.Model):
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Replaced")
 
-    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="proposals")
+    round = models.ForeignKey(
+        MatchingRound, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("round"))
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="proposals")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="proposals")
     score = models.FloatField(_("score"))
     items = models.JSONField(default=list, blank=True)  # the engine's ExplanationItems
     # Hard limits this pair breaks (manual pairs a coordinator confirmed): limit codes.
     warnings = models.JSONField(default=list, blank=True)
-    manual = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    manual = models.BooleanField(_("paired by hand"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     rank = models.PositiveIntegerField(default=0)
     # The next-best feasible mentors for this learner: [{volunteer, score, items}].
     alternatives = models.JSONField(default=list, blank=True)
+
+    privacy = Personal(
+        whose=(Link("learner__person", label=_("as the learner")),
+               Link("volunteer__person", label=_("as the mentor"))),
+        categories=(Category.CHILD, Category.ACTIVITY), basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("The pairs a matching round proposed, with their score; kept for the "
+                  "programme's figures."),
+        retention=WithPerson(), export=("round", "score", "status", "manual"), erase=Keep(),
+    )
 
     class Meta:
         verbose_name = _("proposal")
@@ -216,14 +246,24 @@ class Proposal(models.Model):
 
 
 class UnmatchedLearner(models.Model):
-    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="unmatched")
+    round = models.ForeignKey(
+        MatchingRound, on_delete=models.CASCADE, related_name="unmatched", verbose_name=_("round"))
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="+")
     # Engine codes ("limit", "taken", "no_mentors") or "no_location" from the adapter.
     reason = models.CharField(max_length=20)
     limit = models.CharField(max_length=20, blank=True)
     params = models.JSONField(default=dict, blank=True)
 
+    privacy = Personal(
+        whose="learner__person", categories=(Category.CHILD, Category.ACTIVITY),
+        basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A learner a matching round could not match, and the reason as a code."),
+        retention=WithPerson(), export=("round",), erase=Keep(),
+    )
+
     class Meta:
+        verbose_name = _("learner left unmatched")
+        verbose_name_plural = _("learners left unmatched")
         ordering = ("pk",)
 
     def __str__(self) -> str:
@@ -245,14 +285,26 @@ class DeclinedPair(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="declined_pairs")
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="declined_pairs")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="declined_pairs")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DECLINED)
-    note = models.CharField(max_length=300, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(_("why"), max_length=10, choices=Kind.choices, default=Kind.DECLINED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    privacy = Personal(
+        whose=(Link("learner__person", label=_("as the learner")),
+               Link("volunteer__person", label=_("as the mentor"))),
+        categories=(Category.ACTIVITY, Category.FREE_TEXT), basis=Basis.LEGITIMATE_INTERESTS,
+        purpose=_("A pair never to be proposed again: one side said no, or a conflict of "
+                  "interest."),
+        retention=WithPerson(), export=("kind", "note", "created"), erase=Anonymise(note=""),
+        mentions=("note",),
+    )
+
     class Meta:
+        verbose_name = _("pair never to be proposed")
+        verbose_name_plural = _("pairs never to be proposed")
         constraints = [
             models.UniqueConstraint(
                 fields=("learner", "volunteer"), name="declined_pair_once",
@@ -278,7 +330,14 @@ class LearningCommunity(models.Model):
     )
     meeting_place = models.CharField(_("where it meets"), max_length=200, blank=True)
     cadence = models.CharField(_("how often it meets"), max_length=100, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
+
+    privacy = Personal(
+        whose="volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("The learning community a mentor leads."),
+        retention=WithPerson(), export=("name", "capacity", "meeting_place", "cadence", "created"),
+        erase=Anonymise(name=""), mentions=("name", "meeting_place", "cadence"),
+    )
 
     class Meta:
         verbose_name = _("learning community")
@@ -299,7 +358,16 @@ class CommunityMeeting(models.Model):
     place = models.CharField(_("where"), max_length=200)
     topic = models.CharField(_("topic"), max_length=200, blank=True)
 
+    privacy = Personal(
+        whose="community__volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("When and where a mentor's learning community meets."),
+        retention=WithPerson(), export=("starts_at", "place", "topic"), erase=Keep(),
+        mentions=("topic", "place"),
+    )
+
     class Meta:
+        verbose_name = _("community meeting")
+        verbose_name_plural = _("community meetings")
         ordering = ("starts_at",)
 
     def __str__(self) -> str:
@@ -307,6 +375,15 @@ class CommunityMeeting(models.Model):
 
 
 OPEN_STATES = ("proposed", "introduced", "active")
+_MATCH_EXPORT = ("programme", "state", "created", "first_meeting_at", "first_meeting_place",
+                 "first_meeting_held_on", "cycle_start", "cycle_end", "closed_at",
+                 "closure_reason", "closure_note")
+
+
+def _without_typed_text(row: Any) -> dict[str, Any]:
+    """A timeline entry without what someone typed (a reason, a note); dates and codes stay."""
+    return {key: value for key, value in row.data.items() if key not in ("reason", "note")
+            or (key == "reason" and row.kind == "closed")}
 
 
 class Match(Versioned):
@@ -333,7 +410,8 @@ class Match(Versioned):
         GOALS_REACHED = "goals_reached", _("Goals reached")
         OTHER = "other", _("Other")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="matches")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="matches", verbose_name=_("programme"))
     volunteer = models.ForeignKey(Volunteer, on_delete=models.RESTRICT, related_name="matches")
     learner = models.ForeignKey(Learner, on_delete=models.RESTRICT, related_name="matches")
     community = models.ForeignKey(
@@ -359,32 +437,54 @@ class Match(Versioned):
     # Set when the coordinator marks the first meeting as held (before its planned time passed,
     # or when it was never planned in Tandem): the day it took place.
     first_meeting_held_on = models.DateField(_("first meeting held on"), null=True, blank=True)
-    mentor_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
-    mentor_reason = models.CharField(max_length=300, blank=True)
-    mentor_answered_at = models.DateTimeField(null=True, blank=True)
+    mentor_answer = models.CharField(_("mentor's answer"), max_length=3, choices=Answer.choices, blank=True)
+    mentor_reason = models.CharField(_("mentor's reason"), max_length=300, blank=True)
+    mentor_answered_at = models.DateTimeField(_("mentor answered"), null=True, blank=True)
     mentor_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    learner_answer = models.CharField(max_length=3, choices=Answer.choices, blank=True)
-    learner_reason = models.CharField(max_length=300, blank=True)
-    learner_answered_at = models.DateTimeField(null=True, blank=True)
+    learner_answer = models.CharField(_("learner's answer"), max_length=3, choices=Answer.choices, blank=True)
+    learner_reason = models.CharField(_("learner's reason"), max_length=300, blank=True)
+    learner_answered_at = models.DateTimeField(_("learner answered"), null=True, blank=True)
     learner_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Who answered for the learner's side: "learner" or "guardian" (minors).
-    learner_answered_as = models.CharField(max_length=10, blank=True)
+    learner_answered_as = models.CharField(
+        _("answered for the learner by"), max_length=10, blank=True,
+        choices=[("learner", _("the learner")), ("guardian", _("a guardian"))])
     mentor_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     learner_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
     cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closure_reason = models.CharField(
         _("reason"), max_length=30, choices=Closure.choices, blank=True
     )
     closure_note = models.TextField(_("note"), blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("proposed"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    privacy = Personal(
+        whose=(
+            Link("volunteer__person", label=_("as the mentor"), export=(
+                *_MATCH_EXPORT, "mentor_answer", "mentor_reason", "mentor_answered_at"),
+                erase=Anonymise(mentor_reason="", closure_note="", mentor_token=new_token)),
+            Link("learner__person", label=_("as the learner"), export=(
+                *_MATCH_EXPORT, "learner_answer", "learner_reason", "learner_answered_at",
+                "learner_answered_as"),
+                erase=Anonymise(learner_reason="", closure_note="", learner_token=new_token)),
+        ),
+        categories=(Category.CHILD, Category.ACTIVITY, Category.FREE_TEXT),
+        basis=Basis.AGREEMENT,
+        purpose=_("A mentor and a learner: the first meeting, both answers, the cycle and how it "
+                  "ended; a closed match stays counted in the programme's figures."),
+        retention=(WithPerson(), AfterEnd(Period.FREE_TEXT, fields=(
+            "closure_note", "mentor_reason", "learner_reason"))),
+        erase=Keep(), mentions=("closure_note", "mentor_reason", "learner_reason",
+                                "first_meeting_place"),
     )
 
     class Meta:
@@ -455,14 +555,26 @@ class MatchEvent(models.Model):
         NOTIFIED = "notified", _("Informed")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    privacy = Personal(
+        whose=(Link("match__volunteer__person", label=_("as the mentor")),
+               Link("match__learner__person", label=_("as the learner"))),
+        categories=(Category.ACTIVITY, Category.FREE_TEXT), basis=Basis.AGREEMENT,
+        purpose=_("The match's timeline: every step, who and when."),
+        retention=(WithPerson(), AfterEnd(Period.FREE_TEXT, fields=("data",))),
+        export=("kind", "at", "data"), erase=Anonymise(data=_without_typed_text),
+        mentions=("data",),
+    )
 
     class Meta:
+        verbose_name = _("step of a match")
+        verbose_name_plural = _("timeline of the match")
         ordering = ("at", "pk")
 
     def __str__(self) -> str:
@@ -475,14 +587,27 @@ class ExitSurvey(models.Model):
         LEARNER = "learner", _("Learner")
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="surveys")
-    side = models.CharField(max_length=10, choices=Side.choices)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     rating = models.PositiveSmallIntegerField(_("How was it?"), null=True, blank=True)
     recommend = models.BooleanField(_("Would you recommend it to a friend?"), null=True, blank=True)
     comment = models.TextField(_("Anything you want to tell us?"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    privacy = Personal(
+        whose=(Link("match__volunteer__person", label=_("as the mentor"), when=Q(side="mentor")),
+               Link("match__learner__person", label=_("as the learner"), when=Q(side="learner"))),
+        categories=(Category.FREE_TEXT, Category.ACTIVITY), basis=Basis.CONSENT,
+        purpose=_("The exit survey at the end of a match; the ratings stay in the programme's "
+                  "figures."),
+        retention=(WithPerson(), AfterEnd(Period.FREE_TEXT, fields=("comment",))),
+        export=("side", "rating", "recommend", "comment", "answered_at"),
+        erase=Anonymise(comment="", token=new_token), mentions=("comment",),
+    )
 
     class Meta:
+        verbose_name = _("exit survey")
+        verbose_name_plural = _("exit surveys")
         constraints = [
             models.UniqueConstraint(
                 fields=("match", "side"), name="one_survey_per_side",

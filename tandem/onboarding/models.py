@@ -41,8 +41,21 @@ from tandem.core.inputs import (
     validate_plausible_date,
 )
 from tandem.core.languages import validate_languages
-from tandem.core.models import Person, Programme, StateChange
+from tandem.core.models import Person, Programme, Role, StateChange
 from tandem.core.places import on_the_map
+from tandem.core.privacy import (
+    AfterEnd,
+    Anonymise,
+    Basis,
+    Category,
+    Delete,
+    Keep,
+    Period,
+    Personal,
+    Record,
+    WithPerson,
+    reason_code_only,
+)
 from tandem.core.versioning import Versioned
 
 
@@ -153,8 +166,40 @@ class Volunteer(Versioned):
     certificate_reminder_for = models.DateField(null=True, blank=True, editable=False)
     certificate_expired_notice_for = models.DateField(null=True, blank=True, editable=False)
 
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(_("applied"), auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    privacy = Personal(
+        whose="person", categories=(Category.CONTACT, Category.SAFEGUARDING, Category.FREE_TEXT),
+        basis=Basis.AGREEMENT,
+        purpose=_("Recruiting, screening, training and matching volunteers; the criminal-record "
+                  "check only as seen on, issued on and verified by, never a copy."),
+        record=Record(role=Role.MENTOR, ended={
+            VolunteerState.ALUMNI: Period.VOLUNTEERS, VolunteerState.REJECTED: Period.APPLICANTS,
+            VolunteerState.WITHDRAWN: Period.APPLICANTS}),
+        retention=(
+            WithPerson(),
+            AfterEnd(Period.CERTIFICATE, fields=(
+                "certificate_seen_on", "certificate_issued_on", "certificate_verified_by",
+                "certificate_reminder_for", "certificate_expired_notice_for")),
+            AfterEnd(Period.FREE_TEXT, fields=("motivation", "interview_notes")),
+        ),
+        export=("programme", "state", "languages", "expertise", "availability", "address",
+                "latitude", "longitude", "motivation", "capacity", "gender", "consent_version",
+                "consented_at", "interview_planned_at", "interview_held_on", "interviewer",
+                "interview_notes", "references_received", "certificate_seen_on",
+                "certificate_issued_on", "certificate_verified_by", "created"),
+        staff_only=("interview_notes",),
+        erase=Anonymise(
+            languages=[], expertise=[], availability=[], address="", latitude=None,
+            longitude=None, motivation="", gender="", consent_version="", consented_at=None,
+            interview_planned_at=None, interview_held_on=None, interviewer=None,
+            interview_notes="", references_received=0, certificate_seen_on=None,
+            certificate_issued_on=None, certificate_verified_by=None,
+            certificate_reminder_for=None, certificate_expired_notice_for=None,
+        ),
+        mentions=("motivation", "interview_notes"),
+    )
 
     audit_keys: ClassVar[dict[str, Key]] = {
         "languages": Key("", each(language_name)),
@@ -196,8 +241,16 @@ class VolunteerTransition(StateChange):
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="transitions"
     )
-    from_state = models.CharField(max_length=20, choices=VolunteerState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=VolunteerState.choices)
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=VolunteerState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=20, choices=VolunteerState.choices)
+
+    privacy = Personal(
+        whose="volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("Each step of a volunteer's way through the programme: who, when, why."),
+        retention=WithPerson(), export=("at", "from_state", "to_state", "reason"),
+        erase=Anonymise(reason=reason_code_only), mentions=("reason",),
+    )
 
     class Meta(StateChange.Meta):
         verbose_name = _("volunteer state change")
@@ -249,13 +302,20 @@ class Workshop(Versioned):
 class Registration(models.Model):
     Status = RegistrationStatus
 
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("workshop"))
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="registrations"
     )
-    status = models.CharField(max_length=10, choices=Status.choices)
-    attended = models.BooleanField(null=True, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    created = models.DateTimeField(_("booked"), auto_now_add=True)
+
+    privacy = Personal(
+        whose="volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("Training workshops a volunteer booked and attended."),
+        retention=WithPerson(), export=("workshop", "status", "attended", "created"), erase=Keep(),
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -289,14 +349,23 @@ class TrainingCertificate(models.Model):
     volunteer = models.OneToOneField(
         Volunteer, on_delete=models.CASCADE, related_name="training_certificate"
     )
-    code = models.CharField(max_length=12, unique=True, default=_verification_code, editable=False)
+    code = models.CharField(
+        _("verification code"), max_length=12, unique=True, default=_verification_code,
+        editable=False)
     # The volunteer's download link is a separate secret: the code printed on the certificate
     # proves it is genuine but does not give the file to whoever reads it.
     download_token = models.CharField(
         max_length=64, unique=True, default=_download_token, editable=False
     )
-    hours = models.DecimalField(max_digits=5, decimal_places=1)
-    issued_on = models.DateField()
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    issued_on = models.DateField(_("issued on"))
+
+    privacy = Personal(
+        whose="volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("The volunteer's training certificate; anyone holding its code can check it "
+                  "is genuine."),
+        retention=WithPerson(), export=("code", "hours", "issued_on"), erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("training certificate")

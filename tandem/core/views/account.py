@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core import selectors, services
+from tandem.core import extensions, selectors, services
 from tandem.core.accounts import describe_browser, posture
 from tandem.core.forms import AccountForm
 from tandem.core.http import AuthenticatedHttpRequest
@@ -80,5 +80,6 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
             "posture": posture(user),
             "mfa_required": settings.TANDEM_MFA_REQUIRED,
             "idle_minutes": idle_minutes(user),
+            "account_links": extensions.account_links(request=request),
         },
     )

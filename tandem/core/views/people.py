@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core import selectors, services
-from tandem.core.audit import audit_record
+from tandem.core import extensions, selectors, services
+from tandem.core.audit import record_view
 from tandem.core.forms import NewPersonForm, PersonForm, RoleGrantForm
 from tandem.core.http import AuthenticatedHttpRequest
-from tandem.core.models import AuditEvent, Person, Programme, Role
+from tandem.core.models import Person, Programme, Role
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.places import geocode, unplaced_warning
@@ -86,25 +84,11 @@ def person_create(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(request, "core/person_form.html", {"programme": programme, "form": form})
 
 
-def _record_view(request: AuthenticatedHttpRequest, programme: Programme, person: Person) -> None:
-    """Who saw whose record: one entry per viewer and person per hour is enough to answer a
-    data subject's question without flooding the log."""
-    recent = AuditEvent.objects.filter(
-        person=person, actor=request.user, action=AuditEvent.Action.VIEWED,
-        at__gte=timezone.now() - timedelta(hours=1),
-    ).exists()
-    if not recent:
-        audit_record(
-            organisation=programme.organisation, programme=programme, actor=request.user,
-            person=person, action=AuditEvent.Action.VIEWED, subject=f"person:{person.pk}",
-        )
-
-
 @require_GET
 @programme_view("core.view_people")
 def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
-    _record_view(request, programme, person)
+    record_view(user=request.user, programme=programme, person=person)
     context = {
         "programme": programme,
         "person": person,
@@ -115,6 +99,8 @@ def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: i
         "wards": Person.objects.filter(guardian_links__guardian=person),
         "changes": paginate(request, selectors.person_audit(person=person), param="changes"),
         "views": paginate(request, selectors.person_audit(person=person, viewed=True), param="views"),
+        "person_panels": extensions.person_panels(request=request, programme=programme,
+                                                  person=person),
         "role_form": RoleGrantForm(programme=programme),
         "age": person.age_on(timezone.localdate()),
     }

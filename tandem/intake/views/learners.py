@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core import extensions
+from tandem.core.audit import recent_views, record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
 from tandem.core.once import create_once
@@ -104,7 +106,11 @@ def waiting_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("intake.manage_learners")
 def learner_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    return _detail_page(request, programme, _learner_or_404(programme, pk))
+    learner = _learner_or_404(programme, pk)
+    # A minor's record, special-category data: who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=learner.person,
+                subject=f"learner:{learner.pk}")
+    return _detail_page(request, programme, learner)
 
 
 def _detail_page(request: HttpRequest, programme: Programme, learner: Learner,
@@ -133,6 +139,9 @@ def _detail_page(request: HttpRequest, programme: Programme, learner: Learner,
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
         **forms,
+        "views": recent_views(person=learner.person),
+        "person_panels": extensions.person_panels(request=request, programme=programme,
+                                                  person=learner.person),
     })
 
 

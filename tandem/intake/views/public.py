@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
+from tandem.core.services import mask_email
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
 from tandem.intake.models import GuardianConsent
@@ -79,12 +81,15 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and (limited := public_form_limit(request, form="consent")):
         return limited  # a withdrawal e-mails the coordinators: not a thousand times a minute
+    renewed = None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "withdraw" and record.withdrawn_at is None:
                 services.consent_withdraw(consent=record, actor=None)
             elif request.POST.get("action") == "confirm":
                 services.consent_confirm(consent=record)
+            elif request.POST.get("action") == "renew":
+                renewed = services.consent_renew(consent=record)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         record.refresh_from_db()
@@ -96,4 +101,7 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "intake/consent.html", {
             "record": record, "learner": learner, "programme": programme, "text": text,
             "outdated": record.is_given and record.version != version, "error": error,
+            "renewed": renewed, "address": mask_email(record.guardian.email),
+            "valid_days": settings.CONSENT_LINK_VALID_DAYS,
+            "can_renew": record.guardian.email and learner.state in services.STILL_TAKING_PART,
         }, status=400 if error else 200)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.audit import record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import PartnerInstitution, Programme
 from tandem.core.once import create_once
@@ -93,6 +94,8 @@ def referral_detail(request: AuthenticatedHttpRequest, programme: Programme, pk:
         learner = selectors.partner_referral(programme=programme, user=request.user, pk=pk)
     except Learner.DoesNotExist as exc:
         raise Http404 from exc
+    record_view(user=request.user, programme=programme, person=learner.person,
+                subject=f"learner:{learner.pk}")
     steps = learner.transitions.order_by("at", "pk").values("to_state", "at")
     return render(request, "intake/referral_detail.html", {
         "programme": programme, "learner": learner,

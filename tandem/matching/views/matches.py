@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.audit import record_view
 from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
@@ -68,7 +69,11 @@ def match_list(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("matching.view_matches")
 def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    return _detail_page(request, programme, _match_or_404(request, programme, pk))
+    match = _match_or_404(request, programme, pk)
+    # A learner's match (often a minor's): who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=match.learner.person,
+                subject=f"match:{match.pk}")
+    return _detail_page(request, programme, match)
 
 
 def _meeting_form(match: Match, data: Any = None) -> FirstMeetingForm:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tandem.core import extensions
+from tandem.core.audit import recent_views, record_view
 from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
@@ -120,7 +122,11 @@ def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
 @require_GET
 @programme_view("onboarding.manage_volunteers")
 def volunteer_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    return _detail_page(request, programme, _volunteer_or_404(programme, pk))
+    volunteer = _volunteer_or_404(programme, pk)
+    # The safeguarding check is on this page: who opened it is kept (docs/privacy.md).
+    record_view(user=request.user, programme=programme, person=volunteer.person,
+                subject=f"volunteer:{volunteer.pk}")
+    return _detail_page(request, programme, volunteer)
 
 
 # The forms of a volunteer's page, by the name the template knows them by.
@@ -155,6 +161,9 @@ def _detail_page(request: HttpRequest, programme: Programme, volunteer: Voluntee
         **{name: form_class.for_volunteer(volunteer) for name, form_class in PAGE_FORMS.items()},
         **sent,
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
+        "views": recent_views(person=volunteer.person),
+        "person_panels": extensions.person_panels(request=request, programme=programme,
+                                                  person=volunteer.person),
     }
     return render(request, "onboarding/volunteer_detail.html", context)
 
