@@ -198,7 +198,7 @@ def test_a_manual_pair_offers_the_mentors_of_the_rounds_pool(relaxed: World) -> 
 
     matching_round = _round(relaxed, 8)
     mentor(relaxed, "Extra", capacity=3)
-    volunteers, learners = problem.pools(programme=relaxed.programme, today=timezone.localdate())
+    volunteers, _learners = problem.pools(programme=relaxed.programme, today=timezone.localdate())
     body = relaxed.client_for("coordinator").get(_url(relaxed, "matching:round", pk=matching_round.pk)).content.decode()
     select = body[body.index('id="manual-volunteer"'):body.index("</select>", body.index('id="manual-volunteer"'))]
     assert sorted(int(pk) for pk in re.findall(r'value="(\d+)"', select)) == sorted(v.pk for v in volunteers)
