@@ -6,7 +6,9 @@ Builds a throw-away SQLite database with the demo data at ``--scale`` (so the bi
 has ~30×scale learners and their guardians), then times the coordinator's busiest pages through
 Django's test client (full middleware, templates, queries) against ``/healthz/`` — the cost of
 one request that does nothing. The ratio column is what to watch: a page whose ratio grows with
-the scale has an N+1 or an unbounded list.
+the scale has an N+1 or an unbounded list. Every list page is here (lists are paged by
+``core.paging``: 50 rows a page, two queries for the paging whatever the list's length); a new
+list page belongs in ``pages`` below.
 """
 
 from __future__ import annotations
