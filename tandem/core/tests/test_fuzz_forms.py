@@ -239,7 +239,9 @@ def _post_urls() -> Iterator[str]:
 
 def _row_counts() -> dict[str, int]:
     """Rows per model, in one query."""
-    models = [m for m in apps.get_models() if m._meta.label_lower not in SKIP_MODELS]
+    # Unmanaged models have no table (django_rq's admin-only Dashboard).
+    models = [m for m in apps.get_models()
+              if m._meta.label_lower not in SKIP_MODELS and m._meta.managed]
     quote = connection.ops.quote_name
     sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models)
     with connection.cursor() as cursor:
