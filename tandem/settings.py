@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.onboarding",
     "tandem.intake",
     "tandem.matching",
+    "tandem.journal",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("tandem.onboarding.urls")),
     path("", include("tandem.intake.urls")),
     path("", include("tandem.matching.urls")),
+    path("", include("tandem.journal.urls")),
 ]

@@ -6,6 +6,8 @@ An app may define ``tandem/<app>/dashboard.py`` with either or both of:
         # (label, url) pairs for the programme's navigation bar
     def panels(*, request, programme, roles, me) -> list[str]
         # rendered HTML cards for the programme overview (use render_to_string)
+    def match_links(*, request, match) -> list[tuple[str, str]]
+        # (label, url) pairs shown on a match's page (the journal links the pair's own page)
 
 Apps are asked in INSTALLED_APPS order.
 
@@ -73,3 +75,11 @@ def panels(*, request: Any, programme: Any, roles: frozenset[str], me: Any) -> l
                 for p in module.panels(request=request, programme=programme, roles=roles, me=me)
             )
     return html
+
+
+def match_links(*, request: Any, match: Any) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "match_links"):
+            links.extend(module.match_links(request=request, match=match))
+    return links

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core import extensions
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.roles import roles_for
@@ -94,6 +95,7 @@ def match_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         "held_form": HeldForm(prefix="held", initial={"version": match.version, "held_on": _held_default(match)}),
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
+        "app_links": extensions.match_links(request=request, match=match),
     })
 
 
