@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_pages.py [--scale 20] [--repeat 30]
 
 Builds a throw-away SQLite database with the demo data at ``--scale`` (so the biggest programme
-has ~30×scale learners and their guardians), then times the coordinator's busiest pages through
-Django's test client (full middleware, templates, queries) against ``/healthz/`` — the cost of
+has ~30×scale learners and their guardians), then times the coordinator's busiest pages, the
+journal's pair page (the pair with the most meetings) and its overviews through Django's test
+client (full middleware, templates, queries) against ``/healthz/`` — the cost of
 one request that does nothing. The ratio column is what to watch: a page whose ratio grows with
 the scale has an N+1 or an unbounded list.
 """
@@ -38,11 +39,13 @@ def main() -> int:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
     from tandem.core import demo
     from tandem.core.models import Person, Programme, User
+    from tandem.matching.models import Match
 
     settings.ALLOWED_HOSTS = ["testserver"]
     started = time.perf_counter()
@@ -56,6 +59,13 @@ def main() -> int:
     programme = Programme.objects.get(slug="mentoren-op-zuid")
     kw = {"org": programme.organisation.slug, "prog": programme.slug}
     person = programme.memberships.filter(role="learner").first().person  # type: ignore[union-attr]
+    # The journal: the pair with the most meetings, as its coordinator sees it, and the
+    # supervisor's overview of their pairs (the demo supervisor's school) and the coordinator's.
+    pair = (Match.objects.filter(programme=programme, state="active").annotate(n=Count("meetings"))
+            .order_by("-n", "pk").first())
+    assert pair is not None
+    supervisor = Client()
+    supervisor.force_login(User.objects.get(email=demo.role_email("supervisor", programme.slug)))
     pages = [
         ("trivial: /healthz/", reverse("core:healthz")),
         ("start page", reverse("core:home")),
@@ -64,10 +74,14 @@ def main() -> int:
         ("people search", reverse("core:people", kwargs=kw) + "?q=an&role=learner"),
         ("person page", reverse("core:person", kwargs={**kw, "pk": person.pk})),
         ("audit log", reverse("core:audit", kwargs=kw)),
+        (f"pair's page ({pair.n} meetings)", reverse("journal:pair", kwargs={**kw, "pk": pair.pk})),
+        ("pairs overview (coordinator)", reverse("journal:overview", kwargs=kw)),
+        ("supervisor's overview", reverse("journal:overview", kwargs=kw), supervisor),
     ]
     rows = []
-    for label, url in pages:
-        assert client.get(url).status_code == 200, url  # warm up, and check it works
+    for label, url, *who in pages:
+        reader = who[0] if who else client
+        assert reader.get(url).status_code == 200, url  # warm up, and check it works
         queries: list[str] = []
 
         def count(execute, sql, params, many, context, queries=queries):  # type: ignore[no-untyped-def]
@@ -75,17 +89,17 @@ def main() -> int:
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(count):
-            client.get(url)
+            reader.get(url)
         times = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            client.get(url)
+            reader.get(url)
             times.append(time.perf_counter() - t0)
         rows.append((label, statistics.median(times) * 1000, len(queries)))
     base = rows[0][1]
-    print(f"\n{'page':<28}{'median ms':>10}{'× trivial':>11}{'queries':>9}")
+    print(f"\n{'page':<34}{'median ms':>10}{'× trivial':>11}{'queries':>9}")
     for label, ms, n in rows:
-        print(f"{label:<28}{ms:>10.2f}{ms / base:>11.1f}{n:>9}")
+        print(f"{label:<34}{ms:>10.2f}{ms / base:>11.1f}{n:>9}")
     return 0
 
 

@@ -80,7 +80,7 @@ class GoalCloseForm(forms.Form):
         return data
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(OnceFormMixin, forms.Form):
     note = forms.CharField(label=_("What moved forward?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -143,7 +143,7 @@ class MeetingLogForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(OnceFormMixin, forms.Form):
     """A note of one kind; the visibilities offered are the kind's (``models.KINDS``)."""
 
     kind = forms.ChoiceField(choices=Note.Kind.choices, widget=forms.HiddenInput)
@@ -167,7 +167,7 @@ class NoteForm(forms.Form):
                 self.fields["visibility"].initial = rule.visibilities[0]
 
 
-class PreparationForm(forms.Form):
+class PreparationForm(OnceFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     text = forms.CharField(
         label=_("Your preparation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
@@ -204,6 +204,7 @@ class NewCategoryForm(OnceFormMixin, CategoryForm):
 
 
 class CategoryEditForm(CategoryForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     in_use = forms.BooleanField(label=_("In use for new goals"), required=False)
 
 

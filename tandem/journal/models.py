@@ -62,6 +62,7 @@ class GoalCategory(models.Model):
     label_de = models.CharField(_("name in German"), max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     in_use = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("goal category")
@@ -118,7 +119,7 @@ class Goal(models.Model):
 
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="goals", verbose_name=_("match"))
     category = models.ForeignKey(
-        GoalCategory, on_delete=models.PROTECT, related_name="goals", verbose_name=_("category")
+        GoalCategory, on_delete=models.RESTRICT, related_name="goals", verbose_name=_("category")
     )
     description = models.TextField(_("the goal, in the learner's words"), max_length=500)
     success = models.TextField(_("what success looks like"), max_length=500, blank=True)

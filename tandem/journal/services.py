@@ -106,6 +106,8 @@ def _conflict(kind: str) -> EditConflict:
                      "the form shows them next to the current version."),
         "note": _("Someone else changed this text while you were editing. Your changes were not saved; the "
                   "form shows them next to the current version."),
+        "category": _("Someone else changed this category while you were editing. Your changes were not "
+                      "saved; the form shows them next to the current version."),
     }
     return EditConflict(messages[kind], code="conflict")
 
@@ -152,20 +154,24 @@ def category_create(*, programme: Programme, actor: Any, labels: dict[str, str])
     return category
 
 
-def category_update(*, category: GoalCategory, actor: Any, labels: dict[str, str], in_use: bool) -> GoalCategory:
+def category_update(*, category: GoalCategory, actor: Any, labels: dict[str, str], in_use: bool,
+                    expected_version: int) -> GoalCategory:
     if not any(v.strip() for v in labels.values()):
         raise ValidationError(_("Give the category a name in at least one language."))
     with transaction.atomic():
         current = GoalCategory.objects.select_for_update().get(pk=category.pk)
+        if current.version != expected_version:
+            raise _conflict("category")
         fields = ("label_en", "label_nl", "label_fr", "label_de", "in_use")
         before = {f: getattr(current, f) for f in fields}
         for language, value in labels.items():
             setattr(current, f"label_{language}", value.strip())
         current.in_use = in_use
         current.full_clean()
-        current.save()
         changes = diff(before, {f: getattr(current, f) for f in fields})
         if changes:
+            current.version += 1
+            current.save()
             programme = current.programme
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                          action=Action.UPDATED, subject=f"goal_category:{current.pk}", changes=changes)

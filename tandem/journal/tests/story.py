@@ -30,7 +30,7 @@ def journal_story(world: Any, match: Match) -> None:
     categories_seed(programme=programme)
     own = services.category_create(programme=programme, actor=coordinator,
                                    labels={"en": "", "nl": "Zwemdiploma Zuiderpark", "fr": "", "de": ""})
-    services.category_update(category=own, actor=coordinator, in_use=False,
+    services.category_update(category=own, actor=coordinator, in_use=False, expected_version=own.version,
                              labels={"en": "", "nl": "Zwemdiploma Zuiderpark", "fr": "", "de": ""})
     homework = GoalCategory.objects.get(programme=programme, code="homework")
     career = GoalCategory.objects.get(programme=programme, code="career")

@@ -134,3 +134,28 @@ def test_two_editors_of_a_goal_see_both_versions(world: World) -> None:
     assert response.status_code == 200 and "Versie van de docent" in body and "Mijn versie" in body
     goal.refresh_from_db()
     assert goal.description == "Versie van de docent"
+
+
+def test_two_coordinators_editing_a_category_see_both_versions(world: World) -> None:
+    homework = category(world)
+    url = reverse("journal:category_edit", kwargs=_kw(world, category=homework.pk))
+    services.category_update(category=homework, actor=None, labels={"en": "Homework", "nl": "", "fr": "", "de": ""},
+                             in_use=True, expected_version=homework.version)
+    response = world.client_for("coordinator").post(url, {"label_en": "Study skills", "in_use": "on", "version": 1})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Homework" in body and "Study skills" in body
+    homework.refresh_from_db()
+    assert homework.label_en == "Homework" and homework.version == 2
+
+
+def test_a_programme_with_journals_can_be_deleted(world: World) -> None:
+    """Goals keep their category (it cannot be deleted under them), yet deleting the whole
+    programme takes its journals with it."""
+    from django.db.models import RestrictedError
+
+    match = persona_match(world)
+    goal = services.goal_create(match=match, actor=None, category=category(world), description="Tot het einde")
+    with pytest.raises(RestrictedError):
+        goal.category.delete()
+    world.programme.delete()
+    assert not Goal.objects.exists() and not GoalCategory.objects.exists()

@@ -249,3 +249,17 @@ def test_a_private_note_is_marked_and_offered_only_where_the_kind_allows(world: 
                                                               "visibility": "pair"})  # not for intervision
     assert list(item.notes.values_list("text", "visibility")) == [("Alleen voor ons", "private")]
 
+
+
+def test_a_note_sent_twice_is_saved_once(world: World) -> None:
+    match = persona_match(world)
+    item = meeting(match, days=-1, state="held")
+    kw = _kw(world, pk=match.pk, meeting=item.pk)
+    supervisor = world.client_for("supervisor")
+    page = supervisor.get(reverse("journal:meeting", kwargs=kw)).content.decode()
+    form = page.split('id="write-observation"')[1]
+    token = form.split('name="once" value="')[1].split('"')[0]
+    data = {"kind": "observation", "text": "Goed luisteren", "visibility": "team", "once": token}
+    for _ in range(2):
+        assert supervisor.post(reverse("journal:note_add", kwargs=kw), data).status_code == 302
+    assert item.notes.filter(kind="observation").count() == 1

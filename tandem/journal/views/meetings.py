@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.models import Programme
-from tandem.core.once import submit_once
+from tandem.core.once import give_back, submit_once
 from tandem.core.scoping import programme_view
 from tandem.core.services import EditConflict
 from tandem.journal import selectors, services
@@ -67,6 +67,9 @@ def meeting(request: HttpRequest, programme: Programme, pk: int, meeting: int) -
     notes = selectors.meeting_notes(meeting=item, parts=parts)
     supervisor = bool(parts & {"supervisor", "coordinator"})
     mentor = "mentor" in parts
+    for note in notes:  # each reply form carries its own once-token
+        note.reply_form = NoteForm(kind=Note.Kind.REPLY, auto_id=f"id_reply_{note.pk}_%s",  # type: ignore[attr-defined]
+                                   initial={"parent": note.pk}) if mentor and note.kind == Note.Kind.COMMENT else None
     note_forms = []
     if supervisor:
         prepared = any(n.kind == Note.Kind.PREPARATION for n in notes)
@@ -76,7 +79,6 @@ def meeting(request: HttpRequest, programme: Programme, pk: int, meeting: int) -
     return render(request, "journal/meeting.html", {
         "programme": programme, "match": match, "meeting": item, "notes": notes, "parts": parts,
         "mentor": mentor, "supervisor": supervisor, "note_forms": note_forms,
-        "reply_form": NoteForm(kind=Note.Kind.REPLY, auto_id="id_reply_%s") if mentor else None,
         "writer": bool(parts & set(WRITERS)), "supervision": selectors.supervision(programme),
         "friendly": not parts & {"coordinator", "mentor", "supervisor"}, "faces": faces(),
         "can_rate": "learner" in parts and selectors.rateable(item),
@@ -201,28 +203,34 @@ def preparation(request: HttpRequest, programme: Programme, pk: int, meeting: in
     current = item.notes.filter(kind=Note.Kind.PREPARATION).first()
     form = PreparationForm(request.POST or None, initial={"text": current.text if current else "",
                                                           "version": current.version if current else None})
-    conflict: Note | None = None
+    conflict: list[Note] = []
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        try:
-            if current is None:
-                services.note_add(meeting=item, kind=Note.Kind.PREPARATION, text=text, parts=parts,
-                                  author=selectors.me(request.user, programme), actor=request.user)
-            else:
-                services.note_update(note=current, actor=request.user, text=text,
-                                     expected_version=form.cleaned_data["version"] or 0)
-        except EditConflict as exc:
-            form.add_error(None, exc)
-            conflict = Note.objects.get(pk=current.pk) if current else None
-            if conflict is not None:
-                form.data = {**request.POST.dict(), "version": str(conflict.version)}
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+
+        def save() -> HttpResponse | None:
+            try:
+                if current is None:
+                    services.note_add(meeting=item, kind=Note.Kind.PREPARATION, text=text, parts=parts,
+                                      author=selectors.me(request.user, programme), actor=request.user)
+                else:
+                    services.note_update(note=current, actor=request.user, text=text,
+                                         expected_version=form.cleaned_data["version"] or 0)
+            except EditConflict as exc:
+                form.add_error(None, exc)
+                if current is not None:
+                    conflict.append(Note.objects.get(pk=current.pk))
+                    form.data = {**request.POST.dict(), "version": str(conflict[0].version)}
+                return None
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
             messages.success(request, _("Your preparation is saved. Your supervisor can now give feedback."))
             return to_meeting(item)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
     return render(request, "journal/preparation.html", {"programme": programme, "match": match, "meeting": item,
-                                                        "form": form, "conflict": conflict})
+                                                        "form": form, "conflict": conflict[0] if conflict else None})
 
 
 @require_POST
@@ -238,18 +246,23 @@ def note_add(request: HttpRequest, programme: Programme, pk: int, meeting: int) 
         return to_meeting(item)
     data = form.cleaned_data
     parent = item.notes.filter(pk=data["parent"]).first() if data.get("parent") else None
-    try:
-        services.note_add(meeting=item, kind=data["kind"], text=data["text"], parts=parts, parent=parent,
-                          visibility=data.get("visibility") or "", actor=request.user,
-                          author=selectors.me(request.user, programme))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, {
-            Note.Kind.COMMENT: _("Your feedback is saved; the mentor is told."),
-            Note.Kind.REPLY: _("Your reply is saved; the supervisor is told."),
-        }.get(data["kind"], _("The note is saved.")))
-    return to_meeting(item)
+
+    def save() -> HttpResponse:
+        try:
+            services.note_add(meeting=item, kind=data["kind"], text=data["text"], parts=parts, parent=parent,
+                              visibility=data.get("visibility") or "", actor=request.user,
+                              author=selectors.me(request.user, programme))
+        except ValidationError as exc:
+            give_back()
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, {
+                Note.Kind.COMMENT: _("Your feedback is saved; the mentor is told."),
+                Note.Kind.REPLY: _("Your reply is saved; the supervisor is told."),
+            }.get(data["kind"], _("The note is saved.")))
+        return to_meeting(item)
+
+    return submit_once(request, form, save) or to_meeting(item)
 
 
 @require_POST

@@ -85,14 +85,20 @@ def category_edit(request: HttpRequest, programme: Programme, category: int) -> 
         raise Http404 from exc
     form = CategoryEditForm(request.POST or None, initial={
         "label_en": item.label_en, "label_nl": item.label_nl, "label_fr": item.label_fr,
-        "label_de": item.label_de, "in_use": item.in_use})
+        "label_de": item.label_de, "in_use": item.in_use, "version": item.version})
+    conflict: GoalCategory | None = None
     if request.method == "POST" and form.is_valid():
         try:
             services.category_update(category=item, actor=request.user, labels=form.labels(),
-                                     in_use=form.cleaned_data["in_use"])
+                                     in_use=form.cleaned_data["in_use"], expected_version=form.cleaned_data["version"])
+        except EditConflict as exc:
+            form.add_error(None, exc)
+            conflict = GoalCategory.objects.get(pk=item.pk)
+            form.data = {**request.POST.dict(), "version": str(conflict.version)}
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
             return _settings_url(programme)
-    return render(request, "journal/category_form.html", {"programme": programme, "category": item, "form": form})
+    return render(request, "journal/category_form.html", {"programme": programme, "category": item, "form": form,
+                                                          "conflict": conflict})

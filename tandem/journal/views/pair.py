@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.models import Programme
 from tandem.core.notify import site_url
-from tandem.core.once import submit_once
+from tandem.core.once import give_back, submit_once
 from tandem.core.scoping import programme_view
 from tandem.core.services import EditConflict
 from tandem.journal import selectors, services
@@ -54,6 +54,8 @@ def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match, parts = match_or_404(request, programme, pk)
     story = selectors.pair_story(match=match, parts=parts)
     writer = bool(parts & set(WRITERS)) and match.state in selectors.WRITABLE_STATES
+    for goal in story.goals:  # each progress form carries its own once-token
+        goal.progress_form = ProgressForm(auto_id=f"id_progress_{goal.pk}_%s") if writer else None  # type: ignore[attr-defined]
     friendly = not parts & {"coordinator", "mentor", "supervisor"}
     return render(request, "journal/pair.html", {
         "programme": programme, "match": match, "story": story, "parts": parts, "writer": writer,
@@ -135,14 +137,19 @@ def goal_progress(request: HttpRequest, programme: Programme, pk: int, goal: int
     if not form.is_valid():
         messages.error(request, _("Write what moved forward."))
         return to_pair(match)
-    try:
-        services.goal_progress_add(goal=item, actor=request.user, note=form.cleaned_data["note"],
-                                   author=selectors.me(request.user, programme))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Progress noted."))
-    return to_pair(match)
+
+    def save() -> HttpResponse:
+        try:
+            services.goal_progress_add(goal=item, actor=request.user, note=form.cleaned_data["note"],
+                                       author=selectors.me(request.user, programme))
+        except ValidationError as exc:
+            give_back()
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Progress noted."))
+        return to_pair(match)
+
+    return submit_once(request, form, save) or to_pair(match)
 
 
 @require_http_methods(["GET", "POST"])
