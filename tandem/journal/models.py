@@ -264,7 +264,10 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ("starts_at", "pk")
-        indexes = [models.Index(fields=("match", "starts_at")), models.Index(fields=("state", "starts_at"))]
+        # A pair's meetings in a state around a moment (the overviews' per-pair numbers), and all
+        # meetings in a state around a moment (the daily reminders).
+        indexes = [models.Index(fields=("match", "state", "starts_at"), name="meeting_pair_state_start"),
+                   models.Index(fields=("state", "starts_at"), name="meeting_state_start")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_it_starts",

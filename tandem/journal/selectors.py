@@ -18,6 +18,7 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -327,37 +328,43 @@ def learner_link(token: str) -> LearnerLink | None:
 
 # --- the supervisor's overview -----------------------------------------------------------------
 
+def _per_match(queryset: QuerySet[Any], value: Any, output: Any = None) -> Coalesce:
+    """One number per pair from a correlated subquery (``value``: an aggregate over the rows of
+    ``queryset`` of that pair). Subqueries rather than a join and GROUP BY: the database then
+    reads each pair's meetings once per number, not the product of all of them."""
+    rows = queryset.order_by().values("match").annotate(value=value).values("value")
+    return Coalesce(Subquery(rows, output_field=output or IntegerField()), Value(0), output_field=output or IntegerField())
+
+
 def supervised_pairs(*, programme: Programme, user: Any, now: datetime | None = None) -> QuerySet[Match]:
     """The open pairs ``user`` supervises (all of the programme's for coordinators), each with
     its counts, next meeting and what waits for the supervisor — in one query."""
     now = now or timezone.now()
     visible = matching_selectors.visible_matches(programme=programme, user=user)
-    planned_ahead = Meeting.objects.filter(match=OuterRef("pk"), state=Meeting.State.PLANNED,
-                                           starts_at__gt=now).order_by("starts_at")
+    meetings = Meeting.objects.filter(match=OuterRef("pk"))
+    planned_ahead = meetings.filter(state=Meeting.State.PLANNED, starts_at__gt=now).order_by("starts_at")
     commented = Note.objects.filter(meeting=OuterRef("meeting_id"), kind=Note.Kind.COMMENT)
-    preparations = (Note.objects.filter(meeting__match=OuterRef("pk"), kind=Note.Kind.PREPARATION,
-                                        meeting__state=Meeting.State.PLANNED, meeting__starts_at__gt=now)
-                    .annotate(answered=Exists(commented)).filter(answered=False)
-                    .values("meeting__match").annotate(n=Count("pk")).values("n"))
+    waiting = (Note.objects.filter(meeting__match=OuterRef("pk"), kind=Note.Kind.PREPARATION,
+                                   meeting__state=Meeting.State.PLANNED, meeting__starts_at__gt=now)
+               .annotate(answered=Exists(commented)).filter(answered=False)
+               .order_by().values("meeting__match").annotate(n=Count("pk")).values("n"))
     intervised = Note.objects.filter(meeting=OuterRef("pk"), kind=Note.Kind.INTERVISION)
-    no_intervision = (Meeting.objects.filter(match=OuterRef("pk"), state=Meeting.State.HELD)
-                      .annotate(done=Exists(intervised)).filter(done=False)
-                      .values("match").annotate(n=Count("pk")).values("n"))
-    held = Q(meetings__state=Meeting.State.HELD)
+    held = meetings.filter(state=Meeting.State.HELD)
     return (Match.objects.filter(pk__in=visible.filter(state__in=OPEN_STATES).values("pk"))
             .select_related("learner__person", "learner__institution", "volunteer__person", "programme")
             .annotate(
-                n_held=Count("meetings", filter=held),
-                n_minutes=Coalesce(Sum("meetings__duration_minutes", filter=held), Value(0)),
-                n_past=Count("meetings", filter=Q(meetings__starts_at__lte=now)),
-                n_unlogged=Count("meetings", filter=Q(meetings__state=Meeting.State.PLANNED,
-                                                      meetings__starts_at__lte=now)),
-                n_important=Count("meetings", filter=Q(meetings__important=True)),
-                avg_rating=Avg("meetings__rating"),
+                n_held=_per_match(held, Count("pk")),
+                n_minutes=_per_match(held, Sum("duration_minutes")),
+                n_past=_per_match(meetings.filter(starts_at__lte=now), Count("pk")),
+                n_unlogged=_per_match(meetings.filter(state=Meeting.State.PLANNED, starts_at__lte=now), Count("pk")),
+                n_important=_per_match(meetings.filter(important=True), Count("pk")),
+                avg_rating=Subquery(meetings.filter(rating__isnull=False).order_by().values("match")
+                                    .annotate(value=Avg("rating")).values("value"), output_field=FloatField()),
                 next_at=Subquery(planned_ahead.values("starts_at")[:1]),
                 next_id=Subquery(planned_ahead.values("pk")[:1]),
-                n_waiting_feedback=Coalesce(Subquery(preparations, output_field=IntegerField()), Value(0)),
-                n_waiting_intervision=Coalesce(Subquery(no_intervision, output_field=IntegerField()), Value(0)),
+                n_waiting_feedback=Coalesce(Subquery(waiting, output_field=IntegerField()), Value(0)),
+                n_waiting_intervision=_per_match(held.annotate(done=Exists(intervised)).filter(done=False),
+                                                 Count("pk")),
             )
             .order_by("-n_waiting_feedback", "-n_unlogged", "next_at", "learner__person__given_name", "pk"))
 

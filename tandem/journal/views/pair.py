@@ -54,6 +54,9 @@ def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match, parts = match_or_404(request, programme, pk)
     story = selectors.pair_story(match=match, parts=parts)
     writer = bool(parts & set(WRITERS)) and match.state in selectors.WRITABLE_STATES
+    now = timezone.now()
+    for meeting in story.meetings:
+        meeting.rateable = selectors.rateable(meeting, now)  # type: ignore[attr-defined]
     for goal in story.goals:  # each progress form carries its own once-token
         goal.progress_form = ProgressForm(auto_id=f"id_progress_{goal.pk}_%s") if writer else None  # type: ignore[attr-defined]
     friendly = not parts & {"coordinator", "mentor", "supervisor"}
@@ -64,7 +67,7 @@ def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         "plan_form": plan_form(match) if writer else None, "goal_form": None,
         "faces": faces(), "can_rate": "learner" in parts, "agree_as": agree_as(parts),
         "link_url": site_url(reverse("journal:link", kwargs={"token": story.link.token})) if story.link else "",
-        "now": timezone.now(), **_week(match),
+        "now": now, **_week(match),
     })
 
 
