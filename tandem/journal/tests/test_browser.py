@@ -130,3 +130,63 @@ def test_preparation_feedback_log_intervision_and_the_pupils_face(world: World, 
     assert Meeting.objects.get(pk=meeting.pk).rating == 5
     assert pupil.locator(f"#rate-{meeting.pk} button[value='5']").get_attribute("aria-pressed") == "true"
     assert "Besproken" not in pupil.content() and "Mooi plan" not in pupil.content()
+
+
+def _demo_pages(programme: Any) -> list[str]:
+    from django.urls import reverse
+
+    from tandem.matching.models import Match
+
+    kw = {"org": programme.organisation.slug, "prog": programme.slug}
+    match = (Match.objects.filter(programme=programme, state="active", meetings__notes__isnull=False)
+             .order_by("pk").first())
+    assert match is not None
+    held = match.meetings.filter(state="held", notes__isnull=False).first()
+    planned = match.meetings.filter(state="planned").first()
+    goal = match.goals.first()
+    category = programme.goal_categories.first()
+    assert held and planned and goal and category
+    pair = {**kw, "pk": match.pk}
+    return [reverse(name, kwargs=args) for name, args in [
+        ("journal:overview", kw), ("journal:settings", kw), ("journal:category_edit", {**kw, "category": category.pk}),
+        ("journal:pair", pair), ("journal:goal_create", pair), ("journal:goal_close", {**pair, "goal": goal.pk}),
+        ("journal:meeting", {**pair, "meeting": held.pk}), ("journal:meeting_log", {**pair, "meeting": planned.pk}),
+        ("journal:meeting_plan", pair), ("journal:meeting_edit", {**pair, "meeting": planned.pk}),
+    ]]
+
+
+@pytest.mark.parametrize("language", ["de", "nl"])
+def test_the_coordinators_journal_pages_fit_a_phone(chromium: Any, live_server: Any, db: Any, settings: Any,
+                                                    language: str) -> None:
+    """On the demo data (Mentoren op Zuid: supervision, every kind of note), in the longest words."""
+    from django.core.management import call_command
+
+    from tandem.core import demo
+    from tandem.core.models import Programme
+
+    settings.TANDEM_MFA_REQUIRED = False  # as `make demo` runs it
+    call_command("seed_demo", "--quiet-logins", verbosity=0)
+    programme = Programme.objects.get(slug="mentoren-op-zuid")
+    User.objects.filter(email=demo.MAIN_COORDINATOR).update(language=language)
+    context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    browser_log_in(page, demo.MAIN_COORDINATOR, demo.DEMO_PASSWORD)
+    for url in _demo_pages(programme):
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        _fits(page)
+    context.close()
+    # The demo learner and their parent read their pair's page (its goal to agree to).
+    from tandem.matching.models import Match
+
+    own = Match.objects.get(programme=programme, learner__person__user__email=demo.role_email("learner", programme.slug),
+                            state__in=("introduced", "active"))
+    for role in ("learner", "guardian"):
+        User.objects.filter(email=demo.role_email(role, programme.slug)).update(language=language)
+        context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
+        page = context.new_page()
+        browser_log_in(page, demo.role_email(role, programme.slug), demo.DEMO_PASSWORD)
+        page.goto(f"/o/{programme.organisation.slug}/p/{programme.slug}/matches/{own.pk}/journal/")
+        assert page.locator("button.agree").is_visible()
+        _fits(page)
+        context.close()
