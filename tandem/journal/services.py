@@ -109,7 +109,7 @@ def _conflict(kind: str) -> EditConflict:
         "category": _("Someone else changed this category while you were editing. Your changes were not "
                       "saved; the form shows them next to the current version."),
     }
-    return EditConflict(messages[kind], code="conflict")
+    return EditConflict(messages[kind])
 
 
 def _kw(match: Match) -> dict[str, Any]:
