@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tandem.intake",
     "tandem.matching",
     "tandem.privacy",
+    "tandem.journal",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("tandem.intake.urls")),
     path("", include("tandem.matching.urls")),
     path("", include("tandem.privacy.urls")),
+    path("", include("tandem.journal.urls")),
 ]

@@ -6,6 +6,8 @@ An app may define ``tandem/<app>/dashboard.py`` with either or both of:
         # (label, url) pairs for the programme's navigation bar
     def panels(*, request, programme, roles, me) -> list[str]
         # rendered HTML cards for the programme overview (use render_to_string)
+    def match_links(*, request, match) -> list[tuple[str, str]]
+        # (label, url) pairs shown on a match's page (the journal links the pair's own page)
 
     def person_panels(*, request, programme, person) -> list[str]
         # rendered HTML cards for every page about one person: the person's page, a
@@ -107,4 +109,12 @@ def account_links(*, request: Any) -> list[tuple[str, str]]:
     for module in _dashboard_modules():
         if hasattr(module, "account_links"):
             links.extend(module.account_links(request=request))
+    return links
+
+
+def match_links(*, request: Any, match: Any) -> list[tuple[str, str]]:
+    links: list[tuple[str, str]] = []
+    for module in _dashboard_modules():
+        if hasattr(module, "match_links"):
+            links.extend(module.match_links(request=request, match=match))
     return links

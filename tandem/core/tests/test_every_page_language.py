@@ -209,6 +209,9 @@ def play_story(world: World, language: str) -> Story:
         learner = _learner_story(world, actor, today)
         match = _match_story(world, actor, volunteer, learner, today)
         community = matching_services._community_for(volunteer)
+        from tandem.journal.tests.story import journal_story
+
+        journal_story(world, match)
     assert AuditEvent.objects.filter(programme=world.programme).count() > 40
     return Story(volunteer=volunteer, learner=learner, match=match, community=community)
 

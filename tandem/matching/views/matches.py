@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.audit import record_view
 from tandem.core.calendar import one_event_response
+from tandem.core import extensions
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.once import create_once, new_token
@@ -123,6 +124,7 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
         **sent,
+        "app_links": extensions.match_links(request=request, match=match),
     })
 
 

@@ -1,0 +1,222 @@
+"""The pair's page (the story of the weeks) and its goals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.models import Programme
+from tandem.core.notify import site_url
+from tandem.core.once import give_back, submit_once
+from tandem.core.scoping import programme_view
+from tandem.core.services import EditConflict
+from tandem.journal import selectors, services
+from tandem.journal.forms import (
+    FACE_WORDS,
+    FACES,
+    AgreeForm,
+    GoalCloseForm,
+    GoalEditForm,
+    GoalForm,
+    MeetingPlanForm,
+    ProgressForm,
+)
+from tandem.journal.models import Goal
+from tandem.journal.views.common import goal_or_404, match_or_404, require, to_pair
+from tandem.matching.models import Match
+
+WRITERS = ("mentor", "coordinator")
+
+
+def agree_as(parts: frozenset[str]) -> str:
+    return "learner" if "learner" in parts else ("guardian" if "guardian" in parts else "")
+
+
+def faces() -> list[tuple[int, str, str]]:
+    return [(value, face, str(FACE_WORDS[value])) for value, face in FACES]
+
+
+def plan_form(match: Match) -> MeetingPlanForm:
+    starts, place = selectors.next_slot(match=match)
+    return MeetingPlanForm(initial={"starts_at": timezone.localtime(starts), "place": place,
+                                    "minutes": match.programme.session_minutes})
+
+
+@require_GET
+@programme_view("journal.view_journal")
+def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    story = selectors.pair_story(match=match, parts=parts)
+    writer = bool(parts & set(WRITERS)) and match.state in selectors.WRITABLE_STATES
+    now = timezone.now()
+    for meeting in story.meetings:
+        meeting.rateable = selectors.rateable(meeting, now)  # type: ignore[attr-defined]
+    for goal in story.goals:  # each progress form carries its own once-token
+        goal.progress_form = ProgressForm(auto_id=f"id_progress_{goal.pk}_%s") if writer else None  # type: ignore[attr-defined]
+    friendly = not parts & {"coordinator", "mentor", "supervisor"}
+    return render(request, "journal/pair.html", {
+        "programme": programme, "match": match, "story": story, "parts": parts, "writer": writer,
+        "friendly": friendly, "reader": "learner" if "learner" in parts else "guardian",
+        "coordinator": "coordinator" in parts, "supervision": selectors.supervision(programme),
+        "plan_form": plan_form(match) if writer else None, "goal_form": None,
+        "faces": faces(), "can_rate": "learner" in parts, "agree_as": agree_as(parts),
+        "link_url": site_url(reverse("journal:link", kwargs={"token": story.link.token})) if story.link else "",
+        "now": now, **_week(match),
+    })
+
+
+def _week(match: Match) -> dict[str, int | None]:
+    today = timezone.localdate()
+    if match.cycle_start is None or match.cycle_start > today:
+        return {"week": None, "weeks": None}
+    return {"week": (today - match.cycle_start).days // 7 + 1, "weeks": match.programme.cycle_weeks}
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("journal.write_journal")
+def goal_create(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, *WRITERS)
+    from tandem.journal.categories import categories_seed
+
+    categories_seed(programme=programme)
+    form = GoalForm(request.POST or None, categories=selectors.categories(programme=programme))
+    if request.method == "POST" and form.is_valid():
+        def save() -> HttpResponse | None:
+            try:
+                services.goal_create(match=match, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+                return None
+            messages.success(request, _("The goal is set. Show it to the learner: they can agree to it on their page."))
+            return to_pair(match)
+
+        if (response := submit_once(request, form, save)) is not None:
+            return response
+    return render(request, "journal/goal_form.html", {"programme": programme, "match": match, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("journal.write_journal")
+def goal_edit(request: HttpRequest, programme: Programme, pk: int, goal: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, *WRITERS)
+    item = goal_or_404(match, goal)
+    initial = {"category": item.category_id, "description": item.description, "success": item.success,
+               "target_date": item.target_date, "version": item.version}
+    form = GoalEditForm(request.POST or None, initial=initial,
+                        categories=selectors.categories(programme=programme, include=item.category))
+    conflict: Goal | None = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.goal_update(goal=item, actor=request.user, expected_version=form.cleaned_data["version"], **data)
+        except EditConflict as exc:
+            form.add_error(None, exc)
+            conflict = Goal.objects.select_related("category").get(pk=item.pk)
+            form.data = {**request.POST.dict(), "version": str(conflict.version)}
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return to_pair(match)
+    return render(request, "journal/goal_form.html", {"programme": programme, "match": match, "form": form,
+                                                      "goal": item, "conflict": conflict})
+
+
+@require_POST
+@programme_view("journal.write_journal")
+def goal_progress(request: HttpRequest, programme: Programme, pk: int, goal: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, *WRITERS)
+    item = goal_or_404(match, goal)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what moved forward."))
+        return to_pair(match)
+
+    def save() -> HttpResponse:
+        try:
+            services.goal_progress_add(goal=item, actor=request.user, note=form.cleaned_data["note"],
+                                       author=selectors.me(request.user, programme))
+        except ValidationError as exc:
+            give_back()
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Progress noted."))
+        return to_pair(match)
+
+    return submit_once(request, form, save) or to_pair(match)
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("journal.write_journal")
+def goal_close(request: HttpRequest, programme: Programme, pk: int, goal: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, *WRITERS)
+    item = goal_or_404(match, goal)
+    form = GoalCloseForm(request.POST or None, initial={"version": item.version, "outcome": Goal.State.REACHED,
+                                                        "new_description": item.description,
+                                                        "new_success": item.success,
+                                                        "new_target_date": item.target_date})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.goal_transition(
+                goal=item, to_state=data["outcome"], actor=request.user, reflection=data["reflection"],
+                expected_version=data["version"],
+                new={"description": data["new_description"], "success": data["new_success"],
+                     "target_date": data["new_target_date"]})
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, {
+                Goal.State.REACHED: _("Well done! The goal is marked as reached."),
+                Goal.State.ADJUSTED: _("The goal is adjusted; the new version is on the page."),
+                Goal.State.DROPPED: _("The goal is dropped, with your reflection."),
+            }[data["outcome"]])
+            return to_pair(match)
+    return render(request, "journal/goal_close.html", {"programme": programme, "match": match, "goal": item,
+                                                       "form": form})
+
+
+@require_POST
+@programme_view("journal.agree_goal")
+def goal_agree(request: HttpRequest, programme: Programme, pk: int, goal: int) -> HttpResponse:
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, "learner", "guardian")
+    item = goal_or_404(match, goal)
+    if AgreeForm({"goal": goal}).is_valid():
+        try:
+            services.goal_agree(goal=item, agreed_as=agree_as(parts), actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you! Your mentor can see that you agree."))
+    return to_pair(match)
+
+
+@require_POST
+@programme_view("journal.write_journal")
+def learner_link(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    """Make a new personal link for the learner (the old one stops working), or revoke it."""
+    match, parts = match_or_404(request, programme, pk)
+    require(parts, *WRITERS)
+    try:
+        if request.POST.get("action") == "revoke":
+            services.learner_link_revoke(match=match, actor=request.user)
+            messages.success(request, _("The personal link no longer works."))
+        else:
+            services.learner_link_create(match=match, actor=request.user)
+            messages.success(request, _("A new personal link is ready. Give it to the learner; an older link no "
+                                        "longer works."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return to_pair(match)
+
