@@ -1,5 +1,5 @@
 """Forms of the journal: short, with sensible defaults, made for a phone. Create forms carry a
-one-time token (``core.once``); edit forms the version they started from."""
+one-time token (``core.once``); edit forms the version they started from (``core.versioning``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
 from tandem.journal.models import KINDS, Goal, GoalCategory, Meeting, Note
 
 FACES = ((1, "☹️"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😀"))
@@ -52,17 +53,16 @@ class GoalForm(OnceFormMixin, GoalFields):
     pass
 
 
-class GoalEditForm(GoalFields):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class GoalEditForm(VersionedFormMixin, GoalFields):
+    pass
 
 
-class GoalCloseForm(forms.Form):
+class GoalCloseForm(VersionedFormMixin, forms.Form):
     OUTCOMES = (
         (Goal.State.REACHED, _("Reached")),
         (Goal.State.ADJUSTED, _("Adjusted: we change the goal")),
         (Goal.State.DROPPED, _("Dropped")),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("What became of the goal?"), choices=OUTCOMES, widget=forms.RadioSelect)
     reflection = forms.CharField(label=_("Reflection"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                  help_text=_("A sentence or two: what went well, what did not, what you learned."))
@@ -90,8 +90,7 @@ class MeetingPlanForm(OnceFormMixin, forms.Form):
     minutes = StrictIntegerField(label=_("How long (minutes)"), min_value=5, max_value=600)
 
 
-class MeetingEditForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class MeetingEditForm(VersionedFormMixin, forms.Form):
     starts_at = forms.DateTimeField(label=_("When"), widget=_datetime_widget(), validators=[validate_plausible_date])
     place = forms.CharField(label=_("Where"), max_length=200, required=False)
 
@@ -101,7 +100,7 @@ class GoalsField(forms.ModelMultipleChoiceField):
         return cast(Goal, obj).description
 
 
-class MeetingLogForm(forms.Form):
+class MeetingLogForm(VersionedFormMixin, forms.Form):
     """The log, in the order a mentor answers on a phone: what happened (held is the default),
     how long (the planned length), the goals it served, what you did; the rest is optional."""
 
@@ -110,7 +109,6 @@ class MeetingLogForm(forms.Form):
         (Meeting.State.CANCELLED, _("Cancelled")),
         (Meeting.State.NO_SHOW, _("Someone did not come")),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
     state = forms.ChoiceField(label=_("What happened?"), choices=STATES, widget=forms.RadioSelect)
     duration_minutes = StrictIntegerField(label=_("How long (minutes)"), min_value=1, max_value=600, required=False)
     goals = GoalsField(label=_("Which goals did you work on?"), queryset=Goal.objects.none(), required=False,
@@ -167,8 +165,9 @@ class NoteForm(OnceFormMixin, forms.Form):
                 self.fields["visibility"].initial = rule.visibilities[0]
 
 
-class PreparationForm(OnceFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class PreparationForm(OnceFormMixin, VersionedFormMixin, forms.Form):
+    """Writes the preparation (once-token) or rewrites it (version; 0 while there is none)."""
+
     text = forms.CharField(
         label=_("Your preparation"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What do you want to do together, how, and why? Which goal does it serve?"))
@@ -203,13 +202,11 @@ class NewCategoryForm(OnceFormMixin, CategoryForm):
     pass
 
 
-class CategoryEditForm(CategoryForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class CategoryEditForm(VersionedFormMixin, CategoryForm):
     in_use = forms.BooleanField(label=_("In use for new goals"), required=False)
 
 
-class SupervisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class SupervisionForm(VersionedFormMixin, forms.Form):
     supervision = forms.BooleanField(
         label=_("Preparation and supervision for every meeting"), required=False,
         help_text=_("The mentor writes a preparation before each meeting and a reflection after it; the "

@@ -38,6 +38,19 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.history import Key, hidden, reasons
 from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import Person, Programme, StateChange
+from tandem.core.privacy import (
+    Anonymise,
+    Basis,
+    Category,
+    Days,
+    Delete,
+    Link,
+    NotPersonal,
+    Personal,
+    WithPerson,
+    reason_code_only,
+)
+from tandem.core.versioning import Versioned
 from tandem.matching.models import Match
 
 
@@ -45,7 +58,7 @@ def _token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class GoalCategory(models.Model):
+class GoalCategory(Versioned):
     """One entry of a programme's list of goal categories ("homework and study skills", "career
     orientation"…). Seeded from ``journal.categories.DEFAULTS`` in the four languages; a
     coordinator renames, adds or puts one out of use (goals keep theirs)."""
@@ -62,7 +75,8 @@ class GoalCategory(models.Model):
     label_de = models.CharField(_("name in German"), max_length=80, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     in_use = models.BooleanField(_("in use"), default=True)
-    version = models.PositiveIntegerField(default=1)
+
+    privacy = NotPersonal("The programme's list of goal categories: names in four languages, no people.")
 
     class Meta:
         verbose_name = _("goal category")
@@ -98,7 +112,7 @@ def _category_label(pk: object) -> str:
     return category.label() if category is not None else "…"
 
 
-class Goal(models.Model):
+class Goal(Versioned):
     audit_subject = "goal"
     audit_keys: ClassVar[dict[str, Key]] = {
         "category": Key("", _category_label),
@@ -140,7 +154,17 @@ class Goal(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
+
+    privacy = Personal(
+        whose=(Link("match__volunteer__person", label=_("as the mentor")),
+               Link("match__learner__person", label=_("as the learner"))),
+        categories=(Category.CHILD, Category.ACTIVITY, Category.FREE_TEXT), basis=Basis.AGREEMENT,
+        purpose=_("The pair's goals, in the learner's words, and how each ended."),
+        retention=WithPerson(), export=("description", "success", "target_date", "state", "reflection",
+                                        "closed_at", "agreed_at"),
+        erase=Anonymise(description="", success="", reflection=""),
+        mentions=("description", "success", "reflection"),
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -168,6 +192,15 @@ class GoalTransition(StateChange):
     from_state = models.CharField(max_length=10, choices=Goal.State.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=Goal.State.choices)
 
+    privacy = Personal(
+        whose=(Link("goal__match__volunteer__person", label=_("as the mentor")),
+               Link("goal__match__learner__person", label=_("as the learner"))),
+        categories=(Category.CHILD, Category.ACTIVITY), basis=Basis.AGREEMENT,
+        purpose=_("Each step of a goal: who, when, why."),
+        retention=WithPerson(), export=("at", "reason"),
+        erase=Anonymise(reason=reason_code_only), mentions=("reason",),
+    )
+
     class Meta(StateChange.Meta):
         verbose_name = _("goal step")
         verbose_name_plural = _("goal steps")
@@ -193,6 +226,15 @@ class GoalProgress(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
 
+    privacy = Personal(
+        whose=(Link("goal__match__volunteer__person", label=_("as the mentor")),
+               Link("goal__match__learner__person", label=_("as the learner")),
+               Link("author", label=_("as the author"))),
+        categories=(Category.CHILD, Category.FREE_TEXT), basis=Basis.AGREEMENT,
+        purpose=_("Progress noted under a goal, read by the pair and the team."),
+        retention=WithPerson(), export=("note",), erase=Anonymise(note=""), mentions=("note",),
+    )
+
     class Meta:
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
@@ -202,7 +244,7 @@ class GoalProgress(models.Model):
         return f"{self.goal_id} · {self.at:%Y-%m-%d}"
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     """One meeting of a pair: planned, then logged. ``uid`` is its stable identity for calendars."""
 
     audit_subject = "meeting"
@@ -258,7 +300,19 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1)
+
+    privacy = Personal(
+        whose=(Link("match__volunteer__person", label=_("as the mentor")),
+               Link("match__learner__person", label=_("as the learner"))),
+        categories=(Category.CHILD, Category.ACTIVITY, Category.FREE_TEXT), basis=Basis.AGREEMENT,
+        purpose=_("The pair's meetings: when and where, whether they took place, what was done, "
+                  "and the learner's rating; counted in the programme's figures."),
+        retention=WithPerson(),
+        export=("starts_at", "ends_at", "place", "state", "missed_by", "missed_reason",
+                "duration_minutes", "activities", "note", "important", "logged_at", "rating"),
+        erase=Anonymise(place="", missed_reason="", activities="", note=""),
+        mentions=("place", "missed_reason", "activities", "note"),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -307,7 +361,7 @@ class KindRule:
     visibilities: tuple[str, ...]
 
 
-class Note(models.Model):
+class Note(Versioned):
     """A note around a meeting: preparation, reflection, feedback, reply, observation, intervision."""
 
     audit_subject = "journal_note"
@@ -340,7 +394,16 @@ class Note(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
+
+    privacy = Personal(
+        whose=(Link("meeting__match__volunteer__person", label=_("as the mentor")),
+               Link("meeting__match__learner__person", label=_("as the learner")),
+               Link("author", label=_("as the author"))),
+        categories=(Category.CHILD, Category.FREE_TEXT), basis=Basis.AGREEMENT,
+        purpose=_("Preparations, supervision feedback, observations and intervision on a meeting."),
+        retention=WithPerson(), export=("kind", "visibility", "text"),
+        erase=Anonymise(text=""), mentions=("text",),
+    )
 
     class Meta:
         verbose_name = _("note")
@@ -392,6 +455,13 @@ class LearnerLink(models.Model):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    privacy = Personal(
+        whose=Link("match__learner__person", label=_("as the learner")),
+        categories=Category.ACCOUNT, basis=Basis.AGREEMENT,
+        purpose=_("A learner's personal link to their goals and meetings, without a log-in."),
+        retention=WithPerson(), export=("expires_at", "revoked_at"), erase=Delete(),
+    )
+
     class Meta:
         verbose_name = _("learner's personal link")
         verbose_name_plural = _("learners' personal links")
@@ -411,8 +481,15 @@ class MeetingDraft(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="drafts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-    updated = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(_("what was typed"), default=dict, blank=True)
+    updated = models.DateTimeField(_("kept"), default=timezone.now)
+
+    privacy = Personal(
+        whose="user", categories=Category.FREE_TEXT, basis=Basis.AGREEMENT,
+        purpose=_("What someone typed into a meeting's log before sending it."),
+        retention=(WithPerson(), Days("updated", days=30)), export=("data", "updated"), erase=Delete(),
+        mentions=("data",),
+    )
 
     class Meta:
         verbose_name = _("draft of a meeting's log")
@@ -430,9 +507,16 @@ class ReminderMail(models.Model):
     """The one reminder e-mail a person got on a day (claimed before it is sent)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    sent_at = models.DateTimeField(default=timezone.now)
-    items = models.PositiveSmallIntegerField(default=0)
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    items = models.PositiveSmallIntegerField(_("reminders in it"), default=0)
+
+    privacy = Personal(
+        whose="person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("Which day a person was sent the journal's reminder e-mail (at most one a day)."),
+        retention=(WithPerson(), Days("sent_at", days=90)), export=("day", "sent_at", "items"),
+        erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("reminder e-mail")
@@ -450,8 +534,14 @@ class ReminderItem(models.Model):
     """One thing a person was reminded of ("log:12", "feedback:34"): never twice."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=60)
+    key = models.CharField(_("what it was about"), max_length=60)
     mail = models.ForeignKey(ReminderMail, on_delete=models.CASCADE, related_name="reminded")
+
+    privacy = Personal(
+        whose="person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
+        purpose=_("What a person was already reminded of, so nobody is reminded twice."),
+        retention=WithPerson(), export=("key",), erase=Delete(),
+    )
 
     class Meta:
         verbose_name = _("reminder")

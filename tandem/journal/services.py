@@ -1,7 +1,7 @@
 """Every write of the journal: keyword-only, one transaction each, audited, no request.
 
 Goals move through ``ALLOWED`` (a table of moves, each recorded as a ``GoalTransition``); edits
-are optimistically locked by ``version`` and refused with ``core.services.EditConflict``. E-mails
+are optimistically locked by ``version`` and refused with ``core.versioning.EditConflict``. E-mails
 go through ``core.notify`` (rendered in the recipient's language by a background task, after the
 transaction commits). ``send_reminders`` is the daily job: see its docstring.
 """
@@ -28,7 +28,8 @@ from tandem.core.integrity import save_checked
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role
 from tandem.core.notify import notify, site_url
 from tandem.core.selectors import coordinators_of
-from tandem.core.services import EditConflict, programme_update
+from tandem.core.services import programme_update
+from tandem.core.versioning import lock_for_edit, save_edit
 from tandem.journal import selectors
 from tandem.journal.categories import categories_seed
 from tandem.journal.models import (
@@ -98,20 +99,6 @@ def _open(match: Match) -> None:
                                 "meeting was planned, until the match ends."))
 
 
-def _conflict(kind: str) -> EditConflict:
-    messages = {
-        "goal": _("Someone else changed this goal while you were editing. Your changes were not saved; the "
-                  "form shows them next to the current version."),
-        "meeting": _("Someone else changed this meeting while you were editing. Your changes were not saved; "
-                     "the form shows them next to the current version."),
-        "note": _("Someone else changed this text while you were editing. Your changes were not saved; the "
-                  "form shows them next to the current version."),
-        "category": _("Someone else changed this category while you were editing. Your changes were not "
-                      "saved; the form shows them next to the current version."),
-    }
-    return EditConflict(messages[kind])
-
-
 def _kw(match: Match) -> dict[str, Any]:
     return {"org": match.programme.organisation.slug, "prog": match.programme.slug, "pk": match.pk}
 
@@ -159,9 +146,7 @@ def category_update(*, category: GoalCategory, actor: Any, labels: dict[str, str
     if not any(v.strip() for v in labels.values()):
         raise ValidationError(_("Give the category a name in at least one language."))
     with transaction.atomic():
-        current = GoalCategory.objects.select_for_update().get(pk=category.pk)
-        if current.version != expected_version:
-            raise _conflict("category")
+        current = lock_for_edit(GoalCategory, pk=category.pk, expected_version=expected_version)
         fields = ("label_en", "label_nl", "label_fr", "label_de", "in_use")
         before = {f: getattr(current, f) for f in fields}
         for language, value in labels.items():
@@ -170,8 +155,7 @@ def category_update(*, category: GoalCategory, actor: Any, labels: dict[str, str
         current.full_clean()
         changes = diff(before, {f: getattr(current, f) for f in fields})
         if changes:
-            current.version += 1
-            current.save()
+            save_edit(current)
             programme = current.programme
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                          action=Action.UPDATED, subject=f"goal_category:{current.pk}", changes=changes)
@@ -203,11 +187,9 @@ def goal_create(*, match: Match, actor: Any, category: GoalCategory, description
 
 
 def _lock_goal(goal: Goal, expected_version: int | None) -> Goal:
-    current = Goal.objects.select_for_update().select_related(
-        "match__programme__organisation", "match__learner__person", "category").get(pk=goal.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise _conflict("goal")
-    return current
+    return lock_for_edit(Goal.objects.select_related(
+        "match__programme__organisation", "match__learner__person", "category"),
+        pk=goal.pk, expected_version=expected_version)
 
 
 def goal_update(*, goal: Goal, actor: Any, expected_version: int, **fields: Any) -> Goal:
@@ -233,8 +215,7 @@ def goal_update(*, goal: Goal, actor: Any, expected_version: int, **fields: Any)
                 changes[key] = ["…", "…"]
         if not changes:
             return current
-        current.version += 1
-        current.save()
+        save_edit(current)
         _audit(current.match, actor, Action.UPDATED, f"goal:{current.pk}", changes)
     return current
 
@@ -262,9 +243,8 @@ def goal_transition(*, goal: Goal, to_state: str, actor: Any, reflection: str,
         current.state = to_state
         current.reflection = reflection if to_state != GState.ACTIVE else current.reflection
         current.closed_at = None if to_state == GState.ACTIVE else timezone.now()
-        current.version += 1
         current.full_clean()
-        current.save()
+        save_edit(current)
         GoalTransition.objects.create(goal=current, from_state=previous, to_state=to_state, actor=_user(actor),
                                       reason=reflection[:300])
         _audit(current.match, actor, Action.UPDATED, f"goal:{current.pk}",
@@ -328,11 +308,9 @@ def meeting_plan(*, match: Match, actor: Any, starts_at: datetime, place: str = 
 
 
 def _lock_meeting(meeting: Meeting, expected_version: int | None) -> Meeting:
-    current = Meeting.objects.select_for_update().select_related(
-        "match__programme__organisation", "match__learner__person", "match__volunteer__person").get(pk=meeting.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise _conflict("meeting")
-    return current
+    return lock_for_edit(Meeting.objects.select_related(
+        "match__programme__organisation", "match__learner__person", "match__volunteer__person"),
+        pk=meeting.pk, expected_version=expected_version)
 
 
 def meeting_update(*, meeting: Meeting, actor: Any, expected_version: int, starts_at: datetime,
@@ -349,8 +327,7 @@ def meeting_update(*, meeting: Meeting, actor: Any, expected_version: int, start
         changes = diff(before, {"starts_at": current.starts_at, "place": current.place})
         if not changes:
             return current
-        current.version += 1
-        current.save()
+        save_edit(current)
         _audit(current.match, actor, Action.UPDATED, f"meeting:{current.pk}", changes)
     return current
 
@@ -389,9 +366,8 @@ def meeting_log(*, meeting: Meeting, actor: Any, expected_version: int, state: s
             setattr(current, name, value)
         current.logged_at = current.logged_at or now
         current.logged_by = current.logged_by or _user(actor)
-        current.version += 1
         current.full_clean()
-        current.save()
+        save_edit(current)
         current.goals.set(goals)
         MeetingDraft.objects.filter(meeting=current).delete()
         changes = diff(before, values)
@@ -474,16 +450,14 @@ def note_update(*, note: Note, actor: Any, expected_version: int, text: str) -> 
     if not text:
         raise ValidationError({"text": _("Write the note.")})
     with transaction.atomic():
-        current = Note.objects.select_for_update().select_related(
-            "meeting__match__programme__organisation", "meeting__match__learner__person").get(pk=note.pk)
-        if current.version != expected_version:
-            raise _conflict("note")
+        current = lock_for_edit(Note.objects.select_related(
+            "meeting__match__programme__organisation", "meeting__match__learner__person"),
+            pk=note.pk, expected_version=expected_version)
         if current.text == text:
             return current
         current.text = text
-        current.version += 1
         current.full_clean()
-        current.save()
+        save_edit(current)
         _audit(current.meeting.match, actor, Action.UPDATED, f"journal_note:{current.pk}", {"text": ["…", "…"]})
     return current
 

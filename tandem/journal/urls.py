@@ -22,6 +22,7 @@ urlpatterns = [
     path(J + "link/", pair.learner_link, name="learner_link"),
     path(J + "meetings/new/", meetings.meeting_plan, name="meeting_plan"),
     path(M, meetings.meeting, name="meeting"),
+    path(M + "calendar.ics", meetings.meeting_ics, name="meeting_ics"),
     path(M + "edit/", meetings.meeting_edit, name="meeting_edit"),
     path(M + "log/", meetings.meeting_log, name="meeting_log"),
     path(M + "draft/", meetings.meeting_draft, name="meeting_draft"),

@@ -32,7 +32,8 @@ def job(name: str, func: Any, every: timedelta = timedelta(hours=1)) -> periodic
 
 def test_the_apps_register_their_jobs() -> None:
     jobs = periodic.registered()
-    assert {"check_certificates", "expire_import_batches", "prune_task_results", "apply_retention"} <= set(jobs)
+    assert {"check_certificates", "expire_import_batches", "prune_task_results", "apply_retention",
+            "send_journal_reminders"} <= set(jobs)
     assert jobs["check_certificates"].every == timedelta(days=1)
 
 

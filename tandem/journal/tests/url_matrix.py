@@ -81,6 +81,7 @@ MATRIX: dict[str, Access] = {
     "journal:learner_link": Access(WRITERS, "programme", method="POST", kwargs=_pair, expect=TO_PAIR),
     "journal:meeting_plan": Access(WRITERS, "programme", kwargs=_pair),
     "journal:meeting": Access(PAIR_READERS, "programme", kwargs=_meeting),
+    "journal:meeting_ics": Access(PAIR_READERS, "programme", kwargs=_meeting),
     "journal:meeting_edit": Access(WRITERS, "programme", kwargs=_meeting),
     "journal:meeting_log": Access(WRITERS, "programme", kwargs=_meeting),
     # The log page posts what is typed as it is typed; an empty post keeps nothing.

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,11 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.calendar import one_event_response
 from tandem.core.models import Programme
-from tandem.core.once import give_back, submit_once
+from tandem.core.once import create_once, submit_once
 from tandem.core.scoping import programme_view
-from tandem.core.services import EditConflict
+from tandem.core.versioning import submit_edit
 from tandem.journal import selectors, services
+from tandem.journal.calendar import meeting_event, reader_of, with_calendar_facts
 from tandem.journal.forms import (
     MeetingEditForm,
     MeetingLogForm,
@@ -42,20 +45,12 @@ def meeting_plan(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     match, parts = match_or_404(request, programme, pk)
     require(parts, *WRITERS)
     form = MeetingPlanForm(request.POST) if request.method == "POST" else plan_form(match)
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            data = form.cleaned_data
-            try:
-                services.meeting_plan(match=match, actor=request.user, starts_at=data["starts_at"],
-                                      place=data["place"], minutes=data["minutes"])
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("The meeting is planned."))
-            return to_pair(match)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+            request, form, lambda: services.meeting_plan(
+                match=match, actor=request.user, starts_at=form.cleaned_data["starts_at"],
+                place=form.cleaned_data["place"], minutes=form.cleaned_data["minutes"]),
+            message=_("The meeting is planned."), then=lambda _meeting: to_pair(match))):
+        return response
     return render(request, "journal/meeting_plan.html", {"programme": programme, "match": match, "form": form})
 
 
@@ -86,36 +81,42 @@ def meeting(request: HttpRequest, programme: Programme, pk: int, meeting: int) -
     })
 
 
+@require_GET
+@programme_view("journal.view_journal")
+def meeting_ics(request: HttpRequest, programme: Programme, pk: int, meeting: int) -> HttpResponse:
+    """The meeting as a one-off ``.ics`` file, for whoever may open its page."""
+    match, _parts = match_or_404(request, programme, pk)
+    item = meeting_or_404(match, meeting)
+    found = with_calendar_facts(Meeting.objects.filter(pk=item.pk), request.user).get()
+    return one_event_response(meeting_event(found, reader=reader_of(found, request.user)),
+                              filename=f"meeting-{found.pk}.ics")
+
+
 @require_http_methods(["GET", "POST"])
 @programme_view("journal.write_journal")
 def meeting_edit(request: HttpRequest, programme: Programme, pk: int, meeting: int) -> HttpResponse:
     match, parts = match_or_404(request, programme, pk)
     require(parts, *WRITERS)
     item = meeting_or_404(match, meeting)
-    form = MeetingEditForm(request.POST or None, initial={
-        "version": item.version, "starts_at": timezone.localtime(item.starts_at), "place": item.place})
-    conflict: Meeting | None = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.meeting_update(meeting=item, actor=request.user, expected_version=data["version"],
-                                    starts_at=data["starts_at"], place=data["place"])
-        except EditConflict as exc:
-            form.add_error(None, exc)
-            conflict = Meeting.objects.get(pk=item.pk)
-            form.data = {**request.POST.dict(), "version": str(conflict.version)}
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The meeting is moved."))
-            return to_pair(match)
+    form = _move_form(item, request.POST or None)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+            form, lambda: services.meeting_update(
+                meeting=item, actor=request.user, expected_version=form.expected_version,
+                starts_at=form.cleaned_data["starts_at"], place=form.cleaned_data["place"]),
+            saved=_move_form):
+        messages.success(request, _("The meeting is moved."))
+        return to_pair(match)
     return render(request, "journal/meeting_edit.html", {"programme": programme, "match": match, "meeting": item,
-                                                         "form": form, "conflict": conflict})
+                                                         "form": form})
+
+
+def _move_form(item: Meeting, data: Any = None) -> MeetingEditForm:
+    return MeetingEditForm(data, version=item.version, initial={
+        "starts_at": timezone.localtime(item.starts_at), "place": item.place})
 
 
 def _log_initial(item: Meeting, draft: dict[str, Any], reflection: Note | None) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        "version": item.version,
         "state": item.state if item.state != Meeting.State.PLANNED else Meeting.State.HELD,
         "duration_minutes": item.duration_minutes or int((item.ends_at - item.starts_at).total_seconds() // 60),
         "goals": [g.pk for g in item.goals.all()], "activities": item.activities, "note": item.note,
@@ -138,13 +139,16 @@ def meeting_log(request: HttpRequest, programme: Programme, pk: int, meeting: in
     reflection = item.notes.filter(kind=Note.Kind.REFLECTION).first()
     goals = match.goals.filter(state="active") | match.goals.filter(pk__in=item.goals.values("pk"))
     draft = selectors.draft_of(meeting=item, user=request.user)
-    form = MeetingLogForm(request.POST or None, goals=goals.distinct(), reflection=supervision,
-                          initial=_log_initial(item, draft, reflection))
-    conflict: Meeting | None = None
-    if request.method == "POST" and form.is_valid():
+    def log_form(row: Meeting, data: Any = None, draft: dict[str, Any] | None = None) -> MeetingLogForm:
+        return MeetingLogForm(data, version=row.version, goals=goals.distinct(), reflection=supervision,
+                              initial=_log_initial(row, draft or {}, reflection))
+
+    form = log_form(item, request.POST or None, draft)
+
+    def save() -> None:
         data = form.cleaned_data
-        try:
-            services.meeting_log(meeting=item, actor=request.user, expected_version=data["version"],
+        with transaction.atomic():
+            services.meeting_log(meeting=item, actor=request.user, expected_version=form.expected_version,
                                  state=data["state"], duration_minutes=data["duration_minutes"],
                                  activities=data["activities"], goals=data["goals"], note=data["note"],
                                  important=data["important"], missed_by=data["missed_by"],
@@ -156,20 +160,14 @@ def meeting_log(request: HttpRequest, programme: Programme, pk: int, meeting: in
                     services.note_add(meeting=item, kind=Note.Kind.REFLECTION, text=text, author=author,
                                       parts=parts, actor=request.user)
                 elif reflection.text != text:
-                    services.note_update(note=reflection, actor=request.user, expected_version=reflection.version,
-                                         text=text)
-        except EditConflict as exc:
-            form.add_error(None, exc)
-            conflict = Meeting.objects.get(pk=item.pk)
-            form.data = {**request.POST.dict(), "goals": request.POST.getlist("goals"),
-                         "version": str(conflict.version)}
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Thank you, the meeting is logged."))
-            return to_pair(match)
+                    services.note_update(note=reflection, actor=request.user,
+                                         expected_version=reflection.version, text=text)
+
+    if request.method == "POST" and form.is_valid() and submit_edit(form, save, saved=log_form):
+        messages.success(request, _("Thank you, the meeting is logged."))
+        return to_pair(match)
     return render(request, "journal/meeting_log.html", {
-        "programme": programme, "match": match, "meeting": item, "form": form, "conflict": conflict,
+        "programme": programme, "match": match, "meeting": item, "form": form,
         "draft": bool(draft), "goals_exist": goals.exists(),
     })
 
@@ -201,36 +199,29 @@ def preparation(request: HttpRequest, programme: Programme, pk: int, meeting: in
     require(parts, "mentor")
     item = meeting_or_404(match, meeting)
     current = item.notes.filter(kind=Note.Kind.PREPARATION).first()
-    form = PreparationForm(request.POST or None, initial={"text": current.text if current else "",
-                                                          "version": current.version if current else None})
-    conflict: list[Note] = []
-    if request.method == "POST" and form.is_valid():
+    form = PreparationForm(request.POST or None, version=current.version if current else 0,
+                           initial={"text": current.text if current else ""})
+
+    def write() -> None:
         text = form.cleaned_data["text"]
+        if current is None:
+            services.note_add(meeting=item, kind=Note.Kind.PREPARATION, text=text, parts=parts,
+                              author=selectors.me(request.user, programme), actor=request.user)
+        else:
+            services.note_update(note=current, actor=request.user, text=text,
+                                 expected_version=form.expected_version)
 
-        def save() -> HttpResponse | None:
-            try:
-                if current is None:
-                    services.note_add(meeting=item, kind=Note.Kind.PREPARATION, text=text, parts=parts,
-                                      author=selectors.me(request.user, programme), actor=request.user)
-                else:
-                    services.note_update(note=current, actor=request.user, text=text,
-                                         expected_version=form.cleaned_data["version"] or 0)
-            except EditConflict as exc:
-                form.add_error(None, exc)
-                if current is not None:
-                    conflict.append(Note.objects.get(pk=current.pk))
-                    form.data = {**request.POST.dict(), "version": str(conflict[0].version)}
-                return None
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("Your preparation is saved. Your supervisor can now give feedback."))
-            return to_meeting(item)
+    def save() -> HttpResponse | None:
+        if not submit_edit(form, write, saved=lambda row: PreparationForm(
+                version=row.version, initial={"text": row.text})):
+            return None
+        messages.success(request, _("Your preparation is saved. Your supervisor can now give feedback."))
+        return to_meeting(item)
 
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := submit_once(request, form, save)):
+        return response
     return render(request, "journal/preparation.html", {"programme": programme, "match": match, "meeting": item,
-                                                        "form": form, "conflict": conflict[0] if conflict else None})
+                                                        "form": form})
 
 
 @require_POST
@@ -247,22 +238,17 @@ def note_add(request: HttpRequest, programme: Programme, pk: int, meeting: int) 
     data = form.cleaned_data
     parent = item.notes.filter(pk=data["parent"]).first() if data.get("parent") else None
 
-    def save() -> HttpResponse:
-        try:
-            services.note_add(meeting=item, kind=data["kind"], text=data["text"], parts=parts, parent=parent,
-                              visibility=data.get("visibility") or "", actor=request.user,
-                              author=selectors.me(request.user, programme))
-        except ValidationError as exc:
-            give_back()
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, {
-                Note.Kind.COMMENT: _("Your feedback is saved; the mentor is told."),
-                Note.Kind.REPLY: _("Your reply is saved; the supervisor is told."),
-            }.get(data["kind"], _("The note is saved.")))
-        return to_meeting(item)
-
-    return submit_once(request, form, save) or to_meeting(item)
+    return create_once(
+        request, form, lambda: services.note_add(
+            meeting=item, kind=data["kind"], text=data["text"], parts=parts, parent=parent,
+            visibility=data.get("visibility") or "", actor=request.user,
+            author=selectors.me(request.user, programme)),
+        message={
+            Note.Kind.COMMENT: _("Your feedback is saved; the mentor is told."),
+            Note.Kind.REPLY: _("Your reply is saved; the supervisor is told."),
+        }.get(data["kind"], _("The note is saved.")),
+        then=lambda _note: to_meeting(item), back=to_meeting(item),
+    ) or to_meeting(item)
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.models import Programme
 from tandem.core.notify import site_url
-from tandem.core.once import give_back, submit_once
+from tandem.core.once import create_once
 from tandem.core.scoping import programme_view
-from tandem.core.services import EditConflict
+from tandem.core.versioning import submit_edit
 from tandem.journal import selectors, services
 from tandem.journal.forms import (
     FACE_WORDS,
@@ -87,19 +89,19 @@ def goal_create(request: HttpRequest, programme: Programme, pk: int) -> HttpResp
 
     categories_seed(programme=programme)
     form = GoalForm(request.POST or None, categories=selectors.categories(programme=programme))
-    if request.method == "POST" and form.is_valid():
-        def save() -> HttpResponse | None:
-            try:
-                services.goal_create(match=match, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-                return None
-            messages.success(request, _("The goal is set. Show it to the learner: they can agree to it on their page."))
-            return to_pair(match)
-
-        if (response := submit_once(request, form, save)) is not None:
-            return response
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+            request, form, lambda: services.goal_create(match=match, actor=request.user, **form.cleaned_data),
+            message=_("The goal is set. Show it to the learner: they can agree to it on their page."),
+            then=lambda _goal: to_pair(match))):
+        return response
     return render(request, "journal/goal_form.html", {"programme": programme, "match": match, "form": form})
+
+
+def _goal_form(goal: Goal, programme: Programme, data: Any = None) -> GoalEditForm:
+    return GoalEditForm(data, version=goal.version, categories=selectors.categories(
+        programme=programme, include=goal.category), initial={
+        "category": goal.category_id, "description": goal.description, "success": goal.success,
+        "target_date": goal.target_date})
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,26 +110,15 @@ def goal_edit(request: HttpRequest, programme: Programme, pk: int, goal: int) ->
     match, parts = match_or_404(request, programme, pk)
     require(parts, *WRITERS)
     item = goal_or_404(match, goal)
-    initial = {"category": item.category_id, "description": item.description, "success": item.success,
-               "target_date": item.target_date, "version": item.version}
-    form = GoalEditForm(request.POST or None, initial=initial,
-                        categories=selectors.categories(programme=programme, include=item.category))
-    conflict: Goal | None = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.goal_update(goal=item, actor=request.user, expected_version=form.cleaned_data["version"], **data)
-        except EditConflict as exc:
-            form.add_error(None, exc)
-            conflict = Goal.objects.select_related("category").get(pk=item.pk)
-            form.data = {**request.POST.dict(), "version": str(conflict.version)}
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return to_pair(match)
+    form = _goal_form(item, programme, request.POST or None)
+    if request.method == "POST" and form.is_valid() and submit_edit(
+            form, lambda: services.goal_update(goal=item, actor=request.user,
+                                               expected_version=form.expected_version, **form.cleaned_data),
+            saved=lambda row: _goal_form(row, programme)):
+        messages.success(request, _("Changes saved."))
+        return to_pair(match)
     return render(request, "journal/goal_form.html", {"programme": programme, "match": match, "form": form,
-                                                      "goal": item, "conflict": conflict})
+                                                      "goal": item})
 
 
 @require_POST
@@ -141,18 +132,20 @@ def goal_progress(request: HttpRequest, programme: Programme, pk: int, goal: int
         messages.error(request, _("Write what moved forward."))
         return to_pair(match)
 
-    def save() -> HttpResponse:
-        try:
-            services.goal_progress_add(goal=item, actor=request.user, note=form.cleaned_data["note"],
-                                       author=selectors.me(request.user, programme))
-        except ValidationError as exc:
-            give_back()
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Progress noted."))
-        return to_pair(match)
+    return create_once(
+        request, form, lambda: services.goal_progress_add(
+            goal=item, actor=request.user, note=form.cleaned_data["note"],
+            author=selectors.me(request.user, programme)),
+        message=_("Progress noted."), then=lambda _progress: to_pair(match), back=to_pair(match),
+    ) or to_pair(match)
 
-    return submit_once(request, form, save) or to_pair(match)
+
+def _close_form(goal: Goal, data: Any = None) -> GoalCloseForm:
+    closed = goal.state in dict(GoalCloseForm.OUTCOMES)
+    return GoalCloseForm(data, version=goal.version, initial={
+        "outcome": goal.state if closed else Goal.State.REACHED, "reflection": goal.reflection if closed else "",
+        "new_description": goal.description, "new_success": goal.success,
+        "new_target_date": goal.target_date})
 
 
 @require_http_methods(["GET", "POST"])
@@ -161,21 +154,14 @@ def goal_close(request: HttpRequest, programme: Programme, pk: int, goal: int) -
     match, parts = match_or_404(request, programme, pk)
     require(parts, *WRITERS)
     item = goal_or_404(match, goal)
-    form = GoalCloseForm(request.POST or None, initial={"version": item.version, "outcome": Goal.State.REACHED,
-                                                        "new_description": item.description,
-                                                        "new_success": item.success,
-                                                        "new_target_date": item.target_date})
+    form = _close_form(item, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.goal_transition(
+        if submit_edit(form, lambda: services.goal_transition(
                 goal=item, to_state=data["outcome"], actor=request.user, reflection=data["reflection"],
-                expected_version=data["version"],
+                expected_version=form.expected_version,
                 new={"description": data["new_description"], "success": data["new_success"],
-                     "target_date": data["new_target_date"]})
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+                     "target_date": data["new_target_date"]}), saved=_close_form):
             messages.success(request, {
                 Goal.State.REACHED: _("Well done! The goal is marked as reached."),
                 Goal.State.ADJUSTED: _("The goal is adjusted; the new version is on the page."),

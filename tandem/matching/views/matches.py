@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core import extensions
 from tandem.core.audit import record_view
 from tandem.core.calendar import one_event_response
-from tandem.core import extensions
 from tandem.core.fields import vocabulary
 from tandem.core.models import Programme
 from tandem.core.once import create_once, new_token
