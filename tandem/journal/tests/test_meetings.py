@@ -221,7 +221,7 @@ def test_the_supervisor_comments_the_mentor_is_told_and_replies(world: World, dj
     item = meeting(match, days=2)
     kw = _kw(world, pk=match.pk, meeting=item.pk)
     mentor = world.client_for("mentor")
-    assert mentor.post(reverse("journal:preparation", kwargs=kw), {"text": "Breuken met pizza"}).status_code == 302
+    assert mentor.post(reverse("journal:preparation", kwargs=kw), {"text": "Breuken met pizza", "version": "0"}).status_code == 302
     supervisor = world.client_for("supervisor")
     page = supervisor.get(reverse("journal:meeting", kwargs=kw)).content.decode()
     assert "Breuken met pizza" in page and 'value="comment"' in page
