@@ -63,7 +63,7 @@ def for_labels(queryset: QuerySet[Any], *, institution: bool = True, also: tuple
     """``queryset`` (learners, volunteers… each with a ``person``) reading only what
     ``person_label`` shows: a picker of thousands then builds small rows, not whole records
     with their JSON fields. ``also`` names more of the row's own fields the caller shows."""
-    fields = ["pk", *also, *(f"person__{name}" for name in ("given_name", "family_name", "date_of_birth", "city"))]
+    fields = ["pk", *also, *(f"person__{name}" for name in ("given_name", "family_name", "date_of_birth", "city", "erased_at"))]
     related = ["person"]
     if institution:
         fields.append("institution__name")
