@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
@@ -81,3 +82,26 @@ def held(world: World, match: Any) -> Any:
 
     match.refresh_from_db()
     return services.match_mark_held(match=match, actor=world.users["coordinator"], expected_version=match.version)
+
+
+MATCH_STATES = ["proposed", "introduced", "active", "declined", "closed"]
+
+
+def programme_url(world: World, name: str, **extra: object) -> str:
+    return reverse(name, kwargs={"org": world.organisation.slug, "prog": world.programme.slug, **extra})
+
+
+def numbered_match(world: World, i: int, *, state: str = "", volunteer: Any = None, slot: int = 1,
+                   digits: int = 0, **extra: Any) -> Any:
+    """Match number ``i`` for list tests: its state cycles through ``MATCH_STATES``, the mentor
+    and pupil are new people named "Mentor{i}"/"Pupil{i}" (``digits`` pads the number)."""
+    from tandem.matching.models import Match
+
+    state = state or MATCH_STATES[i % len(MATCH_STATES)]
+    volunteer = volunteer or mentor(world, f"Mentor{i:0{digits}d}", km_east=i % 5)
+    learner = pupil(world, f"Pupil{i:0{digits}d}", km_east=i % 4)
+    closed = {"closed_at": timezone.now(), "closure_reason": "planned_end"} if state == "closed" else {}
+    return Match.objects.create(programme=world.programme, volunteer=volunteer, learner=learner,
+                                slot=slot, capacity=max(slot, volunteer.capacity), state=state,
+                                first_meeting_at=timezone.now() + timedelta(days=i) if i % 2 else None,
+                                **closed, **extra)

@@ -5,31 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
 from tandem.core.testing import assert_list_page_queries_do_not_grow, count_queries
 from tandem.matching import services
-from tandem.matching.models import DeclinedPair, LearningCommunity, Match, MatchingRound
-from tandem.matching.tests.factories import consent, mentor, persona_pair, pupil, relax
+from tandem.matching.models import DeclinedPair, LearningCommunity, MatchingRound
+from tandem.matching.tests.factories import (
+    MATCH_STATES,
+    consent,
+    mentor,
+    numbered_match,
+    persona_pair,
+    programme_url,
+    pupil,
+    relax,
+)
 
-STATES = ["proposed", "introduced", "active", "declined", "closed"]
-
-
-def _url(world: World, name: str, **extra: object) -> str:
-    return reverse(name, kwargs={"org": world.organisation.slug, "prog": world.programme.slug, **extra})
-
-
-def _match(world: World, i: int, *, state: str = "", volunteer=None, slot: int = 1, **extra: object) -> Match:
-    state = state or STATES[i % len(STATES)]
-    volunteer = volunteer or mentor(world, f"Mentor{i}", km_east=i % 5)
-    learner = pupil(world, f"Pupil{i}", km_east=i % 4)
-    closed = {"closed_at": timezone.now(), "closure_reason": "planned_end"} if state == "closed" else {}
-    return Match.objects.create(programme=world.programme, volunteer=volunteer, learner=learner,
-                                slot=slot, capacity=max(slot, volunteer.capacity), state=state,
-                                first_meeting_at=timezone.now() + timedelta(days=i) if i % 2 else None,
-                                **closed, **extra)
+STATES = MATCH_STATES
+_url = programme_url
+_match = numbered_match
 
 
 @pytest.fixture
