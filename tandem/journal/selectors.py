@@ -54,7 +54,6 @@ CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28}
 SLOT_HOURS = {"morning": 10, "afternoon": 15, "evening": 19}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 RATE_DAYS = 30  # a held meeting can be rated (again) for this long
-SHOWN_PAIRS = 300
 
 
 def me(user: Any, programme: Programme) -> Person | None:
