@@ -148,6 +148,8 @@ def next_slot(*, match: Match, now: datetime | None = None, last: Meeting | None
     if base is not None:
         local = _local(base)
         day, clock = local.date(), local.time()
+        if last is not None:
+            day += step  # the meeting after the last one, never a second one at its time
         while timezone.make_aware(datetime.combine(day, clock)) <= now:
             day += step
         starts = timezone.make_aware(datetime.combine(day, clock))
