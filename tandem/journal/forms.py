@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
@@ -50,7 +51,11 @@ class GoalFields(forms.Form):
 
 
 class GoalForm(OnceFormMixin, GoalFields):
-    pass
+    def clean_target_date(self) -> Any:
+        day = self.cleaned_data.get("target_date")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day: a new goal is reached ahead."))
+        return day
 
 
 class GoalEditForm(VersionedFormMixin, GoalFields):

@@ -159,3 +159,16 @@ def test_a_programme_with_journals_can_be_deleted(world: World) -> None:
         goal.category.delete()
     world.programme.delete()
     assert not Goal.objects.exists() and not GoalCategory.objects.exists()
+
+
+def test_a_new_goal_is_not_reached_in_the_past(world: World) -> None:
+    match = persona_match(world)
+    client = world.client_for("mentor")
+    url = reverse("journal:goal_create", kwargs=_kw(world, pk=match.pk))
+    page = client.get(url).content.decode()
+    token = page.split('name="once" value="')[1].split('"')[0]
+    data = {"category": category(world).pk, "description": "Elke dag lezen", "once": token,
+            "target_date": "2001-01-01"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Goal.objects.filter(match=match).exists()
+    assert "Elke dag lezen" in response.content.decode()
