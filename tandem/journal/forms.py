@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
@@ -192,6 +193,10 @@ class CategoryForm(forms.Form):
     label_nl = forms.CharField(label=_("Name in Dutch"), max_length=80, required=False)
     label_fr = forms.CharField(label=_("Name in French"), max_length=80, required=False)
     label_de = forms.CharField(label=_("Name in German"), max_length=80, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields([f"label_{(get_language() or 'en')[:2]}"])  # the reader's language first
 
     def labels(self) -> dict[str, str]:
         return {code: self.cleaned_data.get(f"label_{code}", "") or "" for code, _name in settings.LANGUAGES}
