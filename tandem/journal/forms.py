@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
@@ -112,7 +112,7 @@ class MeetingLogForm(VersionedFormMixin, forms.Form):
 
     STATES = (
         (Meeting.State.HELD, _("It took place")),
-        (Meeting.State.CANCELLED, _("Cancelled")),
+        (Meeting.State.CANCELLED, pgettext_lazy("a meeting", "Cancelled")),
         (Meeting.State.NO_SHOW, _("Someone did not come")),
     )
     state = forms.ChoiceField(label=_("What happened?"), choices=STATES, widget=forms.RadioSelect)

@@ -17,6 +17,7 @@ from conftest import PASSWORD, World
 from tandem.core.models import User
 from tandem.core.testing import browser_log_in
 from tandem.core.tests.test_browser_phone import CHECK
+from tandem.core.tests.test_every_page_language import _rename
 from tandem.core.tests.wording import Findings
 from tandem.journal import services
 from tandem.journal.models import Goal, Meeting, Note
@@ -204,6 +205,7 @@ def test_the_coordinators_journal_pages_fit_a_phone(chromium: Any, live_server: 
 def test_a_french_mentor_sets_a_goal_and_logs_a_meeting_once_in_their_language(world: World, phone: Any) -> None:
     """AFEV's mentor, in French on a phone: the empty form and a target date gone by are refused
     in French, a double tap makes one goal, and the held meeting is logged with it in a few taps."""
+    _rename(world)
     match = persona_match(world)
     User.objects.update(language="fr")
     category(world)
@@ -248,6 +250,7 @@ def test_a_french_mentor_sets_a_goal_and_logs_a_meeting_once_in_their_language(w
 def test_two_people_editing_a_goal_at_once_keep_what_they_typed(world: World, phone: Any, width: int) -> None:
     """In German: the mentor and the coordinator open the same goal; the mentor saves first. The
     coordinator's save is refused with both versions side by side, and the form keeps what she typed."""
+    _rename(world)
     match = persona_match(world)
     User.objects.update(language="de")
     aim = services.goal_create(match=match, actor=world.users["mentor"], category=category(world),
