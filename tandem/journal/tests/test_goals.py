@@ -172,3 +172,18 @@ def test_a_new_goal_is_not_reached_in_the_past(world: World) -> None:
     response = client.post(url, data)
     assert response.status_code == 200 and not Goal.objects.filter(match=match).exists()
     assert "Elke dag lezen" in response.content.decode()
+
+
+def test_new_words_for_an_agreed_goal_are_agreed_to_again(world: World) -> None:
+    match = persona_match(world)
+    aim = services.goal_create(match=match, actor=world.users["mentor"], category=category(world),
+                               description="Ik wil breuken snappen")
+    services.goal_agree(goal=aim, agreed_as="learner", actor=world.users["learner"])
+    aim.refresh_from_db()
+    aim = services.goal_update(goal=aim, actor=world.users["mentor"], expected_version=aim.version,
+                               target_date=None)  # nothing the learner read changed
+    assert aim.agreed_at is not None
+    aim = services.goal_update(goal=aim, actor=world.users["coordinator"], expected_version=aim.version,
+                               description="Ik wil breuken en procenten snappen")
+    aim.refresh_from_db()
+    assert aim.agreed_at is None and aim.agreed_as == ""
