@@ -101,3 +101,19 @@ def test_the_coordinators_overview_is_paged_at_constant_queries(world: World) ->
     assert_paged_list_constant_queries(
         world.client_for("coordinator"),
         reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug}), add)
+
+
+def test_a_pairs_important_badge_counts_as_the_programmes_figure(world: World) -> None:
+    """"Important" in a pair's row means what the figure above says: marked in the last two weeks."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    match = persona_match(world, weeks=20)
+    meeting(match, days=-30, state="held", important=True, logged_at=timezone.now() - timedelta(days=29))
+    url = reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    response = world.client_for("coordinator").get(url)
+    assert response.context["numbers"].important == 0 and response.context["pairs"][0].n_important == 0
+    meeting(match, days=-2, state="held", important=True)
+    response = world.client_for("coordinator").get(url)
+    assert response.context["numbers"].important == 1 and response.context["pairs"][0].n_important == 1
