@@ -183,9 +183,10 @@ def recent_programme_audit(*, programme: Programme, limit: int = 8) -> list[Audi
     )
 
 
-def login_history(*, user: Any, limit: int = 20) -> list[LoginEvent]:
-    """The user's own recent log-ins and failed attempts, newest first."""
-    return list(LoginEvent.objects.filter(user=user)[:limit])
+def login_history(*, user: Any) -> QuerySet[LoginEvent]:
+    """The user's own log-ins and failed attempts (kept ``LOGIN_HISTORY_DAYS``), newest first:
+    the account page pages through them."""
+    return LoginEvent.objects.filter(user=user).order_by("-at", "-pk")
 
 
 def calendar_feed_by_token(token: str) -> Any:
