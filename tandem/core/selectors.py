@@ -134,7 +134,9 @@ def organisations_administered(user: Any) -> QuerySet[Organisation]:
 
 
 def person_for_user(*, programme: Programme, user: Any) -> Person | None:
-    return Person.objects.filter(organisation_id=programme.organisation_id, user=user).first()
+    from tandem.core.roles import person_of
+
+    return person_of(user, programme.organisation_id)  # read once per request
 
 
 def pending_invitations(*, programme: Programme) -> QuerySet[Invitation]:
