@@ -72,7 +72,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     history = paginate(request, selectors.login_history(user=user), per_page=LOGINS_PER_PAGE,
                        param="logins")
     for event in history:
-        event.browser = describe_browser(event.user_agent)  # type: ignore[attr-defined]
+        event.browser = describe_browser(event.user_agent)
     return render(
         request, "core/account.html",
         {
