@@ -12,6 +12,8 @@ RUN pip install --no-cache-dir --no-deps /tmp/tandem && rm -rf /tmp/tandem
 RUN TANDEM_ENV=production SECRET_KEY=build-only SITE_URL=https://build.invalid \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 tandem-manage collectstatic --noinput -v0 \
     && rm -f /tmp/build.sqlite3
+# The erasure log's directory (ERASURE_LOG, a volume in compose.yaml), writable by Tandem.
+RUN mkdir -p /srv/tandem/var && chown tandem:tandem /srv/tandem/var
 USER tandem
 WORKDIR /srv/tandem
 EXPOSE 8000

@@ -48,8 +48,9 @@ production-check: $(STAMP)
 	bash scripts/production-check.sh
 
 # Load test (docs/scale.md): the production stack and runserver on PostgreSQL at demo --scale 20,
-# 20 and 50 simulated users, 60 s each; prints p50/p95/p99 per page. LOADTEST_ARGS="--users 20
-# --seconds 30" for a shorter run.
+# 20 and 50 simulated users, 60 s each; prints p50/p95/p99 per page and production/runserver p95.
+# LOADTEST_ARGS="--users 20 --seconds 30" for a shorter run; "--database NAME --keep", then
+# "--database NAME --reuse", to seed once and measure again. LOADTEST_REDIS picks the Redis database.
 loadtest: $(STAMP)
 	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 

@@ -15,7 +15,7 @@
    load hits them alike): Locust (loadtest/locustfile.py) headless, measured for ``--seconds``
    once every simulated person has logged in; loopback only; it stops by itself.
 4. A table per number of users: requests, errors, p50/p95/p99 per page for each target, and
-   runserver's p95 over each production variant's; the CPU each page request cost the web
+   each production variant's p95 over runserver's (below 1: production answered sooner); the CPU each page request cost the web
    processes in the measured window, and their memory. Everything is stopped and the database dropped
    (``--keep`` keeps it). Exit status 1 if any request to a production variant failed.
 """
@@ -168,13 +168,13 @@ def read_stats(prefix: str) -> dict[str, dict[str, float]]:
 
 
 def table(users: int, seconds: int, results: dict[str, dict[str, dict[str, float]]]) -> list[str]:
-    """Per page and target: requests, errors, p50/p95/p99 (ms); then runserver's p95 over each
-    production variant's (above 1: the production stack answers faster)."""
+    """Per page and target: requests, errors, p50/p95/p99 (ms); then each production variant's
+    p95 over runserver's (below 1: the production stack answered sooner)."""
     targets = list(results)
     fast = [t for t in targets if t != "runserver"] if "runserver" in targets else []
     names = [*sorted({n for r in results.values() for n in r if n != "Aggregated"}), "Aggregated"]
     head = f"{'page':<36}" + "".join(f"|{t:>11}{'err':>4}{'p50':>6}{'p95':>6}{'p99':>6}" for t in targets)
-    head += "".join(f"|{'rs/' + t + ' p95':>18}" for t in fast)
+    head += "".join(f"|{t + '/rs p95':>18}" for t in fast)
     lines = [f"\n{users} users, {seconds} s; times in ms", head, "-" * len(head)]
     for name in names:
         line = f"{name[:35]:<36}"
@@ -183,9 +183,9 @@ def table(users: int, seconds: int, results: dict[str, dict[str, dict[str, float
             line += (f"|{row['requests']:>11.0f}{row['errors']:>4.0f}{row['p50']:>6.0f}{row['p95']:>6.0f}"
                      f"{row['p99']:>6.0f}" if row else f"|{'-':>33}")
         for target in fast:
-            if name in results[target] and name in results["runserver"] and results[target][name]["p95"]:
-                ratio = results["runserver"][name]["p95"] / results[target][name]["p95"]
-                line += f"|{ratio:>17.1f}×"
+            if name in results[target] and name in results["runserver"] and results["runserver"][name]["p95"]:
+                ratio = results[target][name]["p95"] / results["runserver"][name]["p95"]
+                line += f"|{ratio:>17.2f}×"
             else:
                 line += f"|{'-':>18}"
         lines.append(line)
@@ -206,6 +206,11 @@ def main() -> int:
                              "gunicorn-sync (the same with single-threaded workers), runserver")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 5)))
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--database", default=os.environ.get("LOADTEST_DB", ""),
+                        help="PostgreSQL database name (default: a new tandem_loadtest_<time>_<pid>).")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Use --database as it is when it exists (seeded by an earlier run "
+                             "with --keep): no migration or seeding, only fresh log-ins.")
     args = parser.parse_args()
     users_list = [int(u) for u in args.users.split(",")]
     VAR.mkdir(parents=True, exist_ok=True)
@@ -216,9 +221,14 @@ def main() -> int:
     import psycopg
     import redis
 
-    db = f"tandem_loadtest_{int(time.time())}_{os.getpid()}"
+    db = args.database or f"tandem_loadtest_{int(time.time())}_{os.getpid()}"
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{db}"')
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
+        if exists and not args.reuse:
+            conn.execute(f'DROP DATABASE "{db}" WITH (FORCE)')
+        if not exists or not args.reuse:
+            conn.execute(f'CREATE DATABASE "{db}"')
+    seed = not (exists and args.reuse)
     redis.Redis.from_url(REDIS).flushdb()
     base = {k: v for k, v in os.environ.items() if k not in ("TANDEM_ENV", "DEBUG", "TASKS_BACKEND")}
     base.update(DATABASE_URL=f"{PG}/{db}", PYTHONUNBUFFERED="1", TRUSTED_PROXY_COUNT="1",
@@ -242,13 +252,16 @@ def main() -> int:
     stacks: dict[str, Stack] = {}
     try:
         started = time.perf_counter()
-        manage(production, "migrate", "--noinput", "-v0")
+        if seed:
+            manage(production, "migrate", "--noinput", "-v0")
         manage(production, "collectstatic", "--noinput", "-v0")
-        manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
+        if seed:
+            manage(production, "seed_demo", "--scale", str(args.scale), "--quiet-logins")
         subprocess.run([str(BIN / "python"), "loadtest/prepare.py", str(VAR / "accounts.json"),
                         "--coordinators", str(len(targets) * (sum(users_list) + 5) + 10)],
                        env=production, cwd=ROOT, check=True)
-        say(f"demo at --scale {args.scale} seeded on PostgreSQL in {time.perf_counter() - started:.0f} s")
+        say(f"demo at --scale {args.scale} {'seeded' if seed else 'reused'} on PostgreSQL ({db}) "
+            f"in {time.perf_counter() - started:.0f} s")
         # Both stacks run side by side on their own ports; the load goes to one at a time,
         # alternating, so that a change in the machine's other load hits both alike.
         for target in targets:
@@ -291,7 +304,10 @@ def main() -> int:
             with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             redis.Redis.from_url(REDIS).flushdb()
+    loads = [cost["load"] for c in costs.values() for cost in c.values()]
     out: list[str] = [
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average (1 min) at the starts of the "
+        f"runs {min(loads, default=0):.1f}-{max(loads, default=0):.1f} on {os.cpu_count()} cores",
         f"Load test: demo --scale {args.scale} on PostgreSQL, {os.cpu_count()} cores shared with "
         f"Locust and PostgreSQL; gunicorn: {args.workers} workers × 4 threads, production settings, Redis; "
         "runserver: DEBUG on, as `make demo`. Think time 1-2 s per simulated person."]

@@ -217,6 +217,13 @@ def run(args: argparse.Namespace) -> None:
     log = worker_log.read_text(errors="replace")
     check("Uitnodiging" in log, "the invitation e-mail is not in Dutch")
     print(f"ok  invitation to {address} e-mailed by the Redis worker (in Dutch)")
+    # The worker's lines about that e-mail carry the id of the request that asked for it.
+    posted = answer.headers["X-Request-ID"]
+    task_lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    task_lines = [e for e in task_lines if "send_invitation_email" in str(e.get("task", ""))]
+    check(any(e.get("request_id") == posted for e in task_lines),
+          f"no worker line for the invitation e-mail carries the request id {posted}")
+    print(f"ok  worker log: the invitation task's lines carry the request id of the form's post ({posted})")
 
     web_log = Path(args.web_log).read_text(errors="replace")
     entries = [json.loads(line) for line in web_log.splitlines() if line.startswith("{")]

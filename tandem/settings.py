@@ -423,7 +423,9 @@ TASKS_REDIS_URL = env_str("TASKS_REDIS_URL") or env_str("REDIS_URL") or "redis:/
 # RQ stops a job after DEFAULT_TIMEOUT seconds: a national matching round may take many minutes.
 RQ_QUEUES = {
     queue: {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": env_int("TASKS_TIMEOUT", 3600),
-            "DEFAULT_RESULT_TTL": 86400}
+            "DEFAULT_RESULT_TTL": 86400,
+            # keeps the enqueuing request's id in the job (core.task_backends)
+            "QUEUE_CLASS": "tandem.core.task_backends.Queue"}
     for queue in TASKS["default"]["QUEUES"]
 }
 INSTALLED_APPS += ["django_rq"]  # `manage.py rqworker`, used by run_worker on Redis
@@ -474,6 +476,11 @@ LOGGING = {
         # Through the root's handler only (Django's own would print a second, unfiltered copy).
         "django": {"handlers": [], "level": env_str("LOG_LEVEL", "WARNING")},
         "tandem": {"level": env_str("TANDEM_LOG_LEVEL", "INFO")},
+        # A line as each background task starts and ends (its id, path and state, never its
+        # arguments), with the id of the request that enqueued it: Django's tasks on the
+        # database backend, the django-tasks backport's on Redis.
+        "django.tasks": {"level": env_str("TANDEM_LOG_LEVEL", "INFO")},
+        "django_tasks": {"level": env_str("TANDEM_LOG_LEVEL", "INFO")},
     },
 }
 

@@ -8,6 +8,10 @@
 - ``ContextFilter`` (on the log handler) adds the request id, the task a worker runs, and the
   request's safe context (method, URL pattern, view, user id) to every record, and takes the
   request object itself out of it.
+- A background task runs with the id of the request that enqueued it (or of the task or
+  periodic job that did): the database backend keeps it in the task's row
+  (``remember_request_id``), Redis in the RQ job (``core.task_backends``), and the worker sets
+  it while the task runs, so the request's lines and its tasks' lines share one id.
 - ``JsonFormatter`` writes one JSON object per line (production). An exception is logged with
   its type and its stack (file, line, function, code), never its message: messages carry the
   values that caused them (a name, an address, a database row). Database errors add their
@@ -21,7 +25,8 @@ import re
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +37,7 @@ from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 _request_id: ContextVar[str] = ContextVar("tandem_request_id", default="")
 _task: ContextVar[str] = ContextVar("tandem_task", default="")
+_before_task: ContextVar[str] = ContextVar("tandem_before_task", default="")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What an incoming id may look like (a proxy's, a load balancer's): anything else is replaced.
@@ -80,26 +86,78 @@ class RequestIdMiddleware:
             _request_id.reset(token)
 
 
+# Where an enqueued task keeps the id of the request that enqueued it: a key of the database
+# backend's ``args_kwargs`` (beside "args" and "kwargs", which the worker reads alone), RQ's job meta.
+TASK_REQUEST_ID = "request_id"
+
+
+def set_task_request_id(value: Any) -> None:
+    """The worker side: the task about to run logs with the request id it was enqueued with
+    (one that does not look like an id is replaced by a new one, as at the door)."""
+    _request_id.set(value if isinstance(value, str) and ACCEPTED_ID.match(value) else new_request_id())
+
+
+def remember_request_id(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """``pre_save`` of django-tasks-db's task row: a new task keeps the current request id."""
+    request_id = _request_id.get()
+    if request_id and instance._state.adding and isinstance(instance.args_kwargs, dict):
+        instance.args_kwargs = {**instance.args_kwargs, TASK_REQUEST_ID: request_id}
+
+
+@contextmanager
+def request_id_scope() -> Iterator[str]:
+    """Work that no request started (a periodic job) gets an id of its own while it runs, unless
+    it already has one: its lines, and the tasks it enqueues, share it."""
+    current = _request_id.get()
+    if current:
+        yield current
+        return
+    token = _request_id.set(new_request_id())
+    try:
+        yield _request_id.get()
+    finally:
+        _request_id.reset(token)
+
+
 def _task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
     _task.set(f"{task_result.task.module_path}#{task_result.id}")
+    # A backend that runs the task inside the request (the immediate one) gets the request's id
+    # back afterwards.
+    _before_task.set(_request_id.get())
+    row = getattr(task_result, "db_result", None)  # the database backend's task row
+    if row is not None:
+        set_task_request_id((row.args_kwargs or {}).get(TASK_REQUEST_ID))
+    elif not _request_id.get():  # Redis: the job set it (core.task_backends.Job); else a new one
+        set_task_request_id(None)
 
 
 def _task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
     _task.set("")
+    _request_id.set(_before_task.get())
 
 
 def connect_task_signals() -> None:
-    """Worker log lines name the task they belong to (both task backends' signals)."""
+    """Worker log lines name the task they belong to and the request that enqueued it (both
+    task backends' signals). Ours run first, so that the "task started" line has them too."""
+    from django.db.models.signals import pre_save
     from django.tasks import signals
+    from django_tasks_db.models import DBTaskResult
 
-    signals.task_started.connect(_task_started, dispatch_uid="tandem_log_task_started")
-    signals.task_finished.connect(_task_finished, dispatch_uid="tandem_log_task_finished")
+    pre_save.connect(remember_request_id, sender=DBTaskResult, dispatch_uid="tandem_task_request_id")
+    modules: list[Any] = [signals]
     try:  # django-tasks-rq sends the django-tasks backport's signals
         from django_tasks import signals as backport
     except ImportError:  # pragma: no cover - the Redis backend is not installed
-        return
-    backport.task_started.connect(_task_started, dispatch_uid="tandem_log_task_started_rq")
-    backport.task_finished.connect(_task_finished, dispatch_uid="tandem_log_task_finished_rq")
+        pass
+    else:
+        modules.append(backport)
+    for module in modules:
+        suffix = "" if module is signals else "_rq"
+        # The library's own "Task … state=…" loggers are connected on import: put ours first.
+        module.task_started.disconnect(module.log_task_started)
+        module.task_started.connect(_task_started, dispatch_uid="tandem_log_task_started" + suffix)
+        module.task_started.connect(module.log_task_started)
+        module.task_finished.connect(_task_finished, dispatch_uid="tandem_log_task_finished" + suffix)
 
 
 def mask(text: str) -> str:

@@ -38,6 +38,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from tandem.core.observability import request_id_scope
+
 logger = logging.getLogger("tandem.periodic")
 
 JobFunc = Callable[[], Any]
@@ -138,27 +140,35 @@ def run_job(job: PeriodicJob, *, now: datetime | None = None, force: bool = Fals
             row = PeriodicJobRun.objects.filter(name=job.name).first()
             busy = row is not None and row.lease_until is not None and row.lease_until > now
             return Outcome(job.name, "busy" if busy else "not due")
-        started = time.perf_counter()
-        try:
-            result = job.func()
-        except Exception as exc:
-            logger.exception("periodic job %s failed", job.name, extra={"job": job.name})
-            # Due again after retry_after, not after a whole period.
-            PeriodicJobRun.objects.filter(name=job.name).update(
-                last_status="failed", last_result=type(exc).__name__[:200],
-                last_finished_at=timezone.now(), lease_until=None,
-                last_started_at=now - job.every + job.retry_after,
-            )
-            return Outcome(job.name, "failed", type(exc).__name__)
-        summary = "" if result is None else str(result)[:200]
-        seconds = time.perf_counter() - started
+        # The job's lines, and the tasks it enqueues, share an id of their own.
+        with request_id_scope():
+            return _run_claimed(job, now)
+
+
+def _run_claimed(job: PeriodicJob, now: datetime) -> Outcome:
+    from tandem.core.models import PeriodicJobRun
+
+    started = time.perf_counter()
+    try:
+        result = job.func()
+    except Exception as exc:
+        logger.exception("periodic job %s failed", job.name, extra={"job": job.name})
+        # Due again after retry_after, not after a whole period.
         PeriodicJobRun.objects.filter(name=job.name).update(
-            last_status="ok", last_result=summary, last_finished_at=timezone.now(),
-            lease_until=None, runs=F("runs") + 1,
+            last_status="failed", last_result=type(exc).__name__[:200],
+            last_finished_at=timezone.now(), lease_until=None,
+            last_started_at=now - job.every + job.retry_after,
         )
-        logger.info("periodic job %s done in %.1f s: %s", job.name, seconds, summary,
-                    extra={"job": job.name, "duration_ms": round(seconds * 1000, 1)})
-        return Outcome(job.name, "ok", summary)
+        return Outcome(job.name, "failed", type(exc).__name__)
+    summary = "" if result is None else str(result)[:200]
+    seconds = time.perf_counter() - started
+    PeriodicJobRun.objects.filter(name=job.name).update(
+        last_status="ok", last_result=summary, last_finished_at=timezone.now(),
+        lease_until=None, runs=F("runs") + 1,
+    )
+    logger.info("periodic job %s done in %.1f s: %s", job.name, seconds, summary,
+                extra={"job": job.name, "duration_ms": round(seconds * 1000, 1)})
+    return Outcome(job.name, "ok", summary)
 
 
 def run_due(

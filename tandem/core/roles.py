@@ -1,7 +1,7 @@
 """Roles as named predicates (the ``rules`` package), shared by views, templates, the API and tests.
 
-A user's roles in a programme are read once per request and cached on the user object, so a page
-that asks ten questions about roles costs one query.
+A user's roles in a programme, and their person in its organisation, are read once per request and
+cached on the user object, so a page that asks ten questions about roles costs one query.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from typing import Any
 import rules
 from django.db.models import Q
 
-from tandem.core.models import Membership, Organisation, Programme, Role
+from tandem.core.models import Membership, Organisation, Person, Programme, Role
 
 _CACHE_ATTR = "_tandem_roles"
+_PERSON_CACHE_ATTR = "_tandem_person"
 
 
 def roles_for(user: Any, programme: Programme) -> frozenset[str]:
@@ -35,10 +36,30 @@ def roles_for(user: Any, programme: Programme) -> frozenset[str]:
     return cache[programme.pk]
 
 
+def person_of(user: Any, organisation_id: int) -> Person | None:
+    """``user``'s person in the organisation, read once per request like the roles (the
+    programme's page, its panels and the apps' selectors all ask). Only a person found is kept:
+    one linked later in the same request (an invitation accepted) is found then."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache: dict[int, Person] | None = getattr(user, _PERSON_CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _PERSON_CACHE_ATTR, cache)
+    if organisation_id not in cache:
+        person = Person.objects.filter(organisation_id=organisation_id, user=user).first()
+        if person is None:
+            return None
+        cache[organisation_id] = person
+    return cache[organisation_id]
+
+
 def forget_roles(user: Any) -> None:
-    """Drop the cached roles, e.g. after a role was granted in the same request."""
+    """Drop the cached roles (and person), e.g. after a role was granted in the same request."""
     if getattr(user, _CACHE_ATTR, None) is not None:
         setattr(user, _CACHE_ATTR, None)
+    if getattr(user, _PERSON_CACHE_ATTR, None) is not None:
+        setattr(user, _PERSON_CACHE_ATTR, None)
 
 
 def is_member_of_organisation(user: Any, organisation: Organisation) -> bool:

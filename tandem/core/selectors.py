@@ -134,7 +134,9 @@ def organisations_administered(user: Any) -> QuerySet[Organisation]:
 
 
 def person_for_user(*, programme: Programme, user: Any) -> Person | None:
-    return Person.objects.filter(organisation_id=programme.organisation_id, user=user).first()
+    from tandem.core.roles import person_of
+
+    return person_of(user, programme.organisation_id)  # read once per request
 
 
 def pending_invitations(*, programme: Programme) -> QuerySet[Invitation]:
@@ -183,9 +185,10 @@ def recent_programme_audit(*, programme: Programme, limit: int = 8) -> list[Audi
     )
 
 
-def login_history(*, user: Any, limit: int = 20) -> list[LoginEvent]:
-    """The user's own recent log-ins and failed attempts, newest first."""
-    return list(LoginEvent.objects.filter(user=user)[:limit])
+def login_history(*, user: Any) -> QuerySet[LoginEvent]:
+    """The user's own log-ins and failed attempts (kept ``LOGIN_HISTORY_DAYS``), newest first:
+    the account page pages through them."""
+    return LoginEvent.objects.filter(user=user).order_by("-at", "-pk")
 
 
 def calendar_feed_by_token(token: str) -> Any:

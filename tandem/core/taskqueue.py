@@ -7,7 +7,7 @@ The same task code (``@task()`` from ``django.tasks``) runs on either backend, c
   machine, nothing else to run (``make demo``). Worker: ``manage.py run_worker`` (= ``db_worker``).
 - ``redis``: ``django_tasks_rq`` on RQ (``tandem.core.task_backends.RedisBackend``); the tasks wait in Redis (``TASKS_REDIS_URL``), and any
   number of workers on any number of machines take them. Worker: ``manage.py run_worker``
-  (= ``rqworker --job-class django_tasks_rq.Job``).
+  (= ``rqworker --job-class tandem.core.task_backends.Job``).
 """
 
 from __future__ import annotations

@@ -371,7 +371,9 @@ def test_redis_url(base: str) -> str:
     from urllib.parse import urlsplit, urlunsplit
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
-    number = TEST_REDIS_DB + (int(worker) if worker.isdigit() else 0)
+    # TANDEM_TEST_REDIS_DB: another first database, for test runs side by side on one Redis.
+    first = int(os.environ.get("TANDEM_TEST_REDIS_DB") or TEST_REDIS_DB)
+    number = first + (int(worker) if worker.isdigit() else 0)
     parts = urlsplit(base)
     return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, ""))
 

@@ -30,6 +30,9 @@ def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> l
     return links
 
 
+PANEL_MATCHES = 5
+
+
 def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any) -> list[str]:
     if roles & selectors.COORDINATOR_ROLES:
         return [render_to_string("matching/_panel_coordinator.html", {
@@ -40,8 +43,11 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
             "declined": selectors.declined_needing_partner(programme=programme).count(),
         }, request=request)]
     if roles & {Role.MENTOR, Role.LEARNER, Role.GUARDIAN}:
-        matches = selectors.visible_matches(programme=programme, user=request.user).filter(state__in=OPEN_STATES)
+        matches = list(selectors.visible_matches(programme=programme, user=request.user)
+                       .filter(state__in=OPEN_STATES)[:PANEL_MATCHES + 1])
         if matches:
+            # The first few; more are one link away, on the (paged) match list.
             return [render_to_string("matching/_panel_person.html", {
-                "programme": programme, "matches": matches[:5]}, request=request)]
+                "programme": programme, "matches": matches[:PANEL_MATCHES],
+                "more": len(matches) > PANEL_MATCHES}, request=request)]
     return []

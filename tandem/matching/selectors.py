@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from tandem.core.models import Membership, Person, Programme, Role, Site
-from tandem.core.roles import roles_for
+from tandem.core.roles import person_of, roles_for
 from tandem.matching.models import (
     OPEN_STATES,
     DeclinedPair,
@@ -23,7 +23,7 @@ SMALL_GROUP = 5  # observers never see a count below this
 
 
 def me(user: Any, programme: Programme) -> Person | None:
-    return Person.objects.filter(user=user, organisation_id=programme.organisation_id).first()
+    return person_of(user, programme.organisation_id)  # read once per request
 
 
 def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
@@ -48,7 +48,10 @@ def visible_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
         institutions = Membership.objects.filter(person=person, programme=programme, role=Role.SUPERVISOR,
                                                  institution__isnull=False).values("institution_id")
         q |= Q(learner__institution_id__in=institutions)
-    return matches.filter(q).distinct()
+    # The guardian's join can repeat a match (a row per guardian link): the matches are chosen
+    # in a subquery, not with DISTINCT, which over the wide select_related row cost PostgreSQL
+    # 100-200 ms of planning per query (measured on the load test's data, docs/scale.md).
+    return matches.filter(pk__in=Match.objects.filter(programme=programme).filter(q).values("pk"))
 
 
 def matches_visible_everywhere(*, user: Any, programmes: list[tuple[Programme, frozenset[str]]]) -> QuerySet[Match]:
@@ -136,7 +139,9 @@ def declined_needing_partner(*, programme: Programme) -> QuerySet[Match]:
     """Declined matches whose learner waits again without an open match: offer the next best."""
     return (Match.objects.filter(programme=programme, state=Match.State.DECLINED, learner__state="waiting")
             .exclude(learner__matches__state__in=OPEN_STATES)
-            .select_related("learner__person", "learner__institution", "volunteer__person").distinct())
+            # No DISTINCT: the exclusion is a subquery (no repeated rows), and DISTINCT over the
+            # wide select_related row costs PostgreSQL far more planning than the query itself.
+            .select_related("learner__person", "learner__institution", "volunteer__person"))
 
 
 def answers_pending(*, programme: Programme) -> QuerySet[Match]:

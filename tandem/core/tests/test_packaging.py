@@ -108,3 +108,41 @@ def test_compose_runs_the_documented_processes() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "--require-hashes -r /tmp/requirements-production.lock" in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def test_the_systemd_units_start_the_same_commands_and_stop_gracefully() -> None:
+    """docs/deploy.md's unit examples: the commands of compose.yaml from the installed package,
+    a graceful stop (SIGTERM to the main process only: an RQ worker's task runs in a child), a
+    writable directory for the erasure log, and a restart (not a reload) on release."""
+    import re
+
+    doc = (ROOT / "docs" / "deploy.md").read_text()
+    units = dict(re.findall(
+        r"`/etc/systemd/system/([\w@.-]+\.service)`(?:(?!```).)*?```ini\n(.*?)```", doc, re.S))
+    assert set(units) == {"tandem-web.service", "tandem-worker@.service", "tandem-scheduler.service"}
+
+    def value(unit: str, key: str) -> str:
+        found = re.findall(rf"^{key}=(.*)$", units[unit], re.M)
+        assert len(found) == 1, (unit, key, found)
+        return found[0]
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    venv = "/srv/tandem/venv/bin/"
+    for unit, service in (("tandem-web.service", "web"), ("tandem-worker@.service", "worker"),
+                          ("tandem-scheduler.service", "scheduler")):
+        assert value(unit, "ExecStart") == venv + " ".join(compose[service]["command"]), unit
+        assert value(unit, "EnvironmentFile") == "/etc/tandem/env"
+        assert value(unit, "StateDirectory") == "tandem"
+        assert value(unit, "ProtectSystem") == "strict"
+    for unit in ("tandem-web.service", "tandem-worker@.service"):
+        assert value(unit, "KillMode") == "mixed"
+    assert "ExecReload" not in units["tandem-web.service"]  # preload_app: a HUP keeps the old code
+    env_file = re.search(r"`/etc/tandem/env` holds.*?```sh\n(.*?)```", doc, re.S)
+    assert env_file is not None
+    assert "ERASURE_LOG=/var/lib/tandem/erasures.jsonl" in env_file.group(1)
+    for line in env_file.group(1).splitlines():  # a shell reads it too: values with spaces quoted
+        name, _, val = line.partition("=")
+        assert re.fullmatch(r"[A-Z_]+", name), line
+        assert " " not in val or (val.startswith("'") and val.endswith("'")), line
+    assert compose["worker"]["environment"]["ERASURE_LOG"].startswith("/srv/tandem/var/")
+    assert "chown tandem:tandem /srv/tandem/var" in (ROOT / "Dockerfile").read_text()

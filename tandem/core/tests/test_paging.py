@@ -235,3 +235,45 @@ def test_a_request_reads_the_users_roles_once(world: World) -> None:
     role_reads = [q for q in sql if 'FROM "core_membership" INNER JOIN "core_person"' in q
                   and '"core_membership"."role"' in q.split("FROM")[0]]
     assert len(role_reads) == 1, "\n".join(role_reads)
+
+
+# --- Lists that were cut short: now paged --------------------------------------------------------
+
+
+def test_the_log_in_history_on_the_account_page(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.core.models import LoginEvent
+
+    user = world.users["mentor"]
+    LoginEvent.objects.filter(user=user).delete()
+
+    def add(i: int) -> str:
+        network = f"192.0.{i}.0/24"
+        LoginEvent.objects.create(user=user, at=timezone.now() - timedelta(hours=i), outcome="success",
+                                  method="password", ip_network=network, user_agent="Mozilla/5.0 Firefox/140.0")
+        return network
+
+    walked = assert_paged_list_constant_queries(world.client_for("mentor"), reverse("core:account"), add)
+    assert all("logins=" in address for address in walked[1:])
+
+
+def test_whats_coming_on_the_calendar_page(world: World) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tandem.onboarding.models import Workshop
+
+    def add(i: int) -> str:
+        title = f"Workshop {i:03d}"
+        Workshop.objects.create(
+            programme=world.programme, title=title, place="Zuidplein 12", capacity=8, hours=Decimal("1.5"),
+            starts_at=timezone.now() + timedelta(days=1 + i % 50, minutes=i))
+        return title
+
+    walked = assert_paged_list_constant_queries(world.client_for("coordinator"), reverse("core:calendar"), add)
+    assert all("upcoming=" in address for address in walked[1:])

@@ -159,3 +159,101 @@ def test_tasks_are_djangos_own_whichever_backend_is_configured(kind: str, tmp_pa
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", {"database": "DatabaseBackend", "redis": "RedisBackend"}[kind]]
+
+
+# --- The request id travels with the task ------------------------------------------------------
+
+
+@pytest.fixture
+def task_log() -> Any:
+    """What the production log handler writes (ContextFilter + JsonFormatter), with the task
+    loggers' start and end lines."""
+    from io import StringIO
+
+    from tandem.core.observability import ContextFilter
+
+    out = StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(ContextFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    names = ("tandem", "django.tasks", "django_tasks")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in out.getvalue().splitlines()]
+    finally:
+        root.removeHandler(handler)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _in_a_request(request_id: str, work: Any) -> str:
+    """Run ``work`` inside a request that came with ``request_id`` (as from the proxy)."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from tandem.core.observability import RequestIdMiddleware
+
+    def view(request: Any) -> HttpResponse:
+        work()
+        return HttpResponse()
+
+    response = RequestIdMiddleware(view)(RequestFactory().get("/", headers={"X-Request-ID": request_id}))
+    return str(response["X-Request-ID"])
+
+
+def test_a_task_logs_with_the_id_of_the_request_that_enqueued_it(
+    backend: str, run_tasks: Any, task_log: Any
+) -> None:
+    request_id = "proxy-req-0001"
+    enqueued: dict[str, Any] = {}
+
+    def work() -> None:
+        enqueued["sent"] = send_email.enqueue("Hello", "Body", ["someone@example.org"])
+        enqueued["failed"] = refuse_to_work.enqueue("private.person@example.org")
+
+    assert _in_a_request(request_id, work) == request_id
+    later = send_email.enqueue("Hello", "Body", ["other@example.org"])  # outside any request
+    run_tasks()
+    entries = task_log()
+
+    def of(result: Any) -> list[dict[str, Any]]:
+        return [entry for entry in entries if entry.get("task", "").endswith(f"#{result.id}")]
+
+    sent, failed, other = of(enqueued["sent"]), of(enqueued["failed"]), of(later)
+    # Started and finished, each line with the request's id and the task's name.
+    assert [e["message"].rsplit("state=", 1)[1] for e in sent] == ["RUNNING", "SUCCESSFUL"], sent
+    assert {e["request_id"] for e in sent} == {request_id}
+    assert {e["request_id"] for e in failed} == {request_id}
+    assert sent[0]["task"] == f"tandem.core.tasks.send_email#{enqueued['sent'].id}"
+    # The failure: where and what, with the request id; not the address it was given.
+    [error] = [e for e in failed if e["level"] == "ERROR" and "exception" in e]
+    assert error["exception"]["type"] == "builtins.ValueError"
+    assert any("refuse_to_work" in frame for frame in error["exception"]["stack"])
+    assert "private.person" not in json.dumps(entries)
+    # A task enqueued outside a request gets an id of its own, not the previous task's.
+    assert other and len({e["request_id"] for e in other}) == 1
+    assert other[0]["request_id"] not in (request_id, "-")
+
+
+def test_a_periodic_job_and_the_tasks_it_enqueues_share_an_id(
+    backend: str, run_tasks: Any, task_log: Any
+) -> None:
+    enqueued: list[Any] = []
+
+    def remind() -> str:
+        logging.getLogger("tandem.test").info("reminding")
+        enqueued.append(send_email.enqueue("Reminder", "Body", ["someone@example.org"]))
+        return "1 reminder"
+
+    job = periodic.PeriodicJob(name="test_remind", func=remind, every=timedelta(days=1))
+    assert periodic.run_job(job, force=True).status == "ok"
+    run_tasks()
+    entries = task_log()
+    [reminding] = [e for e in entries if e["message"] == "reminding"]
+    assert reminding["request_id"] not in ("", "-")
+    task_lines = [e for e in entries if e.get("task", "").endswith(f"#{enqueued[0].id}")]
+    assert task_lines and {e["request_id"] for e in task_lines} == {reminding["request_id"]}

@@ -20,9 +20,13 @@ from tandem.core.forms import AccountForm
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.middleware import idle_minutes
 from tandem.core.models import User
+from tandem.core.paging import paginate
 from tandem.core.versioning import submit_edit, touch
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+# The account page pages through the log-in history (kept LOGIN_HISTORY_DAYS) in short pages: it
+# is one card among others.
+LOGINS_PER_PAGE = 20
 
 
 @login_not_required
@@ -65,9 +69,10 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         return response
     from allauth.mfa.models import Authenticator
 
-    history = selectors.login_history(user=user)
+    history = paginate(request, selectors.login_history(user=user), per_page=LOGINS_PER_PAGE,
+                       param="logins")
     for event in history:
-        event.browser = describe_browser(event.user_agent)  # type: ignore[attr-defined]
+        event.browser = describe_browser(event.user_agent)
     return render(
         request, "core/account.html",
         {

@@ -18,12 +18,13 @@ from tandem.core import calendar, selectors, services
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import CalendarFeed
 from tandem.core.notify import site_url
+from tandem.core.paging import paginate
 from tandem.core.ratelimit import HOUR, hit, too_many
 
 # The new link waits here between the POST that made it and the page that shows it, once.
 NEW_TOKEN = "tandem_calendar_new_token"
 UPCOMING_DAYS = 60
-UPCOMING_SHOWN = 8
+UPCOMING_PER_PAGE = 10  # a short card: the calendar app shows them all
 
 
 def _path(url: str) -> str:
@@ -42,11 +43,12 @@ def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         new_url = calendar.feed_url(token)
     now = timezone.now()
     upcoming = calendar.events_for_user(user, since=now, until=now + timedelta(days=UPCOMING_DAYS))
+    page = paginate(request, upcoming, per_page=UPCOMING_PER_PAGE, param="upcoming")
     return render(request, "core/calendar.html", {
         "feed": feed, "new_url": new_url,
         "webcal_url": "webcal://" + new_url.split("://", 1)[1] if new_url else "",
-        "upcoming": [(event, _path(event.url)) for event in upcoming[:UPCOMING_SHOWN]],
-        "more": max(0, len(upcoming) - UPCOMING_SHOWN),
+        "upcoming": [(event, _path(event.url)) for event in page.object_list],
+        "upcoming_page": page,
         "days_back": calendar.FEED_DAYS_BACK,
     })
 

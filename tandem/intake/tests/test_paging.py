@@ -106,3 +106,24 @@ def test_any_page_number_is_answered(world: World, name: str) -> None:
         response = client.get(_url(world, name), {"page": raw})
         assert response.status_code == 200, (raw, response.status_code)
         assert re.search(r"Page [12] of 2", response.content.decode())
+
+
+def test_who_opened_a_learners_record(world: World) -> None:
+    """The learner's page lists every access to the record, paged (it showed the last 20)."""
+    from conftest import make_member
+    from tandem.core.audit import audit_record
+    from tandem.core.models import AuditEvent, Role
+
+    pupil = _learner(world, 1)
+
+    def add(i: int) -> str:
+        viewer, _person = make_member(world.organisation, world.programme, Role.COORDINATOR,
+                                      f"viewer{i:03d}@zuid.example", given_name=f"Viewer{i:03d}", family_name="Opened")
+        audit_record(organisation=world.organisation, programme=world.programme, actor=viewer,
+                     person=pupil.person, action=AuditEvent.Action.VIEWED, subject=f"learner:{pupil.pk}")
+        return str(viewer)
+
+    url = reverse("intake:learner", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                            "pk": pupil.pk})
+    walked = assert_paged_list_constant_queries(world.client_for("coordinator"), url, add)
+    assert all("views=" in address for address in walked[1:])

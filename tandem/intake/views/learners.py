@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import extensions
-from tandem.core.audit import recent_views, record_view
+from tandem.core import selectors as core_selectors
+from tandem.core.audit import record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
 from tandem.core.once import create_once
@@ -139,7 +140,9 @@ def _detail_page(request: HttpRequest, programme: Programme, learner: Learner,
         "sensitive": sensitive,
         "sensitive_form": SensitiveProfileForm(instance=sensitive),
         **forms,
-        "views": recent_views(person=learner.person),
+        # Who opened the record: every access, paged (as on the person's page).
+        "views": paginate(request, core_selectors.person_audit(person=learner.person, viewed=True),
+                          param="views"),
         "person_panels": extensions.person_panels(request=request, programme=programme,
                                                   person=learner.person),
     })

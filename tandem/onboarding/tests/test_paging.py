@@ -103,3 +103,23 @@ def test_any_page_number_is_answered(world: World, name: str) -> None:
         response = client.get(_url(world, name), {"page": raw, "state": "applied"})
         assert response.status_code == 200, (raw, response.status_code)
     assert "Page 2 of 2" in client.get(_url(world, "onboarding:board"), {"page": "99999"}).content.decode()
+
+
+def test_who_opened_a_volunteers_record(world: World) -> None:
+    """The volunteer's page lists every access to the record, paged (it showed the last 20)."""
+    from conftest import make_member
+    from tandem.core.audit import audit_record
+    from tandem.core.models import AuditEvent, Role
+
+    v = volunteer(world, email="opened@example.org", state="ready")
+
+    def add(i: int) -> str:
+        viewer, _person = make_member(world.organisation, world.programme, Role.COORDINATOR,
+                                      f"viewer{i:03d}@zuid.example", given_name=f"Viewer{i:03d}", family_name="Opened")
+        audit_record(organisation=world.organisation, programme=world.programme, actor=viewer,
+                     person=v.person, action=AuditEvent.Action.VIEWED, subject=f"volunteer:{v.pk}")
+        return str(viewer)
+
+    walked = assert_paged_list_constant_queries(world.client_for("coordinator"),
+                                                _url(world, "onboarding:volunteer", pk=v.pk), add)
+    assert all("views=" in address for address in walked[1:])

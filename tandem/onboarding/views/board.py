@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import extensions
-from tandem.core.audit import recent_views, record_view
+from tandem.core import selectors as core_selectors
+from tandem.core.audit import record_view
 from tandem.core.inputs import parse_ids
 from tandem.core.languages import language_name
 from tandem.core.models import Programme
@@ -161,7 +162,9 @@ def _detail_page(request: HttpRequest, programme: Programme, volunteer: Voluntee
         **{name: form_class.for_volunteer(volunteer) for name, form_class in PAGE_FORMS.items()},
         **sent,
         "workshops": Workshop.objects.filter(programme=programme).filter(starts_at__gte=timezone.now()),
-        "views": recent_views(person=volunteer.person),
+        # Who opened the record: every access, paged (as on the person's page).
+        "views": paginate(request, core_selectors.person_audit(person=volunteer.person, viewed=True),
+                          param="views"),
         "person_panels": extensions.person_panels(request=request, programme=programme,
                                                   person=volunteer.person),
     }

@@ -4,7 +4,7 @@
     manage.py run_worker --batch    # run what is waiting now, then stop (tests, one-off runs)
 
 On the database backend this is ``db_worker``; on Redis, RQ's ``rqworker`` with
-django-tasks-rq's job class. Start as many as the work needs, on as many machines as needed
+django-tasks-rq's job class (``core.task_backends.Job``, which restores the request id). Start as many as the work needs, on as many machines as needed
 (on the database backend, each worker locks the row of the task it runs).
 """
 
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             # Tandem's own lines (task started/finished, with ids) come from django-tasks' signals.
             logging.getLogger("rq.worker").setLevel(logging.WARNING)
             call_command(
-                "rqworker", *queues, job_class="django_tasks_rq.Job", with_scheduler=True,
+                "rqworker", *queues, job_class="tandem.core.task_backends.Job", with_scheduler=True,
                 burst=options["batch"], max_jobs=options["max_tasks"], verbosity=0,
                 worker_class="rq.worker.SimpleWorker" if options["no_fork"] else None,
             )
