@@ -70,7 +70,7 @@ class Show:
     def pct(self, part: Shown, whole: Shown) -> tuple[str, float | None]:
         share = percent(part, whole, min_denominator=self.min_denominator)
         if share is None:
-            return (_("not shown") if whole.value else "–"), None
+            return (_("not shown") if whole.value or whole.suppressed else "–"), None
         return f"{fmt(share, 0)} %", share
 
 
@@ -146,7 +146,7 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
                         else show.mean(None, c.n if c.n else 0))
             rows.append(Row(_("Change, same people before and after"),
                             (f"{'+' if c.change >= 0 else ''}{fmt(c.change, 2)}" if ok else show.mean(None, c.n)),
-                            show.count(c.n), extra=[_("95 % confidence interval: %(ci)s") % {"ci": interval},
+                            show.count(c.n), extra=[_("95 %% confidence interval: %(ci)s") % {"ci": interval},
                                                     _("before %(b)s, after %(a)s") % {
                                                         "b": show.mean(c.before, c.n, 2),
                                                         "a": show.mean(c.after, c.n, 2)}]))
