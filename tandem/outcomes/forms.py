@@ -90,8 +90,8 @@ class IndicatorForm(OnceFormMixin, forms.Form):
         ("", "—"), (_("LVS level"), LvsLevel.choices), (_("Grade progression"), GradeProgression.choices),
         (_("School status"), SchoolStatus.choices)])
     months_after = forms.TypedChoiceField(label=_("Follow-up"), required=False, coerce=int, empty_value=None,
-                                          choices=[("", "—"), (6, _("6 months after the match")),
-                                                   (12, _("12 months after the match"))])
+                                          choices=[("", "—"), (6, _("6 months after the match started")),
+                                                   (12, _("12 months after the match started"))])
 
     def __init__(self, *args: Any, learners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

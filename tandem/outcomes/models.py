@@ -249,8 +249,8 @@ class SchoolIndicator(Versioned):
     measured_on = models.DateField(_("measured on"))
     number = models.DecimalField(_("value"), max_digits=6, decimal_places=2, null=True, blank=True)
     code = models.CharField(_("result"), max_length=20, blank=True)
-    # For a school status: the follow-up it answers, in months after the match ended (6, 12).
-    months_after = models.PositiveSmallIntegerField(_("months after the match"), null=True, blank=True)
+    # For a school status: the follow-up it answers, in months after the match started (6, 12).
+    months_after = models.PositiveSmallIntegerField(_("months after the match started"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=12, choices=IndicatorSource.choices,
                               default=IndicatorSource.COORDINATOR)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -172,16 +172,16 @@ def _dropout(f: Figures, show: Show, settings: OutcomeSettings) -> Section:
     statuses = [code for code, _label in SchoolStatus.choices]
     labels = dict(SchoolStatus.choices)
     months = sorted(f.follow_up)
-    table = protect({m: {s: f.follow_up[m].get(s, 0) for s in statuses} for m in months}, cols=statuses,
-                    threshold=show.threshold)
     rows = []
     for m in months:
-        total = table.row_total(m)
-        left = table.cell(m, SchoolStatus.LEFT_UNQUALIFIED)
+        # Each follow-up is its own table (different moments share no published total).
+        table = protect({s: f.follow_up[m].get(s, 0) for s in statuses}, threshold=show.threshold)
+        total = table.col_total("n")
+        left = table.cell(SchoolStatus.LEFT_UNQUALIFIED, "n")
         rate, value = show.pct(left, total)
-        rows.append(Row(_("%(months)s months after the match") % {"months": m}, rate, show.count(total),
+        rows.append(Row(_("%(months)s months after the match started") % {"months": m}, rate, show.count(total),
                         bar=None if value is None else value / 100,
-                        extra=[f"{labels[s]}: {show.count(table.cell(m, s))}" for s in statuses]))
+                        extra=[f"{labels[s]}: {show.count(table.cell(s, 'n'))}" for s in statuses]))
     definition = dict(EarlyLeaving.choices)[settings.early_leaving]
     note = _("Early school leaving as defined here: %(definition)s. Share of mentored learners with a known "
              "status who left without a qualification.") % {"definition": definition}

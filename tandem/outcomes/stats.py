@@ -3,6 +3,7 @@ paired-t 95 % confidence interval of a before/after change. See docs/outcomes.md
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ def t975(df: int) -> float:
     if df in T975:
         return T975[df]
     values = {**T975, math.inf: 1.960}
-    for low, high in zip(_LARGE, _LARGE[1:], strict=False):
+    for low, high in itertools.pairwise(_LARGE):
         if low < df < high:
             inv, inv_low = 1 / df, 1 / low
             inv_high = 0.0 if high == math.inf else 1 / high

@@ -40,7 +40,7 @@ PAIRS = [(20, 25), (25, 30), (25, 25), (30, 35), (20, 30)]
 
 def answers(score: int) -> dict[str, int]:
     pos, neg = SCORES[score]
-    return {**{q: pos for q in POSITIVE}, **{q: neg for q in NEGATIVE}}
+    return {**dict.fromkeys(POSITIVE, pos), **dict.fromkeys(NEGATIVE, neg)}
 
 
 def aware(day: date) -> datetime:

@@ -113,7 +113,7 @@ def test_funder_report_pdf_and_xlsx(world: World) -> None:
     xlsx = client.get(_url(world, "outcomes:report_xlsx") + query)
     from openpyxl import load_workbook
 
-    cells = [[c for c in row] for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
+    cells = [list(row) for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
     flat = {c for row in cells for c in row if c}
     assert "Results report" in flat and "Matches (started)" in flat and "fewer than 5" in flat
     row = next(r for r in cells if r[0] == "Matches (started)")

@@ -11,11 +11,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.ratelimit import HOUR, client_ip, hit, too_many
 from tandem.core.scoping import programme_view
-from tandem.core.models import Programme
 from tandem.outcomes import selectors, services
 from tandem.outcomes.forms import SurveyForm, WaveForm
 from tandem.outcomes.instruments import INSTRUMENTS
