@@ -122,7 +122,7 @@ def _closures(f: Figures, show: Show) -> Section:
 
 def _goals(f: Figures, show: Show) -> Section:
     table = protect({"reached": f.goals_reached, "other": f.goals - f.goals_reached}, threshold=show.threshold)
-    share, value = show.pct(table.cell("reached", "n"), table.col_total("n"))
+    share, _value = show.pct(table.cell("reached", "n"), table.col_total("n"))
     return Section("goals", _("Goals"), [
         Row(_("Goals set"), show.count(table.col_total("n"))),
         Row(_("Goals reached"), show.count(table.cell("reached", "n")), share),

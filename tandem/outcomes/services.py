@@ -124,7 +124,7 @@ def _mail(invitation: SurveyInvitation, *, template: str) -> None:
     wave = invitation.wave
     notify(to=person.email, language=person.language or "en", template=template, context={
         "name": person.given_name, "programme": wave.programme.name, "url": link_url(invitation),
-        "closes_on": wave.closes_on.isoformat(), "instrument": wave.instrument,
+        "closes_on": wave.closes_on.isoformat(), "instrument": wave.instrument, "learner": wave.audience == "learner",
         "version": wave.instrument_version})
 
 
