@@ -169,6 +169,9 @@ def _past_cohort(ctx: DemoContext) -> None:
                              cycle_end=begin + timedelta(days=250), closure_reason=reason,
                              closed_at=timezone.make_aware(datetime.combine(end, time(12)))))
     Match.objects.bulk_create(matches)
+    for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
+        Match.objects.filter(pk=match.pk).update(
+            created=timezone.make_aware(datetime.combine(match.cycle_start - timedelta(days=7), time(10))))
 
 
 def _wave(programme: Any, instrument: Instrument, audience: str, kind: str, opens: date, closes: date) -> SurveyWave:
