@@ -87,11 +87,13 @@ def to_pdf(data: FunderReport) -> bytes:
     for section in data.sections:
         story.append(p(section.title, h2))
         if section.rows:
-            width = len(section.columns)
-            rows = [[p(c, small) for c in section.columns]]
+            headers = [*section.columns, *([_("Details")] if section.has_details else [])]
+            rows = [[p(c, small) for c in headers]]
             for row in section.rows:
-                cells = [row.label, row.value, row.n, *row.extra][:max(width, 3)]
-                rows.append([p(c) for c in cells] + [p("")] * (width - len(cells)))
+                cells = [row.label, row.value, row.n][:len(section.columns)]
+                if section.has_details:
+                    cells.append("; ".join(e for e in row.extra if e))
+                rows.append([p(c) for c in cells])
             table = Table(rows, repeatRows=1)
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
@@ -140,9 +142,10 @@ def to_xlsx(data: FunderReport) -> bytes:
     for section in data.sections:
         put([])
         put([section.title], bold=True)
-        put(section.columns, bold=True)
+        put([*section.columns, *([_("Details")] if section.has_details else [])], bold=True)
         for row in section.rows:
-            put([row.label, row.value, row.n, *row.extra])
+            put([*[row.label, row.value, row.n][:len(section.columns)], *(["; ".join(e for e in row.extra if e)]
+                                                                         if section.has_details else [])])
         if section.note:
             put([section.note])
     put([])

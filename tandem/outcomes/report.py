@@ -41,6 +41,10 @@ class Section:
     chart: bool = False
     note: str = ""
 
+    @property
+    def has_details(self) -> bool:
+        return any(row.extra for row in self.rows)
+
 
 def fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
@@ -211,14 +215,14 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
             share, value = show.pct(table.cell(cycle, "yes"), declared)
             gap = ""
             if value is not None and target is not None:
-                gap = f"{'+' if value - float(target) >= 0 else ''}{fmt(value - float(target), 0)}"
+                points = f"{'+' if value - float(target) >= 0 else ''}{fmt(value - float(target), 0)}"
+                gap = _("gap to the target: %(points)s points") % {"points": points}
             rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
                             bar=None if value is None else value / 100,
                             extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap]))
         note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
                 if target is not None else _("No target set."))
-        out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People"), _("Declared"),
-                                              _("Gap to the target (points)")], chart=True, note=note))
+        out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People")], chart=True, note=note))
     return out
 
 
