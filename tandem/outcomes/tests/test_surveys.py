@@ -28,8 +28,8 @@ def _answers(value: int = 3) -> dict[str, str]:
 def test_personal_link_answers_once_in_dutch_without_log_in(world: World) -> None:
     item = invitation(world)
     url = reverse("outcomes:survey", kwargs={"token": services.link_token(item)})
-    client = Client()
-    page = client.get(url + "?lang=nl")
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    page = client.get(url)
     assert page.status_code == 200 and "Globaal genomen ben ik tevreden over mezelf." in page.content.decode()
     assert "Klopt helemaal" in page.content.decode()  # the learner's age is unknown: child-friendly answers
     assert client.post(url, _answers()).status_code == 302
@@ -37,7 +37,7 @@ def test_personal_link_answers_once_in_dutch_without_log_in(world: World) -> Non
     assert response.score == 25 and response.person == world.people["learner"]
     assert response.subscores == {"positive": 15.0, "negative": 10.0}
     again = client.get(url)
-    assert "Thank you!" in again.content.decode() or "Bedankt" in again.content.decode()
+    assert "Bedankt!" in again.content.decode()
     client.post(url, _answers(4))
     assert SurveyResponse.objects.count() == 1
 

@@ -87,18 +87,6 @@ def instrument(request: HttpRequest, programme: Programme, code: str) -> HttpRes
     return render(request, "outcomes/instrument.html", {"programme": programme, "instrument": found})
 
 
-def _language(invitation: object, request: HttpRequest) -> str:
-    wanted = request.GET.get("lang", "")
-    if wanted in ("en", "nl", "fr", "de"):
-        return wanted
-    person = invitation.person  # type: ignore[attr-defined]
-    programme = invitation.wave.programme  # type: ignore[attr-defined]
-    for language in (person.language, *(programme.languages or [])):
-        if language in ("en", "nl", "fr", "de"):
-            return str(language)
-    return translation.get_language() or "en"
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
@@ -110,9 +98,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         if not allowed:
             return too_many(request, wait)
         raise Http404
-    language = _language(invitation, request)
-    translation.activate(language)
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    # The reader's language (their log-in's, the language picker's or the browser's), as on
+    # every page; the invitation e-mail was written in the person's own.
+    language = (translation.get_language() or "en")[:2]
     item = invitation.wave
     programme = item.programme
     today = timezone.localdate()
@@ -135,6 +123,6 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                return redirect(request.path + f"?lang={language}")
+                return redirect(request.path)
     return render(request, "outcomes/survey.html", {**context, "form": form, "definition": definition,
                                                      "young": young})
