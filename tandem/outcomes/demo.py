@@ -124,6 +124,11 @@ def seed_demo(ctx: DemoContext) -> None:
     _indicators(programme, matches + past, started, rng, today)
 
 
+def begin_of(match: Match) -> date:
+    assert match.cycle_start is not None
+    return match.cycle_start
+
+
 def _past_cohort(ctx: DemoContext) -> None:
     """Last school year's learners, mentored and completed, so follow-ups 6 and 12 months after
     the start exist and funders see dropout figures (names reuse this year's, shuffled)."""
@@ -171,7 +176,7 @@ def _past_cohort(ctx: DemoContext) -> None:
     Match.objects.bulk_create(matches)
     for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
         Match.objects.filter(pk=match.pk).update(
-            created=timezone.make_aware(datetime.combine(match.cycle_start - timedelta(days=7), time(10))))
+            created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
 
 
 def _wave(programme: Any, instrument: Instrument, audience: str, kind: str, opens: date, closes: date) -> SurveyWave:

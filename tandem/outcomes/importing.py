@@ -68,7 +68,8 @@ class IndicatorSpec(ImportSpec):
                           .select_related("person", "programme")}
         existing = {(i.learner_id, i.kind, i.measured_on): i for i in SchoolIndicator.objects.filter(
             learner_id__in=list(self._learners))}
-        return [existing.get((v.get("learner"), v.get("indicator"), v.get("measured_on"))) for v in rows]
+        keys: list[Any] = [(v.get("learner"), v.get("indicator"), v.get("measured_on")) for v in rows]
+        return [existing.get(key) for key in keys]
 
     def find_existing(self, values: dict[str, Any]) -> Any:
         return self.find_existing_many([values])[0]

@@ -75,7 +75,7 @@ class Instrument:
             answer = answers.get(item.code)
             if answer not in self.scale.values:
                 return None
-            scores.append(self.item_score(item, int(answer)))  # type: ignore[arg-type]
+            scores.append(self.item_score(item, int(answer)))
         if not scores:
             return None
         return float(sum(scores)) if self.scoring == "sum" else float(mean(scores))

@@ -99,7 +99,7 @@ def _scoped_matches(programme: Programme, filters: Filters) -> list[dict[str, An
         rows = rows.filter(Q(cycle_start__lte=filters.end) | Q(cycle_start__isnull=True))
     if filters.start:
         rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=filters.start))
-    found = list(rows.values("pk", "state", "cycle_start", "first_meeting_at", "closed_at", "closure_reason",
+    found: list[Any] = list(rows.values("pk", "state", "cycle_start", "first_meeting_at", "closed_at", "closure_reason",
                              "created", "learner_id", "learner__waiting_since", "volunteer_id")
                  .order_by("pk"))
     if filters.cycle:
@@ -211,7 +211,7 @@ def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[Survey
     """Per questionnaire and audience: the mean of each wave, and the paired change from the
     first answer (intake, else mid-cycle) to the last (closure, else follow-up) of each person."""
     ids = {m["pk"] for m in matches}
-    responses = (SurveyResponse.objects.filter(wave__programme=programme, score__isnull=False)
+    responses: Any = (SurveyResponse.objects.filter(wave__programme=programme, score__isnull=False)
                  .values("wave__instrument", "wave__instrument_version", "wave__audience", "wave__kind",
                          "wave__anonymous", "person_id", "match_id", "score").order_by("pk"))
     order = {WaveKind.INTAKE: 0, WaveKind.MID: 1, WaveKind.CLOSURE: 2, WaveKind.FOLLOW_UP: 3}
@@ -270,7 +270,7 @@ def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]
     from tandem.intake.models import SensitiveProfile
     from tandem.onboarding.models import Volunteer
 
-    matches = list(Match.objects.filter(programme=programme, state__in=STARTED)
+    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED)
                    .values("learner_id", "volunteer_id", "cycle_start", "first_meeting_at").order_by("pk"))
     learner_cycle: dict[int, str] = {}
     mentor_cycle: dict[int, str] = {}
@@ -280,13 +280,13 @@ def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]
     profiles = {p["learner_id"]: p for p in SensitiveProfile.objects.filter(learner_id__in=list(learner_cycle))
                 .values("learner_id", "migration_background", "first_generation")}
     genders = dict(Volunteer.objects.filter(pk__in=list(mentor_cycle)).values_list("pk", "gender"))
-    out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(Counter))  # type: ignore[arg-type]
+    out: Any = defaultdict(lambda: defaultdict(Counter))
 
     def word(value: bool | None) -> str:
         return "unknown" if value is None else ("yes" if value else "no")
 
     for learner, cycle in learner_cycle.items():
-        profile = profiles.get(learner, {})
+        profile: Any = profiles.get(learner, {})
         out["learner_migration"][cycle][word(profile.get("migration_background"))] += 1
         out["learner_first_generation"][cycle][word(profile.get("first_generation"))] += 1
     for mentor, cycle in mentor_cycle.items():

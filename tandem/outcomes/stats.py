@@ -26,7 +26,8 @@ def t975(df: int) -> float:
         raise ValueError("df must be at least 1")
     if df in T975:
         return T975[df]
-    values = {**T975, math.inf: 1.960}
+    values: dict[float, float] = {float(k): v for k, v in T975.items()}
+    values[math.inf] = 1.960
     for low, high in itertools.pairwise(_LARGE):
         if low < df < high:
             inv, inv_low = 1 / df, 1 / low

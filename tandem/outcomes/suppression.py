@@ -126,7 +126,8 @@ def protect(table: Mapping[Any, Mapping[Any, int]] | Mapping[Any, int], *, thres
     row_keys = list(rows if rows is not None else table.keys())
     if one_column:
         col_keys: list[Any] = ["n"]
-        values: dict[Key, int] = {(r, "n"): int(table.get(r, 0)) for r in row_keys}  # type: ignore[call-overload]
+        flat: Any = table
+        values: dict[Key, int] = {(r, "n"): int(flat.get(r, 0)) for r in row_keys}
         unpublished = [*unpublished, *((r, T) for r in row_keys)]  # a row's total is the row itself
     else:
         col_keys = list(cols if cols is not None else
