@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core.import_views import table_download
 from tandem.core.inputs import parse_id
 from tandem.core.models import Organisation, Programme, Role
-from tandem.core.roles import roles_for
+from tandem.core.roles import is_admin_of_organisation, roles_for
 from tandem.core.scoping import organisation_view, programme_view
 from tandem.core.versioning import submit_edit
 from tandem.outcomes import funder, report, selectors, services
@@ -55,6 +55,7 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
         "filters": filters, "query": filters.query(), "settings": settings,
         "sites": list(programme.sites.all()), "partners": list(programme.partners.all()),
         "table": request.GET.get("view") == "table", **_period(request),
+        "org_admin": is_admin_of_organisation(request.user, programme.organisation),
     })
 
 
