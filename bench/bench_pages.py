@@ -85,6 +85,10 @@ def main() -> int:
     assert pair is not None
     supervisor = Client()
     supervisor.force_login(User.objects.get(email=demo.role_email("supervisor", programme.slug)))
+    admin_user = User.objects.get(email=demo.admin_email(programme.organisation.slug))
+    give_totp(admin_user)
+    admin = Client()
+    admin.force_login(admin_user)
     pages = [
         ("trivial: /healthz/", reverse("core:healthz")),
         ("start page", reverse("core:home")),
@@ -113,6 +117,13 @@ def main() -> int:
         (f"pair's page ({pair.n} meetings)", url("journal:pair", pk=pair.pk)),  # type: ignore[attr-defined]
         ("pairs overview (coordinator)", url("journal:overview")),
         ("supervisor's overview", url("journal:overview"), supervisor),
+        ("results dashboard", url("outcomes:dashboard")),
+        ("results, one site", url("outcomes:dashboard", f"?site={programme.sites.first().pk}")),  # type: ignore[union-attr]
+        ("equal participation", url("outcomes:participation")),
+        ("results across programmes", reverse("outcomes:organisation", kwargs={"org": programme.organisation.slug}),
+         admin),
+        ("funder report PDF", url("outcomes:report_pdf", "?start=2025-08-01&end=2026-07-31")),
+        ("funder report XLSX", url("outcomes:report_xlsx", "?start=2025-08-01&end=2026-07-31")),
     ]
     rows = []
     for label, address, *who in pages:
