@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.privacy",
     "tandem.journal",
+    "tandem.support",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",
