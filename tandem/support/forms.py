@@ -79,8 +79,9 @@ class ConcernForm(OnceFormMixin, forms.Form):
         field = cast(forms.ModelChoiceField, self.fields["match"])
         field.queryset = matches
         field.label_from_instance = lambda m: f"{m.volunteer.person.given_name} & {m.learner.person.given_name}"  # type: ignore[method-assign]
-        if len(matches) == 1:
-            field.initial = matches[0].pk
+        first = list(matches[:2])
+        if len(first) == 1:
+            field.initial = first[0].pk
             field.empty_label = None
             field.required = True
 

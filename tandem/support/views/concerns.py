@@ -70,7 +70,7 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 @programme_view("support.raise_concern")
 def raise_concern(request: HttpRequest, programme: Programme) -> HttpResponse:
-    matches = list(selectors.raisable_matches(programme=programme, user=request.user)[:50])
+    matches = selectors.raisable_matches(programme=programme, user=request.user)
     form = ConcernForm(request.POST or None, matches=matches)
     if request.method == "POST" and form.is_valid() and (response := create_once(
             request, form, lambda: services.concern_raise(
