@@ -259,9 +259,9 @@ class Concern(Versioned):
         categories=(Category.CHILD, Category.SAFEGUARDING, Category.FREE_TEXT), basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("Questions, problems, conflicts and safeguarding concerns about a pair, and how they "
                   "were handled."),
-        retention=WithPerson(), export=("kind", "state", "raised_as", "raised_at", "description", "outcome",
-                                        "resolved_at"),
-        staff_only=("description", "outcome"),
+        # What was written about a concern is never exported (an access request may be answered by
+        # a coordinator who is not a safeguarding lead): the lead answers for it by hand.
+        retention=WithPerson(), export=("kind", "state", "raised_as", "raised_at", "resolved_at"),
         erase=Anonymise(description="", outcome=""), mentions=("description", "outcome"),
     )
 
@@ -299,7 +299,7 @@ class ConcernStep(StateChange):
                Link("concern__match__learner__person", label=_("as the learner"))),
         categories=(Category.SAFEGUARDING, Category.FREE_TEXT), basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("Each step of a concern: who, when, what was done."),
-        retention=WithPerson(), export=("from_state", "to_state", "at", "reason"), staff_only=("reason",),
+        retention=WithPerson(), export=("from_state", "to_state", "at"),
         erase=Anonymise(reason=reason_code_only), mentions=("reason",),
     )
 

@@ -28,11 +28,11 @@ def seed(ctx: Any) -> None:
                                notes=ctx.mark(f"support-check-in-{side}"), by=ctx.person)
         PulseRating.objects.create(match=match, side=side, score=4, word=ctx.mark(f"support-pulse-{side}")[:60])
         concern = Concern.objects.create(programme=match.programme, match=match, kind="safeguarding",
-                                         description=ctx.mark(f"support-concern-{side}"),
-                                         outcome=ctx.mark(f"support-outcome-{side}"), raised_by=ctx.person,
+                                         description="Zorgen over thuis", outcome="Gesprek gevoerd",
+                                         raised_by=ctx.person,
                                          raised_as="mentor")
         ConcernStep.objects.create(concern=concern, from_state="", to_state="raised",
-                                   reason=ctx.mark(f"support-step-{side}"))
+                                   reason="Gebeld")
         MatchPause.objects.create(match=match, concern=concern)
         meeting = ExchangeMeeting.objects.create(programme=match.programme, topic="Intervisie",
                                                  starts_at=now - timedelta(days=3), place="Buurthuis")
