@@ -36,8 +36,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySe
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from tandem.core.models import Programme
 from tandem.journal.models import Meeting

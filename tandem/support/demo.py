@@ -20,6 +20,7 @@ Everything typed is in the programme's language; deterministic (``ctx.rng`` only
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
@@ -191,7 +192,7 @@ class _Seeder:
                 resolved_at=self.now - timedelta(days=1) if state == "resolved" else None)
             steps = [ConcernStep(concern=concern, from_state="", to_state="raised")]
             order = ["raised", "triaged", "action", "resolved"]
-            for before, after in zip(order, order[1:], strict=False):
+            for before, after in itertools.pairwise(order):
                 if order.index(after) > order.index(state):
                     break
                 steps.append(ConcernStep(concern=concern, from_state=before, to_state=after, actor=self.lead_user,

@@ -13,7 +13,15 @@ from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Site
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
-from tandem.support.models import THRESHOLDS, CheckIn, Concern, ExchangeInvitation, ExchangeMeeting, SupportSettings
+from tandem.matching.models import Match
+from tandem.support.models import (
+    THRESHOLDS,
+    CheckIn,
+    Concern,
+    ExchangeInvitation,
+    ExchangeMeeting,
+    SupportSettings,
+)
 
 FACES = ((5, "😀"), (4, "🙂"), (3, "😐"), (2, "🙁"), (1, "☹️"))
 FACE_WORDS = {1: _("Not good at all"), 2: _("Not so good"), 3: _("Okay"), 4: _("Good"), 5: _("Great")}
@@ -65,10 +73,15 @@ class PulseForm(OnceFormMixin, forms.Form):
         field.choices = [(value, f"{face} {FACE_WORDS[value]}") for value, face in FACES]
 
 
+class PairChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.learner.person.given_name} & {obj.volunteer.person.given_name}"
+
+
 class ConcernForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What kind of concern?"), choices=Concern.Kind.choices, widget=forms.RadioSelect)
-    match = forms.ModelChoiceField(label=_("About which pair?"), queryset=None, required=False,  # type: ignore[arg-type]
-                                   empty_label=_("The programme in general"))
+    match = PairChoiceField(label=_("About which pair?"), queryset=Match.objects.none(), required=False,
+                            empty_label=_("The programme in general"))
     description = forms.CharField(label=_("What is it about?"), max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 5}),
                                   help_text=_("Only the programme's staff read it. A worry about someone's "
@@ -78,7 +91,6 @@ class ConcernForm(OnceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["match"])
         field.queryset = matches
-        field.label_from_instance = lambda m: f"{m.volunteer.person.given_name} & {m.learner.person.given_name}"  # type: ignore[method-assign]
         first = list(matches[:2])
         if len(first) == 1:
             field.initial = first[0].pk

@@ -99,7 +99,7 @@ def test_no_words_of_it_in_the_audit_log_the_e_mails_or_the_export(world: World,
 
     for persona in ("guardian", "learner", "mentor"):
         data = json.dumps(exports.person_export(world.people[persona]).as_json(), ensure_ascii=False)
-        assert SECRET not in data and "safeguarding" in data or persona == "mentor", persona
+        assert (SECRET not in data and "safeguarding" in data) or persona == "mentor", persona
 
 
 def test_the_lead_pauses_the_pair_at_once(world: World, item: Any) -> None:
