@@ -93,9 +93,9 @@ MISSED = {"nl": "Ziek", "de": "Krank", "fr": "Malade"}
 EXCHANGES: dict[str, list[tuple[str, str, str]]] = {
     # (kind, topic, place)
     "de": [("intervision", "Konflikte zwischen Azubi und Betrieb ansprechen", "SES-Büro, Besprechungsraum 1"),
-           ("exchange", "Erfahrungsaustausch: Prüfungsangst begleiten", "IHK, Raum 2.14")],
-    "fr": [("exchange", "Échanges de pratiques : accompagner un apprenti en difficulté", "Maison des associations"),
-           ("refresher", "Remise à niveau : le rôle du mentor face au CFA", "Local AFEV, salle 3")],
+           ("exchange", "Prüfungsangst begleiten", "IHK, Raum 2.14")],
+    "fr": [("exchange", "Accompagner un apprenti en difficulté", "Maison des associations"),
+           ("refresher", "Le rôle du mentor face au CFA", "Local AFEV, salle 3")],
 }
 
 

@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core.history import Key, hidden
 from tandem.core.inputs import validate_plausible_date
@@ -124,8 +125,8 @@ class CheckIn(models.Model):
     audit_keys: ClassVar[dict[str, Key]] = {"notes": Key("", hidden)}
 
     class With(models.TextChoices):
-        MENTOR = "mentor", _("the mentor")
-        LEARNER = "learner", _("the learner")
+        MENTOR = "mentor", pgettext_lazy("support", "the mentor")
+        LEARNER = "learner", pgettext_lazy("support", "the learner")
         GUARDIAN = "guardian", _("a parent or guardian")
         SUPERVISOR = "supervisor", _("the supervisor")
         EMPLOYER = "employer", _("the employer")
@@ -172,8 +173,8 @@ class PulseRating(models.Model):
     """A side's answer to "how is it going?" (or, once, "does this fit?")."""
 
     class Side(models.TextChoices):
-        MENTOR = "mentor", _("the mentor")
-        LEARNER = "learner", _("the learner")
+        MENTOR = "mentor", pgettext_lazy("support", "the mentor")
+        LEARNER = "learner", pgettext_lazy("support", "the learner")
 
     class Question(models.TextChoices):
         PULSE = "pulse", _("How is it going?")
@@ -231,8 +232,8 @@ class Concern(Versioned):
         RESOLVED = "resolved", _("Resolved")
 
     class As(models.TextChoices):
-        MENTOR = "mentor", _("the mentor")
-        LEARNER = "learner", _("the learner")
+        MENTOR = "mentor", pgettext_lazy("support", "the mentor")
+        LEARNER = "learner", pgettext_lazy("support", "the learner")
         GUARDIAN = "guardian", _("a parent or guardian")
         SUPERVISOR = "supervisor", _("a supervisor")
         PARTNER = "partner_contact", _("a partner contact")

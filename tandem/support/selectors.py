@@ -217,15 +217,17 @@ def my_side(*, match: Match, user: Any) -> str:
 
 
 def pulse_question(*, match: Match, side: str, pulse_days: int, now: Any = None) -> str:
-    """The question waiting for ``side``: "fit" once after the first meeting held, then "pulse"
+    """The question waiting for ``side``: "fit" once after the first meeting (its planned time
+    passed, or it was marked held, or a meeting was logged as held), then "pulse"
     when their last answer is ``pulse_days`` old; "" when nothing is asked."""
     from tandem.journal.models import Meeting
 
     now = now or timezone.now()
     if match.state not in ("introduced", "active"):
         return ""
-    met = match.first_meeting_held_on is not None or Meeting.objects.filter(
-        match=match, state=Meeting.State.HELD).exists()
+    met = (match.first_meeting_held_on is not None
+           or (match.first_meeting_at is not None and match.first_meeting_at <= now)
+           or Meeting.objects.filter(match=match, state=Meeting.State.HELD).exists())
     if not met:
         return ""
     answers = PulseRating.objects.filter(match=match, side=side)
