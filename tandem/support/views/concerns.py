@@ -59,7 +59,9 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
                 to_state=form.cleaned_data["to_state"], what=form.cleaned_data["what"]),
             saved=lambda stored: _move_form(stored)):
         return redirect("support:concern", **_kw(programme, pk=item.pk))
-    services.concern_viewed(concern=item, actor=request.user)
+    if request.method == "GET":
+        # Each opening is audited; a refused post shows the page again and writes nothing.
+        services.concern_viewed(concern=item, actor=request.user)
     return render(request, "support/concern.html", {
         "programme": programme, "concern": item, "form": form, "steps": selectors.concern_steps(item),
         "pause": selectors.open_pause(item.match) if item.match else None,

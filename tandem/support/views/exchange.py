@@ -24,6 +24,7 @@ from tandem.support.calendar import exchange_event
 from tandem.support.forms import ExchangeEditForm, ExchangeForm
 from tandem.support.models import ExchangeInvitation, ExchangeMeeting
 from tandem.support.services import EXCHANGE_FIELDS
+from tandem.support.views.staff import posted_id
 
 
 def _kw(programme: Programme, **extra: Any) -> dict[str, Any]:
@@ -101,7 +102,7 @@ def exchange_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
 @programme_view("support.manage")
 def invite(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     meeting = selectors.exchange_meeting(programme=programme, pk=pk)
-    ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()]
+    ids = [i for v in request.POST.getlist("person") if (i := posted_id(v)) is not None]
     people = list(Person.objects.filter(organisation=programme.organisation, pk__in=ids))
     if not people:
         messages.error(request, _("Tick the mentors to invite."))
@@ -118,7 +119,7 @@ def invite(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
 @programme_view("support.manage")
 def attendance(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     meeting = selectors.exchange_meeting(programme=programme, pk=pk)
-    ids = [int(v) for v in request.POST.getlist("attended") if v.isdigit()]
+    ids = [i for v in request.POST.getlist("attended") if (i := posted_id(v)) is not None]
     try:
         services.exchange_attendance(meeting=meeting, attended=ids, actor=request.user)
         messages.success(request, _("Attendance saved."))

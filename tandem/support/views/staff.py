@@ -24,6 +24,11 @@ from tandem.support.forms import CheckInForm, SettingsForm
 from tandem.support.models import THRESHOLDS, Concern, SupportSettings
 
 
+def posted_id(value: str) -> int | None:
+    """A posted id: ASCII digits only ("²" or "١" are no id)."""
+    return int(value) if value and len(value) < 12 and value.isascii() and value.isdigit() else None
+
+
 def _kw(programme: Programme, **extra: Any) -> dict[str, Any]:
     return {"org": programme.organisation.slug, "prog": programme.slug, **extra}
 
@@ -113,16 +118,17 @@ def pause(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
                 messages.success(request, _("The pause is lifted."))
         else:
             concern = None
-            if request.POST.get("concern", "").isdigit():
+            concern_id = posted_id(request.POST.get("concern", ""))
+            if concern_id is not None:
                 concern = selectors.staff_concerns(programme=programme, user=request.user).filter(
-                    pk=int(request.POST["concern"]), match=match).first()
+                    pk=concern_id, match=match).first()
             services.match_pause(match=match, actor=request.user, concern=concern)
             messages.success(request, _("The pair is paused. Tell the mentor and the learner's family yourself."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    back = request.POST.get("back", "")
-    if back.isdigit() and Concern.objects.filter(programme=programme, pk=int(back)).exists():
-        return redirect("support:concern", **_kw(programme, pk=int(back)))
+    back = posted_id(request.POST.get("back", ""))
+    if back is not None and Concern.objects.filter(programme=programme, pk=back).exists():
+        return redirect("support:concern", **_kw(programme, pk=back))
     return redirect("support:pair", **_kw(programme, pk=match.pk))
 
 
@@ -157,8 +163,8 @@ def support_settings(request: HttpRequest, programme: Programme) -> HttpResponse
 def lead(request: HttpRequest, programme: Programme) -> HttpResponse:
     """Designate a coordinator as safeguarding lead, or stop (only a lead may change the leads,
     except when the programme has none yet)."""
-    raw = request.POST.get("person", "")
-    person = Person.objects.filter(organisation=programme.organisation, pk=int(raw)).first() if raw.isdigit() else None
+    pk = posted_id(request.POST.get("person", ""))
+    person = Person.objects.filter(organisation=programme.organisation, pk=pk).first() if pk is not None else None
     if person is None:
         messages.error(request, _("Choose a coordinator of this programme."))
         return redirect("support:settings", **_kw(programme))
