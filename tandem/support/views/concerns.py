@@ -48,6 +48,16 @@ def _move_form(concern: Concern, data: Any = None) -> ConcernMoveForm:
     return ConcernMoveForm(data, version=concern.version, allowed=MOVES.get(concern.state, ()))
 
 
+def _saved_form(stored: Concern) -> ConcernMoveForm:
+    """The move form as the stored concern reads now (for the "saved meanwhile" table): its step
+    and what was said with it."""
+    from tandem.support.forms import MOVE_WORDS
+
+    last = stored.steps.order_by("-at", "-pk").first()
+    return ConcernMoveForm(version=stored.version, allowed=tuple(MOVE_WORDS),
+                           initial={"to_state": stored.state, "what": last.reason if last else ""})
+
+
 @require_http_methods(["GET", "POST"])
 @programme_view("support.manage")
 def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
@@ -57,7 +67,7 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
             form, lambda: services.concern_move(
                 concern=item, actor=request.user, expected_version=form.expected_version,
                 to_state=form.cleaned_data["to_state"], what=form.cleaned_data["what"]),
-            saved=lambda stored: _move_form(stored)):
+            saved=_saved_form):
         return redirect("support:concern", **_kw(programme, pk=item.pk))
     if request.method == "GET":
         # Each opening is audited; a refused post shows the page again and writes nothing.
