@@ -113,7 +113,7 @@ def test_the_coordinator_keeps_the_full_explanation_and_the_mentor_plain_words(w
     assert 'id="friendly-match"' not in mentor and "Both speak Dutch" in mentor
     # Words, not the coordinator's table: no points, no criteria, no waiting days, no limits.
     assert 'id="why-plain"' in mentor and 'class="explanation"' not in mentor
-    assert "143" not in mentor and "Breaks a hard limit" not in mentor
+    assert "143 days" not in mentor and "Breaks a hard limit" not in mentor
 
 
 def test_a_learner_page_in_german_speaks_to_the_learner_informally(world: World) -> None:
