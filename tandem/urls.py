@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("tandem.matching.urls")),
     path("", include("tandem.privacy.urls")),
     path("", include("tandem.journal.urls")),
+    path("", include("tandem.expenses.urls")),
 ]
