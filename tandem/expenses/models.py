@@ -241,7 +241,7 @@ class Claim(Versioned):
         purpose=_("A volunteer's expense claims, their receipts, approval and payment."),
         # Kept for the bookkeeping period, then deleted with the receipt file (docs/expenses.md).
         retention=(WithPerson(), Days("created", days=7 * 366, setting="EXPENSES_KEEP_DAYS")),
-        export=("spent_on", "kind", "kilometres", "amount", "description", "receipt", "state", "reason",
+        export=("spent_on", "kind", "kilometres", "amount", "description", "receipt_type", "state", "reason",
                 "paid_at"),
         erase=Delete(),
     )

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.models import Programme
@@ -95,9 +96,11 @@ def approve_bulk(request: HttpRequest, programme: Programme) -> HttpResponse:
     pks = [int(v) for v in request.POST.getlist("claim") if v.isdigit() and len(v) < 12]
     approved, left = services.claims_approve_bulk(programme=programme, actor=request.user, pks=pks)
     if approved:
-        messages.success(request, _("%(n)s claims approved.") % {"n": approved})
+        messages.success(request, ngettext("%(n)s claim approved.", "%(n)s claims approved.", approved)
+                         % {"n": approved})
     if left:
-        messages.warning(request, _("%(n)s claims need your decision one by one.") % {"n": left})
+        messages.warning(request, ngettext("%(n)s claim needs your decision on its own page.",
+                                          "%(n)s claims need your decision one by one.", left) % {"n": left})
     if not approved and not left:
         messages.info(request, _("Choose the claims to approve."))
     return redirect("expenses:review", **kw(programme))
@@ -177,7 +180,8 @@ def batch_paid(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
         return redirect("expenses:payments", **kw(programme))
     count = services.batch_mark_paid(batch=item, actor=request.user)
     if count:
-        messages.success(request, _("%(n)s claims are marked paid.") % {"n": count})
+        messages.success(request, ngettext("%(n)s claim is marked paid.", "%(n)s claims are marked paid.", count)
+                         % {"n": count})
     else:
         messages.info(request, _("This payment file was already marked paid."))
     return redirect("expenses:batch", **kw(programme, pk=item.pk))
