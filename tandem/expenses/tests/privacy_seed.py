@@ -20,8 +20,9 @@ def seed(ctx: Any) -> None:
     claim = Claim.objects.create(
         programme=volunteer.programme, volunteer=volunteer, kind="transport", amount=Decimal("12.50"),
         spent_on=timezone.localdate(), description=ctx.mark("expenses-description"), receipt_type="image/jpeg")
-    # The receipt holds the subject's name as text, so the dump test sees it gone with the claim.
-    out = io.BytesIO(b"\xff\xd8\xff\xe0" + ctx.mark("expenses-receipt").encode())
+    # The receipt holds the subject's name as text (as a scanned ticket might), so the dump test
+    # sees it gone with the claim.
+    out = io.BytesIO(b"\xff\xd8\xff\xe0" + volunteer.person.full_name.encode())
     claim.receipt.save("receipt.jpg", ContentFile(out.getvalue()), save=True)
     Attestation.objects.create(volunteer=volunteer, period_start=timezone.localdate(),
                                period_end=timezone.localdate(), mentoring_hours=Decimal("1.00"), meetings=1,

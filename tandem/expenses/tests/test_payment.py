@@ -16,7 +16,14 @@ from conftest import World
 from tandem.core.testing import programme_kwargs
 from tandem.expenses import exports, selectors, sepa, services
 from tandem.expenses.models import Claim
-from tandem.expenses.tests.factories import IBAN_BE, IBAN_FR, approved_batch, bank, claim, mentor_volunteer
+from tandem.expenses.tests.factories import (
+    IBAN_BE,
+    IBAN_FR,
+    approved_batch,
+    bank,
+    claim,
+    mentor_volunteer,
+)
 
 
 def test_the_pain001_file_is_valid_against_the_xsd(world: World) -> None:
