@@ -13,6 +13,7 @@ from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.expenses.models import Kind, Policy
 from tandem.expenses.receipts import check_receipt
+from tandem.expenses.templatetags.expenses_tags import rate
 from tandem.journal.models import Meeting
 
 AMOUNT = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": Decimal("99999.99")}
@@ -20,7 +21,7 @@ AMOUNT = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01"), "
 
 class ClaimForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What for"))
-    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(label=_("Amount"), required=False, **AMOUNT,
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     kilometres = forms.DecimalField(label=_("Kilometres"), required=False, max_digits=7, decimal_places=1,
@@ -39,8 +40,8 @@ class ClaimForm(OnceFormMixin, forms.Form):
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].label_from_instance = lambda m: timezone.localtime(m.starts_at).strftime(
             "%d.%m.%Y %H:%M")
-        self.fields["kilometres"].help_text = _("Paid at %(rate)s %(currency)s a kilometre.") % {
-            "rate": policy.km_rate.normalize(), "currency": policy.currency}
+        self.fields["kilometres"].help_text = _("Paid at %(rate)s a kilometre.") % {
+            "rate": rate(policy.km_rate, policy.currency)}
 
     def clean_receipt(self) -> Any:
         upload = self.cleaned_data.get("receipt")
@@ -78,9 +79,9 @@ class PolicyForm(VersionedFormMixin, forms.ModelForm):
 
 
 class AttestationForm(OnceFormMixin, forms.Form):
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class BatchForm(OnceFormMixin, forms.Form):
-    execution_date = forms.DateField(label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    execution_date = forms.DateField(label=_("Payment date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

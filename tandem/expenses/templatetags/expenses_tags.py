@@ -20,6 +20,12 @@ def money(value: Any, currency: str = "EUR") -> str:
     return format_currency(Decimal(value), currency or "EUR", locale=locale)
 
 
+def rate(value: Decimal, currency: str = "EUR") -> str:
+    """A rate per kilometre with all its decimals ("0,4269 €")."""
+    locale = to_locale(get_language() or "en")
+    return format_currency(value.normalize(), currency, locale=locale, decimal_quantization=False)
+
+
 @register.filter
 def kind_label(value: str) -> str:
     from tandem.expenses.models import Kind

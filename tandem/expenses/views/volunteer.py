@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -74,11 +75,9 @@ def claim_new(request: HttpRequest, programme: Programme) -> HttpResponse:
             if (request.GET.get("meeting") or "").isdigit() else None
         if meeting is not None:
             initial.update(meeting=meeting, spent_on=timezone.localdate(meeting.starts_at))
-        if (request.GET.get("month") or "")[:7].replace("-", "").isdigit() and len(request.GET["month"]) >= 7:
-            try:
-                initial["spent_on"] = date.fromisoformat(request.GET["month"][:7] + "-01")
-            except ValueError:
-                pass
+        month = re.fullmatch(r"(20[0-9]{2})-(0[1-9]|1[0-2])", request.GET.get("month", ""))
+        if month:
+            initial["spent_on"] = date(int(month[1]), int(month[2]), 1)
         form = ClaimForm(policy=policy, meetings=meetings, initial=initial)
 
     def message(claim: Claim) -> str:
