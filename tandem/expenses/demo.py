@@ -99,8 +99,9 @@ def seed_demo(ctx: DemoContext) -> None:
                               state="approved" if state in ("in_payment", "paid") else state,
                               created=timezone.now() - timedelta(days=number * 9 + 2))
                 if state == "submitted" and number == 0 and mine:
-                    claim.amount = Decimal("185.00")  # over the limit per claim: the coordinator decides
-                    claim.flags = ["over_claim"]
+                    # over the limit per claim: the coordinator decides
+                    claim.kind, claim.kilometres, claim.amount = Kind.ACTIVITY, None, Decimal("185.00")
+                    claim.description, claim.flags = texts["activity"][0], ["over_claim"]
                 if state != "submitted":
                     claim.decided_at = timezone.now() - timedelta(days=number * 7)
                     claim.decided_by = ctx.coordinator_user

@@ -164,6 +164,12 @@ class BankDetails(Versioned):
         return self.masked_iban
 
     @property
+    def formatted_iban(self) -> str:
+        """In groups of four, as on a bank card (shown to the volunteer only)."""
+        compact = self.iban.replace(" ", "")
+        return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+    @property
     def masked_iban(self) -> str:
         """Country, check digits and the last four characters: enough to recognise it."""
         compact = self.iban.replace(" ", "")

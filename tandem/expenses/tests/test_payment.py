@@ -97,7 +97,7 @@ def test_the_iban_is_masked_except_to_the_volunteer(world: World) -> None:
         reverse("expenses:batch", kwargs={**kwargs, "pk": batch.pk})).content.decode()
     assert "DE89 •••• 3000" in coordinator_page and "0532013000" not in coordinator_page
     mine = world.client_for("mentor").get(reverse("expenses:mine", kwargs=kwargs)).content.decode()
-    assert volunteer.person.bank_details.iban in mine
+    assert volunteer.person.bank_details.formatted_iban in mine
 
 
 def test_the_yearly_allowance_list(world: World) -> None:

@@ -34,7 +34,14 @@ def claim(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     item = selectors.claim_for_reader(programme=programme, pk=pk, volunteer=volunteer, coordinator=coordinator)
     if item is None:
         raise Http404
+    warnings: list[str] = []
+    if coordinator and item.state == Claim.State.SUBMITTED:
+        warnings = [str(Flag(f).label) for f in services.claim_flags(
+            policy=services.policy_for(programme), volunteer=item.volunteer, kind=item.kind, amount=item.amount,
+            day=item.spent_on, has_receipt=bool(item.receipt), exclude=item.pk, budget=True)]
     form = ReviewForm(request.POST or None, version=item.version)
+    if not warnings:
+        del form.fields["override"]
     if request.method == "POST":
         if not coordinator:
             raise Http404
@@ -47,7 +54,7 @@ def claim(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
                     messages.success(request, _("The claim is rejected; the volunteer sees why."))
                 else:
                     services.claim_approve(claim=item, actor=request.user, expected_version=form.expected_version,
-                                           override=form.cleaned_data["override"])
+                                           override=form.cleaned_data.get("override", False))
                     messages.success(request, _("The claim is approved."))
                 return redirect("expenses:review", **kw(programme))
             except EditConflict as conflict:
@@ -55,12 +62,6 @@ def claim(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
                 return redirect("expenses:claim", **kw(programme, pk=item.pk))
             except ValidationError as error:
                 form.add_error(None, error)
-    warnings: list[str] = []
-    if coordinator and item.state == Claim.State.SUBMITTED:
-        policy = services.policy_for(programme)
-        warnings = [str(Flag(f).label) for f in services.claim_flags(
-            policy=policy, volunteer=item.volunteer, kind=item.kind, amount=item.amount, day=item.spent_on,
-            has_receipt=bool(item.receipt), exclude=item.pk, budget=True)]
     return render(request, "expenses/claim.html", {
         "programme": programme, "claim": item, "coordinator": coordinator, "form": form, "warnings": warnings,
         "policy": services.policy_for(programme)})
@@ -73,13 +74,14 @@ def review(request: HttpRequest, programme: Programme) -> HttpResponse:
     if state not in TABS:
         state = "submitted"
     page = paginate(request, selectors.review_claims(programme=programme, state=state))
+    counts = selectors.state_counts(programme=programme)
     return render(request, "expenses/review.html", {
-        "programme": programme, "page": page, "state": state, "counts": selectors.state_counts(programme=programme),
-        "tabs": [(t, _tab_label(t)) for t in TABS], "budget": _budget(programme)})
+        "programme": programme, "page": page, "state": state,
+        "tabs": [(t, _tab_label(t), counts[t]) for t in TABS], "budget": _budget(programme)})
 
 
 def _tab_label(tab: str) -> str:
-    return {"submitted": _("Waiting"), "approved": _("Approved"), "in_payment": _("In a payment file"),
+    return {"submitted": _("Waiting for approval"), "approved": _("Approved"), "in_payment": _("In a payment file"),
             "paid": _("Paid"), "rejected": _("Rejected")}[tab]
 
 
