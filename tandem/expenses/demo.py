@@ -6,7 +6,7 @@ each. Deterministic (``ctx.rng`` only)."""
 
 from __future__ import annotations
 
-import io
+import base64
 from datetime import timedelta
 from decimal import Decimal
 
@@ -36,16 +36,13 @@ TEXTS = {
 BANKS = {"de": ("DE", "37040044"), "fr": ("FR", "2004101005")}
 
 
-def _photo(rng_value: int) -> ContentFile[bytes]:
-    from PIL import Image, ImageDraw
+# A small photo of a ticket (JPEG), so the demo's receipts open as pictures.
+TICKET_JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAA0JCgsKCA0LCgsODg0PEyAVExISEyccHhcgLikxMC4pLSwzOko+MzZGNywtQFdBRkxOUlNSMj5aYVpQYEpRUk//2wBDAQ4ODhMREyYVFSZPNS01T09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT09PT0//wAARCABAAGADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDtdZ1a40+7srW0sPtk13v2r5wjxtAJ5Ix0P6VX/tTxB/0LX/k9H/hRq3/I2eH/APt5/wDRYrdpAYX9qeIP+ha/8no/8KP7U8Qf9C1/5PR/4Vu0UgML+1PEH/Qtf+T0f+FH9qeIP+ha/wDJ6P8AwrdooAwv7U8Qf9C1/wCT0f8AhR/aniD/AKFr/wAno/8ACt2igDC/tTxB/wBC1/5PR/4Uf2p4g/6Fr/yej/wrdooAwv7U8Qf9C1/5PR/4VY0bVrjULu9tbuw+xzWmzcvnCTO4EjkDHQfrWrWFpP8AyNniD/t2/wDRZpgGrf8AI2eH/wDt5/8ARYrdrC1b/kbPD/8A28/+ixV3Xnnh0a7uba5kglt4JJVKKpyQpIB3A8UAaFFYU9zeQat/Zy3kjCUQhZXRNybvOLEYUDJEYAyKNT1G50iKF5JzdKLpkbao3snkuwDYGBhgDkAcAH1pAbtFYKXF0NV+zXGoXJAt4pAba3DIzO8mcnY2FwqgZI4H1NWoBdf27cQvqFw8MUMUojKx4JZpAQSFzj5B3oA1KKKKACiiigArC0n/AJGzxB/27f8Aos1u1haT/wAjZ4g/7dv/AEWaADVv+Rs8P/8Abz/6LFbNxBFdW0tvOu6KVCjrkjKkYI4rG1b/AJGzw/8A9vP/AKLFbtMCtcafa3LyPNFl5FRSwYg4Qkrgg8EFjyOeaI9PtYxFtiJMUhlUs7Md5UqSSTk8MRzn9Ks0UgKCaNYxsrRJNGVQRjy7iRRtBJAwG6AscemcdKtrBEty9wF/eyIqM2TyqliB/wCPN+dSUUAFFFFABRRRQAVhaT/yNniD/t2/9Fmt2sLSf+Rs8Qf9u3/os0AGrf8AI2eH/wDt5/8ARYrdrK1nSbjULuyurS/+xzWm/a3kiTO4AHgnHQfrVf8AsvxB/wBDL/5Ix/40wN2isL+y/EH/AEMv/kjH/jR/ZfiD/oZf/JGP/GkBu0Vhf2X4g/6GX/yRj/xo/svxB/0Mv/kjH/jQBu0Vhf2X4g/6GX/yRj/xo/svxB/0Mv8A5Ix/40AbtFYX9l+IP+hl/wDJGP8Axo/svxB/0Mv/AJIx/wCNAG7WFpP/ACNniD/t2/8ARZo/svxB/wBDL/5Ix/41Y0bSbjT7u9uru/8Atk13s3N5IjxtBA4Bx0P6UwP/2Q==")
 
-    image = Image.new("RGB", (320, 200), (250, 250, 245))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((10, 10, 310, 190), outline=(60, 60, 60), width=3)
-    draw.text((24, 30), f"TICKET  {rng_value:06d}", fill=(20, 20, 20))
-    out = io.BytesIO()
-    image.save(out, format="JPEG")
-    return ContentFile(out.getvalue(), name="ticket.jpg")
+
+def _photo() -> ContentFile[bytes]:
+    return ContentFile(TICKET_JPEG, name="ticket.jpg")
 
 
 def _account(language: str, n: int) -> str:
@@ -101,15 +98,15 @@ def seed_demo(ctx: DemoContext) -> None:
                 if state == "submitted" and number == 0 and mine:
                     # over the limit per claim: the coordinator decides
                     claim.kind, claim.kilometres, claim.amount = Kind.ACTIVITY, None, Decimal("185.00")
-                    claim.description, claim.flags = texts["activity"][0], ["over_claim"]
+                    claim.description, claim.flags = str(texts["activity"][0]), ["over_claim"]
                 if state != "submitted":
                     claim.decided_at = timezone.now() - timedelta(days=number * 7)
                     claim.decided_by = ctx.coordinator_user
                 if state == "rejected":
-                    claim.reason = texts["reject"]
+                    claim.reason = str(texts["reject"])
                 if kind in (Kind.TRANSPORT, Kind.ACTIVITY) and state != "rejected":
                     claim.receipt_type = "image/jpeg"
-                    claim.receipt.save("ticket.jpg", _photo(rng.randrange(10**6)), save=False)
+                    claim.receipt.save("ticket.jpg", _photo(), save=False)
                 claim.save()
                 if state == "in_payment":
                     to_pay.append(claim)

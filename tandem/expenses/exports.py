@@ -36,7 +36,7 @@ ALLOWANCE_COLUMNS = ("volunteer", "date", "kind", "amount", "year_total", "state
 def payment_rows(claims: list[Claim], currency: str, reference: str) -> list[dict[str, Any]]:
     rows = []
     for claim in claims:
-        bank = claim.volunteer.person.bank_details  # type: ignore[attr-defined]
+        bank = claim.volunteer.person.bank_details
         rows.append({"claim": claim.pk, "date": claim.spent_on, "volunteer": claim.volunteer.person.full_name,
                      "account_holder": bank.holder, "iban": bank.iban, "bic": bank.bic, "kind": claim.kind,
                      "amount": claim.amount, "currency": currency, "reference": reference})

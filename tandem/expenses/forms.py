@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.once import OnceFormMixin
@@ -16,13 +16,12 @@ from tandem.expenses.receipts import check_receipt
 from tandem.expenses.templatetags.expenses_tags import rate
 from tandem.journal.models import Meeting
 
-AMOUNT = {"max_digits": 10, "decimal_places": 2, "min_value": Decimal("0.01"), "max_value": Decimal("99999.99")}
-
 
 class ClaimForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What for"))
     spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    amount = forms.DecimalField(label=_("Amount"), required=False, **AMOUNT,
+    amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=10, decimal_places=2,
+                                min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
                                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     kilometres = forms.DecimalField(label=_("Kilometres"), required=False, max_digits=7, decimal_places=1,
                                     min_value=Decimal("0.1"), max_value=Decimal("9999.9"),
@@ -36,10 +35,14 @@ class ClaimForm(OnceFormMixin, forms.Form):
 
     def __init__(self, *args: Any, policy: Policy, meetings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, Kind(k).label) for k in policy.allowed_kinds()]
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda m: timezone.localtime(m.starts_at).strftime(
-            "%d.%m.%Y %H:%M")
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [(k, Kind(k).label) for k in policy.allowed_kinds()]
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ModelChoiceField)
+        meeting.queryset = meetings
+        meeting.label_from_instance = lambda m: formats.date_format(  # type: ignore[method-assign,assignment]
+            timezone.localtime(m.starts_at), "SHORT_DATETIME_FORMAT")
         self.fields["kilometres"].help_text = _("Paid at %(rate)s a kilometre.") % {
             "rate": rate(policy.km_rate, policy.currency)}
 

@@ -47,7 +47,6 @@ from tandem.expenses.receipts import private_storage, receipt_path
 from tandem.journal.models import Meeting
 from tandem.onboarding.models import Volunteer
 
-MONEY = {"max_digits": 10, "decimal_places": 2}
 POSITIVE = [MinValueValidator(Decimal("0.00"))]
 
 
@@ -89,25 +88,25 @@ class Policy(Versioned):
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, related_name="expense_policy", verbose_name=_("programme"))
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    budget = models.DecimalField(_("budget per cycle"), **MONEY, null=True, blank=True, validators=POSITIVE)
+    budget = models.DecimalField(_("budget per cycle"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     allow_transport = models.BooleanField(_("public transport"), default=True)
     allow_km = models.BooleanField(_("kilometres"), default=True)
     km_rate = models.DecimalField(_("rate per kilometre"), max_digits=6, decimal_places=4,
                                   default=Decimal("0.23"), validators=POSITIVE)
     allow_activity = models.BooleanField(_("activity costs"), default=True)
-    flat_per_month = models.DecimalField(_("flat-rate allowance per month"), **MONEY, null=True, blank=True,
+    flat_per_month = models.DecimalField(_("flat-rate allowance per month"), max_digits=10, decimal_places=2, null=True, blank=True,
                                          validators=POSITIVE)
-    flat_per_meeting = models.DecimalField(_("flat-rate allowance per meeting"), **MONEY, null=True,
+    flat_per_meeting = models.DecimalField(_("flat-rate allowance per meeting"), max_digits=10, decimal_places=2, null=True,
                                            blank=True, validators=POSITIVE)
-    limit_claim = models.DecimalField(_("limit per claim"), **MONEY, null=True, blank=True, validators=POSITIVE)
-    limit_month = models.DecimalField(_("limit per month"), **MONEY, null=True, blank=True, validators=POSITIVE)
-    limit_year = models.DecimalField(_("limit per year"), **MONEY, null=True, blank=True, validators=POSITIVE)
+    limit_claim = models.DecimalField(_("limit per claim"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    limit_month = models.DecimalField(_("limit per month"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
+    limit_year = models.DecimalField(_("limit per year"), max_digits=10, decimal_places=2, null=True, blank=True, validators=POSITIVE)
     receipt_required = models.BooleanField(_("a receipt is required for actual costs"), default=True)
-    ceiling_day = models.DecimalField(_("legal ceiling per day"), **MONEY, null=True, blank=True,
+    ceiling_day = models.DecimalField(_("legal ceiling per day"), max_digits=10, decimal_places=2, null=True, blank=True,
                                       validators=POSITIVE)
-    ceiling_month = models.DecimalField(_("legal ceiling per month"), **MONEY, null=True, blank=True,
+    ceiling_month = models.DecimalField(_("legal ceiling per month"), max_digits=10, decimal_places=2, null=True, blank=True,
                                         validators=POSITIVE)
-    ceiling_year = models.DecimalField(_("legal ceiling per year"), **MONEY, null=True, blank=True,
+    ceiling_year = models.DecimalField(_("legal ceiling per year"), max_digits=10, decimal_places=2, null=True, blank=True,
                                        validators=POSITIVE)
     no_mixing = models.BooleanField(_("flat-rate and actual costs may not be mixed in one year"), default=False)
     debtor_name = models.CharField(_("account holder paying"), max_length=70, blank=True)
@@ -183,7 +182,7 @@ class PaymentBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     execution_date = models.DateField(_("payment date"))
-    total = models.DecimalField(_("total"), **MONEY)
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)
     count = models.PositiveIntegerField(_("claims"))
     message_id = models.CharField(_("payment file reference"), max_length=35, unique=True)
     paid_at = models.DateTimeField(_("marked paid"), null=True, blank=True)
@@ -219,7 +218,7 @@ class Claim(Versioned):
     kind = models.CharField(_("what for"), max_length=20, choices=Kind.choices)
     kilometres = models.DecimalField(_("kilometres"), max_digits=7, decimal_places=1, null=True, blank=True,
                                      validators=POSITIVE)
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="expense_claims", verbose_name=_("meeting"))
     month = models.DateField(_("month"), null=True, blank=True)  # a monthly allowance: its first day

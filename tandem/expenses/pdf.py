@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import formats, translation
@@ -15,7 +16,7 @@ from tandem.core.pdf import FONT, FONT_BOLD, pdf_text, register_fonts
 from tandem.expenses.models import Attestation
 
 
-def _hours(value: object) -> str:
+def _hours(value: Decimal) -> str:
     return formats.number_format(value, decimal_pos=1)
 
 

@@ -40,12 +40,12 @@ class PrivateStorage(FileSystemStorage):
         super().__init__(**kwargs)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         configured = getattr(settings, "PRIVATE_MEDIA_ROOT", "")
         return str(configured or Path(settings.MEDIA_ROOT or ".") / "private")
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:

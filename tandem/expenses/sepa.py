@@ -54,9 +54,9 @@ def pain001(*, policy: Policy, batch: PaymentBatch, claims: list[Claim]) -> byte
         config.pop("BIC")
     transfer = SepaTransfer(config, schema=SCHEMA, clean=True)
     # The batch's own reference, so the bank's answer can be matched to the batch.
-    transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId").text = batch.message_id  # type: ignore[union-attr]
+    transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId").text = batch.message_id
     for claim in claims:
-        bank = claim.volunteer.person.bank_details  # type: ignore[attr-defined]
+        bank = claim.volunteer.person.bank_details
         payment: dict[str, Any] = {
             "name": _latin(bank.holder, 70), "IBAN": bank.iban, "amount": money.as_cents_int(claim.amount),
             "execution_date": batch.execution_date,

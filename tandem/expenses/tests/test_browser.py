@@ -18,7 +18,7 @@ from tandem.core.testing import browser_log_in
 from tandem.core.tests.test_browser_phone import CHECK
 from tandem.expenses import sepa
 from tandem.expenses.models import Claim
-from tandem.expenses.tests.factories import IBAN_DE, mentor_volunteer, paying_policy, photo
+from tandem.expenses.tests.factories import mentor_volunteer, paying_policy, photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -113,10 +113,11 @@ def receipt(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(handle, content_type=claim.receipt_type or "application/octet-stream")
-    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}.{claim.receipt.name.rsplit(".", 1)[-1]}"'
+    extension = (claim.receipt.name or "").rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # type: ignore[return-value]  # a FileResponse streams the file
 
 
 @require_http_methods(["GET", "POST"])
