@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tandem.core.models import Programme
@@ -102,6 +102,16 @@ class Engagement:
     meetings: int
     training_hours: Decimal
     workshops: int
+
+
+def engagement_start(*, volunteer: Volunteer) -> date:
+    """Where an attestation's period starts by default: the volunteer's first meeting or
+    workshop, or the day they applied, whichever came first."""
+    first_meeting = Meeting.objects.filter(match__volunteer=volunteer).aggregate(first=Min("starts_at"))["first"]
+    first_workshop = Registration.objects.filter(volunteer=volunteer).aggregate(
+        first=Min("workshop__starts_at"))["first"]
+    moments = [m for m in (first_meeting, first_workshop, volunteer.created) if m is not None]
+    return timezone.localdate(min(moments))
 
 
 def engagement(*, volunteer: Volunteer, start: date, end: date) -> Engagement:

@@ -148,7 +148,7 @@ def attestations(request: HttpRequest, programme: Programme) -> HttpResponse:
     volunteer = volunteer_or_404(request, programme)
     today = timezone.localdate()
     form = AttestationForm(request.POST or None, initial={
-        "period_start": timezone.localdate(volunteer.created), "period_end": today})
+        "period_start": selectors.engagement_start(volunteer=volunteer), "period_end": today})
     if request.method == "POST" and form.is_valid() and (response := create_once(
             request, form, lambda: services.attestation_issue(
                 volunteer=volunteer, actor=request.user, period_start=form.cleaned_data["period_start"],
