@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.journal",
     "tandem.support",
     "tandem.outcomes",
+    "tandem.expenses",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",
@@ -249,6 +250,15 @@ TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 # after restoring a backup `manage.py replay_erasures` erases again whoever was erased since.
 # Keep it on other storage than the database's backups; empty turns it off.
 ERASURE_LOG = env_str("ERASURE_LOG", str(VAR_DIR / "erasures.jsonl"))
+
+# Uploaded files. Nothing under MEDIA_ROOT is served by a URL: receipts live in PRIVATE_MEDIA_ROOT
+# (default MEDIA_ROOT/private) and are handed out by a view that checks who asks
+# (tandem/expenses/receipts.py). EXPENSES_RECEIPT_MAX_BYTES caps a receipt (default 5 MB);
+# EXPENSES_KEEP_DAYS is how long claims and receipts are kept for the bookkeeping (7 years).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
+PRIVATE_MEDIA_ROOT = env_str("PRIVATE_MEDIA_ROOT")
+EXPENSES_RECEIPT_MAX_BYTES = env_int("EXPENSES_RECEIPT_MAX_BYTES", 5 * 1024 * 1024)
+EXPENSES_KEEP_DAYS = env_int("EXPENSES_KEEP_DAYS", 7 * 366)
 # --- end of privacy -------------------------------------------------------------------------------
 
 # --- Rate limits of public forms (tandem/core/ratelimit.py; docs/security.md, "Bad input") -------

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("tandem.journal.urls")),
     path("", include("tandem.support.urls")),
     path("", include("tandem.outcomes.urls")),
+    path("", include("tandem.expenses.urls")),
 ]

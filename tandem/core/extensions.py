@@ -23,6 +23,9 @@ importing the higher one:
     def places_taken(*, volunteer) -> int
         # how many of a volunteer's places the app's records hold (matching: open matches);
         # onboarding refuses to lower a capacity below the sum (see ``volunteer_places_taken``)
+    def verified_document(code) -> str | None
+        # the public verification page's answer (rendered HTML) for a code the app issued
+        # (expenses: attestations), or None; onboarding's page asks when no certificate has it
 
 and ``tandem/<app>/calendar.py`` for the dates it puts in people's calendars (``core.calendar``):
 
@@ -67,6 +70,16 @@ def volunteer_places_taken(*, volunteer: Any) -> int:
         for module in _app_modules("hooks")
         if hasattr(module, "places_taken")
     )
+
+
+def verified_document(code: str) -> SafeString | None:
+    """The first app's rendered answer for a verification ``code`` it issued (``hooks.py``)."""
+    for module in _app_modules("hooks"):
+        if hasattr(module, "verified_document"):
+            html = module.verified_document(code)
+            if html:
+                return mark_safe(html)
+    return None
 
 
 def calendar_providers() -> list[Callable[..., Any]]:

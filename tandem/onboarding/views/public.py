@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core import extensions
 from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
@@ -84,10 +85,13 @@ def certificate_verify(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificate_verify_code(request: HttpRequest, code: str) -> HttpResponse:
     certificate = selectors.certificate_by_code(code)
+    # Other documents with a code (expenses: attestations) are checked on the same page.
+    document = None if certificate else extensions.verified_document(code.strip().upper())
     return render(
         request, "onboarding/verify.html",
-        {"form": VerifyForm(initial={"code": code}), "certificate": certificate, "checked": code},
-        status=200 if certificate else 404,
+        {"form": VerifyForm(initial={"code": code}), "certificate": certificate, "document": document,
+         "checked": code},
+        status=200 if certificate or document else 404,
     )
 
 

@@ -1,0 +1,69 @@
+"""The attestation: hours equal to the journal's and training's, a PDF in the volunteer's language,
+a code the public verification page confirms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from conftest import World
+from tandem.core.testing import programme_kwargs
+from tandem.expenses import services
+from tandem.expenses.pdf import attestation_pdf
+from tandem.expenses.tests.factories import mentor_volunteer
+from tandem.journal.tests.factories import meeting, persona_match
+from tandem.onboarding.models import Registration, Workshop
+
+
+def _engaged(world: World) -> tuple[object, Decimal, Decimal]:
+    match = persona_match(world)
+    volunteer = match.volunteer
+    for days, minutes in ((-3, 90), (-10, 45), (-17, 60)):
+        meeting(match, days=days, state="held", duration_minutes=minutes)
+    meeting(match, days=-24, state="cancelled")
+    meeting(match, days=-400, state="held", duration_minutes=600)  # before the period
+    for hours, attended in (("2.5", True), ("3.0", True), ("4.0", False)):
+        workshop = Workshop.objects.create(programme=world.programme, title="Training",
+                                           starts_at=timezone.now() - timedelta(days=30), place="Zuid",
+                                           capacity=10, hours=Decimal(hours))
+        Registration.objects.create(workshop=workshop, volunteer=volunteer, status="booked", attended=attended)
+    return volunteer, Decimal("3.25"), Decimal("5.50")
+
+
+def test_attestation_hours_equal_journal_and_training_hours(world: World) -> None:
+    volunteer, mentoring, training = _engaged(world)
+    today = timezone.localdate()
+    item = services.attestation_issue(volunteer=volunteer, actor=None, period_start=today - timedelta(days=90),
+                                      period_end=today)
+    assert item.mentoring_hours == mentoring and item.meetings == 3
+    assert item.training_hours == training and item.workshops == 2
+
+
+def test_the_pdf_is_in_the_volunteers_language_and_the_code_checks(world: World) -> None:
+    volunteer, _m, _t = _engaged(world)
+    volunteer.person.language = "de"
+    volunteer.person.save()
+    today = timezone.localdate()
+    item = services.attestation_issue(volunteer=volunteer, actor=None, period_start=today - timedelta(days=90),
+                                      period_end=today)
+    text = "".join(page.extract_text() for page in PdfReader(__import__("io").BytesIO(attestation_pdf(item))).pages)
+    assert volunteer.person.full_name in text and item.code in text
+    assert "Bescheinigung" in text
+    response = world.client_for("anonymous").get(
+        reverse("onboarding:certificate_verify_code", kwargs={"code": item.code.lower()}))
+    assert response.status_code == 200 and volunteer.person.full_name in response.content.decode()
+    assert world.client_for("anonymous").get(
+        reverse("onboarding:certificate_verify_code", kwargs={"code": "NOPE2345"})).status_code == 404
+
+
+def test_the_volunteer_downloads_their_attestation(world: World) -> None:
+    volunteer = mentor_volunteer(world)
+    today = timezone.localdate()
+    item = services.attestation_issue(volunteer=volunteer, actor=None, period_start=today, period_end=today)
+    response = world.client_for("mentor").get(
+        reverse("expenses:attestation_file", kwargs={**programme_kwargs(world), "pk": item.pk}))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
