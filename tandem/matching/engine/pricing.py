@@ -13,16 +13,14 @@ current solution if the search stops here.
 """
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from .candidates import _map, _search_radius
+from .candidates import _map, _search_radius, cell_side, cells, near_cell
 from .encode import EncodedProblem, Ints
-from .geo import chord_for_km
 from .scoring import score_pairs
 
 Mask = NDArray[np.bool_]
@@ -57,17 +55,6 @@ class Priced:
     best_gain: Ints
     # Learners whose pairs were all priced (False: the deadline came first).
     covered: Mask
-
-
-def _cells(xyz: np.ndarray, side: float) -> list[Ints]:
-    """Rows grouped by grid cell (cells in a fixed order)."""
-    key = np.floor(xyz / side).astype(np.int64)
-    key -= key.min(axis=0)
-    span = key.max(axis=0) + 1
-    flat = (key[:, 0] * span[1] + key[:, 1]) * span[2] + key[:, 2]
-    order = np.argsort(flat, kind="stable")
-    bounds = np.flatnonzero(np.diff(flat[order])) + 1
-    return np.split(order, bounds)
 
 
 def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learners: Mask,
@@ -106,84 +93,46 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     if rows_at.size == 0:
         # Every pair is ruled out by its learner's bound alone.
         return replace(nothing, pairs=_pairs_in_reach(enc, radius) if full else 0)
-    tree = cKDTree(enc.mentors.xyz)
-    limit = enc.criteria.limits.max_distance_km
-    side = chord_for_km(limit * settings.cell_share) if limit is not None else 4.0
-    groups = [rows_at[g] for g in _cells(enc.learners.xyz[rows_at], side)]
-    everyone = np.arange(n_mentors)
-    keep = settings.keep
-    step = settings.block_pairs
-    batch = settings.score_pairs
+    from . import kernels
 
-    def survivors(group: Ints) -> tuple[Ints, Ints, int]:
-        """The pairs of one cell whose bound does not rule them out, and how many were compared."""
-        xyz = enc.learners.xyz[group]
-        centre = xyz.mean(axis=0)
-        if np.isfinite(radius):
-            spread = float(np.sqrt(((xyz - centre) ** 2).sum(axis=1)).max())
-            near = np.sort(np.asarray(tree.query_ball_point(centre, radius + spread * (1 + 1e-9) + 1e-12),
-                                      dtype=np.int64))
-        else:
-            near = everyone
+    tree = cKDTree(enc.mentors.xyz)
+    groups = [rows_at[g] for g in cells(enc.learners.xyz[rows_at], cell_side(enc, settings.cell_share))]
+    arrays = kernels.scorer_arrays(enc)
+    use_m = mentors is not None
+    dirty_m = mentors if mentors is not None else np.zeros(n_mentors, dtype=bool)
+    # Compiled scores may differ from the scorer's by a hair: pairs just below a gain of 0 are
+    # re-scored too, and only the scorer's gain decides.
+    floor = -kernels.MARGIN
+    keep = settings.keep
+
+    def priced_cell(group: Ints) -> tuple[Ints, Ints, Ints, int, int]:
+        """The pairs of one cell that may gain (re-scored exactly), pairs compared and scored."""
+        near = near_cell(tree, enc.learners.xyz[group], radius)
         dirty_count = int(learners[group].sum())
         compared = dirty_count * near.size
         if mentors is not None:
             compared += (group.size - dirty_count) * int(mentors[near].sum())
         near = near[v[near] < threshold[group].max()]
-        width = max(1, step // group.size)
-        limit_rows = threshold[group][:, None]
-        dirty_rows = learners[group][:, None]
-        found_l, found_m = [], []
-        for start in range(0, near.size, width):
-            cols = near[start : start + width]
-            mask = v[cols][None, :] < limit_rows
-            if mentors is not None:
-                mask &= dirty_rows | mentors[cols][None, :]
-            r, c = np.nonzero(mask)
-            found_l.append(group[r])
-            found_m.append(cols[c])
-        if not found_l:
-            return empty, empty, compared
-        return np.concatenate(found_l), np.concatenate(found_m), compared
-
-    compared = scored = done = 0
-
-    def scored_batch(batch: tuple[Ints, Ints]) -> tuple[Ints, Ints, Ints, Ints]:
-        li, mi = batch
+        li, mi, _, _, _, count = kernels.gains(group, near, threshold, v, u, big, floor, learners, dirty_m, use_m,
+                                               *arrays)
+        if li.size == 0:
+            return li, mi, li, compared, count
         score, feasible = score_pairs(enc, li, mi)
         gain = big + score - u[li] - v[mi]
         hit = feasible & (gain > 0)
-        return li[hit], mi[hit], score[hit], gain[hit]
+        return li[hit], mi[hit], score[hit], compared, count
 
-    def batches() -> Iterator[tuple[Ints, Ints]]:
-        """Surviving pairs, cell by cell, in batches of about ``step`` for the scorer."""
-        nonlocal compared, scored, done
-        held_l: list[Ints] = []
-        held_m: list[Ints] = []
-        size = 0
-        for li, mi, count in _map(survivors, groups, settings.workers):
-            compared += count
-            done += 1
-            held_l.append(li)
-            held_m.append(mi)
-            size += li.size
-            if size >= batch:
-                li, mi = np.concatenate(held_l), np.concatenate(held_m)
-                cut = size - size % batch
-                for start in range(0, cut, batch):
-                    yield li[start : start + batch], mi[start : start + batch]
-                scored += cut
-                held_l, held_m, size = [li[cut:]], [mi[cut:]], size - cut
-            if deadline is not None and time.perf_counter() > deadline and done < len(groups):
-                for later in groups[done:]:
-                    covered[later] = False
-                break
-        if size:
-            scored += size
-            yield np.concatenate(held_l), np.concatenate(held_m)
-
-    parts = list(_map(scored_batch, batches(), settings.workers))
-    parts = [p for p in parts if p[0].size]
+    compared = scored = 0
+    parts: list[tuple[Ints, Ints, Ints, Ints]] = []
+    for done, (li, mi, score, count, count_scored) in enumerate(_map(priced_cell, groups, settings.workers)):
+        compared += count
+        scored += count_scored
+        if li.size:
+            parts.append((li, mi, score, big + score - u[li] - v[mi]))
+        if deadline is not None and time.perf_counter() > deadline and done + 1 < len(groups):
+            for later in groups[done + 1 :]:
+                covered[later] = False
+            break
     for learner_part, _, _, gain_part in parts:
         np.maximum.at(best_gain, learner_part, gain_part)
     if parts:
