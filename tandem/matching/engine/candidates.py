@@ -423,7 +423,7 @@ def _compiled_best(enc: EncodedProblem, settings: CandidateSettings, tree: cKDTr
 
     def run(group: Ints) -> tuple[Ints, tuple[Ints, Ints, Ints, Ints, Ints, int]]:
         near = near_cell(tree, enc.learners.xyz[group], radius)
-        return group, kernels.best_k(group, near, k, *arrays)
+        return group, kernels.best_k(group, near, k, arrays)
 
     kept_l: list[Ints] = [np.zeros(0, dtype=np.int64)]
     kept_m: list[Ints] = [np.zeros(0, dtype=np.int64)]

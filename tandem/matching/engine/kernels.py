@@ -55,98 +55,132 @@ def scorer_arrays(enc: EncodedProblem) -> tuple:  # type: ignore[type-arg]
             L.waiting_points, enc.excluded, enc.has_exclusion, weights, numbers, flags)
 
 
-@njit(inline="always", cache=True)
-def _shared(left, right, i, j):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
-    total = 0
-    for word in range(left.shape[1]):
-        total += _popcount(left[i, word] & right[j, word])
-    return total
-
-
-@njit(inline="always", cache=True)
-def _pair(i, j, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots, lpref, mgender, lage, mage,
-          lback, mback, waiting, excluded, has_excl, weights, numbers, flags):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """(in range, feasible, milli-points) of one pair, as :func:`.scoring.score_pairs` computes them."""
-    d = la[0, i] - ma[0, j]
-    c2 = d * d
-    d = la[1, i] - ma[1, j]
-    c2 += d * d
-    d = la[2, i] - ma[2, j]
-    c2 += d * d
-    if not c2 <= numbers[0]:
-        return False, False, 0
-    langs = _shared(llang, mlang, i, j)
-    if flags[0] and langs < 1:
-        return True, False, 0
-    slots = _popcount(lslots[i] & mslots[j])
-    if slots < flags[1]:
-        return True, False, 0
-    ok_gender = lpref[i] < 0 or lpref[i] == mgender[j]
-    if flags[2] and not ok_gender:
-        return True, False, 0
-    gap = abs(lage[i] - mage[j])
-    if flags[3] and gap > numbers[4]:
-        return True, False, 0
-    if has_excl[i] and excluded.size:
-        key = i * flags[4] + j
-        at = np.searchsorted(excluded, key)
-        if at < excluded.size and excluded[at] == key:
-            return True, False, 0
-    total = 0.0
-    if weights[0] != 0.0:
-        half = min(math.sqrt(c2) * 0.5, 1.0)
-        km = (2.0 * EARTH_RADIUS_KM) * math.asin(half)
-        total += min(max(1.0 - km / numbers[1], 0.0), 1.0) * weights[0]
-    if weights[1] != 0.0:
-        total += langs * (weights[1] / max(lcount[i], 1))
-    if weights[2] != 0.0:
-        total += _shared(lneeds, mexp, i, j) * (weights[2] / max(ncount[i], 1))
-    if weights[3] != 0.0:
-        total += min(slots, numbers[3]) * (weights[3] / numbers[3])
-    if weights[4] != 0.0:
-        total += (1.0 if ok_gender else 0.0) * weights[4]
-    if weights[5] != 0.0 and not math.isnan(gap):
-        total += min(max(1.0 - gap / numbers[2], 0.0), 1.0) * weights[5]
-    if weights[6] != 0.0:
-        total += (1.0 if _shared(lback, mback, i, j) > 0 else 0.0) * weights[6]
-    if weights[7] != 0.0:
-        total += waiting[i]
-    return True, True, np.int64(np.rint(total * 1000.0))
-
-
 @njit(nogil=True, cache=True)
-def best_k(group, near, k, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots, lpref, mgender,
-           lage, mage, lback, mback, waiting, excluded, has_excl, weights, numbers, flags):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """Each learner of ``group``'s best ``k`` feasible mentors among ``near`` (sorted), ties by lower index.
+def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, use_m, la, ma, llang, mlang, lcount,
+          lneeds, mexp, ncount, lslots, mslots, lpref, mgender, lage, mage, lback, mback, waiting, excluded, has_excl,
+          weights, numbers, flags):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+    """One compiled loop over the pairs ``group`` x ``near`` (``near`` sorted), in two modes.
 
-    Returns (learner, mentor, score) of the kept pairs, per learner its feasible
-    count and the lowest kept score when a feasible pair was left out (else -1),
-    and the pairs within the distance limit.
+    ``mode`` 0 (candidates): each learner's best ``k`` feasible mentors, ties by
+    lower index. ``mode`` 1 (pricing): the pairs whose gain ``big + score - u - v``
+    exceeds ``floor``; a pair is priced when its learner is dirty or (``use_m``)
+    its mentor is, and scored only when its mentor's price is under the
+    learner's ``threshold``.
+
+    The score is :func:`.scoring.score_pairs`' arithmetic, operation for
+    operation, written out here once: a call per pair (with two dozen array
+    arguments to reference-count) would cost more than the pair.
     """
-    n = group.size
-    out_l = np.empty(n * k, dtype=np.int64)
-    out_m = np.empty(n * k, dtype=np.int64)
-    out_s = np.empty(n * k, dtype=np.int64)
-    feasible = np.zeros(n, dtype=np.int64)
-    kth = np.full(n, -1, dtype=np.int64)
+    words_lang = llang.shape[1]
+    words_field = lneeds.shape[1]
+    words_back = lback.shape[1]
+    n_mentors = flags[4]
+    size = group.size * k if mode == 0 else 1024
+    out_l = np.empty(size, dtype=np.int64)
+    out_m = np.empty(size, dtype=np.int64)
+    out_s = np.empty(size, dtype=np.int64)
+    out_g = np.empty(size, dtype=np.int64)
+    feasible_count = np.zeros(group.size, dtype=np.int64)
+    kth = np.full(group.size, -1, dtype=np.int64)
+    top_s = np.empty(max(k, 1), dtype=np.int64)
+    top_m = np.empty(max(k, 1), dtype=np.int64)
+    found = 0
+    compared = 0
+    scored = 0
     in_range = 0
-    top_s = np.empty(k, dtype=np.int64)
-    top_m = np.empty(k, dtype=np.int64)
-    written = 0
-    for g in range(n):
+    for g in range(group.size):
         i = group[g]
+        all_j = mode == 0 or dirty_l[i]
+        limit = threshold[i]
+        ui = u[i]
+        lx, ly, lz = la[0, i], la[1, i], la[2, i]
+        pref = lpref[i]
+        age_i = lage[i]
+        lslot = lslots[i]
+        excl_i = has_excl[i] and excluded.size > 0
+        per_lang = weights[1] / max(lcount[i], 1)
+        per_field = weights[2] / max(ncount[i], 1)
         kept = 0
-        low = 0  # position of the weakest kept pair
+        low = 0
         for j in near:
-            reach, ok, s = _pair(i, j, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots, lpref,
-                                 mgender, lage, mage, lback, mback, waiting, excluded, has_excl, weights, numbers,
-                                 flags)
-            if not reach:
+            if mode == 1:
+                if not all_j and not (use_m and dirty_m[j]):
+                    continue
+                compared += 1
+                if v[j] >= limit:
+                    continue
+                scored += 1
+            d = lx - ma[0, j]
+            c2 = d * d
+            d = ly - ma[1, j]
+            c2 += d * d
+            d = lz - ma[2, j]
+            c2 += d * d
+            if not c2 <= numbers[0]:
                 continue
             in_range += 1
-            if not ok:
+            langs = 0
+            for word in range(words_lang):
+                langs += _popcount(llang[i, word] & mlang[j, word])
+            if flags[0] and langs < 1:
                 continue
-            feasible[g] += 1
+            slots = _popcount(lslot & mslots[j])
+            if slots < flags[1]:
+                continue
+            ok_gender = pref < 0 or pref == mgender[j]
+            if flags[2] and not ok_gender:
+                continue
+            gap = abs(age_i - mage[j])
+            if flags[3] and gap > numbers[4]:
+                continue
+            if excl_i:
+                key = i * n_mentors + j
+                at = np.searchsorted(excluded, key)
+                if at < excluded.size and excluded[at] == key:
+                    continue
+            total = 0.0
+            if weights[0] != 0.0:
+                half = min(math.sqrt(c2) * 0.5, 1.0)
+                km = (2.0 * EARTH_RADIUS_KM) * math.asin(half)
+                total += min(max(1.0 - km / numbers[1], 0.0), 1.0) * weights[0]
+            if weights[1] != 0.0:
+                total += langs * per_lang
+            if weights[2] != 0.0:
+                fields = 0
+                for word in range(words_field):
+                    fields += _popcount(lneeds[i, word] & mexp[j, word])
+                total += fields * per_field
+            if weights[3] != 0.0:
+                total += min(slots, numbers[3]) * (weights[3] / numbers[3])
+            if weights[4] != 0.0:
+                total += (1.0 if ok_gender else 0.0) * weights[4]
+            if weights[5] != 0.0 and not math.isnan(gap):
+                total += min(max(1.0 - gap / numbers[2], 0.0), 1.0) * weights[5]
+            if weights[6] != 0.0:
+                shared = 0
+                for word in range(words_back):
+                    shared += _popcount(lback[i, word] & mback[j, word])
+                total += (1.0 if shared > 0 else 0.0) * weights[6]
+            if weights[7] != 0.0:
+                total += waiting[i]
+            s = np.int64(np.rint(total * 1000.0))
+            if mode == 1:
+                gain = big + s - ui - v[j]
+                if gain <= floor:
+                    continue
+                if found == size:
+                    size *= 2
+                    out_l = np.concatenate((out_l, np.empty(size - found, dtype=np.int64)))
+                    out_m = np.concatenate((out_m, np.empty(size - found, dtype=np.int64)))
+                    out_s = np.concatenate((out_s, np.empty(size - found, dtype=np.int64)))
+                    out_g = np.concatenate((out_g, np.empty(size - found, dtype=np.int64)))
+                out_l[found] = i
+                out_m[found] = j
+                out_s[found] = s
+                out_g[found] = gain
+                found += 1
+                continue
+            feasible_count[g] += 1
             if kept < k:
                 top_s[kept] = s
                 top_m[kept] = j
@@ -163,87 +197,48 @@ def best_k(group, near, k, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, l
                 for t in range(1, k):
                     if top_s[t] < top_s[low] or (top_s[t] == top_s[low] and top_m[t] > top_m[low]):
                         low = t
-        for t in range(kept):
-            out_l[written] = i
-            out_m[written] = top_m[t]
-            out_s[written] = top_s[t]
-            written += 1
-        if feasible[g] > kept and kept:
-            lowest = top_s[0]
-            for t in range(1, kept):
-                lowest = min(lowest, top_s[t])
-            kth[g] = lowest
-    return out_l[:written], out_m[:written], out_s[:written], feasible, kth, in_range
+        if mode == 0:
+            for t in range(kept):
+                out_l[found] = i
+                out_m[found] = top_m[t]
+                out_s[found] = top_s[t]
+                found += 1
+            if feasible_count[g] > kept and kept:
+                lowest = top_s[0]
+                for t in range(1, kept):
+                    lowest = min(lowest, top_s[t])
+                kth[g] = lowest
+    return (out_l[:found], out_m[:found], out_s[:found], out_g[:found], feasible_count, kth, in_range, compared,
+            scored)
 
 
-@njit(nogil=True, cache=True)
-def gains(group, near, threshold, v, u, big, floor, dirty_l, dirty_m, use_m, la, ma, llang, mlang, lcount, lneeds,
-          mexp, ncount, lslots, mslots, lpref, mgender, lage, mage, lback, mback, waiting, excluded, has_excl,
-          weights, numbers, flags):  # type: ignore[no-untyped-def]  # pragma: no cover
+_NONE_I = np.zeros(1, dtype=np.int64)
+_NONE_B = np.zeros(1, dtype=np.bool_)
+
+
+def best_k(group: Ints, near: Ints, k: int, arrays: tuple) -> tuple[Ints, Ints, Ints, Ints, Ints, int]:  # type: ignore[type-arg]
+    """Each learner of ``group``'s best ``k`` feasible mentors among ``near`` (sorted), ties by lower index.
+
+    Returns (learner, mentor, score) of the kept pairs, per learner its feasible
+    count and the lowest kept score when a feasible pair was left out (else -1),
+    and the pairs within the distance limit.
+    """
+    found = _scan(0, group, near, k, _NONE_I, _NONE_I, _NONE_I, 0, 0, _NONE_B, _NONE_B, False, *arrays)
+    return found[0], found[1], found[2], found[4], found[5], found[6]
+
+
+def gains(group: Ints, near: Ints, threshold: Ints, v: Ints, u: Ints, big: int, floor: int, dirty_l: np.ndarray,
+          dirty_m: np.ndarray, use_m: bool, arrays: tuple) -> tuple[Ints, Ints, Ints, Ints, int, int]:  # type: ignore[type-arg]
     """Pairs of ``group`` x ``near`` whose gain ``big + score - u - v`` exceeds ``floor``.
 
-    A pair is priced when its learner is dirty or (``use_m``) its mentor is;
-    one whose mentor's price is not under the learner's ``threshold`` cannot
-    gain and is not scored. Returns the pairs (learner, mentor, score, gain),
-    the pairs priced and the pairs scored.
+    Returns the pairs (learner, mentor, score, gain), the pairs priced and the pairs scored.
     """
-    size = 1024
-    out_l = np.empty(size, dtype=np.int64)
-    out_m = np.empty(size, dtype=np.int64)
-    out_s = np.empty(size, dtype=np.int64)
-    out_g = np.empty(size, dtype=np.int64)
-    found = 0
-    compared = 0
-    scored = 0
-    for g in range(group.size):
-        i = group[g]
-        all_j = dirty_l[i]
-        limit = threshold[i]
-        ui = u[i]
-        for j in near:
-            if not all_j and not (use_m and dirty_m[j]):
-                continue
-            compared += 1
-            if v[j] >= limit:
-                continue
-            scored += 1
-            _, ok, s = _pair(i, j, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots, lpref,
-                             mgender, lage, mage, lback, mback, waiting, excluded, has_excl, weights, numbers,
-                             flags)
-            if not ok:
-                continue
-            gain = big + s - ui - v[j]
-            if gain <= floor:
-                continue
-            if found == size:
-                size *= 2
-                out_l = np.concatenate((out_l, np.empty(size - found, dtype=np.int64)))
-                out_m = np.concatenate((out_m, np.empty(size - found, dtype=np.int64)))
-                out_s = np.concatenate((out_s, np.empty(size - found, dtype=np.int64)))
-                out_g = np.concatenate((out_g, np.empty(size - found, dtype=np.int64)))
-            out_l[found] = i
-            out_m[found] = j
-            out_s[found] = s
-            out_g[found] = gain
-            found += 1
-    return out_l[:found], out_m[:found], out_s[:found], out_g[:found], compared, scored
+    found = _scan(1, group, near, 0, threshold, v, u, big, floor, dirty_l, dirty_m, use_m, *arrays)
+    return found[0], found[1], found[2], found[3], found[7], found[8]
 
 
-def check_scores(enc: EncodedProblem, learner: Ints, mentor: Ints) -> tuple[Ints, np.ndarray]:
-    """Compiled scores of a list of pairs (for the tests: they must equal the scorer's)."""
-    arrays = scorer_arrays(enc)
-    return _score_list(learner.astype(np.int64), mentor.astype(np.int64), *arrays)
-
-
-@njit(nogil=True, cache=True)
-def _score_list(learner, mentor, la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots, lpref, mgender,
-                lage, mage, lback, mback, waiting, excluded, has_excl, weights, numbers, flags):  # type: ignore[no-untyped-def]  # pragma: no cover
-    score = np.zeros(learner.size, dtype=np.int64)
-    feasible = np.zeros(learner.size, dtype=np.bool_)
-    for e in range(learner.size):
-        _, ok, s = _pair(learner[e], mentor[e], la, ma, llang, mlang, lcount, lneeds, mexp, ncount, lslots, mslots,
-                         lpref, mgender, lage, mage, lback, mback, waiting, excluded, has_excl, weights, numbers,
-                         flags)
-        score[e] = s
-        feasible[e] = ok
-    return score, feasible
+def check_scores(enc: EncodedProblem, learner: int, mentors: Ints) -> tuple[Ints, Ints]:
+    """Compiled scores of one learner's feasible pairs among ``mentors`` (for the tests)."""
+    near = np.unique(mentors.astype(np.int64))
+    found = best_k(np.array([learner], dtype=np.int64), near, near.size, scorer_arrays(enc))
+    return found[1], found[2]

@@ -114,7 +114,7 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
             compared += (group.size - dirty_count) * int(mentors[near].sum())
         near = near[v[near] < threshold[group].max()]
         li, mi, _, _, _, count = kernels.gains(group, near, threshold, v, u, big, floor, learners, dirty_m, use_m,
-                                               *arrays)
+                                               arrays)
         if li.size == 0:
             return li, mi, li, compared, count
         score, feasible = score_pairs(enc, li, mi)
