@@ -437,6 +437,21 @@ def _compiled_best(enc: EncodedProblem, settings: CandidateSettings, tree: cKDTr
         seen[group] = feasible
         kth[group] = lowest
         pairs += in_range
+    # Mentors that few learners ranked search for their own best learners (see ``mentor_k``):
+    # cell by cell, against every learner within reach of the cell.
+    incoming = np.bincount(np.concatenate(kept_m), minlength=len(enc.mentors))
+    needy = np.flatnonzero(incoming < settings.mentor_k)
+    if needy.size and settings.mentor_k > 0:
+        learner_tree = cKDTree(enc.learners.xyz)
+
+        def run_mentors(cell: Ints) -> tuple[Ints, Ints, Ints]:
+            group = near_cell(learner_tree, enc.mentors.xyz[cell], radius)
+            return kernels.best_learners(group, cell, settings.mentor_k, arrays)
+
+        mentor_cells = [needy[c] for c in cells(enc.mentors.xyz[needy], cell_side(enc))]
+        for learner, mentor, _ in _map(run_mentors, mentor_cells, settings.workers):
+            kept_l.append(learner)
+            kept_m.append(mentor)
     learner, mentor = np.concatenate(kept_l), np.concatenate(kept_m)
     score = np.empty(learner.size, dtype=np.int64)
     step = 1 << 16

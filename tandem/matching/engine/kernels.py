@@ -62,7 +62,8 @@ def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, u
     """One compiled loop over the pairs ``group`` x ``near`` (``near`` sorted), in two modes.
 
     ``mode`` 0 (candidates): each learner's best ``k`` feasible mentors, ties by
-    lower index. ``mode`` 1 (pricing): the pairs whose gain ``big + score - u - v``
+    lower index; ``mode`` 2: each mentor of ``near``'s best ``k`` learners of
+    ``group`` (sorted), ties by lower index. ``mode`` 1 (pricing): the pairs whose gain ``big + score - u - v``
     exceeds ``floor``; a pair is priced when its learner is dirty or (``use_m``)
     its mentor is, and scored only when its mentor's price is under the
     learner's ``threshold``.
@@ -84,6 +85,11 @@ def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, u
     kth = np.full(group.size, -1, dtype=np.int64)
     top_s = np.empty(max(k, 1), dtype=np.int64)
     top_m = np.empty(max(k, 1), dtype=np.int64)
+    side = near.size if mode == 2 else 0
+    m_s = np.empty((side, max(k, 1)), dtype=np.int64)
+    m_l = np.empty((side, max(k, 1)), dtype=np.int64)
+    m_kept = np.zeros(side, dtype=np.int64)
+    m_low = np.zeros(side, dtype=np.int64)
     found = 0
     compared = 0
     scored = 0
@@ -102,7 +108,8 @@ def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, u
         per_field = weights[2] / max(ncount[i], 1)
         kept = 0
         low = 0
-        for j in near:
+        for jj in range(near.size):
+            j = near[jj]
             if mode == 1:
                 if not all_j and not (use_m and dirty_m[j]):
                     continue
@@ -180,6 +187,25 @@ def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, u
                 out_g[found] = gain
                 found += 1
                 continue
+            if mode == 2:
+                held = m_kept[jj]
+                if held < k:
+                    m_s[jj, held] = s
+                    m_l[jj, held] = i
+                    m_kept[jj] = held + 1
+                    if held + 1 < k:
+                        continue
+                elif s > m_s[jj, m_low[jj]]:
+                    m_s[jj, m_low[jj]] = s
+                    m_l[jj, m_low[jj]] = i
+                else:
+                    continue
+                low = 0
+                for t in range(1, k):
+                    if m_s[jj, t] < m_s[jj, low] or (m_s[jj, t] == m_s[jj, low] and m_l[jj, t] > m_l[jj, low]):
+                        low = t
+                m_low[jj] = low
+                continue
             feasible_count[g] += 1
             if kept < k:
                 top_s[kept] = s
@@ -208,6 +234,17 @@ def _scan(mode, group, near, k, threshold, v, u, big, floor, dirty_l, dirty_m, u
                 for t in range(1, kept):
                     lowest = min(lowest, top_s[t])
                 kth[g] = lowest
+    if mode == 2:
+        total_kept = m_kept.sum()
+        out_l = np.empty(total_kept, dtype=np.int64)
+        out_m = np.empty(total_kept, dtype=np.int64)
+        out_s = np.empty(total_kept, dtype=np.int64)
+        for jj in range(side):
+            for t in range(m_kept[jj]):
+                out_l[found] = m_l[jj, t]
+                out_m[found] = near[jj]
+                out_s[found] = m_s[jj, t]
+                found += 1
     return (out_l[:found], out_m[:found], out_s[:found], out_g[:found], feasible_count, kth, in_range, compared,
             scored)
 
@@ -225,6 +262,12 @@ def best_k(group: Ints, near: Ints, k: int, arrays: tuple) -> tuple[Ints, Ints, 
     """
     found = _scan(0, group, near, k, _NONE_I, _NONE_I, _NONE_I, 0, 0, _NONE_B, _NONE_B, False, *arrays)
     return found[0], found[1], found[2], found[4], found[5], found[6]
+
+
+def best_learners(group: Ints, near: Ints, k: int, arrays: tuple) -> tuple[Ints, Ints, Ints]:  # type: ignore[type-arg]
+    """Each mentor of ``near``'s best ``k`` feasible learners among ``group`` (sorted), ties by lower index."""
+    found = _scan(2, group, near, k, _NONE_I, _NONE_I, _NONE_I, 0, 0, _NONE_B, _NONE_B, False, *arrays)
+    return found[0], found[1], found[2]
 
 
 def gains(group: Ints, near: Ints, threshold: Ints, v: Ints, u: Ints, big: int, floor: int, dirty_l: np.ndarray,

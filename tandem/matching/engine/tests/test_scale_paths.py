@@ -92,3 +92,23 @@ def test_the_compiled_scorer_equals_the_one_scorer(tied):
         assert sorted(mentors.tolist()) == np.flatnonzero(feasible).tolist()
         assert dict(zip(mentors.tolist(), scores.tolist(), strict=True)) == \
             {j: int(expected[j]) for j in np.flatnonzero(feasible).tolist()}
+
+
+def test_compiled_candidates_equal_the_exhaustive_ones(round_of_1500):
+    # The national path (compiled loops, cell by cell) keeps exactly the pairs the exhaustive
+    # path keeps: each learner's best k and each little-ranked mentor's best mentor_k.
+    import numpy as np
+
+    from tandem.matching.engine import kernels
+    from tandem.matching.engine.candidates import generate_candidates
+    from tandem.matching.engine.encode import encode
+
+    enc = encode(round_of_1500)
+    exhaustive = generate_candidates(enc, exact_bounds=True)
+    compiled = generate_candidates(enc, settings=CandidateSettings(exhaustive_pairs=0), exact_bounds=True)
+    assert exhaustive.exhaustive and compiled.exhaustive
+    assert np.array_equal(exhaustive.learner, compiled.learner)
+    assert np.array_equal(exhaustive.mentor, compiled.mentor)
+    assert np.array_equal(exhaustive.score, compiled.score)
+    assert np.array_equal(np.where(exhaustive.outside_bound >= 0, exhaustive.outside_bound + kernels.MARGIN, -1),
+                          compiled.outside_bound)
