@@ -1,3 +1,4 @@
+# mypy: disable-error-code="no-untyped-def, call-arg, var-annotated, unused-ignore"
 """Compiled loops over blocks of pairs: exact best-k candidates and pricing at national scale.
 
 A national round has 2 x 10^8 pairs within the distance limit. Scoring them

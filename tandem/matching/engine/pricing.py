@@ -13,6 +13,7 @@ current solution if the search stops here.
 """
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,6 +38,9 @@ class PricingSettings:
     # Side of the grid cells learners are grouped by, as a share of the distance limit.
     cell_share: float = 0.5
     workers: int = 2
+    # From this many learners to price on, the compiled loop (kernels.py) prices instead of numpy
+    # blocks: loading it costs a second or two per process, which only national rounds repay.
+    compiled_from_learners: int = 20_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,46 +97,15 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     if rows_at.size == 0:
         # Every pair is ruled out by its learner's bound alone.
         return replace(nothing, pairs=_pairs_in_reach(enc, radius) if full else 0)
-    from . import kernels
-
     tree = cKDTree(enc.mentors.xyz)
     groups = [rows_at[g] for g in cells(enc.learners.xyz[rows_at], cell_side(enc, settings.cell_share))]
-    arrays = kernels.scorer_arrays(enc)
-    use_m = mentors is not None
-    dirty_m = mentors if mentors is not None else np.zeros(n_mentors, dtype=bool)
-    # Compiled scores may differ from the scorer's by a hair: pairs just below a gain of 0 are
-    # re-scored too, and only the scorer's gain decides.
-    floor = -kernels.MARGIN
     keep = settings.keep
-
-    def priced_cell(group: Ints) -> tuple[Ints, Ints, Ints, int, int]:
-        """The pairs of one cell that may gain (re-scored exactly), pairs compared and scored."""
-        near = near_cell(tree, enc.learners.xyz[group], radius)
-        dirty_count = int(learners[group].sum())
-        compared = dirty_count * near.size
-        if mentors is not None:
-            compared += (group.size - dirty_count) * int(mentors[near].sum())
-        near = near[v[near] < threshold[group].max()]
-        li, mi, _, _, _, count = kernels.gains(group, near, threshold, v, u, big, floor, learners, dirty_m, use_m,
-                                               arrays)
-        if li.size == 0:
-            return li, mi, li, compared, count
-        score, feasible = score_pairs(enc, li, mi)
-        gain = big + score - u[li] - v[mi]
-        hit = feasible & (gain > 0)
-        return li[hit], mi[hit], score[hit], compared, count
-
-    compared = scored = 0
-    parts: list[tuple[Ints, Ints, Ints, Ints]] = []
-    for done, (li, mi, score, count, count_scored) in enumerate(_map(priced_cell, groups, settings.workers)):
-        compared += count
-        scored += count_scored
-        if li.size:
-            parts.append((li, mi, score, big + score - u[li] - v[mi]))
-        if deadline is not None and time.perf_counter() > deadline and done + 1 < len(groups):
-            for later in groups[done + 1 :]:
-                covered[later] = False
-            break
+    if rows_at.size >= settings.compiled_from_learners:
+        parts, compared, scored = _compiled(enc, groups, tree, radius, threshold, u, v, big, learners, mentors,
+                                            settings, deadline, covered)
+    else:
+        parts, compared, scored = _numpy(enc, groups, tree, radius, threshold, u, v, big, learners, mentors,
+                                         settings, deadline, covered)
     for learner_part, _, _, gain_part in parts:
         np.maximum.at(best_gain, learner_part, gain_part)
     if parts:
@@ -154,6 +127,125 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
     pairs = _pairs_in_reach(enc, radius) if full else compared
     return Priced(learner=learner, mentor=mentor, score=score, gain=gain, pairs=pairs, scored=scored,
                   best_gain=best_gain, covered=covered)
+
+
+Found = list[tuple[Ints, Ints, Ints, Ints]]
+
+
+def _compiled(enc: EncodedProblem, groups: list[Ints], tree: cKDTree, radius: float, threshold: Ints, u: Ints,
+              v: Ints, big: int, learners: Mask, mentors: Mask | None, settings: PricingSettings,
+              deadline: float | None, covered: Mask) -> tuple[Found, int, int]:
+    """Pricing by the compiled loop, cell by cell (national rounds)."""
+    from . import kernels
+
+    arrays = kernels.scorer_arrays(enc)
+    use_m = mentors is not None
+    dirty_m = mentors if mentors is not None else np.zeros(len(enc.mentors), dtype=bool)
+    # Compiled scores may differ from the scorer's by a hair: pairs just below a gain of 0 are
+    # re-scored too, and only the scorer's gain decides.
+    floor = -kernels.MARGIN
+
+    def priced_cell(group: Ints) -> tuple[Ints, Ints, Ints, int, int]:
+        """The pairs of one cell that gain (re-scored exactly), pairs compared and scored."""
+        near = near_cell(tree, enc.learners.xyz[group], radius)
+        dirty_count = int(learners[group].sum())
+        compared = dirty_count * near.size
+        if mentors is not None:
+            compared += (group.size - dirty_count) * int(mentors[near].sum())
+        near = near[v[near] < threshold[group].max()]
+        li, mi, _, _, _, count = kernels.gains(group, near, threshold, v, u, big, floor, learners, dirty_m, use_m,
+                                               arrays)
+        if li.size == 0:
+            return li, mi, li, compared, count
+        score, feasible = score_pairs(enc, li, mi)
+        gain = big + score - u[li] - v[mi]
+        hit = feasible & (gain > 0)
+        return li[hit], mi[hit], score[hit], compared, count
+
+    compared = scored = 0
+    parts: Found = []
+    for done, (li, mi, score, count, count_scored) in enumerate(_map(priced_cell, groups, settings.workers)):
+        compared += count
+        scored += count_scored
+        if li.size:
+            parts.append((li, mi, score, big + score - u[li] - v[mi]))
+        if deadline is not None and time.perf_counter() > deadline and done + 1 < len(groups):
+            for later in groups[done + 1 :]:
+                covered[later] = False
+            break
+    return parts, compared, scored
+
+
+def _numpy(enc: EncodedProblem, groups: list[Ints], tree: cKDTree, radius: float, threshold: Ints, u: Ints,
+           v: Ints, big: int, learners: Mask, mentors: Mask | None, settings: PricingSettings,
+           deadline: float | None, covered: Mask) -> tuple[Found, int, int]:
+    """Pricing by numpy blocks (rounds too small to be worth loading the compiled loop)."""
+    empty = np.zeros(0, dtype=np.int64)
+    step = settings.block_pairs
+    batch = settings.score_pairs
+
+    def survivors(group: Ints) -> tuple[Ints, Ints, int]:
+        """The pairs of one cell whose bound does not rule them out, and how many were compared."""
+        near = near_cell(tree, enc.learners.xyz[group], radius)
+        dirty_count = int(learners[group].sum())
+        compared = dirty_count * near.size
+        if mentors is not None:
+            compared += (group.size - dirty_count) * int(mentors[near].sum())
+        near = near[v[near] < threshold[group].max()]
+        width = max(1, step // group.size)
+        limit_rows = threshold[group][:, None]
+        dirty_rows = learners[group][:, None]
+        found_l, found_m = [], []
+        for start in range(0, near.size, width):
+            cols = near[start : start + width]
+            mask = v[cols][None, :] < limit_rows
+            if mentors is not None:
+                mask &= dirty_rows | mentors[cols][None, :]
+            r, c = np.nonzero(mask)
+            found_l.append(group[r])
+            found_m.append(cols[c])
+        if not found_l:
+            return empty, empty, compared
+        return np.concatenate(found_l), np.concatenate(found_m), compared
+
+    compared = scored = done = 0
+
+    def scored_batch(batch: tuple[Ints, Ints]) -> tuple[Ints, Ints, Ints, Ints]:
+        li, mi = batch
+        score, feasible = score_pairs(enc, li, mi)
+        gain = big + score - u[li] - v[mi]
+        hit = feasible & (gain > 0)
+        return li[hit], mi[hit], score[hit], gain[hit]
+
+    def batches() -> Iterator[tuple[Ints, Ints]]:
+        """Surviving pairs, cell by cell, in batches of about ``step`` for the scorer."""
+        nonlocal compared, scored, done
+        held_l: list[Ints] = []
+        held_m: list[Ints] = []
+        size = 0
+        for li, mi, count in _map(survivors, groups, settings.workers):
+            compared += count
+            done += 1
+            held_l.append(li)
+            held_m.append(mi)
+            size += li.size
+            if size >= batch:
+                li, mi = np.concatenate(held_l), np.concatenate(held_m)
+                cut = size - size % batch
+                for start in range(0, cut, batch):
+                    yield li[start : start + batch], mi[start : start + batch]
+                scored += cut
+                held_l, held_m, size = [li[cut:]], [mi[cut:]], size - cut
+            if deadline is not None and time.perf_counter() > deadline and done < len(groups):
+                for later in groups[done:]:
+                    covered[later] = False
+                break
+        if size:
+            scored += size
+            yield np.concatenate(held_l), np.concatenate(held_m)
+
+    parts = [p for p in _map(scored_batch, batches(), settings.workers) if p[0].size]
+    return parts, compared, scored
 
 
 def _pairs_in_reach(enc: EncodedProblem, radius: float) -> int:

@@ -112,3 +112,14 @@ def test_compiled_candidates_equal_the_exhaustive_ones(round_of_1500):
     assert np.array_equal(exhaustive.score, compiled.score)
     assert np.array_equal(np.where(exhaustive.outside_bound >= 0, exhaustive.outside_bound + kernels.MARGIN, -1),
                           compiled.outside_bound)
+
+
+def test_compiled_pricing_proves_the_same_optimum(round_of_1500):
+    from tandem.matching.engine import ProofSettings
+    from tandem.matching.engine.pricing import PricingSettings
+
+    numpy_priced = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0))
+    compiled = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0),
+                     proof=ProofSettings(pricing=PricingSettings(compiled_from_learners=0)))
+    assert compiled.certificate.proved and numpy_priced.certificate.proved
+    assert (compiled.matched, compiled.total_score) == (numpy_priced.matched, numpy_priced.total_score)
