@@ -20,9 +20,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from .candidates import _map, _search_radius
+from .candidates import _map, _search_radius, cell_side, cells, near_cell
 from .encode import EncodedProblem, Ints
-from .geo import chord_for_km
 from .scoring import score_pairs
 
 Mask = NDArray[np.bool_]
@@ -39,6 +38,9 @@ class PricingSettings:
     # Side of the grid cells learners are grouped by, as a share of the distance limit.
     cell_share: float = 0.5
     workers: int = 2
+    # From this many learners to price on, the compiled loop (kernels.py) prices instead of numpy
+    # blocks: loading it costs a second or two per process, which only national rounds repay.
+    compiled_from_learners: int = 20_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,17 +59,6 @@ class Priced:
     best_gain: Ints
     # Learners whose pairs were all priced (False: the deadline came first).
     covered: Mask
-
-
-def _cells(xyz: np.ndarray, side: float) -> list[Ints]:
-    """Rows grouped by grid cell (cells in a fixed order)."""
-    key = np.floor(xyz / side).astype(np.int64)
-    key -= key.min(axis=0)
-    span = key.max(axis=0) + 1
-    flat = (key[:, 0] * span[1] + key[:, 1]) * span[2] + key[:, 2]
-    order = np.argsort(flat, kind="stable")
-    bounds = np.flatnonzero(np.diff(flat[order])) + 1
-    return np.split(order, bounds)
 
 
 def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learners: Mask,
@@ -107,24 +98,95 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
         # Every pair is ruled out by its learner's bound alone.
         return replace(nothing, pairs=_pairs_in_reach(enc, radius) if full else 0)
     tree = cKDTree(enc.mentors.xyz)
-    limit = enc.criteria.limits.max_distance_km
-    side = chord_for_km(limit * settings.cell_share) if limit is not None else 4.0
-    groups = [rows_at[g] for g in _cells(enc.learners.xyz[rows_at], side)]
-    everyone = np.arange(n_mentors)
+    groups = [rows_at[g] for g in cells(enc.learners.xyz[rows_at], cell_side(enc, settings.cell_share))]
     keep = settings.keep
+    if rows_at.size >= settings.compiled_from_learners:
+        parts, compared, scored = _compiled(enc, groups, tree, radius, threshold, u, v, big, learners, mentors,
+                                            settings, deadline, covered)
+    else:
+        parts, compared, scored = _numpy(enc, groups, tree, radius, threshold, u, v, big, learners, mentors,
+                                         settings, deadline, covered)
+    for learner_part, _, _, gain_part in parts:
+        np.maximum.at(best_gain, learner_part, gain_part)
+    if parts:
+        learner = np.concatenate([p[0] for p in parts])
+        mentor = np.concatenate([p[1] for p in parts])
+        score = np.concatenate([p[2] for p in parts])
+        gain = np.concatenate([p[3] for p in parts])
+        # The best ``keep`` per learner, highest gain first, ties by mentor.
+        order = np.lexsort((mentor, -gain, learner))
+        learner, mentor, score, gain = learner[order], mentor[order], score[order], gain[order]
+        lead = np.flatnonzero(np.concatenate(([True], learner[1:] != learner[:-1])))
+        rank = np.arange(learner.size) - np.repeat(lead, np.diff(np.append(lead, learner.size)))
+        pick = rank < keep
+        learner, mentor, score, gain = learner[pick], mentor[pick], score[pick], gain[pick]
+    else:
+        learner = mentor = score = gain = empty
+    # A full pass prices every pair within reach (most by the bound alone); a
+    # partial one the pairs in reach of its cells that touch a changed potential.
+    pairs = _pairs_in_reach(enc, radius) if full else compared
+    return Priced(learner=learner, mentor=mentor, score=score, gain=gain, pairs=pairs, scored=scored,
+                  best_gain=best_gain, covered=covered)
+
+
+Found = list[tuple[Ints, Ints, Ints, Ints]]
+
+
+def _compiled(enc: EncodedProblem, groups: list[Ints], tree: cKDTree, radius: float, threshold: Ints, u: Ints,
+              v: Ints, big: int, learners: Mask, mentors: Mask | None, settings: PricingSettings,
+              deadline: float | None, covered: Mask) -> tuple[Found, int, int]:
+    """Pricing by the compiled loop, cell by cell (national rounds)."""
+    from . import kernels
+
+    arrays = kernels.scorer_arrays(enc)
+    use_m = mentors is not None
+    dirty_m = mentors if mentors is not None else np.zeros(len(enc.mentors), dtype=bool)
+    # Compiled scores may differ from the scorer's by a hair: pairs just below a gain of 0 are
+    # re-scored too, and only the scorer's gain decides.
+    floor = -kernels.MARGIN
+
+    def priced_cell(group: Ints) -> tuple[Ints, Ints, Ints, int, int]:
+        """The pairs of one cell that gain (re-scored exactly), pairs compared and scored."""
+        near = near_cell(tree, enc.learners.xyz[group], radius)
+        dirty_count = int(learners[group].sum())
+        compared = dirty_count * near.size
+        if mentors is not None:
+            compared += (group.size - dirty_count) * int(mentors[near].sum())
+        near = near[v[near] < threshold[group].max()]
+        li, mi, _, _, _, count = kernels.gains(group, near, threshold, v, u, big, floor, learners, dirty_m, use_m,
+                                               arrays)
+        if li.size == 0:
+            return li, mi, li, compared, count
+        score, feasible = score_pairs(enc, li, mi)
+        gain = big + score - u[li] - v[mi]
+        hit = feasible & (gain > 0)
+        return li[hit], mi[hit], score[hit], compared, count
+
+    compared = scored = 0
+    parts: Found = []
+    for done, (li, mi, score, count, count_scored) in enumerate(_map(priced_cell, groups, settings.workers)):
+        compared += count
+        scored += count_scored
+        if li.size:
+            parts.append((li, mi, score, big + score - u[li] - v[mi]))
+        if deadline is not None and time.perf_counter() > deadline and done + 1 < len(groups):
+            for later in groups[done + 1 :]:
+                covered[later] = False
+            break
+    return parts, compared, scored
+
+
+def _numpy(enc: EncodedProblem, groups: list[Ints], tree: cKDTree, radius: float, threshold: Ints, u: Ints,
+           v: Ints, big: int, learners: Mask, mentors: Mask | None, settings: PricingSettings,
+           deadline: float | None, covered: Mask) -> tuple[Found, int, int]:
+    """Pricing by numpy blocks (rounds too small to be worth loading the compiled loop)."""
+    empty = np.zeros(0, dtype=np.int64)
     step = settings.block_pairs
     batch = settings.score_pairs
 
     def survivors(group: Ints) -> tuple[Ints, Ints, int]:
         """The pairs of one cell whose bound does not rule them out, and how many were compared."""
-        xyz = enc.learners.xyz[group]
-        centre = xyz.mean(axis=0)
-        if np.isfinite(radius):
-            spread = float(np.sqrt(((xyz - centre) ** 2).sum(axis=1)).max())
-            near = np.sort(np.asarray(tree.query_ball_point(centre, radius + spread * (1 + 1e-9) + 1e-12),
-                                      dtype=np.int64))
-        else:
-            near = everyone
+        near = near_cell(tree, enc.learners.xyz[group], radius)
         dirty_count = int(learners[group].sum())
         compared = dirty_count * near.size
         if mentors is not None:
@@ -182,29 +244,8 @@ def price(enc: EncodedProblem, *, u: Ints, v: Ints, big: int, bound: Ints, learn
             scored += size
             yield np.concatenate(held_l), np.concatenate(held_m)
 
-    parts = list(_map(scored_batch, batches(), settings.workers))
-    parts = [p for p in parts if p[0].size]
-    for learner_part, _, _, gain_part in parts:
-        np.maximum.at(best_gain, learner_part, gain_part)
-    if parts:
-        learner = np.concatenate([p[0] for p in parts])
-        mentor = np.concatenate([p[1] for p in parts])
-        score = np.concatenate([p[2] for p in parts])
-        gain = np.concatenate([p[3] for p in parts])
-        # The best ``keep`` per learner, highest gain first, ties by mentor.
-        order = np.lexsort((mentor, -gain, learner))
-        learner, mentor, score, gain = learner[order], mentor[order], score[order], gain[order]
-        lead = np.flatnonzero(np.concatenate(([True], learner[1:] != learner[:-1])))
-        rank = np.arange(learner.size) - np.repeat(lead, np.diff(np.append(lead, learner.size)))
-        pick = rank < keep
-        learner, mentor, score, gain = learner[pick], mentor[pick], score[pick], gain[pick]
-    else:
-        learner = mentor = score = gain = empty
-    # A full pass prices every pair within reach (most by the bound alone); a
-    # partial one the pairs in reach of its cells that touch a changed potential.
-    pairs = _pairs_in_reach(enc, radius) if full else compared
-    return Priced(learner=learner, mentor=mentor, score=score, gain=gain, pairs=pairs, scored=scored,
-                  best_gain=best_gain, covered=covered)
+    parts = [p for p in _map(scored_batch, batches(), settings.workers) if p[0].size]
+    return parts, compared, scored
 
 
 def _pairs_in_reach(enc: EncodedProblem, radius: float) -> int:

@@ -69,3 +69,57 @@ def test_a_part_that_cannot_be_cut_is_kept_whole():
     regions = make_regions(learner=learner, mentor=mentor, learner_xyz=xyz, mentor_xyz=xyz[:3], max_learners=50)
     assert regions.cut_edges == 0
     assert sum(part.size for part in regions.parts) == learner.size
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_the_compiled_scorer_equals_the_one_scorer(tied):
+    # National rounds are scored by compiled loops (kernels.py); they must agree with
+    # scoring.score_pairs on every pair: feasibility exactly, and the score to the milli-point.
+    import numpy as np
+
+    from tandem.matching.engine import kernels
+    from tandem.matching.engine.encode import encode
+    from tandem.matching.engine.generate import generate_tied_problem
+    from tandem.matching.engine.scoring import score_pairs
+
+    problem = (generate_tied_problem(learners=400, mentors=200, seed=5) if tied
+               else generate_problem(learners=400, mentors=300, capacity=(1, 3), seed=5))
+    enc = encode(problem)
+    everyone = np.arange(len(enc.mentors))
+    for row in range(len(enc.learners)):
+        mentors, scores = kernels.check_scores(enc, row, everyone)
+        expected, feasible = score_pairs(enc, np.full(everyone.size, row), everyone)
+        assert sorted(mentors.tolist()) == np.flatnonzero(feasible).tolist()
+        assert dict(zip(mentors.tolist(), scores.tolist(), strict=True)) == \
+            {j: int(expected[j]) for j in np.flatnonzero(feasible).tolist()}
+
+
+def test_compiled_candidates_equal_the_exhaustive_ones(round_of_1500):
+    # The national path (compiled loops, cell by cell) keeps exactly the pairs the exhaustive
+    # path keeps: each learner's best k and each little-ranked mentor's best mentor_k.
+    import numpy as np
+
+    from tandem.matching.engine import kernels
+    from tandem.matching.engine.candidates import generate_candidates
+    from tandem.matching.engine.encode import encode
+
+    enc = encode(round_of_1500)
+    exhaustive = generate_candidates(enc, exact_bounds=True)
+    compiled = generate_candidates(enc, settings=CandidateSettings(exhaustive_pairs=0), exact_bounds=True)
+    assert exhaustive.exhaustive and compiled.exhaustive
+    assert np.array_equal(exhaustive.learner, compiled.learner)
+    assert np.array_equal(exhaustive.mentor, compiled.mentor)
+    assert np.array_equal(exhaustive.score, compiled.score)
+    assert np.array_equal(np.where(exhaustive.outside_bound >= 0, exhaustive.outside_bound + kernels.MARGIN, -1),
+                          compiled.outside_bound)
+
+
+def test_compiled_pricing_proves_the_same_optimum(round_of_1500):
+    from tandem.matching.engine import ProofSettings
+    from tandem.matching.engine.pricing import PricingSettings
+
+    numpy_priced = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0))
+    compiled = solve(round_of_1500, settings=CandidateSettings(exhaustive_pairs=0),
+                     proof=ProofSettings(pricing=PricingSettings(compiled_from_learners=0)))
+    assert compiled.certificate.proved and numpy_priced.certificate.proved
+    assert (compiled.matched, compiled.total_score) == (numpy_priced.matched, numpy_priced.total_score)
