@@ -4,7 +4,8 @@
 
 Builds a throw-away SQLite database with the demo data at ``--scale`` (so the biggest programme
 has ~30×scale learners and their guardians), then times the coordinator's busiest pages, the
-journal's pair page (the pair with the most meetings) and its overviews through Django's test
+journal's pair page (the pair with the most meetings) and its overviews, and support's risk list
+(in Mentoren op Zuid and in AFEV: the same number of queries, asserted) through Django's test
 client (full middleware, templates, queries) against ``/healthz/`` — the cost of
 one request that does nothing. The ratio column is what to watch: a page whose ratio grows with
 the scale has an N+1 or an unbounded list. Every list page is here (lists are paged by
@@ -75,6 +76,9 @@ def main() -> int:
     group = LearningCommunity.objects.first()
     group_kw = {"org": group.programme.organisation.slug, "prog": group.programme.slug}  # type: ignore[union-attr]
 
+    afev = Programme.objects.get(slug="accompagnement-vet")
+    afev_kw = {"org": afev.organisation.slug, "prog": afev.slug}
+
     def url(name: str, query: str = "", **extra: object) -> str:
         return reverse(name, kwargs={**kw, **extra}) + query
 
@@ -85,6 +89,10 @@ def main() -> int:
     assert pair is not None
     supervisor = Client()
     supervisor.force_login(User.objects.get(email=demo.role_email("supervisor", programme.slug)))
+    admin_user = User.objects.get(email=demo.admin_email(programme.organisation.slug))
+    give_totp(admin_user)
+    admin = Client()
+    admin.force_login(admin_user)
     pages = [
         ("trivial: /healthz/", reverse("core:healthz")),
         ("start page", reverse("core:home")),
@@ -113,6 +121,21 @@ def main() -> int:
         (f"pair's page ({pair.n} meetings)", url("journal:pair", pk=pair.pk)),  # type: ignore[attr-defined]
         ("pairs overview (coordinator)", url("journal:overview")),
         ("supervisor's overview", url("journal:overview"), supervisor),
+        # Support: the risk list (every running pair's facts in one query), here and in AFEV.
+        ("risk list", url("support:risks")),
+        ("risk list, one reason", url("support:risks", "?reason=check_in")),
+        ("risk list (supervisor)", url("support:risks"), supervisor),
+        ("risk list (AFEV)", reverse("support:risks", kwargs=afev_kw)),
+        ("support: check-ins due", url("support:overview")),
+        ("concerns inbox", url("support:concerns")),
+        ("exchange meetings (AFEV)", reverse("support:exchanges", kwargs=afev_kw)),
+        ("results dashboard", url("outcomes:dashboard")),
+        ("results, one site", url("outcomes:dashboard", f"?site={programme.sites.first().pk}")),  # type: ignore[union-attr]
+        ("equal participation", url("outcomes:participation")),
+        ("results across programmes", reverse("outcomes:organisation", kwargs={"org": programme.organisation.slug}),
+         admin),
+        ("funder report PDF", url("outcomes:report_pdf", "?start=2025-08-01&end=2026-07-31")),
+        ("funder report XLSX", url("outcomes:report_xlsx", "?start=2025-08-01&end=2026-07-31")),
     ]
     rows = []
     for label, address, *who in pages:
@@ -133,6 +156,9 @@ def main() -> int:
             reader.get(address)
             times.append(time.perf_counter() - t0)
         rows.append((label, statistics.median(times) * 1000, len(queries)))
+    # The risk list's queries do not depend on how many pairs a programme has.
+    by_label = {label: n for label, _ms, n in rows}
+    assert by_label["risk list"] == by_label["risk list (AFEV)"], by_label
     base = rows[0][1]
     print(f"\n{'page':<34}{'median ms':>10}{'× trivial':>11}{'queries':>9}")
     for label, ms, n in rows:

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.privacy",
     "tandem.journal",
+    "tandem.support",
+    "tandem.outcomes",
     # After Tandem's apps, so Tandem's templates and wording take precedence over allauth's.
     "allauth",
     "allauth.account",

@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("tandem.matching.urls")),
     path("", include("tandem.privacy.urls")),
     path("", include("tandem.journal.urls")),
+    path("", include("tandem.support.urls")),
+    path("", include("tandem.outcomes.urls")),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.core.calendar import CalendarEvent, event_uid, in_zone, link, user_programmes
 from tandem.core.models import GuardianLink
@@ -50,7 +51,7 @@ def meeting_event(meeting: Meeting, *, reader: str) -> CalendarEvent:
     url = link("journal:meeting", org=programme.organisation.slug, prog=programme.slug,
                pk=meeting.match_id, meeting=meeting.pk)
     is_cancelled = meeting.state == Meeting.State.CANCELLED
-    lines = [programme.name, *([_("This meeting is cancelled.")] if is_cancelled else []),
+    lines = [programme.name, *([pgettext("a meeting", "This meeting is cancelled.")] if is_cancelled else []),
              _("More in Tandem: %(url)s") % {"url": url}]
     return CalendarEvent(
         uid=event_uid("meeting", meeting.pk), title=_title(meeting, reader),

@@ -207,6 +207,9 @@ class _Seeder:
         goals = self.pair_goals(match, start)
         active = [g for g in goals if g.state == Goal.State.ACTIVE] or goals
         # Every step of the cadence until today, and the one meeting ahead (today's counts as ahead).
+        weekday = (start + timedelta(days=self.step)).weekday()
+        if weekday >= 5:  # pairs meet on weekdays (at school, after school): the Friday before
+            start -= timedelta(days=weekday - 4)
         days = [start + timedelta(days=self.step * i) for i in range(1, 60)]
         days = [d for d in days if d < self.today] + [next(d for d in days if d >= self.today)]
         unlogged_tail = self.rng.random() < 0.3  # this pair's mentor forgot the last one(s)

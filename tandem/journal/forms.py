@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
@@ -50,7 +52,11 @@ class GoalFields(forms.Form):
 
 
 class GoalForm(OnceFormMixin, GoalFields):
-    pass
+    def clean_target_date(self) -> Any:
+        day = self.cleaned_data.get("target_date")
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a later day: a new goal is reached ahead."))
+        return day
 
 
 class GoalEditForm(VersionedFormMixin, GoalFields):
@@ -106,7 +112,7 @@ class MeetingLogForm(VersionedFormMixin, forms.Form):
 
     STATES = (
         (Meeting.State.HELD, _("It took place")),
-        (Meeting.State.CANCELLED, _("Cancelled")),
+        (Meeting.State.CANCELLED, pgettext_lazy("a meeting", "Cancelled")),
         (Meeting.State.NO_SHOW, _("Someone did not come")),
     )
     state = forms.ChoiceField(label=_("What happened?"), choices=STATES, widget=forms.RadioSelect)
@@ -187,6 +193,10 @@ class CategoryForm(forms.Form):
     label_nl = forms.CharField(label=_("Name in Dutch"), max_length=80, required=False)
     label_fr = forms.CharField(label=_("Name in French"), max_length=80, required=False)
     label_de = forms.CharField(label=_("Name in German"), max_length=80, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields([f"label_{(get_language() or 'en')[:2]}"])  # the reader's language first
 
     def labels(self) -> dict[str, str]:
         return {code: self.cleaned_data.get(f"label_{code}", "") or "" for code, _name in settings.LANGUAGES}

@@ -32,7 +32,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.history import Key, hidden, reasons
@@ -257,7 +257,7 @@ class Meeting(Versioned):
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("a meeting", "Cancelled")
         NO_SHOW = "no_show", _("Did not take place: someone did not come")
 
     class Who(models.TextChoices):

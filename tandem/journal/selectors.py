@@ -53,8 +53,8 @@ CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 28}
 # Where a slot of the week starts when a first meeting is planned from the pair's free time.
 SLOT_HOURS = {"morning": 10, "afternoon": 15, "evening": 19}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+IMPORTANT_RECENT = timedelta(days=14)  # "marked important" counts this long, in the overview's rows and figures
 RATE_DAYS = 30  # a held meeting can be rated (again) for this long
-SHOWN_PAIRS = 300
 
 
 def me(user: Any, programme: Programme) -> Person | None:
@@ -149,6 +149,8 @@ def next_slot(*, match: Match, now: datetime | None = None, last: Meeting | None
     if base is not None:
         local = _local(base)
         day, clock = local.date(), local.time()
+        if last is not None:
+            day += step  # the meeting after the last one, never a second one at its time
         while timezone.make_aware(datetime.combine(day, clock)) <= now:
             day += step
         starts = timezone.make_aware(datetime.combine(day, clock))
@@ -357,7 +359,9 @@ def supervised_pairs(*, programme: Programme, user: Any, now: datetime | None = 
                 n_minutes=_per_match(held, Sum("duration_minutes")),
                 n_past=_per_match(meetings.filter(starts_at__lte=now), Count("pk")),
                 n_unlogged=_per_match(meetings.filter(state=Meeting.State.PLANNED, starts_at__lte=now), Count("pk")),
-                n_important=_per_match(meetings.filter(important=True), Count("pk")),
+                # As the programme's figure: marked important in the last two weeks.
+                n_important=_per_match(meetings.filter(important=True, logged_at__gte=now - IMPORTANT_RECENT),
+                                       Count("pk")),
                 avg_rating=Subquery(meetings.filter(rating__isnull=False).order_by().values("match")
                                     .annotate(value=Avg("rating")).values("value"), output_field=FloatField()),
                 next_at=Subquery(planned_ahead.values("starts_at")[:1]),
@@ -387,7 +391,7 @@ def programme_numbers(*, programme: Programme, now: datetime | None = None) -> P
         minutes=Coalesce(Sum("duration_minutes", filter=Q(state=Meeting.State.HELD)), Value(0)),
         past=Count("pk", filter=Q(starts_at__lte=now)),
         unlogged=Count("pk", filter=Q(state=Meeting.State.PLANNED, starts_at__lte=now)),
-        important=Count("pk", filter=Q(important=True, logged_at__gte=now - timedelta(days=14))),
+        important=Count("pk", filter=Q(important=True, logged_at__gte=now - IMPORTANT_RECENT)),
     )
     pairs = Match.objects.filter(programme=programme, state=Match.State.ACTIVE).count()
     return ProgrammeNumbers(pairs=pairs, held=row["held"], hours=round(row["minutes"] / 60, 1),

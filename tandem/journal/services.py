@@ -215,6 +215,9 @@ def goal_update(*, goal: Goal, actor: Any, expected_version: int, **fields: Any)
                 changes[key] = ["…", "…"]
         if not changes:
             return current
+        if current.agreed_at is not None and ("description" in changes or "success" in changes):
+            # The learner agreed to other words: they are asked again.
+            current.agreed_at, current.agreed_as = None, ""
         save_edit(current)
         _audit(current.match, actor, Action.UPDATED, f"goal:{current.pk}", changes)
     return current

@@ -181,6 +181,8 @@ class _Seeder:
     def pair(self, volunteer: Volunteer, learner: Learner, *, state: str, proposed: date, meeting: date,
              **fields: Any) -> Match:
         """A match written in bulk, with the timeline of a pair that got this far."""
+        if meeting.weekday() >= 5:  # pairs meet on weekdays (at school, after school): Friday
+            meeting -= timedelta(days=meeting.weekday() - 4)
         score, items = self.explained(volunteer, learner)
         is_open = state in ("proposed", "introduced", "active")
         if is_open:

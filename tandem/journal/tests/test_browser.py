@@ -17,8 +17,10 @@ from conftest import PASSWORD, World
 from tandem.core.models import User
 from tandem.core.testing import browser_log_in
 from tandem.core.tests.test_browser_phone import CHECK
+from tandem.core.tests.test_every_page_language import _rename
+from tandem.core.tests.wording import Findings
 from tandem.journal import services
-from tandem.journal.models import Meeting, Note
+from tandem.journal.models import Goal, Meeting, Note
 from tandem.journal.tests.factories import category, persona_match
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,8 +33,8 @@ def phone(chromium: Any, live_server: Any) -> Iterator[Any]:
     """A new phone (browser context) per person, in Dutch."""
     contexts = []
 
-    def open_phone() -> Any:
-        context = chromium.new_context(base_url=live_server.url, viewport=PHONE, locale="nl-NL")
+    def open_phone(viewport: dict[str, int] = PHONE) -> Any:
+        context = chromium.new_context(base_url=live_server.url, viewport=viewport, locale="nl-NL")
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
@@ -47,11 +49,25 @@ def _tap(page: Any, selector: str) -> None:
         page.locator(selector).first.click()
 
 
+def _double_tap(page: Any, selector: str, *, leaving: str) -> None:
+    """Two quick taps on a submit button; wait until the browser has left the form for good."""
+    page.locator(selector).first.dblclick()
+    page.wait_for_url(lambda url: leaving not in url)
+    page.wait_for_load_state("networkidle")
+
+
 def _fits(page: Any) -> None:
     """No sideways scrolling and no word broken inside itself (core's phone check)."""
     result = page.evaluate(CHECK)
     assert result["width"] <= result["viewport"], f"{page.url} is {result['width']}px wide on a phone"
     assert not result["problems"], f"{page.url}: {result['problems']}"
+
+
+def _in_language(page: Any, language: str) -> None:
+    """Nothing on the page but the reader's language: no English text, code, field name or ISO date."""
+    findings = Findings(language=language)
+    findings.check(page.url, page.content())
+    assert not findings.problems, "\n".join(findings.problems)
 
 
 def test_preparation_feedback_log_intervision_and_the_pupils_face(world: World, phone: Any) -> None:
@@ -175,6 +191,7 @@ def test_the_coordinators_journal_pages_fit_a_phone(chromium: Any, live_server: 
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         _fits(page)
+        _in_language(page, language)
     context.close()
     # The demo learner and their parent read their pair's page (its goal to agree to).
     from tandem.matching.models import Match
@@ -190,3 +207,77 @@ def test_the_coordinators_journal_pages_fit_a_phone(chromium: Any, live_server: 
         assert page.locator("button.agree").is_visible()
         _fits(page)
         context.close()
+
+
+def test_a_french_mentor_sets_a_goal_and_logs_a_meeting_once_in_their_language(world: World, phone: Any) -> None:
+    """AFEV's mentor, in French on a phone: the empty form and a target date gone by are refused
+    in French, a double tap makes one goal, and the held meeting is logged with it in a few taps."""
+    _rename(world)
+    match = persona_match(world)
+    User.objects.update(language="fr")
+    category(world)
+    past = services.meeting_plan(match=match, actor=world.users["mentor"],
+                                 starts_at=timezone.now() - timedelta(days=1), place="Médiathèque")
+    pair_url = f"/o/zuid/p/moz/matches/{match.pk}/journal/"
+    mentor = phone()
+    browser_log_in(mentor, world.users["mentor"].email, PASSWORD)
+
+    mentor.goto(pair_url + "goals/new/")
+    _in_language(mentor, "fr")
+    _tap(mentor, "#save-goal")
+    assert mentor.locator(".has-error").count() >= 2 and not Goal.objects.exists()
+    _in_language(mentor, "fr")
+    mentor.locator("#goal-form label", has_text="Devoirs").click()
+    mentor.locator("#id_description").fill("Je veux organiser mes révisions")
+    mentor.locator("#id_target_date").fill("2001-01-01")
+    _tap(mentor, "#save-goal")
+    assert not Goal.objects.exists() and mentor.locator("#id_description").input_value() == "Je veux organiser mes révisions"
+    mentor.locator("#id_target_date").fill("")
+    _double_tap(mentor, "#save-goal", leaving="/goals/new/")
+    assert Goal.objects.filter(match=match).count() == 1  # the double tap made one goal
+    _fits(mentor)
+    _in_language(mentor, "fr")
+
+    mentor.goto(pair_url + f"meetings/{past.pk}/log/")
+    _fits(mentor)
+    _in_language(mentor, "fr")
+    assert mentor.locator("#state-choices label", has_text="Annulée").is_visible()
+    mentor.locator("#goal-choices label", has_text="Je veux organiser mes révisions").click()
+    mentor.locator("#id_activities").fill("Planning de révisions fait ensemble")
+    _double_tap(mentor, "#save-log", leaving="/log/")
+    past.refresh_from_db()
+    assert past.state == "held" and past.goals.count() == 1
+    assert mentor.locator("body").inner_text().count("Planning de révisions fait ensemble") == 1
+    _in_language(mentor, "fr")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_two_people_editing_a_goal_at_once_keep_what_they_typed(world: World, phone: Any, width: int) -> None:
+    """In German: the mentor and the coordinator open the same goal; the mentor saves first. The
+    coordinator's save is refused with both versions side by side, and the form keeps what she typed."""
+    _rename(world)
+    match = persona_match(world)
+    User.objects.update(language="de")
+    aim = services.goal_create(match=match, actor=world.users["mentor"], category=category(world),
+                               description="Ich will Brüche verstehen")
+    url = f"/o/zuid/p/moz/matches/{match.pk}/journal/goals/{aim.pk}/edit/"
+    viewport = {"width": width, "height": 900}
+    mentor, coordinator = phone(viewport), phone(viewport)
+    browser_log_in(mentor, world.users["mentor"].email, PASSWORD)
+    browser_log_in(coordinator, world.users["coordinator"].email, PASSWORD)
+    mentor.goto(url)
+    coordinator.goto(url)
+    mentor.locator("#id_description").fill("Ich will Brüche sicher rechnen")
+    _tap(mentor, "#save-goal")
+    coordinator.locator("#id_description").fill("Ich will Brüche im Alltag nutzen")
+    _tap(coordinator, "#save-goal")
+    assert coordinator.locator(".conflict").is_visible()
+    assert coordinator.locator("#id_description").input_value() == "Ich will Brüche im Alltag nutzen"
+    assert "Ich will Brüche sicher rechnen" in coordinator.locator(".conflict").inner_text()
+    _fits(coordinator)
+    _in_language(coordinator, "de")
+    aim.refresh_from_db()
+    assert aim.description == "Ich will Brüche sicher rechnen"
+    _tap(coordinator, "#save-goal")  # she keeps hers
+    aim.refresh_from_db()
+    assert aim.description == "Ich will Brüche im Alltag nutzen"

@@ -159,3 +159,31 @@ def test_a_programme_with_journals_can_be_deleted(world: World) -> None:
         goal.category.delete()
     world.programme.delete()
     assert not Goal.objects.exists() and not GoalCategory.objects.exists()
+
+
+def test_a_new_goal_is_not_reached_in_the_past(world: World) -> None:
+    match = persona_match(world)
+    client = world.client_for("mentor")
+    url = reverse("journal:goal_create", kwargs=_kw(world, pk=match.pk))
+    page = client.get(url).content.decode()
+    token = page.split('name="once" value="')[1].split('"')[0]
+    data = {"category": category(world).pk, "description": "Elke dag lezen", "once": token,
+            "target_date": "2001-01-01"}
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Goal.objects.filter(match=match).exists()
+    assert "Elke dag lezen" in response.content.decode()
+
+
+def test_new_words_for_an_agreed_goal_are_agreed_to_again(world: World) -> None:
+    match = persona_match(world)
+    aim = services.goal_create(match=match, actor=world.users["mentor"], category=category(world),
+                               description="Ik wil breuken snappen")
+    services.goal_agree(goal=aim, agreed_as="learner", actor=world.users["learner"])
+    aim.refresh_from_db()
+    aim = services.goal_update(goal=aim, actor=world.users["mentor"], expected_version=aim.version,
+                               target_date=None)  # nothing the learner read changed
+    assert aim.agreed_at is not None
+    aim = services.goal_update(goal=aim, actor=world.users["coordinator"], expected_version=aim.version,
+                               description="Ik wil breuken en procenten snappen")
+    aim.refresh_from_db()
+    assert aim.agreed_at is None and aim.agreed_as == ""

@@ -41,6 +41,10 @@ def test_the_next_slot_follows_the_cadence_at_the_same_local_time(world: World) 
     starts, place = selectors.next_slot(match=match)
     assert timezone.localdate(starts) == timezone.localdate(last.starts_at) + timedelta(days=14)
     assert place == "De Globetrotter"
+    # A meeting already planned ahead: the next one comes a cadence after it, not at its time.
+    ahead = meeting(match, days=3)
+    starts, _place = selectors.next_slot(match=match)
+    assert timezone.localdate(starts) == timezone.localdate(ahead.starts_at) + timedelta(days=14)
 
 
 def test_at_school_the_place_is_the_learners_school(world: World) -> None:

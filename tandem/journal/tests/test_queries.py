@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import World
-from tandem.core.testing import assert_queries_do_not_grow
+from tandem.core.testing import assert_paged_list_constant_queries, assert_queries_do_not_grow
 from tandem.journal.models import GoalProgress, Note
 from tandem.journal.tests.factories import goal, meeting, persona_match
 
@@ -83,3 +83,37 @@ def test_the_overview_counts_what_waits(world: World) -> None:
     assert (row.n_held, row.n_past, row.n_unlogged, row.n_waiting_feedback, row.n_waiting_intervision,
             row.n_minutes, row.n_important, row.avg_rating) == (2, 3, 1, 1, 2, 120, 1, 4.0)
     assert row.next_id == ahead.pk
+
+
+def test_the_coordinators_overview_is_paged_at_constant_queries(world: World) -> None:
+    """Every open pair of a large programme is on one of the overview's pages (no cap), each
+    page costing what a page of ten pairs costs."""
+    from tandem.matching.tests.factories import numbered_match, relax
+
+    relax(world)
+
+    def add(i: int) -> str:
+        match = numbered_match(world, i, state="active", digits=3)
+        meeting(match, days=-7, state="held", rating=4)
+        meeting(match, days=7)
+        return match.learner.person.full_name
+
+    assert_paged_list_constant_queries(
+        world.client_for("coordinator"),
+        reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug}), add)
+
+
+def test_a_pairs_important_badge_counts_as_the_programmes_figure(world: World) -> None:
+    """"Important" in a pair's row means what the figure above says: marked in the last two weeks."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    match = persona_match(world, weeks=20)
+    meeting(match, days=-30, state="held", important=True, logged_at=timezone.now() - timedelta(days=29))
+    url = reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    response = world.client_for("coordinator").get(url)
+    assert response.context["numbers"].important == 0 and response.context["pairs"][0].n_important == 0
+    meeting(match, days=-2, state="held", important=True)
+    response = world.client_for("coordinator").get(url)
+    assert response.context["numbers"].important == 1 and response.context["pairs"][0].n_important == 1

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.models import Programme
 from tandem.core.once import create_once
+from tandem.core.paging import paginate
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import submit_edit
@@ -27,9 +28,9 @@ from tandem.journal.models import GoalCategory
 @programme_view("journal.supervise")
 def overview(request: HttpRequest, programme: Programme) -> HttpResponse:
     coordinator = bool(roles_for(request.user, programme) & selectors.COORDINATOR_ROLES)
-    pairs = selectors.supervised_pairs(programme=programme, user=request.user)
+    page = paginate(request, selectors.supervised_pairs(programme=programme, user=request.user))
     return render(request, "journal/overview.html", {
-        "programme": programme, "pairs": pairs[:selectors.SHOWN_PAIRS], "coordinator": coordinator,
+        "programme": programme, "page": page, "pairs": page.object_list, "coordinator": coordinator,
         "supervision": selectors.supervision(programme), "now": timezone.now(),
         "numbers": selectors.programme_numbers(programme=programme) if coordinator else None,
     })

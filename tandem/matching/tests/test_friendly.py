@@ -103,13 +103,17 @@ def test_the_guardian_reads_about_their_child_and_the_mentor(world: World) -> No
     assert "hard limit" not in page and "143" not in page
 
 
-def test_the_coordinator_keeps_the_full_explanation_and_the_mentor_the_table(world: World) -> None:
+def test_the_coordinator_keeps_the_full_explanation_and_the_mentor_plain_words(world: World) -> None:
     match = _match(world)
     coordinator = _page(world, "coordinator", match)
     assert 'id="friendly-match"' not in coordinator
     assert "waiting 143 days" in coordinator and "Breaks a hard limit" in coordinator
+    assert 'class="explanation"' in coordinator
     mentor = _page(world, "mentor", match)
-    assert 'id="friendly-match"' not in mentor and "both speak Dutch" in mentor
+    assert 'id="friendly-match"' not in mentor and "Both speak Dutch" in mentor
+    # Words, not the coordinator's table: no points, no criteria, no waiting days, no limits.
+    assert 'id="why-plain"' in mentor and 'class="explanation"' not in mentor
+    assert "143" not in mentor and "Breaks a hard limit" not in mentor
 
 
 def test_a_learner_page_in_german_speaks_to_the_learner_informally(world: World) -> None:

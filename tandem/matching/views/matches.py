@@ -87,6 +87,10 @@ def _held_form(match: Match, data: Any = None) -> HeldForm:
     return HeldForm(data, prefix="held", version=match.version, initial={"held_on": _held_default(match)})
 
 
+def _criterion(item: Any) -> str:
+    return str(item.get("criterion", "") if isinstance(item, dict) else item[0])
+
+
 def _detail_page(request: HttpRequest, programme: Programme, match: Match,
                  **sent: forms.Form) -> HttpResponse:
     """The match's page; ``sent`` replaces one of its forms by the one sent back with what was
@@ -113,7 +117,10 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
         "friendly": friendly.friendly_match(match, reader=reader) if reader else None,
-        "rows": [] if reader else explanations.rows(match.items, private=coordinator, fields=vocabulary(programme)),
+        # A mentor reads why they fit, in words; how long the learner waited is the coordinator's.
+        "rows": [] if reader else explanations.rows(
+            match.items if coordinator else [i for i in match.items if _criterion(i) != "waiting"],
+            private=coordinator, fields=vocabulary(programme)),
         "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers, "offers_error": offers_error,
         "proposed_place": match.first_meeting_place or services.default_place(programme),

@@ -123,3 +123,103 @@ def test_coordinator_answers_a_guardians_request_and_erases_a_former_volunteer(
     # The programme's figures: the closed match is still counted.
     assert Match.objects.filter(programme=world.programme, state="closed").count() == closed_before
     assert not User.objects.filter(pk=world.users["mentor"].pk).exists()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _wholly(page: Any, language: str) -> None:
+    """The page fits a phone and speaks only the reader's language (no English, code or ISO date)."""
+    from tandem.core.tests.test_browser_phone import CHECK
+    from tandem.core.tests.wording import Findings
+
+    result = page.evaluate(CHECK)
+    assert result["width"] <= result["viewport"], f"{page.url} is {result['width']}px wide"
+    assert not result["problems"], f"{page.url}: {result['problems']}"
+    findings = Findings(language=language)
+    findings.check(page.url, page.content())
+    assert not findings.problems, "\n".join(findings.problems)
+
+
+@pytest.mark.parametrize("language", ["de", "nl", "fr"])
+def test_in_each_language_on_a_phone_export_and_erase_once_and_the_funder_sees_counts_only(
+    world: World, chromium: Any, live_server: Any, tmp_path: Path, language: str
+) -> None:
+    """The coordinator, on a phone in her language, exports a learner's data (the PDF in the
+    learner's language) and erases a former volunteer: an empty or wrong confirmation erases
+    nothing, a double tap erases once. The person asks for their own data from "Your data". The
+    funder (observer) sees only counts, in plural words, and none of the people's pages."""
+    from tandem.core.tests.test_every_page_language import _rename
+
+    _rename(world)
+    volunteer = _former_volunteer(world)
+    User.objects.update(language=language)
+    learner = world.people["learner"]
+    Person.objects.filter(pk=learner.pk).update(language=language)
+    base = f"/o/{world.organisation.slug}/p/{world.programme.slug}"
+    heading = {"de": "Personenbezogene Daten über", "nl": "Persoonsgegevens over",
+               "fr": "Données personnelles concernant"}[language]
+
+    def phone(email: str) -> Any:
+        context = chromium.new_context(base_url=live_server.url, viewport=PHONE, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        browser_log_in(page, email, PASSWORD)
+        return page
+
+    coordinator = phone(world.users["coordinator"].email)
+    coordinator.goto(base + f"/people/{learner.pk}/privacy/")
+    _wholly(coordinator, language)
+    with coordinator.expect_download() as info:
+        coordinator.locator("a[href$='export.pdf']").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(target)).pages).split())
+    assert f"{heading} {learner.full_name}" in text
+    with coordinator.expect_download() as info:
+        coordinator.locator("a[href$='export.json']").click()
+    info.value.save_as(tmp_path / "export.json")
+    assert any(s["model"] == "core.person" for s in json.loads((tmp_path / "export.json").read_text())["sections"])
+
+    erase = base + f"/people/{volunteer.person_id}/privacy/erase/"
+    coordinator.goto(erase)
+    _wholly(coordinator, language)
+    for typed in ("", "Iemand Anders"):
+        coordinator.locator("main form input[type=text]").fill(typed)
+        with coordinator.expect_navigation():
+            coordinator.locator("main form button[type=submit]").click()
+        assert coordinator.locator(".has-error").count() == 1, typed
+        _wholly(coordinator, language)
+    assert not AuditEvent.objects.filter(action="erased").exists()
+    coordinator.locator("main form input[type=text]").fill(" ".join(FORMER).upper())
+    coordinator.locator("main form button[type=submit]").dblclick()
+    coordinator.wait_for_url(lambda url: "/erase/" not in url)
+    coordinator.wait_for_load_state("networkidle")
+    assert AuditEvent.objects.filter(action="erased", subject=f"person:{volunteer.person_id}").count() == 1
+    _wholly(coordinator, language)
+    coordinator.goto(base + "/volunteers/")
+    assert FORMER[1] not in coordinator.content()
+    coordinator.context.close()
+
+    # The learner asks for their own data.
+    own = phone(world.users["learner"].email)
+    own.goto("/account/data/")
+    _wholly(own, language)
+    with own.expect_download() as info:
+        own.locator("a[href$='export.json']").click()
+    info.value.save_as(tmp_path / "own.json")
+    assert world.users["learner"].email in (tmp_path / "own.json").read_text()
+    own.context.close()
+
+    # The funder: counts in plural words, nobody's page.
+    funder = phone(world.users["observer"].email)
+    funder.goto(base + "/")
+    _wholly(funder, language)
+    stats = funder.locator("#h-agg ~ ul.stats").inner_text()
+    assert learner.family_name not in funder.content() and FORMER[1] not in funder.content()
+    plural = {"de": "Mentor:innen", "nl": "mentoren", "fr": "mentors"}
+    assert stats and plural[language].lower() in stats.lower(), stats
+    for path in (f"/people/{learner.pk}/", f"/people/{learner.pk}/privacy/", "/people/", "/learners/"):
+        response = funder.goto(base + path)
+        assert response is not None and response.status in (403, 404), path
+    funder.context.close()

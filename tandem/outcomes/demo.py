@@ -1,0 +1,226 @@
+"""Demo results for every seed programme (called by ``manage.py seed_demo`` after the journal).
+
+* **Settings**: threshold 5, the country's definition of early school leaving (Flanders:
+  vroegtijdig schoolverlaten; the Netherlands: startkwalificatie; elsewhere the EU indicator),
+  school results covered by the consent text, targets for equal participation.
+* **Waves**: learners answer the self-esteem scale at intake and closure (the Community Builders
+  also the belonging scale, the programme's measure of success), and the relationship scale
+  mid-cycle; mentors their relationship scale mid-cycle. Intake and mid-cycle are closed, closure
+  is open now (so the demo learner's link works), a follow-up is planned.
+* **Answers** of most matched learners and mentors, drawn so that scores rise a little on average.
+* **School indicators** of mentored learners (all had the recorded consent: matching requires it):
+  absence rates at two dates, test scores in the Dutch programmes (doorstroomtoets 150–200), and the
+  school status 6 and 12 months after the match started, where that day has passed.
+
+Deterministic (``ctx.rng`` only); bulk-created.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from tandem.core.demo import DemoContext
+from tandem.matching.models import Match
+from tandem.outcomes.instruments import (
+    BELONGING,
+    RELATIONSHIP_LEARNER,
+    RELATIONSHIP_MENTOR,
+    ROSENBERG,
+    Instrument,
+)
+from tandem.outcomes.models import (
+    EarlyLeaving,
+    OutcomeSettings,
+    SchoolIndicator,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveyWave,
+)
+from tandem.outcomes.selectors import cycle_of
+
+EARLY_LEAVING = {"BE": EarlyLeaving.BE, "NL": EarlyLeaving.NL}
+DUTCH_TESTS = {"mentoren-op-zuid", "rolmodel-mentoring"}
+
+
+def seed_demo(ctx: DemoContext) -> None:
+    programme = ctx.programme
+    rng = ctx.rng
+    today = ctx.today
+    _past_cohort(ctx)
+    OutcomeSettings.objects.update_or_create(programme=programme, defaults={
+        "early_leaving": EARLY_LEAVING.get(programme.country, EarlyLeaving.EU), "school_data_consent": True,
+        "targets": {"learner_migration": 45, "learner_first_generation": 50, "mentor_female": 50}})
+    matches = list(Match.objects.filter(programme=programme, state__in=(Match.State.ACTIVE, Match.State.CLOSED))
+                   .select_related("learner__person", "volunteer__person").order_by("pk"))
+    if not matches:
+        return
+    current = cycle_of(today)
+    started = {m.pk: (timezone.localdate(m.first_meeting_at) if m.first_meeting_at else m.cycle_start or today)
+               for m in matches}
+    first = min(d for d in started.values() if cycle_of(d) == current) if any(
+        cycle_of(d) == current for d in started.values()) else today - timedelta(days=60)
+    past = [m for m in matches if cycle_of(started[m.pk]) != current]
+    matches = [m for m in matches if cycle_of(started[m.pk]) == current] or matches
+    learner_sets: list[tuple[Instrument, str]] = [(ROSENBERG, "learner")]
+    if programme.slug == "community-builders":
+        learner_sets.append((BELONGING, "learner"))
+    waves: list[tuple[SurveyWave, Instrument]] = []
+    plan = [("intake", first - timedelta(days=14), first + timedelta(days=30)),
+            ("mid", today - timedelta(days=60), today - timedelta(days=30)),
+            ("closure", today - timedelta(days=5), today + timedelta(days=25)),
+            ("follow_up", today + timedelta(days=180), today + timedelta(days=210))]
+    for instrument, audience in learner_sets:
+        for kind, opens, closes in plan:
+            if kind != "mid":
+                waves.append((_wave(programme, instrument, audience, kind, opens, closes), instrument))
+    waves.append((_wave(programme, RELATIONSHIP_LEARNER, "learner", "mid", *plan[1][1:]), RELATIONSHIP_LEARNER))
+    waves.append((_wave(programme, RELATIONSHIP_MENTOR, "mentor", "mid", *plan[1][1:]), RELATIONSHIP_MENTOR))
+
+    invitations: list[SurveyInvitation] = []
+    responses: list[SurveyResponse] = []
+    now = timezone.now()
+    for wave, instrument in waves:
+        if wave.opens_on > today:
+            continue
+        seen: set[int] = set()
+        for match in matches:
+            person = match.learner.person if wave.audience == "learner" else match.volunteer.person
+            if person.pk in seen:
+                continue
+            seen.add(person.pk)
+            answered = rng.random() < (0.85 if wave.kind != "closure" else 0.7)
+            invitations.append(SurveyInvitation(wave=wave, person=person, match=match, sent_at=now,
+                                                answered_at=now if answered else None))
+            if answered:
+                lift = {"intake": 0.0, "mid": 0.2, "closure": 0.35}.get(wave.kind, 0.0)
+                given = _answers(instrument, rng, lift + (0.15 if match.state == Match.State.ACTIVE else 0))
+                responses.append(SurveyResponse(
+                    wave=wave, person=person, match=match, answers=given, score=instrument.score(given),
+                    subscores={s: instrument.score(given, subscale=s) for s in instrument.subscales},
+                    language=person.language or ""))
+    if past:
+        begin = min(started[m.pk] for m in past)
+        for instrument, audience in learner_sets:
+            for kind, opens, closes in (("intake", begin - timedelta(days=14), begin + timedelta(days=30)),
+                                        ("closure", begin + timedelta(days=250), begin + timedelta(days=280))):
+                wave = _wave(programme, instrument, audience, kind, opens, closes)
+                for match in past:
+                    if rng.random() < 0.8:
+                        lift = 0.4 if kind == "closure" else 0.0
+                        given = _answers(instrument, rng, lift)
+                        invitations.append(SurveyInvitation(wave=wave, person=match.learner.person, match=match,
+                                                            sent_at=now, answered_at=now))
+                        responses.append(SurveyResponse(
+                            wave=wave, person=match.learner.person, match=match, answers=given,
+                            score=instrument.score(given),
+                            subscores={s: instrument.score(given, subscale=s) for s in instrument.subscales},
+                            language=match.learner.person.language or ""))
+    SurveyInvitation.objects.bulk_create(invitations, ignore_conflicts=True)
+    SurveyResponse.objects.bulk_create(responses, ignore_conflicts=True)
+    _indicators(programme, matches + past, started, rng, today)
+
+
+def begin_of(match: Match) -> date:
+    assert match.cycle_start is not None
+    return match.cycle_start
+
+
+def _past_cohort(ctx: DemoContext) -> None:
+    """Last school year's learners, mentored and completed, so follow-ups 6 and 12 months after
+    the start exist and funders see dropout figures (names reuse this year's, shuffled)."""
+    from tandem.core.models import Membership, Person, Role
+    from tandem.intake.models import Learner, SensitiveProfile
+    from tandem.onboarding.models import Volunteer
+
+    programme, rng, today = ctx.programme, ctx.rng, ctx.today
+    volunteers = list(Volunteer.objects.filter(programme=programme).order_by("pk"))
+    if not volunteers or not ctx.learners:
+        return
+    year = today.year if today.month >= 8 else today.year - 1
+    start = date(year - 1, 9, 15)
+    given = [p.given_name for p in ctx.learners]
+    family = [p.family_name for p in ctx.learners]
+    low, high = ctx.spec.learner_ages
+    people = [Person(organisation=programme.organisation, given_name=rng.choice(given),
+                     family_name=rng.choice(family), language=ctx.spec.ui_language,
+                     date_of_birth=date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28)))
+              for _i in range(24 * ctx.scale)]
+    Person.objects.bulk_create(people)
+    Membership.objects.bulk_create([Membership(person=p, organisation=programme.organisation,
+                                               programme=programme, role=Role.LEARNER) for p in people])
+    learners = Learner.objects.bulk_create([
+        Learner(programme=programme, person=p, state=Learner.State.COMPLETED, source=Learner.Source.COORDINATOR,
+                institution=rng.choice(ctx.institutions) if ctx.institutions else None,
+                waiting_since=start - timedelta(days=rng.randint(10, 70)))
+        for p in people])
+    SensitiveProfile.objects.bulk_create([
+        SensitiveProfile(learner=learner, migration_background=rng.random() < 0.45,
+                         first_generation=rng.random() < 0.55, declared_by="learner", consent=True)
+        for learner in learners if rng.random() < 0.8])
+    reasons = [Match.Closure.PLANNED_END] * 6 + [Match.Closure.GOALS_REACHED] * 2 + [
+        Match.Closure.LEFT_SCHOOL, Match.Closure.DID_NOT_WORK, Match.Closure.MENTOR_MOVED]
+    matches = []
+    for index, learner in enumerate(learners):
+        volunteer = volunteers[index % len(volunteers)]
+        begin = start + timedelta(days=rng.randint(0, 25))
+        reason = rng.choice(reasons)
+        end = begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200))
+        matches.append(Match(programme=programme, volunteer=volunteer, learner=learner, state=Match.State.CLOSED,
+                             slot=1, capacity=max(1, volunteer.capacity), cycle_start=begin,
+                             cycle_end=begin + timedelta(days=250), closure_reason=reason,
+                             closed_at=timezone.make_aware(datetime.combine(end, time(12)))))
+    Match.objects.bulk_create(matches)
+    for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
+        Match.objects.filter(pk=match.pk).update(
+            created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
+
+
+def _wave(programme: Any, instrument: Instrument, audience: str, kind: str, opens: date, closes: date) -> SurveyWave:
+    wave, _created = SurveyWave.objects.get_or_create(
+        programme=programme, instrument=instrument.code, audience=audience, kind=kind, opens_on=opens,
+        defaults={"instrument_version": instrument.version, "closes_on": max(closes, opens)})
+    return wave
+
+
+def _answers(instrument: Instrument, rng: Any, lift: float) -> dict[str, int]:
+    """A plausible set of answers: a person's level (around "agree"), raised by ``lift``."""
+    level = rng.gauss(2.7 + lift, 0.45)
+    out = {}
+    for item in instrument.items:
+        value = round(min(4.0, max(1.0, rng.gauss(level, 0.6))))
+        out[item.code] = instrument.scale.low + instrument.scale.high - value if item.reverse else value
+    return out
+
+
+def _indicators(programme: Any, matches: list[Match], started: dict[int, date], rng: Any, today: date) -> None:
+    rows: list[SchoolIndicator] = []
+    last_year = today - timedelta(days=365)
+    done: set[int] = set()
+    for match in matches:
+        learner = match.learner
+        if learner.pk in done:
+            continue
+        done.add(learner.pk)
+        start = started[match.pk]
+        base = max(0.0, rng.gauss(11, 5))
+        for day, rate in ((start - timedelta(days=20), base), (min(today, start + timedelta(days=150)),
+                                                                 max(0.0, base - rng.gauss(2.5, 2)))):
+            rows.append(SchoolIndicator(learner=learner, kind="absence_rate", measured_on=day,
+                                        number=Decimal(f"{rate:.1f}"), source="import"))
+        if programme.slug in DUTCH_TESTS:
+            score = min(200, max(150, round(rng.gauss(171, 9))))
+            rows.append(SchoolIndicator(learner=learner, kind="test_score", measured_on=max(last_year, start),
+                                        number=Decimal(score), source="import"))
+        for months in (6, 12):
+            day = start + timedelta(days=round(months * 30.44))
+            if day > today:
+                continue
+            roll = rng.random()
+            status = "left_unqualified" if roll < 0.12 else ("qualified" if roll < 0.35 else "in_education")
+            rows.append(SchoolIndicator(learner=learner, kind="school_status", measured_on=day, code=status,
+                                        months_after=months))
+    SchoolIndicator.objects.bulk_create(rows, ignore_conflicts=True)

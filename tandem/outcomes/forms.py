@@ -1,0 +1,113 @@
+"""Forms of the results app. Create forms carry a one-time token (``core.once``); edit forms the
+version they started from (``core.versioning``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.inputs import validate_plausible_date
+from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
+from tandem.outcomes.instruments import INSTRUMENTS, latest, pick
+from tandem.outcomes.models import (
+    Audience,
+    EarlyLeaving,
+    GradeProgression,
+    IndicatorKind,
+    LvsLevel,
+    SchoolStatus,
+    WaveKind,
+)
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SettingsForm(VersionedFormMixin, forms.Form):
+    threshold = forms.IntegerField(label=_("Smallest group shown to observers"), min_value=3, max_value=50,
+                                   help_text=_("Counts below this are suppressed for observers and in funder "
+                                               "reports (default 5)."))
+    min_denominator = forms.IntegerField(label=_("Smallest base for a percentage"), min_value=5, max_value=200)
+    early_leaving = forms.ChoiceField(label=_("Definition of early school leaving"), choices=EarlyLeaving.choices,
+                                      widget=forms.RadioSelect)
+    school_data_consent = forms.BooleanField(
+        label=_("Our consent text covers school results"), required=False,
+        help_text=_("Only then can school indicators be recorded, and only for learners whose consent is "
+                    "recorded."))
+    target_learner_migration = forms.IntegerField(
+        label=_("Target: learners with a migration background (%)"), required=False, min_value=0, max_value=100)
+    target_learner_first_generation = forms.IntegerField(
+        label=_("Target: first-generation learners (%)"), required=False, min_value=0, max_value=100)
+    target_mentor_female = forms.IntegerField(
+        label=_("Target: mentors who are women (%)"), required=False, min_value=0, max_value=100)
+
+    TARGETS = ("learner_migration", "learner_first_generation", "mentor_female")
+
+    def values(self) -> dict[str, Any]:
+        data = {k: self.cleaned_data[k] for k in ("threshold", "min_denominator", "early_leaving",
+                                                  "school_data_consent")}
+        data["targets"] = {k: self.cleaned_data[f"target_{k}"] for k in self.TARGETS
+                           if self.cleaned_data.get(f"target_{k}") is not None}
+        return data
+
+
+def instrument_choices() -> list[tuple[str, str]]:
+    return [(i.key, pick(i.title)) for i in latest()]
+
+
+class WaveForm(OnceFormMixin, forms.Form):
+    instrument = forms.ChoiceField(label=_("Questionnaire"), choices=instrument_choices)
+    audience = forms.ChoiceField(label=_("Asked of"), choices=Audience.choices)
+    kind = forms.ChoiceField(label=_("Moment"), choices=WaveKind.choices)
+    opens_on = forms.DateField(label=_("Opens on"), widget=_date_widget(), validators=[validate_plausible_date])
+    closes_on = forms.DateField(label=_("Closes on"), widget=_date_widget(), validators=[validate_plausible_date])
+    anonymous = forms.BooleanField(label=_("Anonymous"), required=False,
+                                   help_text=_("Answers are kept without a link to the person; before/after "
+                                               "changes then cannot be paired."))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            raise ValidationError(_("A wave closes on or after the day it opens."))
+        key = data.get("instrument")
+        if key in INSTRUMENTS and data.get("audience") not in INSTRUMENTS[key].audiences:
+            raise ValidationError(_("This questionnaire is not meant for this group."))
+        return data
+
+
+class IndicatorForm(OnceFormMixin, forms.Form):
+    learner = forms.TypedChoiceField(label=_("Learner"), coerce=int, choices=())
+    kind = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices)
+    measured_on = forms.DateField(label=_("Measured on"), widget=_date_widget(), validators=[validate_plausible_date])
+    number = forms.DecimalField(label=_("Value"), required=False, max_digits=6, decimal_places=2,
+                                help_text=_("An absence rate in per cent, or a test score."))
+    code = forms.ChoiceField(label=_("Result"), required=False, choices=[
+        ("", "—"), (_("LVS level"), LvsLevel.choices), (_("Grade progression"), GradeProgression.choices),
+        (_("School status"), SchoolStatus.choices)])
+    months_after = forms.TypedChoiceField(label=_("Follow-up"), required=False, coerce=int, empty_value=None,
+                                          choices=[("", "—"), (6, _("6 months after the match started")),
+                                                   (12, _("12 months after the match started"))])
+
+    def __init__(self, *args: Any, learners: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].choices = learners  # type: ignore[attr-defined]
+
+
+class SurveyForm(forms.Form):
+    """One radio group per item, built from the instrument."""
+
+    def __init__(self, *args: Any, instrument: Any, young: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = instrument.scale.young if young else instrument.scale.labels
+        choices = [(str(v), pick(label)) for v, label in zip(instrument.scale.values, labels, strict=True)]
+        for item in instrument.items:
+            self.fields[item.code] = forms.TypedChoiceField(label=pick(item.text), choices=choices, coerce=int,
+                                                            widget=forms.RadioSelect)
+
+    def answers(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.cleaned_data.items()}

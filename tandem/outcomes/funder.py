@@ -1,0 +1,160 @@
+"""The funder report of a programme and period, as PDF (reportlab, DejaVu Sans embedded) and XLSX:
+what was delivered, to whom (in aggregate), the outcomes with their uncertainty and the definitions
+used. Always suppressed (``report.build(suppress=True)``): a report leaves the organisation."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from tandem.core.importing import looks_like_formula
+from tandem.core.models import Programme
+from tandem.core.pdf import FONT, FONT_BOLD, pdf_text, register_fonts
+from tandem.outcomes import report, selectors
+from tandem.outcomes.models import OutcomeSettings
+
+
+@dataclass
+class FunderReport:
+    programme: Programme
+    start: date
+    end: date
+    settings: OutcomeSettings
+    sections: list[report.Section]
+
+    @property
+    def period(self) -> str:
+        return _("%(start)s to %(end)s") % {"start": date_format(self.start, "DATE_FORMAT"),
+                                            "end": date_format(self.end, "DATE_FORMAT")}
+
+    def definitions(self) -> list[str]:
+        return [
+            _("Small groups: counts below %(n)s are not shown; further counts are hidden where a hidden count "
+              "could be worked out from the totals. Percentages only over at least %(d)s people; means and "
+              "intervals only over at least %(n)s people.") % {"n": self.settings.threshold,
+                                                              "d": self.settings.min_denominator},
+            _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
+              "mean change by the paired t method."),
+            _("Early school leaving: %(definition)s.") % {"definition": self.settings.get_early_leaving_display()},
+            _("Early closure: a match closed for any reason other than the planned end of the cycle or goals "
+              "reached."),
+        ]
+
+
+def build(*, programme: Programme, start: date, end: date) -> FunderReport:
+    settings = selectors.outcome_settings(programme)
+    figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
+    sections = report.build(figures, settings=settings, suppress=True)
+    sections += report.participation_sections(selectors.participation(programme=programme), settings=settings,
+                                              suppress=True)
+    return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections)
+
+
+def to_pdf(data: FunderReport) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444"))
+    h1 = ParagraphStyle("h1", fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=4)
+
+    def p(text: str, style: ParagraphStyle = body) -> Paragraph:
+        from xml.sax.saxutils import escape
+
+        return Paragraph(escape(pdf_text(str(text))), style)
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                            bottomMargin=2 * cm, title=_("Results report"), author=data.programme.organisation.name)
+    story: list[Any] = [
+        p(_("Results report"), h1),
+        p(f"{data.programme.organisation.name} · {data.programme.name}"),
+        p(data.period),
+        p(_("Made on %(day)s.") % {"day": date_format(timezone.localdate(), "DATE_FORMAT")}, small),
+        Spacer(1, 8),
+    ]
+    for section in data.sections:
+        story.append(p(section.title, h2))
+        if section.rows:
+            headers = [*section.columns, *([_("Details")] if section.has_details else [])]
+            rows = [[p(c, small) for c in headers]]
+            for row in section.rows:
+                cells = [row.label, row.value, row.n][:len(section.columns)]
+                if section.has_details:
+                    cells.append("; ".join(e for e in row.extra if e))
+                rows.append([p(c) for c in cells])
+            table = Table(rows, repeatRows=1)
+            table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                                       ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                                       ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            story.append(table)
+        else:
+            story.append(p(_("No data for this period."), small))
+        if section.note:
+            story.append(p(section.note, small))
+    story.append(p(_("Definitions"), h2))
+    story.extend(p(text, small) for text in data.definitions())
+    doc.build(story)
+    return out.getvalue()
+
+
+def _safe(value: Any) -> tuple[Any, bool]:
+    return value, looks_like_formula(value)
+
+
+def to_xlsx(data: FunderReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Report")[:31]
+
+    line = [0]
+
+    def put(values: list[Any], *, bold: bool = False) -> None:
+        line[0] += 1
+        row = line[0]
+        for index, raw in enumerate(values, start=1):
+            value, formula = _safe(raw)
+            cell = sheet.cell(row=row, column=index, value=value)
+            if formula:
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            if bold:
+                cell.font = Font(bold=True)
+
+    put([_("Results report")], bold=True)
+    put([data.programme.organisation.name, data.programme.name])
+    put([data.period])
+    for section in data.sections:
+        put([])
+        put([section.title], bold=True)
+        put([*section.columns, *([_("Details")] if section.has_details else [])], bold=True)
+        for row in section.rows:
+            put([*[row.label, row.value, row.n][:len(section.columns)], *(["; ".join(e for e in row.extra if e)]
+                                                                         if section.has_details else [])])
+        if section.note:
+            put([section.note])
+    put([])
+    put([_("Definitions")], bold=True)
+    for text in data.definitions():
+        put([text])
+    sheet.column_dimensions["A"].width = 48
+    for letter in "BCDEF":
+        sheet.column_dimensions[letter].width = 22
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,271 @@
+"""Survey instruments, shipped with the app as data (not edited in the database): each is a
+versioned questionnaire with its items, response scale, reverse-scored items, subscales, scoring
+rule and wording in en/nl/fr/de, plus a child-friendly wording of the answers for young learners.
+
+A wave names an instrument by ``code`` and ``version``; a new wording is a new version, so answers
+are always scored against the questions people saw. Sources and licences: docs/outcomes.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import mean
+
+from django.utils.translation import get_language
+
+Text = dict[str, str]
+
+
+def pick(text: Text, language: str | None = None) -> str:
+    language = (language or get_language() or "en")[:2]
+    return text.get(language) or text["en"]
+
+
+@dataclass(frozen=True)
+class Scale:
+    values: tuple[int, ...]
+    labels: tuple[Text, ...]
+    young: tuple[Text, ...]
+
+    @property
+    def low(self) -> int:
+        return min(self.values)
+
+    @property
+    def high(self) -> int:
+        return max(self.values)
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    text: Text
+    reverse: bool = False
+    subscale: str = ""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    version: int
+    title: Text
+    audiences: tuple[str, ...]
+    scale: Scale
+    items: tuple[Item, ...]
+    # "sum": the sum of the item scores (reverse items as low+high−answer); "mean": their mean.
+    scoring: str
+    subscales: dict[str, Text] = field(default_factory=dict)
+    source: str = ""
+    licence: str = ""
+    # A higher score is better (all shipped instruments); the dashboards say so beside the change.
+    higher_is_better: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}@{self.version}"
+
+    def item_score(self, item: Item, answer: int) -> int:
+        return self.scale.low + self.scale.high - answer if item.reverse else answer
+
+    def score(self, answers: dict[str, int], *, subscale: str = "") -> float | None:
+        """The score of a complete set of answers (None when an item is missing or out of range)."""
+        items = [i for i in self.items if not subscale or i.subscale == subscale]
+        scores = []
+        for item in items:
+            answer = answers.get(item.code)
+            if answer not in self.scale.values:
+                return None
+            scores.append(self.item_score(item, int(answer)))
+        if not scores:
+            return None
+        return float(sum(scores)) if self.scoring == "sum" else float(mean(scores))
+
+    def range(self) -> tuple[float, float]:
+        if self.scoring == "sum":
+            return float(self.scale.low * len(self.items)), float(self.scale.high * len(self.items))
+        return float(self.scale.low), float(self.scale.high)
+
+
+AGREE4 = Scale(
+    values=(1, 2, 3, 4),
+    labels=(
+        {"en": "Strongly disagree", "nl": "Helemaal mee oneens", "fr": "Pas du tout d'accord",
+         "de": "Stimme überhaupt nicht zu"},
+        {"en": "Disagree", "nl": "Mee oneens", "fr": "Pas d'accord", "de": "Stimme nicht zu"},
+        {"en": "Agree", "nl": "Mee eens", "fr": "D'accord", "de": "Stimme zu"},
+        {"en": "Strongly agree", "nl": "Helemaal mee eens", "fr": "Tout à fait d'accord",
+         "de": "Stimme voll und ganz zu"},
+    ),
+    young=(
+        {"en": "Not true at all", "nl": "Klopt helemaal niet", "fr": "Pas vrai du tout", "de": "Stimmt gar nicht"},
+        {"en": "Not really true", "nl": "Klopt niet echt", "fr": "Pas vraiment vrai", "de": "Stimmt eher nicht"},
+        {"en": "Mostly true", "nl": "Klopt wel", "fr": "Plutôt vrai", "de": "Stimmt eher"},
+        {"en": "Totally true", "nl": "Klopt helemaal", "fr": "Tout à fait vrai", "de": "Stimmt genau"},
+    ),
+)
+
+
+def _i(code: str, en: str, nl: str, fr: str, de: str, *, reverse: bool = False, subscale: str = "") -> Item:
+    return Item(code, {"en": en, "nl": nl, "fr": fr, "de": de}, reverse=reverse, subscale=subscale)
+
+
+ROSENBERG = Instrument(
+    code="rses", version=1,
+    title={"en": "Self-esteem (Rosenberg)", "nl": "Zelfbeeld (Rosenberg)", "fr": "Estime de soi (Rosenberg)",
+           "de": "Selbstwert (Rosenberg)"},
+    audiences=("learner",), scale=AGREE4, scoring="sum",
+    subscales={"positive": {"en": "Self-worth", "nl": "Eigenwaarde", "fr": "Valeur de soi", "de": "Selbstwert"},
+               "negative": {"en": "Self-doubt (reversed)", "nl": "Twijfel aan jezelf (omgekeerd)",
+                            "fr": "Doute de soi (inversé)", "de": "Selbstzweifel (umgekehrt)"}},
+    source="Rosenberg, M. (1965). Society and the adolescent self-image. Princeton University Press. "
+           "nl after Franck, De Raedt, Barbez & Rosseel (2008); fr after Vallières & Vallerand (1990); "
+           "de after von Collani & Herzberg (2003).",
+    licence="Public domain use: the Rosenberg family / University of Maryland allow use without "
+            "permission or fee.",
+    items=(
+        _i("q1", "On the whole, I am satisfied with myself.",
+           "Globaal genomen ben ik tevreden over mezelf.",
+           "Dans l'ensemble, je suis satisfait(e) de moi.",
+           "Alles in allem bin ich mit mir selbst zufrieden.", subscale="positive"),
+        _i("q2", "At times I think I am no good at all.",
+           "Soms denk ik dat ik helemaal niet deug.",
+           "Parfois je pense que je ne vaux rien.",
+           "Hin und wieder denke ich, dass ich gar nichts tauge.", reverse=True, subscale="negative"),
+        _i("q3", "I feel that I have a number of good qualities.",
+           "Ik vind dat ik een aantal goede eigenschappen heb.",
+           "Je pense que je possède un certain nombre de belles qualités.",
+           "Ich besitze eine Reihe guter Eigenschaften.", subscale="positive"),
+        _i("q4", "I am able to do things as well as most other people.",
+           "Ik ben in staat om dingen even goed te doen als de meeste andere mensen.",
+           "Je suis capable de faire les choses aussi bien que la majorité des gens.",
+           "Ich kann vieles genauso gut wie die meisten anderen Menschen auch.", subscale="positive"),
+        _i("q5", "I feel I do not have much to be proud of.",
+           "Ik denk dat ik niet veel heb om trots op te zijn.",
+           "Je sens peu de raisons d'être fier(e) de moi.",
+           "Ich fürchte, es gibt nicht viel, worauf ich stolz sein kann.", reverse=True, subscale="negative"),
+        _i("q6", "I certainly feel useless at times.",
+           "Ik voel me soms echt nutteloos.",
+           "Parfois je me sens vraiment inutile.",
+           "Ich fühle mich von Zeit zu Zeit richtig nutzlos.", reverse=True, subscale="negative"),
+        _i("q7", "I feel that I'm a person of worth, at least on an equal plane with others.",
+           "Ik vind dat ik een waardevol persoon ben, minstens evenveel waard als anderen.",
+           "Je pense que je suis une personne de valeur, au moins égale à n'importe qui d'autre.",
+           "Ich halte mich für einen wertvollen Menschen, jedenfalls bin ich nicht weniger wertvoll als "
+           "andere auch.", subscale="positive"),
+        _i("q8", "I wish I could have more respect for myself.",
+           "Ik zou willen dat ik meer respect voor mezelf kon hebben.",
+           "J'aimerais avoir plus de respect pour moi-même.",
+           "Ich wünschte, ich könnte vor mir selbst mehr Achtung haben.", reverse=True, subscale="negative"),
+        _i("q9", "All in all, I am inclined to feel that I am a failure.",
+           "Al bij al ben ik geneigd te denken dat ik een mislukkeling ben.",
+           "Tout bien considéré, je suis porté(e) à me considérer comme un(e) raté(e).",
+           "Alles in allem neige ich dazu, mich für einen Versager zu halten.", reverse=True,
+           subscale="negative"),
+        _i("q10", "I take a positive attitude toward myself.",
+           "Ik sta positief tegenover mezelf.",
+           "J'ai une attitude positive vis-à-vis moi-même.",
+           "Ich habe eine positive Einstellung zu mir selbst gefunden.", subscale="positive"),
+    ),
+)
+
+RELATIONSHIP_LEARNER = Instrument(
+    code="relationship-learner", version=1,
+    title={"en": "You and your mentor", "nl": "Jij en je mentor", "fr": "Toi et ton mentor",
+           "de": "Du und dein Mentor"},
+    audiences=("learner",), scale=AGREE4, scoring="mean",
+    source="Tandem's own items (2026), written for this programme family after the youth-centred "
+           "dimensions of mentoring relationship quality (closeness, voice, helpfulness, dissatisfaction).",
+    licence="Tandem's own questions, free to use (CC0).",
+    items=(
+        _i("r1", "My mentor listens to me.", "Mijn mentor luistert naar mij.", "Mon mentor m'écoute.",
+           "Mein Mentor hört mir zu."),
+        _i("r2", "I look forward to meeting my mentor.", "Ik kijk uit naar de afspraken met mijn mentor.",
+           "J'ai hâte de voir mon mentor.", "Ich freue mich auf die Treffen mit meinem Mentor."),
+        _i("r3", "My mentor helps me with things that matter to me.",
+           "Mijn mentor helpt me met dingen die ik belangrijk vind.",
+           "Mon mentor m'aide pour des choses qui comptent pour moi.",
+           "Mein Mentor hilft mir bei Dingen, die mir wichtig sind."),
+        _i("r4", "I can tell my mentor when something is wrong.",
+           "Ik kan mijn mentor vertellen als er iets mis is.",
+           "Je peux dire à mon mentor quand quelque chose ne va pas.",
+           "Ich kann meinem Mentor sagen, wenn etwas nicht stimmt."),
+        _i("r5", "Meetings with my mentor are boring.", "De afspraken met mijn mentor zijn saai.",
+           "Les rencontres avec mon mentor sont ennuyeuses.", "Die Treffen mit meinem Mentor sind langweilig.",
+           reverse=True),
+    ),
+)
+
+RELATIONSHIP_MENTOR = Instrument(
+    code="relationship-mentor", version=1,
+    title={"en": "Your mentoring relationship", "nl": "Uw mentorrelatie", "fr": "Votre relation de mentorat",
+           "de": "Ihre Mentoringbeziehung"},
+    audiences=("mentor",), scale=AGREE4, scoring="mean",
+    subscales={"relationship": {"en": "Relationship", "nl": "Relatie", "fr": "Relation", "de": "Beziehung"},
+               "support": {"en": "Support from the programme", "nl": "Steun van het programma",
+                           "fr": "Soutien du programme", "de": "Unterstützung durch das Programm"}},
+    source="Tandem's own items (2026), after the mentor-side dimensions of relationship quality "
+           "(closeness, shared focus, perceived impact, difficulty, programme support).",
+    licence="Tandem's own questions, free to use (CC0).",
+    items=(
+        _i("m1", "I feel a real connection with the learner I mentor.",
+           "Ik voel een echte band met de leerling die ik begeleid.",
+           "Je ressens un vrai lien avec le jeune que j'accompagne.",
+           "Ich spüre eine echte Verbindung zu der Person, die ich begleite.", subscale="relationship"),
+        _i("m2", "We agree on what we work on together.",
+           "We zijn het eens over waar we samen aan werken.",
+           "Nous sommes d'accord sur ce que nous travaillons ensemble.",
+           "Wir sind uns einig, woran wir gemeinsam arbeiten.", subscale="relationship"),
+        _i("m3", "I feel our meetings make a difference.",
+           "Ik heb het gevoel dat onze afspraken verschil maken.",
+           "J'ai le sentiment que nos rencontres changent quelque chose.",
+           "Ich habe das Gefühl, dass unsere Treffen etwas bewirken.", subscale="relationship"),
+        _i("m4", "I often find it hard to reach the learner.",
+           "Ik vind het vaak moeilijk om contact te krijgen met de leerling.",
+           "J'ai souvent du mal à joindre le jeune.",
+           "Es fällt mir oft schwer, die Person zu erreichen, die ich begleite.", reverse=True,
+           subscale="relationship"),
+        _i("m5", "I feel supported by the programme.", "Ik voel me gesteund door het programma.",
+           "Je me sens soutenu(e) par le programme.", "Ich fühle mich vom Programm unterstützt.",
+           subscale="support"),
+    ),
+)
+
+BELONGING = Instrument(
+    code="belonging", version=1,
+    title={"en": "Belonging at school", "nl": "Erbij horen op school", "fr": "Ta place à l'école",
+           "de": "Zugehörigkeit an der Schule"},
+    audiences=("learner",), scale=AGREE4, scoring="mean",
+    source="Tandem's own items (2026). The Psychological Sense of School Membership scale (Goodenow, "
+           "1993) is not shipped: its publication grants no licence to reproduce the items.",
+    licence="Tandem's own questions, free to use (CC0).",
+    items=(
+        _i("b1", "I feel I belong at my school.", "Ik voel dat ik erbij hoor op mijn school.",
+           "Je sens que j'ai ma place dans mon école.", "Ich habe das Gefühl, an meiner Schule dazuzugehören."),
+        _i("b2", "There is at least one adult at school I can talk to.",
+           "Er is op school minstens één volwassene met wie ik kan praten.",
+           "Il y a au moins un adulte à l'école à qui je peux parler.",
+           "Es gibt an meiner Schule mindestens einen Erwachsenen, mit dem ich reden kann."),
+        _i("b3", "Other students accept me as I am.", "Andere leerlingen accepteren mij zoals ik ben.",
+           "Les autres élèves m'acceptent comme je suis.", "Die anderen akzeptieren mich so, wie ich bin."),
+        _i("b4", "I often feel like an outsider at school.", "Ik voel me op school vaak een buitenstaander.",
+           "À l'école, je me sens souvent à l'écart.", "In der Schule fühle ich mich oft als Außenseiter.",
+           reverse=True),
+        _i("b5", "I am proud of my school.", "Ik ben trots op mijn school.", "Je suis fier(e) de mon école.",
+           "Ich bin stolz auf meine Schule."),
+    ),
+)
+
+INSTRUMENTS: dict[str, Instrument] = {i.key: i for i in (ROSENBERG, RELATIONSHIP_LEARNER, RELATIONSHIP_MENTOR,
+                                                         BELONGING)}
+
+
+def instrument(code: str, version: int) -> Instrument:
+    return INSTRUMENTS[f"{code}@{version}"]
+
+
+def latest() -> list[Instrument]:
+    newest: dict[str, Instrument] = {}
+    for item in INSTRUMENTS.values():
+        if item.code not in newest or item.version > newest[item.code].version:
+            newest[item.code] = item
+    return list(newest.values())

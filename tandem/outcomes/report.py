@@ -1,0 +1,231 @@
+"""What a dashboard or a funder report shows, built from ``selectors.figures``.
+
+Every number passes through here. ``build(..., suppress=True)`` (observers' views and every funder
+report) sends each count through ``suppression.protect`` / ``protect_count`` (primary and secondary
+suppression, the programme's threshold), each mean, median and interval through
+``suppression.enough`` and each percentage through ``suppression.percent``. Coordinators'
+dashboards use ``suppress=False`` and see the exact values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from tandem.matching.models import Match
+from tandem.outcomes.instruments import pick
+from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
+from tandem.outcomes.selectors import Figures
+from tandem.outcomes.suppression import Shown, enough, percent, protect, protect_count
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    n: str = ""
+    bar: float | None = None  # 0…1, for the chart
+    extra: list[str] = field(default_factory=list)
+    hidden: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    rows: list[Row]
+    columns: list[str]
+    chart: bool = False
+    note: str = ""
+
+    @property
+    def has_details(self) -> bool:
+        return any(row.extra for row in self.rows)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0)
+
+
+class Show:
+    """Formatting under one programme's rules, suppressing or not."""
+
+    def __init__(self, settings: OutcomeSettings, *, suppress: bool) -> None:
+        self.threshold = settings.threshold if suppress else 1
+        self.min_denominator = settings.min_denominator if suppress else 1
+        self.suppress = suppress
+        self.small = _("fewer than %(n)s") % {"n": settings.threshold}
+
+    def count(self, shown: Shown | int) -> str:
+        if isinstance(shown, int):
+            shown = protect_count(shown, threshold=self.threshold)
+        return self.small if shown.value is None else number_format(shown.value)
+
+    def mean(self, value: float | None, n: int, digits: int = 1) -> str:
+        if not enough(n, threshold=self.threshold):
+            return _("not shown: fewer than %(n)s people") % {"n": self.threshold} if n else "–"
+        return fmt(value, digits)
+
+    def pct(self, part: Shown, whole: Shown) -> tuple[str, float | None]:
+        share = percent(part, whole, min_denominator=self.min_denominator)
+        if share is None:
+            return (_("not shown") if whole.value or whole.suppressed else "–"), None
+        return f"{fmt(share, 0)} %", share
+
+
+def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool) -> list[Section]:
+    show = Show(settings, suppress=suppress)
+    return [_delivered(figures, show), _closures(figures, show), _goals(figures, show),
+            *_surveys(figures, show), _indicators(figures, show), _dropout(figures, show, settings)]
+
+
+def _delivered(f: Figures, show: Show) -> Section:
+    many = enough(f.matches, threshold=show.threshold)
+    states = protect({"active": f.active, "closed": f.closed}, threshold=show.threshold)
+    rows = [
+        Row(_("Matches (started)"), show.count(states.col_total("n"))),
+        Row(_("Active now"), show.count(states.cell("active", "n"))),
+        Row(_("Closed"), show.count(states.cell("closed", "n"))),
+        Row(_("Learners mentored"), show.count(f.learners)),
+        Row(_("Mentors"), show.count(f.mentors)),
+        Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),
+        Row(_("Hours of mentoring"), fmt(f.hours) if many else show.mean(None, f.matches)),
+        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches)),
+        Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0)),
+        Row(_("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0)),
+        Row(_("Learners waiting now"), show.count(f.waiting_now)),
+    ]
+    return Section("delivered", _("What was delivered"), rows, [_("Figure"), _("Value")])
+
+
+def _closures(f: Figures, show: Show) -> Section:
+    reasons = [code for code, _label in Match.Closure.choices]
+    table = protect({code: f.closure_reasons.get(code, 0) for code in reasons}, threshold=show.threshold)
+    labels = dict(Match.Closure.choices)
+    total = table.col_total("n")
+    rows = []
+    for code in reasons:
+        cell = table.cell(code, "n")
+        share, value = show.pct(cell, total)
+        rows.append(Row(str(labels[code]), show.count(cell), share,
+                        bar=None if value is None else value / 100, hidden=cell.suppressed))
+    rows.append(Row(_("All closures"), show.count(total)))
+    every_shown = all(not table.cell(code, "n").suppressed for code in reasons)
+    early = Shown(f.early_closures if every_shown else None)
+    rate, _value = show.pct(early, total)
+    note = _("Early closure: any reason other than the planned end of the cycle or goals reached. "
+             "Early-closure rate: %(rate)s.") % {"rate": rate}
+    return Section("closures", _("Closures by reason"), rows, [_("Reason"), _("Matches"), _("Share")],
+                   chart=True, note=note)
+
+
+def _goals(f: Figures, show: Show) -> Section:
+    table = protect({"reached": f.goals_reached, "other": f.goals - f.goals_reached}, threshold=show.threshold)
+    share, _value = show.pct(table.cell("reached", "n"), table.col_total("n"))
+    return Section("goals", _("Goals"), [
+        Row(_("Goals set"), show.count(table.col_total("n"))),
+        Row(_("Goals reached"), show.count(table.cell("reached", "n")), share),
+    ], [_("Figure"), _("Value"), _("Share")])
+
+
+def _surveys(f: Figures, show: Show) -> list[Section]:
+    out = []
+    audiences = dict(Audience.choices)
+    kinds = dict(WaveKind.choices)
+    for s in f.surveys:
+        low, high = s.instrument.range()
+        rows = [Row(str(kinds.get(kind, kind)), show.mean(mean, n, 2), show.count(n),
+                    bar=None if mean is None or not enough(n, threshold=show.threshold)
+                    else (mean - low) / (high - low) if high > low else None)
+                for kind, n, mean in s.waves]
+        c = s.change
+        if c is not None:
+            ok = enough(c.n, threshold=show.threshold)
+            interval = (f"{fmt(c.low, 2)} … {fmt(c.high, 2)}" if ok and c.low is not None
+                        else show.mean(None, c.n if c.n else 0))
+            rows.append(Row(_("Change, same people before and after"),
+                            (f"{'+' if c.change >= 0 else ''}{fmt(c.change, 2)}" if ok else show.mean(None, c.n)),
+                            show.count(c.n), extra=[_("95 %% confidence interval: %(ci)s") % {"ci": interval},
+                                                    _("before %(b)s, after %(a)s") % {
+                                                        "b": show.mean(c.before, c.n, 2),
+                                                        "a": show.mean(c.after, c.n, 2)}]))
+        note = _("%(title)s, asked of %(audience)s. Score from %(low)s to %(high)s; higher is better.") % {
+            "title": pick(s.instrument.title), "audience": str(audiences.get(s.audience, "")).lower(),
+            "low": fmt(low, 0), "high": fmt(high, 0)}
+        out.append(Section(f"survey-{s.instrument.code}-{s.audience}", pick(s.instrument.title), rows,
+                           [_("Moment"), _("Mean score"), _("People")], chart=True, note=note))
+    return out
+
+
+def _indicators(f: Figures, show: Show) -> Section:
+    rows = []
+    for cycle, (n, mean) in f.absence_by_cycle.items():
+        rows.append(Row(_("Absence rate (%%), school year %(cycle)s") % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
+    for cycle, (n, mean) in f.test_by_cycle.items():
+        rows.append(Row(_("Test score, school year %(cycle)s") % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
+    return Section("indicators", _("School indicators of mentored learners"), rows,
+                   [_("Indicator"), _("Mean"), _("Measurements")])
+
+
+def _dropout(f: Figures, show: Show, settings: OutcomeSettings) -> Section:
+    statuses = [code for code, _label in SchoolStatus.choices]
+    labels = dict(SchoolStatus.choices)
+    months = sorted(f.follow_up)
+    rows = []
+    for m in months:
+        # Each follow-up is its own table (different moments share no published total).
+        table = protect({s: f.follow_up[m].get(s, 0) for s in statuses}, threshold=show.threshold)
+        total = table.col_total("n")
+        left = table.cell(SchoolStatus.LEFT_UNQUALIFIED, "n")
+        rate, value = show.pct(left, total)
+        rows.append(Row(_("%(months)s months after the match started") % {"months": m}, rate, show.count(total),
+                        bar=None if value is None else value / 100,
+                        extra=[f"{labels[s]}: {show.count(table.cell(s, 'n'))}" for s in statuses]))
+    definition = dict(EarlyLeaving.choices)[settings.early_leaving]
+    note = _("Early school leaving as defined here: %(definition)s. Share of mentored learners with a known "
+             "status who left without a qualification.") % {"definition": definition}
+    return Section("dropout", _("Early school leaving among mentored learners"), rows,
+                   [_("Follow-up"), _("Left without a qualification"), _("Learners with a known status")],
+                   chart=True, note=note)
+
+
+def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settings: OutcomeSettings,
+                           suppress: bool) -> list[Section]:
+    show = Show(settings, suppress=suppress)
+    titles = {
+        "learner_migration": _("Learners with a migration background"),
+        "learner_first_generation": _("Learners who are first-generation students"),
+        "mentor_female": _("Mentors who are women"),
+    }
+    out = []
+    for key, title in titles.items():
+        cycles = data.get(key, {})
+        table = protect({c: {k: v.get(k, 0) for k in ("yes", "no", "unknown")} for c, v in cycles.items()},
+                        cols=["yes", "no", "unknown"], threshold=show.threshold)
+        target = (settings.targets or {}).get(key)
+        rows = []
+        for cycle in cycles:
+            declared = Shown(None if table.cell(cycle, "yes").suppressed or table.cell(cycle, "no").suppressed
+                             else (table.cell(cycle, "yes").value or 0) + (table.cell(cycle, "no").value or 0))
+            share, value = show.pct(table.cell(cycle, "yes"), declared)
+            gap = ""
+            if value is not None and target is not None:
+                points = f"{'+' if value - float(target) >= 0 else ''}{fmt(value - float(target), 0)}"
+                gap = _("gap to the target: %(points)s points") % {"points": points}
+            rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
+                            bar=None if value is None else value / 100,
+                            extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap]))
+        note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
+                if target is not None else _("No target set."))
+        out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People")], chart=True, note=note))
+    return out
+
+
+def plain(sections: list[Section]) -> list[dict[str, Any]]:
+    return [{"title": s.title, "rows": [[r.label, r.value, r.n, *r.extra] for r in s.rows], "note": s.note}
+            for s in sections]

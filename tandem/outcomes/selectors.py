@@ -1,0 +1,310 @@
+"""Reads of the results app: the figures of a programme's dashboard and funder report.
+
+``figures(programme, filters)`` reads everything a dashboard shows in a fixed number of queries
+(one per table: matches, meetings, goals, responses, indicators, waiting learners, declarations),
+whatever the size of the programme, and computes the numbers in Python. Nothing here suppresses:
+``report.py`` turns figures into what an observer may see.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from tandem.core.models import Person, Programme, Role
+from tandem.intake import selectors as intake_selectors
+from tandem.intake.models import Learner
+from tandem.journal.models import Goal, Meeting
+from tandem.matching.models import Match
+from tandem.outcomes.instruments import INSTRUMENTS, Instrument
+from tandem.outcomes.models import (
+    IndicatorKind,
+    OutcomeSettings,
+    SchoolIndicator,
+    SchoolStatus,
+    SurveyResponse,
+    SurveyWave,
+    WaveKind,
+)
+from tandem.outcomes.stats import Change, paired_change, safe_mean, safe_median
+
+STARTED = (Match.State.ACTIVE, Match.State.CLOSED)
+# Closures that are not early: the cycle ended as planned, or the goals were reached.
+ON_TIME = {Match.Closure.PLANNED_END, Match.Closure.GOALS_REACHED}
+
+
+def outcome_settings(programme: Programme) -> OutcomeSettings:
+    row, _created = OutcomeSettings.objects.get_or_create(programme=programme)
+    programme.outcome_settings = row
+    return row
+
+
+def may_record_school_data(learner: Learner) -> bool:
+    """Only with the recorded consent: the programme's consent text covers school results, and
+    the learner is old enough to consent or a guardian consented to the current text."""
+    settings_row = outcome_settings(learner.programme)
+    return settings_row.school_data_consent and intake_selectors.consent_ok(learner, today=timezone.localdate())
+
+
+def cycle_of(day: date | None) -> str:
+    """The school year a day belongs to ("2025-2026"; years start on 1 August)."""
+    if day is None:
+        return ""
+    start = day.year if day.month >= 8 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+@dataclass(frozen=True)
+class Filters:
+    cycle: str = ""
+    site: int | None = None
+    partner: int | None = None
+    start: date | None = None  # a report's period
+    end: date | None = None
+
+    def query(self) -> dict[str, str]:
+        found = {"cycle": self.cycle, "site": self.site, "partner": self.partner}
+        return {k: str(v) for k, v in found.items() if v}
+
+
+def wave_audience(wave: SurveyWave) -> list[tuple[Person, int | None]]:
+    """Who a wave asks: learners and mentors of the programme's started matches (with the match,
+    newest first), or the programme's supervisors."""
+    programme = wave.programme
+    if wave.audience == "supervisor":
+        people = Person.objects.filter(memberships__programme=programme, memberships__role=Role.SUPERVISOR).distinct()
+        return [(p, None) for p in people.order_by("pk")]
+    side = "learner__person" if wave.audience == "learner" else "volunteer__person"
+    matches = (Match.objects.filter(programme=programme, state__in=STARTED).select_related(side)
+               .order_by("-cycle_start", "-pk"))
+    seen: dict[int, tuple[Person, int | None]] = {}
+    for match in matches:
+        person = match.learner.person if wave.audience == "learner" else match.volunteer.person
+        seen.setdefault(person.pk, (person, match.pk))
+    return list(seen.values())
+
+
+def _scoped_matches(programme: Programme, filters: Filters) -> list[dict[str, Any]]:
+    rows = Match.objects.filter(programme=programme, state__in=STARTED)
+    if filters.site:
+        rows = rows.filter(learner__institution__site_id=filters.site)
+    if filters.partner:
+        rows = rows.filter(learner__institution_id=filters.partner)
+    if filters.end:
+        rows = rows.filter(Q(cycle_start__lte=filters.end) | Q(cycle_start__isnull=True))
+    if filters.start:
+        rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=filters.start))
+    found: list[Any] = list(rows.values("pk", "state", "cycle_start", "first_meeting_at", "closed_at", "closure_reason",
+                             "created", "learner_id", "learner__waiting_since", "volunteer_id")
+                 .order_by("pk"))
+    if filters.cycle:
+        found = [m for m in found if cycle_of(_start(m)) == filters.cycle]
+    return found
+
+
+def _start(match: dict[str, Any]) -> date | None:
+    if match["first_meeting_at"] is not None:
+        return timezone.localdate(match["first_meeting_at"])
+    return match["cycle_start"]
+
+
+@dataclass
+class SurveyFigure:
+    instrument: Instrument
+    audience: str
+    change: Change | None
+    waves: list[tuple[str, int, float | None]] = field(default_factory=list)  # kind, n, mean
+
+
+@dataclass
+class Figures:
+    programme: Programme
+    filters: Filters
+    matches: int = 0
+    active: int = 0
+    closed: int = 0
+    learners: int = 0
+    mentors: int = 0
+    meetings_held: int = 0
+    minutes: int = 0
+    meetings_per_match: float | None = None
+    match_days_median: float | None = None
+    closure_reasons: dict[str, int] = field(default_factory=dict)
+    early_closures: int = 0
+    waiting_days_median: float | None = None
+    waiting_n: int = 0
+    waiting_now: int = 0
+    goals: int = 0
+    goals_reached: int = 0
+    surveys: list[SurveyFigure] = field(default_factory=list)
+    absence_by_cycle: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+    test_by_cycle: dict[str, tuple[int, float | None]] = field(default_factory=dict)
+    follow_up: dict[int, dict[str, int]] = field(default_factory=dict)  # months → status → learners
+    cycles: list[str] = field(default_factory=list)
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    def dropout(self, months: int) -> tuple[int, int]:
+        """(left without a qualification, learners with a status) at ``months`` after the match."""
+        counts = self.follow_up.get(months, {})
+        return counts.get(SchoolStatus.LEFT_UNQUALIFIED, 0), sum(counts.values())
+
+
+def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
+    filters = filters or Filters()
+    out = Figures(programme=programme, filters=filters)
+    every = _scoped_matches(programme, Filters(site=filters.site, partner=filters.partner))
+    out.cycles = sorted({cycle_of(_start(m)) for m in every} - {""}, reverse=True)
+    matches = [m for m in every if not filters.cycle or cycle_of(_start(m)) == filters.cycle]
+    if filters.start or filters.end:
+        matches = _scoped_matches(programme, filters)
+    ids = [m["pk"] for m in matches]
+    out.matches = len(matches)
+    out.active = sum(1 for m in matches if m["state"] == Match.State.ACTIVE)
+    out.closed = sum(1 for m in matches if m["state"] == Match.State.CLOSED)
+    out.learners = len({m["learner_id"] for m in matches})
+    out.mentors = len({m["volunteer_id"] for m in matches})
+
+    meetings = Meeting.objects.filter(match_id__in=ids, state=Meeting.State.HELD)
+    if filters.start:
+        meetings = meetings.filter(starts_at__date__gte=filters.start)
+    if filters.end:
+        meetings = meetings.filter(starts_at__date__lte=filters.end)
+    held = meetings.aggregate(n=Count("pk"), minutes=Sum("duration_minutes"))
+    out.meetings_held, out.minutes = held["n"] or 0, held["minutes"] or 0
+    out.meetings_per_match = out.meetings_held / out.matches if out.matches else None
+
+    closed = [m for m in matches if m["state"] == Match.State.CLOSED and m["closed_at"]]
+    lengths = [(timezone.localdate(m["closed_at"]) - s).days for m in closed if (s := _start(m))]
+    out.match_days_median = safe_median(lengths)
+    out.closure_reasons = dict(Counter(m["closure_reason"] or Match.Closure.OTHER for m in closed))
+    out.early_closures = sum(n for reason, n in out.closure_reasons.items() if reason not in ON_TIME)
+
+    waits = [(timezone.localdate(m["created"]) - m["learner__waiting_since"]).days for m in matches
+             if m["learner__waiting_since"]]
+    waits = [w for w in waits if w >= 0]
+    out.waiting_n, out.waiting_days_median = len(waits), safe_median(waits)
+    waiting = Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+    if filters.site:
+        waiting = waiting.filter(institution__site_id=filters.site)
+    if filters.partner:
+        waiting = waiting.filter(institution_id=filters.partner)
+    out.waiting_now = waiting.count()
+
+    goals = Goal.objects.filter(match_id__in=ids).exclude(state=Goal.State.ADJUSTED).aggregate(
+        n=Count("pk"), reached=Count("pk", filter=Q(state=Goal.State.REACHED)))
+    out.goals, out.goals_reached = goals["n"] or 0, goals["reached"] or 0
+
+    out.surveys = _surveys(programme, matches)
+    _indicators(out, [m["learner_id"] for m in matches])
+    return out
+
+
+def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[SurveyFigure]:
+    """Per questionnaire and audience: the mean of each wave, and the paired change from the
+    first answer (intake, else mid-cycle) to the last (closure, else follow-up) of each person."""
+    ids = {m["pk"] for m in matches}
+    responses: Any = (SurveyResponse.objects.filter(wave__programme=programme, score__isnull=False)
+                 .values("wave__instrument", "wave__instrument_version", "wave__audience", "wave__kind",
+                         "wave__anonymous", "person_id", "match_id", "score").order_by("pk"))
+    order = {WaveKind.INTAKE: 0, WaveKind.MID: 1, WaveKind.CLOSURE: 2, WaveKind.FOLLOW_UP: 3}
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in responses:
+        if r["wave__anonymous"] or r["match_id"] in ids:
+            by_key[(f"{r['wave__instrument']}@{r['wave__instrument_version']}", r["wave__audience"])].append(r)
+    found = []
+    for (key, audience), rows in sorted(by_key.items()):
+        if key not in INSTRUMENTS:
+            continue
+        per_wave: dict[str, list[float]] = defaultdict(list)
+        per_person: dict[int, dict[str, float]] = defaultdict(dict)
+        for r in rows:
+            per_wave[r["wave__kind"]].append(r["score"])
+            if r["person_id"] is not None:
+                per_person[r["person_id"]][r["wave__kind"]] = r["score"]
+        pairs = []
+        for answers in per_person.values():
+            before = answers.get(WaveKind.INTAKE, answers.get(WaveKind.MID))
+            after = answers.get(WaveKind.CLOSURE, answers.get(WaveKind.FOLLOW_UP))
+            if before is not None and after is not None and len(answers) >= 2:
+                pairs.append((before, after))
+        waves = [(kind, len(per_wave[kind]), safe_mean(per_wave[kind]))
+                 for kind in sorted(per_wave, key=lambda k: order.get(k, 9))]  # type: ignore[call-overload]
+        found.append(SurveyFigure(instrument=INSTRUMENTS[key], audience=audience, change=paired_change(pairs),
+                                  waves=waves))
+    return found
+
+
+def _indicators(out: Figures, learner_ids: list[int]) -> None:
+    rows = SchoolIndicator.objects.filter(learner_id__in=learner_ids).values(
+        "learner_id", "kind", "measured_on", "number", "code", "months_after").order_by("measured_on", "pk")
+    absence: dict[str, list[float]] = defaultdict(list)
+    tests: dict[str, list[float]] = defaultdict(list)
+    status: dict[int, dict[int, str]] = defaultdict(dict)  # months → learner → latest status
+    for r in rows:
+        if r["kind"] == IndicatorKind.ABSENCE and r["number"] is not None:
+            absence[cycle_of(r["measured_on"])].append(float(r["number"]))
+        elif r["kind"] == IndicatorKind.TEST and r["number"] is not None:
+            tests[cycle_of(r["measured_on"])].append(float(r["number"]))
+        elif r["kind"] == IndicatorKind.STATUS and r["months_after"]:
+            status[r["months_after"]][r["learner_id"]] = r["code"]
+    out.absence_by_cycle = {c: (len(v), safe_mean(v)) for c, v in sorted(absence.items())}
+    out.test_by_cycle = {c: (len(v), safe_mean(v)) for c, v in sorted(tests.items())}
+    out.follow_up = {m: dict(Counter(v.values())) for m, v in sorted(status.items())}
+
+
+# --- equal participation -------------------------------------------------------------------------
+
+def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]]]:
+    """Learners and mentors of the programme's started matches, by cycle, counted by what they
+    declared: ``{measure: {cycle: {"yes"|"no"|"unknown": n}}}``. Learners' migration background
+    and first generation come from intake's special-category data (declared with consent);
+    mentors' gender from their application. Aggregates only."""
+    from tandem.intake.models import SensitiveProfile
+    from tandem.onboarding.models import Volunteer
+
+    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED)
+                   .values("learner_id", "volunteer_id", "cycle_start", "first_meeting_at").order_by("pk"))
+    learner_cycle: dict[int, str] = {}
+    mentor_cycle: dict[int, str] = {}
+    for m in matches:
+        learner_cycle.setdefault(m["learner_id"], cycle_of(_start(m)))
+        mentor_cycle.setdefault(m["volunteer_id"], cycle_of(_start(m)))
+    profiles = {p["learner_id"]: p for p in SensitiveProfile.objects.filter(learner_id__in=list(learner_cycle))
+                .values("learner_id", "migration_background", "first_generation")}
+    genders = dict(Volunteer.objects.filter(pk__in=list(mentor_cycle)).values_list("pk", "gender"))
+    out: Any = defaultdict(lambda: defaultdict(Counter))
+
+    def word(value: bool | None) -> str:
+        return "unknown" if value is None else ("yes" if value else "no")
+
+    for learner, cycle in learner_cycle.items():
+        profile: Any = profiles.get(learner, {})
+        out["learner_migration"][cycle][word(profile.get("migration_background"))] += 1
+        out["learner_first_generation"][cycle][word(profile.get("first_generation"))] += 1
+    for mentor, cycle in mentor_cycle.items():
+        gender = genders.get(mentor) or ""
+        out["mentor_female"][cycle]["unknown" if not gender else ("yes" if gender == "female" else "no")] += 1
+    return {k: {c: dict(v) for c, v in sorted(cycles.items())} for k, cycles in out.items()}
+
+
+# --- lists -----------------------------------------------------------------------------------------
+
+def waves(*, programme: Programme) -> Any:
+    return (SurveyWave.objects.filter(programme=programme)
+            .annotate(n_invited=Count("invitations", distinct=True),
+                      n_answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False),
+                                       distinct=True))
+            .order_by("-opens_on", "-pk"))
+
+
+def indicators(*, programme: Programme) -> Any:
+    return (SchoolIndicator.objects.filter(learner__programme=programme)
+            .select_related("learner__person").order_by("-measured_on", "-pk"))

@@ -1,0 +1,180 @@
+"""Small-cell suppression for every number an observer (a funder) can see.
+
+One function decides: :func:`protect` takes a table of counts with its totals and returns what
+may be shown. *Primary* suppression hides every count from 1 to ``threshold − 1`` (the programme's
+threshold, default 5). *Secondary* suppression then hides further cells until no hidden cell can be
+worked out exactly from what is shown: every published row total, column total and grand total is
+an equation, and a hidden cell is exposed when it is a linear combination of them (checked by
+rank, with exact fractions). Each time one is exposed, the smallest other count in its row or
+column is hidden too (a total only when nothing else is left). Zeros are shown: they single nobody
+out. Means and intervals are shown only over at least ``threshold`` people, percentages only over
+at least ``min_denominator`` (default 10) and never of a hidden count.
+
+This protects against exact recovery by subtraction (the common attack on published tables); it
+does not promise that the bounds an attacker can derive (e.g. "between 1 and 4") are wide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+DEFAULT_THRESHOLD = 5
+DEFAULT_MIN_DENOMINATOR = 10
+
+T = "total"
+Key = tuple[Any, Any]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One count as it may be shown: ``value`` is None when it is suppressed."""
+
+    value: int | None
+    primary: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return "" if self.value is None else str(self.value)
+
+
+@dataclass
+class Protected:
+    """A protected table: ``cell(row, col)``, ``row_total(row)``, ``col_total(col)``, ``total``."""
+
+    rows: list[Any]
+    cols: list[Any]
+    cells: dict[Key, Shown]
+    threshold: int
+
+    def cell(self, row: Any, col: Any) -> Shown:
+        return self.cells[(row, col)]
+
+    def row_total(self, row: Any) -> Shown:
+        return self.cells[(row, T)]
+
+    def col_total(self, col: Any) -> Shown:
+        return self.cells[(T, col)]
+
+    @property
+    def total(self) -> Shown:
+        return self.cells[(T, T)]
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    matrix = [r[:] for r in rows if any(r)]
+    rank, width = 0, len(matrix[0]) if matrix else 0
+    for col in range(width):
+        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col] != 0), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for i in range(len(matrix)):
+            if i != rank and matrix[i][col] != 0:
+                factor = matrix[i][col] / matrix[rank][col]
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
+        rank += 1
+    return rank
+
+
+def _equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[list[tuple[Key, int]]]:
+    """Each published sum as (cell, coefficient) pairs that add up to zero."""
+    eqs: list[list[tuple[Key, int]]] = []
+    for r in rows:
+        eqs.append([*(((r, c), 1) for c in cols), ((r, T), -1)])
+    for c in cols:
+        eqs.append([*(((r, c), 1) for r in rows), ((T, c), -1)])
+    eqs.append([*(((r, T), 1) for r in rows), ((T, T), -1)])
+    eqs.append([*(((T, c), 1) for c in cols), ((T, T), -1)])
+    return eqs
+
+
+def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[Key]:
+    """The hidden cells whose value follows exactly from the shown ones and the sums."""
+    order = sorted(hidden, key=repr)
+    index = {key: i for i, key in enumerate(order)}
+    matrix: list[list[Fraction]] = []
+    for eq in _equations(rows, cols):
+        row = [Fraction(0)] * len(order)
+        for key, coef in eq:
+            if key in index:
+                row[index[key]] += coef
+        if any(row):
+            matrix.append(row)
+    base = _rank(matrix)
+    found = []
+    for key in order:
+        unit = [Fraction(0)] * len(order)
+        unit[index[key]] = Fraction(1)
+        if _rank([*matrix, unit]) == base:
+            found.append(key)
+    return found
+
+
+def protect(table: Mapping[Any, Mapping[Any, int]] | Mapping[Any, int], *, threshold: int = DEFAULT_THRESHOLD,
+            cols: Sequence[Any] | None = None, rows: Sequence[Any] | None = None,
+            unpublished: Sequence[Key] = ()) -> Protected:
+    """Protect a table ``{row: {col: count}}`` (or a list of counts ``{row: count}``, one column)
+    and its totals. ``unpublished`` names totals that are not shown at all (they then tell
+    nothing). Suppression is applied to the row totals, column totals and grand total too."""
+    one_column = bool(table) and not isinstance(next(iter(table.values())), Mapping)
+    row_keys = list(rows if rows is not None else table.keys())
+    if one_column:
+        col_keys: list[Any] = ["n"]
+        flat: Any = table
+        values: dict[Key, int] = {(r, "n"): int(flat.get(r, 0)) for r in row_keys}
+        unpublished = [*unpublished, *((r, T) for r in row_keys)]  # a row's total is the row itself
+    else:
+        col_keys = list(cols if cols is not None else
+                        dict.fromkeys(c for r in row_keys for c in table.get(r, {})))  # type: ignore[union-attr]
+        values = {(r, c): int(table.get(r, {}).get(c, 0)) for r in row_keys for c in col_keys}  # type: ignore[union-attr]
+    for r in row_keys:
+        values[(r, T)] = sum(values[(r, c)] for c in col_keys)
+    for c in col_keys:
+        values[(T, c)] = sum(values[(r, c)] for r in row_keys)
+    values[(T, T)] = sum(values[(r, T)] for r in row_keys)
+
+    primary = {key for key, v in values.items() if 0 < v < threshold}
+    hidden = set(primary) | set(unpublished)
+    shown_later = set(unpublished)
+    for _round in range(len(values) + 1):
+        found = [k for k in exposed(row_keys, col_keys, hidden) if k not in shown_later]
+        if not found:
+            break
+        row, col = found[0]
+        candidates = [k for k in values if k not in hidden and (k[0] == row or k[1] == col)]
+        inner = [k for k in candidates if T not in k]
+        pool = [k for k in inner if values[k] > 0] or inner or candidates
+        if not pool:  # nothing left beside it: hide every published cell of the table
+            hidden |= set(values)
+            break
+        # Look one step ahead: the cell whose hiding leaves the fewest cells exposed, then the smallest.
+        def cost(key: Key, hidden: set[Key] = hidden) -> tuple[int, int, str]:
+            left = [k for k in exposed(row_keys, col_keys, hidden | {key}) if k not in shown_later]
+            return len(left), values[key], repr(key)
+
+        hidden.add(min(pool, key=cost))
+    cells = {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
+    return Protected(rows=row_keys, cols=col_keys, cells=cells, threshold=threshold)
+
+
+def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:
+    """A lone count (no totals around it)."""
+    return Shown(None if 0 < value < threshold else value, primary=0 < value < threshold)
+
+
+def percent(part: Shown, whole: Shown, *, min_denominator: int = DEFAULT_MIN_DENOMINATOR) -> float | None:
+    """A share in per cent, only of shown counts over a denominator of at least ``min_denominator``."""
+    if part.value is None or whole.value is None or whole.value < min_denominator or whole.value == 0:
+        return None
+    return 100 * part.value / whole.value
+
+
+def enough(n: int, *, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Whether a mean, median or interval over ``n`` people may be shown."""
+    return n >= threshold

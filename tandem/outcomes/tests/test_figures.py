@@ -1,0 +1,131 @@
+"""Every dashboard figure of the known programme (tests/known.py) against hand-computed values,
+the suppression an observer gets, and the funder report's PDF text and XLSX cells."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from conftest import World
+from tandem.outcomes import report, selectors
+from tandem.outcomes.tests import known
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(world: World, name: str, **extra: object) -> str:
+    return reverse(name, kwargs={"org": world.organisation.slug, "prog": world.programme.slug, **extra})
+
+
+def test_every_figure_by_hand(world: World) -> None:
+    known.build(world)
+    f = selectors.figures(programme=world.programme)
+    assert (f.matches, f.active, f.closed, f.learners, f.mentors) == (5, 2, 3, 5, 5)
+    assert f.meetings_held == 6 and f.minutes == 390 and f.hours == 6.5
+    assert f.meetings_per_match == pytest.approx(1.2)
+    assert f.match_days_median == 91  # 151, 61, 91
+    assert f.closure_reasons == {"planned_end": 1, "relationship_did_not_work": 1, "mentor_moved": 1}
+    assert f.early_closures == 2
+    assert f.waiting_n == 5 and f.waiting_days_median == 30
+    assert (f.goals, f.goals_reached) == (4, 2)
+    [survey] = f.surveys
+    c = survey.change
+    assert c is not None and (c.n, c.before, c.after, c.change) == (5, 24, 29, 5)
+    assert c.low == pytest.approx(0.6108, abs=1e-4) and c.high == pytest.approx(9.3892, abs=1e-4)
+    assert survey.waves == [("intake", 5, 24), ("closure", 5, 29)]
+    assert f.absence_by_cycle == {"2025-2026": (2, 15.0)}
+    assert f.dropout(12) == (2, 5)
+    assert f.cycles == ["2025-2026"]
+
+
+def test_filters_by_site_partner_and_cycle(world: World) -> None:
+    known.build(world)
+    assert selectors.figures(programme=world.programme, filters=selectors.Filters(site=world.site.pk)).matches == 0
+    world.school.site = world.site
+    world.school.save()
+    assert selectors.figures(programme=world.programme, filters=selectors.Filters(site=world.site.pk)).matches == 5
+    assert selectors.figures(programme=world.programme,
+                             filters=selectors.Filters(partner=world.school.pk)).matches == 5
+    assert selectors.figures(programme=world.programme, filters=selectors.Filters(cycle="2024-2025")).matches == 0
+
+
+def test_coordinator_sees_exact_figures_and_observer_suppressed(world: World) -> None:
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    exact = {s.key: s for s in report.build(selectors.figures(programme=world.programme), settings=settings,
+                                            suppress=False)}
+    delivered = {r.label: r.value for r in exact["delivered"].rows}
+    assert delivered["Hours of mentoring"] == "6.5" and delivered["Meetings per match"] == "1.2"
+    assert "40 %" in exact["closures"].note or "67 %" in exact["closures"].note
+    dropout = exact["dropout"].rows[0]
+    assert dropout.value == "40 %" and dropout.n == "5"
+    survey = exact["survey-rses-learner"].rows[-1]
+    assert survey.value == "+5" and "0.61 … 9.39" in survey.extra[0]
+
+    hidden = {s.key: s for s in report.build(selectors.figures(programme=world.programme), settings=settings,
+                                             suppress=True)}
+    closures = {r.label: r.value for r in hidden["closures"].rows}
+    assert closures["The mentor moved away"] == "fewer than 5" and closures["All closures"] == "fewer than 5"
+    assert "not shown" in hidden["closures"].note
+    delivered = {r.label: r.value for r in hidden["delivered"].rows}
+    assert delivered["Matches (started)"] == "5" and delivered["Active now"] == "fewer than 5"
+    assert delivered["Closed"] == "fewer than 5"
+    assert hidden["survey-rses-learner"].rows[-1].value == "+5"  # five pairs: at the threshold
+    assert "not shown" in hidden["indicators"].rows[0].value  # two measurements only
+
+
+def test_observer_sees_no_name_anywhere(world: World) -> None:
+    known.build(world)
+    client = world.client_for("observer")
+    pages = [client.get(_url(world, "outcomes:dashboard")), client.get(_url(world, "outcomes:participation")),
+             client.get(_url(world, "outcomes:dashboard") + "?view=table")]
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "PupilA" not in html and "MentorA" not in html
+    assert "fewer than 5" in pages[0].content.decode()
+    for name in ("outcomes:waves", "outcomes:indicators", "outcomes:settings", "outcomes:indicators_import"):
+        assert client.get(_url(world, name)).status_code == 403
+    assert client.get(_url(world, "outcomes:export", table="matches", fmt="csv")).status_code == 403
+    pdf = client.get(_url(world, "outcomes:report_pdf") + "?start=2025-08-01&end=2026-07-31")
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "PupilA" not in text and "MentorA" not in text and "Pupil " not in text
+    assert "fewer than 5" in text and "Early school leaving" in text
+
+
+def test_funder_report_pdf_and_xlsx(world: World) -> None:
+    known.build(world)
+    client = world.client_for("coordinator")
+    query = "?start=2025-08-01&end=2026-07-31"
+    pdf = client.get(_url(world, "outcomes:report_pdf") + query)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Results report" in text and "Mentoren op Zuid" in text
+    assert "paired t" in text and "EU indicator" in text
+    fonts = PdfReader(io.BytesIO(pdf.content)).pages[0]["/Resources"]["/Font"]
+    assert any("DejaVuSans" in str(font.get_object()["/BaseFont"]) for font in fonts.values())
+    xlsx = client.get(_url(world, "outcomes:report_xlsx") + query)
+    from openpyxl import load_workbook
+
+    cells = [list(row) for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
+    flat = {c for row in cells for c in row if c}
+    assert "Results report" in flat and "Matches (started)" in flat and "fewer than 5" in flat
+    row = next(r for r in cells if r[0] == "Matches (started)")
+    assert row[1] == "5"
+
+
+def test_exports_are_formula_safe(world: World) -> None:
+    known.build(world)
+    world.school.name = "=HYPERLINK(\"http://evil\")"
+    world.school.save()
+    client = world.client_for("coordinator")
+    csv = client.get(_url(world, "outcomes:export", table="matches", fmt="csv")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv
+    assert client.get(_url(world, "outcomes:export", table="responses", fmt="xlsx")).status_code == 200
+    assert client.get(_url(world, "outcomes:export", table="nope", fmt="csv")).status_code == 404

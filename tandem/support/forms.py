@@ -1,0 +1,146 @@
+"""Forms of support and safeguarding: short, with sensible defaults, made for a phone. Create
+forms carry a one-time token (``core.once``); edit forms the version they started from."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.inputs import StrictIntegerField, validate_plausible_date
+from tandem.core.models import Site
+from tandem.core.once import OnceFormMixin
+from tandem.core.versioning import VersionedFormMixin
+from tandem.matching.models import Match
+from tandem.support.models import (
+    THRESHOLDS,
+    CheckIn,
+    Concern,
+    ExchangeInvitation,
+    ExchangeMeeting,
+    SupportSettings,
+)
+
+FACES = ((5, "😀"), (4, "🙂"), (3, "😐"), (2, "🙁"), (1, "☹️"))
+FACE_WORDS = {1: _("Not good at all"), 2: _("Not so good"), 3: _("Okay"), 4: _("Good"), 5: _("Great")}
+# What each step of a concern is called on its button.
+MOVE_WORDS = {
+    Concern.State.TRIAGED: _("Triaged: we know what to do"),
+    Concern.State.ACTION: _("Action under way"),
+    Concern.State.RESOLVED: _("Resolved"),
+}
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CheckInForm(OnceFormMixin, forms.Form):
+    on = forms.DateField(label=_("Date"), widget=_date_widget(), validators=[validate_plausible_date])
+    with_whom = forms.ChoiceField(label=_("With whom"), choices=CheckIn.With.choices, widget=forms.RadioSelect)
+    how = forms.ChoiceField(label=_("How"), choices=CheckIn.How.choices, widget=forms.RadioSelect)
+    minutes = StrictIntegerField(label=_("Minutes"), min_value=1, max_value=600)
+    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up = forms.BooleanField(label=_("Follow-up needed"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["on"].initial = timezone.localdate()
+            self.fields["with_whom"].initial = CheckIn.With.MENTOR
+            self.fields["how"].initial = CheckIn.How.PHONE
+            self.fields["minutes"].initial = 10
+
+
+class PulseForm(OnceFormMixin, forms.Form):
+    score = forms.TypedChoiceField(label=_("How is it going?"), choices=FACES, coerce=int, widget=forms.RadioSelect)
+    word = forms.CharField(label=_("In a word (if you like)"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, question: str = "pulse", learner: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["score"])
+        if question == "fit":
+            field.label = _("Does this fit? Do you two get along?") if learner else _("Does this match fit?")
+        elif learner:
+            field.label = _("How are things going with your mentor?")
+        field.choices = [(value, f"{face} {FACE_WORDS[value]}") for value, face in FACES]
+
+
+class PairChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.learner.person.given_name} & {obj.volunteer.person.given_name}"
+
+
+class ConcernForm(OnceFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("What kind of concern?"), choices=Concern.Kind.choices, widget=forms.RadioSelect)
+    match = PairChoiceField(label=_("About which pair?"), queryset=Match.objects.none(), required=False,
+                            empty_label=_("The programme in general"))
+    description = forms.CharField(label=_("What is it about?"), max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text=_("Only the programme's staff read it. A worry about someone's "
+                                              "safety is read only by the safeguarding leads."))
+
+    def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["match"])
+        field.queryset = matches
+        first = list(matches[:2])
+        if len(first) == 1:
+            field.initial = first[0].pk
+            field.empty_label = None
+            field.required = True
+
+
+class ConcernMoveForm(VersionedFormMixin, forms.Form):
+    to_state = forms.ChoiceField(label=_("Next step"), choices=list(MOVE_WORDS.items()), widget=forms.RadioSelect)
+    what = forms.CharField(label=_("What was done, by whom"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, allowed: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(k, v) for k, v in MOVE_WORDS.items() if k in allowed]
+        cast(forms.ChoiceField, self.fields["to_state"]).choices = choices
+        if choices and not self.is_bound:
+            self.fields["to_state"].initial = choices[0][0]
+
+
+class SettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = SupportSettings
+        fields = THRESHOLDS
+
+
+class ExchangeFields(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExchangeMeeting.Kind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_widget(), validators=[validate_plausible_date])
+    minutes = StrictIntegerField(label=_("Duration in minutes"), min_value=15, max_value=600, initial=90)
+    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False,
+                                  empty_label=_("All sites"))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    places = StrictIntegerField(label=_("Places"), min_value=1, max_value=500, required=False,
+                                help_text=_("Leave empty for no limit."))
+    notes = forms.CharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, programme: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["site"]).queryset = Site.objects.filter(programme=programme)
+
+
+class ExchangeForm(OnceFormMixin, ExchangeFields):
+    pass
+
+
+class ExchangeEditForm(VersionedFormMixin, ExchangeFields):
+    pass
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=ExchangeInvitation.Answer.choices)

@@ -1,0 +1,239 @@
+"""Reads of support and safeguarding, always through the programme and the reader's roles.
+
+A safeguarding concern is read only by the programme's safeguarding leads (``is_lead``); other
+concerns by its coordinators. Whoever raised a concern sees its state on their own page, never
+the staff's notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tandem.core.models import Membership, Person, Programme, Role
+from tandem.core.roles import roles_for
+from tandem.matching import selectors as matching_selectors
+from tandem.matching.models import Match
+from tandem.support.models import (
+    CheckIn,
+    Concern,
+    ConcernStep,
+    ExchangeInvitation,
+    ExchangeMeeting,
+    MatchPause,
+    PulseRating,
+    SafeguardingLead,
+)
+
+COORDINATOR_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+RAISERS = (Role.MENTOR, Role.LEARNER, Role.GUARDIAN, Role.SUPERVISOR, Role.PARTNER_CONTACT)
+
+
+def me(user: Any, programme: Programme) -> Person | None:
+    return matching_selectors.me(user, programme)
+
+
+def is_coordinator(user: Any, programme: Programme) -> bool:
+    return bool(roles_for(user, programme) & COORDINATOR_ROLES)
+
+
+def is_lead(user: Any, programme: Programme) -> bool:
+    """Is ``user`` one of the programme's designated safeguarding leads (a coordinator)?"""
+    if not is_coordinator(user, programme):
+        return False
+    return SafeguardingLead.objects.filter(programme=programme, person__user=user,
+                                           person__organisation_id=programme.organisation_id).exists()
+
+
+def leads_of(programme: Programme) -> QuerySet[Person]:
+    return Person.objects.filter(safeguarding_leads__programme=programme).order_by("given_name", "pk")
+
+
+def staff_concerns(*, programme: Programme, user: Any) -> QuerySet[Concern]:
+    """The concerns a coordinator reads: every one but safeguarding, and those too for a lead."""
+    if not is_coordinator(user, programme):
+        return Concern.objects.none()
+    rows = Concern.objects.filter(programme=programme).select_related(
+        "match__volunteer__person", "match__learner__person", "raised_by")
+    if not is_lead(user, programme):
+        rows = rows.exclude(kind=Concern.Kind.SAFEGUARDING)
+    return rows
+
+
+def concern_for_staff(*, programme: Programme, user: Any, pk: int) -> Concern:
+    """A concern for its page: 404 if it is not the programme's, 403 for a safeguarding concern
+    and a reader who is not a lead (the caller audits each view)."""
+    concern = (Concern.objects.filter(programme=programme, pk=pk)
+               .select_related("match__volunteer__person", "match__learner__person", "raised_by",
+                               "programme__organisation").first())
+    if concern is None:
+        raise Http404
+    if concern.is_safeguarding and not is_lead(user, programme):
+        raise PermissionDenied
+    return concern
+
+
+def concern_steps(concern: Concern) -> list[ConcernStep]:
+    return list(concern.steps.select_related("actor").order_by("at", "pk"))
+
+
+def my_concerns(*, programme: Programme, user: Any) -> QuerySet[Concern]:
+    person = me(user, programme)
+    if person is None:
+        return Concern.objects.none()
+    return Concern.objects.filter(programme=programme, raised_by=person).select_related(
+        "match__volunteer__person", "match__learner__person")
+
+
+def raisable_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
+    """The pairs a person may raise a concern about: those they may open, and for a partner
+    contact the pairs of learners at their school or employer."""
+    roles = roles_for(user, programme)
+    visible = matching_selectors.visible_matches(programme=programme, user=user)
+    q = Q(pk__in=visible.values("pk"))
+    person = me(user, programme)
+    if Role.PARTNER_CONTACT in roles and person is not None:
+        institutions = Membership.objects.filter(person=person, programme=programme, role=Role.PARTNER_CONTACT,
+                                                 institution__isnull=False).values("institution_id")
+        q |= Q(learner__institution_id__in=institutions)
+    return (Match.objects.filter(programme=programme).filter(q)
+            .exclude(state__in=(Match.State.DECLINED, Match.State.PROPOSED))
+            .select_related("volunteer__person", "learner__person").order_by("-pk"))
+
+
+def raised_as(*, programme: Programme, user: Any, match: Match | None) -> str:
+    """Which part the raiser plays (their part in the pair first, then their role)."""
+    roles = roles_for(user, programme)
+    person = me(user, programme)
+    if match is not None and person is not None:
+        if match.volunteer.person_id == person.pk and Role.MENTOR in roles:
+            return Concern.As.MENTOR
+        if match.learner.person_id == person.pk and Role.LEARNER in roles:
+            return Concern.As.LEARNER
+        if Role.GUARDIAN in roles and match.learner.person.guardian_links.filter(guardian=person).exists():
+            return Concern.As.GUARDIAN
+    for role in (Role.SUPERVISOR, Role.PARTNER_CONTACT, Role.MENTOR, Role.LEARNER, Role.GUARDIAN):
+        if role in roles:
+            return str(role)
+    return Concern.As.COORDINATOR
+
+
+def open_pause(match: Match) -> MatchPause | None:
+    return MatchPause.objects.filter(match=match, lifted_at__isnull=True).first()
+
+
+def pair_check_ins(match: Match) -> QuerySet[CheckIn]:
+    return match.check_ins.select_related("by").order_by("-on", "-pk")
+
+
+def pair_pulses(match: Match) -> list[PulseRating]:
+    return list(match.pulse_ratings.order_by("-at", "-pk")[:12])
+
+
+def pair_concerns(*, match: Match, user: Any) -> list[Concern]:
+    return list(staff_concerns(programme=match.programme, user=user).filter(match=match))
+
+
+def n_hidden_concerns(*, match: Match, user: Any) -> int:
+    """Open safeguarding concerns a coordinator who is not a lead may not read (shown as a count)."""
+    if is_lead(user, match.programme):
+        return 0
+    return match.concerns.filter(kind=Concern.Kind.SAFEGUARDING).exclude(state=Concern.State.RESOLVED).count()
+
+
+def concern_counts(*, programme: Programme, user: Any) -> dict[str, int]:
+    rows = staff_concerns(programme=programme, user=user).order_by().values("state").annotate(n=Count("pk"))
+    found = {row["state"]: row["n"] for row in rows}
+    return {state: found.get(state, 0) for state in Concern.State.values}
+
+
+# --- exchange meetings -------------------------------------------------------------------------
+
+def exchange_meetings(*, programme: Programme) -> QuerySet[ExchangeMeeting]:
+    return (ExchangeMeeting.objects.filter(programme=programme).select_related("site")
+            .annotate(n_invited=Count("invitations"),
+                      n_yes=Count("invitations", filter=Q(invitations__answer=ExchangeInvitation.Answer.YES)),
+                      n_attended=Count("invitations", filter=Q(invitations__attended=True)))
+            .order_by("-starts_at", "-pk"))
+
+
+def exchange_meeting(*, programme: Programme, pk: int) -> ExchangeMeeting:
+    found = ExchangeMeeting.objects.filter(programme=programme, pk=pk).select_related(
+        "site", "programme__organisation").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def invitations(meeting: ExchangeMeeting) -> list[ExchangeInvitation]:
+    return list(meeting.invitations.select_related("person").order_by("person__given_name", "pk"))
+
+
+def my_invitations(*, programme: Programme, user: Any, upcoming: bool = True) -> QuerySet[ExchangeInvitation]:
+    person = me(user, programme)
+    if person is None:
+        return ExchangeInvitation.objects.none()
+    rows = ExchangeInvitation.objects.filter(person=person, meeting__programme=programme,
+                                             meeting__cancelled_at__isnull=True).select_related("meeting__site")
+    if upcoming:
+        rows = rows.filter(meeting__starts_at__gte=timezone.now())
+    return rows.order_by("meeting__starts_at", "pk")
+
+
+def mentors_to_invite(*, programme: Programme, meeting: ExchangeMeeting) -> QuerySet[Person]:
+    """The programme's mentors (the meeting's site's first), not yet invited."""
+    invited = meeting.invitations.values("person_id")
+    return (Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
+            .exclude(pk__in=invited).distinct().order_by("given_name", "family_name", "pk"))
+
+
+def attended_by(person: Person) -> QuerySet[ExchangeInvitation]:
+    """A volunteer's attended exchange meetings (their record), newest first."""
+    return (ExchangeInvitation.objects.filter(person=person, attended=True)
+            .select_related("meeting").order_by("-meeting__starts_at", "-pk"))
+
+
+def exchange_with_invitations(programme: Programme) -> Prefetch:
+    return Prefetch("invitations", queryset=ExchangeInvitation.objects.select_related("person"))
+
+
+# --- pulse questions ---------------------------------------------------------------------------
+
+def my_side(*, match: Match, user: Any) -> str:
+    """"mentor" or "learner" when ``user`` is that side of the pair (and has that role), else ""."""
+    roles = roles_for(user, match.programme)
+    person = me(user, match.programme)
+    if person is None:
+        return ""
+    if Role.MENTOR in roles and match.volunteer.person_id == person.pk:
+        return PulseRating.Side.MENTOR
+    if Role.LEARNER in roles and match.learner.person_id == person.pk:
+        return PulseRating.Side.LEARNER
+    return ""
+
+
+def pulse_question(*, match: Match, side: str, pulse_days: int, now: Any = None) -> str:
+    """The question waiting for ``side``: "fit" once after the first meeting (its planned time
+    passed, or it was marked held, or a meeting was logged as held), then "pulse"
+    when their last answer is ``pulse_days`` old; "" when nothing is asked."""
+    from tandem.journal.models import Meeting
+
+    now = now or timezone.now()
+    if match.state not in ("introduced", "active"):
+        return ""
+    met = (match.first_meeting_held_on is not None
+           or (match.first_meeting_at is not None and match.first_meeting_at <= now)
+           or Meeting.objects.filter(match=match, state=Meeting.State.HELD).exists())
+    if not met:
+        return ""
+    answers = PulseRating.objects.filter(match=match, side=side)
+    if not answers.filter(question=PulseRating.Question.FIT).exists():
+        return PulseRating.Question.FIT
+    last = answers.order_by("-at").values_list("at", flat=True).first()
+    if last is None or last <= now - timedelta(days=pulse_days):
+        return PulseRating.Question.PULSE
+    return ""
