@@ -38,6 +38,7 @@ from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 _request_id: ContextVar[str] = ContextVar("tandem_request_id", default="")
 _task: ContextVar[str] = ContextVar("tandem_task", default="")
 _before_task: ContextVar[str] = ContextVar("tandem_before_task", default="")
+_in_task: ContextVar[bool] = ContextVar("tandem_in_task", default=False)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # What an incoming id may look like (a proxy's, a load balancer's): anything else is replaced.
@@ -93,7 +94,11 @@ TASK_REQUEST_ID = "request_id"
 
 def set_task_request_id(value: Any) -> None:
     """The worker side: the task about to run logs with the request id it was enqueued with
-    (one that does not look like an id is replaced by a new one, as at the door)."""
+    (one that does not look like an id is replaced by a new one, as at the door). The id the
+    worker had before comes back when the task has finished (``_task_finished``)."""
+    if not _in_task.get():
+        _before_task.set(_request_id.get())
+        _in_task.set(True)
     _request_id.set(value if isinstance(value, str) and ACCEPTED_ID.match(value) else new_request_id())
 
 
@@ -121,19 +126,21 @@ def request_id_scope() -> Iterator[str]:
 
 def _task_started(sender: Any, task_result: Any, **kwargs: Any) -> None:
     _task.set(f"{task_result.task.module_path}#{task_result.id}")
-    # A backend that runs the task inside the request (the immediate one) gets the request's id
-    # back afterwards.
-    _before_task.set(_request_id.get())
+    if _in_task.get():  # Redis: the job has set the id already (core.task_backends.Job)
+        return
     row = getattr(task_result, "db_result", None)  # the database backend's task row
     if row is not None:
         set_task_request_id((row.args_kwargs or {}).get(TASK_REQUEST_ID))
-    elif not _request_id.get():  # Redis: the job set it (core.task_backends.Job); else a new one
+    elif not _request_id.get():  # a task run outside any request: an id of its own
         set_task_request_id(None)
+    # else: a backend that runs the task inside the request (the immediate one) keeps its id.
 
 
 def _task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
     _task.set("")
-    _request_id.set(_before_task.get())
+    if _in_task.get():  # the worker's id of before the task, usually none
+        _request_id.set(_before_task.get())
+        _in_task.set(False)
 
 
 def connect_task_signals() -> None:
@@ -177,8 +184,8 @@ class ContextFilter(logging.Filter):
         request = getattr(record, "request", None)
         # Django logs a 404 or a 500 after the middleware has answered: the request has the id.
         # (A record seen by a second handler keeps what the first one found.)
-        record.request_id = (getattr(request, "request_id", None) or _request_id.get()
-                             or getattr(record, "request_id", None) or "-")
+        record.request_id = (getattr(request, "request_id", None) or getattr(record, "request_id", None)
+                             or _request_id.get() or "-")
         task = _task.get()
         if task:
             record.task = task

@@ -219,6 +219,10 @@ def test_a_task_logs_with_the_id_of_the_request_that_enqueued_it(
     later = send_email.enqueue("Hello", "Body", ["other@example.org"])  # outside any request
     run_tasks()
     entries = task_log()
+    # The worker (here, this very process) is back to no id between tasks.
+    from tandem.core.observability import current_request_id
+
+    assert current_request_id() == ""
 
     def of(result: Any) -> list[dict[str, Any]]:
         return [entry for entry in entries if entry.get("task", "").endswith(f"#{result.id}")]
