@@ -78,6 +78,7 @@ class Flag(models.TextChoices):
     CEILING_MONTH = "ceiling_month", _("Above the legal ceiling per month")
     CEILING_YEAR = "ceiling_year", _("Above the legal ceiling per year")
     MIXED = "mixed", _("Flat-rate and actual costs in the same year")
+    KM_BESIDE_FLAT = "km_beside_flat", _("More than 2,000 km in a year beside a flat-rate allowance")
     OVER_BUDGET = "over_budget", _("Above the remaining budget")
     NO_RECEIPT = "no_receipt", _("No receipt")
 

@@ -138,6 +138,13 @@ class Totals:
     flat_year: Decimal
     has_flat: bool
     has_actual: bool
+    km_year: Decimal = Decimal(0)
+
+
+# Belgium: beside a flat-rate allowance a volunteer may be paid for at most 2,000 km of travel in a
+# calendar year (volunteer law of 3 July 2005, art. 10; docs/expenses.md). Programmes whose policy
+# forbids mixing flat-rate and actual costs (the Belgian default) apply it.
+KM_BESIDE_FLAT_RATE = Decimal(2000)
 
 
 def _open(volunteer: Volunteer, exclude: int | None) -> Any:
@@ -155,11 +162,13 @@ def totals(*, volunteer: Volunteer, day: date, exclude: int | None = None) -> To
         flat_day=Sum("amount", filter=flat & Q(spent_on=day)),
         flat_month=Sum("amount", filter=flat & in_month), flat_year=Sum("amount", filter=flat),
         n_flat=Count("pk", filter=flat), n_actual=Count("pk", filter=Q(kind__in=ACTUAL_KINDS)),
+        km_year=Sum("kilometres", filter=Q(kind=Kind.KILOMETRES)),
     )
     zero = money.ZERO
     return Totals(month=found["month"] or zero, year=found["year"] or zero, flat_day=found["flat_day"] or zero,
                   flat_month=found["flat_month"] or zero, flat_year=found["flat_year"] or zero,
-                  has_flat=bool(found["n_flat"]), has_actual=bool(found["n_actual"]))
+                  has_flat=bool(found["n_flat"]), has_actual=bool(found["n_actual"]),
+                  km_year=found["km_year"] or Decimal(0))
 
 
 def committed(programme: Programme) -> dict[str, Decimal]:
@@ -173,7 +182,8 @@ def committed(programme: Programme) -> dict[str, Decimal]:
 
 
 def claim_flags(*, policy: Policy, volunteer: Volunteer, kind: str, amount: Decimal, day: date,
-                has_receipt: bool, exclude: int | None = None, budget: bool = False) -> list[str]:
+                has_receipt: bool, exclude: int | None = None, budget: bool = False,
+                kilometres: Decimal | None = None) -> list[str]:
     """The codes of every limit, ceiling and rule this claim would go past (``Flag``). A limit is
     reached, not exceeded, at exactly its amount."""
     flags: list[str] = []
@@ -193,6 +203,11 @@ def claim_flags(*, policy: Policy, volunteer: Volunteer, kind: str, amount: Deci
             flags.append(Flag.CEILING_YEAR)
         if policy.no_mixing and before.has_actual:
             flags.append(Flag.MIXED)
+        if policy.no_mixing and before.km_year > KM_BESIDE_FLAT_RATE:
+            flags.append(Flag.KM_BESIDE_FLAT)
+    elif kind == Kind.KILOMETRES:
+        if policy.no_mixing and before.has_flat and before.km_year + (kilometres or 0) > KM_BESIDE_FLAT_RATE:
+            flags.append(Flag.KM_BESIDE_FLAT)
     elif kind in ACTUAL_KINDS:
         if policy.no_mixing and before.has_flat:
             flags.append(Flag.MIXED)
@@ -244,7 +259,7 @@ def claim_create(*, volunteer: Volunteer, actor: Any, kind: str, spent_on: date,
             month=spent_on.replace(day=1) if kind == Kind.FLAT_MONTH else None,
             description=description, receipt_type=receipt_type, created_by=actor,
             flags=claim_flags(policy=policy, volunteer=volunteer, kind=kind, amount=value, day=spent_on,
-                              has_receipt=bool(receipt)),
+                              has_receipt=bool(receipt), kilometres=kilometres),
         )
         if receipt:
             claim.receipt.save(receipt.name or "receipt", receipt, save=False)
@@ -277,7 +292,8 @@ def claim_approve(*, claim: Claim, actor: Any, expected_version: int | None, ove
                             message=_("This claim was decided meanwhile; nothing was changed."))
         policy = policy_for(row.programme)
         flags = claim_flags(policy=policy, volunteer=row.volunteer, kind=row.kind, amount=row.amount,
-                            day=row.spent_on, has_receipt=bool(row.receipt), exclude=row.pk, budget=True)
+                            day=row.spent_on, has_receipt=bool(row.receipt), exclude=row.pk, budget=True,
+                            kilometres=row.kilometres)
         row.flags = flags
         if flags and not override:
             raise ValidationError(_("This claim needs your explicit decision: %(why)s.") % {

@@ -83,6 +83,21 @@ def test_belgium_flat_rate_and_actual_costs_not_mixed_in_one_year(world: World) 
     assert Flag.MIXED not in _flags(world, "km", "5.00")  # kilometres go with either
 
 
+def test_belgium_at_most_2000_km_a_year_beside_a_flat_rate(world: World) -> None:
+    paying_policy(world, no_mixing=True)
+    volunteer = mentor_volunteer(world)
+    claim(volunteer, amount="400.00", kind="km", kilometres=Decimal("1900.0"), day=DAY)
+    # Without a flat-rate allowance this year, kilometres are actual travel: no 2,000 km rule.
+    assert Flag.KM_BESIDE_FLAT not in _flags(world, "km", "100.00", kilometres=Decimal("500.0"))
+    claim(volunteer, amount="5.00", kind="flat_meeting", day=DAY)
+    assert Flag.KM_BESIDE_FLAT not in _flags(world, "km", "20.00", kilometres=Decimal("100.0"))  # 2,000 reached
+    assert Flag.KM_BESIDE_FLAT in _flags(world, "km", "0.23", kilometres=Decimal("100.1"))
+    claim(volunteer, amount="30.00", kind="km", kilometres=Decimal("100.1"), day=DAY)
+    assert Flag.KM_BESIDE_FLAT in _flags(world, "flat_meeting", "5.00")  # a flat rate beside > 2,000 km
+    paying_policy(world, no_mixing=False)  # the Netherlands, Germany: no such rule
+    assert Flag.KM_BESIDE_FLAT not in _flags(world, "km", "50.00", kilometres=Decimal("200.0"))
+
+
 def test_budget_boundary_at_approval(world: World) -> None:
     paying_policy(world, budget=Decimal("100.00"))
     volunteer = mentor_volunteer(world)

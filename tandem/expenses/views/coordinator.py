@@ -38,7 +38,8 @@ def claim(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     if coordinator and item.state == Claim.State.SUBMITTED:
         warnings = [str(Flag(f).label) for f in services.claim_flags(
             policy=services.policy_for(programme), volunteer=item.volunteer, kind=item.kind, amount=item.amount,
-            day=item.spent_on, has_receipt=bool(item.receipt), exclude=item.pk, budget=True)]
+            day=item.spent_on, has_receipt=bool(item.receipt), exclude=item.pk, budget=True,
+            kilometres=item.kilometres)]
     form = ReviewForm(request.POST or None, version=item.version)
     if not warnings:
         del form.fields["override"]
