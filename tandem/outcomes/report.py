@@ -95,7 +95,7 @@ def _pulse(f: Figures, show: Show) -> Section:
                                (_("Learners' rating, school year %(cycle)s") % year, p.learner_n, p.learner_mean)):
             rows.append(Row(label, show.mean(mean, n), show.count(n)))
         table = protect({"gap": p.with_gap, "same": p.both - p.with_gap}, threshold=show.threshold)
-        share, value = show.pct(table.cell("gap", "n"), table.col_total("n"))
+        share, _value = show.pct(table.cell("gap", "n"), table.col_total("n"))
         rows.append(Row(_("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s")
                         % {"n": f.pulse_gap, "cycle": cycle}, share, show.count(table.col_total("n")),
                         extra=[_("pairs with a gap: %(n)s") % {"n": show.count(table.cell("gap", "n"))}]))
