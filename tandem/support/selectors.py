@@ -210,8 +210,9 @@ def exchange_attendance(*, person: Person, programme: Programme, start: date, en
 def pulse_answers(match_ids: list[int]) -> list[dict[str, Any]]:
     """Every pulse answer of the given pairs (match, side, score, when), oldest first. One query;
     for aggregate figures only (outcomes' dashboard)."""
-    return list(PulseRating.objects.filter(match_id__in=match_ids)
-                .values("match_id", "side", "score", "at").order_by("at", "pk"))
+    rows: Any = (PulseRating.objects.filter(match_id__in=match_ids)
+                 .values("match_id", "side", "score", "at").order_by("at", "pk"))
+    return list(rows)
 
 
 def exchange_with_invitations(programme: Programme) -> Prefetch:
