@@ -19,7 +19,9 @@ def _kw(programme: Programme) -> dict[str, str]:
 
 
 def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> list[tuple[str, str]]:
-    if Role.MENTOR in roles and not roles & COORDINATOR_ROLES:
+    if roles & COORDINATOR_ROLES:  # the claims to approve; payments and the policy are one tab away
+        return [(_("Expenses"), reverse("expenses:review", kwargs=_kw(programme)))]
+    if Role.MENTOR in roles:
         return [(_("Expenses"), reverse("expenses:mine", kwargs=_kw(programme)))]
     return []
 

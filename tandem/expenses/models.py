@@ -304,6 +304,9 @@ class Attestation(models.Model):
     meetings = models.PositiveIntegerField(_("meetings held"))
     training_hours = models.DecimalField(_("hours of training"), max_digits=7, decimal_places=2)
     workshops = models.PositiveIntegerField(_("workshops attended"))
+    exchange_hours = models.DecimalField(_("hours of exchange meetings"), max_digits=7, decimal_places=2,
+                                         default=Decimal("0.00"))
+    exchange_meetings = models.PositiveIntegerField(_("exchange meetings attended"), default=0)
     issued_on = models.DateField(_("issued on"))
 
     privacy = Personal(
@@ -311,7 +314,7 @@ class Attestation(models.Model):
         purpose=_("The volunteer's attestation of engagement; anyone holding its code can check it."),
         retention=WithPerson(),
         export=("code", "period_start", "period_end", "mentoring_hours", "meetings", "training_hours",
-                "workshops", "issued_on"),
+                "workshops", "exchange_hours", "exchange_meetings", "issued_on"),
         erase=Delete(),
     )
 

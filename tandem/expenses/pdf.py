@@ -43,8 +43,10 @@ def attestation_pdf(attestation: Attestation) -> bytes:
             (FONT, 12, period),
             (FONT, 12, _("Hours of mentoring: %(hours)s (%(n)s meetings)") % {
                 "hours": _hours(attestation.mentoring_hours), "n": attestation.meetings}),
-            (FONT, 12, _("Hours of training and exchange meetings: %(hours)s (%(n)s sessions)") % {
+            (FONT, 12, _("Hours of training: %(hours)s (%(n)s workshops)") % {
                 "hours": _hours(attestation.training_hours), "n": attestation.workshops}),
+            (FONT, 12, _("Hours of exchange meetings: %(hours)s (%(n)s meetings)") % {
+                "hours": _hours(attestation.exchange_hours), "n": attestation.exchange_meetings}),
             (FONT, 11, _("Issued on %(date)s") % {
                 "date": formats.date_format(attestation.issued_on, "DATE_FORMAT")}),
         ]

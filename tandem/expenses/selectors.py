@@ -102,6 +102,8 @@ class Engagement:
     meetings: int
     training_hours: Decimal
     workshops: int
+    exchange_hours: Decimal = Decimal("0.00")
+    exchange_meetings: int = 0
 
 
 def engagement_start(*, volunteer: Volunteer) -> date:
@@ -115,8 +117,11 @@ def engagement_start(*, volunteer: Volunteer) -> date:
 
 
 def engagement(*, volunteer: Volunteer, start: date, end: date) -> Engagement:
-    """Hours of mentoring (the journal's held meetings, by their logged duration) and of training
-    (workshops attended) between ``start`` and ``end``, both days included."""
+    """Hours of mentoring (the journal's held meetings, by their logged duration), of training
+    (workshops attended) and of exchange meetings attended (support's selectors, by the meetings'
+    durations) between ``start`` and ``end``, both days included."""
+    from tandem.support.selectors import exchange_attendance
+
     held = Meeting.objects.filter(match__volunteer=volunteer, state=Meeting.State.HELD,
                                   starts_at__date__gte=start, starts_at__date__lte=end)
     found = held.aggregate(minutes=Sum("duration_minutes"), n=Count("pk"))
@@ -125,8 +130,11 @@ def engagement(*, volunteer: Volunteer, start: date, end: date) -> Engagement:
         workshop__starts_at__date__gte=start, workshop__starts_at__date__lte=end,
     ).aggregate(hours=Sum("workshop__hours"), n=Count("pk"))
     minutes = Decimal(found["minutes"] or 0)
+    exchange_minutes, exchange_n = exchange_attendance(person=volunteer.person, programme=volunteer.programme,
+                                                       start=start, end=end)
     return Engagement(mentoring_hours=money.cents(minutes / 60), meetings=found["n"] or 0,
-                      training_hours=money.cents(training["hours"] or 0), workshops=training["n"] or 0)
+                      training_hours=money.cents(training["hours"] or 0), workshops=training["n"] or 0,
+                      exchange_hours=money.cents(Decimal(exchange_minutes) / 60), exchange_meetings=exchange_n)
 
 
 def attestations(*, volunteer: Volunteer) -> QuerySet[Attestation]:

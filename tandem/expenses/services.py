@@ -418,7 +418,8 @@ def attestation_issue(*, volunteer: Volunteer, actor: Any, period_start: date, p
         attestation = Attestation.objects.create(
             volunteer=volunteer, period_start=period_start, period_end=period_end,
             mentoring_hours=facts.mentoring_hours, meetings=facts.meetings, training_hours=facts.training_hours,
-            workshops=facts.workshops, issued_on=timezone.localdate())
+            workshops=facts.workshops, exchange_hours=facts.exchange_hours,
+            exchange_meetings=facts.exchange_meetings, issued_on=timezone.localdate())
         audit_record(organisation=volunteer.programme.organisation, programme=volunteer.programme,
                      person=volunteer.person, actor=actor, action="created", subject=f"attestation:{attestation.pk}",
                      changes={"code": [None, attestation.code]})

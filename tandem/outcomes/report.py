@@ -81,7 +81,28 @@ class Show:
 def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool) -> list[Section]:
     show = Show(settings, suppress=suppress)
     return [_delivered(figures, show), _closures(figures, show), _goals(figures, show),
-            *_surveys(figures, show), _indicators(figures, show), _dropout(figures, show, settings)]
+            *_surveys(figures, show), _pulse(figures, show), _indicators(figures, show),
+            _dropout(figures, show, settings)]
+
+
+def _pulse(f: Figures, show: Show) -> Section:
+    """Support's pulse ratings per school year. Means only over enough pairs; the pairs with a gap
+    and those without are one protected table per year (their total is the pairs rated by both)."""
+    rows = []
+    for cycle, p in f.pulse.items():
+        year = {"cycle": cycle}
+        for label, n, mean in ((_("Mentors' rating, school year %(cycle)s") % year, p.mentor_n, p.mentor_mean),
+                               (_("Learners' rating, school year %(cycle)s") % year, p.learner_n, p.learner_mean)):
+            rows.append(Row(label, show.mean(mean, n), show.count(n)))
+        table = protect({"gap": p.with_gap, "same": p.both - p.with_gap}, threshold=show.threshold)
+        share, _value = show.pct(table.cell("gap", "n"), table.col_total("n"))
+        rows.append(Row(_("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s")
+                        % {"n": f.pulse_gap, "cycle": cycle}, share, show.count(table.col_total("n")),
+                        extra=[_("pairs with a gap: %(n)s") % {"n": show.count(table.cell("gap", "n"))}]))
+    note = _("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share of "
+             "pairs is of those where both sides answered, by their latest answers in the school year.")
+    return Section("pulse", _("How the pairs rate their match"), rows,
+                   [_("Figure"), _("Value"), _("Pairs")], note=note)
 
 
 def _delivered(f: Figures, show: Show) -> Section:

@@ -122,6 +122,20 @@ class SurveyFigure:
 
 
 @dataclass
+class PulseFigure:
+    """Support's pulse ratings (1–5) of one school year: each side's mean over its answers and the
+    number of pairs that answered; pairs where both sides answered and, of them, those whose latest
+    answers in the year are ``gap`` or more apart."""
+
+    mentor_n: int = 0
+    mentor_mean: float | None = None
+    learner_n: int = 0
+    learner_mean: float | None = None
+    both: int = 0
+    with_gap: int = 0
+
+
+@dataclass
 class Figures:
     programme: Programme
     filters: Filters
@@ -146,6 +160,8 @@ class Figures:
     test_by_cycle: dict[str, tuple[int, float | None]] = field(default_factory=dict)
     follow_up: dict[int, dict[str, int]] = field(default_factory=dict)  # months → status → learners
     cycles: list[str] = field(default_factory=list)
+    pulse: dict[str, PulseFigure] = field(default_factory=dict)  # school year → ratings
+    pulse_gap: int = 2  # support's threshold for "mentor and learner rate it differently"
 
     @property
     def hours(self) -> float:
@@ -204,7 +220,33 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
 
     out.surveys = _surveys(programme, matches)
     _indicators(out, [m["learner_id"] for m in matches])
+    _pulse(out, ids, filters)
     return out
+
+
+def _pulse(out: Figures, ids: list[int], filters: Filters) -> None:
+    """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
+    from tandem.support.attention import rules_for
+    from tandem.support.selectors import pulse_answers
+
+    out.pulse_gap = rules_for(out.programme).rating_gap
+    scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    answered: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    latest: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for row in pulse_answers(ids):
+        day = timezone.localdate(row["at"])
+        if (filters.start and day < filters.start) or (filters.end and day > filters.end):
+            continue
+        cycle = cycle_of(day)
+        scores[cycle][row["side"]].append(row["score"])
+        answered[cycle][row["side"]].add(row["match_id"])
+        latest[cycle][row["match_id"]][row["side"]] = row["score"]  # oldest first: the last one stays
+    for cycle in sorted(scores, reverse=True):
+        both = [sides for sides in latest[cycle].values() if "mentor" in sides and "learner" in sides]
+        out.pulse[cycle] = PulseFigure(
+            mentor_n=len(answered[cycle]["mentor"]), mentor_mean=safe_mean(scores[cycle]["mentor"]),
+            learner_n=len(answered[cycle]["learner"]), learner_mean=safe_mean(scores[cycle]["learner"]),
+            both=len(both), with_gap=sum(1 for s in both if abs(s["mentor"] - s["learner"]) >= out.pulse_gap))
 
 
 def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[SurveyFigure]:

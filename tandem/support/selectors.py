@@ -6,11 +6,11 @@ the staff's notes."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -195,6 +195,24 @@ def attended_by(person: Person) -> QuerySet[ExchangeInvitation]:
     """A volunteer's attended exchange meetings (their record), newest first."""
     return (ExchangeInvitation.objects.filter(person=person, attended=True)
             .select_related("meeting").order_by("-meeting__starts_at", "-pk"))
+
+
+def exchange_attendance(*, person: Person, programme: Programme, start: date, end: date) -> tuple[int, int]:
+    """(minutes, meetings) of the exchange meetings ``person`` attended in ``programme`` between
+    ``start`` and ``end`` (both days included); cancelled meetings do not count. One query."""
+    found = ExchangeInvitation.objects.filter(
+        person=person, attended=True, meeting__programme=programme, meeting__cancelled_at__isnull=True,
+        meeting__starts_at__date__gte=start, meeting__starts_at__date__lte=end,
+    ).aggregate(minutes=Sum("meeting__minutes"), n=Count("pk"))
+    return found["minutes"] or 0, found["n"] or 0
+
+
+def pulse_answers(match_ids: list[int]) -> list[dict[str, Any]]:
+    """Every pulse answer of the given pairs (match, side, score, when), oldest first. One query;
+    for aggregate figures only (outcomes' dashboard)."""
+    rows: Any = (PulseRating.objects.filter(match_id__in=match_ids)
+                 .values("match_id", "side", "score", "at").order_by("at", "pk"))
+    return list(rows)
 
 
 def exchange_with_invitations(programme: Programme) -> Prefetch:

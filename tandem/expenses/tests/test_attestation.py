@@ -17,6 +17,7 @@ from tandem.expenses.pdf import attestation_pdf
 from tandem.expenses.tests.factories import mentor_volunteer
 from tandem.journal.tests.factories import meeting, persona_match
 from tandem.onboarding.models import Registration, Workshop
+from tandem.support.models import ExchangeInvitation, ExchangeMeeting
 
 
 def _engaged(world: World) -> tuple[object, Decimal, Decimal]:
@@ -31,16 +32,33 @@ def _engaged(world: World) -> tuple[object, Decimal, Decimal]:
                                            starts_at=timezone.now() - timedelta(days=30), place="Zuid",
                                            capacity=10, hours=Decimal(hours))
         Registration.objects.create(workshop=workshop, volunteer=volunteer, status="booked", attended=attended)
+    # Exchange meetings (support): attended 90 + 45 min count; not attended, cancelled or
+    # before the period do not.
+    for days, minutes, attended, cancelled in ((-20, 90, True, False), (-40, 45, True, False),
+                                                (-50, 120, False, False), (-60, 60, True, True),
+                                                (-400, 120, True, False)):
+        starts = timezone.now() + timedelta(days=days)
+        exchange = ExchangeMeeting.objects.create(
+            programme=world.programme, kind="intervision", topic="Intervisie", starts_at=starts, minutes=minutes,
+            place="Zuid", cancelled_at=starts if cancelled else None)
+        ExchangeInvitation.objects.create(meeting=exchange, person=volunteer.person, answer="yes", attended=attended)
     return volunteer, Decimal("3.25"), Decimal("5.50")
 
 
-def test_attestation_hours_equal_journal_and_training_hours(world: World) -> None:
+def test_attestation_hours_equal_journal_training_and_exchange_hours(world: World) -> None:
     volunteer, mentoring, training = _engaged(world)
     today = timezone.localdate()
     item = services.attestation_issue(volunteer=volunteer, actor=None, period_start=today - timedelta(days=90),
                                       period_end=today)
     assert item.mentoring_hours == mentoring and item.meetings == 3
     assert item.training_hours == training and item.workshops == 2
+    assert item.exchange_hours == Decimal("2.25") and item.exchange_meetings == 2  # (90 + 45) / 60
+    # ... the same rows support's selector counts for the volunteer's record
+    from tandem.support.selectors import exchange_attendance
+
+    minutes, n = exchange_attendance(person=volunteer.person, programme=world.programme,
+                                     start=today - timedelta(days=90), end=today)
+    assert Decimal(minutes) / 60 == item.exchange_hours and n == item.exchange_meetings
 
 
 def test_the_pdf_is_in_the_volunteers_language_and_the_code_checks(world: World) -> None:
@@ -53,6 +71,7 @@ def test_the_pdf_is_in_the_volunteers_language_and_the_code_checks(world: World)
     text = "".join(page.extract_text() for page in PdfReader(__import__("io").BytesIO(attestation_pdf(item))).pages)
     assert volunteer.person.full_name in text and item.code in text
     assert "Bescheinigung" in text
+    assert "2,2" in text or "2,3" in text  # 2.25 hours of exchange meetings, German decimals
     response = world.client_for("anonymous").get(
         reverse("onboarding:certificate_verify_code", kwargs={"code": item.code.lower()}))
     assert response.status_code == 200 and volunteer.person.full_name in response.content.decode()

@@ -1,0 +1,29 @@
+"""Who finds *Expenses* in the programme's menu: coordinators (to the claims to approve, in their
+language) and mentors (to their own claims); nobody else."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+
+from conftest import World
+from tandem.core.models import Role
+from tandem.core.testing import programme_kwargs
+from tandem.expenses.dashboard import nav_links
+
+
+def test_coordinators_and_mentors_get_the_expenses_link(world: World) -> None:
+    kwargs = programme_kwargs(world)
+    review, mine = reverse("expenses:review", kwargs=kwargs), reverse("expenses:mine", kwargs=kwargs)
+
+    def links(*roles: str) -> list[tuple[str, str]]:
+        return nav_links(request=None, programme=world.programme, roles=frozenset(roles))
+
+    assert ("Expenses", review) in links(Role.COORDINATOR)
+    assert ("Expenses", review) in links(Role.ORG_ADMIN, Role.MENTOR)
+    assert ("Expenses", mine) in links(Role.MENTOR)
+    assert not [url for _label, url in links(Role.OBSERVER, Role.LEARNER) if "/expenses/" in url]
+    with translation.override("nl"):
+        assert ("Onkosten", review) in links(Role.COORDINATOR)
+    page = world.client_for("coordinator").get(reverse("core:programme", kwargs=kwargs)).content.decode()
+    assert f'href="{review}"' in page
