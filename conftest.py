@@ -218,6 +218,19 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+def _serialise_the_live_server_on_sqlite() -> None:
+    """On SQLite the test database lives in memory and the live server's threads share its one
+    connection: two requests at once (a double click) would use it concurrently ("bad parameter
+    or other API misuse"). Serve one request at a time there; Django then closes each connection
+    after its response. PostgreSQL keeps the threaded server, one connection per thread."""
+    from django.conf import settings
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        LiveServerThread.server_class = WSGIServer
+
+
 @pytest.fixture
 def page(chromium: Any, live_server: Any) -> Iterator[Any]:
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")
@@ -225,3 +238,7 @@ def page(chromium: Any, live_server: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_sessionstart(session: Any) -> None:
+    _serialise_the_live_server_on_sqlite()

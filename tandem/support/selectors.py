@@ -237,21 +237,39 @@ def my_side(*, match: Match, user: Any) -> str:
 def pulse_question(*, match: Match, side: str, pulse_days: int, now: Any = None) -> str:
     """The question waiting for ``side``: "fit" once after the first meeting (its planned time
     passed, or it was marked held, or a meeting was logged as held), then "pulse"
-    when their last answer is ``pulse_days`` old; "" when nothing is asked."""
-    from tandem.journal.models import Meeting
-
+    when their last answer is ``pulse_days`` old; "" when nothing is asked. A match from
+    ``with_pulse_facts`` is answered without a query."""
+    if not hasattr(match, "pulse_held"):
+        match = with_pulse_facts(Match.objects.filter(pk=match.pk)).get()
     now = now or timezone.now()
     if match.state not in ("introduced", "active"):
         return ""
     met = (match.first_meeting_held_on is not None
            or (match.first_meeting_at is not None and match.first_meeting_at <= now)
-           or Meeting.objects.filter(match=match, state=Meeting.State.HELD).exists())
+           or match.pulse_held)  # type: ignore[attr-defined]
     if not met:
         return ""
-    answers = PulseRating.objects.filter(match=match, side=side)
-    if not answers.filter(question=PulseRating.Question.FIT).exists():
+    if not getattr(match, f"pulse_fit_{side}"):
         return PulseRating.Question.FIT
-    last = answers.order_by("-at").values_list("at", flat=True).first()
+    last = getattr(match, f"pulse_last_{side}")
     if last is None or last <= now - timedelta(days=pulse_days):
         return PulseRating.Question.PULSE
     return ""
+
+
+def with_pulse_facts(matches: Any) -> Any:
+    """``matches`` annotated with what ``pulse_question`` reads, for both sides, in the one query."""
+    from django.db.models import Exists, Max, OuterRef, Subquery
+
+    from tandem.journal.models import Meeting
+
+    def ratings(side: str) -> Any:
+        return PulseRating.objects.filter(match=OuterRef("pk"), side=side)
+
+    facts: dict[str, Any] = {"pulse_held": Exists(Meeting.objects.filter(match=OuterRef("pk"),
+                                                                          state=Meeting.State.HELD))}
+    for side in (PulseRating.Side.MENTOR, PulseRating.Side.LEARNER):
+        facts[f"pulse_fit_{side}"] = Exists(ratings(side).filter(question=PulseRating.Question.FIT))
+        facts[f"pulse_last_{side}"] = Subquery(
+            ratings(side).order_by().values("match").annotate(last=Max("at")).values("last")[:1])
+    return matches.annotate(**facts)

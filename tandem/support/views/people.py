@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tandem.core.models import Programme
+from tandem.core.models import Programme, Role
 from tandem.core.once import create_once
+from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.matching import selectors as matching_selectors
 from tandem.support import attention, selectors, services
@@ -20,12 +21,24 @@ from tandem.support.views.staff import match_or_404
 
 
 def pulse_questions(request: HttpRequest, programme: Programme) -> list[tuple[Any, str, str]]:
-    """(pair, side, question) for each of the reader's running pairs that waits for an answer."""
+    """(pair, side, question) for each of the reader's running pairs that waits for an answer, in
+    a fixed number of queries however many pairs the reader has."""
+    from tandem.support.models import PulseRating
+
     rules = attention.rules_for(programme)
+    roles = roles_for(request.user, programme)
+    person = selectors.me(request.user, programme)
+    if person is None:
+        return []
     found = []
-    for match in matching_selectors.visible_matches(programme=programme, user=request.user).filter(
-            state__in=attention.RUNNING).order_by("pk")[:10]:
-        side = selectors.my_side(match=match, user=request.user)
+    matches = matching_selectors.visible_matches(programme=programme, user=request.user).filter(
+        state__in=attention.RUNNING).order_by("pk")[:10]
+    for match in selectors.with_pulse_facts(matches):
+        side = ""
+        if Role.MENTOR in roles and match.volunteer.person_id == person.pk:
+            side = PulseRating.Side.MENTOR
+        elif Role.LEARNER in roles and match.learner.person_id == person.pk:
+            side = PulseRating.Side.LEARNER
         if side:
             question = selectors.pulse_question(match=match, side=side, pulse_days=rules.pulse_days)
             if question:
