@@ -234,7 +234,7 @@ class Claim(Versioned):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    batch = models.ForeignKey(PaymentBatch, on_delete=models.PROTECT, null=True, blank=True,
+    batch = models.ForeignKey(PaymentBatch, on_delete=models.RESTRICT, null=True, blank=True,
                               related_name="claims", verbose_name=_("payment batch"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     created = models.DateTimeField(_("submitted"), default=timezone.now)
