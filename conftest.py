@@ -227,8 +227,13 @@ def _serialise_the_live_server_on_sqlite() -> None:
     from django.core.servers.basehttp import WSGIServer
     from django.test.testcases import LiveServerThread
 
+    class OneAtATime(WSGIServer):
+        # The live server thread itself holds the shared connection: nothing to hand over.
+        def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        LiveServerThread.server_class = WSGIServer
+        LiveServerThread.server_class = OneAtATime
 
 
 @pytest.fixture

@@ -206,22 +206,26 @@ class _Seeder:
         place = selectors.default_place(match)
         goals = self.pair_goals(match, start)
         active = [g for g in goals if g.state == Goal.State.ACTIVE] or goals
-        # Every step of the cadence until today, and the one meeting ahead (today's counts as ahead).
+        # Every step of the cadence until now, and the one meeting ahead.
         weekday = (start + timedelta(days=self.step)).weekday()
         if weekday >= 5:  # pairs meet on weekdays (at school, after school): the Friday before
             start -= timedelta(days=weekday - 4)
-        days = [start + timedelta(days=self.step * i) for i in range(1, 60)]
-        days = [d for d in days if d < self.today] + [next(d for d in days if d >= self.today)]
+        # Past means its time has passed (a meeting later today is still ahead, whenever the demo is
+        # seeded); exactly one meeting is ahead.
+        now = timezone.now()
+        times = [timezone.make_aware(datetime.combine(start + timedelta(days=self.step * i), clock))
+                 for i in range(1, 60)]
+        past = [t for t in times if t <= now]
+        times = [*past, next(t for t in times if t > now)]
         unlogged_tail = self.rng.random() < 0.3  # this pair's mentor forgot the last one(s)
         tail = self.rng.choice([1, 1, 2]) if unlogged_tail else 0
-        past = [d for d in days if d < self.today]
-        for index, day in enumerate(days):
-            starts = timezone.make_aware(datetime.combine(day, clock))
+        for index, starts in enumerate(times):
+            day = timezone.localdate(starts)
             meeting = Meeting(match=match, starts_at=starts, place=place,
                               ends_at=starts + timedelta(minutes=self.programme.session_minutes),
                               created_by=match.volunteer.person.user)
             self.meetings.append(meeting)
-            ahead = day >= self.today
+            ahead = starts > now
             forgotten = not ahead and index >= len(past) - tail
             if not ahead and not forgotten:
                 self.log(meeting, active, day)

@@ -182,7 +182,10 @@ class _Seeder:
              **fields: Any) -> Match:
         """A match written in bulk, with the timeline of a pair that got this far."""
         if meeting.weekday() >= 5:  # pairs meet on weekdays (at school, after school): Friday
-            meeting -= timedelta(days=meeting.weekday() - 4)
+            moved = meeting - timedelta(days=meeting.weekday() - 4)
+            if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
+                fields["cycle_start"] = moved
+            meeting = moved
         score, items = self.explained(volunteer, learner)
         is_open = state in ("proposed", "introduced", "active")
         if is_open:

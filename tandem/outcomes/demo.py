@@ -161,8 +161,10 @@ def _past_cohort(ctx: DemoContext) -> None:
         SensitiveProfile(learner=learner, migration_background=rng.random() < 0.45,
                          first_generation=rng.random() < 0.55, declared_by="learner", consent=True)
         for learner in learners if rng.random() < 0.8])
-    reasons = [Match.Closure.PLANNED_END] * 6 + [Match.Closure.GOALS_REACHED] * 2 + [
-        Match.Closure.LEFT_SCHOOL, Match.Closure.DID_NOT_WORK, Match.Closure.MENTOR_MOVED]
+    # Reasons after which the learner's year ended (completed, or left school). Pairs that ended
+    # because the mentor moved or the relationship did not work send the learner back to the
+    # waiting list (matching's rule): this year's demo shows those.
+    reasons = [Match.Closure.PLANNED_END] * 6 + [Match.Closure.GOALS_REACHED] * 2 + [Match.Closure.LEFT_SCHOOL]
     matches = []
     for index, learner in enumerate(learners):
         volunteer = volunteers[index % len(volunteers)]
@@ -172,8 +174,28 @@ def _past_cohort(ctx: DemoContext) -> None:
         matches.append(Match(programme=programme, volunteer=volunteer, learner=learner, state=Match.State.CLOSED,
                              slot=1, capacity=max(1, volunteer.capacity), cycle_start=begin,
                              cycle_end=begin + timedelta(days=250), closure_reason=reason,
+                             first_meeting_at=timezone.make_aware(datetime.combine(begin, time(16))),
+                             first_meeting_held_on=begin,
                              closed_at=timezone.make_aware(datetime.combine(end, time(12)))))
     Match.objects.bulk_create(matches)
+    left = [m.learner_id for m in matches if m.closure_reason == Match.Closure.LEFT_SCHOOL]
+    Learner.objects.filter(pk__in=left).update(state=Learner.State.LEFT)
+    # Every closed pair was asked how it went (matching's exit surveys), as this year's are.
+    from tandem.matching.models import ExitSurvey
+
+    ExitSurvey.objects.bulk_create([ExitSurvey(match=m, side=side) for m in matches
+                                    for side in (ExitSurvey.Side.MENTOR, ExitSurvey.Side.LEARNER)])
+    # And every match tells its story: proposed, active from the cycle's start, closed.
+    from tandem.matching.models import MatchEvent
+
+    story = [(m, kind, when, data) for m in matches for kind, when, data in (
+        (MatchEvent.Kind.PROPOSED, datetime.combine(begin_of(m) - timedelta(days=7), time(10)), {}),
+        (MatchEvent.Kind.ACTIVE, datetime.combine(begin_of(m), time(16)), {"cycle_start": begin_of(m).isoformat()}),
+        (MatchEvent.Kind.CLOSED, timezone.localtime(m.closed_at).replace(tzinfo=None), {"reason": m.closure_reason}))]
+    events = MatchEvent.objects.bulk_create([MatchEvent(match=m, kind=kind, data=data) for m, kind, _at, data in story])
+    for event, (_m, _kind, when, _data) in zip(events, story, strict=True):
+        event.at = timezone.make_aware(when)
+    MatchEvent.objects.bulk_update(events, ["at"])
     for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
         Match.objects.filter(pk=match.pk).update(
             created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
