@@ -34,8 +34,9 @@ def _consent(world: Any) -> GuardianConsent:
     learner = _learner(world)
     ConsentText.objects.get_or_create(programme=world.programme, version=1, language="en",
                                       defaults={"text": "I agree."})
-    return GuardianConsent.objects.create(learner=learner, guardian=world.people["guardian"],
-                                          version=1, method="email_link")
+    consent, _created = GuardianConsent.objects.get_or_create(
+        learner=learner, guardian=world.people["guardian"], version=1, defaults={"method": "email_link"})
+    return consent
 
 
 def _consent_kwargs(world: Any) -> dict[str, Any]:
