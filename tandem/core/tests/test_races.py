@@ -254,3 +254,27 @@ def test_the_version_is_the_only_gate_not_the_timing(world: World) -> None:
     a, b = _two_coordinators(world)
     form_a, form_b = _learner_form(learner, city="Delft"), _learner_form(learner, notes="Late")
     assert [_outcome(a.post(url, form_a)), _outcome(b.post(url, form_b))] == ["saved", "refused"]
+
+
+def test_an_erasure_sent_twice_at_once_by_a_double_tap(world: World) -> None:
+    """The coordinator double-taps "Erase for good": both posts arrive together. One erasure, and
+    both posts lead where the first one leads (the people list), neither shows an error."""
+    from tandem.privacy.models import Erasure
+
+    coordinator = world.users["coordinator"]
+    people = reverse("core:people", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    for round_ in range(ROUNDS):
+        former = Person.objects.create(organisation=world.organisation, given_name=f"Wendelin{round_}",
+                                       family_name="Quaspering")
+        Volunteer.objects.create(programme=world.programme, person=former, state="alumni")
+        url = reverse("privacy:person_erase", kwargs={
+            "org": world.organisation.slug, "prog": world.programme.slug, "pk": former.pk})
+        tap = {"confirm": f"Wendelin{round_} Quaspering"}
+        clients = [Client(), Client()]
+        for client in clients:
+            client.force_login(coordinator)
+        first, second = race(partial(clients[0].post, url, tap), partial(clients[1].post, url, tap))
+        assert [r.status_code for r in (first, second)] == [302, 302], round_
+        assert first["Location"] == second["Location"] == people, round_
+        assert Erasure.objects.filter(person=former).count() == 1, round_
+    print(f"\none erasure, double-tapped, {ROUNDS} rounds: erased once, no error shown")

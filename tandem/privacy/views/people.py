@@ -93,16 +93,24 @@ def person_export_pdf(request: AuthenticatedHttpRequest, programme: Programme, p
     return _export(request, programme, pk, "pdf")
 
 
+def _erased_by(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> bool:
+    """Whether the person was erased, by this user (a repeated post of their own request)."""
+    return Person.objects.filter(pk=pk, organisation_id=programme.organisation_id,
+                                 erased_at__isnull=False, erasures__by=request.user).exists()
+
+
+def _erased(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
+    messages.success(request, _("The person was erased. Only the fact that you erased "
+                                "them, and when, is kept."))
+    return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
+
+
 @require_http_methods(["GET", "POST"])
 @programme_view("privacy.manage")
 def person_erase(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    if request.method == "POST" and Person.objects.filter(
-            pk=pk, organisation_id=programme.organisation_id, erased_at__isnull=False,
-            erasures__by=request.user).exists():
+    if request.method == "POST" and _erased_by(request, programme, pk):
         # Sent twice (a double click): the first one erased them.
-        messages.info(request, _("The person was erased. Only the fact that you erased "
-                                 "them, and when, is kept."))
-        return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
+        return _erased(request, programme)
     person = _acting_on(request, programme, pk)
     form = EraseForm(request.POST or None, name=person.full_name)
     errors = services.erase_errors(person=person, actor=request.user)
@@ -112,9 +120,11 @@ def person_erase(request: AuthenticatedHttpRequest, programme: Programme, pk: in
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("The person was erased. Only the fact that you erased "
-                                        "them, and when, is kept."))
-            return redirect("core:people", org=programme.organisation.slug, prog=programme.slug)
+            return _erased(request, programme)
+    if request.method == "POST" and _erased_by(request, programme, pk):
+        # Sent twice at once: the other post erased them while this one was being checked (or
+        # waited for its lock). The person sees where the first post led, without an error.
+        return _erased(request, programme)
     return render(request, "privacy/erase.html", {
         "programme": programme, "person": person, "form": form, "errors": errors,
         "sections": _summary(exports.person_export(person, language=get_language())),
