@@ -50,8 +50,8 @@ def declaration_fields() -> dict[str, forms.Field]:
 
 
 DECLARATION_WHY = _(
-    "Why we ask: the programme wants immigrant and first-generation young people to take part "
-    "not only as learners but also as mentors. Your answers are counted only in aggregate shares "
+    "Why we ask: the programme wants people with a migration background and those who are the "
+    "first in their family to study to take part not only as learners but also as mentors. Your answers are counted only in aggregate shares "
     "(small groups are never shown), are never used for matching, and only the coordinators see "
     "them. Answering is voluntary: by answering you agree to this use; you can change or withdraw "
     "your answers at any time on your own page.")
@@ -61,6 +61,7 @@ class DeclarationForm(VersionedFormMixin, forms.Form):
     """The volunteer's own self-declaration on their page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # the labels are questions
         super().__init__(*args, **kwargs)
         self.fields.update(declaration_fields())
 
