@@ -7,6 +7,7 @@ Deterministic (only ``ctx.rng``) and written with ``bulk_create`` so ``--scale``
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.utils import timezone
@@ -219,10 +220,14 @@ def seed_demo(ctx: DemoContext) -> None:
         ))
     GuardianConsent.objects.bulk_create(consents)
 
+    # Gender from a random stream of its own (the rest of the demo data stays the same); some
+    # prefer not to say.
+    genders = random.Random(f"genders:{ctx.spec.slug}")
     SensitiveProfile.objects.bulk_create([
         SensitiveProfile(
             learner=learner, migration_background=rng.random() < 0.6,
             first_generation=rng.random() < 0.5,
+            gender=genders.choices(["female", "male", "other", ""], weights=[46, 44, 2, 8])[0],
             declared_by=SensitiveProfile.DeclaredBy.GUARDIAN if index % 2
             else SensitiveProfile.DeclaredBy.LEARNER,
             consent=True, recorded_by=ctx.coordinator_user,

@@ -16,6 +16,7 @@ from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.intake.levels import level_choices
 from tandem.intake.models import (
+    DeclaredGender,
     GenderPreference,
     Learner,
     Reason,
@@ -230,7 +231,7 @@ class SensitiveProfileForm(VersionedFormMixin, forms.ModelForm[SensitiveProfile]
 
     class Meta:
         model = SensitiveProfile
-        fields = ("migration_background", "first_generation", "cultural_background",
+        fields = ("migration_background", "first_generation", "gender", "cultural_background",
                   "declared_by", "consent")
         widgets = {
             "migration_background": forms.NullBooleanSelect,
@@ -242,3 +243,9 @@ class SensitiveProfileForm(VersionedFormMixin, forms.ModelForm[SensitiveProfile]
         kwargs.setdefault("version", instance.version if instance is not None else 0)
         super().__init__(*args, **kwargs)
         self.fields["consent"].required = True
+        gender = cast(forms.TypedChoiceField, self.fields["gender"])
+        gender.choices = [("", _("Prefer not to say")), *DeclaredGender.choices]
+        for name in ("migration_background", "first_generation"):
+            widget = forms.NullBooleanSelect()
+            widget.choices = [("unknown", _("Prefer not to say")), ("true", _("Yes")), ("false", _("No"))]
+            self.fields[name].widget = widget

@@ -73,6 +73,14 @@ class Reason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DeclaredGender(models.TextChoices):
+    """A learner's self-declared gender (empty: prefer not to say); only for monitoring."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Non-binary or another gender")
+
+
 class GenderPreference(models.TextChoices):
     ANY = "any", _("No preference")
     FEMALE = "female", _("A woman")
@@ -427,6 +435,11 @@ class SensitiveProfile(Versioned):
         _("first-generation student"), null=True, blank=True,
         help_text=_("First in the family to go on to higher education."),
     )
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=DeclaredGender.choices, blank=True,
+        help_text=_("Self-declared; empty is “prefer not to say”. Only for monitoring equal "
+                    "participation in aggregate, never for matching."),
+    )
     cultural_background = models.CharField(
         _("language and cultural background, in their own words"), max_length=200, blank=True,
         help_text=_("Only for role-model matching, where the programme uses it."),
@@ -446,7 +459,7 @@ class SensitiveProfile(Versioned):
         purpose=_("Monitoring equal participation and, where the programme uses it, role-model "
                   "matching; only coordinators see it."),
         retention=(WithPerson(), AfterEnd(Period.SPECIAL_CATEGORY)),
-        export=("migration_background", "first_generation", "cultural_background", "declared_by",
+        export=("migration_background", "first_generation", "gender", "cultural_background", "declared_by",
                 "consent", "recorded_at"),
         staff_only=True, erase=Delete(),
     )

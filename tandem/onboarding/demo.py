@@ -3,6 +3,7 @@ workshop with registrations and attendance, certificates about to expire and one
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
     Volunteer,
+    VolunteerDeclaration,
     VolunteerState,
     VolunteerTransition,
     Workshop,
@@ -93,13 +95,45 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteer = ready_ones[2]
         volunteer.certificate_issued_on = add_months(today - timedelta(days=12), -valid_months)
         volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
+    declarations = _declarations(ctx, volunteers)
     volunteers = Volunteer.objects.bulk_create(volunteers)
+    VolunteerDeclaration.objects.bulk_create([
+        VolunteerDeclaration(volunteer=v, migration_background=migration, first_generation=first)
+        for v, (migration, first) in zip(volunteers, declarations, strict=True)
+        if migration is not None or first is not None
+    ])
     VolunteerTransition.objects.bulk_create([
         VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
                             reason=Because.DEMO_DATA)
         for v in volunteers
     ])
     _training(ctx, volunteers)
+
+
+# Shares of mentors with a migration background / first-generation students / women, per
+# programme (roughly what such programmes report; the senior experts are older, fewer migrants).
+BACKGROUND = {"mentoren-op-zuid": (0.40, 0.45, 0.65), "rolmodel-mentoring": (0.70, 0.60, 0.55),
+              "vera": (0.12, 0.20, 0.35), "accompagnement-vet": (0.30, 0.40, 0.70),
+              "studententutoring": (0.20, 0.35, 0.65), "community-builders": (0.30, 0.45, 0.60)}
+
+
+def _declarations(ctx: DemoContext, volunteers: list[Volunteer]) -> list[tuple[bool | None, bool | None]]:
+    """Each volunteer's gender (set on the row) and self-declared background: about one in ten
+    declares nothing, some answer "prefer not to say" to one question. A random stream of its own,
+    so the rest of the demo data stays the same."""
+    rng = random.Random(f"declarations:{ctx.spec.slug}")
+    migration, first, women = BACKGROUND.get(ctx.spec.slug, (0.3, 0.4, 0.6))
+    out: list[tuple[bool | None, bool | None]] = []
+    for volunteer in volunteers:
+        roll = rng.random()
+        volunteer.gender = ("" if roll < 0.06 else "other" if roll < 0.08
+                            else "female" if rng.random() < women else "male")
+        if rng.random() < 0.1:
+            out.append((None, None))
+            continue
+        out.append((None if rng.random() < 0.08 else rng.random() < migration,
+                    None if rng.random() < 0.08 else rng.random() < first))
+    return out
 
 
 def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:

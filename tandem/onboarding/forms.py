@@ -22,6 +22,59 @@ from tandem.core.versioning import VersionedFormMixin
 from tandem.onboarding.models import Gender, Registration, Volunteer, VolunteerState, Workshop
 
 
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class DeclaredField(forms.TypedChoiceField):
+    """Yes / no / prefer not to say (``None``), always optional."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", _("Prefer not to say")), ("yes", _("Yes")), ("no", _("No"))],
+                         coerce=_yes_no, empty_value=None, required=False, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+
+def declaration_fields() -> dict[str, forms.Field]:
+    return {
+        "migration_background": DeclaredField(
+            label=_("Do you have a migration background? (optional)"),
+            help_text=_("You, or at least one of your parents, were born in another country.")),
+        "first_generation": DeclaredField(
+            label=_("Are you the first in your family to go on to higher education? (optional)")),
+    }
+
+
+DECLARATION_WHY = _(
+    "Why we ask: the programme wants people with a migration background and those who are the "
+    "first in their family to study to take part not only as learners but also as mentors. Your answers are counted only in aggregate shares "
+    "(small groups are never shown), are never used for matching, and only the coordinators see "
+    "them. Answering is voluntary: by answering you agree to this use; you can change or withdraw "
+    "your answers at any time on your own page.")
+
+
+class DeclarationForm(VersionedFormMixin, forms.Form):
+    """The volunteer's own self-declaration on their page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # the labels are questions
+        super().__init__(*args, **kwargs)
+        self.fields.update(declaration_fields())
+
+    @classmethod
+    def for_volunteer(cls, volunteer: Volunteer, data: Any = None) -> DeclarationForm:
+        declaration = getattr(volunteer, "declaration", None)
+        if declaration is None:
+            return cls(data, version=0)
+        return cls(data, version=declaration.version, initial={
+            "migration_background": declaration.migration_background,
+            "first_generation": declaration.first_generation})
+
+
 class ApplicationForm(HumanCheckMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
@@ -47,8 +100,13 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
         choices=[("", _("Prefer not to say")), *Gender.choices],
     )
     consent = forms.BooleanField(label=_("I agree"))
+
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The self-declaration goes before the consent (the form is rendered in field order).
+        consent = self.fields.pop("consent")
+        self.fields.update(declaration_fields())
+        self.fields["consent"] = consent
         cast(LanguagesField, self.fields["languages"]).offer(
             country=programme.country, programme_languages=programme.languages)
         cast(FieldsField, self.fields["expertise"]).offer(programme=programme)
@@ -63,6 +121,8 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
             "languages": data["languages"], "expertise": data["expertise"],
             "availability": data["availability"],
             "motivation": data["motivation"], "gender": data["gender"],
+            "migration_background": data["migration_background"],
+            "first_generation": data["first_generation"],
             "consent": data["consent"], "language": (get_language() or "en")[:2],
         }
 

@@ -25,6 +25,7 @@ from tandem.core.history import (
     as_date,
     choice,
     each,
+    hidden,
     language_name,
     reasons,
     slot_label,
@@ -210,6 +211,7 @@ class Volunteer(Versioned):
         "attended": Key(_("attended"), yes_no),
         "training_certificate": Key(_("training certificate"), text),
         "certificate_expired": Key(_("certificate expired on"), as_date),
+        "self_declared_background": Key(_("self-declared background"), hidden),
     }
 
     class Meta:
@@ -233,6 +235,39 @@ class Volunteer(Versioned):
     def clean(self) -> None:
         if self.programme_id is not None:
             validate_fields(self.programme, self.expertise)
+
+
+class VolunteerDeclaration(Versioned):
+    """A volunteer's self-declared background (GDPR art. 9 special-category data): voluntary,
+    every answer may be "prefer not to say" (empty), asked only so the programme can monitor in
+    aggregate whether immigrant and first-generation people take part as mentors too; never used
+    for matching. Coordinators and the volunteer themselves see it; observers see only the
+    suppressed shares (``outcomes``). A declaration of nothing but "prefer not to say" is not kept."""
+
+    volunteer = models.OneToOneField(
+        Volunteer, on_delete=models.CASCADE, related_name="declaration", verbose_name=_("volunteer")
+    )
+    migration_background = models.BooleanField(_("migration background"), null=True, blank=True)
+    first_generation = models.BooleanField(
+        _("first-generation student"), null=True, blank=True,
+        help_text=_("First in the family to go on to higher education."),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    privacy = Personal(
+        whose="volunteer__person", categories=Category.SPECIAL, basis=Basis.EXPLICIT_CONSENT,
+        purpose=_("Monitoring in aggregate whether people with a migration background and "
+                  "first-generation students take part as mentors; never used for matching."),
+        retention=(WithPerson(), AfterEnd(Period.SPECIAL_CATEGORY)),
+        export=("migration_background", "first_generation", "recorded_at"), erase=Delete(),
+    )
+
+    class Meta:
+        verbose_name = _("self-declared background")
+        verbose_name_plural = _("self-declared backgrounds")
+
+    def __str__(self) -> str:
+        return f"declaration:{self.volunteer_id}"
 
 
 class VolunteerTransition(StateChange):

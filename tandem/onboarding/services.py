@@ -26,11 +26,12 @@ from tandem.core.places import geocode
 from tandem.core.ratelimit import mail_once_per
 from tandem.core.selectors import coordinators_of
 from tandem.core.services import membership_grant, person_create
-from tandem.core.versioning import apply_edit, lock_for_edit, save_edit
+from tandem.core.versioning import EditConflict, apply_edit, lock_for_edit, save_edit
 from tandem.onboarding.models import (
     Registration,
     TrainingCertificate,
     Volunteer,
+    VolunteerDeclaration,
     VolunteerReason,
     VolunteerState,
     VolunteerTransition,
@@ -167,6 +168,7 @@ def volunteer_apply(
     consent: bool, phone: str = "", postcode: str = "", city: str = "", address: str = "",
     languages: list[str] | None = None, expertise: list[str] | None = None,
     availability: list[str] | None = None, motivation: str = "", gender: str = "",
+    migration_background: bool | None = None, first_generation: bool | None = None,
 ) -> tuple[Volunteer, bool]:
     """Record a public application; returns ``(volunteer, created)``.
 
@@ -225,6 +227,10 @@ def volunteer_apply(
             action=Action.CREATED, subject=f"volunteer:{volunteer.pk}",
             changes={"state": [None, State.APPLIED]}, note=VolunteerReason.APPLIED_ONLINE,
         )
+        if migration_background is not None or first_generation is not None:
+            VolunteerDeclaration.objects.create(
+                volunteer=volunteer, migration_background=migration_background,
+                first_generation=first_generation)
         _notify_volunteer(volunteer, "application_received", {})
     return volunteer, True
 
@@ -573,3 +579,47 @@ def certificate_mark_expired(*, volunteer: Volunteer, expires_on: date) -> bool:
          "date": expires_on.isoformat()},
     )
     return True
+
+
+# --- Self-declared background (special-category data) ------------------------------------------
+
+
+def volunteer_declaration_save(*, volunteer: Volunteer, actor: Any, expected_version: int | None = None,
+                               migration_background: bool | None = None,
+                               first_generation: bool | None = None) -> VolunteerDeclaration | None:
+    """Record, change or withdraw what the volunteer declared about their background (``None``:
+    prefer not to say). Nothing but "prefer not to say" deletes the declaration. ``expected_version``
+    is the version the form showed (0: none yet), so a change made meanwhile is not overwritten.
+    The values are not copied into the audit log."""
+    data = {"migration_background": migration_background, "first_generation": first_generation}
+    with transaction.atomic():
+        # The volunteer's row serialises two first declarations.
+        Volunteer.objects.select_for_update().filter(pk=volunteer.pk).first()
+        existing = VolunteerDeclaration.objects.filter(volunteer=volunteer).first()
+        if existing is not None:
+            existing = lock_for_edit(VolunteerDeclaration, pk=existing.pk, expected_version=expected_version)
+        elif expected_version:  # the form showed a declaration deleted meanwhile
+            raise EditConflict()
+        if migration_background is None and first_generation is None:
+            if existing is not None:
+                existing.delete()
+                _audit_declaration(volunteer, actor, Action.DELETED)
+            return None
+        if existing is None:
+            declaration = VolunteerDeclaration(volunteer=volunteer, **data)
+            declaration.full_clean()
+            declaration.save()
+            _audit_declaration(volunteer, actor, Action.CREATED)
+            return declaration
+        if apply_edit(existing, data):
+            _audit_declaration(volunteer, actor, Action.UPDATED)
+        return existing
+
+
+def _audit_declaration(volunteer: Volunteer, actor: Any, action: str) -> None:
+    audit_record(
+        organisation=volunteer.programme.organisation, programme=volunteer.programme,
+        actor=actor if getattr(actor, "is_authenticated", False) else None, person=volunteer.person,
+        action=action, subject=f"volunteer:{volunteer.pk}",
+        changes={"self_declared_background": ["…", None if action == Action.DELETED else "…"]},
+    )

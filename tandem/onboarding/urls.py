@@ -38,4 +38,5 @@ urlpatterns = [
     path(P + "training/<int:pk>/attendance/", training.attendance, name="attendance"),
     # A volunteer with a log-in.
     path(P + "me/", me.me, name="me"),
+    path(P + "me/background/", me.declaration, name="declaration"),
 ]

@@ -17,6 +17,7 @@ Deterministic (``ctx.rng`` only); bulk-created.
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from tandem.outcomes.instruments import (
     RELATIONSHIP_LEARNER,
     RELATIONSHIP_MENTOR,
     ROSENBERG,
+    SUPERVISOR_PROGRESS,
     Instrument,
 )
 from tandem.outcomes.models import (
@@ -44,6 +46,8 @@ from tandem.outcomes.selectors import cycle_of
 
 EARLY_LEAVING = {"BE": EarlyLeaving.BE, "NL": EarlyLeaving.NL}
 DUTCH_TESTS = {"mentoren-op-zuid", "rolmodel-mentoring"}
+# The teachers who follow the pairs answer the supervisors' questionnaire.
+SUPERVISOR_WAVES = {"mentoren-op-zuid"}
 
 
 def seed_demo(ctx: DemoContext) -> None:
@@ -53,7 +57,8 @@ def seed_demo(ctx: DemoContext) -> None:
     _past_cohort(ctx)
     OutcomeSettings.objects.update_or_create(programme=programme, defaults={
         "early_leaving": EARLY_LEAVING.get(programme.country, EarlyLeaving.EU), "school_data_consent": True,
-        "targets": {"learner_migration": 45, "learner_first_generation": 50, "mentor_female": 50}})
+        "targets": {"learner_migration": 45, "mentor_migration": 35, "learner_first_generation": 50,
+                    "mentor_first_generation": 40, "learner_female": 50, "mentor_female": 50}})
     matches = list(Match.objects.filter(programme=programme, state__in=(Match.State.ACTIVE, Match.State.CLOSED))
                    .select_related("learner__person", "volunteer__person").order_by("pk"))
     if not matches:
@@ -121,7 +126,33 @@ def seed_demo(ctx: DemoContext) -> None:
                             language=match.learner.person.language or ""))
     SurveyInvitation.objects.bulk_create(invitations, ignore_conflicts=True)
     SurveyResponse.objects.bulk_create(responses, ignore_conflicts=True)
+    if programme.slug in SUPERVISOR_WAVES:
+        _supervisor_waves(ctx, plan)
     _indicators(programme, matches + past, started, rng, today)
+
+
+def _supervisor_waves(ctx: DemoContext, plan: list[tuple[str, date, date]]) -> None:
+    """The supervisors' questionnaire at intake (answered) and closure (open now, half answered),
+    from a random stream of its own (the rest of the demo data stays the same)."""
+    rng = random.Random(f"supervisors:{ctx.spec.slug}")
+    now = timezone.now()
+    invitations, responses = [], []
+    for kind, opens, closes in plan:
+        if kind not in ("intake", "closure"):
+            continue
+        wave = _wave(ctx.programme, SUPERVISOR_PROGRESS, "supervisor", kind, opens, closes)
+        for index, person in enumerate(ctx.supervisors):
+            answered = kind == "intake" or index % 2 == 1
+            invitations.append(SurveyInvitation(wave=wave, person=person, sent_at=now,
+                                                answered_at=now if answered else None))
+            if answered:
+                given = _answers(SUPERVISOR_PROGRESS, rng, 0.3 if kind == "closure" else 0.0)
+                responses.append(SurveyResponse(
+                    wave=wave, person=person, answers=given, score=SUPERVISOR_PROGRESS.score(given),
+                    subscores={s: SUPERVISOR_PROGRESS.score(given, subscale=s) for s in SUPERVISOR_PROGRESS.subscales},
+                    language=person.language or ""))
+    SurveyInvitation.objects.bulk_create(invitations, ignore_conflicts=True)
+    SurveyResponse.objects.bulk_create(responses, ignore_conflicts=True)
 
 
 def begin_of(match: Match) -> date:
@@ -137,6 +168,8 @@ def _past_cohort(ctx: DemoContext) -> None:
     from tandem.onboarding.models import Volunteer
 
     programme, rng, today = ctx.programme, ctx.rng, ctx.today
+    # Gender from a random stream of its own (the rest of the demo data stays the same).
+    genders = random.Random(f"cohort-genders:{ctx.spec.slug}")
     volunteers = list(Volunteer.objects.filter(programme=programme).order_by("pk"))
     if not volunteers or not ctx.learners:
         return
@@ -159,7 +192,8 @@ def _past_cohort(ctx: DemoContext) -> None:
         for p in people])
     SensitiveProfile.objects.bulk_create([
         SensitiveProfile(learner=learner, migration_background=rng.random() < 0.45,
-                         first_generation=rng.random() < 0.55, declared_by="learner", consent=True)
+                         first_generation=rng.random() < 0.55, declared_by="learner", consent=True,
+                         gender=genders.choices(["female", "male", "other", ""], weights=[47, 43, 2, 8])[0])
         for learner in learners if rng.random() < 0.8])
     # Reasons after which the learner's year ended (completed, or left school). Pairs that ended
     # because the mentor moved or the relationship did not work send the learner back to the

@@ -22,6 +22,7 @@ from tandem.outcomes.models import (
     SchoolStatus,
     WaveKind,
 )
+from tandem.outcomes.report import PARTICIPATION
 
 
 def _date_widget() -> forms.DateInput:
@@ -39,14 +40,13 @@ class SettingsForm(VersionedFormMixin, forms.Form):
         label=_("Our consent text covers school results"), required=False,
         help_text=_("Only then can school indicators be recorded, and only for learners whose consent is "
                     "recorded."))
-    target_learner_migration = forms.IntegerField(
-        label=_("Target: learners with a migration background (%)"), required=False, min_value=0, max_value=100)
-    target_learner_first_generation = forms.IntegerField(
-        label=_("Target: first-generation learners (%)"), required=False, min_value=0, max_value=100)
-    target_mentor_female = forms.IntegerField(
-        label=_("Target: mentors who are women (%)"), required=False, min_value=0, max_value=100)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, _title, label in PARTICIPATION:
+            self.fields[f"target_{key}"] = forms.IntegerField(label=label, required=False, min_value=0,
+                                                              max_value=100)
 
-    TARGETS = ("learner_migration", "learner_first_generation", "mentor_female")
+    TARGETS = tuple(key for key, _title, _label in PARTICIPATION)
 
     def values(self) -> dict[str, Any]:
         data = {k: self.cleaned_data[k] for k in ("threshold", "min_denominator", "early_leaving",

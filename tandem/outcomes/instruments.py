@@ -255,8 +255,42 @@ BELONGING = Instrument(
     ),
 )
 
+SUPERVISOR_PROGRESS = Instrument(
+    code="supervisor-progress", version=1,
+    title={"en": "The pairs' progress (supervisors)", "nl": "De voortgang van de koppels (begeleiders)",
+           "fr": "Les progrès des binômes (encadrants)", "de": "Der Fortschritt der Tandems (Betreuende)"},
+    audiences=("supervisor",), scale=AGREE4, scoring="mean",
+    subscales={"learner": {"en": "The learners", "nl": "De leerlingen", "fr": "Les jeunes", "de": "Die Lernenden"},
+               "pair": {"en": "The pairs", "nl": "De koppels", "fr": "Les binômes", "de": "Die Tandems"}},
+    source="Tandem's own items (2026), for the teacher or trainer who follows the pairs: the learners' "
+           "progress and motivation as the supervisor sees it, and how the pairs work together.",
+    licence="Tandem's own questions, free to use (CC0).",
+    items=(
+        _i("s1", "The learners I supervise are making progress at school.",
+           "De leerlingen die ik begeleid, boeken vooruitgang op school.",
+           "Les jeunes que j'encadre progressent à l'école.",
+           "Die Lernenden, die ich betreue, machen in der Schule Fortschritte.", subscale="learner"),
+        _i("s2", "The learners are more motivated since they have a mentor.",
+           "De leerlingen zijn gemotiveerder sinds ze een mentor hebben.",
+           "Les jeunes sont plus motivés depuis qu'ils ont un mentor.",
+           "Die Lernenden sind motivierter, seit sie einen Mentor haben.", subscale="learner"),
+        _i("s3", "The pairs meet regularly and prepare their meetings.",
+           "De koppels spreken regelmatig af en bereiden hun afspraken voor.",
+           "Les binômes se rencontrent régulièrement et préparent leurs rencontres.",
+           "Die Tandems treffen sich regelmäßig und bereiten ihre Treffen vor.", subscale="pair"),
+        _i("s4", "The mentors work on what the learners need.",
+           "De mentoren werken aan wat de leerlingen nodig hebben.",
+           "Les mentors travaillent sur ce dont les jeunes ont besoin.",
+           "Die Mentorinnen und Mentoren arbeiten an dem, was die Lernenden brauchen.", subscale="pair"),
+        _i("s5", "I often have to step in because a pair is not working well.",
+           "Ik moet vaak ingrijpen omdat een koppel niet goed loopt.",
+           "Je dois souvent intervenir parce qu'un binôme ne fonctionne pas bien.",
+           "Ich muss oft eingreifen, weil ein Tandem nicht gut funktioniert.", reverse=True, subscale="pair"),
+    ),
+)
+
 INSTRUMENTS: dict[str, Instrument] = {i.key: i for i in (ROSENBERG, RELATIONSHIP_LEARNER, RELATIONSHIP_MENTOR,
-                                                         BELONGING)}
+                                                         BELONGING, SUPERVISOR_PROGRESS)}
 
 
 def instrument(code: str, version: int) -> Instrument:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
@@ -30,6 +31,8 @@ class Row:
     bar: float | None = None  # 0…1, for the chart
     extra: list[str] = field(default_factory=list)
     hidden: bool = False
+    # Below the programme's target (equal participation): the page highlights the gap.
+    below: bool = False
 
 
 @dataclass
@@ -215,14 +218,27 @@ def _dropout(f: Figures, show: Show, settings: OutcomeSettings) -> Section:
                    chart=True, note=note)
 
 
+# The equal-participation measures: key (also the key of the programme's target), title, the
+# target's label in the settings form.
+PARTICIPATION: tuple[tuple[str, Any, Any], ...] = (
+    ("learner_migration", gettext_lazy("Learners with a migration background"),
+     gettext_lazy("Target: learners with a migration background (%)")),
+    ("mentor_migration", gettext_lazy("Mentors with a migration background"),
+     gettext_lazy("Target: mentors with a migration background (%)")),
+    ("learner_first_generation", gettext_lazy("Learners who are first-generation students"),
+     gettext_lazy("Target: first-generation learners (%)")),
+    ("mentor_first_generation", gettext_lazy("Mentors who are first-generation students"),
+     gettext_lazy("Target: first-generation mentors (%)")),
+    ("learner_female", gettext_lazy("Learners who are girls or women"),
+     gettext_lazy("Target: learners who are girls or women (%)")),
+    ("mentor_female", gettext_lazy("Mentors who are women"), gettext_lazy("Target: mentors who are women (%)")),
+)
+
+
 def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settings: OutcomeSettings,
                            suppress: bool) -> list[Section]:
     show = Show(settings, suppress=suppress)
-    titles = {
-        "learner_migration": _("Learners with a migration background"),
-        "learner_first_generation": _("Learners who are first-generation students"),
-        "mentor_female": _("Mentors who are women"),
-    }
+    titles = {key: str(title) for key, title, _label in PARTICIPATION}
     out = []
     for key, title in titles.items():
         cycles = data.get(key, {})
@@ -234,13 +250,16 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
             declared = Shown(None if table.cell(cycle, "yes").suppressed or table.cell(cycle, "no").suppressed
                              else (table.cell(cycle, "yes").value or 0) + (table.cell(cycle, "no").value or 0))
             share, value = show.pct(table.cell(cycle, "yes"), declared)
-            gap = ""
+            gap, below = "", False
             if value is not None and target is not None:
-                points = f"{'+' if value - float(target) >= 0 else ''}{fmt(value - float(target), 0)}"
-                gap = _("gap to the target: %(points)s points") % {"points": points}
+                difference = value - float(target)
+                below = round(difference) < 0
+                points = f"{'+' if difference >= 0 else ''}{fmt(difference, 0)}"
+                gap = (_("%(points)s points below the target") % {"points": fmt(-difference, 0)} if below
+                       else _("gap to the target: %(points)s points") % {"points": points})
             rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
                             bar=None if value is None else value / 100,
-                            extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap]))
+                            extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap], below=below))
         note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
                 if target is not None else _("No target set."))
         out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People")], chart=True, note=note))

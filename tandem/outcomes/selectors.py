@@ -259,7 +259,9 @@ def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[Survey
     order = {WaveKind.INTAKE: 0, WaveKind.MID: 1, WaveKind.CLOSURE: 2, WaveKind.FOLLOW_UP: 3}
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in responses:
-        if r["wave__anonymous"] or r["match_id"] in ids:
+        # Anonymous answers and supervisors' (about all the pairs they follow) have no match:
+        # they count for the programme whatever the filter.
+        if r["wave__anonymous"] or r["wave__audience"] == "supervisor" or r["match_id"] in ids:
             by_key[(f"{r['wave__instrument']}@{r['wave__instrument_version']}", r["wave__audience"])].append(r)
     found = []
     for (key, audience), rows in sorted(by_key.items()):
@@ -306,11 +308,14 @@ def _indicators(out: Figures, learner_ids: list[int]) -> None:
 
 def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]]]:
     """Learners and mentors of the programme's started matches, by cycle, counted by what they
-    declared: ``{measure: {cycle: {"yes"|"no"|"unknown": n}}}``. Learners' migration background
-    and first generation come from intake's special-category data (declared with consent);
-    mentors' gender from their application. Aggregates only."""
+    declared: ``{measure: {cycle: {"yes"|"no"|"unknown": n}}}`` ("unknown": not declared, or
+    "prefer not to say"). Learners' migration background, first generation and gender come from
+    intake's special-category data (declared with consent); mentors' migration background and
+    first generation from their own declaration (onboarding), their gender from their
+    application. Each person counts once, in the cycle of their first started match. Aggregates
+    only."""
     from tandem.intake.models import SensitiveProfile
-    from tandem.onboarding.models import Volunteer
+    from tandem.onboarding.models import Volunteer, VolunteerDeclaration
 
     matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED)
                    .values("learner_id", "volunteer_id", "cycle_start", "first_meeting_at").order_by("pk"))
@@ -320,20 +325,28 @@ def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]
         learner_cycle.setdefault(m["learner_id"], cycle_of(_start(m)))
         mentor_cycle.setdefault(m["volunteer_id"], cycle_of(_start(m)))
     profiles = {p["learner_id"]: p for p in SensitiveProfile.objects.filter(learner_id__in=list(learner_cycle))
-                .values("learner_id", "migration_background", "first_generation")}
+                .values("learner_id", "migration_background", "first_generation", "gender")}
     genders = dict(Volunteer.objects.filter(pk__in=list(mentor_cycle)).values_list("pk", "gender"))
+    declarations = {d["volunteer_id"]: d for d in VolunteerDeclaration.objects.filter(
+        volunteer_id__in=list(mentor_cycle)).values("volunteer_id", "migration_background", "first_generation")}
     out: Any = defaultdict(lambda: defaultdict(Counter))
 
     def word(value: bool | None) -> str:
         return "unknown" if value is None else ("yes" if value else "no")
 
+    def female(gender: str | None) -> str:
+        return "unknown" if not gender else ("yes" if gender == "female" else "no")
+
     for learner, cycle in learner_cycle.items():
         profile: Any = profiles.get(learner, {})
         out["learner_migration"][cycle][word(profile.get("migration_background"))] += 1
         out["learner_first_generation"][cycle][word(profile.get("first_generation"))] += 1
+        out["learner_female"][cycle][female(profile.get("gender"))] += 1
     for mentor, cycle in mentor_cycle.items():
-        gender = genders.get(mentor) or ""
-        out["mentor_female"][cycle]["unknown" if not gender else ("yes" if gender == "female" else "no")] += 1
+        declared: Any = declarations.get(mentor, {})
+        out["mentor_migration"][cycle][word(declared.get("migration_background"))] += 1
+        out["mentor_first_generation"][cycle][word(declared.get("first_generation"))] += 1
+        out["mentor_female"][cycle][female(genders.get(mentor))] += 1
     return {k: {c: dict(v) for c, v in sorted(cycles.items())} for k, cycles in out.items()}
 
 

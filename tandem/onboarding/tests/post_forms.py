@@ -54,6 +54,9 @@ STATE = NotAnEdit(
 FORMS: dict[str, FormKind] = {
     "onboarding:apply": NotAnEdit(
         "The public application: the same address applying twice is one volunteer (test_apply)."),
+    "onboarding:declaration": NotAnEdit(
+        "The volunteer's own declaration of their background: versioned, a form opened before a change "
+        "is refused with both versions shown (test_declaration)."),
     "onboarding:bulk_transition": STATE,
     "onboarding:transition": STATE,
     "onboarding:import": NotAnEdit(

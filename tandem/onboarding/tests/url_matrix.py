@@ -107,6 +107,9 @@ MATRIX: dict[str, Access] = {
     "onboarding:registration_cancel": _manage(_registration_kwargs, "POST", BACK_TO_WORKSHOP),
     "onboarding:attendance": _manage(_workshop_kwargs, "POST", BACK_TO_WORKSHOP),
     "onboarding:me": Access(MEMBERS, "programme", kwargs=programme_kwargs),
+    # The volunteer's own declaration; a member without a volunteer record is sent back to the page.
+    "onboarding:declaration": Access(MEMBERS, "programme", method="POST", kwargs=programme_kwargs,
+                                     expect=redirect_to("onboarding:me")),
     # Coordinators and the booked mentor; a mentor not registered on it gets 404 (test_calendar).
     "onboarding:workshop_ics": Access(COORDINATORS | {"mentor"}, "programme", kwargs=_booked_workshop_kwargs),
 }

@@ -32,7 +32,13 @@ from tandem.onboarding.forms import (
     TransitionForm,
     VolunteerForm,
 )
-from tandem.onboarding.models import TrainingCertificate, Volunteer, VolunteerState, Workshop
+from tandem.onboarding.models import (
+    TrainingCertificate,
+    Volunteer,
+    VolunteerDeclaration,
+    VolunteerState,
+    Workshop,
+)
 from tandem.onboarding.screening import (
     certificate_name,
     certificate_status,
@@ -155,6 +161,8 @@ def _detail_page(request: HttpRequest, programme: Programme, volunteer: Voluntee
         "certificate_name": certificate_name(programme),
         "certificate": certificate_status(volunteer, today=today),
         "training_certificate": certificate,
+        # Special-category data: only coordinators reach this page.
+        "declaration": VolunteerDeclaration.objects.filter(volunteer=volunteer).first(),
         "transitions": volunteer.transitions.select_related("actor"),
         "registrations": volunteer.registrations.select_related("workshop"),
         "allowed_states": [(s, VolunteerState(s).label) for s in VolunteerState.values

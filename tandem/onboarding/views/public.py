@@ -14,7 +14,7 @@ from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
 from tandem.onboarding import selectors, services
-from tandem.onboarding.forms import ApplicationForm, VerifyForm
+from tandem.onboarding.forms import DECLARATION_WHY, ApplicationForm, VerifyForm
 from tandem.onboarding.models import TrainingCertificate
 from tandem.onboarding.pdf import certificate_pdf
 from tandem.onboarding.screening import certificate_name
@@ -57,7 +57,7 @@ def apply(request: HttpRequest, org: str, prog: str) -> HttpResponse:
         form.refresh_timestamp()
     context = {
         "programme": programme, "form": form,
-        "consent_version": services.CONSENT_VERSION,
+        "consent_version": services.CONSENT_VERSION, "declaration_why": DECLARATION_WHY,
         "certificate_name": certificate_name(programme)
         if programme.requirement("safeguarding_certificate_required") else "",
         "training_hours": programme.requirement("training_hours_required"),

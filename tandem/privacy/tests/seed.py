@@ -216,7 +216,7 @@ def _intake(ctx: Context) -> None:
     GuardianConsent.objects.create(learner=learner, guardian=mother, version=text.version,
                                    method="paper_form", given_at=_at(date(2005, 8, 30)))
     SensitiveProfile.objects.create(learner=learner, migration_background=True,
-                                    first_generation=True,
+                                    first_generation=True, gender="female",
                                     cultural_background=ctx.mark("background"),
                                     declared_by="learner", consent=True)
     # She is a guardian herself, of a child in the volunteer programme, and consented.
