@@ -46,7 +46,7 @@ def test_a_stopped_link_says_so_in_the_readers_language_and_shows_nothing(world:
 
     page = Client(HTTP_ACCEPT_LANGUAGE="nl").get(_survey(token))
     body = page.content.decode()
-    assert page.status_code == 410 and "Deze link werkt niet meer" in body
+    assert page.status_code == 410 and "Deze link werkt niet meer" in body and "nieuwe link" in body
     assert world.programme.name not in body and world.people["learner"].given_name not in body
     assert 'name="q1"' not in body
     # Posting answers through it keeps nothing.
