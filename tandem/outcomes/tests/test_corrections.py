@@ -141,3 +141,13 @@ def test_correcting_and_deleting_need_the_recorded_consent(world: World) -> None
     with pytest.raises(ValidationError):
         services.indicator_delete(indicator=row, actor=coordinator, expected_version=row.version)
     assert SchoolIndicator.objects.filter(pk=row.pk, number=Decimal("4.50")).exists()
+
+
+def test_the_funder_reports_definitions_print_one_percent_sign(world: World) -> None:
+    from datetime import date
+
+    from tandem.outcomes import funder
+
+    data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+    assert any("95 % confidence interval" in line for line in data.definitions())
+    assert not any("%%" in line for line in data.definitions())
