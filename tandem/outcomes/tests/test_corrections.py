@@ -19,7 +19,12 @@ from conftest import World
 from tandem.core.models import AuditEvent
 from tandem.core.versioning import EditConflict
 from tandem.outcomes import services
-from tandem.outcomes.models import OutcomeSettings, SchoolIndicator, SurveyInvitation, SurveyResponse
+from tandem.outcomes.models import (
+    OutcomeSettings,
+    SchoolIndicator,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from tandem.outcomes.tests.factories import indicator, invitation
 
 pytestmark = pytest.mark.django_db
