@@ -98,6 +98,22 @@ class IndicatorForm(OnceFormMixin, forms.Form):
         self.fields["learner"].choices = learners  # type: ignore[attr-defined]
 
 
+class IndicatorEditForm(VersionedFormMixin, forms.Form):
+    """Correct a recorded value: the day, the value or result, the follow-up (not the learner nor
+    the indicator: such a value is deleted and recorded again)."""
+
+    measured_on = IndicatorForm.base_fields["measured_on"]
+    number = IndicatorForm.base_fields["number"]
+    code = IndicatorForm.base_fields["code"]
+    months_after = IndicatorForm.base_fields["months_after"]
+
+    @classmethod
+    def for_indicator(cls, row: Any, data: Any = None) -> IndicatorEditForm:
+        return cls(data, version=row.version, initial={
+            "measured_on": row.measured_on, "number": row.number, "code": row.code,
+            "months_after": row.months_after})
+
+
 class SurveyForm(forms.Form):
     """One radio group per item, built from the instrument."""
 

@@ -40,7 +40,7 @@ class FunderReport:
               "intervals only over at least %(n)s people.") % {"n": self.settings.threshold,
                                                               "d": self.settings.min_denominator},
             _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
-              "mean change by the paired t method."),
+              "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
             _("Early school leaving: %(definition)s.") % {"definition": self.settings.get_early_leaving_display()},
             _("Early closure: a match closed for any reason other than the planned end of the cycle or goals "
               "reached."),

@@ -38,6 +38,11 @@ REMIND_AFTER = timedelta(days=5)
 SETTINGS_FIELDS = ("threshold", "min_denominator", "early_leaving", "school_data_consent")
 
 
+def _json_safe(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """The audit log's ``{field: [old, new]}`` with decimals as text (core's diff keeps them)."""
+    return {k: [str(v) if isinstance(v, Decimal) else v for v in pair] for k, pair in changes.items()}
+
+
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -88,15 +93,72 @@ def link_url(invitation: SurveyInvitation) -> str:
     return site_url(reverse("outcomes:survey", kwargs={"token": link_token(invitation)}))
 
 
-def invitation_for_token(token: str) -> SurveyInvitation | None:
-    """The invitation a signed link names (None when the signature is wrong, too old or revoked)."""
+def _signed(token: str) -> tuple[Any, Any] | None:
+    """The (invitation id, nonce) a link we signed names; None when it is not ours or too old."""
     try:
         pk, nonce = signing.loads(token, salt=SALT, max_age=timedelta(days=LINK_MAX_DAYS))
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    if not isinstance(pk, int) or not isinstance(nonce, str):
+        return None
+    return pk, nonce
+
+
+def invitation_for_token(token: str) -> SurveyInvitation | None:
+    """The invitation a signed link names (None when the signature is wrong, too old or revoked)."""
+    signed = _signed(token)
+    if signed is None:
+        return None
+    pk, nonce = signed
     found = (SurveyInvitation.objects.filter(pk=pk, nonce=nonce, revoked_at__isnull=True)
              .select_related("wave__programme__organisation", "person").first())
     return found
+
+
+def link_was_ours(token: str) -> bool:
+    """A link we signed (and not too old) that no longer opens an invitation: revoked, replaced
+    by a new link, or its invitation deleted. Its page says so without naming anything."""
+    return _signed(token) is not None
+
+
+def invitation_revoke(*, invitation: SurveyInvitation, actor: Any) -> bool:
+    """The link stops working (its answers, if any, stay). False when it was already revoked
+    (a second tap changes nothing)."""
+    wave = invitation.wave
+    now = timezone.now()
+    with transaction.atomic():
+        if not SurveyInvitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=now):
+            return False
+        audit_record(organisation=wave.programme.organisation, programme=wave.programme, actor=actor,
+                     action=Action.UPDATED, subject=f"survey_invitation:{invitation.pk}", person=invitation.person,
+                     changes={"revoked_at": [None, now.isoformat()]})
+    invitation.revoked_at = now
+    return True
+
+
+def invitation_reissue(*, invitation: SurveyInvitation, actor: Any, nonce: str) -> bool:
+    """A new personal link for someone who has not answered: the old one (revoked or not) stops
+    working, the new one is e-mailed when the person has an address. ``nonce`` is the link the
+    coordinator's page showed: the change is claimed with a conditional update on it, so a
+    second tap (or a second coordinator) makes no third link. False when nothing changed."""
+    from tandem.outcomes.models import _nonce
+
+    wave = invitation.wave
+    if invitation.answered_at is not None:
+        raise ValidationError(_("This person has already answered: a new link cannot be sent."))
+    now = timezone.now()
+    fresh = _nonce()
+    with transaction.atomic():
+        if not SurveyInvitation.objects.filter(pk=invitation.pk, nonce=nonce, answered_at__isnull=True).update(
+                nonce=fresh, revoked_at=None, sent_at=now, reminded_at=None):
+            return False
+        invitation.refresh_from_db()
+        audit_record(organisation=wave.programme.organisation, programme=wave.programme, actor=actor,
+                     action=Action.UPDATED, subject=f"survey_invitation:{invitation.pk}", person=invitation.person,
+                     changes={"link": ["old", "new"], "sent_at": [None, now.isoformat()]})
+        if invitation.person.email:
+            _mail(invitation, template="outcomes/email/invitation")
+    return True
 
 
 def invitations_send(*, wave: SurveyWave, actor: Any) -> int:
@@ -209,8 +271,58 @@ def indicator_record(*, learner: Learner, actor: Any, kind: str, measured_on: da
         if changes:
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,
                          action=action, subject=f"school_indicator:{row.pk}", person=learner.person,
-                         changes={k: v for k, v in changes.items() if k != "recorded_by"})
+                         changes=_json_safe({k: v for k, v in changes.items() if k != "recorded_by"}))
     return row
+
+
+INDICATOR_FIELDS = ("measured_on", "number", "code", "months_after")
+
+
+def _indicator_rows(programme: Programme) -> Any:
+    return SchoolIndicator.objects.filter(learner__programme=programme)
+
+
+def indicator_update(*, indicator: SchoolIndicator, actor: Any, expected_version: int | None,
+                     measured_on: date, number: Decimal | None = None, code: str = "",
+                     months_after: int | None = None) -> SchoolIndicator:
+    """Correct a recorded value (the learner and the indicator stay: a value of another learner
+    or indicator is deleted and recorded again). Only with the recorded consent, as recording;
+    refused when someone saved or deleted it meanwhile (``EditConflict``)."""
+    learner = indicator.learner
+    programme = learner.programme
+    _check_indicator(learner=learner, kind=indicator.kind, number=number, code=code)
+    with transaction.atomic():
+        row = lock_for_edit(_indicator_rows(programme), pk=indicator.pk, expected_version=expected_version)
+        changes = apply_edit(row, {"measured_on": measured_on, "number": number, "code": code,
+                                   "months_after": months_after})
+        if changes:
+            row.source = IndicatorSource.COORDINATOR
+            row.recorded_by = _user(actor)
+            row.save(update_fields=["source", "recorded_by", "recorded_at"])
+            audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                         action=Action.UPDATED, subject=f"school_indicator:{row.pk}", person=learner.person,
+                         changes=_json_safe(changes))
+    return row
+
+
+def indicator_delete(*, indicator: SchoolIndicator, actor: Any, expected_version: int | None) -> None:
+    """Remove a value recorded by mistake (only with the recorded consent, as recording). Refused
+    (``EditConflict``, nothing deleted) when it was changed or deleted since the page showed it."""
+    learner = indicator.learner
+    programme = learner.programme
+    if not selectors.may_record_school_data(learner):
+        raise ValidationError(_("School results can be recorded only with the recorded consent."))
+    with transaction.atomic():
+        row = lock_for_edit(_indicator_rows(programme), pk=indicator.pk, expected_version=expected_version,
+                            message=_("This value was changed or deleted meanwhile. Look at it again before "
+                                      "deleting it."))
+        before = {"kind": row.kind, "measured_on": row.measured_on.isoformat(),
+                  "number": None if row.number is None else str(row.number), "code": row.code}
+        pk = row.pk
+        row.delete()
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=Action.DELETED, subject=f"school_indicator:{pk}", person=learner.person,
+                     changes={k: [v, None] for k, v in before.items()})
 
 
 def person_language(person: Person) -> str:

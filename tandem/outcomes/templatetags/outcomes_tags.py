@@ -1,4 +1,4 @@
-"""Charts drawn on the server as SVG: no script, no CDN. Horizontal bars, each with its label and
+"""Charts drawn on the server as SVG: no script, no CDN. Horizontal bars, each with its label above and
 its number written beside it, alternate bars hatched so the chart reads without colour; a hidden
 (suppressed) value is drawn as no bar, with its words ("fewer than 5") beside it."""
 
@@ -10,8 +10,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-ROW = 34
-LABEL_W = 0.42  # share of the width for the labels
+ROW = 50  # per bar: its label on a line of its own, then the bar with its number
+WIDTH = 360  # narrow, so that on a 390 px phone the words stay close to the page's own size
+LABEL_CHARS = 48
 
 
 @register.simple_tag
@@ -20,10 +21,9 @@ def bar_chart(section: object, title: str = "") -> SafeString:
     rows = [r for r in rows if r.bar is not None or r.hidden]
     if not rows:
         return mark_safe("")
-    width = 640
-    label_w = int(width * LABEL_W)
-    bar_w = width - label_w - 120
-    height = ROW * len(rows) + 8
+    width = WIDTH
+    bar_w = width - 90  # room for the number beside the longest bar
+    height = ROW * len(rows) + 4
     key = escape(getattr(section, "key", "chart"))
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
@@ -34,18 +34,19 @@ def bar_chart(section: object, title: str = "") -> SafeString:
         '<line x1="0" y1="0" x2="0" y2="6" stroke="#1f4e8c" stroke-width="2"/></pattern></defs>',
     ]
     for index, row in enumerate(rows):
-        y = 4 + index * ROW
-        label = escape(row.label if len(row.label) <= 46 else row.label[:44] + "…")
-        parts.append(f'<text x="0" y="{y + 20}" font-size="13" fill="#1a1a1a">{label}</text>')
+        y = 2 + index * ROW
+        text = str(row.label)
+        label = escape(text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…")
+        parts.append(f'<text x="0" y="{y + 14}" font-size="13" fill="#1a1a1a">{label}</text>')
         if row.bar is not None:
             length = max(2, int(bar_w * max(0.0, min(1.0, row.bar))))
             fill = "url(#hatch)" if index % 2 else "#1f4e8c"
-            parts.append(f'<rect x="{label_w}" y="{y + 6}" width="{length}" height="20" fill="{fill}" '
+            parts.append(f'<rect x="1" y="{y + 20}" width="{length}" height="20" fill="{fill}" '
                          f'stroke="#1f4e8c"/>')
-            parts.append(f'<text x="{label_w + length + 6}" y="{y + 21}" font-size="13" font-weight="bold" '
+            parts.append(f'<text x="{length + 7}" y="{y + 35}" font-size="13" font-weight="bold" '
                          f'fill="#1a1a1a">{escape(row.value)}</text>')
         else:
-            parts.append(f'<text x="{label_w}" y="{y + 21}" font-size="13" font-style="italic" '
+            parts.append(f'<text x="1" y="{y + 35}" font-size="13" font-style="italic" '
                          f'fill="#444">{escape(row.value)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -38,3 +38,17 @@ def invitation(world: World, **kwargs: Any) -> SurveyInvitation:
 
 def consenting(world: World) -> None:
     OutcomeSettings.objects.update_or_create(programme=world.programme, defaults={"school_data_consent": True})
+
+
+def indicator(world: World) -> Any:
+    """An absence rate of the personas' learner, with the consent that lets it be corrected."""
+    from decimal import Decimal
+
+    from tandem.outcomes.models import SchoolIndicator
+
+    match = pair(world)
+    consenting(world)
+    found, _created = SchoolIndicator.objects.get_or_create(
+        learner=match.learner, kind="absence_rate", measured_on=timezone.localdate() - timedelta(days=7),
+        defaults={"number": Decimal("4.50")})
+    return found

@@ -39,6 +39,15 @@ FORMS: dict[str, FormKind | tuple[FormKind, ...]] = {
     "outcomes:waves": Create(data=_wave_data, count=SurveyWave.objects.count),
     "outcomes:indicators": Create(data=_indicator_data, count=SchoolIndicator.objects.count,
                                   kwargs=_consenting_kwargs),
+    "outcomes:indicator": Edit(first={"number": "6.25"}, second={"number": "8.75"}, shown=("6.25", "8.75")),
+    "outcomes:indicator_delete": NotAnEdit(
+        "Deletes the value under its row lock, only at the version the page showed (a hidden field): a "
+        "stale or second tap finds it changed or gone and deletes nothing more."),
+    "outcomes:invitation_revoke": NotAnEdit(
+        "Stops one link with a conditional update on revoked_at IS NULL: a second tap changes nothing."),
+    "outcomes:invitation_reissue": NotAnEdit(
+        "Replaces the link with a conditional update on the link the page showed (its nonce), so a "
+        "second tap or a second coordinator makes no third link and sends no second e-mail."),
     "outcomes:wave_send": NotAnEdit(
         "Asks everyone of the wave's audience not asked yet (a unique key per wave and person): a second "
         "click asks nobody twice."),

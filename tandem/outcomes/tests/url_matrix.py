@@ -26,6 +26,19 @@ def _token(world: Any) -> dict[str, Any]:
     return {"token": link_token(invitation(world))}
 
 
+def _asked(world: Any) -> dict[str, Any]:
+    from tandem.outcomes.tests.factories import invitation
+
+    found = invitation(world)
+    return {**programme_kwargs(world), "wave": found.wave_id, "pk": found.pk}
+
+
+def _indicator(world: Any) -> dict[str, Any]:
+    from tandem.outcomes.tests.factories import indicator
+
+    return {**programme_kwargs(world), "pk": indicator(world).pk}
+
+
 def _table(table: str, fmt: str) -> Any:
     return lambda world: {**programme_kwargs(world), "table": table, "fmt": fmt}
 
@@ -45,10 +58,17 @@ MATRIX: dict[str, Access] = {
     "outcomes:wave": Access(COORDINATORS, "programme", kwargs=_wave),
     "outcomes:wave_send": Access(COORDINATORS, "programme", method="POST", kwargs=_wave,
                                  expect=redirect_to("outcomes:wave", "wave")),
+    "outcomes:invitation_revoke": Access(COORDINATORS, "programme", method="POST", kwargs=_asked,
+                                         expect=redirect_to("outcomes:wave", "wave")),
+    "outcomes:invitation_reissue": Access(COORDINATORS, "programme", method="POST", kwargs=_asked,
+                                          expect=redirect_to("outcomes:wave", "wave")),
     "outcomes:instrument": Access(COORDINATORS, "programme",
                                   kwargs=lambda w: {**programme_kwargs(w), "code": "rses@1"}),
     "outcomes:indicators": Access(COORDINATORS, "programme", kwargs=programme_kwargs),
     "outcomes:indicators_import": Access(COORDINATORS, "programme", kwargs=programme_kwargs),
+    "outcomes:indicator": Access(COORDINATORS, "programme", kwargs=_indicator),
+    "outcomes:indicator_delete": Access(COORDINATORS, "programme", method="POST", kwargs=_indicator,
+                                        expect=redirect_to("outcomes:indicator", "pk")),
     "outcomes:indicators_table": Access(COORDINATORS, "programme",
                                         kwargs=lambda w: {**programme_kwargs(w), "fmt": "template"}),
     "outcomes:organisation": Access(frozenset({"org_admin"}), "organisation", kwargs=_org),

@@ -19,7 +19,7 @@ from tandem.core.scoping import programme_view
 from tandem.outcomes import selectors, services
 from tandem.outcomes.forms import SurveyForm, WaveForm
 from tandem.outcomes.instruments import INSTRUMENTS
-from tandem.outcomes.models import SurveyWave
+from tandem.outcomes.models import SurveyInvitation, SurveyWave
 
 POSTS_PER_HOUR = 30
 MISSES_PER_HOUR = 30
@@ -78,6 +78,56 @@ def wave_send(request: HttpRequest, programme: Programme, wave: int) -> HttpResp
     return redirect("outcomes:wave", org=programme.organisation.slug, prog=programme.slug, wave=item.pk)
 
 
+def _invitation_or_404(programme: Programme, wave: int, pk: int) -> SurveyInvitation:
+    found = (SurveyInvitation.objects.filter(wave__programme=programme, wave_id=wave, pk=pk)
+             .select_related("wave__programme__organisation", "person").first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def _back_to_wave(programme: Programme, invitation: SurveyInvitation) -> HttpResponse:
+    return redirect("outcomes:wave", org=programme.organisation.slug, prog=programme.slug,
+                    wave=invitation.wave_id)
+
+
+@require_POST
+@programme_view("outcomes.manage_results")
+def invitation_revoke(request: HttpRequest, programme: Programme, wave: int, pk: int) -> HttpResponse:
+    """Stop one person's link (sent to the wrong person, or the family asks)."""
+    found = _invitation_or_404(programme, wave, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm that you want to stop this link."))
+    elif services.invitation_revoke(invitation=found, actor=request.user):
+        messages.success(request, _("The link of %(name)s no longer works.") % {"name": found.person.given_name})
+    else:
+        messages.info(request, _("This link was already stopped."))
+    return _back_to_wave(programme, found)
+
+
+@require_POST
+@programme_view("outcomes.manage_results")
+def invitation_reissue(request: HttpRequest, programme: Programme, wave: int, pk: int) -> HttpResponse:
+    """A new link for one person: the old one stops working."""
+    found = _invitation_or_404(programme, wave, pk)
+    try:
+        done = services.invitation_reissue(invitation=found, actor=request.user,
+                                           nonce=request.POST.get("link", "")[:24])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _back_to_wave(programme, found)
+    name = found.person.given_name
+    if not done:
+        messages.info(request, _("The link had already changed; nothing was sent."))
+    elif found.person.email:
+        messages.success(request, _("A new link was e-mailed to %(name)s; the old one no longer works.")
+                         % {"name": name})
+    else:
+        messages.success(request, _("A new link for %(name)s is ready: copy it from the list and pass it on. "
+                                    "The old one no longer works.") % {"name": name})
+    return _back_to_wave(programme, found)
+
+
 @require_GET
 @programme_view("outcomes.manage_results")
 def instrument(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
@@ -97,6 +147,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         allowed, wait = hit(f"outcomes_link_miss:{client_ip(request)}", limit=MISSES_PER_HOUR, period=HOUR)
         if not allowed:
             return too_many(request, wait)
+        if services.link_was_ours(token[:200]):
+            # Revoked or replaced by a new link: say so, naming nothing (not even the programme).
+            return render(request, "outcomes/survey_revoked.html", {}, status=410)
         raise Http404
     # The reader's language (their log-in's, the language picker's or the browser's), as on
     # every page; the invitation e-mail was written in the person's own.
