@@ -89,6 +89,8 @@ class _Prover:
         self.n_mentors = len(enc.mentors)
         self.big = big_constant(pair_max(enc), self.n_learners, int(self.capacity.sum()))
         self.windows = 0
+        # Per warm re-solve: searches, nodes settled, surplus at the sink, drain phases (for benchmarks).
+        self.warm_stats: list[tuple[int, int, int, int]] = []
 
     def potentials(self, inside_l: Mask | None = None, inside_m: Mask | None = None,
                    u: Ints | None = None, v: Ints | None = None) -> Potentials:
@@ -114,8 +116,9 @@ class _Prover:
                            capacity=self.capacity, big=self.big, u=u, v=v)
         if found is None:
             return None
-        g.chosen, new_u, new_v, _ = found
+        g.chosen, new_u, new_v = found.chosen, found.u, found.v
         self.windows += 1
+        self.warm_stats.append((found.searches, found.settled, found.surplus, found.drain_phases))
         dirty_l = new_u != u
         dirty_l[seed_l] = True
         return new_u, new_v, dirty_l, new_v != v

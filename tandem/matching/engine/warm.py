@@ -25,10 +25,18 @@ the nodes it settled are updated so that every reduced cost stays
 are its certificate; the caller checks them against every edge of the graph
 (:func:`check`), so a mistake here could cost time, never exactness.
 
-Each search stops at the nearest node that lacks a unit, usually within a
-few alternating steps: a score improvement settles a handful of nodes, only
-a change in the number of learners matched may search further.
+A search stops at the nearest node that lacks a unit, usually within a few
+alternating steps, or at the sink ``T``, which always absorbs it: the sink is
+connected to every unmatched learner and every mentor with a learner, and a
+search that went on through it would settle most of the graph. If the sink
+had no unit to spare, it holds the surplus; the *drain* then passes the
+surplus on to the mentors still lacking a learner, in phases: one full
+Dijkstra from the sink, then as many node-disjoint paths of reduced cost 0
+as a depth-first search finds. A mentor priced 0 may keep a free place, so
+a learner leaving one leaves the lack at the sink, not at the mentor.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
@@ -39,6 +47,22 @@ from .encode import Ints
 Mask = NDArray[np.bool_]
 
 _INF = np.int64(1) << np.int64(62)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reoptimized:
+    """The new optimum on the graph and the potentials that prove it."""
+
+    chosen: Mask
+    u: Ints
+    v: Ints
+    # Shortest-path searches (one per learner with an improving pair) and the nodes they settled;
+    # searches that ended at the sink with no unit to spare (its surplus, for the drain), and
+    # the drain's phases (each one full Dijkstra from the sink).
+    searches: int
+    settled: int
+    surplus: int
+    drain_phases: int
 
 
 @njit(cache=True)
@@ -84,6 +108,13 @@ def _pop(heap_key, heap_node, size):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _lacks(x, n_l, t_node, lack_m, lack_t):  # pragma: no cover - compiled
+    if x == t_node:
+        return True
+    return x >= n_l and lack_m[x - n_l] > 0
+
+
+@njit(cache=True)
 def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, load, pl, pm, pt, sources, lack_m,
            lack_t, stats):  # pragma: no cover - compiled
     """Route each source learner's unit along a shortest path to a node that lacks one.
@@ -115,6 +146,9 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
         n_reached += 1
         size = _push(heap_key, heap_node, size, 0, s)
         target = -1
+        # The best distance found so far to a node that lacks a unit: the target is no further,
+        # so no node beyond it can be settled first, and arcs past it need not be followed.
+        bound = _INF
         while size > 0:
             d, x, size = _pop(heap_key, heap_node, size)
             if done[x] or d > dist[x]:
@@ -123,42 +157,12 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
             settled[n_settled] = x
             n_settled += 1
             if x == t_node:
-                if lack_t[0] > 0:
-                    target = x
-                    break
-                stats[2] += 1
-                # The sink: back to every unmatched learner and every mentor with a learner.
-                ptv = pt[0]
-                for i in range(n_l):
-                    if mate[i] == -1 and not done[i]:
-                        rc = ptv - pl[i]
-                        if rc < 0:
-                            return 1
-                        nd = d + rc
-                        if nd < dist[i]:
-                            if dist[i] == _INF:
-                                reached[n_reached] = i
-                                n_reached += 1
-                            dist[i] = nd
-                            pred[i] = x
-                            pred_edge[i] = -1
-                            size = _push(heap_key, heap_node, size, nd, i)
-                for j in range(n_m):
-                    y = n_l + j
-                    if load[j] > 0 and not done[y]:
-                        rc = ptv - pm[j]
-                        if rc < 0:
-                            return 1
-                        nd = d + rc
-                        if nd < dist[y]:
-                            if dist[y] == _INF:
-                                reached[n_reached] = y
-                                n_reached += 1
-                            dist[y] = nd
-                            pred[y] = x
-                            pred_edge[y] = -1
-                            size = _push(heap_key, heap_node, size, nd, y)
-                continue
+                # The sink absorbs any unit; if it has none to spare, it keeps the surplus for
+                # the drain (below) to pass on to a mentor that lacks a learner.
+                if lack_t[0] <= 0:
+                    stats[2] += 1
+                target = x
+                break
             if x >= n_l:
                 j = x - n_l
                 if lack_m[j] > 0:
@@ -176,7 +180,9 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
                     if rc < 0:
                         return 1
                     nd = d + rc
-                    if nd < dist[i]:
+                    if nd < dist[i] and nd <= bound:
+                        if _lacks(i, n_l, t_node, lack_m, lack_t):
+                            bound = nd
                         if dist[i] == _INF:
                             reached[n_reached] = i
                             n_reached += 1
@@ -189,7 +195,9 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
                     if rc < 0:
                         return 1
                     nd = d + rc
-                    if nd < dist[t_node]:
+                    if nd < dist[t_node] and nd <= bound:
+                        if _lacks(t_node, n_l, t_node, lack_m, lack_t):
+                            bound = nd
                         if dist[t_node] == _INF:
                             reached[n_reached] = t_node
                             n_reached += 1
@@ -210,7 +218,9 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
                 if rc < 0:
                     return 1
                 nd = d + rc
-                if nd < dist[y]:
+                if nd < dist[y] and nd <= bound:
+                    if _lacks(y, n_l, t_node, lack_m, lack_t):
+                        bound = nd
                     if dist[y] == _INF:
                         reached[n_reached] = y
                         n_reached += 1
@@ -223,7 +233,9 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
                 if rc < 0:
                     return 1
                 nd = d + rc
-                if nd < dist[t_node]:
+                if nd < dist[t_node] and nd <= bound:
+                    if _lacks(t_node, n_l, t_node, lack_m, lack_t):
+                        bound = nd
                     if dist[t_node] == _INF:
                         reached[n_reached] = t_node
                         n_reached += 1
@@ -276,16 +288,144 @@ def _route(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, lo
     return 0
 
 
+@njit(cache=True)
+def _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached, n_reached, y, nd, x, e):  # pragma: no cover
+    if done[y] or nd >= dist[y]:
+        return size, n_reached
+    if dist[y] == _INF:
+        reached[n_reached] = y
+        n_reached += 1
+    dist[y] = nd
+    succ[y] = x
+    succ_edge[y] = e
+    return _push(heap_key, heap_node, size, nd, y), n_reached
+
+
+@njit(cache=True)
+def _drain(l_start, l_edges, m_start, m_edges, el, em, ew, cap, chosen, mate, load, pl, pm, pt, lack_m, lack_t,
+           stats):  # pragma: no cover - compiled
+    """Pass the sink's surplus units (``-lack_t``) on to the mentors that lack a learner.
+
+    One unit at a time, by a Dijkstra *backwards* from every mentor that lacks
+    a learner to the sink: the search follows arcs into a node, never the
+    sink's own arcs to everybody, and the potentials of the nodes it settled
+    move by ``D - d`` (``D``: the sink's distance), the sink's not at all, so
+    the potentials change only near the path. Returns 0, or 1 if a reduced
+    cost was negative.
+    """
+    n_l = pl.size
+    n_m = pm.size
+    t_node = n_l + n_m
+    n_nodes = t_node + 1
+    dist = np.full(n_nodes, _INF, dtype=np.int64)
+    done = np.zeros(n_nodes, dtype=np.bool_)
+    succ = np.full(n_nodes, -1, dtype=np.int64)
+    succ_edge = np.full(n_nodes, -1, dtype=np.int64)
+    reached = np.empty(n_nodes, dtype=np.int64)
+    settled = np.empty(n_nodes, dtype=np.int64)
+    heap_key = np.empty(el.size + 2 * n_nodes + 2, dtype=np.int64)
+    heap_node = np.empty(el.size + 2 * n_nodes + 2, dtype=np.int64)
+    while lack_t[0] < 0:
+        stats[3] += 1
+        size = 0
+        n_reached = 0
+        n_settled = 0
+        for j in range(n_m):
+            if lack_m[j] > 0:
+                size, n_reached = _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached, n_reached,
+                                         n_l + j, 0, -1, -1)
+        found = False
+        while size > 0:
+            d, x, size = _pop(heap_key, heap_node, size)
+            if done[x] or d > dist[x]:
+                continue
+            done[x] = True
+            settled[n_settled] = x
+            n_settled += 1
+            if x == t_node:
+                found = True
+                break
+            if x >= n_l:
+                j = x - n_l
+                # Into a mentor: a learner's edge to it, and the sink (one learner fewer) if it has one.
+                for at in range(m_start[j], m_start[j + 1]):
+                    e = m_edges[at]
+                    if chosen[e]:
+                        continue
+                    i = el[e]
+                    rc = pl[i] - pm[j] - ew[e]
+                    if rc < 0:
+                        return 1
+                    size, n_reached = _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached,
+                                             n_reached, i, d + rc, x, e)
+                if load[j] > 0:
+                    rc = pt[0] - pm[j]
+                    if rc < 0:
+                        return 1
+                    size, n_reached = _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached,
+                                             n_reached, t_node, d + rc, x, -1)
+            else:
+                # Into a learner: from its mentor (it leaves), or from the sink if it is unmatched.
+                i = x
+                e = mate[i]
+                if e >= 0:
+                    j = em[e]
+                    rc = ew[e] - pl[i] + pm[j]
+                    if rc < 0:
+                        return 1
+                    size, n_reached = _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached,
+                                             n_reached, n_l + j, d + rc, x, e)
+                elif e == -1:
+                    rc = pt[0] - pl[i]
+                    if rc < 0:
+                        return 1
+                    size, n_reached = _relax(heap_key, heap_node, size, dist, done, succ, succ_edge, reached,
+                                             n_reached, t_node, d + rc, x, -1)
+        if not found:
+            return 1
+        stats[1] += n_settled
+        limit = dist[t_node]
+        for at in range(n_settled):
+            x = settled[at]
+            if x < t_node:
+                if x >= n_l:
+                    pm[x - n_l] += limit - dist[x]
+                else:
+                    pl[x] += limit - dist[x]
+        # Carry the unit from the sink along the path found.
+        x = t_node
+        while succ[x] >= 0:
+            y = succ[x]
+            e = succ_edge[x]
+            if x == t_node:
+                if y >= n_l:
+                    load[y - n_l] -= 1
+            elif x >= n_l:
+                chosen[e] = False
+            else:
+                chosen[e] = True
+                mate[x] = e
+            x = y
+        lack_m[x - n_l] -= 1
+        lack_t[0] += 1
+        for at in range(n_reached):
+            y = reached[at]
+            dist[y] = _INF
+            done[y] = False
+            succ[y] = -1
+            succ_edge[y] = -1
+    return 0
+
+
 def reoptimize(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capacity: Ints, big: int, u: Ints,
-               v: Ints) -> tuple[Mask, Ints, Ints, Ints] | None:
+               v: Ints) -> Reoptimized | None:
     """The optimum of the graph and its potentials, from an assignment and potentials that were
     optimal before some edges were added.
 
     ``u``/``v`` must be dual feasible and complementary for ``chosen`` on every
     edge except the new ones (a pair with a positive gain ``big + score - u - v``).
-    Returns the new assignment (a mask over the edges), ``u``, ``v`` and the
-    learners the search started from; or None if the result did not check out
-    (the caller then solves from scratch).
+    Returns the new assignment (a mask over the edges) with its ``u`` and ``v``,
+    or None if the result did not check out (the caller then solves another way).
     """
     n_l, n_m = u.size, v.size
     w = big + score
@@ -293,7 +433,7 @@ def reoptimize(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capaci
     violated = gain > 0
     chosen = chosen.copy()
     if not violated.any():
-        return chosen, u.copy(), v.copy(), np.zeros(0, dtype=np.int64)
+        return Reoptimized(chosen=chosen, u=u.copy(), v=v.copy(), searches=0, settled=0, surplus=0, drain_phases=0)
     pl = u.astype(np.int64).copy()
     pm = -v.astype(np.int64)
     pt = np.zeros(1, dtype=np.int64)
@@ -309,25 +449,39 @@ def reoptimize(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capaci
     load = np.bincount(mentor[at], minlength=n_m).astype(np.int64)
     lack_m = np.zeros(n_m, dtype=np.int64)
     old = mate[sources]
-    np.add.at(lack_m, mentor[old[old >= 0]], 1)
-    lack_t = np.array([int((old < 0).sum())], dtype=np.int64)
+    left = mentor[old[old >= 0]]
+    # A mentor priced 0 may keep a free place: its lack moves to the sink along an arc of
+    # reduced cost 0 (one fewer learner sent on), so that most searches can end at the sink.
+    unpriced = v[left] == 0
+    np.add.at(load, left[unpriced], -1)
+    np.add.at(lack_m, left[~unpriced], 1)
+    lack_t = np.array([int((old < 0).sum()) + int(unpriced.sum())], dtype=np.int64)
     chosen[old[old >= 0]] = False
     mate[sources] = -2
     order = np.argsort(learner, kind="stable")
     l_start = np.searchsorted(learner[order], np.arange(n_l + 1))
     by_mentor = np.argsort(mentor, kind="stable")
     m_start = np.searchsorted(mentor[by_mentor], np.arange(n_m + 1))
-    stats = np.zeros(3, dtype=np.int64)
+    stats = np.zeros(4, dtype=np.int64)
     failed = _route(l_start, order, m_start, by_mentor, learner, mentor, w.astype(np.int64),
                     capacity.astype(np.int64), chosen, mate, load, pl, pm, pt, sources, lack_m, lack_t, stats)
+    if not failed:
+        failed = _drain(l_start, order, m_start, by_mentor, learner, mentor, w.astype(np.int64),
+                        capacity.astype(np.int64), chosen, mate, load, pl, pm, pt, lack_m, lack_t, stats)
     if failed:
         return None
+    # An edge in use is a saturated arc: the flow allows its reduced cost below 0, the
+    # assignment's duals do not. Raising its learner's potential to make it tight breaks no arc
+    # (the learner's only arc in is the reverse of that edge, whose reduced cost becomes 0).
+    used = np.flatnonzero(chosen)
+    pl[learner[used]] = np.maximum(pl[learner[used]], pm[mentor[used]] + w[used])
     new_u = np.maximum(pl - pt[0], 0)
     new_v = np.maximum(pt[0] - pm, 0)
     if not check(learner=learner, mentor=mentor, score=score, chosen=chosen, capacity=capacity, big=big,
                  u=new_u, v=new_v):
         return None
-    return chosen, new_u, new_v, sources
+    return Reoptimized(chosen=chosen, u=new_u, v=new_v, searches=int(stats[0]), settled=int(stats[1]),
+                       surplus=int(stats[2]), drain_phases=int(stats[3]))
 
 
 def check(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capacity: Ints, big: int, u: Ints,
@@ -344,6 +498,4 @@ def check(*, learner: Ints, mentor: Ints, score: Ints, chosen: Mask, capacity: I
     slack = u[learner] + v[mentor] - big - score
     if (slack < 0).any() or (slack[chosen] != 0).any():
         return False
-    if (u[per_learner == 0] != 0).any() or (v[load < capacity] != 0).any():
-        return False
-    return True
+    return not ((u[per_learner == 0] != 0).any() or (v[load < capacity] != 0).any())

@@ -35,7 +35,7 @@ def test_a_warm_re_solve_equals_a_solve_from_scratch(seed):
     found = reoptimize(learner=learner, mentor=mentor, score=score, chosen=chosen, capacity=capacity, big=big,
                        u=duals.u, v=duals.v)
     assert found is not None
-    picked, u, v, _ = found
+    picked, u, v = found.chosen, found.u, found.v
     whole = solve_edges(learner=learner, mentor=mentor, score=score, capacity=capacity)
     assert (int(picked.sum()), int(score[picked].sum())) == (whole.matched, whole.total_score)
     assert check(learner=learner, mentor=mentor, score=score, chosen=picked, capacity=capacity, big=big, u=u, v=v)
