@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pytest
 from hypothesis import given
 
 from tandem.matching.engine import CandidateSettings, Problem, ProofSettings, SolverSettings, solve
@@ -114,8 +115,6 @@ def _no_windows(monkeypatch) -> None:
 @ENGINE
 @given(tied_problems())
 def test_warm_repairs_on_a_thin_graph_give_the_dense_optimum(problem: Problem) -> None:
-    import pytest
-
     with pytest.MonkeyPatch.context() as monkeypatch:
         _no_windows(monkeypatch)
         result, solution = solve_with_arrays(problem, settings=THIN, proof=WARM)
@@ -127,8 +126,6 @@ def test_warm_repairs_on_a_thin_graph_give_the_dense_optimum(problem: Problem) -
 @ENGINE
 @given(tied_problems())
 def test_warm_repairs_across_region_seams_give_the_dense_optimum(problem: Problem) -> None:
-    import pytest
-
     tiny = SolverSettings(max_region_learners=4, batch_learners=2, workers=1, parallel_from_edges=0)
     with pytest.MonkeyPatch.context() as monkeypatch:
         _no_windows(monkeypatch)
