@@ -35,6 +35,7 @@ from .pricing import PricingSettings, price
 from .result import Certificate
 from .scoring import SCALE
 from .solver import solve_edges
+from .warm import reoptimize
 
 Mask = NDArray[np.bool_]
 
@@ -49,6 +50,11 @@ class ProofSettings:
     # When the windows of one repair have cost this share of the graph's edges, the whole
     # graph is solved instead.
     whole_from_share: float = 0.5
+    # From this many graph edges on, repairs re-solve from the previous optimum and potentials
+    # (warm.py, compiled) instead of windows of OR-tools solves; None: never. Below it, loading
+    # the compiled loop (a second per process) would cost more than the windows. The windows
+    # remain the fallback should a warm re-solve not check out.
+    warm_from_edges: int | None = 100_000
 
 
 @dataclass(slots=True)
@@ -83,6 +89,8 @@ class _Prover:
         self.n_mentors = len(enc.mentors)
         self.big = big_constant(pair_max(enc), self.n_learners, int(self.capacity.sum()))
         self.windows = 0
+        # Per warm re-solve: searches, nodes settled, surplus at the sink, drain phases (for benchmarks).
+        self.warm_stats: list[tuple[int, int, int, int]] = []
 
     def potentials(self, inside_l: Mask | None = None, inside_m: Mask | None = None,
                    u: Ints | None = None, v: Ints | None = None) -> Potentials:
@@ -96,6 +104,24 @@ class _Prover:
         result = solve_edges(learner=g.learner, mentor=g.mentor, score=g.score, capacity=self.capacity)
         g.chosen = np.zeros(g.learner.size, dtype=bool)
         g.chosen[result.chosen] = True
+
+    def warm(self, seed_l: Ints, u: Ints, v: Ints) -> tuple[Ints, Ints, Mask, Mask] | None:
+        """Re-solve from the previous optimum and potentials (:mod:`.warm`); None if that failed.
+
+        Returns the new potentials and the learners and mentors to price again:
+        those whose potential changed, and the learners that had an improving pair.
+        """
+        g = self.graph
+        found = reoptimize(learner=g.learner, mentor=g.mentor, score=g.score, chosen=g.chosen,
+                           capacity=self.capacity, big=self.big, u=u, v=v)
+        if found is None:
+            return None
+        g.chosen, new_u, new_v = found.chosen, found.u, found.v
+        self.windows += 1
+        self.warm_stats.append((found.searches, found.settled, found.surplus, found.drain_phases))
+        dirty_l = new_u != u
+        dirty_l[seed_l] = True
+        return new_u, new_v, dirty_l, new_v != v
 
     def _close(self, in_l: Mask, in_m: Mask) -> None:
         """Close a window under the assignment: partners of inside people are inside."""
@@ -200,7 +226,12 @@ def prove(enc: EncodedProblem, graph: Graph, bound: Ints, settings: ProofSetting
                                    "time" if out_of_time else "passes", started)
         graph.add(found.learner, found.mentor, found.score)
         added += int(found.learner.size)
-        u, v, dirty_l, dirty_m = prover.repair(np.unique(found.learner), np.unique(found.mentor), u, v)
+        seed_l = np.unique(found.learner)
+        use_warm = settings.warm_from_edges is not None and graph.learner.size >= settings.warm_from_edges
+        warm = prover.warm(seed_l, u, v) if use_warm else None
+        if warm is None:
+            warm = prover.repair(seed_l, np.unique(found.mentor), u, v)
+        u, v, dirty_l, dirty_m = warm
 
 
 def _stopped(prover: _Prover, best_gain: Ints, covered: Mask, u: Ints, passes: int, priced: int, scored: int,

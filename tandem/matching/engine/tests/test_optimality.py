@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pytest
 from hypothesis import given
 
 from tandem.matching.engine import CandidateSettings, Problem, ProofSettings, SolverSettings, solve
@@ -96,3 +97,48 @@ def test_a_graph_cut_into_regions_still_gives_the_dense_optimum(problem: Problem
     result, solution = solve_with_arrays(problem, solver=tiny)
     assert (result.matched, solution.assignment.total_score) == _dense(problem)
     assert result.certificate.proved
+
+
+# Repairs re-solved warm (warm.py) on every graph, however small; the windows must never be needed.
+WARM = ProofSettings(warm_from_edges=0)
+
+
+def _no_windows(monkeypatch) -> None:
+    from tandem.matching.engine import certify
+
+    def windows(*args, **kwargs):
+        raise AssertionError("a warm re-solve did not check out")
+
+    monkeypatch.setattr(certify._Prover, "repair", windows)
+
+
+@ENGINE
+@given(tied_problems())
+def test_warm_repairs_on_a_thin_graph_give_the_dense_optimum(problem: Problem) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _no_windows(monkeypatch)
+        result, solution = solve_with_arrays(problem, settings=THIN, proof=WARM)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
+    _check_reasons(problem, result)
+
+
+@ENGINE
+@given(tied_problems())
+def test_warm_repairs_across_region_seams_give_the_dense_optimum(problem: Problem) -> None:
+    tiny = SolverSettings(max_region_learners=4, batch_learners=2, workers=1, parallel_from_edges=0)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _no_windows(monkeypatch)
+        result, solution = solve_with_arrays(problem, solver=tiny, settings=CandidateSettings(k=2, mentor_k=1),
+                                             proof=WARM)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
+
+
+def test_warm_repairs_on_generated_tie_heavy_rounds_equal_the_dense_optimum(monkeypatch):
+    _no_windows(monkeypatch)
+    for learners, seed in ((600, 1), (1000, 2)):
+        problem = generate_tied_problem(learners=learners, mentors=learners // 2, seed=seed)
+        result, solution = solve_with_arrays(problem, settings=CandidateSettings(k=3, mentor_k=1), proof=WARM)
+        assert (result.matched, solution.assignment.total_score) == _dense(problem)
+        assert result.certificate.proved and result.certificate.pairs_added > 0
