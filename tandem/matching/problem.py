@@ -90,9 +90,7 @@ def engine_criteria(criteria: MatchingCriteria, *, role_models: bool) -> engine.
 
 def open_load(programme: Programme) -> dict[int, int]:
     """Open matches per volunteer: what ``matchable_volunteers`` needs to count spare capacity."""
-    rows = (Match.objects.filter(programme=programme, state__in=OPEN_STATES)
-            .values("volunteer_id").annotate(n=Count("id")))
-    return {row["volunteer_id"]: row["n"] for row in rows}
+    return {row["volunteer_id"]: row["n"] for row in _open_load_rows(programme)}
 
 
 def learner_needs(learner: Learner, fields: Vocabulary) -> tuple[str, ...]:
@@ -260,16 +258,16 @@ class Built:
     no_location: list[int] = field(default_factory=list)  # learners' pks
 
 
-def exclusions(programme: Programme, learner_pks: Collection[int],
-               volunteer_pks: Collection[int]) -> tuple[engine.Exclusion, ...]:
+def exclusions(programme: Programme, learner_pks: Collection[int], volunteer_pks: Collection[int],
+               declined: Iterable[tuple[int, int, str]] | None = None) -> tuple[engine.Exclusion, ...]:
     """The declined pairs and conflicts of interest *between people of this problem*.
 
     The engine refuses an exclusion that names someone outside its problem, and a pair whose
     mentor is full, paused or not ready yet is simply not in this round: such a pair is left
     out here (it cannot be proposed anyway), so it never makes a round fail. The programme's
     pairs are read in one query and kept here (not thousands of ids sent to the database)."""
-    rows = (DeclinedPair.objects.filter(programme=programme).order_by("pk")
-            .values_list("learner_id", "volunteer_id", "kind"))
+    rows = declined if declined is not None else _declined_rows(programme).values_list(
+        "learner_id", "volunteer_id", "kind")
     return tuple(
         engine.Exclusion(learner_id=learner_id(learner_pk), mentor_id=mentor_id(volunteer_pk), reason=kind)
         for learner_pk, volunteer_pk, kind in rows if learner_pk in learner_pks and volunteer_pk in volunteer_pks
@@ -292,47 +290,71 @@ class Pools:
     volunteers: list[Row]
     learners: list[Row]
     load: dict[int, int]
+    declined: list[tuple[int, int, str]] | None = None  # (learner, volunteer, kind); None: not read yet
+
+
+def _open_load_rows(programme: Programme) -> QuerySet[Any, Row]:
+    return (Match.objects.filter(programme=programme, state__in=OPEN_STATES).order_by()
+            .values("volunteer_id").annotate(n=Count("id")))
+
+
+def _declined_rows(programme: Programme) -> QuerySet[Any, Row]:
+    return DeclinedPair.objects.filter(programme=programme).order_by("pk").values("learner_id", "volunteer_id", "kind")
 
 
 def pool_rows(*, programme: Programme, today: date, site: Site | None = None) -> Pools:
     """The rows of ``pools`` — the same people, in the same order — as ``VOLUNTEER_COLUMNS`` and
-    ``LEARNER_COLUMNS`` rows, in four queries whatever the number of people (the open matches,
-    the volunteers, the consent text's version, the learners)."""
-    load = open_load(programme)
-    volunteers = onboarding_selectors.volunteers_to_match(programme=programme, today=today, load=load)
+    ``LEARNER_COLUMNS`` rows, with the open matches per volunteer and the programme's declined
+    pairs, in two queries whatever the number of people on PostgreSQL (the consent text's
+    version, then everything else at once: see ``_fetch``), five elsewhere."""
+    volunteers = onboarding_selectors.volunteers_to_match(programme=programme, today=today)
     open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
     learners = (intake_selectors.matchable_learners(programme=programme, today=today)
                 .select_related(None).filter(~Exists(open_match)))
     if site is not None:
         volunteers = volunteers.filter(person__city__iexact=site.city)
         learners = learners.filter(person__city__iexact=site.city)
+    volunteer_rows, learner_rows, load_rows, declined = _fetch(
+        volunteers.values(*VOLUNTEER_COLUMNS), learners.values(*LEARNER_COLUMNS), _open_load_rows(programme),
+        _declined_rows(programme))
+    load = {row["volunteer_id"]: row["n"] for row in load_rows}
     room = onboarding_selectors.may_be_matched
-    volunteer_rows = [row for row in _rows(volunteers.values(*VOLUNTEER_COLUMNS), dates=("person__date_of_birth",))
-                      if room(pk=row["pk"], state=row["state"], capacity=row["capacity"], load=load)]
-    learner_rows = _rows(learners.values(*LEARNER_COLUMNS), dates=("person__date_of_birth", "waiting_since"))
-    return Pools(volunteers=volunteer_rows, learners=learner_rows, load=load)
-
-
-def _rows(rows: QuerySet[Any, Row], *, dates: tuple[str, ...]) -> list[Row]:
-    """The ``values()`` rows of a queryset. On PostgreSQL all of them come as one JSON document
-    (``json_agg``), decoded by one ``json.loads``: Django's per-row, per-column conversions cost
-    more than the query for a pool of a few hundred rows. The rows stay in the queryset's order
-    (the aggregate reads its sorted subquery in order); dates are turned back into dates, and a
-    coordinate that is not a number (NaN, stored by a bad import) into None."""
-    if connection.vendor != "postgresql":
-        return list(rows)
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(json_agg(pool), '[]')::text FROM ({sql}) pool", params)
-        found: list[Row] = json.loads(cursor.fetchone()[0])
     as_date = date.fromisoformat
-    for row in found:
-        for name in dates:
-            if row[name] is not None:
+    for row in volunteer_rows:
+        if isinstance(row["person__date_of_birth"], str):
+            row["person__date_of_birth"] = as_date(row["person__date_of_birth"])
+    for row in learner_rows:
+        for name in ("person__date_of_birth", "waiting_since"):
+            if isinstance(row[name], str):
                 row[name] = as_date(row[name])
-        for name in ("latitude", "longitude"):
-            if not isinstance(row[name], int | float):
-                row[name] = None
+    return Pools(volunteers=[row for row in volunteer_rows
+                             if room(pk=row["pk"], state=row["state"], capacity=row["capacity"], load=load)],
+                 learners=learner_rows, load=load,
+                 declined=[(row["learner_id"], row["volunteer_id"], row["kind"]) for row in declined])
+
+
+def _fetch(*querysets: QuerySet[Any, Row]) -> list[list[Row]]:
+    """The ``values()`` rows of each queryset. On PostgreSQL all of them in one query, each as
+    one JSON document (``json_agg``) decoded by one ``json.loads``: on a small round the round
+    trips and Django's per-row, per-column conversions cost more than the queries themselves.
+    Rows stay in each queryset's order (the aggregate reads its sorted subquery in order). What
+    JSON changes is put back by the caller (dates come as text); a coordinate that is not a
+    number (NaN, from a bad import) becomes None, as unknown."""
+    if connection.vendor != "postgresql":
+        return [list(queryset) for queryset in querysets]
+    parts, params = [], []
+    for queryset in querysets:
+        sql, these = queryset.query.sql_with_params()
+        parts.append(f"(SELECT COALESCE(json_agg(part), '[]') FROM ({sql}) part)")
+        params.extend(these)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT json_build_array({', '.join(parts)})::text", params)
+        found: list[list[Row]] = json.loads(cursor.fetchone()[0])
+    for rows in found:
+        for row in rows:
+            for name in ("latitude", "longitude"):
+                if name in row and not isinstance(row[name], int | float):
+                    row[name] = None
     return found
 
 
@@ -413,7 +435,7 @@ def build_rows(*, programme: Programme, today: date, pools: Pools, criteria: Mat
     problem = engine.Problem(
         mentors=tuple(mentors), learners=tuple(engine_learners),
         criteria=engine_criteria(criteria, role_models=convert.role_models),
-        exclusions=exclusions(programme, by_learner.keys(), by_volunteer.keys())
+        exclusions=exclusions(programme, by_learner.keys(), by_volunteer.keys(), pools.declined)
         + within(extra_exclusions, mentors=mentors, learners=engine_learners),
         as_of=today, fields=field_labels(programme, convert.fields.codes),
     )

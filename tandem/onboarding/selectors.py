@@ -54,12 +54,11 @@ def may_be_matched(*, pk: int, state: str, capacity: int, load: Mapping[int, int
     return state == State.READY or (state == State.ACTIVE and load.get(pk, capacity) < capacity)
 
 
-def volunteers_to_match(*, programme: Programme, today: date, load: Mapping[int, int]) -> QuerySet[Volunteer]:
-    """``matchable_volunteers`` in one query: every screened *ready* volunteer and every screened
-    *active* one who has learners now (``load``), in the same order; keep the rows
-    ``may_be_matched`` accepts. For a matching round, which reads them as ``values()`` rows."""
-    return (Volunteer.objects.filter(programme=programme)
-            .filter(Q(state=State.READY) | Q(state=State.ACTIVE, pk__in=sorted(load)))
+def volunteers_to_match(*, programme: Programme, today: date) -> QuerySet[Volunteer]:
+    """``matchable_volunteers`` without the load: every screened *ready* or *active* volunteer,
+    in the same order; keep the rows ``may_be_matched`` accepts. For a matching round, which
+    reads them as ``values()`` rows in the same query as the load."""
+    return (Volunteer.objects.filter(programme=programme, state__in=(State.READY, State.ACTIVE))
             .filter(screening_complete_q(programme=programme, today=today)))
 
 
