@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from tandem.core.fields import REASON_FIELDS, Vocabulary, vocabulary
@@ -291,6 +291,7 @@ class Pools:
     learners: list[Row]
     load: dict[int, int]
     declined: list[tuple[int, int, str]] | None = None  # (learner, volunteer, kind); None: not read yet
+    criteria: MatchingCriteria | None = None  # the programme's, when it has them (else: made when built)
 
 
 def _open_load_rows(programme: Programme) -> QuerySet[Any, Row]:
@@ -305,8 +306,8 @@ def _declined_rows(programme: Programme) -> QuerySet[Any, Row]:
 def pool_rows(*, programme: Programme, today: date, site: Site | None = None) -> Pools:
     """The rows of ``pools`` — the same people, in the same order — as ``VOLUNTEER_COLUMNS`` and
     ``LEARNER_COLUMNS`` rows, with the open matches per volunteer and the programme's declined
-    pairs, in two queries whatever the number of people on PostgreSQL (the consent text's
-    version, then everything else at once: see ``_fetch``), five elsewhere."""
+    pairs and the programme's matching criteria: in one query on PostgreSQL whatever the number
+    of people (see ``_fetch``), five elsewhere."""
     volunteers = onboarding_selectors.volunteers_to_match(programme=programme, today=today)
     open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
     learners = (intake_selectors.matchable_learners(programme=programme, today=today)
@@ -314,9 +315,11 @@ def pool_rows(*, programme: Programme, today: date, site: Site | None = None) ->
     if site is not None:
         volunteers = volunteers.filter(person__city__iexact=site.city)
         learners = learners.filter(person__city__iexact=site.city)
-    volunteer_rows, learner_rows, load_rows, declined = _fetch(
+    criteria_columns = [f.attname for f in MatchingCriteria._meta.concrete_fields
+                        if not isinstance(f, models.DateField)]  # (DateTimeField too) not read here
+    volunteer_rows, learner_rows, load_rows, declined, criteria = _fetch(
         volunteers.values(*VOLUNTEER_COLUMNS), learners.values(*LEARNER_COLUMNS), _open_load_rows(programme),
-        _declined_rows(programme))
+        _declined_rows(programme), MatchingCriteria.objects.filter(programme=programme).values(*criteria_columns))
     load = {row["volunteer_id"]: row["n"] for row in load_rows}
     room = onboarding_selectors.may_be_matched
     as_date = date.fromisoformat
@@ -330,7 +333,8 @@ def pool_rows(*, programme: Programme, today: date, site: Site | None = None) ->
     return Pools(volunteers=[row for row in volunteer_rows
                              if room(pk=row["pk"], state=row["state"], capacity=row["capacity"], load=load)],
                  learners=learner_rows, load=load,
-                 declined=[(row["learner_id"], row["volunteer_id"], row["kind"]) for row in declined])
+                 declined=[(row["learner_id"], row["volunteer_id"], row["kind"]) for row in declined],
+                 criteria=MatchingCriteria(**criteria[0]) if criteria else None)
 
 
 def _fetch(*querysets: QuerySet[Any, Row]) -> list[list[Row]]:
@@ -411,7 +415,7 @@ def build_rows(*, programme: Programme, today: date, pools: Pools, criteria: Mat
     """The engine's problem for a round's rows: one pass over the rows, no query per row (the
     criteria, the declined pairs and — only for people without a point — their places, read
     once each)."""
-    criteria = criteria or criteria_for(programme)
+    criteria = criteria or pools.criteria or criteria_for(programme)
     convert = Convert(programme, today=today, rows=[*pools.volunteers, *pools.learners])
     load = pools.load
     mentors: list[engine.Mentor] = []
