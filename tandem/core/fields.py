@@ -9,6 +9,7 @@ labels and synonyms of all four languages without case or accents, so "Mathe", "
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -248,10 +249,27 @@ class Vocabulary:
 
     def find_in_text(self, text: str) -> list[str]:
         """Fields named anywhere in a sentence ("iemand die elektricien is" → ["electrician"])."""
-        padded = f" {fold(text)} "
-        if not padded.strip():
+        folded = fold(text)
+        if not folded:
             return []
-        return list(dict.fromkeys(code for word, code in self.index.items() if f" {word} " in padded))
+        # The runs of 1, 2, … consecutive words of the text (as long as the index's words) are
+        # looked up, instead of scanning the text for every word of the index: the same words are
+        # found (``fold`` leaves single spaces), in the index's order, at a cost that grows with
+        # the text and not with the vocabulary (a round reads this for every learner).
+        words = folded.split(" ")
+        found = {run for size in self._word_counts for i in range(len(words) - size + 1)
+                 if (run := " ".join(words[i:i + size])) in self.index}
+        if not found:
+            return []
+        return list(dict.fromkeys(self.index[word] for word in sorted(found, key=self._order.__getitem__)))
+
+    @functools.cached_property
+    def _order(self) -> dict[str, int]:
+        return {word: i for i, word in enumerate(self.index)}
+
+    @functools.cached_property
+    def _word_counts(self) -> tuple[int, ...]:
+        return tuple(sorted({word.count(" ") + 1 for word in self.index}))
 
 
 def vocabulary(programme: Programme) -> Vocabulary:

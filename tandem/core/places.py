@@ -139,9 +139,18 @@ def _loaded_postcode(country: str, codes: list[str], city_key: str) -> Point | N
     rows = PostalCode.objects.filter(country=country, code__in=codes).values_list(
         "code", "place", "latitude", "longitude"
     )
+    return _loaded_choice(_by_code(rows), codes, city_key)
+
+
+def _by_code(rows: Iterable[tuple[str, str, float, float]]) -> dict[str, list[tuple[str, float, float]]]:
     by_code: dict[str, list[tuple[str, float, float]]] = defaultdict(list)
     for code, place, latitude, longitude in rows:
         by_code[code].append((normalise_city(place), latitude, longitude))
+    return by_code
+
+
+def _loaded_choice(by_code: dict[str, list[tuple[str, float, float]]], codes: list[str],
+                   city_key: str) -> Point | None:
     for code in codes:
         found = _choose(by_code.get(code, ()), city_key)
         if found is not None:
@@ -149,18 +158,27 @@ def _loaded_postcode(country: str, codes: list[str], city_key: str) -> Point | N
     return None
 
 
-def postcode_point(country: str, postcode: str, city: str = "") -> Point | None:
-    """Where a postcode is; with the town's name, the row of that town when a postcode serves
-    several (French postcodes often do). Dutch six-character postcodes fall back on their four
-    digits."""
+def _postcode_keys(country: str, postcode: str) -> list[str]:
     code = normalise_postcode(country, postcode)
     if not country or not code:
-        return None
+        return []
     codes = [code]
     if country == "NL" and len(code) > 4:
         codes.append(code[:4])  # "3073AB" -> "3073"
+    return codes
+
+
+def postcode_point(country: str, postcode: str, city: str = "",
+                   loaded: dict[str, list[tuple[str, float, float]]] | None = None) -> Point | None:
+    """Where a postcode is; with the town's name, the row of that town when a postcode serves
+    several (French postcodes often do). Dutch six-character postcodes fall back on their four
+    digits. ``loaded``: the ``PostalCode`` rows of these codes, already read (``geocode_many``)."""
+    codes = _postcode_keys(country, postcode)
+    if not codes:
+        return None
     city_key = normalise_city(city)
-    found = _loaded_postcode(country, codes, city_key)
+    found = (_loaded_postcode(country, codes, city_key) if loaded is None
+             else _loaded_choice(loaded, codes, city_key))
     for candidate in codes:
         if found is None:
             found = _choose(_postcodes().get((country, candidate), ()), city_key)
@@ -186,27 +204,61 @@ def city_point(city: str, country: str = "") -> Point | None:
 
 
 def geocode(
-    *, country: str = "", postcode: str = "", city: str = "", programme: Programme | None = None
+    *, country: str = "", postcode: str = "", city: str = "", programme: Programme | None = None,
+    loaded: dict[str, list[tuple[str, float, float]]] | None = None,
+    sites: list[tuple[str, float, float]] | None = None,
 ) -> Point | None:
     """Coordinates of a postcode (and town), else of the town (one of the programme's sites
-    first), or None when neither can be placed. ``country`` defaults to the programme's."""
+    first), or None when neither can be placed. ``country`` defaults to the programme's.
+    ``loaded`` and ``sites``: the installation's postcodes and the programme's sites, already read
+    (``geocode_many``)."""
     if not country and programme is not None:
         country = programme.country
     leading = _LEADING_POSTCODE.match(city)
     if leading and not postcode.strip():
         postcode, city = leading.groups()  # a spreadsheet put "3071 Rotterdam" in one column
     if postcode.strip():
-        found = postcode_point(country, postcode, city)
+        found = postcode_point(country, postcode, city, loaded=loaded)
         if found is not None:
             return found
     if not city.strip():
         return None
     if programme is not None:
         key = normalise_city(city)
-        for site in programme.sites.filter(latitude__isnull=False, longitude__isnull=False):
-            if normalise_city(site.city) == key and site.latitude is not None and site.longitude is not None:
-                return site.latitude, site.longitude
+        for site_city, latitude, longitude in _site_points(programme) if sites is None else sites:
+            if normalise_city(site_city) == key:
+                return latitude, longitude
     return city_point(city, country)
+
+
+def _site_points(programme: Programme) -> list[tuple[str, float, float]]:
+    return [(city, latitude, longitude) for city, latitude, longitude in programme.sites.filter(
+        latitude__isnull=False, longitude__isnull=False).values_list("city", "latitude", "longitude")
+        if latitude is not None and longitude is not None]
+
+
+def geocode_many(addresses: Iterable[tuple[str, str]], *, programme: Programme) -> dict[tuple[str, str], Point | None]:
+    """``geocode`` of many ``(postcode, city)`` of one programme in at most two queries (the
+    installation's postcodes of them all, the programme's sites), not two per address: a
+    matching round places everyone it has no point for at once."""
+    from tandem.core.models import PostalCode
+
+    wanted = list(dict.fromkeys(addresses))
+    if not wanted:
+        return {}
+    country = programme.country
+    codes: set[str] = set()
+    for postcode, city in wanted:
+        leading = _LEADING_POSTCODE.match(city)
+        if leading and not postcode.strip():
+            postcode = leading.group(1)
+        if postcode.strip():
+            codes.update(_postcode_keys(country, postcode))
+    loaded = _by_code(PostalCode.objects.filter(country=country, code__in=sorted(codes)).values_list(
+        "code", "place", "latitude", "longitude")) if codes else {}
+    sites = _site_points(programme)
+    return {(postcode, city): geocode(postcode=postcode, city=city, programme=programme, loaded=loaded, sites=sites)
+            for postcode, city in wanted}
 
 
 def unplaced_warning(*, postcode: str, city: str, public: bool = False) -> str:

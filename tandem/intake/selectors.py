@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from tandem.core.languages import COUNTRY_LANGUAGES, language_names
@@ -64,9 +64,11 @@ def needs_consent(learner: Learner, *, today: date) -> bool:
 
 
 def _valid_consents(programme: Programme) -> QuerySet[GuardianConsent]:
+    # The current version is a subquery, not a query of its own: a matching round reads its
+    # learners in one query. (A version 0 never counts, as before.)
+    current = ConsentText.objects.filter(programme=programme).order_by("-version").values("version")[:1]
     return GuardianConsent.objects.filter(
-        given_at__isnull=False, withdrawn_at__isnull=True,
-        version=current_consent_version(programme) or -1,
+        given_at__isnull=False, withdrawn_at__isnull=True, version=Subquery(current), version__gt=0,
     )
 
 

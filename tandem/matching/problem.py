@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from tandem.core.fields import REASON_FIELDS, Vocabulary, vocabulary
-from tandem.core.models import Person, Programme, Site
-from tandem.core.places import geocode
+from tandem.core.models import Programme, Site
+from tandem.core.places import geocode, geocode_many
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner
 from tandem.matching import engine
@@ -88,17 +90,12 @@ def engine_criteria(criteria: MatchingCriteria, *, role_models: bool) -> engine.
 
 def open_load(programme: Programme) -> dict[int, int]:
     """Open matches per volunteer: what ``matchable_volunteers`` needs to count spare capacity."""
-    rows = (Match.objects.filter(programme=programme, state__in=OPEN_STATES)
-            .values("volunteer_id").annotate(n=Count("id")))
-    return {row["volunteer_id"]: row["n"] for row in rows}
+    return {row["volunteer_id"]: row["n"] for row in _open_load_rows(programme)}
 
 
 def learner_needs(learner: Learner, fields: Vocabulary) -> tuple[str, ...]:
-    needs: list[str] = list(learner.needs or [])
-    for reason in learner.reasons or []:
-        needs.extend(NEED_FIELDS.get(reason, ()))
-    needs.extend(fields.find_in_text(learner.mentor_wishes or ""))
-    return tuple(code for code in dict.fromkeys(needs) if code in fields.by_code)
+    return needs_of({"needs": learner.needs, "reasons": learner.reasons, "mentor_wishes": learner.mentor_wishes},
+                    fields)
 
 
 def field_labels(programme: Programme, codes: Iterable[str]) -> dict[str, engine.FieldLabel]:
@@ -121,79 +118,159 @@ def _slots(codes: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(code for code in codes or () if code in SLOT_BIT)
 
 
-def _place(latitude: float | None, longitude: float | None, person: Person,
-           programme: Programme) -> tuple[float, float] | None:
+# The columns a round reads (``values()`` rows, not model instances: a round needs a dozen
+# columns of a few thousand rows, and building instances cost more than the engine on small rounds).
+VOLUNTEER_COLUMNS = ("pk", "state", "capacity", "latitude", "longitude", "languages", "expertise", "availability",
+                     "gender", "person__date_of_birth", "person__postcode", "person__city")
+LEARNER_COLUMNS = ("pk", "latitude", "longitude", "languages", "needs", "reasons", "mentor_wishes", "availability",
+                   "gender_preference", "waiting_since", "person__date_of_birth", "person__postcode",
+                   "person__city", "sensitive__consent", "sensitive__migration_background")
+Row = dict[str, Any]
+Point = tuple[float, float]
+
+
+def _point(row: Row) -> Point | None:
     # Coordinates out of range (a bad import) count as unknown: the city is tried instead.
+    latitude, longitude = row["latitude"], row["longitude"]
     if latitude is not None and longitude is not None and math.isfinite(latitude) and math.isfinite(longitude) \
             and abs(latitude) <= 90 and abs(longitude) <= 180:
         return latitude, longitude
-    return geocode(postcode=person.postcode or "", city=person.city or "", programme=programme)
+    return None
 
 
-def _home_languages(languages: Sequence[str], programme: Programme) -> tuple[str, ...]:
-    common = set(programme.languages or [])
+def _address(row: Row) -> tuple[str, str]:
+    return row["person__postcode"] or "", row["person__city"] or ""
+
+
+class Places:
+    """Where each row is: its own point, else its address placed by ``geocode`` — for all the
+    rows without a point at once (``geocode_many``: a constant number of queries)."""
+
+    def __init__(self, programme: Programme, rows: Iterable[Row] = ()) -> None:
+        self.programme = programme
+        self.found = geocode_many([_address(row) for row in rows if _point(row) is None], programme=programme)
+
+    def __call__(self, row: Row) -> Point | None:
+        point = _point(row)
+        if point is not None:
+            return point
+        address = _address(row)
+        if address not in self.found:
+            self.found[address] = geocode(postcode=address[0], city=address[1], programme=self.programme)
+        return self.found[address]
+
+
+def _home_languages(languages: Sequence[str], common: frozenset[str]) -> tuple[str, ...]:
     return tuple(f"lang:{code}" for code in languages if code not in common)
 
 
-def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: bool) -> engine.Mentor | None:
-    place = _place(volunteer.latitude, volunteer.longitude, volunteer.person, volunteer.programme)
-    if place is None:
-        return None
-    return engine.Mentor(
-        id=mentor_id(volunteer.pk), latitude=place[0], longitude=place[1],
-        languages=tuple(volunteer.languages or ()),
-        expertise=tuple(dict.fromkeys(volunteer.expertise or ())),
-        availability=_slots(volunteer.availability), capacity=max(1, capacity),
-        gender=volunteer.gender or None, age=_age(volunteer.person.date_of_birth, today),
-        background=_home_languages(volunteer.languages or (), volunteer.programme) if role_models else (),
-    )
+def volunteer_row(volunteer: Volunteer) -> Row:
+    """A volunteer instance as the row ``pool_rows`` reads."""
+    person = volunteer.person
+    return {"pk": volunteer.pk, "state": volunteer.state, "capacity": volunteer.capacity,
+            "latitude": volunteer.latitude, "longitude": volunteer.longitude, "languages": volunteer.languages,
+            "expertise": volunteer.expertise, "availability": volunteer.availability, "gender": volunteer.gender,
+            "person__date_of_birth": person.date_of_birth, "person__postcode": person.postcode,
+            "person__city": person.city}
 
 
-def _background(learner: Learner, role_models: bool) -> tuple[str, ...]:
-    # Special-category data: only with the recorded consent, only inside the engine input.
-    if not role_models:
-        return ()
+def learner_row(learner: Learner) -> Row:
+    """A learner instance as the row ``pool_rows`` reads."""
+    person = learner.person
     profile = getattr(learner, "sensitive", None)
-    if profile is None or not profile.consent or not profile.migration_background:
-        return ()
-    return _home_languages(learner.languages or (), learner.programme)
+    return {"pk": learner.pk, "latitude": learner.latitude, "longitude": learner.longitude,
+            "languages": learner.languages, "needs": learner.needs, "reasons": learner.reasons,
+            "mentor_wishes": learner.mentor_wishes, "availability": learner.availability,
+            "gender_preference": learner.gender_preference, "waiting_since": learner.waiting_since,
+            "person__date_of_birth": person.date_of_birth, "person__postcode": person.postcode,
+            "person__city": person.city, "sensitive__consent": profile.consent if profile else None,
+            "sensitive__migration_background": profile.migration_background if profile else None}
+
+
+class Convert:
+    """Rows → engine mentors and learners, with what every row of one problem shares read once."""
+
+    def __init__(self, programme: Programme, *, today: date, rows: Iterable[Row] = ()) -> None:
+        self.today = today
+        self.role_models = bool(programme.requirement("role_model_matching"))
+        self.common = frozenset(programme.languages or [])
+        self.fields = vocabulary(programme)
+        self.place = Places(programme, rows)
+
+    def mentor(self, row: Row, *, capacity: int) -> engine.Mentor | None:
+        place = self.place(row)
+        if place is None:
+            return None
+        languages = row["languages"] or ()
+        return engine.Mentor(
+            id=mentor_id(row["pk"]), latitude=place[0], longitude=place[1], languages=tuple(languages),
+            expertise=tuple(dict.fromkeys(row["expertise"] or ())),
+            availability=_slots(row["availability"]), capacity=max(1, capacity),
+            gender=row["gender"] or None, age=_age(row["person__date_of_birth"], self.today),
+            background=_home_languages(languages, self.common) if self.role_models else (),
+        )
+
+    def learner(self, row: Row) -> engine.Learner | None:
+        place = self.place(row)
+        if place is None:
+            return None
+        preference = row["gender_preference"] if row["gender_preference"] in ("female", "male") else None
+        # Special-category data: only with the recorded consent, only inside the engine input.
+        background = (_home_languages(row["languages"] or (), self.common)
+                      if self.role_models and row["sensitive__consent"] and row["sensitive__migration_background"]
+                      else ())
+        return engine.Learner(
+            id=learner_id(row["pk"]), latitude=place[0], longitude=place[1],
+            languages=tuple(row["languages"] or ()), needs=needs_of(row, self.fields),
+            availability=_slots(row["availability"]), gender_preference=preference,
+            age=_age(row["person__date_of_birth"], self.today), waiting_since=row["waiting_since"],
+            background=background,
+        )
+
+
+def needs_of(row: Row, fields: Vocabulary) -> tuple[str, ...]:
+    needs: list[str] = list(row["needs"] or [])
+    for reason in row["reasons"] or []:
+        needs.extend(NEED_FIELDS.get(reason, ()))
+    needs.extend(fields.find_in_text(row["mentor_wishes"] or ""))
+    return tuple(code for code in dict.fromkeys(needs) if code in fields.by_code)
+
+
+def to_mentor(volunteer: Volunteer, *, today: date, capacity: int, role_models: bool) -> engine.Mentor | None:
+    row = volunteer_row(volunteer)
+    convert = Convert(volunteer.programme, today=today, rows=[row])
+    convert.role_models = role_models
+    return convert.mentor(row, capacity=capacity)
 
 
 def to_learner(learner: Learner, *, today: date, fields: Vocabulary, role_models: bool) -> engine.Learner | None:
-    place = _place(learner.latitude, learner.longitude, learner.person, learner.programme)
-    if place is None:
-        return None
-    preference = learner.gender_preference if learner.gender_preference in ("female", "male") else None
-    return engine.Learner(
-        id=learner_id(learner.pk), latitude=place[0], longitude=place[1],
-        languages=tuple(learner.languages or ()), needs=learner_needs(learner, fields),
-        availability=_slots(learner.availability), gender_preference=preference,
-        age=_age(learner.person.date_of_birth, today), waiting_since=learner.waiting_since,
-        background=_background(learner, role_models),
-    )
+    row = learner_row(learner)
+    convert = Convert(learner.programme, today=today, rows=[row])
+    convert.role_models, convert.fields = role_models, fields
+    return convert.learner(row)
 
 
 @dataclass
 class Built:
     problem: engine.Problem
-    volunteers: dict[int, Volunteer]
-    learners: dict[int, Learner]
-    no_location: list[Learner] = field(default_factory=list)
+    volunteers: dict[int, Row]
+    learners: dict[int, Row]
+    no_location: list[int] = field(default_factory=list)  # learners' pks
 
 
-def exclusions(programme: Programme, learner_pks: Iterable[int],
-               volunteer_pks: Iterable[int]) -> tuple[engine.Exclusion, ...]:
+def exclusions(programme: Programme, learner_pks: Collection[int], volunteer_pks: Collection[int],
+               declined: Iterable[tuple[int, int, str]] | None = None) -> tuple[engine.Exclusion, ...]:
     """The declined pairs and conflicts of interest *between people of this problem*.
 
     The engine refuses an exclusion that names someone outside its problem, and a pair whose
     mentor is full, paused or not ready yet is simply not in this round: such a pair is left
-    out here (it cannot be proposed anyway), so it never makes a round fail."""
-    rows = DeclinedPair.objects.filter(programme=programme, learner_id__in=list(learner_pks),
-                                       volunteer_id__in=list(volunteer_pks))
+    out here (it cannot be proposed anyway), so it never makes a round fail. The programme's
+    pairs are read in one query and kept here (not thousands of ids sent to the database)."""
+    rows = declined if declined is not None else _declined_rows(programme).values_list(
+        "learner_id", "volunteer_id", "kind")
     return tuple(
-        engine.Exclusion(learner_id=learner_id(row.learner_id), mentor_id=mentor_id(row.volunteer_id),
-                         reason=row.kind)
-        for row in rows.only("learner_id", "volunteer_id", "kind").order_by("pk")
+        engine.Exclusion(learner_id=learner_id(learner_pk), mentor_id=mentor_id(volunteer_pk), reason=kind)
+        for learner_pk, volunteer_pk, kind in rows if learner_pk in learner_pks and volunteer_pk in volunteer_pks
     )
 
 
@@ -206,12 +283,91 @@ def within(problem_exclusions: Iterable[engine.Exclusion], *, mentors: Iterable[
                                if e.mentor_id in mentor_ids and e.learner_id in learner_ids))
 
 
+@dataclass
+class Pools:
+    """A round's volunteers and learners as ``values()`` rows, and the volunteers' open matches."""
+
+    volunteers: list[Row]
+    learners: list[Row]
+    load: dict[int, int]
+    declined: list[tuple[int, int, str]] | None = None  # (learner, volunteer, kind); None: not read yet
+    criteria: MatchingCriteria | None = None  # the programme's, when it has them (else: made when built)
+
+
+def _open_load_rows(programme: Programme) -> QuerySet[Any, Row]:
+    return (Match.objects.filter(programme=programme, state__in=OPEN_STATES).order_by()
+            .values("volunteer_id").annotate(n=Count("id")))
+
+
+def _declined_rows(programme: Programme) -> QuerySet[Any, Row]:
+    return DeclinedPair.objects.filter(programme=programme).order_by("pk").values("learner_id", "volunteer_id", "kind")
+
+
+def pool_rows(*, programme: Programme, today: date, site: Site | None = None) -> Pools:
+    """The rows of ``pools`` — the same people, in the same order — as ``VOLUNTEER_COLUMNS`` and
+    ``LEARNER_COLUMNS`` rows, with the open matches per volunteer and the programme's declined
+    pairs and the programme's matching criteria: in one query on PostgreSQL whatever the number
+    of people (see ``_fetch``), five elsewhere."""
+    volunteers = onboarding_selectors.volunteers_to_match(programme=programme, today=today)
+    open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
+    learners = (intake_selectors.matchable_learners(programme=programme, today=today)
+                .select_related(None).filter(~Exists(open_match)))
+    if site is not None:
+        volunteers = volunteers.filter(person__city__iexact=site.city)
+        learners = learners.filter(person__city__iexact=site.city)
+    criteria_columns = [f.attname for f in MatchingCriteria._meta.concrete_fields
+                        if not isinstance(f, models.DateField)]  # (DateTimeField too) not read here
+    volunteer_rows, learner_rows, load_rows, declined, criteria = _fetch(
+        volunteers.values(*VOLUNTEER_COLUMNS), learners.values(*LEARNER_COLUMNS), _open_load_rows(programme),
+        _declined_rows(programme), MatchingCriteria.objects.filter(programme=programme).values(*criteria_columns))
+    load = {row["volunteer_id"]: row["n"] for row in load_rows}
+    room = onboarding_selectors.may_be_matched
+    as_date = date.fromisoformat
+    for row in volunteer_rows:
+        if isinstance(row["person__date_of_birth"], str):
+            row["person__date_of_birth"] = as_date(row["person__date_of_birth"])
+    for row in learner_rows:
+        for name in ("person__date_of_birth", "waiting_since"):
+            if isinstance(row[name], str):
+                row[name] = as_date(row[name])
+    return Pools(volunteers=[row for row in volunteer_rows
+                             if room(pk=row["pk"], state=row["state"], capacity=row["capacity"], load=load)],
+                 learners=learner_rows, load=load,
+                 declined=[(row["learner_id"], row["volunteer_id"], row["kind"]) for row in declined],
+                 criteria=MatchingCriteria(**criteria[0]) if criteria else None)
+
+
+def _fetch(*querysets: QuerySet[Any, Row]) -> list[list[Row]]:
+    """The ``values()`` rows of each queryset. On PostgreSQL all of them in one query, each as
+    one JSON document (``json_agg``) decoded by one ``json.loads``: on a small round the round
+    trips and Django's per-row, per-column conversions cost more than the queries themselves.
+    Rows stay in each queryset's order (the aggregate reads its sorted subquery in order). What
+    JSON changes is put back by the caller (dates come as text); a coordinate that is not a
+    number (NaN, from a bad import) becomes None, as unknown."""
+    if connection.vendor != "postgresql":
+        return [list(queryset) for queryset in querysets]
+    parts, params = [], []
+    for queryset in querysets:
+        sql, these = queryset.query.sql_with_params()
+        parts.append(f"(SELECT COALESCE(json_agg(part), '[]') FROM ({sql}) part)")
+        params.extend(these)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT json_build_array({', '.join(parts)})::text", params)
+        found: list[list[Row]] = json.loads(cursor.fetchone()[0])
+    for rows in found:
+        for row in rows:
+            for name in ("latitude", "longitude"):
+                if name in row and not isinstance(row[name], int | float):
+                    row[name] = None
+    return found
+
+
 def pools(*, programme: Programme, today: date, site: Site | None = None) -> tuple[list[Volunteer], list[Learner]]:
-    """The round's volunteers and learners, with what ``build_problem`` reads and nothing more.
+    """The round's volunteers and learners as model instances, with what ``build_problem`` reads.
 
     Every row shares the one ``programme`` object (not a joined copy per row), the learner's
     institution is not joined, and learners with an open match are left out with ``NOT EXISTS``
-    (no ``DISTINCT`` over every column): at 10,000s of rows these are most of the loading time."""
+    (no ``DISTINCT`` over every column). The round itself reads ``pool_rows``."""
     load = open_load(programme)
     volunteers = onboarding_selectors.matchable_volunteers(programme=programme, today=today, load=load)
     open_match = Match.objects.filter(learner=OuterRef("pk"), state__in=OPEN_STATES)
@@ -247,34 +403,45 @@ def build_problem(
     criteria: MatchingCriteria | None = None, load: dict[int, int] | None = None,
     extra_exclusions: Iterable[engine.Exclusion] = (),
 ) -> Built:
-    criteria = criteria or criteria_for(programme)
-    role_models = bool(programme.requirement("role_model_matching"))
-    load = open_load(programme) if load is None else load
+    """The engine's problem for these volunteer and learner instances (see ``build_rows``)."""
+    return build_rows(programme=programme, today=today, criteria=criteria, extra_exclusions=extra_exclusions,
+                      pools=Pools(volunteers=[volunteer_row(v) for v in volunteers],
+                                  learners=[learner_row(x) for x in learners],
+                                  load=open_load(programme) if load is None else load))
+
+
+def build_rows(*, programme: Programme, today: date, pools: Pools, criteria: MatchingCriteria | None = None,
+               extra_exclusions: Iterable[engine.Exclusion] = ()) -> Built:
+    """The engine's problem for a round's rows: one pass over the rows, no query per row (the
+    criteria, the declined pairs and — only for people without a point — their places, read
+    once each)."""
+    criteria = criteria or pools.criteria or criteria_for(programme)
+    convert = Convert(programme, today=today, rows=[*pools.volunteers, *pools.learners])
+    load = pools.load
     mentors: list[engine.Mentor] = []
-    by_volunteer: dict[int, Volunteer] = {}
-    fields = vocabulary(programme)
-    for volunteer in volunteers:
-        capacity = spare_capacity(volunteer, load)
-        mentor = to_mentor(volunteer, today=today, capacity=capacity, role_models=role_models) if capacity else None
+    by_volunteer: dict[int, Row] = {}
+    for row in pools.volunteers:
+        capacity = max(0, row["capacity"] - load.get(row["pk"], 0))
+        mentor = convert.mentor(row, capacity=capacity) if capacity else None
         if mentor is not None:
             mentors.append(mentor)
-            by_volunteer[volunteer.pk] = volunteer
+            by_volunteer[row["pk"]] = row
     engine_learners: list[engine.Learner] = []
-    by_learner: dict[int, Learner] = {}
-    no_location: list[Learner] = []
-    for learner in learners:
-        item = to_learner(learner, today=today, fields=fields, role_models=role_models)
+    by_learner: dict[int, Row] = {}
+    no_location: list[int] = []
+    for row in pools.learners:
+        item = convert.learner(row)
         if item is None:
-            no_location.append(learner)
+            no_location.append(row["pk"])
         else:
             engine_learners.append(item)
-            by_learner[learner.pk] = learner
+            by_learner[row["pk"]] = row
     problem = engine.Problem(
         mentors=tuple(mentors), learners=tuple(engine_learners),
-        criteria=engine_criteria(criteria, role_models=role_models),
-        exclusions=exclusions(programme, by_learner, by_volunteer)
+        criteria=engine_criteria(criteria, role_models=convert.role_models),
+        exclusions=exclusions(programme, by_learner.keys(), by_volunteer.keys(), pools.declined)
         + within(extra_exclusions, mentors=mentors, learners=engine_learners),
-        as_of=today, fields=field_labels(programme, fields.codes),
+        as_of=today, fields=field_labels(programme, convert.fields.codes),
     )
     return Built(problem=problem, volunteers=by_volunteer, learners=by_learner, no_location=no_location)
 
@@ -350,6 +517,9 @@ def offer(pair: engine.MatchedPair) -> dict[str, object]:
 ENGLISH_PARAMS = {"languages", "slots"}
 
 
+_JSON = json.JSONEncoder(separators=(",", ":"))
+
+
 class ItemsJson:
     """Explanation items as compact JSON text, each distinct item serialised once.
 
@@ -361,31 +531,35 @@ class ItemsJson:
     language; ``explanations.rows`` reads both forms)."""
 
     def __init__(self) -> None:
-        self._text: dict[tuple[int, bool], str] = {}
+        self._full: dict[int, str] = {}
+        self._short: dict[int, str] = {}
         self._items: list[engine.ExplanationItem] = []  # kept alive, so that their ids stay theirs
 
     def _encode(self, item: engine.ExplanationItem, full: bool) -> str:
+        self._items.append(item)
         if full:
-            return json.dumps(item_dicts([item])[0], separators=(",", ":"))
-        params = plain({k: v for k, v in item.params.items() if k not in ENGLISH_PARAMS})
-        return json.dumps([item.criterion, item.points, params], separators=(",", ":"))
+            text = _JSON.encode({"criterion": item.criterion, "points": item.points, "text": item.text,
+                                 "params": plain(dict(item.params))})
+            self._full[id(item)] = text
+        else:
+            params = plain({k: v for k, v in item.params.items() if k not in ENGLISH_PARAMS})
+            text = _JSON.encode([item.criterion, item.points, params])
+            self._short[id(item)] = text
+        return text
 
     def __call__(self, items: Sequence[engine.ExplanationItem], *, full: bool = True) -> str:
-        text = self._text
-        try:
-            return "[" + ",".join([text[id(item), full] for item in items]) + "]"
-        except KeyError:
-            for item in items:
-                if (id(item), full) not in text:
-                    self._items.append(item)
-                    text[id(item), full] = self._encode(item, full)
-            return "[" + ",".join([text[id(item), full] for item in items]) + "]"
+        known = self._full if full else self._short
+        parts = []
+        for item in items:
+            text = known.get(id(item))
+            parts.append(self._encode(item, full) if text is None else text)
+        return "[" + ",".join(parts) + "]"
 
     def offers(self, pairs: Iterable[engine.MatchedPair]) -> str:
         """JSON of :func:`offer` for each pair, its items in the compact form."""
+        # A finite float's repr is its JSON (scores are finite: the engine checks its input).
         return "[" + ",".join(
-            f'{{"volunteer":{pk_of(p.mentor_id)},"score":{json.dumps(round(p.score, 2))},'
-            f'"items":{self(p.items, full=False)}}}'
+            f'{{"volunteer":{pk_of(p.mentor_id)},"score":{round(p.score, 2)!r},"items":{self(p.items, full=False)}}}'
             for p in pairs) + "]"
 
 

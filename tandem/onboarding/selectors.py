@@ -44,9 +44,22 @@ def matchable_volunteers(
     active_with_room = [
         pk
         for pk, capacity in base.filter(state=State.ACTIVE).values_list("pk", "capacity")
-        if load.get(pk, capacity) < capacity
+        if may_be_matched(pk=pk, state=State.ACTIVE, capacity=capacity, load=load)
     ]
     return base.filter(Q(state=State.READY) | Q(pk__in=active_with_room)).select_related("person")
+
+
+def may_be_matched(*, pk: int, state: str, capacity: int, load: Mapping[int, int]) -> bool:
+    """The rule of ``matchable_volunteers`` for one row of ``volunteers_to_match``."""
+    return state == State.READY or (state == State.ACTIVE and load.get(pk, capacity) < capacity)
+
+
+def volunteers_to_match(*, programme: Programme, today: date) -> QuerySet[Volunteer]:
+    """``matchable_volunteers`` without the load: every screened *ready* or *active* volunteer,
+    in the same order; keep the rows ``may_be_matched`` accepts. For a matching round, which
+    reads them as ``values()`` rows in the same query as the load."""
+    return (Volunteer.objects.filter(programme=programme, state__in=(State.READY, State.ACTIVE))
+            .filter(screening_complete_q(programme=programme, today=today)))
 
 
 def board_volunteers(

@@ -115,6 +115,32 @@ def test_synonyms_in_any_language_are_one_field(world: World) -> None:
     assert fields.find_in_text("Iemand die elektricien is en van voetbal houdt") == ["electrician", "sport"]
 
 
+def test_finding_fields_in_text_looks_up_the_texts_words_and_finds_what_scanning_found() -> None:
+    """``find_in_text`` looks up runs of the text's words; the old way scanned the text for every
+    word of the vocabulary. Both find the same codes in the same order, multi-word names included."""
+    import random
+
+    from tandem.core.text import fold
+
+    fields = Vocabulary(default_fields(Programme(country="NL", languages=["nl"])))
+    words = list(fields.index)
+    assert any(" " in word for word in words)  # names of several words are in the vocabulary
+
+    def scanned(text: str) -> list[str]:
+        padded = f" {fold(text)} "
+        if not padded.strip():
+            return []
+        return list(dict.fromkeys(code for word, code in fields.index.items() if f" {word} " in padded))
+
+    chance = random.Random(11)
+    filler = ["iemand", "die", "is", "en", "van", "houdt", "Mathe!", "l'école", "—", "  ", "ÉLECTRICIEN,"]
+    texts = ["", "   ", "?!", "Iemand die elektricien is en van voetbal houdt"]
+    for _ in range(300):
+        texts.append(" ".join(chance.choice(words + filler * 3) for _ in range(chance.randint(1, 12))))
+    for text in texts:
+        assert fields.find_in_text(text) == scanned(text), text
+
+
 def test_a_german_programmes_school_language_is_german() -> None:
     german = Vocabulary(default_fields(Programme(country="DE", languages=["de", "tr"])))
     assert german.resolve("Deutsch") == "language" and german.resolve("Niederländisch") == "foreign_languages"

@@ -160,3 +160,86 @@ def test_the_dashboard_lists_ones_matches(relaxed: World, persona: str) -> None:
 
     assert_list_page_queries_do_not_grow(world.client_for(persona), world.programme.get_absolute_url(), add,
                                          few=2, many=5)
+
+
+def _varied(world: World, first: int, n: int) -> None:
+    """``n`` more mentors and learners of every kind a round reads differently: learners placed
+    by their postcode (no point stored), minors with consent, learners with a sensitive profile
+    and a wish in words, mentors who already have a learner, declined pairs, people too far."""
+    from tandem.intake.models import SensitiveProfile
+    from tandem.matching.models import Match
+
+    for i in range(first, first + n):
+        volunteer = mentor(world, f"Mentor{i}", km_east=i % 7, capacity=2 if i % 3 == 0 else 1,
+                           languages=("nl", "ar") if i % 2 else ("nl",))
+        learner = pupil(world, f"Pupil{i}", km_east=(i % 5) + (80 if i % 9 == 0 else 0),
+                        minor=i % 4 == 0, mentor_wishes="iemand die elektricien is" if i % 3 else "")
+        if i % 4 == 0:
+            consent(world, learner, world.people["guardian"])
+        if i % 5 == 0:  # no point stored: placed by postcode and town in the round
+            learner.latitude = learner.longitude = None
+            learner.save(update_fields=["latitude", "longitude"])
+            learner.person.postcode, learner.person.city = f"30{11 + i % 20}", "Rotterdam"
+            learner.person.save(update_fields=["postcode", "city"])
+        if i % 6 == 0:
+            SensitiveProfile.objects.create(learner=learner, migration_background=True, consent=True,
+                                            declared_by="learner")
+        if i % 3 == 0:  # an active mentor with one learner and room for another
+            Match.objects.create(programme=world.programme, volunteer=volunteer, state="active", slot=1,
+                                 capacity=2, learner=pupil(world, f"Matched{i}", km_east=1))
+            volunteer.state = "active"
+            volunteer.save(update_fields=["state"])
+        if i % 7 == 0:
+            DeclinedPair.objects.create(programme=world.programme, learner=learner, volunteer=volunteer)
+
+
+def _role_models(world: World) -> None:
+    world.programme.requirements = {**world.programme.requirements, "role_model_matching": True}
+    world.programme.save()
+
+
+def test_a_round_makes_as_many_queries_for_60_learners_as_for_20(relaxed: World) -> None:
+    """The matching round reads its pools, builds its problem and writes its proposals in a
+    constant number of queries: no query per learner or mentor (see ``_varied``)."""
+    world = relaxed
+    _role_models(world)
+
+    def run() -> tuple[int, list[str], MatchingRound]:
+        rounds: list[MatchingRound] = []
+        count, sql = count_queries(lambda: rounds.append(services.round_start(
+            programme=world.programme, actor=world.users["coordinator"], background=False)))
+        assert rounds[0].status == "done", (rounds[0].failure, rounds[0].failure_params)
+        return count, sql, rounds[0]
+
+    _varied(world, 1, 20)
+    run()  # warm up: the vocabulary, content types and the like are read once per process
+    few, _sql, small = run()
+    _varied(world, 21, 40)
+    many, sql, large = run()
+    assert large.stats["learners"] > small.stats["learners"] >= 20
+    assert large.stats["matched"] > small.stats["matched"] > 0
+    assert not large.unmatched.filter(reason="no_location").exists()  # placed by their postcodes
+    assert many == few, f"{many} queries for 60 learners, {few} for 20:\n" + "\n".join(sql)
+
+
+def test_the_round_reads_the_people_and_problem_the_instances_give(relaxed: World) -> None:
+    """The round reads ``values()`` rows (``pool_rows``, ``build_rows``); the rest of the app
+    reads instances (``pools``, ``build_problem``). Both give the same people in the same order,
+    and the same engine problem."""
+    from tandem.matching import problem as adapter
+
+    world = relaxed
+    _role_models(world)
+    _varied(world, 1, 30)
+    today = timezone.localdate()
+    volunteers, learners = adapter.pools(programme=world.programme, today=today)
+    rows = adapter.pool_rows(programme=world.programme, today=today)
+    assert [v.pk for v in volunteers] == [row["pk"] for row in rows.volunteers]
+    assert [x.pk for x in learners] == [row["pk"] for row in rows.learners]
+    assert rows.load == adapter.open_load(world.programme)
+    from_instances = adapter.build_problem(programme=world.programme, today=today, volunteers=volunteers,
+                                           learners=learners)
+    from_rows = adapter.build_rows(programme=world.programme, today=today, pools=rows)
+    assert from_rows.problem == from_instances.problem
+    assert from_rows.problem.exclusions and any(x.background for x in from_rows.problem.learners)
+    assert any(m.capacity == 1 for m in from_rows.problem.mentors)
