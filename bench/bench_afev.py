@@ -103,6 +103,9 @@ def run(args: Any) -> int:
         built = build_afev()
         print(f"setup: AFEV size in {time.perf_counter() - started:.1f} s: "
               + ", ".join(f"{n:,} {what}" for what, n in built.counts.items()), flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after such a load: the planner's statistics
 
     running = Count("matches", filter=Q(matches__state__in=("introduced", "active")))
     biggest = (Programme.objects.exclude(pk=built.programme.pk).annotate(n=running)
