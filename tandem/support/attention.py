@@ -149,8 +149,10 @@ def with_facts(matches: QuerySet[Match], *, on: date | None = None) -> QuerySet[
     )
 
 
-def _local_date(value: datetime | None) -> date | None:
-    return timezone.localdate(value) if value is not None else None
+def _local_date(value: datetime | None, tz: Any = None) -> date | None:
+    if value is None:
+        return None
+    return value.astimezone(tz).date() if tz is not None else timezone.localdate(value)
 
 
 def start_of_pair(match: Match | Facts) -> date:
@@ -177,7 +179,7 @@ def next_check_in(match: Match | Facts, rules: SupportSettings) -> date:
     return last + every
 
 
-def risks_of(match: Match | Facts, rules: SupportSettings, on: date | None = None) -> list[Risk]:
+def risks_of(match: Match | Facts, rules: SupportSettings, on: date | None = None, *, tz: Any = None) -> list[Risk]:
     """The reasons a pair (read through ``with_facts``) needs attention on day ``on``."""
     on = on or today()
     if match.state not in RUNNING:
@@ -187,7 +189,7 @@ def risks_of(match: Match | Facts, rules: SupportSettings, on: date | None = Non
     if n_concerns:
         found.append(Risk("concern", (n_concerns,)))
     start = start_of_pair(match)
-    last_held = _local_date(getattr(match, "last_held", None))
+    last_held = _local_date(getattr(match, "last_held", None), tz)
     since = last_held or start
     if since <= on and (on - since).days > rules.no_meeting_days:
         found.append(Risk("no_meeting", ((on - since).days, last_held)))
@@ -206,7 +208,7 @@ def risks_of(match: Match | Facts, rules: SupportSettings, on: date | None = Non
         found.append(Risk("check_in", (due,)))
     end = match.cycle_end
     if end is not None and on <= end and (end - on).days <= rules.closure_days:
-        last_kept = _local_date(getattr(match, "last_kept", None))
+        last_kept = _local_date(getattr(match, "last_kept", None), tz)
         if last_kept is None or last_kept < end - timedelta(days=CLOSING_WINDOW_DAYS):
             found.append(Risk("closure", (end, (end - on).days)))
     order = list(REASONS)
@@ -269,8 +271,9 @@ def pairs_with_risks(*, programme: Programme, matches: QuerySet[Match], on: date
     on = on or today()
     rules = rules_for(programme)
     found = []
+    tz = timezone.get_current_timezone()  # read once, not twice per pair
     for facts in facts_of(running_pairs(matches), on=on):
-        risks = risks_of(facts, rules, on)
+        risks = risks_of(facts, rules, on, tz=tz)
         if risks and (not reason or any(r.code == reason for r in risks)):
             found.append(PairRisks(facts, risks, paused=bool(facts.paused)))
     order = list(REASONS)
