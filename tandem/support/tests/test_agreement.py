@@ -134,3 +134,19 @@ def test_facts_alone_and_loaded_matches_agree(world: World) -> None:
     assert [(m.pk, d) for m, d in attention.due_check_ins(programme=world.programme, matches=matches,
                                                              loaded=False)] == [(m.pk, d) for m, d in due]
     assert pairs["quiet"].pk in {m.pk for m, _d in due}
+
+
+def test_the_list_reads_the_same_facts_as_one_pair(world: World) -> None:
+    """``facts_of`` (grouped queries, for lists) and ``with_facts`` (correlated subqueries, for one
+    pair) read the same facts for every pair: meetings of each kind, ratings, check-ins, concerns,
+    pauses, and pairs with none of them."""
+    pairs = _world_of_risks(world)
+    meeting(pairs["gap"], days=-2, state="cancelled", missed_by="mentor")
+    meeting(pairs["gap"], days=-60, state="no_show", missed_by="learner")
+    meeting(pairs["gap"], days=5)
+    PulseRating.objects.create(match=pairs["gap"], side="mentor", question="pulse", score=3)
+    matches = attention.running_pairs(Match.objects.filter(programme=world.programme))
+    listed = attention.facts_of(matches)
+    one = attention.with_facts(matches).order_by("pk").values(*attention.FACT_FIELDS)
+    assert [vars(f) for f in listed] == [dict(row) for row in one]
+    assert len(listed) >= 4
