@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -89,6 +89,13 @@ def wave_audience(wave: SurveyWave) -> list[tuple[Person, int | None]]:
     return list(seen.values())
 
 
+def _midnight(day: date, days: int = 0) -> datetime:
+    """The start of the local day ``days`` after ``day``: ``at >= _midnight(d)`` is "on or after
+    day d" and ``at < _midnight(d, 1)`` "on or before day d", in the current time zone, without
+    a function per row (an index can be used; SQLite calls no Python function per row)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time.min))
+
+
 def _scoped(programme: Programme, filters: Filters) -> QuerySet[Match]:
     """The started pairs the figures count: the site, the partner, the school year the pair
     started in (``cycle``) and the report's period, all in SQL (so the figures' other queries
@@ -101,14 +108,14 @@ def _scoped(programme: Programme, filters: Filters) -> QuerySet[Match]:
     if filters.end:
         rows = rows.filter(Q(cycle_start__lte=filters.end) | Q(cycle_start__isnull=True))
     if filters.start:
-        rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=filters.start))
+        rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=_midnight(filters.start)))
     if filters.cycle:
         first = filters.cycle[:4]
         if not (first.isascii() and first.isdigit()) or filters.cycle != cycle_of(date(int(first), 8, 1)):
             return rows.none()
         begins, ends = date(int(first), 8, 1), date(int(first) + 1, 7, 31)
         # The day the pair started (``_start``): the first meeting's day, else the cycle's start.
-        rows = rows.filter(Q(first_meeting_at__date__gte=begins, first_meeting_at__date__lte=ends)
+        rows = rows.filter(Q(first_meeting_at__gte=_midnight(begins), first_meeting_at__lt=_midnight(ends, 1))
                            | Q(first_meeting_at__isnull=True, cycle_start__gte=begins, cycle_start__lte=ends))
     return rows
 
@@ -209,9 +216,9 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
 
     meetings = Meeting.objects.filter(match_id__in=ids, state=Meeting.State.HELD)
     if filters.start:
-        meetings = meetings.filter(starts_at__date__gte=filters.start)
+        meetings = meetings.filter(starts_at__gte=_midnight(filters.start))
     if filters.end:
-        meetings = meetings.filter(starts_at__date__lte=filters.end)
+        meetings = meetings.filter(starts_at__lt=_midnight(filters.end, 1))
     held = meetings.aggregate(n=Count("pk"), minutes=Sum("duration_minutes"))
     out.meetings_held, out.minutes = held["n"] or 0, held["minutes"] or 0
     out.meetings_per_match = out.meetings_held / out.matches if out.matches else None

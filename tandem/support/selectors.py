@@ -6,7 +6,7 @@ the staff's notes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -215,10 +215,10 @@ def pulse_answers(match_ids: Any, *, start: date | None = None, end: date | None
     from django.db.models.functions import TruncDate
 
     rows = PulseRating.objects.filter(match_id__in=match_ids).annotate(day=TruncDate("at"))
-    if start:
-        rows = rows.filter(day__gte=start)
+    if start:  # local midnights: no function per row in the filter
+        rows = rows.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min)))
     if end:
-        rows = rows.filter(day__lte=end)
+        rows = rows.filter(at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)))
     return list(rows.values_list("match_id", "side", "score", "day").order_by("at", "pk"))
 
 
