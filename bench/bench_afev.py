@@ -17,7 +17,8 @@ organisation admin) and the funder report (PDF and XLSX, this school year) — a
 
 Asserted: the risk list's and the results dashboard's query counts are the same at both sizes
 (no query per pair). Printed: milliseconds, the ratio to the trivial page and the queries; a
-page over 2 s or 20x the trivial page at AFEV size is marked SLOW.
+page over 2 s at AFEV size is marked SLOW. (No page that reads thousands of pairs stays within
+20x the trivial page, a few milliseconds: the ratio is there to compare runs and sizes.)
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432/tandem_bench_afev"
-SLOW_MS, SLOW_RATIO = 2000.0, 20.0
+SLOW_MS = 2000.0
 # The pages whose number of queries may not depend on the programme's size.
 CONSTANT = ("risk list", "risk list, one reason", "results dashboard")
 
@@ -76,6 +77,7 @@ def main() -> int:
 def run(args: Any) -> int:
     import afev
     from afev import Built, build_afev
+    from allauth.mfa.models import Authenticator
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -114,7 +116,8 @@ def run(args: Any) -> int:
     coordinator = User.objects.get(email=demo.MAIN_COORDINATOR)
     demo_admin = User.objects.get(email=demo.admin_email(biggest.organisation.slug))
     for user in (coordinator, demo_admin, built.coordinator, built.admin):
-        give_totp(user)  # coordinators and admins must have a second factor, or every page redirects
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():  # --reuse
+            give_totp(user)  # coordinators and admins must have a second factor, or every page redirects
 
     def client(user: Any) -> Client:
         c = Client(headers={"Accept-Language": "en"})
@@ -184,15 +187,14 @@ def run(args: Any) -> int:
     for label, by in results.items():
         (dm, dn), (am, an) = by[d], by[a]
         flag = ""
-        if am > SLOW_MS or am / trivial_ms > SLOW_RATIO:
+        if am > SLOW_MS:
             flag = "  SLOW"
             slow.append(label)
         print(f"{label:<28}{dm:>9.1f}{dm / trivial_ms:>8.1f}{dn:>8}{am:>10.1f}{am / trivial_ms:>8.1f}{an:>8}{flag}")
     for label in CONSTANT:
         assert results[label][d][1] == results[label][a][1], (label, results[label])
     print(f"\nqueries equal at both sizes: {', '.join(CONSTANT)}")
-    if slow:
-        print(f"slow at AFEV size (> {SLOW_MS / 1000:.0f} s or > {SLOW_RATIO:.0f}x): {', '.join(slow)}")
+    print(f"slow at AFEV size (over {SLOW_MS / 1000:.0f} s): {', '.join(slow) or 'none'}")
     return 0
 
 
