@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -57,8 +58,10 @@ def main() -> int:
     from bench_round import _drop_postgres, _fresh_postgres
 
     postgres = args.database.startswith("postgres")
+    scratch = ""
     if args.database == "sqlite":
-        args.database = f"sqlite:///{tempfile.mkdtemp(prefix='tandem-bench-')}/afev.sqlite3"
+        scratch = tempfile.mkdtemp(prefix="tandem-bench-")
+        args.database = f"sqlite:///{scratch}/afev.sqlite3"
     if postgres and not args.reuse:
         _fresh_postgres(args.database)
     os.environ["DATABASE_URL"] = args.database
@@ -72,6 +75,8 @@ def main() -> int:
     finally:
         if postgres and not args.keep:
             _drop_postgres(args.database)
+        if scratch and not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run(args: Any) -> int:
