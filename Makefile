@@ -37,10 +37,16 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (docs/scale.md). BENCH=afev (or engine, pages, round; several with commas) runs only
+# those: `make bench BENCH=afev` measures support's and the results' pages at scale 20 and AFEV
+# size on SQLite and on PostgreSQL (BENCH_AFEV_DATABASE_URL, default tandem_bench_afev, dropped after).
+BENCH ?= engine,pages,round,afev
 bench: $(STAMP)
-	$(BIN)/python bench/bench_engine.py
-	$(BIN)/python bench/bench_pages.py
-	$(BIN)/python bench/bench_round.py
+	@case ",$(BENCH)," in *,engine,*) $(BIN)/python bench/bench_engine.py;; esac
+	@case ",$(BENCH)," in *,pages,*) $(BIN)/python bench/bench_pages.py;; esac
+	@case ",$(BENCH)," in *,round,*) $(BIN)/python bench/bench_round.py;; esac
+	@case ",$(BENCH)," in *,afev,*) $(BIN)/python bench/bench_afev.py --database sqlite \
+		&& $(BIN)/python bench/bench_afev.py;; esac
 
 # Production recipe (docs/deploy.md): the whole stack (gunicorn, a Redis task worker, the
 # scheduler) from a clean `pip install .` on the local PostgreSQL and Redis, and a smoke test.

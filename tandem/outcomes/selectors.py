@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from tandem.core.models import Person, Programme, Role
@@ -89,7 +89,17 @@ def wave_audience(wave: SurveyWave) -> list[tuple[Person, int | None]]:
     return list(seen.values())
 
 
-def _scoped_matches(programme: Programme, filters: Filters) -> list[dict[str, Any]]:
+def _midnight(day: date, days: int = 0) -> datetime:
+    """The start of the local day ``days`` after ``day``: ``at >= _midnight(d)`` is "on or after
+    day d" and ``at < _midnight(d, 1)`` "on or before day d", in the current time zone, without
+    a function per row (an index can be used; SQLite calls no Python function per row)."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time.min))
+
+
+def _scoped(programme: Programme, filters: Filters) -> QuerySet[Match]:
+    """The started pairs the figures count: the site, the partner, the school year the pair
+    started in (``cycle``) and the report's period, all in SQL (so the figures' other queries
+    take the pairs as a subquery, never as a list of thousands of ids)."""
     rows = Match.objects.filter(programme=programme, state__in=STARTED)
     if filters.site:
         rows = rows.filter(learner__institution__site_id=filters.site)
@@ -98,18 +108,30 @@ def _scoped_matches(programme: Programme, filters: Filters) -> list[dict[str, An
     if filters.end:
         rows = rows.filter(Q(cycle_start__lte=filters.end) | Q(cycle_start__isnull=True))
     if filters.start:
-        rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__date__gte=filters.start))
-    found: list[Any] = list(rows.values("pk", "state", "cycle_start", "first_meeting_at", "closed_at", "closure_reason",
-                             "created", "learner_id", "learner__waiting_since", "volunteer_id")
-                 .order_by("pk"))
+        rows = rows.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=_midnight(filters.start)))
     if filters.cycle:
-        found = [m for m in found if cycle_of(_start(m)) == filters.cycle]
+        first = filters.cycle[:4]
+        if not (first.isascii() and first.isdigit()) or filters.cycle != cycle_of(date(int(first), 8, 1)):
+            return rows.none()
+        begins, ends = date(int(first), 8, 1), date(int(first) + 1, 7, 31)
+        # The day the pair started (``_start``): the first meeting's day, else the cycle's start.
+        rows = rows.filter(Q(first_meeting_at__gte=_midnight(begins), first_meeting_at__lt=_midnight(ends, 1))
+                           | Q(first_meeting_at__isnull=True, cycle_start__gte=begins, cycle_start__lte=ends))
+    return rows
+
+
+def _scoped_matches(programme: Programme, filters: Filters) -> list[dict[str, Any]]:
+    found: list[Any] = list(_scoped(programme, filters).values(
+        "pk", "state", "cycle_start", "first_meeting_at", "closed_at", "closure_reason", "created", "learner_id",
+        "learner__waiting_since", "volunteer_id").order_by("pk"))
     return found
 
 
-def _start(match: dict[str, Any]) -> date | None:
+def _start(match: dict[str, Any], tz: Any = None) -> date | None:
+    """The day the pair started; ``tz`` (the current time zone, read once by a caller that asks
+    for thousands of pairs) spares looking it up for each."""
     if match["first_meeting_at"] is not None:
-        return timezone.localdate(match["first_meeting_at"])
+        return match["first_meeting_at"].astimezone(tz or timezone.get_current_timezone()).date()
     return match["cycle_start"]
 
 
@@ -176,12 +198,16 @@ class Figures:
 def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     filters = filters or Filters()
     out = Figures(programme=programme, filters=filters)
+    tz = timezone.get_current_timezone()
     every = _scoped_matches(programme, Filters(site=filters.site, partner=filters.partner))
-    out.cycles = sorted({cycle_of(_start(m)) for m in every} - {""}, reverse=True)
-    matches = [m for m in every if not filters.cycle or cycle_of(_start(m)) == filters.cycle]
+    started = {m["pk"]: cycle_of(_start(m, tz)) for m in every}
+    out.cycles = sorted(set(started.values()) - {""}, reverse=True)
+    matches = [m for m in every if not filters.cycle or started[m["pk"]] == filters.cycle]
     if filters.start or filters.end:
         matches = _scoped_matches(programme, filters)
-    ids = [m["pk"] for m in matches]
+    # The same pairs as a subquery, for the queries on the pairs' meetings, goals, ratings, results.
+    scope = _scoped(programme, filters).order_by()
+    ids = scope.values("pk")
     out.matches = len(matches)
     out.active = sum(1 for m in matches if m["state"] == Match.State.ACTIVE)
     out.closed = sum(1 for m in matches if m["state"] == Match.State.CLOSED)
@@ -190,20 +216,20 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
 
     meetings = Meeting.objects.filter(match_id__in=ids, state=Meeting.State.HELD)
     if filters.start:
-        meetings = meetings.filter(starts_at__date__gte=filters.start)
+        meetings = meetings.filter(starts_at__gte=_midnight(filters.start))
     if filters.end:
-        meetings = meetings.filter(starts_at__date__lte=filters.end)
+        meetings = meetings.filter(starts_at__lt=_midnight(filters.end, 1))
     held = meetings.aggregate(n=Count("pk"), minutes=Sum("duration_minutes"))
     out.meetings_held, out.minutes = held["n"] or 0, held["minutes"] or 0
     out.meetings_per_match = out.meetings_held / out.matches if out.matches else None
 
     closed = [m for m in matches if m["state"] == Match.State.CLOSED and m["closed_at"]]
-    lengths = [(timezone.localdate(m["closed_at"]) - s).days for m in closed if (s := _start(m))]
+    lengths = [(m["closed_at"].astimezone(tz).date() - s).days for m in closed if (s := _start(m, tz))]
     out.match_days_median = safe_median(lengths)
     out.closure_reasons = dict(Counter(m["closure_reason"] or Match.Closure.OTHER for m in closed))
     out.early_closures = sum(n for reason, n in out.closure_reasons.items() if reason not in ON_TIME)
 
-    waits = [(timezone.localdate(m["created"]) - m["learner__waiting_since"]).days for m in matches
+    waits = [(m["created"].astimezone(tz).date() - m["learner__waiting_since"]).days for m in matches
              if m["learner__waiting_since"]]
     waits = [w for w in waits if w >= 0]
     out.waiting_n, out.waiting_days_median = len(waits), safe_median(waits)
@@ -219,12 +245,12 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     out.goals, out.goals_reached = goals["n"] or 0, goals["reached"] or 0
 
     out.surveys = _surveys(programme, matches)
-    _indicators(out, [m["learner_id"] for m in matches])
+    _indicators(out, scope.values("learner_id"))
     _pulse(out, ids, filters)
     return out
 
 
-def _pulse(out: Figures, ids: list[int], filters: Filters) -> None:
+def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for
     from tandem.support.selectors import pulse_answers
@@ -233,14 +259,12 @@ def _pulse(out: Figures, ids: list[int], filters: Filters) -> None:
     scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     answered: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     latest: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for row in pulse_answers(ids):
-        day = timezone.localdate(row["at"])
-        if (filters.start and day < filters.start) or (filters.end and day > filters.end):
-            continue
-        cycle = cycle_of(day)
-        scores[cycle][row["side"]].append(row["score"])
-        answered[cycle][row["side"]].add(row["match_id"])
-        latest[cycle][row["match_id"]][row["side"]] = row["score"]  # oldest first: the last one stays
+    cycles: dict[date, str] = {}
+    for match_id, side, score, day in pulse_answers(ids, start=filters.start, end=filters.end):
+        cycle = cycles.get(day) or cycles.setdefault(day, cycle_of(day))
+        scores[cycle][side].append(score)
+        answered[cycle][side].add(match_id)
+        latest[cycle][match_id][side] = score  # oldest first: the last one stays
     for cycle in sorted(scores, reverse=True):
         both = [sides for sides in latest[cycle].values() if "mentor" in sides and "learner" in sides]
         out.pulse[cycle] = PulseFigure(
@@ -286,7 +310,7 @@ def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[Survey
     return found
 
 
-def _indicators(out: Figures, learner_ids: list[int]) -> None:
+def _indicators(out: Figures, learner_ids: Any) -> None:
     rows = SchoolIndicator.objects.filter(learner_id__in=learner_ids).values(
         "learner_id", "kind", "measured_on", "number", "code", "months_after").order_by("measured_on", "pk")
     absence: dict[str, list[float]] = defaultdict(list)

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
@@ -148,16 +149,18 @@ def with_facts(matches: QuerySet[Match], *, on: date | None = None) -> QuerySet[
     )
 
 
-def _local_date(value: datetime | None) -> date | None:
-    return timezone.localdate(value) if value is not None else None
+def _local_date(value: datetime | None, tz: Any = None) -> date | None:
+    if value is None:
+        return None
+    return value.astimezone(tz).date() if tz is not None else timezone.localdate(value)
 
 
-def start_of_pair(match: Match) -> date:
+def start_of_pair(match: Match | Facts) -> date:
     """The day the pair's support starts: the cycle's start, else the day it was proposed."""
     return match.cycle_start or timezone.localdate(match.created)
 
 
-def next_check_in(match: Match, rules: SupportSettings) -> date:
+def next_check_in(match: Match | Facts, rules: SupportSettings) -> date:
     """When the next check-in is due: ``first_month_checkins`` spread evenly over the first four
     weeks (default two: on day 14 and day 28), then one every ``checkin_every_days`` after the
     last one. Read from the annotation ``last_check_in`` (``with_facts``)."""
@@ -176,7 +179,7 @@ def next_check_in(match: Match, rules: SupportSettings) -> date:
     return last + every
 
 
-def risks_of(match: Match, rules: SupportSettings, on: date | None = None) -> list[Risk]:
+def risks_of(match: Match | Facts, rules: SupportSettings, on: date | None = None, *, tz: Any = None) -> list[Risk]:
     """The reasons a pair (read through ``with_facts``) needs attention on day ``on``."""
     on = on or today()
     if match.state not in RUNNING:
@@ -186,7 +189,7 @@ def risks_of(match: Match, rules: SupportSettings, on: date | None = None) -> li
     if n_concerns:
         found.append(Risk("concern", (n_concerns,)))
     start = start_of_pair(match)
-    last_held = _local_date(getattr(match, "last_held", None))
+    last_held = _local_date(getattr(match, "last_held", None), tz)
     since = last_held or start
     if since <= on and (on - since).days > rules.no_meeting_days:
         found.append(Risk("no_meeting", ((on - since).days, last_held)))
@@ -205,43 +208,117 @@ def risks_of(match: Match, rules: SupportSettings, on: date | None = None) -> li
         found.append(Risk("check_in", (due,)))
     end = match.cycle_end
     if end is not None and on <= end and (end - on).days <= rules.closure_days:
-        last_kept = _local_date(getattr(match, "last_kept", None))
+        last_kept = _local_date(getattr(match, "last_kept", None), tz)
         if last_kept is None or last_kept < end - timedelta(days=CLOSING_WINDOW_DAYS):
             found.append(Risk("closure", (end, (end - on).days)))
     order = list(REASONS)
     return sorted(found, key=lambda risk: order.index(risk.code))
 
 
+# What the rules read of a pair: its own columns and the annotations of ``with_facts``.
+FACT_FIELDS = ("pk", "state", "cycle_start", "cycle_end", "created", "last_held", "last_kept", "n_missed",
+               "n_open_concerns", "mentor_last", "mentor_prev", "learner_last", "learner_prev", "last_check_in",
+               "paused")
+
+
+class Facts(SimpleNamespace):
+    """One pair's facts (a row of ``with_facts(...).values(*FACT_FIELDS)``): what ``risks_of`` and
+    ``next_check_in`` read, without building the match, its people and its programme. A list of
+    thousands of pairs builds these, then loads the matches of the rows it shows (``load``)."""
+
+    pk: int
+
+
+def facts_of(matches: QuerySet[Match], *, on: date | None = None) -> list[Facts]:
+    """Every pair of ``matches`` as ``Facts`` (by pk), with exactly the facts of ``with_facts``,
+    read for all the pairs at once: one query for the pairs, then one grouped query per table
+    (meetings, pulse ratings — the last two of each side, by a window —, check-ins, open concerns,
+    open pauses) over the pairs as a subquery. Six queries whatever the number of pairs, and no
+    subquery per pair: for thousands of pairs much cheaper than ``with_facts``' correlated
+    subqueries (``tests/test_agreement.py`` checks that both read the same facts)."""
+    from django.db.models import F, Q, Window
+    from django.db.models.functions import RowNumber
+
+    on = on or today()
+    rows: Any = matches.order_by("pk").values("pk", "state", "cycle_start", "cycle_end", "created")
+    pairs = [Facts(**row) for row in rows]
+    if not pairs:
+        return pairs
+    scope = matches.order_by().values("pk")
+    missed = (Meeting.State.CANCELLED, Meeting.State.NO_SHOW)
+    meetings = {row["match"]: row for row in Meeting.objects.filter(match__in=scope).order_by().values("match").annotate(
+        last_held=Max("starts_at", filter=Q(state=Meeting.State.HELD)),
+        last_kept=Max("starts_at", filter=~Q(state__in=missed)),
+        n_missed=Count("pk", filter=Q(state__in=missed,
+                                      starts_at__gte=_start_of(on - timedelta(days=MISSED_WINDOW_DAYS)),
+                                      starts_at__lt=_start_of(on + timedelta(days=1)))))}
+    latest = (PulseRating.objects.filter(match__in=scope)
+              .annotate(n=Window(RowNumber(), partition_by=[F("match_id"), F("side")],
+                                 order_by=[F("at").desc(), F("pk").desc()]))
+              .filter(n__lte=2).values_list("match_id", "side", "n", "score"))
+    scores = {(match_id, f"{side}_{'last' if n == 1 else 'prev'}"): score for match_id, side, n, score in latest}
+    check_ins = dict(CheckIn.objects.filter(match__in=scope).order_by().values("match").annotate(v=Max("on"))
+                     .values_list("match", "v"))
+    concerns = dict(Concern.objects.filter(match__in=scope).exclude(state=Concern.State.RESOLVED).order_by()
+                    .values("match").annotate(n=Count("pk")).values_list("match", "n"))
+    paused = set(MatchPause.objects.filter(match__in=scope, lifted_at__isnull=True).values_list("match_id", flat=True))
+    nothing: dict[str, Any] = {}
+    for pair in pairs:
+        met = meetings.get(pair.pk, nothing)
+        pair.last_held, pair.last_kept = met.get("last_held"), met.get("last_kept")
+        pair.n_missed = met.get("n_missed") or None  # as with_facts: no missed meeting is no number
+        pair.n_open_concerns = concerns.get(pair.pk)
+        for side in ("mentor_last", "mentor_prev", "learner_last", "learner_prev"):
+            setattr(pair, side, scores.get((pair.pk, side)))
+        pair.last_check_in = check_ins.get(pair.pk)
+        pair.paused = pair.pk in paused
+    return pairs
+
+
 @dataclass
 class PairRisks:
-    match: Match
-    risks: list[Risk]
+    """A pair and its reasons. ``match`` is the ``Match`` (with its people and programme) once
+    loaded (``load``), else the pair's ``Facts`` (``match.pk`` is there either way)."""
 
-    @property
-    def paused(self) -> bool:
-        return bool(getattr(self.match, "paused", False))
+    match: Any
+    risks: list[Risk]
+    paused: bool = False
 
 
 def running_pairs(matches: QuerySet[Match]) -> QuerySet[Match]:
     return matches.filter(state__in=RUNNING)
 
 
+def load(pairs: list[PairRisks]) -> list[PairRisks]:
+    """Give ``pairs`` their ``Match`` with its people and programme (one query, whatever their
+    number): a list page loads only the rows it shows."""
+    wanted = [pair.match.pk for pair in pairs if not isinstance(pair.match, Match)]
+    if wanted:
+        found = (Match.objects.filter(pk__in=wanted)
+                 .select_related("volunteer__person", "learner__person", "programme__organisation").in_bulk())
+        for pair in pairs:
+            if not isinstance(pair.match, Match):
+                pair.match = found[pair.match.pk]
+    return pairs
+
+
 def pairs_with_risks(*, programme: Programme, matches: QuerySet[Match], on: date | None = None,
-                     reason: str = "") -> list[PairRisks]:
+                     reason: str = "", loaded: bool = True) -> list[PairRisks]:
     """Every running pair of ``matches`` that needs attention, most reasons first, with its
-    reasons (only those with ``reason`` when given). One query for the pairs, one for the rules."""
+    reasons (only those with ``reason`` when given). One query for the pairs' facts, one for the
+    rules; then, unless ``loaded=False`` (counts, or a page that loads its own rows with ``load``),
+    one for the matches of the pairs found."""
     on = on or today()
     rules = rules_for(programme)
-    rows = (with_facts(running_pairs(matches), on=on)
-            .select_related("volunteer__person", "learner__person", "programme__organisation")
-            .order_by("pk"))
     found = []
-    for match in rows:
-        risks = risks_of(match, rules, on)
+    tz = timezone.get_current_timezone()  # read once, not twice per pair
+    for facts in facts_of(running_pairs(matches), on=on):
+        risks = risks_of(facts, rules, on, tz=tz)
         if risks and (not reason or any(r.code == reason for r in risks)):
-            found.append(PairRisks(match, risks))
-    found.sort(key=lambda pair: (-len(pair.risks), list(REASONS).index(pair.risks[0].code), pair.match.pk))
-    return found
+            found.append(PairRisks(facts, risks, paused=bool(facts.paused)))
+    order = list(REASONS)
+    found.sort(key=lambda pair: (-len(pair.risks), order.index(pair.risks[0].code), pair.match.pk))
+    return load(found) if loaded else found
 
 
 def counts(pairs: list[PairRisks]) -> dict[str, int]:
@@ -258,13 +335,21 @@ def pair_risks(*, match: Match, on: date | None = None) -> list[Risk]:
 
 
 def due_check_ins(*, programme: Programme, matches: QuerySet[Match], on: date | None = None,
-                  days: int = 7) -> list[tuple[Match, date]]:
-    """Running pairs whose next check-in falls before ``on`` + ``days`` (overdue ones first)."""
+                  days: int = 7, loaded: bool = True) -> list[tuple[Any, date]]:
+    """Running pairs whose next check-in falls before ``on`` + ``days`` (overdue ones first): the
+    match (or, with ``loaded=False``, only its ``Facts``; ``load_due`` loads a page of them) and
+    the day. Two queries, whatever the number of pairs."""
     on = on or today()
     rules = rules_for(programme)
     last = CheckIn.objects.filter(match=OuterRef("pk")).order_by().values("match").annotate(v=Max("on")).values("v")
-    rows = (running_pairs(matches).annotate(last_check_in=Subquery(last))
-            .select_related("volunteer__person", "learner__person").order_by("pk"))
-    due = [(m, next_check_in(m, rules)) for m in rows]
-    return sorted([(m, d) for m, d in due if d < on + timedelta(days=days)], key=lambda x: (x[1], x[0].pk))
+    rows: Any = (running_pairs(matches).annotate(last_check_in=Subquery(last)).order_by("pk")
+                 .values("pk", "state", "cycle_start", "created", "last_check_in"))
+    due = [(m, next_check_in(m, rules)) for m in (Facts(**row) for row in rows)]
+    found = sorted([(m, d) for m, d in due if d < on + timedelta(days=days)], key=lambda x: (x[1], x[0].pk))
+    return load_due(found) if loaded else found
 
+
+def load_due(rows: list[tuple[Any, date]]) -> list[tuple[Match, date]]:
+    """``due_check_ins`` rows with their ``Match`` and its people (one query)."""
+    pairs = load([PairRisks(match, []) for match, _day in rows])
+    return [(pair.match, day) for pair, (_match, day) in zip(pairs, rows, strict=True)]

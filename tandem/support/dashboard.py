@@ -32,7 +32,7 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
     html: list[str] = []
     if roles & (selectors.COORDINATOR_ROLES | {Role.SUPERVISOR}):
         matches = matching_selectors.visible_matches(programme=programme, user=request.user)
-        counts = attention.counts(attention.pairs_with_risks(programme=programme, matches=matches))
+        counts = attention.counts(attention.pairs_with_risks(programme=programme, matches=matches, loaded=False))
         html.append(render_to_string("support/_panel_attention.html", {
             "programme": programme, "counts": counts, "reasons": attention.REASONS,
             "coordinator": bool(roles & selectors.COORDINATOR_ROLES)}, request=request))

@@ -6,7 +6,7 @@ the staff's notes."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -207,12 +207,19 @@ def exchange_attendance(*, person: Person, programme: Programme, start: date, en
     return found["minutes"] or 0, found["n"] or 0
 
 
-def pulse_answers(match_ids: list[int]) -> list[dict[str, Any]]:
-    """Every pulse answer of the given pairs (match, side, score, when), oldest first. One query;
-    for aggregate figures only (outcomes' dashboard)."""
-    rows: Any = (PulseRating.objects.filter(match_id__in=match_ids)
-                 .values("match_id", "side", "score", "at").order_by("at", "pk"))
-    return list(rows)
+def pulse_answers(match_ids: Any, *, start: date | None = None, end: date | None = None) -> list[tuple[Any, ...]]:
+    """Every pulse answer of the given pairs (ids, or a subquery of them), answered between
+    ``start`` and ``end`` (local days, both included, when given), oldest first, as tuples
+    ``(match_id, side, score, day)`` with the local day it was answered. One query, no model per
+    answer; for aggregate figures only (outcomes' dashboard)."""
+    from django.db.models.functions import TruncDate
+
+    rows = PulseRating.objects.filter(match_id__in=match_ids).annotate(day=TruncDate("at"))
+    if start:  # local midnights: no function per row in the filter
+        rows = rows.filter(at__gte=timezone.make_aware(datetime.combine(start, time.min)))
+    if end:
+        rows = rows.filter(at__lt=timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)))
+    return list(rows.values_list("match_id", "side", "score", "day").order_by("at", "pk"))
 
 
 def exchange_with_invitations(programme: Programme) -> Prefetch:

@@ -49,6 +49,13 @@ def test_filters_by_site_partner_and_cycle(world: World) -> None:
     assert selectors.figures(programme=world.programme,
                              filters=selectors.Filters(partner=world.school.pk)).matches == 5
     assert selectors.figures(programme=world.programme, filters=selectors.Filters(cycle="2024-2025")).matches == 0
+    # The school year is filtered in SQL (the day of the first meeting, else the cycle's start).
+    every = selectors.figures(programme=world.programme)
+    for cycle in every.cycles:
+        f = selectors.figures(programme=world.programme, filters=selectors.Filters(cycle=cycle))
+        assert f.matches == every.matches and f.meetings_held == every.meetings_held and f.goals == every.goals
+    assert selectors.figures(programme=world.programme, filters=selectors.Filters(cycle="abcd-efgh")).matches == 0
+    assert selectors.figures(programme=world.programme, filters=selectors.Filters(cycle="2025-2027")).matches == 0
 
 
 def test_coordinator_sees_exact_figures_and_observer_suppressed(world: World) -> None:

@@ -113,3 +113,40 @@ def test_a_resolved_reason_leaves_the_list(world: World) -> None:
     every = attention.pairs_with_risks(programme=world.programme, matches=Match.objects.filter(
         programme=world.programme))
     assert pairs["concern"].pk not in {p.match.pk for p in every}
+
+
+def test_facts_alone_and_loaded_matches_agree(world: World) -> None:
+    """A list of thousands of pairs reads their facts as plain rows and loads only the page's
+    matches: the same pairs, reasons, order and pauses as reading every match in full."""
+    pairs = _world_of_risks(world)
+    matches = Match.objects.filter(programme=world.programme)
+    loaded = attention.pairs_with_risks(programme=world.programme, matches=matches)
+    bare = attention.pairs_with_risks(programme=world.programme, matches=matches, loaded=False)
+    assert all(isinstance(p.match, Match) for p in loaded)
+    assert not any(isinstance(p.match, Match) for p in bare)
+    assert [(p.match.pk, p.risks, p.paused) for p in bare] == [(p.match.pk, p.risks, p.paused) for p in loaded]
+    for p in bare:
+        assert p.risks == attention.pair_risks(match=Match.objects.get(pk=p.match.pk))
+    attention.load(bare[:1])
+    assert bare[0].match == loaded[0].match and bare[0].match.learner.person.given_name
+    assert len(bare) > 1 and not isinstance(bare[1].match, Match)  # only the pairs asked for
+    due = attention.due_check_ins(programme=world.programme, matches=matches)
+    assert [(m.pk, d) for m, d in attention.due_check_ins(programme=world.programme, matches=matches,
+                                                             loaded=False)] == [(m.pk, d) for m, d in due]
+    assert pairs["quiet"].pk in {m.pk for m, _d in due}
+
+
+def test_the_list_reads_the_same_facts_as_one_pair(world: World) -> None:
+    """``facts_of`` (grouped queries, for lists) and ``with_facts`` (correlated subqueries, for one
+    pair) read the same facts for every pair: meetings of each kind, ratings, check-ins, concerns,
+    pauses, and pairs with none of them."""
+    pairs = _world_of_risks(world)
+    meeting(pairs["gap"], days=-2, state="cancelled", missed_by="mentor")
+    meeting(pairs["gap"], days=-60, state="no_show", missed_by="learner")
+    meeting(pairs["gap"], days=5)
+    PulseRating.objects.create(match=pairs["gap"], side="mentor", question="pulse", score=3)
+    matches = attention.running_pairs(Match.objects.filter(programme=world.programme))
+    listed = attention.facts_of(matches)
+    one = attention.with_facts(matches).order_by("pk").values(*attention.FACT_FIELDS)
+    assert [vars(f) for f in listed] == [dict(row) for row in one]
+    assert len(listed) >= 4

@@ -44,10 +44,11 @@ def match_or_404(request: HttpRequest, programme: Programme, pk: int) -> Match:
 @programme_view("support.manage")
 def overview(request: HttpRequest, programme: Programme) -> HttpResponse:
     matches = matching_selectors.visible_matches(programme=programme, user=request.user)
-    due = attention.due_check_ins(programme=programme, matches=matches)
-    pairs = attention.pairs_with_risks(programme=programme, matches=matches)
+    due = paginate(request, attention.due_check_ins(programme=programme, matches=matches, loaded=False))
+    due.object_list = attention.load_due(due.object_list)  # only the page's pairs are read in full
+    pairs = attention.pairs_with_risks(programme=programme, matches=matches, loaded=False)
     return render(request, "support/overview.html", {
-        "programme": programme, "due": paginate(request, due), "today": attention.today(),
+        "programme": programme, "due": due, "today": attention.today(),
         "counts": attention.counts(pairs), "reasons": attention.REASONS,
         "concerns": selectors.concern_counts(programme=programme, user=request.user),
         "lead": selectors.is_lead(request.user, programme),
@@ -61,10 +62,12 @@ def risks(request: HttpRequest, programme: Programme) -> HttpResponse:
     if reason not in attention.REASONS:
         reason = ""
     matches = matching_selectors.visible_matches(programme=programme, user=request.user)
-    every = attention.pairs_with_risks(programme=programme, matches=matches)
+    every = attention.pairs_with_risks(programme=programme, matches=matches, loaded=False)
     shown = [p for p in every if any(r.code == reason for r in p.risks)] if reason else every
+    page = paginate(request, shown)
+    attention.load(page.object_list)  # only the page's pairs are read in full
     return render(request, "support/risks.html", {
-        "programme": programme, "page": paginate(request, shown), "reason": reason,
+        "programme": programme, "page": page, "reason": reason,
         "counts": attention.counts(every), "reasons": attention.REASONS,
         "coordinator": selectors.is_coordinator(request.user, programme),
     })
