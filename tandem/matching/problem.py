@@ -294,12 +294,12 @@ class Pools:
     criteria: MatchingCriteria | None = None  # the programme's, when it has them (else: made when built)
 
 
-def _open_load_rows(programme: Programme) -> QuerySet[Any, Row]:
+def _open_load_rows(programme: Programme) -> QuerySet[Any, Any]:
     return (Match.objects.filter(programme=programme, state__in=OPEN_STATES).order_by()
             .values("volunteer_id").annotate(n=Count("id")))
 
 
-def _declined_rows(programme: Programme) -> QuerySet[Any, Row]:
+def _declined_rows(programme: Programme) -> QuerySet[Any, Any]:
     return DeclinedPair.objects.filter(programme=programme).order_by("pk").values("learner_id", "volunteer_id", "kind")
 
 
@@ -346,7 +346,8 @@ def _fetch(*querysets: QuerySet[Any, Row]) -> list[list[Row]]:
     number (NaN, from a bad import) becomes None, as unknown."""
     if connection.vendor != "postgresql":
         return [list(queryset) for queryset in querysets]
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for queryset in querysets:
         sql, these = queryset.query.sql_with_params()
         parts.append(f"(SELECT COALESCE(json_agg(part), '[]') FROM ({sql}) part)")
