@@ -67,6 +67,14 @@ class CandidateSettings:
     # learner who would otherwise stay unmatched: it keeps the matched count
     # at the optimum in crowded rounds.
     mentor_k: int = 12
+    # National rounds with the proof (the compiled path): mentors that at most `low_demand`
+    # learners ranked among their best k keep their best `low_demand_k` learners (instead of
+    # mentor_k). The pairs the proof adds to the optimum are mostly of such mentors (in-degree
+    # 13 at the median), outside the learner's best k (rank 35 at the median). Off by default
+    # (low_demand_k 0): at 100,000 x 100,000, 17 and 48 cut the pairs the proof adds from
+    # 38,986 to 14,381 but the proof only by 16 % and cost 240 MiB (docs/matching.md).
+    low_demand: int = 17
+    low_demand_k: int = 0
     # Nearest mentors scored per learner, whatever their fields.
     near_pool: int = 16
     # Nearest mentors scored per field the learner needs.
@@ -439,16 +447,21 @@ def _compiled_best(enc: EncodedProblem, settings: CandidateSettings, tree: cKDTr
         pairs += in_range
     # Mentors that few learners ranked search for their own best learners (see ``mentor_k``):
     # cell by cell, against every learner within reach of the cell.
+    # Mentors of low demand keep more of their best learners (see ``low_demand``).
     incoming = np.bincount(np.concatenate(kept_m), minlength=len(enc.mentors))
-    needy = np.flatnonzero(incoming < settings.mentor_k)
-    if needy.size and settings.mentor_k > 0:
-        learner_tree = cKDTree(enc.learners.xyz)
+    low = (incoming <= settings.low_demand) & (settings.low_demand_k > settings.mentor_k)
+    needy = (incoming < settings.mentor_k) & ~low
+    learner_tree: cKDTree | None = None
+    for search, take in ((np.flatnonzero(low), settings.low_demand_k), (np.flatnonzero(needy), settings.mentor_k)):
+        if search.size == 0:
+            continue
+        learner_tree = cKDTree(enc.learners.xyz) if learner_tree is None else learner_tree
 
-        def run_mentors(cell: Ints) -> tuple[Ints, Ints, Ints]:
-            group = near_cell(learner_tree, enc.mentors.xyz[cell], radius)
-            return kernels.best_learners(group, cell, settings.mentor_k, arrays)
+        def run_mentors(cell: Ints, tree: cKDTree = learner_tree, take: int = take) -> tuple[Ints, Ints, Ints]:
+            group = near_cell(tree, enc.mentors.xyz[cell], radius)
+            return kernels.best_learners(group, cell, take, arrays)
 
-        mentor_cells = [needy[c] for c in cells(enc.mentors.xyz[needy], cell_side(enc))]
+        mentor_cells = [search[c] for c in cells(enc.mentors.xyz[search], cell_side(enc))]
         for learner, mentor, _ in _map(run_mentors, mentor_cells, settings.workers):
             kept_l.append(learner)
             kept_m.append(mentor)
@@ -462,6 +475,39 @@ def _compiled_best(enc: EncodedProblem, settings: CandidateSettings, tree: cKDTr
         score[start : start + step] = exact
     bound = np.where(kth >= 0, kth + kernels.MARGIN, -1)
     return [(learner, mentor, score)], seen, pairs, bound
+
+
+def free_mentor_pairs(enc: EncodedProblem, mentors: Ints, take: int,
+                      workers: int = 2) -> tuple[Ints, Ints, Ints]:
+    """Each of ``mentors``' best ``take`` feasible learners over every learner in range (compiled).
+
+    The proof adds these for the mentors that the first solve left with a free
+    place: the most-learners objective fills them with the low-scoring pairs
+    that no learner's best ``k`` holds, and finding them by pricing costs long
+    re-solves (see ``ProofSettings.free_mentor_pairs``). Returns the pairs,
+    scored by the one scorer, in no particular order.
+    """
+    from . import kernels
+
+    empty = np.zeros(0, dtype=np.int64)
+    if mentors.size == 0 or take <= 0 or len(enc.learners) == 0:
+        return empty, empty, empty
+    arrays = kernels.scorer_arrays(enc)
+    radius = _search_radius(enc)
+    learner_tree = cKDTree(enc.learners.xyz)
+
+    def run(cell: Ints) -> tuple[Ints, Ints, Ints]:
+        group = near_cell(learner_tree, enc.mentors.xyz[cell], radius)
+        return kernels.best_learners(group, cell, take, arrays)
+
+    mentor_cells = [mentors[c] for c in cells(enc.mentors.xyz[mentors], cell_side(enc))]
+    found = list(_map(run, mentor_cells, workers))
+    learner = np.concatenate([empty, *(f[0] for f in found)])
+    mentor = np.concatenate([empty, *(f[1] for f in found)])
+    score, ok = score_pairs(enc, learner, mentor)
+    if not ok.all():  # pragma: no cover - the compiled limits are the scorer's
+        raise AssertionError("a compiled pair breaks a hard limit")
+    return learner, mentor, score
 
 
 def _estimated_pairs(tree: cKDTree, points: np.ndarray, radius: float) -> float:

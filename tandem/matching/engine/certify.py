@@ -55,6 +55,13 @@ class ProofSettings:
     # the compiled loop (a second per process) would cost more than the windows. The windows
     # remain the fallback should a warm re-solve not check out.
     warm_from_edges: int | None = 100_000
+    # Before pricing, each mentor the first solve left with a free place gets its best this many
+    # feasible learners over every learner in range, and the graph is solved again (engine.py):
+    # the pairs the most-learners objective needs, which no learner's best k holds. 0: never.
+    free_mentor_pairs: int = 64
+    # ... only for rounds of at least this many learners (the compiled loop's size; below it
+    # pricing finds the few such pairs cheaply).
+    free_mentors_from_learners: int = 50_000
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from .candidates import (
     CandidateSettings,
     _ball,
     _search_radius,
+    free_mentor_pairs,
     generate_candidates,
 )
 from .certify import Graph, ProofSettings, pair_max, prove, with_gap
@@ -100,6 +101,37 @@ def _assign(enc: EncodedProblem, candidates: Candidates, solver: SolverSettings,
     if regions.cut_edges and repair:
         assignment = _repair_seams(candidates, assignment, regions.cut, enc.mentors.capacity)
     return assignment, len(regions.parts), regions.cut
+
+
+def _free_mentors(enc: EncodedProblem, candidates: Candidates, assignment: Assignment, regions: int, cut: Ints,
+                  solver: SolverSettings, proof: ProofSettings) -> tuple[Candidates, Assignment, int, Ints]:
+    """Give the mentors the first solve left with a free place their best learners, and solve again.
+
+    A national candidate graph holds each learner's best ``k`` and each mentor's
+    best ``mentor_k``, not the low-scoring pairs that the most-learners objective
+    needs; pricing finds them, but every one moves learners to free places along
+    long chains, which the warm re-solve pays for dearly. Adding them before the
+    proof is exact either way: the graph only grows, and the proof still prices
+    every pair.
+    """
+    take = proof.free_mentor_pairs
+    if take <= 0 or len(enc.learners) < proof.free_mentors_from_learners or not candidates.exhaustive:
+        return candidates, assignment, regions, cut
+    load = np.bincount(candidates.mentor[assignment.chosen], minlength=len(enc.mentors))
+    free = np.flatnonzero(load < enc.mentors.capacity)
+    learner, mentor, score = free_mentor_pairs(enc, free, take, workers=solver.workers)
+    n_mentors = len(enc.mentors)
+    key = np.concatenate((candidates.learner * n_mentors + candidates.mentor, learner * n_mentors + mentor))
+    _, first = np.unique(key, return_index=True)
+    if first.size == len(candidates):
+        return candidates, assignment, regions, cut
+    grown = Candidates(learner=np.concatenate((candidates.learner, learner))[first],
+                       mentor=np.concatenate((candidates.mentor, mentor))[first],
+                       score=np.concatenate((candidates.score, score))[first], pool_pairs=candidates.pool_pairs,
+                       feasible_seen=candidates.feasible_seen, exhaustive=candidates.exhaustive,
+                       outside_bound=candidates.outside_bound)
+    assignment, regions, cut = _assign(enc, grown, solver, repair=False)
+    return grown, assignment, regions, cut
 
 
 def _repair_seams(candidates: Candidates, assignment: Assignment, cut: np.ndarray, capacity: np.ndarray) -> Assignment:
@@ -297,6 +329,8 @@ def _solve(problem: Problem, settings: CandidateSettings, solver: SolverSettings
     candidates_at = time.perf_counter()
     progress("solve")
     assignment, regions, cut = _assign(enc, candidates, solver, repair=proof is None)
+    if proof is not None:
+        candidates, assignment, regions, cut = _free_mentors(enc, candidates, assignment, regions, cut, solver, proof)
     cut_edges = int(cut.size)
     solved_at = time.perf_counter()
     certificate = None

@@ -142,3 +142,46 @@ def test_warm_repairs_on_generated_tie_heavy_rounds_equal_the_dense_optimum(monk
         result, solution = solve_with_arrays(problem, settings=CandidateSettings(k=3, mentor_k=1), proof=WARM)
         assert (result.matched, solution.assignment.total_score) == _dense(problem)
         assert result.certificate.proved and result.certificate.pairs_added > 0
+
+
+# The mentors the first solve leaves with a free place get their best learners before the proof,
+# on every round however small (by default only national rounds do).
+FREE = ProofSettings(free_mentor_pairs=2, free_mentors_from_learners=0)
+
+
+@ENGINE
+@given(tied_problems())
+def test_free_mentor_pairs_before_the_proof_keep_the_dense_optimum(problem: Problem) -> None:
+    result, solution = solve_with_arrays(problem, settings=THIN, proof=FREE)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
+    _check_reasons(problem, result)
+
+
+@ENGINE
+@given(tied_problems())
+def test_free_mentor_pairs_across_region_seams_keep_the_dense_optimum(problem: Problem) -> None:
+    tiny = SolverSettings(max_region_learners=4, batch_learners=2, workers=1, parallel_from_edges=0)
+    result, solution = solve_with_arrays(problem, solver=tiny, settings=CandidateSettings(k=2, mentor_k=1),
+                                         proof=FREE)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
+
+
+def test_free_mentor_pairs_on_generated_tie_heavy_rounds_equal_the_dense_optimum():
+    for learners, seed in ((600, 3), (1000, 4)):
+        problem = generate_tied_problem(learners=learners, mentors=learners // 2, seed=seed)
+        result, solution = solve_with_arrays(problem, settings=CandidateSettings(k=3, mentor_k=1),
+                                             proof=ProofSettings(free_mentor_pairs=8, free_mentors_from_learners=0))
+        assert (result.matched, solution.assignment.total_score) == _dense(problem)
+        assert result.certificate.proved
+
+
+@ENGINE
+@given(tied_problems())
+def test_mentors_of_low_demand_keeping_more_learners_keep_the_dense_optimum(problem: Problem) -> None:
+    # The national path (compiled loops), where mentors of low demand keep more of their learners.
+    settings = CandidateSettings(k=2, mentor_k=1, exhaustive_pairs=0, low_demand=3, low_demand_k=4)
+    result, solution = solve_with_arrays(problem, settings=settings)
+    assert (result.matched, solution.assignment.total_score) == _dense(problem)
+    assert result.certificate.proved
