@@ -134,3 +134,30 @@ def test_exports_are_formula_safe(world: World) -> None:
     assert "'=HYPERLINK" in csv
     assert client.get(_url(world, "outcomes:export", table="responses", fmt="xlsx")).status_code == 200
     assert client.get(_url(world, "outcomes:export", table="nope", fmt="csv")).status_code == 404
+
+
+def test_the_funder_report_defaults_to_the_last_complete_school_year(world: World) -> None:
+    from datetime import date
+
+    from django.utils import timezone
+
+    from tandem.outcomes.views.dashboard import school_years
+
+    years = school_years(date(2026, 11, 26))
+    assert (years["last_start"], years["last_end"]) == (date(2025, 8, 1), date(2026, 7, 31))
+    assert school_years(date(2026, 7, 31))["last_start"] == date(2024, 8, 1)
+    known.build(world)
+    client = world.client_for("observer")
+    today = school_years(timezone.localdate())
+    cycle = f"{today['last_start'].year}-{today['last_end'].year}"
+    xlsx = client.get(_url(world, "outcomes:report_xlsx"))
+    assert f"{today['last_start']}-{today['last_end']}" in xlsx["Content-Disposition"]
+    from openpyxl import load_workbook
+
+    first = next(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert first[0] == f"Results report, school year {cycle}"
+    page = client.get(_url(world, "outcomes:dashboard")).content.decode()
+    assert f'value="{today["last_start"]}"' in page and 'id="period-current"' in page
+    current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
+    first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
+    assert first[0].startswith("Results report, ") and "school year" not in first[0]
