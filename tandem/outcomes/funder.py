@@ -33,12 +33,18 @@ class FunderReport:
         return _("%(start)s to %(end)s") % {"start": date_format(self.start, "DATE_FORMAT"),
                                             "end": date_format(self.end, "DATE_FORMAT")}
 
+    @property
+    def title(self) -> str:
+        """The report's title with its period: a whole school year by its name, else the dates."""
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (8, 1, 7, 31) \
+                and self.end.year == self.start.year + 1:
+            return _("Results report, school year %(cycle)s") % {"cycle": f"{self.start.year}-{self.end.year}"}
+        return _("Results report, %(period)s") % {"period": self.period}
+
     def definitions(self) -> list[str]:
         return [
-            _("Small groups: counts below %(n)s are not shown; further counts are hidden where a hidden count "
-              "could be worked out from the totals. Percentages only over at least %(d)s people; means and "
-              "intervals only over at least %(n)s people.") % {"n": self.settings.threshold,
-                                                              "d": self.settings.min_denominator},
+            report.hidden_note(self.settings),
+            _("Means and intervals are shown only over at least %(n)s people.") % {"n": self.settings.threshold},
             _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
               "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
             _("Early school leaving: %(definition)s.") % {"definition": self.settings.get_early_leaving_display()},
@@ -76,12 +82,13 @@ def to_pdf(data: FunderReport) -> bytes:
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=_("Results report"), author=data.programme.organisation.name)
+                            bottomMargin=2 * cm, title=data.title, author=data.programme.organisation.name)
     story: list[Any] = [
-        p(_("Results report"), h1),
+        p(data.title, h1),
         p(f"{data.programme.organisation.name} · {data.programme.name}"),
         p(data.period),
         p(_("Made on %(day)s.") % {"day": date_format(timezone.localdate(), "DATE_FORMAT")}, small),
+        p(report.hidden_note(data.settings), small),
         Spacer(1, 8),
     ]
     for section in data.sections:
@@ -136,9 +143,10 @@ def to_xlsx(data: FunderReport) -> bytes:
             if bold:
                 cell.font = Font(bold=True)
 
-    put([_("Results report")], bold=True)
+    put([data.title], bold=True)
     put([data.programme.organisation.name, data.programme.name])
     put([data.period])
+    put([report.hidden_note(data.settings)])
     for section in data.sections:
         put([])
         put([section.title], bold=True)

@@ -3,7 +3,8 @@ versioned questionnaire with its items, response scale, reverse-scored items, su
 rule and wording in en/nl/fr/de, plus a child-friendly wording of the answers for young learners.
 
 A wave names an instrument by ``code`` and ``version``; a new wording is a new version, so answers
-are always scored against the questions people saw. Sources and licences: docs/outcomes.md.
+are always scored against the questions people saw. Sources and licences: docs/outcomes.md; on the instrument's page the
+citation stays as published, the description and the licence are in the reader's language.
 """
 
 from __future__ import annotations
@@ -19,6 +20,14 @@ Text = dict[str, str]
 def pick(text: Text, language: str | None = None) -> str:
     language = (language or get_language() or "en")[:2]
     return text.get(language) or text["en"]
+
+
+OWN_LICENCE: Text = {
+    "en": "Tandem's own questions, free to use for any purpose (CC0, public domain dedication).",
+    "nl": "Eigen vragen van Tandem, vrij te gebruiken voor elk doel (CC0, vrijgegeven in het publieke domein).",
+    "fr": "Questions propres à Tandem, libres d'utilisation à toute fin (CC0, versées au domaine public).",
+    "de": "Eigene Fragen von Tandem, für jeden Zweck frei verwendbar (CC0, gemeinfrei gestellt).",
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +64,11 @@ class Instrument:
     # "sum": the sum of the item scores (reverse items as low+high−answer); "mean": their mean.
     scoring: str
     subscales: dict[str, Text] = field(default_factory=dict)
-    source: str = ""
-    licence: str = ""
+    # The bibliographic reference as published (stays in its language); ``about`` and ``licence`` are
+    # descriptive text, in every language of the app.
+    citation: str = ""
+    about: Text = field(default_factory=dict)
+    licence: Text = field(default_factory=dict)
     # A higher score is better (all shipped instruments); the dashboards say so beside the change.
     higher_is_better: bool = True
 
@@ -117,11 +129,26 @@ ROSENBERG = Instrument(
     subscales={"positive": {"en": "Self-worth", "nl": "Eigenwaarde", "fr": "Valeur de soi", "de": "Selbstwert"},
                "negative": {"en": "Self-doubt (reversed)", "nl": "Twijfel aan jezelf (omgekeerd)",
                             "fr": "Doute de soi (inversé)", "de": "Selbstzweifel (umgekehrt)"}},
-    source="Rosenberg, M. (1965). Society and the adolescent self-image. Princeton University Press. "
-           "nl after Franck, De Raedt, Barbez & Rosseel (2008); fr after Vallières & Vallerand (1990); "
-           "de after von Collani & Herzberg (2003).",
-    licence="Public domain use: the Rosenberg family / University of Maryland allow use without "
-            "permission or fee.",
+    citation="Rosenberg, M. (1965). Society and the adolescent self-image. Princeton University Press. "
+             "Franck, De Raedt, Barbez & Rosseel (2008); Vallières & Vallerand (1990); "
+             "von Collani & Herzberg (2003).",
+    about={"en": "The Rosenberg Self-Esteem Scale; the Dutch wording after Franck et al. (2008), the French after "
+                 "Vallières & Vallerand (1990), the German after von Collani & Herzberg (2003).",
+           "nl": "De zelfwaardeschaal van Rosenberg; de Nederlandse versie naar Franck e.a. (2008), de Franse naar "
+                 "Vallières & Vallerand (1990), de Duitse naar von Collani & Herzberg (2003).",
+           "fr": "L'échelle d'estime de soi de Rosenberg ; la version néerlandaise d'après Franck et al. (2008), "
+                 "la française d'après Vallières & Vallerand (1990), l'allemande d'après von Collani & Herzberg "
+                 "(2003).",
+           "de": "Die Selbstwertskala nach Rosenberg; die niederländische Fassung nach Franck u. a. (2008), die "
+                 "französische nach Vallières & Vallerand (1990), die deutsche nach von Collani & Herzberg (2003)."},
+    licence={"en": "Free to use: the Rosenberg family and the University of Maryland allow its use without "
+                   "permission or fee.",
+             "nl": "Vrij te gebruiken: de familie Rosenberg en de University of Maryland staan het gebruik toe "
+                   "zonder toestemming of vergoeding.",
+             "fr": "Libre d'utilisation : la famille Rosenberg et l'Université du Maryland en permettent "
+                   "l'usage sans autorisation ni frais.",
+             "de": "Frei verwendbar: die Familie Rosenberg und die University of Maryland erlauben die Nutzung "
+                   "ohne Genehmigung und ohne Gebühr."},
     items=(
         _i("q1", "On the whole, I am satisfied with myself.",
            "Globaal genomen ben ik tevreden over mezelf.",
@@ -173,9 +200,15 @@ RELATIONSHIP_LEARNER = Instrument(
     title={"en": "You and your mentor", "nl": "Jij en je mentor", "fr": "Toi et ton mentor",
            "de": "Du und dein Mentor"},
     audiences=("learner",), scale=AGREE4, scoring="mean",
-    source="Tandem's own items (2026), written for this programme family after the youth-centred "
-           "dimensions of mentoring relationship quality (closeness, voice, helpfulness, dissatisfaction).",
-    licence="Tandem's own questions, free to use (CC0).",
+    about={"en": "Tandem's own questions (2026), after the dimensions of mentoring relationship quality that young "
+                 "people name: closeness, being heard, helpfulness, dissatisfaction.",
+           "nl": "Eigen vragen van Tandem (2026), naar de dimensies van een goede mentorrelatie die jongeren zelf "
+                 "noemen: nabijheid, gehoord worden, behulpzaamheid, ontevredenheid.",
+           "fr": "Questions propres à Tandem (2026), d'après les dimensions de la qualité de la relation de "
+                 "mentorat que nomment les jeunes : proximité, écoute, aide, insatisfaction.",
+           "de": "Eigene Fragen von Tandem (2026), nach den Dimensionen einer guten Mentoring-Beziehung, die "
+                 "Jugendliche selbst nennen: Nähe, Gehör finden, Hilfe, Unzufriedenheit."},
+    licence=OWN_LICENCE,
     items=(
         _i("r1", "My mentor listens to me.", "Mijn mentor luistert naar mij.", "Mon mentor m'écoute.",
            "Mein Mentor hört mir zu."),
@@ -203,9 +236,15 @@ RELATIONSHIP_MENTOR = Instrument(
     subscales={"relationship": {"en": "Relationship", "nl": "Relatie", "fr": "Relation", "de": "Beziehung"},
                "support": {"en": "Support from the programme", "nl": "Steun van het programma",
                            "fr": "Soutien du programme", "de": "Unterstützung durch das Programm"}},
-    source="Tandem's own items (2026), after the mentor-side dimensions of relationship quality "
-           "(closeness, shared focus, perceived impact, difficulty, programme support).",
-    licence="Tandem's own questions, free to use (CC0).",
+    about={"en": "Tandem's own questions (2026), after the mentor's side of relationship quality: closeness, "
+                 "shared focus, perceived impact, difficulty, support from the programme.",
+           "nl": "Eigen vragen van Tandem (2026), naar de kant van de mentor in een goede relatie: nabijheid, "
+                 "gedeelde focus, ervaren effect, moeilijkheden, steun van het programma.",
+           "fr": "Questions propres à Tandem (2026), d'après le point de vue du mentor sur la qualité de la "
+                 "relation : proximité, objectifs partagés, effet perçu, difficultés, soutien du programme.",
+           "de": "Eigene Fragen von Tandem (2026), nach der Sicht der Mentorinnen und Mentoren auf die Beziehung: "
+                 "Nähe, gemeinsamer Fokus, erlebte Wirkung, Schwierigkeiten, Unterstützung durch das Programm."},
+    licence=OWN_LICENCE,
     items=(
         _i("m1", "I feel a real connection with the learner I mentor.",
            "Ik voel een echte band met de leerling die ik begeleid.",
@@ -235,9 +274,17 @@ BELONGING = Instrument(
     title={"en": "Belonging at school", "nl": "Erbij horen op school", "fr": "Ta place à l'école",
            "de": "Zugehörigkeit an der Schule"},
     audiences=("learner",), scale=AGREE4, scoring="mean",
-    source="Tandem's own items (2026). The Psychological Sense of School Membership scale (Goodenow, "
-           "1993) is not shipped: its publication grants no licence to reproduce the items.",
-    licence="Tandem's own questions, free to use (CC0).",
+    citation="Goodenow, C. (1993). The Psychological Sense of School Membership among adolescents. "
+             "Psychology in the Schools, 30(1), 79–90.",
+    about={"en": "Tandem's own questions (2026). The Psychological Sense of School Membership scale (Goodenow, "
+                 "1993) is not included: its publication grants no licence to reproduce the items.",
+           "nl": "Eigen vragen van Tandem (2026). De Psychological Sense of School Membership-schaal (Goodenow, "
+                 "1993) zit er niet in: de publicatie geeft geen toestemming om de vragen over te nemen.",
+           "fr": "Questions propres à Tandem (2026). L'échelle Psychological Sense of School Membership "
+                 "(Goodenow, 1993) n'est pas incluse : sa publication n'autorise pas à en reproduire les items.",
+           "de": "Eigene Fragen von Tandem (2026). Die Skala Psychological Sense of School Membership (Goodenow, "
+                 "1993) ist nicht enthalten: ihre Veröffentlichung erlaubt nicht, die Fragen zu übernehmen."},
+    licence=OWN_LICENCE,
     items=(
         _i("b1", "I feel I belong at my school.", "Ik voel dat ik erbij hoor op mijn school.",
            "Je sens que j'ai ma place dans mon école.", "Ich habe das Gefühl, an meiner Schule dazuzugehören."),
@@ -262,9 +309,15 @@ SUPERVISOR_PROGRESS = Instrument(
     audiences=("supervisor",), scale=AGREE4, scoring="mean",
     subscales={"learner": {"en": "The learners", "nl": "De leerlingen", "fr": "Les jeunes", "de": "Die Lernenden"},
                "pair": {"en": "The pairs", "nl": "De koppels", "fr": "Les binômes", "de": "Die Tandems"}},
-    source="Tandem's own items (2026), for the teacher or trainer who follows the pairs: the learners' "
-           "progress and motivation as the supervisor sees it, and how the pairs work together.",
-    licence="Tandem's own questions, free to use (CC0).",
+    about={"en": "Tandem's own questions (2026), for the teacher or trainer who follows the pairs: the learners' "
+                 "progress and motivation as they see it, and how the pairs work together.",
+           "nl": "Eigen vragen van Tandem (2026), voor de leerkracht of begeleider die de koppels volgt: de "
+                 "vooruitgang en motivatie van de leerlingen zoals die hen ziet, en hoe de koppels samenwerken.",
+           "fr": "Questions propres à Tandem (2026), pour l'enseignant ou le formateur qui suit les binômes : "
+                 "les progrès et la motivation des jeunes tels qu'il les voit, et la collaboration des binômes.",
+           "de": "Eigene Fragen von Tandem (2026), für die Lehrkraft oder Ausbilderin, die die Tandems begleitet: "
+                 "Fortschritt und Motivation der Lernenden aus ihrer Sicht und wie die Tandems zusammenarbeiten."},
+    licence=OWN_LICENCE,
     items=(
         _i("s1", "The learners I supervise are making progress at school.",
            "De leerlingen die ik begeleid, boeken vooruitgang op school.",

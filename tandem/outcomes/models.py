@@ -155,7 +155,8 @@ class SurveyInvitation(models.Model):
     privacy = Personal(
         whose="person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,
         purpose=_("Whom a questionnaire was sent to, and whether they answered (for reminders)."),
-        retention=WithPerson(), export=("wave", "created", "sent_at", "reminded_at", "answered_at"),
+        retention=WithPerson(), export=("wave", "created", "sent_at", "reminded_at", "answered_at",
+                                           "revoked_at"),
         erase=Delete(),
     )
 

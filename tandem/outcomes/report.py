@@ -55,6 +55,18 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0)
 
 
+def hidden_word() -> str:
+    """What every hidden figure reads (one word, explained once per page by :func:`hidden_note`)."""
+    return _("hidden")
+
+
+def hidden_note(settings: OutcomeSettings) -> str:
+    """The one explanation of "hidden", given once per page or report."""
+    return _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be worked "
+             "out; shares only over at least %(d)s people.") % {"n": settings.threshold,
+                                                                 "d": settings.min_denominator}
+
+
 class Show:
     """Formatting under one programme's rules, suppressing or not."""
 
@@ -62,7 +74,9 @@ class Show:
         self.threshold = settings.threshold if suppress else 1
         self.min_denominator = settings.min_denominator if suppress else 1
         self.suppress = suppress
-        self.small = _("fewer than %(n)s") % {"n": settings.threshold}
+        # One neutral word for every hidden figure, whether it is small itself (primary) or could
+        # reveal a small one (secondary): the reader cannot tell which, and nothing false is said.
+        self.small = hidden_word()
 
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):
@@ -71,13 +85,13 @@ class Show:
 
     def mean(self, value: float | None, n: int, digits: int = 1) -> str:
         if not enough(n, threshold=self.threshold):
-            return _("not shown: fewer than %(n)s people") % {"n": self.threshold} if n else "–"
+            return self.small if n else "–"
         return fmt(value, digits)
 
     def pct(self, part: Shown, whole: Shown) -> tuple[str, float | None]:
         share = percent(part, whole, min_denominator=self.min_denominator)
         if share is None:
-            return (_("not shown") if whole.value or whole.suppressed else "–"), None
+            return (self.small if whole.value or whole.suppressed else "–"), None
         return f"{fmt(share, 0)} %", share
 
 
@@ -137,7 +151,7 @@ def _closures(f: Figures, show: Show) -> Section:
         cell = table.cell(code, "n")
         share, value = show.pct(cell, total)
         rows.append(Row(str(labels[code]), show.count(cell), share,
-                        bar=None if value is None else value / 100, hidden=cell.suppressed))
+                        bar=None if value is None else value / 100, hidden=value is None and share != "–"))
     rows.append(Row(_("All closures"), show.count(total)))
     every_shown = all(not table.cell(code, "n").suppressed for code in reasons)
     early = Shown(f.early_closures if every_shown else None)
@@ -165,7 +179,8 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
         low, high = s.instrument.range()
         rows = [Row(str(kinds.get(kind, kind)), show.mean(mean, n, 2), show.count(n),
                     bar=None if mean is None or not enough(n, threshold=show.threshold)
-                    else (mean - low) / (high - low) if high > low else None)
+                    else (mean - low) / (high - low) if high > low else None,
+                    hidden=bool(n) and not enough(n, threshold=show.threshold))
                 for kind, n, mean in s.waves]
         c = s.change
         if c is not None:
@@ -208,7 +223,7 @@ def _dropout(f: Figures, show: Show, settings: OutcomeSettings) -> Section:
         left = table.cell(SchoolStatus.LEFT_UNQUALIFIED, "n")
         rate, value = show.pct(left, total)
         rows.append(Row(_("%(months)s months after the match started") % {"months": m}, rate, show.count(total),
-                        bar=None if value is None else value / 100,
+                        bar=None if value is None else value / 100, hidden=value is None and rate != "–",
                         extra=[f"{labels[s]}: {show.count(table.cell(s, 'n'))}" for s in statuses]))
     definition = dict(EarlyLeaving.choices)[settings.early_leaving]
     note = _("Early school leaving as defined here: %(definition)s. Share of mentored learners with a known "
@@ -258,7 +273,7 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
                 gap = (_("%(points)s points below the target") % {"points": fmt(-difference, 0)} if below
                        else _("gap to the target: %(points)s points") % {"points": points})
             rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
-                            bar=None if value is None else value / 100,
+                            bar=None if value is None else value / 100, hidden=value is None and share != "–",
                             extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap], below=below))
         note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
                 if target is not None else _("No target set."))

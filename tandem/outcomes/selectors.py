@@ -376,9 +376,21 @@ def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]
 
 # --- lists -----------------------------------------------------------------------------------------
 
+# An invitation whose link was stopped (and that was not answered) no longer counts as asked.
+_LIVE = Q(invitations__revoked_at__isnull=True) | Q(invitations__answered_at__isnull=False)
+
+
+def wave_counts(wave: SurveyWave) -> dict[str, int]:
+    """A wave's invitations counted apart: asked (links live or answered), answered, stopped."""
+    return wave.invitations.aggregate(
+        asked=Count("pk", filter=Q(revoked_at__isnull=True) | Q(answered_at__isnull=False)),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        stopped=Count("pk", filter=Q(revoked_at__isnull=False, answered_at__isnull=True)))
+
+
 def waves(*, programme: Programme) -> Any:
     return (SurveyWave.objects.filter(programme=programme)
-            .annotate(n_invited=Count("invitations", distinct=True),
+            .annotate(n_invited=Count("invitations", filter=_LIVE, distinct=True),
                       n_answered=Count("invitations", filter=Q(invitations__answered_at__isnull=False),
                                        distinct=True))
             .order_by("-opens_on", "-pk"))

@@ -1,6 +1,6 @@
 """Charts drawn on the server as SVG: no script, no CDN. Horizontal bars, each with its label above and
 its number written beside it, alternate bars hatched so the chart reads without colour; a hidden
-(suppressed) value is drawn as no bar, with its words ("fewer than 5") beside it."""
+(suppressed) value keeps its row, drawn as no bar with the word "hidden" beside it."""
 
 from __future__ import annotations
 

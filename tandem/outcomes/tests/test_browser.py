@@ -76,6 +76,13 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
     table = desk.locator("#delivered table")
     assert "Koppelingen (gestart)" in table.inner_text() and "6" in table.inner_text()
     assert desk.locator("svg.chart").count() >= 2
+    from django.utils import timezone
+
+    from tandem.outcomes.views.dashboard import school_years
+
+    years = school_years(timezone.localdate())  # the default: the last complete school year
+    assert desk.locator("#r-start").input_value() == years["last_start"].isoformat()
+    assert desk.locator("#r-end").input_value() == years["last_end"].isoformat()
     desk.locator("#r-start").fill("2025-08-01")
     desk.locator("#r-end").fill("2026-07-31")
     with desk.expect_download() as pdf_download:
@@ -85,8 +92,9 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
     from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(str(pdf_path)).pages)
-    assert "Resultatenrapport" in text and "Mentoren op Zuid" in text
-    assert "Voortijdig schoolverlaten" in text and "minder dan 5" in text
+    assert "Resultatenrapport, schooljaar 2025-2026" in text and "Mentoren op Zuid" in text
+    assert "Voortijdig schoolverlaten" in text and "verborgen" in text and "minder dan" not in text
+    assert "Verborgen: groepen kleiner dan 5" in text
     assert "PupilA" not in text
     with desk.expect_download() as xlsx_download:
         desk.locator("#report-xlsx").click()

@@ -156,3 +156,17 @@ def test_the_funder_reports_definitions_print_one_percent_sign(world: World) -> 
     data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
     assert any("95 % confidence interval" in line for line in data.definitions())
     assert not any("%%" in line for line in data.definitions())
+
+
+def test_a_stopped_link_no_longer_counts_as_asked(world: World) -> None:
+    from tandem.outcomes import selectors
+
+    item = invitation(world)
+    assert selectors.wave_counts(item.wave) == {"asked": 1, "answered": 0, "stopped": 0}
+    services.invitation_revoke(invitation=item, actor=world.users["coordinator"])
+    assert selectors.wave_counts(item.wave) == {"asked": 0, "answered": 0, "stopped": 1}
+    listed = selectors.waves(programme=world.programme).get(pk=item.wave_id)
+    assert listed.n_invited == 0
+    page = world.client_for("coordinator").get(reverse("outcomes:wave", kwargs={
+        "org": world.organisation.slug, "prog": world.programme.slug, "wave": item.wave_id}))
+    assert "0 of" in page.content.decode() and "1 link stopped" in page.content.decode()

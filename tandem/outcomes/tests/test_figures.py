@@ -74,13 +74,15 @@ def test_coordinator_sees_exact_figures_and_observer_suppressed(world: World) ->
     hidden = {s.key: s for s in report.build(selectors.figures(programme=world.programme), settings=settings,
                                              suppress=True)}
     closures = {r.label: r.value for r in hidden["closures"].rows}
-    assert closures["The mentor moved away"] == "fewer than 5" and closures["All closures"] == "fewer than 5"
-    assert "not shown" in hidden["closures"].note
+    assert closures["The mentor moved away"] == "hidden" and closures["All closures"] == "hidden"
+    assert "hidden" in hidden["closures"].note
     delivered = {r.label: r.value for r in hidden["delivered"].rows}
-    assert delivered["Matches (started)"] == "5" and delivered["Active now"] == "fewer than 5"
-    assert delivered["Closed"] == "fewer than 5"
+    assert delivered["Matches (started)"] == "5" and delivered["Active now"] == "hidden"
+    assert delivered["Closed"] == "hidden"
     assert hidden["survey-rses-learner"].rows[-1].value == "+5"  # five pairs: at the threshold
-    assert "not shown" in hidden["indicators"].rows[0].value  # two measurements only
+    assert hidden["indicators"].rows[0].value == "hidden"  # two measurements only
+    every = [v for sec in hidden.values() for r in sec.rows for v in (r.value, r.n, *r.extra)]
+    assert not any("fewer than" in v or "not shown" in v for v in every)
 
 
 def test_observer_sees_no_name_anywhere(world: World) -> None:
@@ -92,7 +94,8 @@ def test_observer_sees_no_name_anywhere(world: World) -> None:
         html = page.content.decode()
         assert page.status_code == 200
         assert "PupilA" not in html and "MentorA" not in html
-    assert "fewer than 5" in pages[0].content.decode()
+    assert ">hidden<" in pages[0].content.decode() and "fewer than" not in pages[0].content.decode()
+    assert "Hidden: groups smaller than 5 are not shown" in pages[0].content.decode()
     for name in ("outcomes:waves", "outcomes:indicators", "outcomes:settings", "outcomes:indicators_import"):
         assert client.get(_url(world, name)).status_code == 403
     assert client.get(_url(world, "outcomes:export", table="matches", fmt="csv")).status_code == 403
@@ -101,7 +104,8 @@ def test_observer_sees_no_name_anywhere(world: World) -> None:
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "PupilA" not in text and "MentorA" not in text and "Pupil " not in text
-    assert "fewer than 5" in text and "Early school leaving" in text
+    assert "hidden" in text and "fewer than" not in text and "Early school leaving" in text
+    assert "Hidden: groups smaller than 5" in text
 
 
 def test_funder_report_pdf_and_xlsx(world: World) -> None:
@@ -113,7 +117,7 @@ def test_funder_report_pdf_and_xlsx(world: World) -> None:
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Results report" in text and "Mentoren op Zuid" in text
+    assert "Results report, school year 2025-2026" in text and "Mentoren op Zuid" in text
     assert "paired t" in text and "EU indicator" in text
     fonts = PdfReader(io.BytesIO(pdf.content)).pages[0]["/Resources"]["/Font"]
     assert any("DejaVuSans" in str(font.get_object()["/BaseFont"]) for font in fonts.values())
@@ -122,7 +126,8 @@ def test_funder_report_pdf_and_xlsx(world: World) -> None:
 
     cells = [list(row) for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)]
     flat = {c for row in cells for c in row if c}
-    assert "Results report" in flat and "Matches (started)" in flat and "fewer than 5" in flat
+    assert "Results report, school year 2025-2026" in flat and "Matches (started)" in flat and "hidden" in flat
+    assert not any("fewer than" in str(c) for c in flat)
     row = next(r for r in cells if r[0] == "Matches (started)")
     assert row[1] == "5"
 
@@ -136,3 +141,30 @@ def test_exports_are_formula_safe(world: World) -> None:
     assert "'=HYPERLINK" in csv
     assert client.get(_url(world, "outcomes:export", table="responses", fmt="xlsx")).status_code == 200
     assert client.get(_url(world, "outcomes:export", table="nope", fmt="csv")).status_code == 404
+
+
+def test_the_funder_report_defaults_to_the_last_complete_school_year(world: World) -> None:
+    from datetime import date
+
+    from django.utils import timezone
+
+    from tandem.outcomes.views.dashboard import school_years
+
+    years = school_years(date(2026, 11, 26))
+    assert (years["last_start"], years["last_end"]) == (date(2025, 8, 1), date(2026, 7, 31))
+    assert school_years(date(2026, 7, 31))["last_start"] == date(2024, 8, 1)
+    known.build(world)
+    client = world.client_for("observer")
+    today = school_years(timezone.localdate())
+    cycle = f"{today['last_start'].year}-{today['last_end'].year}"
+    xlsx = client.get(_url(world, "outcomes:report_xlsx"))
+    assert f"{today['last_start']}-{today['last_end']}" in xlsx["Content-Disposition"]
+    from openpyxl import load_workbook
+
+    first = next(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert first[0] == f"Results report, school year {cycle}"
+    page = client.get(_url(world, "outcomes:dashboard")).content.decode()
+    assert f'value="{today["last_start"]}"' in page and 'id="period-current"' in page
+    current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
+    first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
+    assert first[0].startswith("Results report, ") and "school year" not in first[0]

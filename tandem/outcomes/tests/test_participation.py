@@ -127,7 +127,7 @@ def test_a_small_school_year_is_suppressed_and_cannot_be_recovered(world: World)
     assert exposed(table.rows, table.cols, hidden) == []
     [small, _large] = next(s for s in report.participation_sections(
         data, settings=settings, suppress=True) if s.key == "mentor_migration").rows
-    assert (small.value, small.n, small.extra[0]) == ("not shown", "fewer than 5", "declared: fewer than 5")
+    assert (small.value, small.n, small.extra[0]) == ("hidden", "hidden", "declared: hidden")
     # The coordinator sees the exact figures.
     [small, _large] = next(s for s in report.participation_sections(
         data, settings=settings, suppress=False) if s.key == "mentor_migration").rows

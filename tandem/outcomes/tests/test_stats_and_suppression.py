@@ -118,3 +118,22 @@ def test_percentages_and_lone_counts() -> None:
     big = protect_count(40)
     assert percent(protect_count(6), big) == 15 and percent(protect_count(6), protect_count(9)) is None
     assert percent(protect_count(3), big) is None
+
+
+def test_a_secondary_suppressed_cell_never_reads_fewer_than() -> None:
+    """A cell hidden only so that a small one cannot be worked out (here 18 beside a 2, with the
+    total shown) reads the same neutral word as the small one: saying "fewer than 5" would be false."""
+    from tandem.outcomes.models import OutcomeSettings
+    from tandem.outcomes.report import Show, hidden_word
+
+    table = protect({"a": 18, "b": 2, "c": 30}, threshold=5)
+    assert table.cell("b", "n").suppressed and table.cell("b", "n").primary
+    secondary = [r for r in ("a", "c") if table.cell(r, "n").suppressed]
+    assert secondary and not table.cell(secondary[0], "n").primary
+    show = Show(OutcomeSettings(threshold=5, min_denominator=10), suppress=True)
+    for row in ("a", "b", "c"):
+        text = show.count(table.cell(row, "n"))
+        assert "fewer" not in text
+        if table.cell(row, "n").suppressed:
+            assert text == hidden_word()
+    assert show.count(table.cell(secondary[0], "n")) == show.count(table.cell("b", "n"))

@@ -136,3 +136,20 @@ def test_indicator_import_previews_and_applies_all_or_nothing(world: World) -> N
     assert done.status_code == 302
     assert SchoolIndicator.objects.filter(source="import").count() == 2
     assert SchoolIndicator.objects.get(kind="absence_rate").number == Decimal("6.50")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
+def test_an_instruments_licence_and_description_are_in_the_readers_language(world: World, language: str) -> None:
+
+    from tandem.outcomes.instruments import INSTRUMENTS
+
+    coordinator = world.users["coordinator"]
+    coordinator.language = language
+    coordinator.save()
+    client = world.client_for("coordinator")
+    for key, item in INSTRUMENTS.items():
+        page = client.get(reverse("outcomes:instrument", kwargs={
+            "org": world.organisation.slug, "prog": world.programme.slug, "code": key})).content.decode()
+        assert item.licence[language] in page.replace("&#x27;", "'").replace("&amp;", "&")
+        assert item.about[language] in page.replace("&#x27;", "'").replace("&amp;", "&")
+        assert item.licence["en"] not in page and "free to use" not in page

@@ -52,9 +52,10 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     sections = report.build(figures, settings=settings, suppress=not coordinator)
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
-        "filters": filters, "query": filters.query(), "settings": settings,
+        "filters": filters, "query": filters.query(), "settings": settings, "hidden_note": report.hidden_note(settings),
         "sites": list(programme.sites.all()), "partners": list(programme.partners.all()),
         "table": request.GET.get("view") == "table", **_period(request),
+        "years": school_years(timezone.localdate()),
         "org_admin": is_admin_of_organisation(request.user, programme.organisation),
     })
 
@@ -67,12 +68,20 @@ def participation(request: HttpRequest, programme: Programme) -> HttpResponse:
     sections = report.participation_sections(selectors.participation(programme=programme), settings=settings,
                                              suppress=not coordinator)
     return render(request, "outcomes/participation.html", {
-        "programme": programme, "coordinator": coordinator, "sections": sections, "settings": settings})
+        "programme": programme, "coordinator": coordinator, "sections": sections, "settings": settings,
+        "hidden_note": report.hidden_note(settings)})
+
+
+def school_years(today: date) -> dict[str, date]:
+    """The funder report's periods: the last complete school year (the default: funders report on
+    completed years) and the current one so far. School years run 1 August–31 July (``cycle_of``)."""
+    this_start = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    return {"last_start": date(this_start.year - 1, 8, 1), "last_end": date(this_start.year, 7, 31),
+            "this_start": this_start, "this_end": today}
 
 
 def _period(request: HttpRequest) -> dict[str, date]:
-    today = timezone.localdate()
-    default_start = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    years = school_years(timezone.localdate())
 
     def day(name: str, default: date) -> date:
         try:
@@ -80,7 +89,7 @@ def _period(request: HttpRequest) -> dict[str, date]:
         except ValueError:
             return default
 
-    start, end = day("start", default_start), day("end", today)
+    start, end = day("start", years["last_start"]), day("end", years["last_end"])
     if end < start:
         start, end = end, start
     return {"start": start, "end": end}

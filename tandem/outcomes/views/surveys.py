@@ -65,8 +65,7 @@ def wave(request: HttpRequest, programme: Programme, wave: int) -> HttpResponse:
     rows = [(i, services.link_url(i)) for i in page.object_list]
     return render(request, "outcomes/wave.html", {
         "programme": programme, "wave": item, "page": page, "rows": rows,
-        "audience_size": len(selectors.wave_audience(item)), "answered": item.invitations.filter(
-            answered_at__isnull=False).count(), "invited": item.invitations.count()})
+        "audience_size": len(selectors.wave_audience(item)), **selectors.wave_counts(item)})
 
 
 @require_POST
