@@ -23,3 +23,14 @@ def fold(text: str) -> str:
 def capitalise(text: str) -> str:
     """The first letter upper case, the rest as written ("néerlandais" → "Néerlandais")."""
     return text[:1].upper() + text[1:]
+
+
+def file_name(word: str, *parts: object) -> str:
+    """A download's file name (without extension) in the reader's language: the translated
+    ``word`` — marked at the call site as ``pgettext("file name", "results")`` so that it is
+    translated there — then the parts, each as a slug: ``resultaten-mentoren-op-zuid-2025-08-01``.
+    A Dutch coordinator's folder then reads in Dutch, as the page did."""
+    from django.utils.text import slugify
+
+    pieces = [slugify(str(word))] + [slugify(str(part)) for part in parts]
+    return "-".join(piece for piece in pieces if piece)

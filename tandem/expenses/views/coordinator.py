@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import EditConflict, submit_edit
 from tandem.expenses import exports, selectors, sepa, services
 from tandem.expenses.forms import BatchForm, PolicyForm, ReviewForm
@@ -160,10 +161,10 @@ def batch_file(request: HttpRequest, programme: Programme, pk: int, fmt: str) ->
         return download(content, content_type="application/xml", filename=f"{name}.xml")
     rows = exports.payment_rows(claims, policy.currency, item.message_id)
     if fmt == "csv":
-        return download(exports.write("csv", exports.PAYMENT_COLUMNS, rows, "payments"),
+        return download(exports.write("csv", exports.PAYMENT_COLUMNS, rows, pgettext("sheet", "Payments")),
                         content_type="text/csv; charset=utf-8", filename=f"{name}.csv")
     if fmt == "xlsx":
-        return download(exports.write("xlsx", exports.PAYMENT_COLUMNS, rows, "payments"),
+        return download(exports.write("xlsx", exports.PAYMENT_COLUMNS, rows, pgettext("sheet", "Payments")),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         filename=f"{name}.xlsx")
     raise Http404
@@ -200,8 +201,8 @@ def allowances(request: HttpRequest, programme: Programme, fmt: str) -> HttpResp
         raise Http404
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return download(exports.write(fmt, exports.ALLOWANCE_COLUMNS, rows, f"allowances {year}"),
-                    content_type=content_type, filename=f"allowances-{programme.slug}-{year}.{fmt}")
+    return download(exports.write(fmt, exports.ALLOWANCE_COLUMNS, rows, f"{pgettext('sheet', 'Allowances')} {year}"),
+                    content_type=content_type, filename=f"{file_name(pgettext('file name', 'allowances'), programme.slug, year)}.{fmt}")
 
 
 @require_http_methods(["GET", "POST"])

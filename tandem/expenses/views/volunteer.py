@@ -11,12 +11,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import submit_edit
 from tandem.expenses import selectors, services
 from tandem.expenses.forms import AttestationForm, BankDetailsForm, ClaimForm
@@ -114,7 +116,7 @@ def receipt(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
         raise Http404 from exc
     response = FileResponse(handle, content_type=claim.receipt_type or "application/octet-stream")
     extension = (claim.receipt.name or "").rsplit(".", 1)[-1]
-    response["Content-Disposition"] = f'inline; filename="receipt-{claim.pk}.{extension}"'
+    response["Content-Disposition"] = f'inline; filename="{file_name(pgettext("file name", "receipt"), claim.pk)}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # a FileResponse streams the file
@@ -168,6 +170,6 @@ def attestation_file(request: HttpRequest, programme: Programme, pk: int) -> Htt
         .filter(pk=pk).first()
     if found is None:
         raise Http404
-    return download(attestation_pdf(found), content_type="application/pdf", filename=f"attestation-{found.code}.pdf")
+    return download(attestation_pdf(found), content_type="application/pdf", filename=file_name(pgettext("file name", "attestation"), found.code) + ".pdf")
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.import_views import import_page, table_download
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.intake.importing import LearnerSpec
 
 
@@ -32,7 +34,7 @@ def learner_import(request: AuthenticatedHttpRequest, programme: Programme) -> H
 @require_GET
 @programme_view("intake.manage_learners")
 def learner_template(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
-    return table_download(spec=LearnerSpec(programme), rows=[], filename="learners-template",
+    return table_download(spec=LearnerSpec(programme), rows=[], filename=file_name(pgettext("file name", "learners template")),
                           file_format=request.GET.get("format", "csv"))
 
 
@@ -41,5 +43,5 @@ def learner_template(request: AuthenticatedHttpRequest, programme: Programme) ->
 def learner_export(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     spec = LearnerSpec(programme)
     return table_download(spec=spec, rows=list(spec.export_rows()),
-                          filename=f"learners-{programme.slug}",
+                          filename=file_name(pgettext("file name", "learners"), programme.slug),
                           file_format=request.GET.get("format", "csv"))

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.calendar import one_event_response
 from tandem.core.models import Programme
 from tandem.core.once import create_once, submit_once
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import submit_edit
 from tandem.journal import selectors, services
 from tandem.journal.calendar import meeting_event, reader_of, with_calendar_facts
@@ -89,7 +91,7 @@ def meeting_ics(request: HttpRequest, programme: Programme, pk: int, meeting: in
     item = meeting_or_404(match, meeting)
     found = with_calendar_facts(Meeting.objects.filter(pk=item.pk), request.user).get()
     return one_event_response(meeting_event(found, reader=reader_of(found, request.user)),
-                              filename=f"meeting-{found.pk}.ics")
+                              filename=file_name(pgettext("file name", "meeting"), found.pk) + ".ics")
 
 
 @require_http_methods(["GET", "POST"])

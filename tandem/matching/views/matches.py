@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import extensions
@@ -25,6 +26,7 @@ from tandem.core.once import create_once, new_token
 from tandem.core.paging import paginate
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import error_text, submit_edit
 from tandem.matching import explanations, friendly, selectors, services
 from tandem.matching.calendar import calendar_reader, first_meeting_event, with_calendar_facts
@@ -174,7 +176,7 @@ def first_meeting_ics(request: HttpRequest, programme: Programme, pk: int) -> Ht
         raise Http404 from exc
     event = first_meeting_event(match, reader=calendar_reader(match, request.user),
                                 last_modified=match.changed)  # type: ignore[attr-defined]
-    return one_event_response(event, filename=f"first-meeting-{match.pk}.ics")
+    return one_event_response(event, filename=file_name(pgettext("file name", "first meeting"), match.pk) + ".ics")
 
 
 def _held_default(match: Match) -> Any:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.import_views import import_page, table_download
 from tandem.core.models import Programme
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.onboarding.importing import VolunteerSpec
 
 
@@ -32,7 +34,7 @@ def volunteer_import(request: AuthenticatedHttpRequest, programme: Programme) ->
 @require_GET
 @programme_view("onboarding.manage_volunteers")
 def import_template(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
-    return table_download(spec=VolunteerSpec(programme), rows=[], filename="volunteers-template",
+    return table_download(spec=VolunteerSpec(programme), rows=[], filename=file_name(pgettext("file name", "volunteers template")),
                           file_format=request.GET.get("format", "csv"))
 
 
@@ -41,5 +43,5 @@ def import_template(request: AuthenticatedHttpRequest, programme: Programme) -> 
 def export(request: AuthenticatedHttpRequest, programme: Programme) -> HttpResponse:
     spec = VolunteerSpec(programme)
     return table_download(spec=spec, rows=list(spec.export_rows()),
-                          filename=f"volunteers-{programme.slug}",
+                          filename=file_name(pgettext("file name", "volunteers"), programme.slug),
                           file_format=request.GET.get("format", "csv"))

@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core import extensions
 from tandem.core.models import Programme
 from tandem.core.places import geocode, unplaced_warning
 from tandem.core.ratelimit import public_form_limit
+from tandem.core.text import file_name
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import DECLARATION_WHY, ApplicationForm, VerifyForm
 from tandem.onboarding.models import TrainingCertificate
@@ -106,5 +108,5 @@ def certificate_download(request: HttpRequest, token: str) -> HttpResponse:
     if certificate is None:
         raise Http404
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(pgettext("file name", "certificate"), certificate.code)}.pdf"'
     return response

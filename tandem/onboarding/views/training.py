@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.calendar import one_event_response
@@ -17,6 +18,7 @@ from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.roles import is_coordinator
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import error_text, submit_edit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.calendar import workshop_event_for
@@ -172,4 +174,4 @@ def workshop_ics(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
                                coordinator=is_coordinator(request.user, programme))
     if event is None:
         raise Http404
-    return one_event_response(event, filename=f"workshop-{pk}.ics")
+    return one_event_response(event, filename=file_name(pgettext("file name", "workshop"), pk) + ".ics")

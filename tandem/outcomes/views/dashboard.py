@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.import_views import table_download
@@ -19,6 +20,7 @@ from tandem.core.inputs import parse_id
 from tandem.core.models import Organisation, Programme, Role
 from tandem.core.roles import is_admin_of_organisation, roles_for
 from tandem.core.scoping import organisation_view, programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import submit_edit
 from tandem.outcomes import funder, report, selectors, services
 from tandem.outcomes.forms import SettingsForm
@@ -103,18 +105,23 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
     return response
 
 
+def _report_name(programme: Programme, data: Any) -> str:
+    """The report's file name in the reader's language: "resultaten-<programme>-<from>-<to>"."""
+    return file_name(pgettext("file name", "results"), programme.slug, data.start, data.end)
+
+
 @require_GET
 @programme_view("outcomes.view_results")
 def report_pdf(request: HttpRequest, programme: Programme) -> HttpResponse:
     data = funder.build(programme=programme, **_period(request))
-    return _download(funder.to_pdf(data), "pdf", f"results-{programme.slug}-{data.start}-{data.end}")
+    return _download(funder.to_pdf(data), "pdf", _report_name(programme, data))
 
 
 @require_GET
 @programme_view("outcomes.view_results")
 def report_xlsx(request: HttpRequest, programme: Programme) -> HttpResponse:
     data = funder.build(programme=programme, **_period(request))
-    return _download(funder.to_xlsx(data), "xlsx", f"results-{programme.slug}-{data.start}-{data.end}")
+    return _download(funder.to_xlsx(data), "xlsx", _report_name(programme, data))
 
 
 def _match_rows(programme: Programme) -> TableSpec:
@@ -151,6 +158,14 @@ def _response_rows(programme: Programme) -> TableSpec:
     return TableSpec(columns, data)
 
 
+# Each table's file name, in the reader's language.
+TABLE_WORDS = {
+    "matches": lambda: pgettext("file name", "pairs"),
+    "responses": lambda: pgettext("file name", "survey answers"),
+    "indicators": lambda: pgettext("file name", "school indicators"),
+}
+
+
 @require_GET
 @programme_view("outcomes.manage_results")
 def export(request: HttpRequest, programme: Programme, table: str, fmt: str) -> HttpResponse:
@@ -166,7 +181,8 @@ def export(request: HttpRequest, programme: Programme, table: str, fmt: str) -> 
         rows = list(spec.export_rows())
     else:
         raise Http404
-    return table_download(spec=spec, rows=rows, filename=f"{table}-{programme.slug}", file_format=fmt)
+    return table_download(spec=spec, rows=rows, filename=file_name(TABLE_WORDS[table](), programme.slug),
+                          file_format=fmt)
 
 
 def _settings_form(row: Any, data: Any = None) -> SettingsForm:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.http import AuthenticatedHttpRequest
@@ -17,6 +18,7 @@ from tandem.core.naming import person_label
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import EditConflict, submit_edit
 from tandem.intake.models import Learner
 from tandem.outcomes import selectors, services
@@ -76,7 +78,7 @@ def indicators_table(request: HttpRequest, programme: Programme, fmt: str) -> Ht
         raise Http404
     spec = IndicatorSpec(programme)
     rows = list(spec.export_rows()) if fmt == "export" else []
-    return table_download(spec=spec, rows=rows, filename=f"school-indicators-{programme.slug}",
+    return table_download(spec=spec, rows=rows, filename=file_name(pgettext("file name", "school indicators"), programme.slug),
                           file_format=request.GET.get("format", "csv"))
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.calendar import one_event_response
@@ -18,6 +19,7 @@ from tandem.core.models import Person, Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.core.versioning import submit_edit
 from tandem.support import selectors, services
 from tandem.support.calendar import exchange_event
@@ -152,4 +154,4 @@ def exchange_ics(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         person = selectors.me(request.user, programme)
         if person is None or not meeting.invitations.filter(person=person).exists():
             raise PermissionDenied
-    return one_event_response(exchange_event(meeting), filename=f"exchange-{meeting.pk}.ics")
+    return one_event_response(exchange_event(meeting), filename=file_name(pgettext("file name", "exchange meeting"), meeting.pk) + ".ics")
