@@ -58,7 +58,10 @@ def seed_demo(ctx: DemoContext) -> None:
     OutcomeSettings.objects.update_or_create(programme=programme, defaults={
         "early_leaving": EARLY_LEAVING.get(programme.country, EarlyLeaving.EU), "school_data_consent": True,
         "targets": {"learner_migration": 45, "mentor_migration": 35, "learner_first_generation": 50,
-                    "mentor_first_generation": 40, "learner_female": 50, "mentor_female": 50}})
+                    "mentor_first_generation": 40, "learner_female": 50, "mentor_female": 50,
+                    # The schools' own figures for the young people the programme serves.
+                    "population_learner_migration": 55, "population_learner_first_generation": 60,
+                    "population_learner_female": 49}})
     matches = list(Match.objects.filter(programme=programme, state__in=(Match.State.ACTIVE, Match.State.CLOSED))
                    .select_related("learner__person", "volunteer__person").order_by("pk"))
     if not matches:

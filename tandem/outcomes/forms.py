@@ -45,6 +45,12 @@ class SettingsForm(VersionedFormMixin, forms.Form):
         for key, _title, label in PARTICIPATION:
             self.fields[f"target_{key}"] = forms.IntegerField(label=label, required=False, min_value=0,
                                                               max_value=100)
+        for key, title, _label in PARTICIPATION:
+            self.fields[f"population_{key}"] = forms.IntegerField(
+                label=_("In the population the programme serves: %(measure)s (%%)") % {"measure": title},
+                required=False, min_value=0, max_value=100,
+                help_text=_("For example the share in the schools or neighbourhoods you work with, "
+                            "from their own figures."))
 
     TARGETS = tuple(key for key, _title, _label in PARTICIPATION)
 
@@ -53,6 +59,9 @@ class SettingsForm(VersionedFormMixin, forms.Form):
                                                   "school_data_consent")}
         data["targets"] = {k: self.cleaned_data[f"target_{k}"] for k in self.TARGETS
                            if self.cleaned_data.get(f"target_{k}") is not None}
+        # The population's shares are kept beside the targets, as "population_<measure>".
+        data["targets"] |= {f"population_{k}": self.cleaned_data[f"population_{k}"] for k in self.TARGETS
+                            if self.cleaned_data.get(f"population_{k}") is not None}
         return data
 
 

@@ -260,6 +260,7 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
         table = protect({c: {k: v.get(k, 0) for k in ("yes", "no", "unknown")} for c, v in cycles.items()},
                         cols=["yes", "no", "unknown"], threshold=show.threshold)
         target = (settings.targets or {}).get(key)
+        population = (settings.targets or {}).get(f"population_{key}")
         rows = []
         for cycle in cycles:
             declared = Shown(None if table.cell(cycle, "yes").suppressed or table.cell(cycle, "no").suppressed
@@ -272,11 +273,23 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
                 points = f"{'+' if difference >= 0 else ''}{fmt(difference, 0)}"
                 gap = (_("%(points)s points below the target") % {"points": fmt(-difference, 0)} if below
                        else _("gap to the target: %(points)s points") % {"points": points})
+            served = ""
+            if value is not None and population is not None:
+                difference = value - float(population)
+                served = (_("%(points)s points below the population served") % {"points": fmt(-difference, 0)}
+                          if round(difference) < 0 else
+                          _("%(points)s points above the population served") % {"points": fmt(difference, 0)}
+                          if round(difference) > 0 else _("as in the population served"))
+            # The gap to the target comes last: the page marks it when the share is below.
             rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
                             bar=None if value is None else value / 100, hidden=value is None and share != "–",
-                            extra=[_("declared: %(n)s") % {"n": show.count(declared)}, gap], below=below))
+                            extra=[_("declared: %(n)s") % {"n": show.count(declared)}, served, gap],
+                            below=below))
         note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
                 if target is not None else _("No target set."))
+        if population is not None:
+            note += " " + _("In the population the programme serves: %(share)s %%.") % {
+                "share": fmt(float(population), 0)}
         out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People")], chart=True, note=note))
     return out
 

@@ -39,7 +39,9 @@ pytestmark = pytest.mark.django_db
 
 CYCLE = "2025-2026"
 TARGETS = {"mentor_migration": 35, "mentor_first_generation": 45, "mentor_female": 50, "learner_migration": 45,
-           "learner_first_generation": 50}
+           "learner_first_generation": 50,
+           # The population the programme serves (its schools' own figures), beside the targets.
+           "population_learner_migration": 52, "population_mentor_female": 67}
 # Per pair: mentor (gender, migration, first generation; None = not said; "-" = no declaration),
 # learner (profile? , migration, first generation, gender).
 MENTORS = ([("female", True, True)] * 5 + [("female", False, False)] * 5 + [("male", None, True)]
@@ -99,13 +101,16 @@ def test_the_observer_sees_shares_against_the_targets(world: World) -> None:
         return found.value, found.n, found.extra, found.below
 
     # Every cell is 0 or at least 5: nothing is suppressed; every base is at least 10.
-    assert row("mentor_migration") == ("50 %", "15", ["declared: 10", "gap to the target: +15 points"], False)
-    assert row("mentor_first_generation") == ("40 %", "15", ["declared: 15", "5 points below the target"], True)
-    assert row("mentor_female") == ("67 %", "15", ["declared: 15", "gap to the target: +17 points"], False)
-    assert row("learner_migration") == ("40 %", "15", ["declared: 15", "5 points below the target"], True)
-    assert row("learner_first_generation") == ("50 %", "15", ["declared: 10", "gap to the target: +0 points"], False)
-    assert row("learner_female") == ("50 %", "15", ["declared: 10", ""], False)
+    assert row("mentor_migration") == ("50 %", "15", ["declared: 10", "", "gap to the target: +15 points"], False)
+    assert row("mentor_first_generation") == ("40 %", "15", ["declared: 15", "", "5 points below the target"], True)
+    assert row("mentor_female") == ("67 %", "15", ["declared: 15", "as in the population served", "gap to the target: +17 points"], False)
+    assert row("learner_migration") == (
+        "40 %", "15", ["declared: 15", "12 points below the population served", "5 points below the target"], True)
+    assert row("learner_first_generation") == ("50 %", "15", ["declared: 10", "", "gap to the target: +0 points"], False)
+    assert row("learner_female") == ("50 %", "15", ["declared: 10", "", ""], False)
     assert sections["learner_female"].note == "No target set."
+    assert sections["learner_migration"].note == (
+        "Target: 45 % of those who declared. In the population the programme serves: 52 %.")
 
 
 def test_a_small_school_year_is_suppressed_and_cannot_be_recovered(world: World) -> None:
@@ -164,8 +169,12 @@ def test_the_targets_form_holds_the_mentors_targets(world: World) -> None:
     assert selectors.outcome_settings(world.programme).targets == {}
     client.post(url, {"version": row.version, "threshold": 5, "min_denominator": 10,
                       "early_leaving": row.early_leaving, "target_mentor_migration": 30,
-                      "target_learner_female": 50})
-    assert selectors.outcome_settings(world.programme).targets == {"mentor_migration": 30, "learner_female": 50}
+                      "target_learner_female": 50, "population_learner_migration": 61})
+    assert selectors.outcome_settings(world.programme).targets == {
+        "mentor_migration": 30, "learner_female": 50, "population_learner_migration": 61}
+    page = client.get(url).content.decode()
+    assert "In the population the programme serves: Learners with a migration background (%)" in page
+    assert 'name="population_learner_migration" value="61"' in page
 
 
 # --- Supervisors ---------------------------------------------------------------------------------

@@ -190,7 +190,8 @@ def _settings_form(row: Any, data: Any = None) -> SettingsForm:
     return SettingsForm(data, version=row.version, initial={
         "threshold": row.threshold, "min_denominator": row.min_denominator, "early_leaving": row.early_leaving,
         "school_data_consent": row.school_data_consent,
-        **{f"target_{k}": targets.get(k) for k in SettingsForm.TARGETS}})
+        **{f"target_{k}": targets.get(k) for k in SettingsForm.TARGETS},
+        **{f"population_{k}": targets.get(f"population_{k}") for k in SettingsForm.TARGETS}})
 
 
 @require_http_methods(["GET", "POST"])
