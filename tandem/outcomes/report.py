@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
@@ -268,18 +268,21 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
             share, value = show.pct(table.cell(cycle, "yes"), declared)
             gap, below = "", False
             if value is not None and target is not None:
-                difference = value - float(target)
-                below = round(difference) < 0
-                points = f"{'+' if difference >= 0 else ''}{fmt(difference, 0)}"
-                gap = (_("%(points)s points below the target") % {"points": fmt(-difference, 0)} if below
-                       else _("gap to the target: %(points)s points") % {"points": points})
+                difference = round(value - float(target))
+                below = difference < 0
+                gap = (ngettext("%(points)s point below the target", "%(points)s points below the target",
+                                -difference) % {"points": -difference} if below else
+                       ngettext("gap to the target: %(points)s point", "gap to the target: %(points)s points",
+                                difference) % {"points": f"+{difference}"})
             served = ""
             if value is not None and population is not None:
-                difference = value - float(population)
-                served = (_("%(points)s points below the population served") % {"points": fmt(-difference, 0)}
-                          if round(difference) < 0 else
-                          _("%(points)s points above the population served") % {"points": fmt(difference, 0)}
-                          if round(difference) > 0 else _("as in the population served"))
+                difference = round(value - float(population))
+                served = (ngettext("%(points)s point below the population served",
+                                   "%(points)s points below the population served", -difference)
+                          % {"points": -difference} if difference < 0 else
+                          ngettext("%(points)s point above the population served",
+                                   "%(points)s points above the population served", difference)
+                          % {"points": difference} if difference > 0 else _("as in the population served"))
             # The gap to the target comes last: the page marks it when the share is below.
             rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
                             bar=None if value is None else value / 100, hidden=value is None and share != "–",
