@@ -194,11 +194,18 @@ def submit_edit(
 ) -> bool:
     """Run ``save`` (a service call); True when it saved. On :class:`EditConflict` the form
     shows both versions (``saved(row)`` builds this form, unbound, from the stored row); on any
-    other ``ValidationError`` its message. Either way the form keeps what was typed."""
+    other ``ValidationError`` its message. Either way the form keeps what was typed.
+
+    A conflict in which the stored row already holds every value typed is no conflict: the same
+    form sent twice (a double tap, whose first post saved) finds its own save. It counts as
+    saved, so the second post lands where the first one did."""
     try:
         save()
     except EditConflict as conflict:
-        form.show_conflict(conflict, saved(conflict.current) if conflict.current is not None else None)
+        stored = saved(conflict.current) if conflict.current is not None else None
+        if stored is not None and not conflict_rows(stored, form):
+            return True
+        form.show_conflict(conflict, stored)
         return False
     except ValidationError as error:
         add_error(form, error)
