@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.bulk import StoredJSONField
 from tandem.core.history import Key, each, reasons, text
 from tandem.core.inputs import MENTOR_CAPACITY_MAX, capacity_validators, validate_plausible_date
 from tandem.core.models import Programme, Site
@@ -210,7 +211,7 @@ class Proposal(models.Model):
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="proposals")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="proposals")
     score = models.FloatField(_("score"))
-    items = models.JSONField(default=list, blank=True)  # the engine's ExplanationItems
+    items = StoredJSONField(default=list, blank=True)  # the engine's ExplanationItems
     # Hard limits this pair breaks (manual pairs a coordinator confirmed): limit codes.
     warnings = models.JSONField(default=list, blank=True)
     manual = models.BooleanField(_("paired by hand"), default=False)
@@ -218,7 +219,7 @@ class Proposal(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     rank = models.PositiveIntegerField(default=0)
     # The next-best feasible mentors for this learner: [{volunteer, score, items}].
-    alternatives = models.JSONField(default=list, blank=True)
+    alternatives = StoredJSONField(default=list, blank=True)
 
     privacy = Personal(
         whose=(Link("learner__person", label=_("as the learner")),

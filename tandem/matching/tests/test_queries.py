@@ -243,3 +243,35 @@ def test_the_round_reads_the_people_and_problem_the_instances_give(relaxed: Worl
     assert from_rows.problem == from_instances.problem
     assert from_rows.problem.exclusions and any(x.background for x in from_rows.problem.learners)
     assert any(m.capacity == 1 for m in from_rows.problem.mentors)
+
+
+def test_a_rounds_explanations_are_stored_as_text_and_read_back_whole(relaxed: World) -> None:
+    """Proposals keep their explanation and alternatives as JSON text (``StoredJSONField``:
+    ``text`` on PostgreSQL, so that a round's COPY does not parse every value into ``jsonb``);
+    what a page reads back is what the engine explained, in either form an item is stored."""
+    from django.db import connection
+
+    from tandem.matching.explanations import rows as explanation_rows
+    from tandem.matching.models import Proposal
+
+    world = relaxed
+    _varied(world, 1, 20)
+    matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"],
+                                          background=False)
+    assert matching_round.status == "done", matching_round.failure
+    proposal = next(p for p in Proposal.objects.filter(round=matching_round) if p.alternatives)
+    assert isinstance(proposal.items, list) and {"criterion", "points", "text", "params"} <= set(proposal.items[0])
+    offer = proposal.alternatives[0]
+    assert set(offer) == {"volunteer", "score", "items"} and isinstance(offer["items"][0], list)
+    assert explanation_rows(proposal.items) and explanation_rows(offer["items"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s",
+                           [Proposal._meta.db_table])
+            types = dict(cursor.fetchall())
+        assert types["items"] == types["alternatives"] == "text"
+    # A proposal saved the ordinary way (a manual pair) round-trips too.
+    proposal.items = [{"criterion": "distance", "points": 1.5, "text": "x", "params": {"km": 3}}]
+    proposal.save(update_fields=["items"])
+    proposal.refresh_from_db()
+    assert proposal.items == [{"criterion": "distance", "points": 1.5, "text": "x", "params": {"km": 3}}]
