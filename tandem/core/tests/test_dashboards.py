@@ -40,3 +40,10 @@ def test_learner_gets_a_friendly_page_without_other_people(world: World) -> None
     html = _page(world, "learner")
     assert "Welcome to your programme" in html
     assert world.people["mentor"].full_name not in html
+
+
+def test_learner_reads_the_programme_description_once(world: World) -> None:
+    world.programme.description = "Twintig weken samen aan doelen werken."
+    world.programme.save(update_fields=["description"])
+    html = _page(world, "learner")
+    assert html.count("Twintig weken samen aan doelen werken.") == 1
