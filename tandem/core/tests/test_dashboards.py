@@ -47,3 +47,10 @@ def test_learner_reads_the_programme_description_once(world: World) -> None:
     world.programme.save(update_fields=["description"])
     html = _page(world, "learner")
     assert html.count("Twintig weken samen aan doelen werken.") == 1
+
+
+def test_the_mentor_reads_the_rhythm_in_the_middle_of_a_sentence(world: World) -> None:
+    world.programme.meeting_cadence = "weekly"
+    world.programme.save(update_fields=["meeting_cadence"])
+    html = _page(world, "mentor")
+    assert "Meetings: weekly, about" in html and "Meetings: Weekly" not in html
