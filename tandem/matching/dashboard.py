@@ -49,5 +49,6 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
             # The first few; more are one link away, on the (paged) match list.
             return [render_to_string("matching/_panel_person.html", {
                 "programme": programme, "matches": matches[:PANEL_MATCHES],
+                "for_guardian": not roles & {Role.MENTOR, Role.LEARNER},
                 "more": len(matches) > PANEL_MATCHES}, request=request)]
     return []

@@ -145,6 +145,12 @@ def n_hidden_concerns(*, match: Match, user: Any) -> int:
     return match.concerns.filter(kind=Concern.Kind.SAFEGUARDING).exclude(state=Concern.State.RESOLVED).count()
 
 
+def n_concerns_for_coordinators(match: Match) -> int:
+    """Open concerns about the pair, for a reader around it who may not read them (a supervisor):
+    the coordinators handle them, and the count matches the "open concern" reason they see."""
+    return match.concerns.exclude(state=Concern.State.RESOLVED).count()
+
+
 def concern_counts(*, programme: Programme, user: Any) -> dict[str, int]:
     rows = staff_concerns(programme=programme, user=user).order_by().values("state").annotate(n=Count("pk"))
     found = {row["state"]: row["n"] for row in rows}

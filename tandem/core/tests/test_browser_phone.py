@@ -116,7 +116,7 @@ def _coordinator_pages(programme: Programme) -> list[str]:
         ("intake:waiting_list", {}), ("matching:home", {}), ("matching:round", {"pk": matching_round.pk}),
         ("matching:matches", {}), ("matching:conflicts", {}), ("matching:match", {"pk": match.pk}),
         ("matching:report", {}), ("core:invitations", {}), ("core:partners", {}), ("core:audit", {}),
-    ]]
+    ]] + [reverse("core:account")]
 
 
 @pytest.mark.parametrize("language", ["de", "nl"])

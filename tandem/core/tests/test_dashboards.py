@@ -40,3 +40,17 @@ def test_learner_gets_a_friendly_page_without_other_people(world: World) -> None
     html = _page(world, "learner")
     assert "Welcome to your programme" in html
     assert world.people["mentor"].full_name not in html
+
+
+def test_learner_reads_the_programme_description_once(world: World) -> None:
+    world.programme.description = "Twintig weken samen aan doelen werken."
+    world.programme.save(update_fields=["description"])
+    html = _page(world, "learner")
+    assert html.count("Twintig weken samen aan doelen werken.") == 1
+
+
+def test_the_mentor_reads_the_rhythm_in_the_middle_of_a_sentence(world: World) -> None:
+    world.programme.meeting_cadence = "weekly"
+    world.programme.save(update_fields=["meeting_cadence"])
+    html = _page(world, "mentor")
+    assert "Meetings: weekly, about" in html and "Meetings: Weekly" not in html

@@ -86,3 +86,12 @@ def test_the_volunteer_downloads_their_attestation(world: World) -> None:
     response = world.client_for("mentor").get(
         reverse("expenses:attestation_file", kwargs={**programme_kwargs(world), "pk": item.pk}))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_attestations_page_speaks_of_het_attest_in_dutch(world: World) -> None:
+    mentor_volunteer(world)
+    client = world.client_for("mentor")
+    client.post(reverse("core:set_language"), {"language": "nl", "next": "/"})
+    page = client.get(reverse("expenses:attestations", kwargs=programme_kwargs(world))).content.decode()
+    assert "Het vermeldt je uren mentoring uit je vastgelegde bijeenkomsten" in page
+    assert "Ze vermeldt" not in page

@@ -80,3 +80,18 @@ def test_the_claim_and_its_file_are_removed_under_retention(world: World, settin
         apply_retention()
     assert not Claim.objects.filter(pk=item.pk).exists() and not path.exists()
     assert Claim.objects.filter(pk=kept.pk).exists() and Path(kept.receipt.path).exists()
+
+
+def test_a_claim_without_receipt_is_sent_with_a_plain_dutch_note(world: World) -> None:
+    from django.utils import timezone
+
+    from tandem.expenses.tests.url_matrix import _mentor
+
+    client = world.client_for("mentor")
+    client.post(reverse("core:set_language"), {"language": "nl", "next": "/"})
+    response = client.post(reverse("expenses:claim_new", kwargs=_mentor(world)), {
+        "kind": "transport", "spent_on": timezone.localdate().isoformat(), "amount": "4.60",
+        "description": "Tram naar school"}, follow=True)
+    page = response.content.decode()
+    assert "Je declaratie is verstuurd. Na te kijken: Geen bonnetje — de coördinator beslist." in page
+    assert "Ze gaat over" not in page

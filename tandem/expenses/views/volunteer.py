@@ -84,7 +84,7 @@ def claim_new(request: HttpRequest, programme: Programme) -> HttpResponse:
 
     def message(claim: Claim) -> str:
         if claim.flags:
-            return _("Your claim is sent. It goes past: %(why)s — the coordinator decides.") % {
+            return _("Your claim is sent. To check: %(why)s — the coordinator decides.") % {
                 "why": ", ".join(claim.flag_labels())}
         return _("Your claim is sent to the coordinator.")
 

@@ -187,3 +187,13 @@ def test_new_words_for_an_agreed_goal_are_agreed_to_again(world: World) -> None:
                                description="Ik wil breuken en procenten snappen")
     aim.refresh_from_db()
     assert aim.agreed_at is None and aim.agreed_as == ""
+
+
+def test_the_guardian_is_thanked_as_a_parent_not_as_the_learner(world: World) -> None:
+    match = persona_match(world)
+    goal = services.goal_create(match=match, actor=None, category=category(world), description="Beter lezen")
+    agree = reverse("journal:goal_agree", kwargs=_kw(world, pk=match.pk, goal=goal.pk))
+    guardian = world.client_for("guardian").post(agree, follow=True).content.decode()
+    assert "The mentor can see that you agree with this goal." in guardian and "Your mentor" not in guardian
+    learner = world.client_for("learner").post(agree, follow=True).content.decode()
+    assert "Your mentor can see that you agree." in learner

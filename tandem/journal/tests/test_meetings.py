@@ -267,3 +267,14 @@ def test_a_note_sent_twice_is_saved_once(world: World) -> None:
     for _ in range(2):
         assert supervisor.post(reverse("journal:note_add", kwargs=kw), data).status_code == 302
     assert item.notes.filter(kind="observation").count() == 1
+
+
+def test_the_supervisor_tells_a_pair_not_yet_under_way_apart(world: World) -> None:
+    """Supervisors read pairs by first names only: two "Rayan ⟷ Lars" must differ by their state
+    (a proposed pair has no meetings yet, an active one does)."""
+    persona_match(world, state="proposed")
+    supervisor = world.client_for("supervisor")
+    kw = {"org": world.organisation.slug, "prog": world.programme.slug}
+    for url in (reverse("journal:overview", kwargs=kw), reverse("core:programme", kwargs=kw)):
+        page = supervisor.get(url).content.decode()
+        assert '<span class="badge">Proposed</span>' in page, url

@@ -184,7 +184,8 @@ def goal_agree(request: HttpRequest, programme: Programme, pk: int, goal: int) -
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Thank you! Your mentor can see that you agree."))
+            messages.success(request, _("Thank you! Your mentor can see that you agree.") if agree_as(parts) == "learner"
+                             else _("Thank you! The mentor can see that you agree with this goal."))
     return to_pair(match)
 
 

@@ -133,3 +133,12 @@ def test_an_ended_match_says_who_it_was_without_meeting_or_why(world: World) -> 
     page = _page(world, "learner", match)
     assert "Mentor was your mentor" in page
     assert 'id="when-where"' not in page and 'id="why"' not in page
+
+
+def test_the_guardian_reads_their_childs_match_on_the_programme_page(world: World) -> None:
+    _match(world)
+    url = world.programme.get_absolute_url()
+    guardian = world.client_for("guardian").get(url).content.decode()
+    assert "Your child" in guardian and "match</h2>" in guardian and ">Your match</h2>" not in guardian
+    assert ">Your match</h2>" in world.client_for("learner").get(url).content.decode()
+    assert ">Your match</h2>" in world.client_for("mentor").get(url).content.decode()

@@ -113,3 +113,18 @@ def test_the_lead_pauses_the_pair_at_once(world: World, item: Any) -> None:
 
 def test_the_matrix_lets_only_the_lead_open_it() -> None:
     assert MATRIX["support:concern"].allowed == frozenset({"coordinator"})
+
+
+def test_a_supervisor_is_told_the_open_concerns_are_with_the_coordinators(world: World) -> None:
+    """The pair page lists "open concern" as a reason for attention: its concerns card must not
+    then say there are none to a supervisor, who may not read them."""
+    open_one = concern(world, description=SECRET)
+    concern(world, match=open_one.match, state="resolved")
+    url = reverse("support:pair", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                          "pk": open_one.match_id})
+    response = world.client_for("supervisor").get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="concerns-with-coordinators"' in page and "1 open concern is handled by the coordinators." in page
+    assert "No concerns." not in page and SECRET not in page
+    assert 'id="concerns-with-coordinators"' not in world.client_for("coordinator").get(url).content.decode()

@@ -87,6 +87,7 @@ def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         "pulses": selectors.pair_pulses(match), "pause": selectors.open_pause(match),
         "concerns": selectors.pair_concerns(match=match, user=request.user),
         "hidden": selectors.n_hidden_concerns(match=match, user=request.user) if coordinator else 0,
+        "with_coordinators": 0 if coordinator else selectors.n_concerns_for_coordinators(match),
         "running": match.state in attention.RUNNING,
     })
 
