@@ -80,7 +80,7 @@ def test_withdrawing_consent_removes_the_learner_from_matching_and_tells_the_coo
 
 
 def test_withdrawal_while_matched_warns_the_coordinator(
-    world: World, django_capture_on_commit_callbacks: Any, run_tasks: Any
+    world: World, django_capture_on_commit_callbacks: Any, run_tasks: Any, client: Any
 ) -> None:
     publish_text(world)
     pupil = learner(world, age=12)
@@ -97,9 +97,14 @@ def test_withdrawal_while_matched_warns_the_coordinator(
     pupil.refresh_from_db()
     assert pupil.state == State.MATCHED
     with django_capture_on_commit_callbacks(execute=True):
-        services.consent_withdraw(consent=consent, actor=coordinator)
+        response = client.post(f"/consent/{consent.token}/", {"action": "withdraw"})
     run_tasks()
     assert "matched with a mentor" in mail.outbox[-1].body
+    # The guardian's page does not say the programme stopped looking for a mentor: the child has
+    # one, and a coordinator gets in touch about ending the match.
+    page = response.content.decode()
+    assert "zoekt geen mentor meer" not in page
+    assert "zijn op de hoogte en nemen contact met je op over het beëindigen van het koppel" in page  # nl
 
 
 def test_a_new_consent_text_version_asks_again(world: World) -> None:

@@ -18,7 +18,7 @@ from tandem.core.ratelimit import public_form_limit
 from tandem.core.services import mask_email
 from tandem.intake import selectors, services
 from tandem.intake.forms import JoinForm
-from tandem.intake.models import GuardianConsent
+from tandem.intake.models import GuardianConsent, Learner
 
 
 @login_not_required
@@ -103,5 +103,8 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
             "outdated": record.is_given and record.version != version, "error": error,
             "renewed": renewed, "address": mask_email(record.guardian.email),
             "valid_days": settings.CONSENT_LINK_VALID_DAYS,
+            # A child already with a mentor stays so until a coordinator ends the match: they
+            # were told (consent_withdraw) and get in touch, rather than the page saying nothing.
+            "matched": learner.state == Learner.State.MATCHED,
             "can_renew": record.guardian.email and learner.state in services.STILL_TAKING_PART,
         }, status=400 if error else 200)
