@@ -57,8 +57,8 @@ def build(*, programme: Programme, start: date, end: date) -> FunderReport:
     settings = selectors.outcome_settings(programme)
     figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
     sections = report.build(figures, settings=settings, suppress=True)
-    sections += report.participation_sections(selectors.participation(programme=programme), settings=settings,
-                                              suppress=True)
+    sections += report.participation_sections(selectors.participation(programme=programme, start=start, end=end),
+                                              settings=settings, suppress=True)
     return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections)
 
 

@@ -168,3 +168,31 @@ def test_the_funder_report_defaults_to_the_last_complete_school_year(world: Worl
     current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
     first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
     assert first[0].startswith("Results report, ") and "school year" not in first[0]
+
+
+def test_the_funder_report_of_a_past_year_leaves_out_the_next_years_figures(world: World) -> None:
+    """The report for 2025-2026 has that year's absence rates and participation, not the ones of
+    2026-2027 (measured or started after the period), which the dashboard still shows."""
+    from datetime import date
+
+    from tandem.matching.models import Match
+    from tandem.matching.tests.factories import mentor, pupil
+    from tandem.outcomes import funder
+    from tandem.outcomes.models import SchoolIndicator
+
+    matches = known.build(world)
+    SchoolIndicator.objects.create(learner=matches["A"].learner, kind="absence_rate",
+                                   measured_on=date(2026, 10, 1), number="30.00")
+    Match.objects.create(programme=world.programme, volunteer=mentor(world, "MentorF"), learner=pupil(world, "PupilF"),
+                         slot=1, capacity=1, state="active", cycle_start=date(2026, 9, 1))
+    every = selectors.figures(programme=world.programme)
+    assert set(every.absence_by_cycle) == {"2025-2026", "2026-2027"}
+    assert "2026-2027" in selectors.participation(programme=world.programme)["learner_migration"]
+    data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+    labels = [row.label for section in data.sections for row in section.rows]
+    assert any("2025-2026" in label for label in labels)
+    assert not any("2026-2027" in label for label in labels)
+    follow_up = selectors.figures(programme=world.programme,
+                                  filters=selectors.Filters(start=date(2025, 8, 1), end=date(2026, 7, 31)))
+    assert follow_up.absence_by_cycle == {"2025-2026": (2, 15.0)}
+    assert follow_up.dropout(12) == (2, 5)  # the follow-up comes after the period and still counts
