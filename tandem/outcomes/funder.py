@@ -99,7 +99,7 @@ def to_pdf(data: FunderReport) -> bytes:
             for row in section.rows:
                 cells = [row.label, row.value, row.n][:len(section.columns)]
                 if section.has_details:
-                    cells.append("; ".join(e for e in row.extra if e))
+                    cells.append(report.details(row.extra))
                 rows.append([p(c) for c in cells])
             table = Table(rows, repeatRows=1)
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
@@ -152,7 +152,7 @@ def to_xlsx(data: FunderReport) -> bytes:
         put([section.title], bold=True)
         put([*section.columns, *([_("Details")] if section.has_details else [])], bold=True)
         for row in section.rows:
-            put([*[row.label, row.value, row.n][:len(section.columns)], *(["; ".join(e for e in row.extra if e)]
+            put([*[row.label, row.value, row.n][:len(section.columns)], *([report.details(row.extra)]
                                                                          if section.has_details else [])])
         if section.note:
             put([section.note])

@@ -196,3 +196,27 @@ def test_the_funder_report_of_a_past_year_leaves_out_the_next_years_figures(worl
                                   filters=selectors.Filters(start=date(2025, 8, 1), end=date(2026, 7, 31)))
     assert follow_up.absence_by_cycle == {"2025-2026": (2, 15.0)}
     assert follow_up.dropout(12) == (2, 5)  # the follow-up comes after the period and still counts
+
+
+def test_the_report_reads_right_in_german_and_french(world: World) -> None:
+    """German keeps the capital of "Mentees" in "gefragt wurden: Mentees" (not the label lowercased);
+    French puts its space before the colon and semicolon of a row's details, in the PDF too."""
+    from datetime import date
+
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    from tandem.outcomes import funder
+
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    with translation.override("de"):
+        sections = report.build(selectors.figures(programme=world.programme), settings=settings, suppress=True)
+        note = next(s.note for s in sections if s.key.startswith("survey-"))
+        assert "gefragt wurden: Mentees." in note
+    with translation.override("fr"):
+        data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+        dropout = next(s for s in data.sections if s.key == "dropout")
+        assert all(" : " in extra for extra in dropout.rows[0].extra)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(funder.to_pdf(data))).pages)
+        assert " ; " in text.replace("\n", " ")
