@@ -42,8 +42,8 @@ class FunderReport:
         return _("Results report, %(period)s") % {"period": self.period}
 
     def definitions(self) -> list[str]:
+        # "Hidden" is explained once, at the top (report.hidden_note), as on the page.
         return [
-            report.hidden_note(self.settings),
             _("Means and intervals are shown only over at least %(n)s people.") % {"n": self.settings.threshold},
             _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
               "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
