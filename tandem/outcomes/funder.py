@@ -5,12 +5,13 @@ used. Always suppressed (``report.build(suppress=True)``): a report leaves the o
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 from tandem.core.importing import looks_like_formula
@@ -116,6 +117,26 @@ def to_pdf(data: FunderReport) -> bytes:
     return out.getvalue()
 
 
+def _number(text: Any) -> tuple[float | int, str] | None:
+    """A figure the report wrote for the reader ("42,8", "70 %", "+2,45" in Dutch) as the number a
+    spreadsheet computes with, and its cell format; None for anything else ("hidden", a label)."""
+    if not isinstance(text, str):
+        return None
+    decimal = str(get_format("DECIMAL_SEPARATOR"))
+    found = re.fullmatch(r"([+-]?)(\d+)(?:" + re.escape(decimal) + r"(\d+))?( %)?", text.strip())
+    if not found:
+        return None
+    sign, whole, fraction, share = found.groups()
+    value = float(f"{sign}{whole}.{fraction or 0}")
+    digits = len(fraction or "")
+    style = "0" + ("." + "0" * digits if digits else "")
+    if share:
+        return value / 100, style + "%"
+    if sign == "+":
+        return value, f"+{style};-{style};{style}"
+    return (int(value) if not digits else value), style
+
+
 def _safe(value: Any) -> tuple[Any, bool]:
     return value, looks_like_formula(value)
 
@@ -135,6 +156,10 @@ def to_xlsx(data: FunderReport) -> bytes:
         line[0] += 1
         row = line[0]
         for index, raw in enumerate(values, start=1):
+            number = _number(raw) if index > 1 else None  # the first column holds the labels
+            if number is not None:
+                sheet.cell(row=row, column=index, value=number[0]).number_format = number[1]
+                continue
             value, formula = _safe(raw)
             cell = sheet.cell(row=row, column=index, value=value)
             if formula:

@@ -130,7 +130,9 @@ def test_funder_report_pdf_and_xlsx(world: World) -> None:
     assert not any("fewer than" in str(c) for c in flat)
     assert sum(str(c).startswith("Hidden: groups smaller than 5") for row in cells for c in row) == 1
     row = next(r for r in cells if r[0] == "Matches (started)")
-    assert row[1] == "5"
+    assert row[1] == 5  # a number the spreadsheet computes with, not the text "5"
+    assert next(r for r in cells if r[0] == "Intake")[1:3] == [24, 5]  # Rosenberg: mean score, people
+    assert next(r for r in cells if r[0] == "The mentor moved away")[1:3] == ["hidden", "hidden"]
 
 
 def test_exports_are_formula_safe(world: World) -> None:
