@@ -128,7 +128,8 @@ def _delivered(f: Figures, show: Show) -> Section:
     rows = [
         Row(_("Matches (started)"), show.count(states.col_total("n"))),
         Row(_("Active now"), show.count(states.cell("active", "n"))),
-        Row(_("Closed"), show.count(states.cell("closed", "n"))),
+        # With its context: the match state "Closed" (matching's catalogue, singular in French) would win.
+        Row(pgettext("matches, a figure", "Closed"), show.count(states.cell("closed", "n"))),
         Row(_("Learners mentored"), show.count(f.learners)),
         Row(_("Mentors"), show.count(f.mentors)),
         Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),

@@ -223,3 +223,15 @@ def test_the_report_reads_right_in_german_and_french(world: World) -> None:
         assert all(" : " in extra for extra in dropout.rows[0].extra)
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(funder.to_pdf(data))).pages)
         assert " ; " in text.replace("\n", " ")
+
+
+def test_the_closed_matches_figure_is_plural_in_french(world: World) -> None:
+    """"Clôturés" beside "Actifs maintenant", not the match state "Clôturé" of matching's catalogue."""
+    from django.utils import translation
+
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    with translation.override("fr"):
+        labels = [row.label for row in report.build(selectors.figures(programme=world.programme),
+                                                     settings=settings, suppress=False)[0].rows]
+    assert "Clôturés" in labels and "Clôturé" not in labels
