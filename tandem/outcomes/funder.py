@@ -5,12 +5,13 @@ used. Always suppressed (``report.build(suppress=True)``): a report leaves the o
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 from tandem.core.importing import looks_like_formula
@@ -42,8 +43,8 @@ class FunderReport:
         return _("Results report, %(period)s") % {"period": self.period}
 
     def definitions(self) -> list[str]:
+        # "Hidden" is explained once, at the top (report.hidden_note), as on the page.
         return [
-            report.hidden_note(self.settings),
             _("Means and intervals are shown only over at least %(n)s people.") % {"n": self.settings.threshold},
             _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
               "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
@@ -57,8 +58,8 @@ def build(*, programme: Programme, start: date, end: date) -> FunderReport:
     settings = selectors.outcome_settings(programme)
     figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
     sections = report.build(figures, settings=settings, suppress=True)
-    sections += report.participation_sections(selectors.participation(programme=programme), settings=settings,
-                                              suppress=True)
+    sections += report.participation_sections(selectors.participation(programme=programme, start=start, end=end),
+                                              settings=settings, suppress=True)
     return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections)
 
 
@@ -99,7 +100,7 @@ def to_pdf(data: FunderReport) -> bytes:
             for row in section.rows:
                 cells = [row.label, row.value, row.n][:len(section.columns)]
                 if section.has_details:
-                    cells.append("; ".join(e for e in row.extra if e))
+                    cells.append(report.details(row.extra))
                 rows.append([p(c) for c in cells])
             table = Table(rows, repeatRows=1)
             table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
@@ -114,6 +115,26 @@ def to_pdf(data: FunderReport) -> bytes:
     story.extend(p(text, small) for text in data.definitions())
     doc.build(story)
     return out.getvalue()
+
+
+def _number(text: Any) -> tuple[float | int, str] | None:
+    """A figure the report wrote for the reader ("42,8", "70 %", "+2,45" in Dutch) as the number a
+    spreadsheet computes with, and its cell format; None for anything else ("hidden", a label)."""
+    if not isinstance(text, str):
+        return None
+    decimal = str(get_format("DECIMAL_SEPARATOR"))
+    found = re.fullmatch(r"([+-]?)(\d+)(?:" + re.escape(decimal) + r"(\d+))?( %)?", text.strip())
+    if not found:
+        return None
+    sign, whole, fraction, share = found.groups()
+    value = float(f"{sign}{whole}.{fraction or 0}")
+    digits = len(fraction or "")
+    style = "0" + ("." + "0" * digits if digits else "")
+    if share:
+        return value / 100, style + "%"
+    if sign == "+":
+        return value, f"+{style};-{style};{style}"
+    return (int(value) if not digits else value), style
 
 
 def _safe(value: Any) -> tuple[Any, bool]:
@@ -135,6 +156,10 @@ def to_xlsx(data: FunderReport) -> bytes:
         line[0] += 1
         row = line[0]
         for index, raw in enumerate(values, start=1):
+            number = _number(raw) if index > 1 else None  # the first column holds the labels
+            if number is not None:
+                sheet.cell(row=row, column=index, value=number[0]).number_format = number[1]
+                continue
             value, formula = _safe(raw)
             cell = sheet.cell(row=row, column=index, value=value)
             if formula:
@@ -152,7 +177,7 @@ def to_xlsx(data: FunderReport) -> bytes:
         put([section.title], bold=True)
         put([*section.columns, *([_("Details")] if section.has_details else [])], bold=True)
         for row in section.rows:
-            put([*[row.label, row.value, row.n][:len(section.columns)], *(["; ".join(e for e in row.extra if e)]
+            put([*[row.label, row.value, row.n][:len(section.columns)], *([report.details(row.extra)]
                                                                          if section.has_details else [])])
         if section.note:
             put([section.note])

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
@@ -128,7 +128,8 @@ def _delivered(f: Figures, show: Show) -> Section:
     rows = [
         Row(_("Matches (started)"), show.count(states.col_total("n"))),
         Row(_("Active now"), show.count(states.cell("active", "n"))),
-        Row(_("Closed"), show.count(states.cell("closed", "n"))),
+        # With its context: the match state "Closed" (matching's catalogue, singular in French) would win.
+        Row(pgettext("matches, a figure", "Closed"), show.count(states.cell("closed", "n"))),
         Row(_("Learners mentored"), show.count(f.learners)),
         Row(_("Mentors"), show.count(f.mentors)),
         Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),
@@ -173,7 +174,6 @@ def _goals(f: Figures, show: Show) -> Section:
 
 def _surveys(f: Figures, show: Show) -> list[Section]:
     out = []
-    audiences = dict(Audience.choices)
     kinds = dict(WaveKind.choices)
     for s in f.surveys:
         low, high = s.instrument.range()
@@ -194,7 +194,7 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
                                                         "b": show.mean(c.before, c.n, 2),
                                                         "a": show.mean(c.after, c.n, 2)}]))
         note = _("%(title)s, asked of %(audience)s. Score from %(low)s to %(high)s; higher is better.") % {
-            "title": pick(s.instrument.title), "audience": str(audiences.get(s.audience, "")).lower(),
+            "title": pick(s.instrument.title), "audience": str(AUDIENCE_IN_SENTENCE.get(s.audience, "")),
             "low": fmt(low, 0), "high": fmt(high, 0)}
         out.append(Section(f"survey-{s.instrument.code}-{s.audience}", pick(s.instrument.title), rows,
                            [_("Moment"), _("Mean score"), _("People")], chart=True, note=note))
@@ -224,13 +224,28 @@ def _dropout(f: Figures, show: Show, settings: OutcomeSettings) -> Section:
         rate, value = show.pct(left, total)
         rows.append(Row(_("%(months)s months after the match started") % {"months": m}, rate, show.count(total),
                         bar=None if value is None else value / 100, hidden=value is None and rate != "–",
-                        extra=[f"{labels[s]}: {show.count(table.cell(s, 'n'))}" for s in statuses]))
+                        extra=[_("%(status)s: %(n)s") % {"status": labels[s], "n": show.count(table.cell(s, "n"))}
+                               for s in statuses]))
     definition = dict(EarlyLeaving.choices)[settings.early_leaving]
     note = _("Early school leaving as defined here: %(definition)s. Share of mentored learners with a known "
              "status who left without a qualification.") % {"definition": definition}
     return Section("dropout", _("Early school leaving among mentored learners"), rows,
                    [_("Follow-up"), _("Left without a qualification"), _("Learners with a known status")],
                    chart=True, note=note)
+
+
+# Who a survey asked, inside a sentence ("…, asked of learners."): each language's own case (German
+# nouns keep their capital), not the audience's label lowercased.
+AUDIENCE_IN_SENTENCE: dict[str, Any] = {
+    Audience.LEARNER: pgettext_lazy("a survey asked of", "learners"),
+    Audience.MENTOR: pgettext_lazy("a survey asked of", "mentors"),
+    Audience.SUPERVISOR: pgettext_lazy("a survey asked of", "supervisors"),
+}
+
+
+def details(parts: list[str]) -> str:
+    """A row's details on one line, with the language's separator (French: " ; ")."""
+    return pgettext("between a row's details", "; ").join(part for part in parts if part)
 
 
 # The equal-participation measures: key (also the key of the programme's target), title, the

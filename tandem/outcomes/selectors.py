@@ -245,7 +245,7 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     out.goals, out.goals_reached = goals["n"] or 0, goals["reached"] or 0
 
     out.surveys = _surveys(programme, matches)
-    _indicators(out, scope.values("learner_id"))
+    _indicators(out, scope.values("learner_id"), filters)
     _pulse(out, ids, filters)
     return out
 
@@ -310,8 +310,18 @@ def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[Survey
     return found
 
 
-def _indicators(out: Figures, learner_ids: Any) -> None:
-    rows = SchoolIndicator.objects.filter(learner_id__in=learner_ids).values(
+def _indicators(out: Figures, learner_ids: Any, filters: Filters) -> None:
+    """Absence and test scores measured in the period (a report's), by school year; the follow-up
+    status of the period's learners whenever it was measured (it comes months after)."""
+    in_period = Q()
+    if filters.start:
+        in_period &= Q(measured_on__gte=filters.start)
+    if filters.end:
+        in_period &= Q(measured_on__lte=filters.end)
+    scope = SchoolIndicator.objects.filter(learner_id__in=learner_ids)
+    if in_period:
+        scope = scope.filter(Q(kind=IndicatorKind.STATUS) | in_period)
+    rows = scope.values(
         "learner_id", "kind", "measured_on", "number", "code", "months_after").order_by("measured_on", "pk")
     absence: dict[str, list[float]] = defaultdict(list)
     tests: dict[str, list[float]] = defaultdict(list)
@@ -330,14 +340,16 @@ def _indicators(out: Figures, learner_ids: Any) -> None:
 
 # --- equal participation -------------------------------------------------------------------------
 
-def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]]]:
+def participation(*, programme: Programme, start: date | None = None,
+                  end: date | None = None) -> dict[str, dict[str, dict[str, int]]]:
     """Learners and mentors of the programme's started matches, by cycle, counted by what they
     declared: ``{measure: {cycle: {"yes"|"no"|"unknown": n}}}`` ("unknown": not declared, or
     "prefer not to say"). Learners' migration background, first generation and gender come from
     intake's special-category data (declared with consent); mentors' migration background and
     first generation from their own declaration (onboarding), their gender from their
     application. Each person counts once, in the cycle of their first started match. Aggregates
-    only."""
+    only. ``start``/``end`` (a report's period) keep the school years that overlap it: the funder
+    report of a past year does not show the current one."""
     from tandem.intake.models import SensitiveProfile
     from tandem.onboarding.models import Volunteer, VolunteerDeclaration
 
@@ -371,7 +383,9 @@ def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]
         out["mentor_migration"][cycle][word(declared.get("migration_background"))] += 1
         out["mentor_first_generation"][cycle][word(declared.get("first_generation"))] += 1
         out["mentor_female"][cycle][female(genders.get(mentor))] += 1
-    return {k: {c: dict(v) for c, v in sorted(cycles.items())} for k, cycles in out.items()}
+    first, last = cycle_of(start), cycle_of(end)
+    return {k: {c: dict(v) for c, v in sorted(cycles.items())
+                if (not first or c >= first) and (not last or c <= last)} for k, cycles in out.items()}
 
 
 # --- lists -----------------------------------------------------------------------------------------

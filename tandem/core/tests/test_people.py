@@ -144,3 +144,15 @@ def test_people_list_query_count_does_not_grow_with_people(world: World, django_
     client.get(_url(world, "core:people"))  # warm the session
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert client.get(_url(world, "core:people")).status_code == 200
+
+
+def test_a_new_programme_says_whom_to_add_first(world: World) -> None:
+    """A programme nobody is in yet: its people list says to add the coordinators first, not that
+    nobody matches a search that was never made."""
+    programme = world.other_programme
+    url = reverse("core:people", kwargs={"org": programme.organisation.slug, "prog": programme.slug})
+    admin = world.client_for("org_admin")
+    page = admin.get(url).content.decode()
+    assert 'id="nobody-yet"' in page and "Add its coordinators first" in page
+    assert "Nobody matches this search." not in page
+    assert "Nobody matches this search." in admin.get(url + "?q=nobody-at-all").content.decode()

@@ -127,3 +127,16 @@ def test_who_opened_a_learners_record(world: World) -> None:
                                             "pk": pupil.pk})
     walked = assert_paged_list_constant_queries(world.client_for("coordinator"), url, add)
     assert all("views=" in address for address in walked[1:])
+
+
+def test_an_empty_learner_list_says_what_to_do_next(world: World) -> None:
+    """A new programme has no learners: the list says how to add the first ones, not that none
+    match (no search was made)."""
+    Learner.objects.filter(programme=world.programme).delete()
+    client = world.client_for("coordinator")
+    page = client.get(_url(world, "intake:learners")).content.decode()
+    assert 'id="no-learners-yet"' in page and "Add the first learner" in page and "No learners match." not in page
+    assert _url(world, "intake:learner_import") in page
+    _learner(world, 1)
+    page = client.get(_url(world, "intake:learners") + "?q=nobody-at-all").content.decode()
+    assert "No learners match." in page and 'id="no-learners-yet"' not in page

@@ -74,7 +74,7 @@ def learner_list(request: HttpRequest, programme: Programme) -> HttpResponse:
     context = {
         "programme": programme, "state": state, "query": query,
         "page": page, "learners": page.object_list,
-        "counts": counts,
+        "counts": counts, "total": sum(counts.values()),
         "states": Learner.State.choices,
         # The oldest open referrals first; the whole queue is the list filtered by their state.
         "queue": list(selectors.intake_queue(programme=programme)[:QUEUE_SHOWN]),

@@ -197,3 +197,13 @@ def test_a_manual_pair_offers_the_mentors_of_the_rounds_pool(relaxed: World) -> 
     body = relaxed.client_for("coordinator").get(_url(relaxed, "matching:round", pk=matching_round.pk)).content.decode()
     select = body[body.index('id="manual-volunteer"'):body.index("</select>", body.index('id="manual-volunteer"'))]
     assert sorted(int(pk) for pk in re.findall(r'value="(\d+)"', select)) == sorted(v.pk for v in volunteers)
+
+
+def test_an_empty_match_list_says_how_the_first_matches_come(world: World) -> None:
+    """No matches yet: the coordinator is sent to the matching round; a state filter keeps the
+    plain sentence."""
+    Match.objects.filter(programme=world.programme).delete()
+    page = world.client_for("coordinator").get(_url(world, "matching:matches")).content.decode()
+    assert 'id="no-matches-yet"' in page and _url(world, "matching:home") in page
+    filtered = world.client_for("coordinator").get(_url(world, "matching:matches") + "?state=active").content.decode()
+    assert 'id="no-matches-yet"' not in filtered and "No matches yet." in filtered

@@ -123,3 +123,18 @@ def test_who_opened_a_volunteers_record(world: World) -> None:
     walked = assert_paged_list_constant_queries(world.client_for("coordinator"),
                                                 _url(world, "onboarding:volunteer", pk=v.pk), add)
     assert all("views=" in address for address in walked[1:])
+
+
+def test_an_empty_board_says_what_to_do_next(world: World) -> None:
+    """A new programme's board has no volunteers: it says how to get the first ones, in the
+    reader's language, not that "no volunteer matches these filters" (none were set)."""
+    from tandem.onboarding.models import Volunteer
+
+    Volunteer.objects.filter(programme=world.programme).delete()
+    client = world.client_for("coordinator")
+    page = client.get(_url(world, "onboarding:board")).content.decode()
+    assert 'id="no-volunteers-yet"' in page and "Share the public application page" in page
+    assert "match these filters" not in page and _url(world, "onboarding:import") in page
+    _volunteer(world, 1, state="ready")
+    page = client.get(_url(world, "onboarding:board") + "?city=Nowhere").content.decode()
+    assert "No volunteer matches these filters." in page and 'id="no-volunteers-yet"' not in page

@@ -105,7 +105,7 @@ def test_observer_sees_no_name_anywhere(world: World) -> None:
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "PupilA" not in text and "MentorA" not in text and "Pupil " not in text
     assert "hidden" in text and "fewer than" not in text and "Early school leaving" in text
-    assert "Hidden: groups smaller than 5" in text
+    assert text.count("Hidden: groups smaller than 5") == 1  # one explanation, at the top
 
 
 def test_funder_report_pdf_and_xlsx(world: World) -> None:
@@ -128,8 +128,11 @@ def test_funder_report_pdf_and_xlsx(world: World) -> None:
     flat = {c for row in cells for c in row if c}
     assert "Results report, school year 2025-2026" in flat and "Matches (started)" in flat and "hidden" in flat
     assert not any("fewer than" in str(c) for c in flat)
+    assert sum(str(c).startswith("Hidden: groups smaller than 5") for row in cells for c in row) == 1
     row = next(r for r in cells if r[0] == "Matches (started)")
-    assert row[1] == "5"
+    assert row[1] == 5  # a number the spreadsheet computes with, not the text "5"
+    assert next(r for r in cells if r[0] == "Intake")[1:3] == [24, 5]  # Rosenberg: mean score, people
+    assert next(r for r in cells if r[0] == "The mentor moved away")[1:3] == ["hidden", "hidden"]
 
 
 def test_exports_are_formula_safe(world: World) -> None:
@@ -168,3 +171,67 @@ def test_the_funder_report_defaults_to_the_last_complete_school_year(world: Worl
     current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
     first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
     assert first[0].startswith("Results report, ") and "school year" not in first[0]
+
+
+def test_the_funder_report_of_a_past_year_leaves_out_the_next_years_figures(world: World) -> None:
+    """The report for 2025-2026 has that year's absence rates and participation, not the ones of
+    2026-2027 (measured or started after the period), which the dashboard still shows."""
+    from datetime import date
+
+    from tandem.matching.models import Match
+    from tandem.matching.tests.factories import mentor, pupil
+    from tandem.outcomes import funder
+    from tandem.outcomes.models import SchoolIndicator
+
+    matches = known.build(world)
+    SchoolIndicator.objects.create(learner=matches["A"].learner, kind="absence_rate",
+                                   measured_on=date(2026, 10, 1), number="30.00")
+    Match.objects.create(programme=world.programme, volunteer=mentor(world, "MentorF"), learner=pupil(world, "PupilF"),
+                         slot=1, capacity=1, state="active", cycle_start=date(2026, 9, 1))
+    every = selectors.figures(programme=world.programme)
+    assert set(every.absence_by_cycle) == {"2025-2026", "2026-2027"}
+    assert "2026-2027" in selectors.participation(programme=world.programme)["learner_migration"]
+    data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+    labels = [row.label for section in data.sections for row in section.rows]
+    assert any("2025-2026" in label for label in labels)
+    assert not any("2026-2027" in label for label in labels)
+    follow_up = selectors.figures(programme=world.programme,
+                                  filters=selectors.Filters(start=date(2025, 8, 1), end=date(2026, 7, 31)))
+    assert follow_up.absence_by_cycle == {"2025-2026": (2, 15.0)}
+    assert follow_up.dropout(12) == (2, 5)  # the follow-up comes after the period and still counts
+
+
+def test_the_report_reads_right_in_german_and_french(world: World) -> None:
+    """German keeps the capital of "Mentees" in "gefragt wurden: Mentees" (not the label lowercased);
+    French puts its space before the colon and semicolon of a row's details, in the PDF too."""
+    from datetime import date
+
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    from tandem.outcomes import funder
+
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    with translation.override("de"):
+        sections = report.build(selectors.figures(programme=world.programme), settings=settings, suppress=True)
+        note = next(s.note for s in sections if s.key.startswith("survey-"))
+        assert "gefragt wurden: Mentees." in note
+    with translation.override("fr"):
+        data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+        dropout = next(s for s in data.sections if s.key == "dropout")
+        assert all(" : " in extra for extra in dropout.rows[0].extra)
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(funder.to_pdf(data))).pages)
+        assert " ; " in text.replace("\n", " ")
+
+
+def test_the_closed_matches_figure_is_plural_in_french(world: World) -> None:
+    """"Clôturés" beside "Actifs maintenant", not the match state "Clôturé" of matching's catalogue."""
+    from django.utils import translation
+
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    with translation.override("fr"):
+        labels = [row.label for row in report.build(selectors.figures(programme=world.programme),
+                                                     settings=settings, suppress=False)[0].rows]
+    assert "Clôturés" in labels and "Clôturé" not in labels
