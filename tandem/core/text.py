@@ -34,3 +34,13 @@ def file_name(word: str, *parts: object) -> str:
 
     pieces = [slugify(str(word))] + [slugify(str(part)) for part in parts]
     return "-".join(piece for piece in pieces if piece)
+
+
+def in_sentence(label: str) -> str:
+    """A label (a heading-like word: "Open concern", "Learners") set inside a sentence: lower case
+    ("open concern", "leerlingen"), except in German, where nouns keep their capital letter
+    ("Offene Meldung", "Mentees"): lower-casing them would be a spelling mistake."""
+    from django.utils.translation import get_language
+
+    text = str(label)
+    return text if (get_language() or "").startswith("de") else text.lower()

@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tandem.core.text import in_sentence
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
 from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
@@ -194,7 +195,7 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
                                                         "b": show.mean(c.before, c.n, 2),
                                                         "a": show.mean(c.after, c.n, 2)}]))
         note = _("%(title)s, asked of %(audience)s. Score from %(low)s to %(high)s; higher is better.") % {
-            "title": pick(s.instrument.title), "audience": str(audiences.get(s.audience, "")).lower(),
+            "title": pick(s.instrument.title), "audience": in_sentence(audiences.get(s.audience, "")),
             "low": fmt(low, 0), "high": fmt(high, 0)}
         out.append(Section(f"survey-{s.instrument.code}-{s.audience}", pick(s.instrument.title), rows,
                            [_("Moment"), _("Mean score"), _("People")], chart=True, note=note))

@@ -168,3 +168,19 @@ def test_the_funder_report_defaults_to_the_last_complete_school_year(world: Worl
     current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
     first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
     assert first[0].startswith("Results report, ") and "school year" not in first[0]
+
+
+def test_who_was_asked_keeps_the_capital_of_german_nouns(world: World) -> None:
+    """"gefragt wurden: Mentees", never "mentees"; Dutch and English set the word in lower case."""
+    known.build(world)
+    query = "?start=2025-08-01&end=2026-07-31"
+    client = world.client_for("coordinator")
+    german = client.get(_url(world, "outcomes:report_xlsx") + query, HTTP_ACCEPT_LANGUAGE="de")
+    from openpyxl import load_workbook
+
+    cells = {str(c) for row in load_workbook(io.BytesIO(german.content)).active.iter_rows(values_only=True)
+             for c in row if c}
+    assert any("gefragt wurden: Mentees." in c for c in cells), cells
+    assert not any("gefragt wurden: mentees" in c for c in cells)
+    dutch = client.get(_url(world, "outcomes:dashboard") + query, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "leerlingen" in dutch and "Leerlingen. Score" not in dutch
