@@ -36,7 +36,7 @@ def file_name(word: str, *parts: object) -> str:
     return "-".join(piece for piece in pieces if piece)
 
 
-def in_sentence(label: str) -> str:
+def in_sentence(label: object) -> str:
     """A label (a heading-like word: "Open concern", "Learners") set inside a sentence: lower case
     ("open concern", "leerlingen"), except in German, where nouns keep their capital letter
     ("Offene Meldung", "Mentees"): lower-casing them would be a spelling mistake."""
