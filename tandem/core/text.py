@@ -31,6 +31,27 @@ def file_name(word: str, *parts: object) -> str:
     translated there — then the parts, each as a slug: ``resultaten-mentoren-op-zuid-2025-08-01``.
     A Dutch coordinator's folder then reads in Dutch, as the page did."""
     from django.utils.text import slugify
+    from django.utils.translation import get_language
 
-    pieces = [slugify(str(word))] + [slugify(str(part)) for part in parts]
+    # German writes ä, ö, ü, ß as ae, oe, ue, ss where they cannot be used: "aufwandsentschaedigungen",
+    # never "aufwandsentschadigungen" (another word). Other languages drop the accent ("premiere").
+    german = (get_language() or "").startswith("de")
+
+    def slug(text: object) -> str:
+        return slugify(str(text).translate(_GERMAN_LETTERS) if german else str(text))
+
+    pieces = [slug(word)] + [slug(part) for part in parts]
     return "-".join(piece for piece in pieces if piece)
+
+
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def in_sentence(label: object) -> str:
+    """A label (a heading-like word: "Open concern", "Learners") set inside a sentence: lower case
+    ("open concern", "leerlingen"), except in German, where nouns keep their capital letter
+    ("Offene Meldung", "Mentees"): lower-casing them would be a spelling mistake."""
+    from django.utils.translation import get_language
+
+    text = str(label)
+    return text if (get_language() or "").startswith("de") else text.lower()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Programme, Role
+from tandem.core.text import in_sentence
 from tandem.matching import selectors as matching_selectors
 from tandem.support import attention, selectors
 
@@ -54,7 +55,7 @@ def match_links(*, request: Any, match: Any) -> list[tuple[str, str]]:
     kw = {**_kw(programme), "pk": match.pk}
     risks = attention.pair_risks(match=match)
     label = _("Support") if not risks else _("Support — needs attention: %(reasons)s") % {
-        "reasons": ", ".join(r.label.lower() for r in risks)}
+        "reasons": ", ".join(in_sentence(r.label) for r in risks)}
     return [(label, reverse("support:pair", kwargs=kw))]
 
 

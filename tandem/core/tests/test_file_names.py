@@ -24,4 +24,14 @@ def test_the_words_are_translated_where_they_are_marked() -> None:
         with translation.override(language):
             assert file_name(in_context("file name", "first meeting"), 3) == name, language
     with translation.override("de"):
-        assert file_name(in_context("file name", "allowances"), "vera", 2026) == "aufwandsentschadigungen-vera-2026"
+        assert file_name(in_context("file name", "allowances"), "vera", 2026) == "aufwandsentschaedigungen-vera-2026"
+
+
+def test_german_writes_umlauts_as_ae_oe_ue_in_a_file_name() -> None:
+    """"aufwandsentschaedigungen", "jonas-krueger": dropping the dots would make other words; other
+    languages drop accents as before."""
+    with translation.override("de"):
+        assert file_name("Aufwandsentschädigungen", "Jonas Krüger", "Straße") == (
+            "aufwandsentschaedigungen-jonas-krueger-strasse")
+    with translation.override("fr"):
+        assert file_name("Première", "Jonas Krüger") == "premiere-jonas-kruger"

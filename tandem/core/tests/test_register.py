@@ -104,6 +104,26 @@ def test_german_catalogue_says_du(po_path: Path) -> None:
     assert not wrong, "Formal Sie/Ihr/Ihnen outside a questionnaire (write du/dein/dir):\n" + "\n".join(wrong)
 
 
+def test_german_results_pages_say_du_outside_the_questionnaires() -> None:
+    """The outcomes catalogue is left out above for its questionnaires' wording (context "to an
+    adult"); its coordinators' pages (forms, confirmations, the survey wave) still say du."""
+    po_path = ROOT / QUESTIONNAIRES / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    wrong = [f"{entry.msgid!r} → {text!r}"
+             for entry in polib.pofile(str(po_path)).translated_entries() if entry.msgctxt != "to an adult"
+             for text in _texts(entry)
+             if german_formal_forms(text, sentence_start_allowed=_key(po_path, entry) in GERMAN_NOT_FORMAL)]
+    assert not wrong, "Formal Sie/Ihr/Ihnen on a coordinator's page (write du/dein/dir):\n" + "\n".join(wrong)
+
+
+def test_german_calls_the_learner_mentee() -> None:
+    """The app calls learners "Mentee"/"Mentees" in German (COMMON wording), never "Schüler/in"."""
+    wrong = [f"{entry.msgid!r} → {text!r}"
+             for po_path in sorted(ROOT.glob("*/locale/de/LC_MESSAGES/django.po"))
+             for entry in polib.pofile(str(po_path)).translated_entries() if "learner" in entry.msgid.lower()
+             for text in _texts(entry) if re.search(r"Schüler", text)]
+    assert not wrong, "A learner called Schüler/in (write Mentee):\n" + "\n".join(wrong)
+
+
 def test_german_exceptions_still_exist() -> None:
     """An exception whose entry was removed or reworded would silently allow a new one."""
     keys = {_key(p, e) for p in _catalogues("de") for e in polib.pofile(str(p)).translated_entries()}

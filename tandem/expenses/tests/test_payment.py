@@ -113,3 +113,15 @@ def test_the_yearly_allowance_list(world: World) -> None:
     response = world.client_for("coordinator").get(
         reverse("expenses:allowances", kwargs={**programme_kwargs(world), "fmt": "xlsx"}), {"year": "2025"})
     assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+@pytest.mark.parametrize("fmt", ["xml", "csv", "xlsx"])
+def test_a_payment_file_is_named_in_the_readers_language(world: World, fmt: str) -> None:
+    batch = approved_batch(world, n=1)
+    url = reverse("expenses:batch_file", kwargs={**programme_kwargs(world), "pk": batch.pk, "fmt": fmt})
+    client = world.client_for("coordinator")
+    reference = batch.message_id.lower()
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+    assert german["Content-Disposition"] == f'attachment; filename="zahlungen-moz-{reference}.{fmt}"'
+    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl")
+    assert dutch["Content-Disposition"] == f'attachment; filename="betalingen-moz-{reference}.{fmt}"'

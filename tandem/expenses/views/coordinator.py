@@ -151,7 +151,8 @@ def batch_file(request: HttpRequest, programme: Programme, pk: int, fmt: str) ->
     item = _batch_or_404(programme, pk)
     claims = selectors.batch_claims(item)
     policy = services.policy_for(programme)
-    name = f"{item.message_id.lower()}"
+    # In the reader's language, with the reference the bank shows: "zahlungen-vera-tandem-…"
+    name = file_name(pgettext("file name", "payments"), programme.slug, item.message_id)
     if fmt == "xml":
         try:
             content = sepa.pain001(policy=policy, batch=item, claims=claims)

@@ -235,3 +235,21 @@ def test_the_closed_matches_figure_is_plural_in_french(world: World) -> None:
         labels = [row.label for row in report.build(selectors.figures(programme=world.programme),
                                                      settings=settings, suppress=False)[0].rows]
     assert "Clôturés" in labels and "Clôturé" not in labels
+
+
+def test_who_was_asked_keeps_the_capital_of_german_nouns(world: World) -> None:
+    """"gefragt wurden: Mentees", never "mentees"; Dutch and English set the word in lower case."""
+    known.build(world)
+    query = "?start=2025-08-01&end=2026-07-31"
+    client = world.client_for("coordinator")
+    german = client.get(_url(world, "outcomes:report_xlsx") + query, HTTP_ACCEPT_LANGUAGE="de")
+    from openpyxl import load_workbook
+
+    cells = {str(c) for row in load_workbook(io.BytesIO(german.content)).active.iter_rows(values_only=True)
+             for c in row if c}
+    assert any("gefragt wurden: Mentees." in c for c in cells), cells
+    assert not any("gefragt wurden: mentees" in c for c in cells)
+    # Learners are "Mentees" in German throughout the report, not "Schülerinnen und Schüler".
+    assert not any("Schüler" in c for c in cells) and any("Mentorinnen, Mentoren und Mentees" in c for c in cells)
+    dutch = client.get(_url(world, "outcomes:dashboard") + query, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "leerlingen" in dutch and "Leerlingen. Score" not in dutch

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,6 +17,7 @@ from tandem.core.audit import audit_record, recent_views, record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import AuditEvent, Person, Programme
 from tandem.core.scoping import programme_view
+from tandem.core.text import file_name
 from tandem.privacy import exports, selectors, services
 from tandem.privacy.forms import EraseForm
 from tandem.privacy.pdf import export_pdf
@@ -60,7 +60,7 @@ def person_privacy(request: AuthenticatedHttpRequest, programme: Programme, pk: 
 
 
 def _download(export: exports.Export, fmt: str) -> HttpResponse:
-    stem = slugify(export.name) or "person"
+    stem = file_name(export.name) or "person"  # "jonas-krueger" for a German reader
     day = timezone.localdate().isoformat()
     if fmt == "pdf":
         response = HttpResponse(export_pdf(export), content_type="application/pdf")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from conftest import World
 from tandem.journal.tests.factories import meeting
@@ -116,10 +117,22 @@ def test_a_pair_that_does_not_run_needs_no_attention(world: World) -> None:
 
 
 def test_reasons_read_in_words(match: Match) -> None:
-    from django.utils import translation
-
     risk = attention.Risk("check_in", (date(2026, 3, 4),))
     with translation.override("nl"):
         assert "4 maart 2026" in risk.words
     with translation.override("de"):
         assert "März" in risk.words
+
+
+def test_the_match_page_names_the_reasons_with_german_nouns_capitalised(world: World, match: Match) -> None:
+    """"Begleitung — braucht Aufmerksamkeit: Offene Meldung", not "offene meldung"."""
+    concern(world, match=match, kind="safeguarding")
+    url = reverse("matching:match", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                            "pk": match.pk})
+    client = world.client_for("coordinator")
+    with translation.override("de"):
+        expected = str(attention.REASONS["concern"])
+    german = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert f"braucht Aufmerksamkeit: {expected}" in german and expected[0].isupper()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "needs attention: open concern" in english
