@@ -137,8 +137,9 @@ def _delivered(f: Figures, show: Show) -> Section:
         Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches)),
         Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0)),
         Row(_("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0)),
-        Row(_("Learners waiting now"), show.count(f.waiting_now)),
     ]
+    if f.waiting_now is not None:
+        rows.append(Row(_("Learners waiting now"), show.count(f.waiting_now)))
     return Section("delivered", _("What was delivered"), rows, [_("Figure"), _("Value")])
 
 

@@ -174,7 +174,7 @@ class Figures:
     early_closures: int = 0
     waiting_days_median: float | None = None
     waiting_n: int = 0
-    waiting_now: int = 0
+    waiting_now: int | None = 0  # None in a report of a period that has ended: it says nothing of it
     goals: int = 0
     goals_reached: int = 0
     surveys: list[SurveyFigure] = field(default_factory=list)
@@ -238,7 +238,8 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
         waiting = waiting.filter(institution__site_id=filters.site)
     if filters.partner:
         waiting = waiting.filter(institution_id=filters.partner)
-    out.waiting_now = waiting.count()
+    # Today's waiting list is no figure of a period that has ended (a past school year's report).
+    out.waiting_now = None if filters.end and filters.end < timezone.localdate() else waiting.count()
 
     goals = Goal.objects.filter(match_id__in=ids).exclude(state=Goal.State.ADJUSTED).aggregate(
         n=Count("pk"), reached=Count("pk", filter=Q(state=Goal.State.REACHED)))

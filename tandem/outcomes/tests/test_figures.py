@@ -253,3 +253,20 @@ def test_who_was_asked_keeps_the_capital_of_german_nouns(world: World) -> None:
     assert not any("Schüler" in c for c in cells) and any("Mentorinnen, Mentoren und Mentees" in c for c in cells)
     dutch = client.get(_url(world, "outcomes:dashboard") + query, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "leerlingen" in dutch and "Leerlingen. Score" not in dutch
+
+
+def test_a_past_years_report_leaves_out_todays_waiting_list(world: World) -> None:
+    """"Learners waiting now" is today's figure: the dashboard shows it, a report of a school year
+    that has ended does not (it would read as that year's)."""
+    from datetime import date
+
+    from tandem.outcomes import funder
+
+    known.build(world)
+    settings = selectors.outcome_settings(world.programme)
+    now = [row.label for row in report.build(selectors.figures(programme=world.programme),
+                                             settings=settings, suppress=False)[0].rows]
+    assert "Learners waiting now" in now
+    data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+    labels = [row.label for section in data.sections for row in section.rows]
+    assert "Learners waiting now" not in labels and "Matches (started)" in labels
