@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from conftest import World
 from tandem.expenses.models import Claim
 
 
@@ -20,3 +21,13 @@ def test_the_rejected_claim_still_reads_in_dutch_and_german() -> None:
     for language, word in (("nl", "Afgewezen"), ("de", "Abgelehnt"), ("en", "Rejected")):
         with translation.override(language):
             assert str(Claim.State.REJECTED.label) == word
+
+
+def test_the_review_pages_tab_says_refusee_too(world: World) -> None:
+    """The coordinator's tabs ("Approuvée 6 · Payée 5 · Refusé 4") named the state on their own."""
+    world.users["coordinator"].language = "fr"
+    world.users["coordinator"].save(update_fields=["language"])
+    response = world.client_for("coordinator").get("/o/zuid/p/moz/expenses/review/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Refusée" in html and "Refusé " not in html and "Refusé<" not in html
