@@ -7,6 +7,7 @@ from django.utils import translation
 
 from conftest import World
 from tandem.expenses.models import Claim
+from tandem.expenses.tests.factories import claim, mentor_volunteer
 
 
 def test_a_rejected_claim_agrees_with_the_other_claim_states_in_french() -> None:
@@ -31,3 +32,13 @@ def test_the_review_pages_tab_says_refusee_too(world: World) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "Refusée" in html and "Refusé " not in html and "Refusé<" not in html
+
+
+def test_the_claims_reject_button_says_refuser(world: World) -> None:
+    """The button read "Rejeter" (the matching proposals' word) above a state "Refusée"."""
+    item = claim(mentor_volunteer(world))
+    world.users["coordinator"].language = "fr"
+    world.users["coordinator"].save(update_fields=["language"])
+    html = world.client_for("coordinator").get(
+        f"/o/zuid/p/moz/expenses/claims/{item.pk}/").content.decode()
+    assert 'value="reject">Refuser</button>' in html
