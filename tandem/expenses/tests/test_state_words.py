@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from conftest import World
+from tandem.expenses import services
 from tandem.expenses.models import Claim
 from tandem.expenses.tests.factories import claim, mentor_volunteer
 
@@ -42,3 +43,21 @@ def test_the_claims_reject_button_says_refuser(world: World) -> None:
     html = world.client_for("coordinator").get(
         f"/o/zuid/p/moz/expenses/claims/{item.pk}/").content.decode()
     assert 'value="reject">Refuser</button>' in html
+
+
+def test_what_is_left_reads_with_a_french_colon(world: World) -> None:
+    """"Votre limite ce mois-ci: 27,96 €": French puts a (non-breaking) space before the colon."""
+    from decimal import Decimal
+
+    volunteer = mentor_volunteer(world)
+    policy = services.policy_for(world.programme)
+    policy.limit_month = Decimal("30.00")
+    policy.save()
+    user = volunteer.person.user
+    user.language = "fr"
+    user.save(update_fields=["language"])
+    client = world.client_for("mentor")
+    for path in ("/o/zuid/p/moz/expenses/", "/o/zuid/p/moz/expenses/new/"):
+        html = client.get(path).content.decode()
+        assert "Votre limite ce mois-ci\u00a0:" in html, path
+        assert "ce mois-ci:" not in html, path
