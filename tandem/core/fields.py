@@ -338,3 +338,11 @@ def codes_for_free_text(*, field_model: Any, programme: Any, words: Iterable[str
             code = added.code
         codes.append(code)
     return list(dict.fromkeys(codes))
+
+
+def fields_example(programme: Programme, codes: Sequence[str]) -> str:
+    """How an import's fields cell may be written: the fields' names in the reader's language
+    ("électricien, mathématiques"), the programme's first fields if it has not these."""
+    vocab = vocabulary(programme)
+    known = [code for code in codes if code in vocab.by_code] or vocab.codes[:2]
+    return ", ".join(vocab.labels(known))

@@ -117,7 +117,8 @@ class Column:
     parse: Callable[[str], Any] = parse_text
     help: str = ""  # a translated explanation, e.g. "name of a partner institution"
     # Values as they are written in the file ("YYYY-MM-DD", "mon-evening, sat-morning"): codes
-    # of the file format, shown as they are and never translated.
+    # of the file format, shown as they are and never translated. Where names are read too
+    # (languages, fields), the example gives them in the reader's language.
     example: str = ""
     #: the model field the value ends up in: its validators (length, range, date of birth…)
     #: run in the preview, so a row the services would refuse is marked before confirming

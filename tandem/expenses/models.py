@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core.history import Key, hidden
 from tandem.core.inputs import validate_plausible_date
@@ -208,7 +209,9 @@ class Claim(Versioned):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        # "Rejected" alone is also a volunteer's state (onboarding), whose translation wins in
+        # the merged catalogue: French showed a claim as "Refusé" beside "Approuvée", "Payée".
+        REJECTED = "rejected", pgettext_lazy("an expense claim", "Rejected")
         PAID = "paid", _("Paid")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="expense_claims",

@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from tandem.core.availability import parse_slots
-from tandem.core.fields import parse_fields
+from tandem.core.fields import fields_example, parse_fields
 from tandem.core.importing import (
     Column,
     ImportSpec,
@@ -26,7 +26,7 @@ from tandem.core.importing import (
     parse_list,
 )
 from tandem.core.inputs import validate_learner_age
-from tandem.core.languages import parse_languages
+from tandem.core.languages import languages_example, parse_languages
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
 from tandem.intake import services
@@ -52,11 +52,12 @@ class LearnerSpec(ImportSpec):
             Column("institution", help=_("name of a partner institution")),
             Column("level", parse=parse_level(programme.country),
                    example=", ".join(country_levels(programme.country))),
-            Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
+            Column("languages", parse=parse_languages, example=languages_example()),
             Column("postcode", field=_person("postcode")),
             Column("city", field=_person("city")),
             Column("reasons", parse=parse_list, example=", ".join(Reason.values)),
-            Column("needs", parse=lambda text: parse_fields(programme, text), example="maths, electrician"),
+            Column("needs", parse=lambda text: parse_fields(programme, text),
+                   example=fields_example(programme, ("maths", "electrician"))),
             Column("availability", parse=parse_slots, example="mon-afternoon, sat-morning"),
             Column("guardian_email", parse=parse_email, field=_person("email")),
         ]

@@ -50,5 +50,8 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
             return [render_to_string("matching/_panel_person.html", {
                 "programme": programme, "matches": matches[:PANEL_MATCHES],
                 "for_guardian": not roles & {Role.MENTOR, Role.LEARNER},
-                "more": len(matches) > PANEL_MATCHES}, request=request)]
+                "more": len(matches) > PANEL_MATCHES,
+                # Read by the learner alone: French says *tu* there, like their goals below it.
+                "to_learner": Role.LEARNER in roles and not roles & {Role.MENTOR, Role.GUARDIAN},
+            }, request=request)]
     return []

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.availability import parse_slots
-from tandem.core.fields import parse_fields
+from tandem.core.fields import fields_example, parse_fields
 from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
-from tandem.core.languages import parse_languages
+from tandem.core.languages import languages_example, parse_languages
 from tandem.core.models import Because, Person, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
@@ -41,9 +41,9 @@ class VolunteerSpec(ImportSpec):
             Column("phone", field=_person("phone")),
             Column("postcode", field=_person("postcode")),
             Column("city", field=_person("city")),
-            Column("languages", parse=parse_languages, example="nl, tr, ar / Dutch, Turkish, Arabic"),
+            Column("languages", parse=parse_languages, example=languages_example()),
             Column("expertise", parse=lambda text: parse_fields(programme, text),
-                   example="electrician, maths"),
+                   example=fields_example(programme, ("electrician", "maths"))),
             Column("availability", parse=parse_slots, example="mon-evening, sat-morning"),
             Column("state", parse=parse_choice(VolunteerState.values), example="applied, screening…"),
         ]

@@ -251,6 +251,21 @@ def test_staff_log_in_with_password_and_code_and_the_history_says_so(world: Worl
     assert "Recent log-ins" in page and "203.0.113.0/24" in page and "Firefox · Linux" in page
 
 
+def test_the_log_in_history_is_a_list_that_becomes_cards_on_a_phone(world: World) -> None:
+    """Four columns of dates, networks and browsers ran 80 px past a 390 px screen: the history
+    is a table.list, each cell labelled, so on a phone every log-in is a small card."""
+    coordinator = world.users["coordinator"]
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0",
+                    REMOTE_ADDR="203.0.113.77")
+    log_in(client, coordinator)
+    page = client.get(reverse("core:account")).content.decode()
+    table = page[page.index('id="login-history"') - 30:]
+    table = table[:table.index("</table>")]
+    assert 'class="list"' in table
+    assert '<td data-label="Network">203.0.113.0/24</td>' in table
+    assert '<td data-label="Browser">Firefox · Linux</td>' in table
+
+
 def test_a_code_works_only_once(world: World) -> None:
     coordinator = world.users["coordinator"]
     first = Client()

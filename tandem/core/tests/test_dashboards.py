@@ -54,3 +54,20 @@ def test_the_mentor_reads_the_rhythm_in_the_middle_of_a_sentence(world: World) -
     world.programme.save(update_fields=["meeting_cadence"])
     html = _page(world, "mentor")
     assert "Meetings: weekly, about" in html and "Meetings: Weekly" not in html
+
+
+def test_a_french_learner_is_spoken_to_with_tu_on_their_own_part_of_the_page(world: World) -> None:
+    """Under "Tes objectifs et tes rencontres" the learner read "Votre binôme" and "Bienvenue dans
+    votre programme ! Ici, vous verrez…": the sections only they read say *tu*; the mentor's
+    panel keeps *vous*."""
+    from tandem.journal.tests.factories import persona_match
+
+    persona_match(world)
+    for persona in ("learner", "mentor"):
+        world.users[persona].language = "fr"
+        world.users[persona].save(update_fields=["language"])
+    learner = _page(world, "learner")
+    assert "Bienvenue dans ton programme !" in learner and "Ici, tu verras qui est ton mentor" in learner
+    assert "Ton binôme" in learner and "Votre binôme" not in learner
+    assert "votre programme" not in learner.lower()
+    assert "Votre binôme" in _page(world, "mentor")

@@ -177,6 +177,12 @@ FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
     ("support", None, "Does this fit? Do you two get along?"): "check-in label, learner only",
     ("support", None, "How are things going with your mentor?"): "check-in label, learner only",
     ("support", None, "You and %(name)s: pick a face."): "check-in page, learner only",
+    ("core", "to a learner", "Welcome to your programme!"): "programme page, learner's own section",
+    ("core", "to a learner",
+     "Here you will see who your mentor is, when you meet next and the goals you set together."):
+        "programme page, learner's own section",
+    ("matching", "to a learner", "Your match"): "programme page, panel read by the learner alone",
+    ("matching", "to a learner", "Give your answer"): "match page, the learner answering for themselves",
 }
 
 

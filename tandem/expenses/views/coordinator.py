@@ -84,7 +84,7 @@ def review(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 def _tab_label(tab: str) -> str:
     return {"submitted": _("Waiting for approval"), "approved": _("Approved"), "in_payment": _("In a payment file"),
-            "paid": _("Paid"), "rejected": _("Rejected")}[tab]
+            "paid": _("Paid"), "rejected": str(Claim.State.REJECTED.label)}[tab]
 
 
 def _budget(programme: Programme) -> dict[str, Any]:

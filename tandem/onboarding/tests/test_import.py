@@ -114,3 +114,20 @@ def test_confirming_twice_imports_once_and_an_expired_upload_says_so(world: Worl
     expired = client.post(URL, {"batch": stale.pk}, follow=True).content.decode()
     assert "This upload has expired" in expired and "Upload the file again." in expired
     assert not Volunteer.objects.filter(person__email="bea@example.org").exists()
+
+
+def test_the_column_list_gives_example_names_in_the_readers_language(world: World) -> None:
+    """A French coordinator read "nl, tr, ar / Dutch, Turkish, Arabic" and "electrician, maths":
+    names the file may hold, in English. They are in the reader's language, and a file written
+    with them imports."""
+    world.users["coordinator"].language = "fr"
+    world.users["coordinator"].save(update_fields=["language"])
+    client = world.client_for("coordinator")
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "néerlandais, turc, arabe" in html and "électricien, mathématiques" in html
+    assert "Dutch, Turkish" not in html and "electrician, maths" not in html
+    text = HEADER + 'Anna,Smit,anna@example.org,,3073,Rotterdam,"néerlandais, turc",mathématiques,,applied\n'
+    response = client.post(URL, {"file": _file(text, "v.csv")})
+    assert response.status_code == 200, response.content.decode()[:2000]

@@ -146,3 +146,20 @@ def test_the_vera_coordinator_plans_an_exchange_meeting_in_german(world: World, 
     coordinator.goto(f"/o/zuid/p/moz/volunteers/{volunteer.pk}/")
     record = coordinator.locator("#person-exchanges").inner_text()
     assert "Konflikte im Betrieb ansprechen" in record and "1,5 Stunden" in record
+
+
+def test_the_reason_and_state_filters_fit_a_french_phone(world: World, device: Any) -> None:
+    """"Appréciations différentes du mentor et du jeune (2)" sat in the label column of the phone's
+    filter grid, which grew as wide as that link: the risk list ran 52 px past a 390 px screen."""
+    pair(world, weeks=1)
+    make_lead(world)
+    User.objects.update(language="fr")
+    base = "/o/zuid/p/moz/support/"
+    coordinator = device("fr-FR")
+    browser_log_in(coordinator, world.users["coordinator"].email, PASSWORD)
+    for path in ("attention/", "attention/?reason=rating_gap", "concerns/"):
+        coordinator.goto(base + path)
+        assert coordinator.locator("nav.filters").is_visible()
+        _fits(coordinator)
+    coordinator.goto("/account/")  # the log-in history: a table.list, one card per log-in
+    _fits(coordinator)
