@@ -386,7 +386,8 @@ class Note(Versioned):
                                   default=Visibility.TEAM)
     # A reply answers a comment.
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=pgettext_lazy("a reply to a note", "answers")
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
+        verbose_name=pgettext_lazy("a reply to a note", "answers"),
     )
     text = models.TextField(_("text"), max_length=4000)
     author = models.ForeignKey(
