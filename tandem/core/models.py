@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.history import Key, each, language_name, reason_text, reasons
@@ -584,7 +584,7 @@ class Invitation(models.Model):
     )
     created = models.DateTimeField(_("sent"), auto_now_add=True)
     expires = models.DateTimeField(_("expires"), default=_default_expiry)
-    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted = models.DateTimeField(pgettext_lazy("an invitation", "accepted"), null=True, blank=True)
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     privacy = Personal(
@@ -804,7 +804,7 @@ class PostalCode(models.Model):
 
     country = models.CharField(_("country"), max_length=2)
     code = models.CharField(_("postcode"), max_length=20)  # upper case, without spaces
-    place = models.CharField(_("place"), max_length=180, blank=True)
+    place = models.CharField(pgettext_lazy("a town", "place"), max_length=180, blank=True)
     latitude = models.FloatField(_("latitude"))
     longitude = models.FloatField(_("longitude"))
 

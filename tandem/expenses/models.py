@@ -301,7 +301,7 @@ class Attestation(models.Model):
                                   verbose_name=_("volunteer"))
     code = models.CharField(_("verification code"), max_length=12, unique=True, default=_verification_code,
                             editable=False)
-    period_start = models.DateField(_("from"))
+    period_start = models.DateField(pgettext_lazy("a period", "from"))
     period_end = models.DateField(_("until"))
     mentoring_hours = models.DecimalField(_("hours of mentoring"), max_digits=7, decimal_places=2)
     meetings = models.PositiveIntegerField(_("meetings held"))
@@ -310,7 +310,7 @@ class Attestation(models.Model):
     exchange_hours = models.DecimalField(_("hours of exchange meetings"), max_digits=7, decimal_places=2,
                                          default=Decimal("0.00"))
     exchange_meetings = models.PositiveIntegerField(_("exchange meetings attended"), default=0)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(pgettext_lazy("an attestation", "issued on"))
 
     privacy = Personal(
         whose="volunteer__person", categories=Category.ACTIVITY, basis=Basis.AGREEMENT,

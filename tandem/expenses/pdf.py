@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -47,7 +48,7 @@ def attestation_pdf(attestation: Attestation) -> bytes:
                 "hours": _hours(attestation.training_hours), "n": attestation.workshops}),
             (FONT, 12, _("Hours of exchange meetings: %(hours)s (%(n)s meetings)") % {
                 "hours": _hours(attestation.exchange_hours), "n": attestation.exchange_meetings}),
-            (FONT, 11, _("Issued on %(date)s") % {
+            (FONT, 11, pgettext("an attestation", "Issued on %(date)s") % {
                 "date": formats.date_format(attestation.issued_on, "DATE_FORMAT")}),
         ]
         pdf.setTitle(_("Attestation of volunteering") + " · " + person.full_name)

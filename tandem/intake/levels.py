@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tandem.core.text import fold
 
@@ -50,7 +50,7 @@ class Level(models.TextChoices):
     BTS = "bts", gettext_lazy("BTS (higher technician diploma)")
     UNIVERSITE = "universite", gettext_lazy("université (university)")
     # Generic
-    SECONDARY = "secondary", gettext_lazy("Secondary school")
+    SECONDARY = "secondary", pgettext_lazy("a level of education", "Secondary school")
     VOCATIONAL = "vocational", gettext_lazy("Vocational school")
     APPRENTICESHIP = "apprenticeship", gettext_lazy("Apprenticeship")
     BACHELOR = "bachelor", gettext_lazy("Bachelor")

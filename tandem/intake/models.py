@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # "mon-afternoon": the codes volunteers and the matching engine use too.
 from tandem.core.availability import slot_labels, validate_slots
@@ -147,7 +148,7 @@ class Learner(Versioned):
         _("state"), max_length=20, choices=State.choices, default=State.REFERRED, db_index=True
     )
     source = models.CharField(
-        _("source"), max_length=20, choices=Source.choices, default=Source.REFERRAL
+        pgettext_lazy("how a learner came to the programme", "source"), max_length=20, choices=Source.choices, default=Source.REFERRAL
     )
     referred_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals_made",

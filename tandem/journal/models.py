@@ -386,7 +386,8 @@ class Note(Versioned):
                                   default=Visibility.TEAM)
     # A reply answers a comment.
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies", verbose_name=_("answers")
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
+        verbose_name=pgettext_lazy("a reply to a note", "answers"),
     )
     text = models.TextField(_("text"), max_length=4000)
     author = models.ForeignKey(
@@ -452,7 +453,7 @@ class LearnerLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("a link", "revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     privacy = Personal(

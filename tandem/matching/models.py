@@ -24,7 +24,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.bulk import StoredJSONField
@@ -202,7 +202,7 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("a match proposal", "Rejected")
         PUBLISHED = "published", _("Published")
         SUPERSEDED = "superseded", _("Replaced")
 

@@ -24,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core.models import Person, Programme
 from tandem.core.privacy import (
@@ -53,7 +54,7 @@ class Audience(models.TextChoices):
 
 
 class WaveKind(models.TextChoices):
-    INTAKE = "intake", _("Intake")
+    INTAKE = "intake", pgettext_lazy("a survey wave", "Intake")
     MID = "mid", _("Mid-cycle")
     CLOSURE = "closure", _("Closure")
     FOLLOW_UP = "follow_up", _("Follow-up")
