@@ -47,6 +47,8 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
         context["pending_invitations"] = selectors.pending_invitations(programme=programme)[:5]
     elif Role.OBSERVER in roles:
         context["aggregates"] = selectors.aggregate_counts(programme=programme)
+        context["hidden_word"] = selectors.hidden_word()
+        context["hidden_note"] = selectors.hidden_note()
     if Role.GUARDIAN in roles and me is not None:
         context["wards"] = selectors.wards_of(guardian=me, programme=programme)
     if Role.PARTNER_CONTACT in roles and me is not None:
