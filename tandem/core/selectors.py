@@ -117,6 +117,12 @@ class SuppressedCount:
     def suppressed(self) -> bool:
         return self.protected and 0 < self.value < SMALL_GROUP
 
+    @property
+    def plural_n(self) -> int:
+        """The number the role's noun agrees with: a hidden count reads in the plural, so the
+        grammar never tells that it is one person."""
+        return 2 if self.suppressed else self.value
+
 
 def aggregate_counts(*, programme: Programme) -> dict[str, SuppressedCount]:
     """Observers' counts per role: small groups of mentors, learners and guardians hidden, staff
