@@ -259,7 +259,11 @@ def read_file(content: bytes, filename: str) -> Table:
     if lower.endswith(".xlsx"):
         rows = _read_xlsx(content)
     elif lower.endswith(".csv") or lower.endswith(".txt"):
+        if content.startswith(BINARY_SIGNATURES):
+            raise ImportFileError(not_readable())
         text, warnings = decode_text(content)
+        if _looks_binary(text):
+            raise ImportFileError(not_readable())
         rows = _read_csv(text)
     else:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
@@ -275,6 +279,30 @@ def read_file(content: bytes, filename: str) -> Table:
         for row in body
     ]
     return Table(rows=rows_read, warnings=warnings)
+
+
+#: How files that are not text begin: images, PDF, ZIP (an .xlsx or .docx renamed), old .xls/.doc.
+BINARY_SIGNATURES = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0",
+    b"RIFF", b"BM", b"II*\x00", b"MM\x00*",
+)
+
+
+def not_readable() -> str:
+    """The one message for a file that is neither CSV text nor an Excel workbook."""
+    return _("This file cannot be read as a CSV or Excel file. Upload a .csv file (saved as "
+             "“CSV UTF-8”) or an Excel .xlsx file; the template on this page has the right "
+             "columns.")
+
+
+def _looks_binary(text: str) -> bool:
+    """Whether decoded ``text`` is bytes of some other kind of file rather than a table: many
+    control characters. A real CSV with a stray one in a cell is still read, and that cell is
+    named in the preview."""
+    sample = text[:4096]
+    controls = sum(1 for char in sample if (ord(char) < 32 and char not in "\t\n\r")
+                   or ord(char) == 127)
+    return controls >= 8 and controls > 0.02 * len(sample)
 
 
 def _utf16_without_bom(content: bytes) -> str | None:
@@ -349,7 +377,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         # A damaged sheet may only fail while its rows are read: read them inside the try.
         return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from exc
+        raise ImportFileError(not_readable()) from exc
 
 
 # --- Preview and apply --------------------------------------------------------------------------

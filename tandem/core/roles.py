@@ -36,6 +36,13 @@ def roles_for(user: Any, programme: Programme) -> frozenset[str]:
     return cache[programme.pk]
 
 
+def reads_as_learner(roles: frozenset[str]) -> bool:
+    """Whether the reader of a page shared by several roles is a learner and nothing else (not
+    also a mentor, a guardian or staff): French then says *tu*, through the msgctxt "to a
+    learner" variant of the page's strings (docs/architecture.md, "How Tandem addresses people")."""
+    return Role.LEARNER in roles and not roles - {Role.LEARNER}
+
+
 def person_of(user: Any, organisation_id: int) -> Person | None:
     """``user``'s person in the organisation, read once per request like the roles (the
     programme's page, its panels and the apps' selectors all ask). Only a person found is kept:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tandem.core.models import (
     AuditEvent,
@@ -20,9 +21,25 @@ from tandem.core.models import (
     Role,
 )
 
-# Observers see counts only; a group smaller than this is shown as "fewer than 5" so nobody can
-# be singled out (the usual small-cell suppression of official statistics).
+# Observers see counts only; a group smaller than this reads "hidden" (explained once per page by
+# ``hidden_note``) so nobody can be singled out (the small-cell suppression of official statistics).
 SMALL_GROUP = 5
+
+#: Roles whose members are protected by suppression: the people a programme serves and their
+#: families. Staff (coordinators, observers, partner contacts, supervisors) are contacts by name on
+#: the same page, so hiding their number protects no one.
+PROTECTED_ROLES = frozenset({Role.MENTOR, Role.LEARNER, Role.GUARDIAN})
+
+
+def hidden_word() -> str:
+    """What every figure an observer is not shown reads, on every page and report."""
+    return _("hidden")
+
+
+def hidden_note(threshold: int = SMALL_GROUP) -> str:
+    """The one explanation of :func:`hidden_word` on a page of counts."""
+    return _("Hidden: groups smaller than %(n)s are not shown, so nobody can be recognised.") % {
+        "n": threshold}
 
 
 def programme_people(
@@ -94,14 +111,24 @@ def organisation_programmes(*, organisation: Organisation) -> list[tuple[Program
 @dataclass(frozen=True)
 class SuppressedCount:
     value: int
+    protected: bool = True
 
     @property
     def suppressed(self) -> bool:
-        return 0 < self.value < SMALL_GROUP
+        return self.protected and 0 < self.value < SMALL_GROUP
+
+    @property
+    def plural_n(self) -> int:
+        """The number the role's noun agrees with: a hidden count reads in the plural, so the
+        grammar never tells that it is one person."""
+        return 2 if self.suppressed else self.value
 
 
 def aggregate_counts(*, programme: Programme) -> dict[str, SuppressedCount]:
-    return {role: SuppressedCount(n) for role, n in role_counts(programme=programme).items()}
+    """Observers' counts per role: small groups of mentors, learners and guardians hidden, staff
+    counted as they are (their names and e-mails are on the same page)."""
+    return {role: SuppressedCount(n, protected=role in PROTECTED_ROLES)
+            for role, n in role_counts(programme=programme).items()}
 
 
 def programmes_for_user(user: Any) -> list[tuple[Programme, frozenset[str]]]:

@@ -162,7 +162,7 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
 
 
 def suppress(value: int) -> int | None:
-    """Observers' aggregates: a group under ``SMALL_GROUP`` is shown as "fewer than 5"."""
+    """Observers' aggregates: a group under ``SMALL_GROUP`` is None, which reads "hidden"."""
     return value if value >= SMALL_GROUP or value == 0 else None
 
 

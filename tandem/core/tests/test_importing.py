@@ -210,3 +210,27 @@ def test_unconfirmed_batches_expire_and_their_files_are_deleted(world: World, se
     with pytest.raises(BatchUnavailable, match="expired"):
         _apply(world, old)
     assert world.programme.sites.filter(name="Charlois").count() == 1  # only `done` imported it
+
+
+def _binary(prefix: bytes) -> bytes:
+    """Bytes of some other kind of file that still decode as Windows-1252 (none of its five
+    undefined bytes), as a screenshot renamed .csv did."""
+    undefined = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+    body = bytes(b for b in (range(256)) if b not in undefined) * 8
+    return prefix + body
+
+
+@pytest.mark.parametrize("content", [_binary(b"\x89PNG\r\n\x1a\n"), _binary(b"")])
+def test_a_file_that_is_not_a_table_is_refused_as_a_whole(content: bytes) -> None:
+    """A PNG renamed .csv was read as Windows-1252 and previewed: "Missing columns", an empty
+    table and "correct the rows marked as errors" with none marked."""
+    with pytest.raises(ImportFileError, match="cannot be read as a CSV or Excel file"):
+        read_table(content, "volunteers.csv")
+    with pytest.raises(ImportFileError, match="cannot be read as a CSV or Excel file"):
+        read_table(content, "volunteers.xlsx")
+
+
+def test_a_stray_control_character_in_a_cell_is_still_named_in_the_preview(world: World) -> None:
+    rows = read_table(b"name,city\nNorth\x00,Rotterdam\n", "sites.csv")
+    preview = build_preview(spec=SiteSpec(world.programme), rows=rows)
+    assert preview.rows[0].errors and "control characters" in preview.rows[0].errors[0]

@@ -183,6 +183,14 @@ FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
         "programme page, learner's own section",
     ("matching", "to a learner", "Your match"): "programme page, panel read by the learner alone",
     ("matching", "to a learner", "Give your answer"): "match page, the learner answering for themselves",
+    ("core", "to a learner", "Your coordinators"): "programme page, read by a learner alone",
+    ("support", "to a learner", "A question for you"): "support page, read by a learner alone",
+    ("support", "to a learner", "What you raised"): "support page, read by a learner alone",
+    ("support", "to a learner",
+     "A question, a problem, a conflict or a worry about someone's safety: tell the programme's staff. "
+     "If someone is in danger now, call the emergency number."): "concern form, read by a learner alone",
+    ("support", "to a learner", "Thank you. Your concern has been passed on; someone will get back to you."):
+        "after the concern form, read by a learner alone",
 }
 
 

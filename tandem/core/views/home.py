@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from tandem.core import extensions, health, selectors
 from tandem.core.models import Programme, Role
 from tandem.core.requirements import safeguarding_certificate_name
-from tandem.core.roles import roles_for
+from tandem.core.roles import reads_as_learner, roles_for
 from tandem.core.scoping import programme_view
 
 
@@ -40,6 +40,7 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
         "me": me,
         "coordinators": selectors.coordinators_of(programme=programme),
         "certificate_name": safeguarding_certificate_name(programme.country),
+        "to_learner": reads_as_learner(roles),
     }
     if roles & {Role.COORDINATOR, Role.ORG_ADMIN}:
         context["counts"] = selectors.role_counts(programme=programme)
@@ -47,6 +48,8 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
         context["pending_invitations"] = selectors.pending_invitations(programme=programme)[:5]
     elif Role.OBSERVER in roles:
         context["aggregates"] = selectors.aggregate_counts(programme=programme)
+        context["hidden_word"] = selectors.hidden_word()
+        context["hidden_note"] = selectors.hidden_note()
     if Role.GUARDIAN in roles and me is not None:
         context["wards"] = selectors.wards_of(guardian=me, programme=programme)
     if Role.PARTNER_CONTACT in roles and me is not None:

@@ -251,7 +251,8 @@ def test_closure_reasons_are_reported_and_observers_see_suppressed_aggregates(wo
     assert "Goals reached" in page and "M0 Mentor" in page and "L0 Pupil" in page
     observer = world.client_for("observer").get(url).content.decode()
     # Full names: a bare "L0" can turn up in any random token on the page (the CSRF token).
-    assert "fewer than 5" in observer and "M0 Mentor" not in observer and "L0 Pupil" not in observer
+    assert "<td>hidden</td>" in observer and "Hidden: groups smaller than 5" in observer
+    assert "fewer than" not in observer and "M0 Mentor" not in observer and "L0 Pupil" not in observer
 
 
 @pytest.mark.parametrize(("language", "phrase"), [

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import extensions
+from tandem.core import selectors as core_selectors
 from tandem.core.audit import record_view
 from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
@@ -282,4 +283,6 @@ def report(request: HttpRequest, programme: Programme) -> HttpResponse:
         "programme": programme, "counts": counts, "coordinator": coordinator,
         "states": [(label, states[code]) for code, label in Match.State.choices],
         "page": page, "closed": page.object_list,
+        "hidden_word": core_selectors.hidden_word(),
+        "hidden_note": core_selectors.hidden_note(selectors.SMALL_GROUP),
     })

@@ -131,3 +131,19 @@ def test_the_column_list_gives_example_names_in_the_readers_language(world: Worl
     text = HEADER + 'Anna,Smit,anna@example.org,,3073,Rotterdam,"néerlandais, turc",mathématiques,,applied\n'
     response = client.post(URL, {"file": _file(text, "v.csv")})
     assert response.status_code == 200, response.content.decode()[:2000]
+
+
+def test_a_picture_renamed_csv_says_only_that_the_file_cannot_be_read(world: World) -> None:
+    """The preview said "Colonnes manquantes", showed an empty table and asked to correct rows
+    that were not marked. It says one thing, in French: upload a CSV or Excel file."""
+    world.users["coordinator"].language = "fr"
+    world.users["coordinator"].save(update_fields=["language"])
+    client = world.client_for("coordinator")
+    picture = io.BytesIO(b"\x89PNG\r\n\x1a\n" + bytes(range(0x20)) * 40)
+    picture.name = "benevoles.csv"
+    response = client.post(URL, {"file": picture})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "ne peut pas être lu comme un fichier CSV ou Excel" in html
+    assert "Colonnes manquantes" not in html and "import-preview" not in html
+    assert not Volunteer.objects.exists() and not ImportBatch.objects.exists()

@@ -8,11 +8,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
+from tandem.core.roles import reads_as_learner, roles_for
 from tandem.core.scoping import programme_view
 from tandem.core.versioning import submit_edit
 from tandem.support import selectors, services
@@ -84,6 +86,9 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 def raise_concern(request: HttpRequest, programme: Programme) -> HttpResponse:
     matches = selectors.raisable_matches(programme=programme, user=request.user)
     form = ConcernForm(request.POST or None, matches=matches)
+    to_learner = reads_as_learner(roles_for(request.user, programme))
+    thanks = (pgettext("to a learner", "Thank you. Your concern has been passed on; someone will get back to you.")
+              if to_learner else _("Thank you. Your concern has been passed on; someone will get back to you."))
     if request.method == "POST" and form.is_valid() and (response := create_once(
             request, form, lambda: services.concern_raise(
                 programme=programme, match=form.cleaned_data["match"], kind=form.cleaned_data["kind"],
@@ -91,10 +96,10 @@ def raise_concern(request: HttpRequest, programme: Programme) -> HttpResponse:
                 raised_as=selectors.raised_as(programme=programme, user=request.user,
                                               match=form.cleaned_data["match"]),
                 actor=request.user),
-            message=_("Thank you. Your concern has been passed on; someone will get back to you."),
+            message=thanks,
             then=lambda _row: redirect("support:mine", **_kw(programme)))):
         return response
-    return render(request, "support/raise.html", {"programme": programme, "form": form})
+    return render(request, "support/raise.html", {"programme": programme, "form": form, "to_learner": to_learner})
 
 
 @require_GET
@@ -108,4 +113,5 @@ def mine(request: HttpRequest, programme: Programme) -> HttpResponse:
         "programme": programme, "page": paginate(request, selectors.my_concerns(programme=programme, user=request.user)),
         "questions": pulse_questions(request, programme),
         "invitations": list(selectors.my_invitations(programme=programme, user=request.user)[:20]),
+        "to_learner": reads_as_learner(roles_for(request.user, programme)),
     })
