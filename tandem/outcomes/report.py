@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
+from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
 from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
@@ -53,11 +54,6 @@ def fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0)
-
-
-def hidden_word() -> str:
-    """What every hidden figure reads (one word, explained once per page by :func:`hidden_note`)."""
-    return _("hidden")
 
 
 def hidden_note(settings: OutcomeSettings) -> str:
