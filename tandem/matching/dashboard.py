@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Programme, Role
+from tandem.core.roles import reads_as_learner
 from tandem.matching import selectors
 from tandem.matching.models import OPEN_STATES, Proposal
 
@@ -52,6 +53,6 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
                 "for_guardian": not roles & {Role.MENTOR, Role.LEARNER},
                 "more": len(matches) > PANEL_MATCHES,
                 # Read by the learner alone: French says *tu* there, like their goals below it.
-                "to_learner": Role.LEARNER in roles and not roles & {Role.MENTOR, Role.GUARDIAN},
+                "to_learner": reads_as_learner(roles),
             }, request=request)]
     return []
