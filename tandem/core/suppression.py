@@ -120,9 +120,10 @@ def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[
 
 
 def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
-              unpublished: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
+              unpublished: Sequence[Any] = (), kept: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
     """The one mechanism behind :func:`protect` and :func:`protect_sums`: the counts to hide
-    (primary, then secondary until no hidden count follows from the sums) and the primary ones."""
+    (primary, then secondary until no hidden count follows from the sums) and the primary ones.
+    ``kept`` counts are never chosen to hide a neighbour (another page shows them anyway)."""
     totals = {total for total, _parts in equations}
     primary = {key for key, v in values.items() if 0 < v < threshold}
     hidden = set(primary) | set(unpublished)
@@ -133,7 +134,7 @@ def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, thres
             break
         # Its neighbours: the counts that share a published sum with it (in a table, its row and column).
         near = {k for total, parts in equations if found[0] == total or found[0] in parts for k in (total, *parts)}
-        candidates = [k for k in values if k not in hidden and k in near]
+        candidates = [k for k in values if k not in hidden and k in near and k not in kept]
         inner = [k for k in candidates if k not in totals]
         pool = [k for k in inner if values[k] > 0] or inner or candidates
         if not pool:  # nothing left beside it: hide every published count
@@ -178,12 +179,15 @@ def protect(table: Mapping[Any, Mapping[Any, int]] | Mapping[Any, int], *, thres
 
 
 def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *,
-                 threshold: int = DEFAULT_THRESHOLD, unpublished: Sequence[Any] = ()) -> dict[Any, Shown]:
+                 threshold: int = DEFAULT_THRESHOLD, unpublished: Sequence[Any] = (),
+                 shown_elsewhere: Sequence[Any] = ()) -> dict[Any, Shown]:
     """Protect counts that are not one table but a tree of sums, e.g. matches by state with the
     closed ones by reason: ``counts`` gives each count that is not a sum, ``sums`` each published
     total with the keys it adds up (counts or other totals). Every key, totals included, comes
-    back as it may be shown. Totals that are published on another page count as published here
-    too, even when this page leaves them out: that keeps the two pages from being combined."""
+    back as it may be shown. A total another page publishes (``shown_elsewhere``) belongs in
+    ``sums`` even when this page leaves it out, so the two pages cannot be combined; it is never
+    the one hidden to protect a neighbour, as that page would show it all the same (a small one
+    is still hidden here, as it is there)."""
     values: dict[Any, int] = {key: int(n) for key, n in counts.items()}
 
     def value(key: Any) -> int:
@@ -193,7 +197,8 @@ def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *
 
     for total in sums:
         value(total)
-    hidden, primary = _suppress(values, list(sums.items()), threshold=threshold, unpublished=unpublished)
+    hidden, primary = _suppress(values, list(sums.items()), threshold=threshold, unpublished=unpublished,
+                                kept=shown_elsewhere)
     return {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
 
 

@@ -196,7 +196,7 @@ def match_report(*, programme: Programme, threshold: int = 1) -> MatchReport:
         closed: [*(f"reason:{r}" for r in reasons), UNRECORDED],
         STARTED: [Match.State.ACTIVE, closed],
         total: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
-    }, threshold=threshold)
+    }, threshold=threshold, shown_elsewhere=[STARTED])
     return MatchReport(
         states=[(str(label), shown[code]) for code, label in Match.State.choices],
         reasons=[(code, str(label), shown[f"reason:{code}"]) for code, label in Match.Closure.choices],

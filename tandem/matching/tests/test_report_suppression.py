@@ -9,6 +9,7 @@ import pytest
 
 from conftest import World
 from tandem.core.suppression import protect_sums
+from tandem.matching import selectors
 from tandem.matching.models import Match
 from tandem.matching.tests.factories import numbered_match, programme_url, relax
 from tandem.outcomes.models import OutcomeSettings
@@ -81,3 +82,20 @@ def test_a_tree_of_sums_hides_a_second_count_where_one_would_follow() -> None:
     shown = protect_sums({"a": 6, "b": 2, "c": 0}, {"all": ["a", "b", "c"]}, threshold=5)
     assert shown["b"].suppressed and shown["a"].suppressed
     assert shown["c"].value == 0 and shown["all"].value == 8
+
+
+def test_the_started_total_of_the_results_dashboard_cannot_be_combined_with_the_report(world: World) -> None:
+    """The results dashboard shows "Matches (started)" = active + closed (13). With 3 active hidden,
+    the closed count must not be shown (13 - 10 = 3), nor every reason that adds up to it."""
+    relax(world)
+    for i in range(10):
+        match = numbered_match(world, i, state="closed")
+        Match.objects.filter(pk=match.pk).update(closure_reason="planned_end" if i < 5 else "goals_reached")
+    for i in range(10, 13):
+        numbered_match(world, i, state="active")
+    report = selectors.match_report(programme=world.programme, threshold=5)
+    states = dict(report.states)
+    assert states["Active"].suppressed and states["Closed"].suppressed
+    assert any(n.suppressed for _code, _label, n in report.reasons)
+    exact = selectors.match_report(programme=world.programme)
+    assert dict(exact.states)["Active"].value == 3 and exact.total.value == 13
