@@ -26,6 +26,9 @@ importing the higher one:
     def verified_document(code) -> str | None
         # the public verification page's answer (rendered HTML) for a code the app issued
         # (expenses: attestations), or None; onboarding's page asks when no certificate has it
+    def observer_threshold(*, programme) -> int | None
+        # the smallest group an observer may see counted (outcomes: the programme's results
+        # settings); the matches report asks ``observer_threshold``
 
 and ``tandem/<app>/calendar.py`` for the dates it puts in people's calendars (``core.calendar``):
 
@@ -42,6 +45,8 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.safestring import SafeString, mark_safe
+
+from tandem.core.suppression import DEFAULT_THRESHOLD
 
 
 @cache
@@ -80,6 +85,14 @@ def verified_document(code: str) -> SafeString | None:
             if html:
                 return mark_safe(html)
     return None
+
+
+def observer_threshold(*, programme: Any) -> int:
+    """The smallest group an observer (a funder) may see counted in ``programme``: what the apps'
+    ``hooks.py`` set (the largest, if several do), else the default of :mod:`tandem.core.suppression`."""
+    asked = [n for module in _app_modules("hooks") if hasattr(module, "observer_threshold")
+             if (n := module.observer_threshold(programme=programme)) is not None]
+    return max(asked) if asked else DEFAULT_THRESHOLD
 
 
 def calendar_providers() -> list[Callable[..., Any]]:

@@ -267,10 +267,16 @@ def read_file(content: bytes, filename: str) -> Table:
         rows = _read_csv(text)
     else:
         raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    # Blank lines (and lines of empty cells, as Excel saves them) say nothing, before the header
+    # row as after it.
+    lines = len(rows)
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise ImportFileError(_("The file is empty."))
+        raise ImportFileError(blank_lines() if lines and not lower.endswith(".xlsx") else empty_file())
     header = [h.strip().lower() for h in rows[0]]
-    body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    body = rows[1:]
+    if not body:
+        raise ImportFileError(no_rows())
     if len(body) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
     rows_read = [
@@ -293,6 +299,24 @@ def not_readable() -> str:
     return _("This file cannot be read as a CSV or Excel file. Upload a .csv file (saved as "
              "“CSV UTF-8”) or an Excel .xlsx file; the template on this page has the right "
              "columns.")
+
+
+def empty_file() -> str:
+    """The one message for a file with nothing in it (no bytes, or an empty sheet)."""
+    return _("The file is empty: it has no header row and no rows to import. The template on this "
+             "page has the right columns.")
+
+
+def blank_lines() -> str:
+    """The one message for a text file of blank lines only."""
+    return _("The file has only blank lines: no header row and no rows to import. The template on "
+             "this page has the right columns.")
+
+
+def no_rows() -> str:
+    """The one message for a file with a header row and nothing under it."""
+    return _("The file has a header row but no rows to import. Add the rows to import below the "
+             "header row and upload the file again.")
 
 
 def _looks_binary(text: str) -> bool:
@@ -385,7 +409,9 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
 def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPreview:
     names = [c.name for c in spec.columns]
-    present = set(rows[0]) if rows else set()
+    if not rows:  # read_file refuses such a file; a caller that skipped it gets the same answer
+        return ImportPreview(rows=[], file_errors=[no_rows()])
+    present = set(rows[0])
     file_errors = []
     missing = [c.name for c in spec.columns if c.required and c.name not in present]
     if missing:

@@ -42,6 +42,13 @@ def hidden_note(threshold: int = SMALL_GROUP) -> str:
         "n": threshold}
 
 
+def protected_note(threshold: int) -> str:
+    """The explanation of :func:`hidden_word` on a page protected by :mod:`tandem.core.suppression`,
+    where a larger count can be hidden too because a small one would follow from it."""
+    return _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be "
+             "worked out.") % {"n": threshold}
+
+
 def programme_people(
     *, programme: Programme, query: str = "", role: str = ""
 ) -> QuerySet[Person]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from tandem.core.models import Membership, Person, Programme, Role, Site
 from tandem.core.roles import person_of, roles_for
+from tandem.core.suppression import Shown, protect_sums
 from tandem.matching.models import (
     OPEN_STATES,
     DeclinedPair,
@@ -19,7 +21,6 @@ from tandem.matching.models import (
 )
 
 COORDINATOR_ROLES = {Role.COORDINATOR, Role.ORG_ADMIN}
-SMALL_GROUP = 5  # observers never see a count below this
 
 
 def me(user: Any, programme: Programme) -> Person | None:
@@ -148,12 +149,6 @@ def answers_pending(*, programme: Programme) -> QuerySet[Match]:
     return Match.objects.filter(programme=programme, state__in=(Match.State.PROPOSED, Match.State.INTRODUCED))
 
 
-def closure_counts(*, programme: Programme) -> list[tuple[str, str, int]]:
-    counts = dict(Match.objects.filter(programme=programme, state=Match.State.CLOSED)
-                  .values_list("closure_reason").annotate(n=Count("id")))
-    return [(code, str(label), counts.get(code, 0)) for code, label in Match.Closure.choices]
-
-
 def state_counts(*, programme: Programme) -> dict[str, int]:
     counts = dict.fromkeys(Match.State.values, 0)
     for state, n in Match.objects.filter(programme=programme).values_list("state").annotate(n=Count("id")):
@@ -161,9 +156,51 @@ def state_counts(*, programme: Programme) -> dict[str, int]:
     return counts
 
 
-def suppress(value: int) -> int | None:
-    """Observers' aggregates: a group under ``SMALL_GROUP`` is None, which reads "hidden"."""
-    return value if value >= SMALL_GROUP or value == 0 else None
+@dataclass(frozen=True)
+class MatchReport:
+    """The matches report's counts as they may be shown (``Shown.value`` None reads "hidden")."""
+
+    states: list[tuple[str, Shown]]  # (label, count) per match state
+    reasons: list[tuple[str, str, Shown]]  # (code, label, count) per closure reason
+    unrecorded: Shown  # closed matches without a recorded reason
+    total: Shown  # every match of the programme
+    threshold: int
+
+
+# Matches that started (active or closed): a total the results dashboard publishes too.
+STARTED = "started"
+UNRECORDED = "unrecorded"
+
+
+def match_report(*, programme: Programme, threshold: int = 1) -> MatchReport:
+    """Matches by state and the closed ones by reason, protected as one tree of sums by the
+    small-cell suppression every observer's figure passes through (:mod:`tandem.core.suppression`):
+    a count under ``threshold`` is hidden, and so is whatever would let it be worked out from the
+    totals (all matches, the started ones, the closed ones). ``threshold=1`` shows every count."""
+    states = dict.fromkeys(Match.State.values, 0)
+    reasons = dict.fromkeys(Match.Closure.values, 0)
+    unrecorded = 0
+    rows = (Match.objects.filter(programme=programme).order_by()
+            .values_list("state", "closure_reason").annotate(n=Count("id")))
+    for state, reason, n in rows:
+        if state != Match.State.CLOSED:
+            states[state] += n
+        elif reason in reasons:
+            reasons[reason] += n
+        else:
+            unrecorded += n
+    closed, total = Match.State.CLOSED, "all"
+    counts: dict[str, int] = {**{s: n for s, n in states.items() if s != closed},
+                              **{f"reason:{r}": n for r, n in reasons.items()}, UNRECORDED: unrecorded}
+    shown = protect_sums(counts, {
+        closed: [*(f"reason:{r}" for r in reasons), UNRECORDED],
+        STARTED: [Match.State.ACTIVE, closed],
+        total: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
+    }, threshold=threshold, shown_elsewhere=[STARTED])
+    return MatchReport(
+        states=[(str(label), shown[code]) for code, label in Match.State.choices],
+        reasons=[(code, str(label), shown[f"reason:{code}"]) for code, label in Match.Closure.choices],
+        unrecorded=shown[UNRECORDED], total=shown[total], threshold=threshold)
 
 
 def programme_community(*, programme: Programme, user: Any, pk: int) -> LearningCommunity:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
+from tandem.core.suppression import Shown, enough, percent, protect, protect_count
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import pick
 from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
 from tandem.outcomes.selectors import Figures
-from tandem.outcomes.suppression import Shown, enough, percent, protect, protect_count
 
 
 @dataclass

@@ -234,3 +234,62 @@ def test_a_stray_control_character_in_a_cell_is_still_named_in_the_preview(world
     rows = read_table(b"name,city\nNorth\x00,Rotterdam\n", "sites.csv")
     preview = build_preview(spec=SiteSpec(world.programme), rows=rows)
     assert preview.rows[0].errors and "control characters" in preview.rows[0].errors[0]
+
+
+@pytest.mark.parametrize(("content", "filename", "message"), [
+    (b"", "sites.csv", "The file is empty"),
+    (b"\xef\xbb\xbf", "sites.csv", "The file is empty"),  # Excel's "CSV UTF-8" with nothing typed in
+    (b"\n\n\r\n", "sites.csv", "only blank lines"),
+    (b"  \n,,\n , ,\n", "sites.csv", "only blank lines"),  # spaces, or empty cells as Excel saves them
+    (b"name,city,population\n", "sites.csv", "a header row but no rows to import"),
+    (b"name,city,population\n\n,,\n", "sites.csv", "a header row but no rows to import"),
+])
+def test_a_file_without_rows_gets_one_clear_message(world: World, content: bytes, filename: str,
+                                                    message: str) -> None:
+    with pytest.raises(ImportFileError) as raised:
+        read_table(content, filename)
+    assert message in str(raised.value) and "Missing columns" not in str(raised.value)
+
+
+def test_an_excel_file_without_rows_gets_the_same_messages(world: World) -> None:
+    header_only = to_xlsx(spec=SiteSpec(world.programme), rows=[])  # the blank template
+    with pytest.raises(ImportFileError, match="a header row but no rows to import"):
+        read_table(header_only, "sites.xlsx")
+    empty = io.BytesIO()
+    openpyxl.Workbook().save(empty)
+    with pytest.raises(ImportFileError, match="The file is empty"):
+        read_table(empty.getvalue(), "sites.xlsx")
+
+
+def test_blank_lines_before_the_header_row_are_skipped(world: World) -> None:
+    preview = _preview(world, "\n\nname,city\nCharlois,Rotterdam\n")
+    assert preview.is_valid and [r.values["name"] for r in preview.rows] == ["Charlois"]
+
+
+def test_no_rows_reads_the_same_through_the_preview_and_the_confirmation(world: World) -> None:
+    preview = build_preview(spec=SiteSpec(world.programme), rows=[])
+    assert preview.file_errors == [str(read_error(b"name,city\n"))] and not preview.is_valid
+    # A stored batch is read again on confirmation: refused as a whole, with the same message.
+    batch = import_batch_store(programme=world.programme, kind="sites", filename="sites.csv",
+                               content=b"name,city\n", actor=world.users["coordinator"])
+    with pytest.raises(ImportRejected, match="no rows to import"):
+        import_batch_apply(programme=world.programme, kind="sites", batch_id=batch.pk,
+                           spec=SiteSpec(world.programme), actor=world.users["coordinator"])
+    batch.refresh_from_db()
+    assert batch.applied is None and not world.programme.sites.exclude(name="Feijenoord").exists()
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("nl", "geen rijen om te importeren"), ("fr", "aucune ligne à importer"), ("de", "keine Zeilen zum Importieren"),
+])
+def test_the_no_rows_message_is_translated(language: str, words: str) -> None:
+    from django.utils import translation
+
+    with translation.override(language):
+        assert words in str(read_error(b"name,city\n"))
+
+
+def read_error(content: bytes) -> ImportFileError:
+    with pytest.raises(ImportFileError) as raised:
+        read_table(content, "sites.csv")
+    return raised.value

@@ -86,3 +86,16 @@ def test_every_imported_change_is_in_the_audit_trail(world: World) -> None:
     assert {"family_name": ["Visser", "Visser-Smit"]} in person_changes
     assert {"guardian": [None, "ouder@example.org"]} in person_changes
     assert events.get(subject=f"learner:{daan.pk}").changes["level"] == ["havo", "vwo"]
+
+
+def test_a_file_with_only_the_header_row_says_there_is_nothing_to_import(world: World) -> None:
+    status, body = _upload(world, HEADER)
+    assert status == 400 and not Learner.objects.exists()
+    assert "The file has a header row but no rows to import." in body and "Missing columns" not in body
+    status, body = _upload(world, "\n\n")
+    assert status == 400 and "The file has only blank lines" in body
+    client = world.client_for("coordinator")
+    empty = client.post(_url(world, "intake:learner_import"), {"file": SimpleUploadedFile("learners.csv", b"")})
+    assert empty.status_code == 400 and "The file is empty" in empty.content.decode()
+    # The form is still there to upload the corrected file.
+    assert 'type="file"' in body

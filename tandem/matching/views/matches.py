@@ -271,18 +271,14 @@ def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
 @programme_view("matching.view_reports")
 def report(request: HttpRequest, programme: Programme) -> HttpResponse:
     coordinator = _is_coordinator(request, programme)
-    counts = selectors.closure_counts(programme=programme)
-    states = selectors.state_counts(programme=programme)
-    if not coordinator:
-        counts = [(code, label, selectors.suppress(n)) for code, label, n in counts]  # type: ignore[misc]
-        states = {k: selectors.suppress(v) for k, v in states.items()}  # type: ignore[misc]
+    threshold = 1 if coordinator else extensions.observer_threshold(programme=programme)
+    counts = selectors.match_report(programme=programme, threshold=threshold)
     page = paginate(request, Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related(
         "learner__person", "learner__institution", "volunteer__person")
         if coordinator else [])
     return render(request, "matching/report.html", {
         "programme": programme, "counts": counts, "coordinator": coordinator,
-        "states": [(label, states[code]) for code, label in Match.State.choices],
         "page": page, "closed": page.object_list,
         "hidden_word": core_selectors.hidden_word(),
-        "hidden_note": core_selectors.hidden_note(selectors.SMALL_GROUP),
+        "hidden_note": core_selectors.protected_note(threshold),
     })

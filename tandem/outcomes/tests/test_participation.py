@@ -28,12 +28,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
+from tandem.core.suppression import T, exposed, protect
 from tandem.intake.models import SensitiveProfile
 from tandem.matching.models import Match
 from tandem.onboarding.models import VolunteerDeclaration
 from tandem.outcomes import report, selectors
 from tandem.outcomes.models import OutcomeSettings, SurveyInvitation
-from tandem.outcomes.suppression import T, exposed, protect
 
 pytestmark = pytest.mark.django_db
 

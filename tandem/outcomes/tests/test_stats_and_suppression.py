@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tandem.core.suppression import T, percent, protect, protect_count
 from tandem.outcomes.instruments import ROSENBERG
 from tandem.outcomes.stats import paired_change, t975
-from tandem.outcomes.suppression import T, percent, protect, protect_count
 
 
 def test_paired_t_interval_by_hand() -> None:

@@ -82,26 +82,16 @@ def _rank(rows: list[list[Fraction]]) -> int:
     return rank
 
 
-def _equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[list[tuple[Key, int]]]:
-    """Each published sum as (cell, coefficient) pairs that add up to zero."""
-    eqs: list[list[tuple[Key, int]]] = []
-    for r in rows:
-        eqs.append([*(((r, c), 1) for c in cols), ((r, T), -1)])
-    for c in cols:
-        eqs.append([*(((r, c), 1) for r in rows), ((T, c), -1)])
-    eqs.append([*(((r, T), 1) for r in rows), ((T, T), -1)])
-    eqs.append([*(((T, c), 1) for c in cols), ((T, T), -1)])
-    return eqs
+Equation = tuple[Any, Sequence[Any]]  # (a published total, the counts it adds up)
 
 
-def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[Key]:
-    """The hidden cells whose value follows exactly from the shown ones and the sums."""
+def _exposed(equations: Sequence[Equation], hidden: set[Any]) -> list[Any]:
     order = sorted(hidden, key=repr)
     index = {key: i for i, key in enumerate(order)}
     matrix: list[list[Fraction]] = []
-    for eq in _equations(rows, cols):
+    for total, parts in equations:
         row = [Fraction(0)] * len(order)
-        for key, coef in eq:
+        for key, coef in (*((part, 1) for part in parts), (total, -1)):
             if key in index:
                 row[index[key]] += coef
         if any(row):
@@ -114,6 +104,49 @@ def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[
         if _rank([*matrix, unit]) == base:
             found.append(key)
     return found
+
+
+def _table_equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[Equation]:
+    """Each published sum of a table: rows, columns, and the grand total both ways."""
+    return [*(((r, T), [(r, c) for c in cols]) for r in rows),
+            *(((T, c), [(r, c) for r in rows]) for c in cols),
+            ((T, T), [(r, T) for r in rows]),
+            ((T, T), [(T, c) for c in cols])]
+
+
+def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[Key]:
+    """The hidden cells whose value follows exactly from the shown ones and the sums."""
+    return _exposed(_table_equations(rows, cols), hidden)
+
+
+def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
+              unpublished: Sequence[Any] = (), kept: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
+    """The one mechanism behind :func:`protect` and :func:`protect_sums`: the counts to hide
+    (primary, then secondary until no hidden count follows from the sums) and the primary ones.
+    ``kept`` counts are never chosen to hide a neighbour (another page shows them anyway)."""
+    totals = {total for total, _parts in equations}
+    primary = {key for key, v in values.items() if 0 < v < threshold}
+    hidden = set(primary) | set(unpublished)
+    shown_later = set(unpublished)
+    for _round in range(len(values) + 1):
+        found = [k for k in _exposed(equations, hidden) if k not in shown_later]
+        if not found:
+            break
+        # Its neighbours: the counts that share a published sum with it (in a table, its row and column).
+        near = {k for total, parts in equations if found[0] == total or found[0] in parts for k in (total, *parts)}
+        candidates = [k for k in values if k not in hidden and k in near and k not in kept]
+        inner = [k for k in candidates if k not in totals]
+        pool = [k for k in inner if values[k] > 0] or inner or candidates
+        if not pool:  # nothing left beside it: hide every published count
+            hidden |= set(values)
+            break
+        # Look one step ahead: the count whose hiding leaves the fewest exposed, then the smallest.
+        def cost(key: Any, hidden: set[Any] = hidden) -> tuple[int, int, str]:
+            left = [k for k in _exposed(equations, hidden | {key}) if k not in shown_later]
+            return len(left), values[key], repr(key)
+
+        hidden.add(min(pool, key=cost))
+    return hidden, primary
 
 
 def protect(table: Mapping[Any, Mapping[Any, int]] | Mapping[Any, int], *, threshold: int = DEFAULT_THRESHOLD,
@@ -139,28 +172,34 @@ def protect(table: Mapping[Any, Mapping[Any, int]] | Mapping[Any, int], *, thres
         values[(T, c)] = sum(values[(r, c)] for r in row_keys)
     values[(T, T)] = sum(values[(r, T)] for r in row_keys)
 
-    primary = {key for key, v in values.items() if 0 < v < threshold}
-    hidden = set(primary) | set(unpublished)
-    shown_later = set(unpublished)
-    for _round in range(len(values) + 1):
-        found = [k for k in exposed(row_keys, col_keys, hidden) if k not in shown_later]
-        if not found:
-            break
-        row, col = found[0]
-        candidates = [k for k in values if k not in hidden and (k[0] == row or k[1] == col)]
-        inner = [k for k in candidates if T not in k]
-        pool = [k for k in inner if values[k] > 0] or inner or candidates
-        if not pool:  # nothing left beside it: hide every published cell of the table
-            hidden |= set(values)
-            break
-        # Look one step ahead: the cell whose hiding leaves the fewest cells exposed, then the smallest.
-        def cost(key: Key, hidden: set[Key] = hidden) -> tuple[int, int, str]:
-            left = [k for k in exposed(row_keys, col_keys, hidden | {key}) if k not in shown_later]
-            return len(left), values[key], repr(key)
-
-        hidden.add(min(pool, key=cost))
+    hidden, primary = _suppress(values, _table_equations(row_keys, col_keys), threshold=threshold,
+                                unpublished=unpublished)
     cells = {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
     return Protected(rows=row_keys, cols=col_keys, cells=cells, threshold=threshold)
+
+
+def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *,
+                 threshold: int = DEFAULT_THRESHOLD, unpublished: Sequence[Any] = (),
+                 shown_elsewhere: Sequence[Any] = ()) -> dict[Any, Shown]:
+    """Protect counts that are not one table but a tree of sums, e.g. matches by state with the
+    closed ones by reason: ``counts`` gives each count that is not a sum, ``sums`` each published
+    total with the keys it adds up (counts or other totals). Every key, totals included, comes
+    back as it may be shown. A total another page publishes (``shown_elsewhere``) belongs in
+    ``sums`` even when this page leaves it out, so the two pages cannot be combined; it is never
+    the one hidden to protect a neighbour, as that page would show it all the same (a small one
+    is still hidden here, as it is there)."""
+    values: dict[Any, int] = {key: int(n) for key, n in counts.items()}
+
+    def value(key: Any) -> int:
+        if key not in values:
+            values[key] = sum(value(part) for part in sums[key])
+        return values[key]
+
+    for total in sums:
+        value(total)
+    hidden, primary = _suppress(values, list(sums.items()), threshold=threshold, unpublished=unpublished,
+                                kept=shown_elsewhere)
+    return {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:
