@@ -4,7 +4,8 @@ The rule: French puts a space before ":", ";", "?", "!" and "»" and after "«",
 U+00A0 NO-BREAK SPACE — the same one before each mark — so a narrow screen never starts a line
 with the mark ("Heures de mentorat" / ": 12"). A plain space, a narrow no-break space (U+202F) or
 no space at all is an error. Chosen because the catalogues used U+00A0 already (and no U+202F),
-it is the space Django's French formats use (thousands), and every font in Tandem's PDFs has it.
+it is the space Django's French formats use (thousands), and ReportLab, which lays out Tandem's
+PDFs, never breaks a line at it (it does break at U+202F).
 
 Not French punctuation, so exempt: a time ("10:30"), a URL ("https://…", "mailto:…", a query
 string "?code="), and a mark that follows another ("?!"). Placeholders ("%(name)s", "{x}") hold no
@@ -103,3 +104,19 @@ def test_the_fixer_edits_msgstrs_in_place_across_wrapped_lines() -> None:
         f'msgid ""\n"Really: a long text that wraps?"\nmsgstr ""\n"Vraiment, un long texte{NBSP}"\n": qui passe à la ligne{NBSP}"\n"?"\n\n'
         f'msgid "One?"\nmsgid_plural "Many?"\nmsgstr[0] "Un{NBSP}?"\nmsgstr[1] "Plusieurs{NBSP}?"\n'
     )
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", "Signalé\u00a0: 2"), ("en", "Raised: 2"), ("nl", "Gemeld: 2"), ("de", "Gemeldet: 2"),
+])
+def test_a_label_and_its_colon_outside_a_sentence(language: str, expected: str) -> None:
+    """Pages that put a colon after a translated label (``{{ _("Raised")|colon }} {{ n }}``) get
+    it from the catalogue too, so French has its no-break space there as well."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    with translation.override(language):
+        html = Template('{% load tandem_tags %}{{ _("Raised")|colon }} {{ n }}').render(Context({"n": 2}))
+        escaped = Template("{% load tandem_tags %}{{ who|colon }}").render(Context({"who": "Tom & <b>"}))
+    assert html == expected
+    assert escaped.startswith("Tom &amp; &lt;b&gt;")

@@ -1,6 +1,7 @@
-"""Dates in words as a French reader sees them: "1er août" on the first of a month, on a page, in
-an e-mail and on a printed certificate (tandem/core/dates.py); other days and other languages
-unchanged."""
+"""French as a French reader sees it. Dates in words: "1er août" on the first of a month, on a
+page, in an e-mail and on a printed certificate (tandem/core/dates.py); other days and other
+languages unchanged. A label and its colon: a no-break space between them
+(tandem/core/tests/test_french_spacing.py)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,15 @@ def test_french_certificate_is_issued_on_the_1er(world: World) -> None:
                                                      issued_on=date(2026, 8, 1))
     text = PdfReader(io.BytesIO(certificate_pdf(certificate))).pages[0].extract_text()
     assert "Délivrée le 1er août 2026" in text
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", "Candidature reçue\u00a0: 1"), ("en", "Applied: 1"),
+])
+def test_board_counts_put_the_colon_as_the_language_does(world: World, language: str, expected: str) -> None:
+    volunteer(world)
+    coordinator = world.users["coordinator"]
+    coordinator.language = language
+    coordinator.save()
+    url = reverse("onboarding:board", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    assert expected in world.client_for("coordinator").get(url).content.decode()
