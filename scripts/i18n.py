@@ -3,6 +3,7 @@
     python scripts/i18n.py makemessages   # refresh each app's .po files (needs GNU gettext)
     python scripts/i18n.py compile        # .po -> .mo in pure Python (polib), no gettext needed
     python scripts/i18n.py check          # exit 1 on untranslated or fuzzy entries
+    python scripts/i18n.py french-spaces  # a no-break space before : ; ? ! and inside « » (fr)
 
 Each app keeps its own ``locale/`` so apps can be worked on independently.
 """
@@ -10,6 +11,7 @@ Each app keeps its own ``locale/`` so apps can be worked on independently.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,6 +62,53 @@ def problems(po_path: Path) -> list[str]:
     return found
 
 
+# French typography (the rule: tandem/core/tests/test_french_spacing.py): U+00A0 NO-BREAK SPACE
+# before : ; ? ! and » and after «, so a line never breaks before the mark.
+NBSP = "\u00a0"
+_JOIN = "\x00"  # where two quoted lines of one msgstr meet in the .po file
+_BEFORE_MARK = re.compile(rf"[ \u202f]({_JOIN}?)(?=[:;?!»])")
+_AFTER_GUILLEMET = re.compile(rf"(«{_JOIN}?)[ \u202f]")
+_MSGSTR = re.compile(r'^msgstr(\[\d+\])? "')
+
+
+def french_spaces(text: str) -> str:
+    """``text`` with the space before : ; ? ! » and after « made a no-break space. Touches only
+    a space that is there (a time "10:30", a URL or a "%(name)s" has none before its colon)."""
+    text = _BEFORE_MARK.sub(lambda m: NBSP + m.group(1), text)
+    return _AFTER_GUILLEMET.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def french_spaces_in_po(source: str) -> str:
+    """The .po text with :func:`french_spaces` applied to each msgstr, edited in place: msgids,
+    comments, the header and the line wrapping stay as they are."""
+    lines = source.split("\n")
+    i = 0
+    while i < len(lines):
+        if not _MSGSTR.match(lines[i]) or (i > 0 and lines[i - 1] == 'msgid ""' and lines[i] == 'msgstr ""'):
+            i += 1
+            continue
+        end = i + 1
+        while end < len(lines) and lines[end].startswith('"'):
+            end += 1
+        heads, bodies = [], []
+        for line in lines[i:end]:
+            head, _, body = line.partition('"')
+            heads.append(head + '"')
+            bodies.append(body[:-1])  # without the closing quote
+        fixed = french_spaces(_JOIN.join(bodies)).split(_JOIN)
+        lines[i:end] = [f'{head}{body}"' for head, body in zip(heads, fixed, strict=True)]
+        i = end
+    return "\n".join(lines)
+
+
+def fix_french_spaces() -> None:
+    for po_path in sorted((ROOT / "tandem").glob("*/locale/fr/LC_MESSAGES/django.po")):
+        source = po_path.read_text(encoding="utf-8")
+        fixed = french_spaces_in_po(source)
+        if fixed != source:
+            po_path.write_text(fixed, encoding="utf-8")
+
+
 def check() -> int:
     bad = 0
     for po_path in po_files():
@@ -75,6 +124,9 @@ if __name__ == "__main__":
         makemessages()
         compile_all()
     elif command == "compile":
+        compile_all()
+    elif command == "french-spaces":
+        fix_french_spaces()
         compile_all()
     else:
         sys.exit(check())

@@ -21,3 +21,8 @@ class CoreConfig(AppConfig):
         from tandem.core.observability import connect_task_signals
 
         connect_task_signals()
+
+        # French dates in words read "1er août" on the first of a month (tandem/core/dates.py).
+        from tandem.core import dates
+
+        dates.install()

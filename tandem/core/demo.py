@@ -184,7 +184,7 @@ SPECS: list[ProgrammeSpec] = [
         slug="accompagnement-vet", name="AFEV – Accompagnement des apprentis",
         description=(
             "Des étudiants bénévoles accompagnent deux heures par semaine des jeunes en lycée "
-            "professionnel ou en apprentissage : méthodologie, orientation, autonomie et mobilité."
+            "professionnel ou en apprentissage\u00a0: méthodologie, orientation, autonomie et mobilité."
         ),
         format=Programme.Format.ONE_TO_ONE, languages=["fr", "ar", "wo", "pt", "en"],
         commitment="2 heures par semaine pendant l'année universitaire", cycle_weeks=None,

@@ -31,7 +31,7 @@ TEXTS = {
     "fr": {"transport": ["Ticket de tram pour le CFA", "Billet TER pour l'entreprise"],
            "activity": ["Manuel de révision du CAP", "Entrée au salon de l'apprentissage"],
            "km": ["Trajet jusqu'à l'entreprise"],
-           "reject": "Merci de joindre le justificatif ; sans lui nous ne pouvons pas rembourser."},
+           "reject": "Merci de joindre le justificatif\u00a0; sans lui nous ne pouvons pas rembourser."},
 }
 BANKS = {"de": ("DE", "37040044"), "fr": ("FR", "2004101005")}
 

@@ -114,12 +114,12 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "nl": ["Was moe, maar deed goed mee", "Thuis is het onrustig; even in de gaten houden",
                "Vraagt of we vaker kunnen afspreken"],
         "de": ["War müde, hat aber gut mitgemacht", "Sorgen wegen des Betriebs; im Blick behalten"],
-        "fr": ["Fatigué mais impliqué", "Des soucis à la maison ; à suivre"],
+        "fr": ["Fatigué mais impliqué", "Des soucis à la maison\u00a0; à suivre"],
     },
     "important": {
         "nl": ["Vertelde dat het thuis niet goed gaat; graag contact met school"],
         "de": ["Will die Ausbildung abbrechen; bitte bald ein Gespräch"],
-        "fr": ["Envisage d’arrêter sa formation ; merci de le contacter vite"],
+        "fr": ["Envisage d’arrêter sa formation\u00a0; merci de le contacter vite"],
     },
     "preparation": {
         "nl": ["Ik wil met breuken beginnen met iets tastbaars: pizzapunten. Doel: breuken snappen.",
@@ -154,7 +154,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     "goal_reflection": {
         "nl": ["Gelukt door elke week kleine stappen", "Was te groot; kleiner gemaakt", "Geen tijd meer door sport"],
         "de": ["Geschafft durch kleine Schritte jede Woche", "War zu groß; kleiner gemacht", "Keine Zeit mehr"],
-        "fr": ["Réussi grâce à de petits pas chaque semaine", "Trop ambitieux ; réduit", "Plus le temps"],
+        "fr": ["Réussi grâce à de petits pas chaque semaine", "Trop ambitieux\u00a0; réduit", "Plus le temps"],
     },
 }
 

@@ -79,14 +79,14 @@ CONCERNS: dict[str, list[tuple[str, str, str, str]]] = {
         ("question", "resolved", "Wie oft sollen wir uns treffen?", "Erklärt: einmal pro Woche."),
     ],
     "fr": [
-        ("question", "raised", "Peut-on se voir en visio pendant la période d'examens ?", ""),
+        ("question", "raised", "Peut-on se voir en visio pendant la période d'examens\u00a0?", ""),
         ("conflict", "triaged", "L'apprenti et son tuteur en entreprise ne se parlent plus.",
          "Appel au tuteur en entreprise."),
         ("problem", "action", "L'apprenti pense à arrêter sa formation.",
          "Rendez-vous fixé avec l'apprenti, le mentor et le CFA."),
         ("safeguarding", "triaged", "L'apprenti semble avoir peur de rentrer chez lui.",
          "Échange avec l'assistante sociale du CFA."),
-        ("question", "resolved", "Combien de temps dure l'accompagnement ?", "Expliqué : jusqu'en juin."),
+        ("question", "resolved", "Combien de temps dure l'accompagnement\u00a0?", "Expliqué\u00a0: jusqu'en juin."),
     ],
 }
 MISSED = {"nl": "Ziek", "de": "Krank", "fr": "Malade"}

@@ -2,6 +2,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from tandem.core import history, naming
 from tandem.core.availability import slot_labels as _slot_labels
@@ -74,6 +77,15 @@ def local_date(value: Any) -> str:
     """``{{ date|local_date }}``: a date (or its ISO form, as e-mails carry it) in the active
     language's format."""
     return history.as_date(value) if value else ""
+
+
+@register.filter(needs_autoescape=True)
+def colon(label: Any, autoescape: bool = True) -> SafeString:
+    """``{{ _("Raised")|colon }} {{ n }}``: a label and its colon as the reader's language writes
+    them — "Raised:", "Signalés\u00a0:" (French: a no-break space before it, so a line never
+    starts with the colon). One catalogue entry, "%(label)s:", for every label in every app."""
+    text = conditional_escape(label) if autoescape else str(label)
+    return mark_safe(gettext("%(label)s:") % {"label": text})
 
 
 @register.inclusion_tag("core/_pager.html", takes_context=True)

@@ -67,7 +67,7 @@ def test_a_french_learner_is_spoken_to_with_tu_on_their_own_part_of_the_page(wor
         world.users[persona].language = "fr"
         world.users[persona].save(update_fields=["language"])
     learner = _page(world, "learner")
-    assert "Bienvenue dans ton programme !" in learner and "Ici, tu verras qui est ton mentor" in learner
+    assert "Bienvenue dans ton programme\u00a0!" in learner and "Ici, tu verras qui est ton mentor" in learner
     assert "Ton binôme" in learner and "Votre binôme" not in learner
     assert "votre programme" not in learner.lower()
     assert "Votre binôme" in _page(world, "mentor")

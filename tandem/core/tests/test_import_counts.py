@@ -12,5 +12,5 @@ def test_one_new_row_is_not_1_nouveaux() -> None:
         counts = gettext("%(new)s new · %(update)s to update · %(error)s with errors") % {
             "new": 1, "update": 0, "error": 1}
         done = gettext("Imported: %(new)s new, %(update)s updated.") % {"new": 1, "update": 0}
-    assert counts == "Nouveaux : 1 · à mettre à jour : 0 · en erreur : 1"
-    assert "1 nouveaux" not in done and "Nouveaux : 1" in done
+    assert counts == "Nouveaux\u00a0: 1 · à mettre à jour\u00a0: 0 · en erreur\u00a0: 1"
+    assert "1 nouveaux" not in done and "Nouveaux\u00a0: 1" in done

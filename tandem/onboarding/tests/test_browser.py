@@ -40,10 +40,10 @@ def test_apply_in_french_screen_train_and_download_the_certificate(
     page.get_by_label("Ville").fill("Lyon")
     page.get_by_label("Français").check()
     page.get_by_label("mardi soir").check()
-    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole ?").fill("Pour transmettre.")
+    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole\u00a0?").fill("Pour transmettre.")
     page.get_by_label("J’accepte le traitement").check()
     page.get_by_role("button", name="Envoyer ma candidature").click()
-    page.get_by_role("heading", name="Merci pour votre candidature !").wait_for()
+    page.get_by_role("heading", name="Merci pour votre candidature\u00a0!").wait_for()
 
     # 2. The coordinator screens: interview, references, certificate.
     page.get_by_label("Langue", exact=True).select_option("en")

@@ -78,10 +78,10 @@ def test_in_the_browser_the_applicant_is_told_and_the_board_flags_them(page: Any
     page.get_by_label("Ville").fill("Nulle-part-sur-Mer")
     page.get_by_label("Français").check()
     page.get_by_label("mardi soir").check()
-    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole ?").fill("Pour transmettre.")
+    page.get_by_label("Pourquoi souhaitez-vous devenir bénévole\u00a0?").fill("Pour transmettre.")
     page.get_by_label("J’accepte le traitement").check()
     page.get_by_role("button", name="Envoyer ma candidature").click()
-    page.get_by_text("Nous n’avons pas trouvé « 99999 Nulle-part-sur-Mer » sur la carte").wait_for()
+    page.get_by_text("Nous n’avons pas trouvé «\u00a099999 Nulle-part-sur-Mer\u00a0» sur la carte").wait_for()
 
     page.get_by_label("Langue", exact=True).select_option("en")
     page.get_by_role("heading", name="Thank you for your application!").wait_for()
