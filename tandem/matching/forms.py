@@ -106,8 +106,17 @@ class ProposeForm(OnceFormMixin, forms.Form):
                                  label=_("I know it breaks a hard limit; make this pair anyway"))
 
 
+def _closure_choices() -> list[tuple[str, Any]]:
+    # An empty first choice: with "Planned end of the cycle" chosen beforehand, a coordinator who
+    # went past the list closed a pair in its third month as a planned end (and the funder's
+    # early-closure rate never counted it). The label is core's, set when the apps are ready.
+    from django.db.models import fields
+
+    return [("", fields.BLANK_CHOICE_LABEL), *Match.Closure.choices]
+
+
 class CloseForm(VersionedFormMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=Match.Closure.choices)
+    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=_closure_choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     rematch = forms.BooleanField(label=_("Put the learner back on the waiting list for a new mentor"),
                                  required=False)

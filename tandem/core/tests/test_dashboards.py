@@ -27,6 +27,16 @@ def test_observer_sees_numbers_without_names_and_small_groups_suppressed(world: 
     assert "Recent changes" not in html
 
 
+def test_observer_reads_why_a_small_staff_group_is_shown_beside_the_hidden_note(world: World) -> None:
+    """The note said groups smaller than five are not shown, above "1 coordinator" and "1 observer":
+    a funder read a contradiction. Staff are counted in full on purpose; the note says so."""
+    html = _page(world, "observer")
+    assert ">1<" in html  # one coordinator, counted as they are
+    note = html.split('id="hidden-note">', 1)[1].split("</p>", 1)[0]
+    assert "groups smaller than 5 are not shown" in note
+    assert "Only groups of mentors, learners and guardians are hidden; staff are always counted." in note
+
+
 def test_guardian_sees_their_child(world: World) -> None:
     html = _page(world, "guardian")
     assert world.people["learner"].full_name in html

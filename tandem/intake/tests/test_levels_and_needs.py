@@ -90,3 +90,15 @@ def test_imported_needs_and_languages_may_be_written_as_words_in_any_language(wo
     noor = Learner.objects.get(person__family_name="Bakker")
     assert noor.languages == ["nl", "tr"] and noor.needs == ["maths", "career"]
     assert noor.availability == ["tue-afternoon", "sat-morning"] and noor.level == "havo"
+
+
+def test_no_mentor_wishes_reads_as_the_gender_wish_alone(world: World) -> None:
+    """A learner without wishes read "— · No preference" under *Mentor wishes*."""
+    page = world.client_for("coordinator").get(reverse("intake:learner", kwargs={
+        "org": "zuid", "prog": "moz", "pk": learner(world).pk})).content.decode()
+    wishes = page.split('id="mentor-wishes">', 1)[1].split("</dd>", 1)[0]
+    assert "—" not in wishes and wishes.strip()
+    wished = learner(world, mentor_wishes="Iemand die van voetbal houdt")
+    page = world.client_for("coordinator").get(reverse("intake:learner", kwargs={
+        "org": "zuid", "prog": "moz", "pk": wished.pk})).content.decode()
+    assert "Iemand die van voetbal houdt · " in page.split('id="mentor-wishes">', 1)[1].split("</dd>", 1)[0]
