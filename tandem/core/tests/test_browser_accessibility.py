@@ -96,6 +96,7 @@ def _switch_language(page: Any, language: str) -> None:
     page.set_viewport_size(LAPTOP)
     with page.expect_navigation():
         page.locator("#language-select").select_option(language)
+    assert page.locator("html").get_attribute("lang") == language
 
 
 def _walk(chromium: Any, base_url: str, audit: Audit, email: str | None, languages: list[str],
