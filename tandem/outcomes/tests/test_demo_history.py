@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tandem.core import demo
 from tandem.core.models import Programme, User
+from tandem.journal import selectors as journal_selectors
 from tandem.journal.models import Goal, Meeting
 from tandem.matching.models import Match
 from tandem.outcomes import funder, selectors
@@ -52,6 +53,10 @@ def test_last_years_closed_pairs_met_and_the_funder_report_counts_it(client: Cli
         assert goals.exists() and not goals.filter(state=Goal.State.ACTIVE).exists(), spec.slug
         assert not goals.filter(closed_at__gt=F("match__closed_at")).exists(), spec.slug
         assert not goals.filter(created__gt=F("closed_at")).exists(), spec.slug
+        # The journal's "meetings the cadence asks for" stops when the pair closed.
+        for match in Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related("programme"):
+            assert journal_selectors.expected_meetings(match, timezone.localdate()) == \
+                journal_selectors.expected_meetings(match, timezone.localdate(match.closed_at)), match.pk
     # And through the page a funder downloads it from (the last complete school year by default).
     from openpyxl import load_workbook
 
