@@ -227,6 +227,9 @@ class DemoContext:
     institutions: list[PartnerInstitution]
     coordinator_user: User
     today: date
+    # The run's ``--seed``: a seeder that draws from a stream of its own (so that adding it leaves
+    # the rest of the demo data as it was) seeds that stream with it.
+    seed: int = 42
 
 
 class _Builder:
@@ -358,7 +361,7 @@ class _Builder:
             programme=programme, spec=spec, rng=rng, scale=self.scale,
             mentors=[people[i] for i in mentor_idx], learners=[people[i] for i in learner_idx],
             supervisors=[people[i] for i in supervisor_idx], institutions=institutions,
-            coordinator_user=main, today=self.today,
+            coordinator_user=main, today=self.today, seed=self.seed,
         )
 
 

@@ -310,7 +310,14 @@ class PartnerInstitution(models.Model):
         PRIMARY_SCHOOL = "primary_school", _("Primary school")
         SECONDARY_SCHOOL = "secondary_school", _("Secondary school")
         VET_PROVIDER = "vet_provider", _("VET provider")
-        EMPLOYER = "employer", _("Employer")
+        # The company that trains a programme's apprentices (VerA's and AFEV's partners), not
+        # anyone's employer in general: German "Ausbildungsbetrieb", Dutch "leerbedrijf" (the word
+        # of the Dutch apprenticeship route, BBL, and understood in Flanders' "duaal leren"),
+        # French "employeur", the word of the apprenticeship contract ("entreprise
+        # d'apprentissage" is not said). A contact person's or volunteer's employer stays plain
+        # "Employer" / "School or employer" (Arbeitgeber, werkgever, employeur). The learner's
+        # page (intake) uses the same context.
+        EMPLOYER = "employer", pgettext_lazy("company training an apprentice", "Employer")
         UNIVERSITY = "university", _("University or college")
         OTHER = "other", _("Other")
 

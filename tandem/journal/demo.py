@@ -18,14 +18,27 @@ programme's cadence at the first meeting's time and place:
 The demo accounts' own pair (first meeting two days ago, still to be answered) gets one goal to
 agree to and its next meeting planned, so the demo mentor, learner and guardian see it.
 
-Everything people typed is in the programme's language; written with ``bulk_create``;
-deterministic (``ctx.rng`` only).
+**Closed pairs** get their history too (``seed_history``): this year's closed matches here, last
+school year's cohort when the results demo creates it. From the first meeting to the day the match
+closed, one meeting per step of the cadence (none in the Christmas and summer holidays), all of
+them logged; a pair that ended early missed more of its last weeks; a pair that ran to its planned
+end said goodbye at its last meeting; its goals were reached or dropped by then. Without it a
+funder's report for last year would count thirty pairs and no meeting.
+
+Everything people typed is in the programme's language (English, Dutch, French or German);
+written with ``bulk_create``; deterministic (``ctx.rng`` for active pairs; the closed pairs' history
+from a stream of its own, seeded with the run's seed, so that the rest of the demo stays as it was).
 """
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db import connection, models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from tandem.core.demo import DemoContext
@@ -55,6 +68,23 @@ CATEGORIES = {
 
 # Goals in a learner's words, with what success looks like, per category and language.
 GOALS: dict[str, dict[str, list[tuple[str, str]]]] = {
+    "en": {
+        "homework": [("I want to plan my homework in a diary", "A whole week with everything done on time"),
+                     ("I want to understand fractions", "A pass in the maths test"),
+                     ("I want to learn how to revise for tests", "Starting three days before")],
+        "language": [("I want to read more fluently", "Reading a whole book to the end"),
+                     ("I want to dare to speak up in class", "Saying something once every lesson")],
+        "career": [("I want to find out which job suits me", "Three jobs looked at and one chosen"),
+                   ("I want to see a company from the inside", "A day of job shadowing")],
+        "talent": [("I want to show my talent for drawing", "A drawing in the school exhibition"),
+                   ("I want to get better at football and at school", "Training and homework in one weekly plan")],
+        "further_education": [("I want to know which secondary school suits me", "Two open days visited"),
+                              ("I want to apply for a master's programme", "Application sent")],
+        "motivation": [("I want to be at school on time every day", "A month without being late"),
+                       ("I want to enjoy school again", "Choosing my own goal for next week")],
+        "social_skills": [("I want to dare to ask the teacher for help", "Asking something twice a week")],
+        "apprenticeship_exam": [("I want to pass my apprenticeship exam", "A pass in the mock exam")],
+    },
     "nl": {
         "homework": [("Ik wil mijn huiswerk plannen in een agenda", "Een week lang alles op tijd af"),
                      ("Ik wil breuken snappen", "Een voldoende voor de rekentoets"),
@@ -97,6 +127,9 @@ GOALS: dict[str, dict[str, list[tuple[str, str]]]] = {
 
 TEXTS: dict[str, dict[str, list[str]]] = {
     "activities": {
+        "en": ["Planned this week's homework together", "Practised fractions with pizza slices",
+               "Read a book together", "Did a career quiz and talked it through", "Watched videos about courses",
+               "Prepared for a test", "Talked about the week and chose a new goal"],
         "nl": ["Huiswerk van deze week samen gepland", "Breuken geoefend met pizzapunten", "Samen een boek gelezen",
                "Beroepentest gedaan en besproken", "Filmpjes over opleidingen bekeken", "Toets voorbereid",
                "Over de week gepraat en een nieuw doel gekozen", "Woordjes geoefend met een spel"],
@@ -106,17 +139,20 @@ TEXTS: dict[str, dict[str, list[str]]] = {
                "Discussion sur le stage en entreprise", "Simulation d’entretien", "Fiches de révision faites"],
     },
     "cancel": {
+        "en": ["Ill", "Teacher training day", "Exam week", "Trains cancelled"],
         "nl": ["Ziek", "Studiedag op school", "Toetsweek", "Schoolreisje"],
         "de": ["Krank", "Berufsschulblock", "Prüfungsvorbereitung im Betrieb", "Zugausfall"],
         "fr": ["Malade", "Sortie scolaire", "Examens blancs", "Grève des transports"],
     },
     "note": {
+        "en": ["Tired, but joined in well", "Things are unsettled at home; keep an eye on it"],
         "nl": ["Was moe, maar deed goed mee", "Thuis is het onrustig; even in de gaten houden",
                "Vraagt of we vaker kunnen afspreken"],
         "de": ["War müde, hat aber gut mitgemacht", "Sorgen wegen des Betriebs; im Blick behalten"],
         "fr": ["Fatigué mais impliqué", "Des soucis à la maison\u00a0; à suivre"],
     },
     "important": {
+        "en": ["Wants to give up the training; please get in touch soon"],
         "nl": ["Vertelde dat het thuis niet goed gaat; graag contact met school"],
         "de": ["Will die Ausbildung abbrechen; bitte bald ein Gespräch"],
         "fr": ["Envisage d’arrêter sa formation\u00a0; merci de le contacter vite"],
@@ -147,27 +183,52 @@ TEXTS: dict[str, dict[str, list[str]]] = {
                "Ik praatte te veel zelf. Volgende keer meer vragen.", "Goede sfeer, maar we kwamen niet toe aan de toets."],
     },
     "progress": {
+        "en": ["Getting better", "Kept the diary alone this week", "Halfway there"],
         "nl": ["Gaat al beter", "Deze week zelf de agenda bijgehouden", "Halverwege"],
         "de": ["Läuft schon besser", "Diese Woche selbst geplant", "Auf halbem Weg"],
         "fr": ["Ça progresse", "Planning tenu seul cette semaine", "À mi-chemin"],
     },
-    "goal_reflection": {
+    "goal_reflection": {  # reached, adjusted, dropped (in this order: closed pairs pick by state)
+        "en": ["Done with small steps every week", "Was too big; made it smaller", "No time left"],
         "nl": ["Gelukt door elke week kleine stappen", "Was te groot; kleiner gemaakt", "Geen tijd meer door sport"],
         "de": ["Geschafft durch kleine Schritte jede Woche", "War zu groß; kleiner gemacht", "Keine Zeit mehr"],
         "fr": ["Réussi grâce à de petits pas chaque semaine", "Trop ambitieux\u00a0; réduit", "Plus le temps"],
     },
+    # The last meeting of a pair that ran to its planned end.
+    "goodbye": {
+        "en": ["Looked back on the year together and said goodbye"],
+        "nl": ["Samen teruggekeken op het jaar en afscheid genomen"],
+        "de": ["Gemeinsam auf das Jahr zurückgeschaut und uns verabschiedet"],
+        "fr": ["Bilan de l’année ensemble et au revoir"],
+    },
 }
+
+# School holidays (month, day) to (month, day), the same in the four countries near enough: no
+# meetings in a closed pair's history then.
+HOLIDAYS = (((12, 22), (1, 4)), ((7, 14), (8, 25)))
+REFLECTION_INDEX: dict[str, int] = {Goal.State.REACHED: 0, Goal.State.ADJUSTED: 1, Goal.State.DROPPED: 2}
+# The last weeks of a pair that ended early: meetings missed more often.
+TROUBLED_WEEKS = 4
 
 
 def seed_demo(ctx: DemoContext) -> None:
     _Seeder(ctx).run()
+    # This year's closed pairs (matching's demo); last year's cohort comes with the results demo.
+    seed_history(ctx, Match.objects.filter(programme=ctx.programme, state=Match.State.CLOSED), stream="closed")
+
+
+def seed_history(ctx: DemoContext, matches: QuerySet[Match], *, stream: str) -> None:
+    """The journal of closed pairs, from their first meeting to the day they closed, drawn from a
+    random stream of its own (``stream`` names it) so that the rest of the demo data stays the same."""
+    rng = random.Random(f"{ctx.seed}:journal-history:{stream}:{ctx.spec.slug}")
+    _Seeder(ctx, rng=rng).history(matches)
 
 
 class _Seeder:
-    def __init__(self, ctx: DemoContext) -> None:
-        self.ctx, self.rng, self.today = ctx, ctx.rng, ctx.today
+    def __init__(self, ctx: DemoContext, rng: random.Random | None = None) -> None:
+        self.ctx, self.rng, self.today = ctx, rng or ctx.rng, ctx.today
         self.programme: Programme = ctx.programme
-        self.language = ctx.spec.ui_language if ctx.spec.ui_language in GOALS else "nl"
+        self.language = ctx.spec.ui_language if ctx.spec.ui_language in GOALS else "en"
         self.supervision = selectors.supervision(self.programme)
         self.step = selectors.CADENCE_DAYS.get(self.programme.meeting_cadence, 7)
         self.now = timezone.now()
@@ -184,17 +245,25 @@ class _Seeder:
         options = TEXTS[kind].get(self.language) or TEXTS[kind]["nl"]
         return self.rng.choice(options)
 
-    def run(self) -> None:
+    def prepare(self) -> dict[int | None, Person]:
+        """The programme's goal categories; its supervisors by the school they work at."""
         categories_seed(programme=self.programme)
         self.categories = {c.code: c for c in GoalCategory.objects.filter(programme=self.programme)}
-        supervisors = {m.institution_id: m.person for m in Membership.objects.filter(
+        return {m.institution_id: m.person for m in Membership.objects.filter(
             programme=self.programme, role=Role.SUPERVISOR, institution__isnull=False).select_related("person")}
-        matches = (Match.objects.filter(programme=self.programme, state=Match.State.ACTIVE)
-                   .select_related("volunteer__person", "learner__person", "learner__institution", "programme")
-                   .order_by("pk"))
-        for match in matches:
+
+    def run(self) -> None:
+        supervisors = self.prepare()
+        for match in _with_people(Match.objects.filter(programme=self.programme, state=Match.State.ACTIVE)):
             self.pair(match, supervisors.get(match.learner.institution_id))
         self.demo_accounts()
+        self.write()
+
+    def history(self, matches: QuerySet[Match]) -> None:
+        supervisors = self.prepare()
+        for match in _with_people(matches):
+            if match.closed_at is not None:
+                self.closed_pair(match, supervisors.get(match.learner.institution_id))
         self.write()
 
     # --- one pair -------------------------------------------------------------------------
@@ -232,7 +301,7 @@ class _Seeder:
             if self.supervision and (meeting.state == Meeting.State.HELD or ahead or forgotten):
                 self.supervise(meeting, match, supervisor, held=meeting.state == Meeting.State.HELD)
 
-    def pair_goals(self, match: Match, start: date) -> list[Goal]:
+    def pair_goals(self, match: Match, start: date, until: date | None = None) -> list[Goal]:
         codes = [c for c in CATEGORIES.get(self.programme.slug, ["homework", "motivation"])
                  if c in self.categories and c in GOALS[self.language]]
         picked = self.rng.sample(codes, k=min(len(codes), self.rng.choice([2, 2, 3])))
@@ -249,7 +318,7 @@ class _Seeder:
             if agreed:
                 goal.agreed_at = created + timedelta(days=1)
                 goal.agreed_as = Goal.Agreed.GUARDIAN if self.rng.random() < 0.3 else Goal.Agreed.LEARNER
-            weeks = (self.today - start).days // 7
+            weeks = ((until or self.today) - start).days // 7
             if index == 0 and weeks >= 8:
                 goal.state = self.rng.choice([Goal.State.REACHED, Goal.State.REACHED, Goal.State.ADJUSTED,
                                               Goal.State.DROPPED])
@@ -266,6 +335,68 @@ class _Seeder:
                 self.goals.append(new)
                 goals.append(new)
         return goals
+
+    # --- one closed pair ----------------------------------------------------------------------
+
+    def closed_pair(self, match: Match, supervisor: Person | None) -> None:
+        """Its weeks from the first meeting to the day it closed, every meeting logged (the mentor
+        had the year to do it); a pair that ended early missed more of its last weeks, one that ran
+        to its end said goodbye; its goals were closed by then."""
+        assert match.closed_at is not None
+        closed = match.closed_at
+        first = timezone.localtime(match.first_meeting_at) if match.first_meeting_at else None
+        start = first.date() if first else (match.cycle_start or timezone.localdate(closed))
+        clock = first.time() if first else datetime.min.time().replace(hour=16)
+        place = selectors.default_place(match)
+        goals = self.pair_goals(match, start, until=timezone.localdate(closed))
+        active = [g for g in goals if g.state == Goal.State.ACTIVE] or goals
+        weekday = (start + timedelta(days=self.step)).weekday()
+        if weekday >= 5:  # on weekdays, as the active pairs
+            start -= timedelta(days=weekday - 4)
+        session = timedelta(minutes=self.programme.session_minutes)
+        times = [timezone.make_aware(datetime.combine(start + timedelta(days=self.step * i), clock))
+                 for i in range(1, 400 // self.step)]
+        times = [t for t in times if t + session <= closed and not _holiday(timezone.localdate(t))]
+        early = match.closure_reason not in (Match.Closure.PLANNED_END, Match.Closure.GOALS_REACHED)
+        troubled = closed - timedelta(weeks=TROUBLED_WEEKS)
+        held: list[Meeting] = []
+        for starts in times:
+            meeting = Meeting(match=match, starts_at=starts, place=place, ends_at=starts + session,
+                              created_by=match.volunteer.person.user)
+            self.meetings.append(meeting)
+            if early and starts >= troubled and self.rng.random() < 0.5:
+                self.miss(meeting)
+            else:
+                self.log(meeting, active, timezone.localdate(starts))
+            if meeting.state == Meeting.State.HELD:
+                held.append(meeting)
+                if self.supervision:
+                    self.supervise(meeting, match, supervisor, held=True)
+        if held and not early:
+            held[-1].activities = self.text("goodbye")
+        self.close_goals(goals, closed, on_time=not early)
+
+    def miss(self, meeting: Meeting) -> None:
+        meeting.logged_at = meeting.ends_at + timedelta(hours=self.rng.randint(1, 30))
+        meeting.logged_by = meeting.created_by
+        meeting.missed_by = Meeting.Who.LEARNER
+        if self.rng.random() < 0.5:
+            meeting.state = Meeting.State.NO_SHOW
+        else:
+            meeting.state, meeting.missed_reason = Meeting.State.CANCELLED, self.text("cancel")
+
+    def close_goals(self, goals: list[Goal], closed: datetime, *, on_time: bool) -> None:
+        """What became of the goals still open when the pair ended: mostly reached when it ran to
+        its end, mostly dropped when it ended early; the reflection fits what became of it."""
+        reflections = TEXTS["goal_reflection"][self.language]
+        for goal in goals:
+            if goal.state == Goal.State.ACTIVE:
+                reached = self.rng.random() < (0.7 if on_time else 0.25)
+                goal.state = Goal.State.REACHED if reached else Goal.State.DROPPED
+                # Closed in the pair's last week, and never before it was set.
+                goal.closed_at = max(closed - timedelta(days=self.rng.randint(1, 6)),
+                                     goal.when + timedelta(days=1))  # type: ignore[attr-defined]
+            goal.reflection = reflections[REFLECTION_INDEX.get(goal.state, 2)]
 
     def log(self, meeting: Meeting, goals: list[Goal], day: date) -> None:
         roll = self.rng.random()
@@ -362,12 +493,12 @@ class _Seeder:
             if goal.state != Goal.State.ACTIVE:
                 self.steps.append(GoalTransition(goal=goal, from_state=Goal.State.ACTIVE, to_state=goal.state,
                                                  actor=goal.created_by, reason=goal.reflection))
-        Goal.objects.bulk_update(self.goals, ["created"], batch_size=500)
+        _stamp(Goal, "created", self.goals)
         steps = GoalTransition.objects.bulk_create(self.steps, batch_size=500)
         for step in steps:  # auto_now_add: the real moments afterwards
             step.at = (step.goal.closed_at if step.from_state else None) or step.goal.created
-        GoalTransition.objects.bulk_update(steps, ["at"], batch_size=500)
-        Meeting.objects.bulk_create(self.meetings, batch_size=500)
+        _stamp(GoalTransition, "at", steps)
+        _insert_meetings(self.meetings)
         Meeting.goals.through.objects.bulk_create(
             [Meeting.goals.through(meeting_id=m.pk, goal_id=g.pk) for m, g in self.served], batch_size=500)
         GoalProgress.objects.bulk_create(
@@ -392,6 +523,79 @@ class _Seeder:
         if kind == Note.Kind.OBSERVATION:
             return meeting.starts_at + timedelta(minutes=30)
         return meeting.ends_at + timedelta(hours=2)
+
+
+# The closed pairs' history adds thousands of meetings to the demo; written through the ORM's
+# bulk_create and bulk_update (which compile every value of every row in Python) they made
+# seeding a third slower. Plain parameterised statements, run many times by the database driver,
+# write the same rows in a fraction of that time. Only values the driver cannot take as they are
+# (dates and times, UUIDs) go through their field.
+
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _db_value(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, _PLAIN):
+        return _as_is
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+def _insert_meetings(meetings: list[Meeting]) -> None:
+    """Insert new meetings and give them their primary keys (read back by their ``uid``)."""
+    if not meetings:
+        return
+    now = timezone.now()
+    for meeting in meetings:
+        meeting.created = now  # auto_now_add, as bulk_create would
+    fields = [f for f in Meeting._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in fields]
+    convert = [_db_value(f) for f in fields]
+    rows = [[c(getattr(m, name)) for c, name in zip(convert, names, strict=True)] for m in meetings]
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(Meeting._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    keys = dict(Meeting.objects.filter(match_id__in={m.match_id for m in meetings}).values_list("uid", "pk"))
+    for meeting in meetings:
+        meeting.pk = keys[meeting.uid]
+        meeting._state.adding = False
+
+
+def _stamp(model: type[models.Model], name: str, rows: list[Any]) -> None:
+    """Set one column of rows already written to the value their objects hold."""
+    if not rows:
+        return
+    field, key = _column(model, name), model._meta.pk
+    assert key is not None
+    convert, quote = _db_value(field), connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {quote(model._meta.db_table)} SET {quote(str(field.column))} = %s "
+                           f"WHERE {quote(str(key.column))} = %s",
+                           [(convert(getattr(row, name)), row.pk) for row in rows])
+
+
+def _with_people(matches: QuerySet[Match]) -> QuerySet[Match]:
+    return matches.select_related("volunteer__person__user", "learner__person", "learner__institution",
+                                  "programme").order_by("pk")
+
+
+def _holiday(day: date) -> bool:
+    key = (day.month, day.day)
+    for first, last in HOLIDAYS:
+        if (first <= key <= last) if first <= last else (key >= first or key <= last):
+            return True
+    return False
 
 
 def demo_texts(language: str) -> set[str]:

@@ -267,10 +267,13 @@ def stats_of(match: Match, meetings: list[Meeting], now: datetime) -> Stats:
 
 
 def expected_meetings(match: Match, today: date) -> int | None:
-    """How many meetings the cadence asks for from the cycle's start until today (inclusive)."""
+    """How many meetings the cadence asks for from the cycle's start until today (inclusive), or
+    until the day the match closed (a closed pair's cadence asks nothing more of it)."""
     if match.cycle_start is None or match.cycle_start > today:
         return None
     end = min(today, match.cycle_end) if match.cycle_end else today
+    if match.closed_at is not None:
+        end = min(end, timezone.localdate(match.closed_at))
     return (end - match.cycle_start).days // _step(match.programme).days + 1
 
 

@@ -405,6 +405,8 @@ class Match(Versioned):
 
     class Closure(models.TextChoices):
         PLANNED_END = "planned_end", _("Planned end of the cycle")
+        # German and French read "school or apprenticeship" (Schule oder Ausbildung, l'école ou sa
+        # formation): VerA's and AFEV's apprentices leave a training company, not a school.
         LEFT_SCHOOL = "learner_left_school", _("The learner left school")
         MENTOR_MOVED = "mentor_moved", _("The mentor moved away")
         DID_NOT_WORK = "relationship_did_not_work", _("The relationship did not work")

@@ -8,6 +8,8 @@
   mid-cycle; mentors their relationship scale mid-cycle. Intake and mid-cycle are closed, closure
   is open now (so the demo learner's link works), a follow-up is planned.
 * **Answers** of most matched learners and mentors, drawn so that scores rise a little on average.
+* **Last school year's cohort**: pairs started in September a year ago and closed, with exit
+  surveys, their story and their weeks in the journal (``journal.demo.seed_history``).
 * **School indicators** of mentored learners (all had the recorded consent: matching requires it):
   absence rates at two dates, test scores in the Dutch programmes (doorstroomtoets 150–200), and the
   school status 6 and 12 months after the match started, where that day has passed.
@@ -236,6 +238,10 @@ def _past_cohort(ctx: DemoContext) -> None:
     for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
         Match.objects.filter(pk=match.pk).update(
             created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
+    # And their weeks together, in the journal: a funder's report for last year counts their meetings.
+    from tandem.journal import demo as journal_demo
+
+    journal_demo.seed_history(ctx, Match.objects.filter(pk__in=[m.pk for m in matches]), stream="past-cohort")
 
 
 def _wave(programme: Any, instrument: Instrument, audience: str, kind: str, opens: date, closes: date) -> SurveyWave:

@@ -75,6 +75,8 @@ def pair(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
 
 def _week(match: Match) -> dict[str, int | None]:
     today = timezone.localdate()
+    if match.closed_at is not None:  # a closed pair's weeks ended with it ("week 60 of 52" else)
+        today = min(today, timezone.localdate(match.closed_at))
     if match.cycle_start is None or match.cycle_start > today:
         return {"week": None, "weeks": None}
     return {"week": (today - match.cycle_start).days // 7 + 1, "weeks": match.programme.cycle_weeks}

@@ -15,6 +15,9 @@ from tandem.core import demo
 
 class Command(BaseCommand):
     help = "Create the five seed programmes with believable synthetic people and print log-ins."
+    # `make demo` runs `migrate` (which checks the project) just before: checking again here
+    # would cost the demo's start two seconds of importing every view for nothing.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
