@@ -42,3 +42,10 @@ def test_a_coordinator_opening_the_mentors_expenses_page_lands_on_the_claims(wor
         assert (response.status_code, response["Location"]) == (302, review), persona
     assert world.client_for("mentor").get(mine).status_code == 200
     assert world.client_for("learner").get(mine).status_code == 403
+
+
+def test_approving_with_nothing_ticked_warns_instead_of_reporting_success(world: World) -> None:
+    """"Choose the claims to approve." is a warning (nothing happened), not a green success."""
+    url = reverse("expenses:approve_bulk", kwargs=programme_kwargs(world))
+    response = world.client_for("coordinator").post(url, follow=True)
+    assert 'class="message warning">Choose the claims to approve.' in response.content.decode()
