@@ -23,7 +23,7 @@ DIGITAL_CONSENT_AGE = {"BE": 13, "FR": 15, "NL": 16, "DE": 16}
 SAFEGUARDING_CERTIFICATE = {
     "NL": "VOG (Verklaring Omtrent het Gedrag)",
     "BE": "Uittreksel strafregister model 2 / Extrait de casier judiciaire modèle 2",
-    "FR": "Bulletin n°3 du casier judiciaire",
+    "FR": "bulletin n°\u00a03 du casier judiciaire",  # read after "votre": lower case, n° 3
     "DE": "Erweitertes Führungszeugnis",
 }
 

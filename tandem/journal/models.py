@@ -352,6 +352,10 @@ class Meeting(Versioned):
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
 
+    def has_taken_place(self) -> bool:
+        """Its time has come, or it is logged as held: an observation or intervision may follow."""
+        return self.state == self.State.HELD or self.is_past()
+
 
 @dataclass(frozen=True)
 class KindRule:

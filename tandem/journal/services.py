@@ -410,6 +410,15 @@ def draft_save(*, meeting: Meeting, user: Any, data: dict[str, Any]) -> MeetingD
 
 # --- notes -------------------------------------------------------------------------------------
 
+# Written about a meeting that took place (README: "afterwards"), never ahead of it.
+AFTERWARDS = frozenset({Note.Kind.OBSERVATION, Note.Kind.INTERVISION})
+
+
+def not_yet() -> str:
+    """Why a supervisor finds no observation or intervision form on a meeting still to come."""
+    return _("An observation or intervision is written once the meeting has taken place.")
+
+
 def note_add(*, meeting: Meeting, kind: str, text: str, author: Person | None, parts: frozenset[str],
              actor: Any, visibility: str = "", parent: Note | None = None) -> Note:
     """A note by the mentor (preparation, reflection, reply) or a supervisor or coordinator
@@ -434,6 +443,8 @@ def note_add(*, meeting: Meeting, kind: str, text: str, author: Person | None, p
         parent = None
     if kind == Note.Kind.COMMENT and not meeting.notes.filter(kind=Note.Kind.PREPARATION).exists():
         raise ValidationError(_("There is no preparation to give feedback on yet."))
+    if kind in AFTERWARDS and not meeting.has_taken_place():
+        raise ValidationError(not_yet())
     with transaction.atomic():
         note = Note(meeting=meeting, kind=kind, visibility=visibility, text=text, author=author, parent=parent)
         note.full_clean()

@@ -27,3 +27,25 @@ def test_coordinators_and_mentors_get_the_expenses_link(world: World) -> None:
         assert ("Onkosten", review) in links(Role.COORDINATOR)
     page = world.client_for("coordinator").get(reverse("core:programme", kwargs=kwargs)).content.decode()
     assert f'href="{review}"' in page
+
+
+def test_a_coordinator_opening_the_mentors_expenses_page_lands_on_the_claims(world: World) -> None:
+    """A coordinator following /expenses/ (a bookmark, a mentor's link) is the coordination: they
+    are sent to the claims to approve, not told to "contact the coordination"; mentors stay."""
+    from tandem.expenses.tests.factories import mentor_volunteer
+
+    mentor_volunteer(world)
+    kwargs = programme_kwargs(world)
+    mine, review = reverse("expenses:mine", kwargs=kwargs), reverse("expenses:review", kwargs=kwargs)
+    for persona in ("coordinator", "org_admin"):
+        response = world.client_for(persona).get(mine)
+        assert (response.status_code, response["Location"]) == (302, review), persona
+    assert world.client_for("mentor").get(mine).status_code == 200
+    assert world.client_for("learner").get(mine).status_code == 403
+
+
+def test_approving_with_nothing_ticked_warns_instead_of_reporting_success(world: World) -> None:
+    """"Choose the claims to approve." is a warning (nothing happened), not a green success."""
+    url = reverse("expenses:approve_bulk", kwargs=programme_kwargs(world))
+    response = world.client_for("coordinator").post(url, follow=True)
+    assert 'class="message warning">Choose the claims to approve.' in response.content.decode()

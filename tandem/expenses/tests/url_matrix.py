@@ -60,7 +60,9 @@ def _allowances(world: Any) -> dict[str, Any]:
 
 
 MATRIX: dict[str, Access] = {
-    "expenses:mine": Access(MENTOR, "programme", kwargs=_mentor),
+    # Coordinators are sent on to the claims they approve (they are the coordination).
+    "expenses:mine": Access(READERS, "programme", kwargs=_mentor,
+                            expect_for=dict.fromkeys(COORDINATORS, redirect_to("expenses:review"))),
     "expenses:claim_new": Access(MENTOR, "programme", kwargs=_mentor),
     "expenses:bank": Access(MENTOR, "programme", kwargs=_mentor),
     "expenses:attestations": Access(MENTOR, "programme", kwargs=_mentor),

@@ -106,7 +106,7 @@ def approve_bulk(request: HttpRequest, programme: Programme) -> HttpResponse:
         messages.warning(request, ngettext("%(n)s claim needs your decision on its own page.",
                                           "%(n)s claims need your decision one by one.", left) % {"n": left})
     if not approved and not left:
-        messages.info(request, _("Choose the claims to approve."))
+        messages.warning(request, _("Choose the claims to approve."))
     return redirect("expenses:review", **kw(programme))
 
 

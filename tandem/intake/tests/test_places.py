@@ -71,6 +71,18 @@ def test_a_placed_learner_is_not_flagged(world: World) -> None:
     assert NOT_ON_MAP not in page
 
 
+def test_a_placed_learners_page_shows_the_place_not_its_coordinates(world: World) -> None:
+    """The coordinator reads "3011 Rotterdam", not "3011 Rotterdam (51,92, 4,48)": the point is for
+    matching, not for people."""
+    pupil = learner(world)
+    pupil.latitude, pupil.longitude = 51.9234, 4.4812
+    pupil.save()
+    page = world.client_for("coordinator").get(_url(world, "learner", pk=pupil.pk)).content.decode()
+    assert pupil.person.city in page
+    assert "51.923" not in page and "51,923" not in page and "4.481" not in page and "4,481" not in page
+    assert "could not be placed on the map" not in page
+
+
 def test_correcting_the_address_places_the_learner_and_a_wrong_one_flags_them(world: World) -> None:
     pupil = learner(world)
     client = world.client_for("coordinator")

@@ -278,3 +278,27 @@ def test_the_supervisor_tells_a_pair_not_yet_under_way_apart(world: World) -> No
     for url in (reverse("journal:overview", kwargs=kw), reverse("core:programme", kwargs=kw)):
         page = supervisor.get(url).content.decode()
         assert '<span class="badge">Proposed</span>' in page, url
+
+
+def test_observation_and_intervision_wait_until_the_meeting_has_taken_place(world: World) -> None:
+    """README: observation and intervision are recorded "afterwards" — not offered on a meeting still
+    to come, and a post ahead of it is refused with a clear message (no note, no error page)."""
+    match = persona_match(world)
+    ahead = meeting(match, days=2)
+    kw = _kw(world, pk=match.pk, meeting=ahead.pk)
+    supervisor = world.client_for("supervisor")
+    page = supervisor.get(reverse("journal:meeting", kwargs=kw)).content.decode()
+    assert 'id="write-observation"' not in page and 'id="write-intervision"' not in page
+    assert "An observation or intervision is written once the meeting has taken place." in page
+    for kind in ("observation", "intervision"):
+        response = supervisor.post(reverse("journal:note_add", kwargs=kw),
+                                   {"kind": kind, "text": "Te vroeg", "visibility": "team"}, follow=True)
+        assert response.status_code == 200
+        assert "An observation or intervision is written once the meeting has taken place." in \
+            response.content.decode()
+    assert not ahead.notes.exists()
+    # Once its time has come, both are offered.
+    past = meeting(match, days=-1)
+    page = supervisor.get(reverse("journal:meeting", kwargs=_kw(world, pk=match.pk, meeting=past.pk))).content.decode()
+    assert 'id="write-observation"' in page and 'id="write-intervision"' in page
+    assert "once the meeting has taken place" not in page

@@ -70,12 +70,13 @@ def meeting(request: HttpRequest, programme: Programme, pk: int, meeting: int) -
     note_forms = []
     if supervisor:
         prepared = any(n.kind == Note.Kind.PREPARATION for n in notes)
-        kinds = ([Note.Kind.COMMENT] if prepared and item.is_planned else []) + [
-            Note.Kind.OBSERVATION, Note.Kind.INTERVISION]
+        kinds = ([Note.Kind.COMMENT] if prepared and item.is_planned else []) + (
+            [Note.Kind.OBSERVATION, Note.Kind.INTERVISION] if item.has_taken_place() else [])
         note_forms = [(kind, Note.Kind(kind).label, NoteForm(kind=kind, auto_id=f"id_{kind}_%s")) for kind in kinds]
     return render(request, "journal/meeting.html", {
         "programme": programme, "match": match, "meeting": item, "notes": notes, "parts": parts,
         "mentor": mentor, "supervisor": supervisor, "note_forms": note_forms,
+        "not_yet": services.not_yet() if supervisor and not item.has_taken_place() else "",
         "writer": bool(parts & set(WRITERS)), "supervision": selectors.supervision(programme),
         "friendly": not parts & {"coordinator", "mentor", "supervisor"}, "faces": faces(),
         "can_rate": "learner" in parts and selectors.rateable(item),

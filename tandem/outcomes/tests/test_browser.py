@@ -74,7 +74,7 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
         desk.locator("#filters button[type=submit]").click()
     assert f"site={world.site.pk}" in desk.url
     table = desk.locator("#delivered table")
-    assert "Koppelingen (gestart)" in table.inner_text() and "6" in table.inner_text()
+    assert "Koppels (gestart)" in table.inner_text() and "6" in table.inner_text()
     assert desk.locator("svg.chart").count() >= 2
     from django.utils import timezone
 
@@ -102,6 +102,6 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
 
     rows = list(load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
                 .iter_rows(values_only=True))
-    started = next(r for r in rows if r[0] == "Koppelingen (gestart)")
+    started = next(r for r in rows if r[0] == "Koppels (gestart)")
     assert started[1] == 5  # the five known matches; the pupil's own started after the period
     assert any(r[0] == "Definities" for r in rows)
