@@ -110,7 +110,7 @@ def test_no_one_else_sees_the_individual_value(world: World) -> None:
     coordinator = world.client_for("coordinator")
     detail = coordinator.get(reverse("onboarding:volunteer", kwargs={**kwargs, "pk": volunteer.pk}))
     assert "Self-declared background (coordinators only)" in detail.content.decode()
-    assert "migration background: yes; first-generation student: yes" in detail.content.decode()
+    assert "migration background: yes · first-generation student: yes" in detail.content.decode()
     for persona in ("observer", "supervisor", "learner", "partner_contact"):
         response = world.client_for(persona).get(reverse("onboarding:volunteer", kwargs={**kwargs, "pk": volunteer.pk}))
         assert response.status_code in (403, 404)
