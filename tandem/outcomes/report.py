@@ -186,7 +186,7 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
                         else show.mean(None, c.n if c.n else 0))
             rows.append(Row(_("Change, same people before and after"),
                             (f"{'+' if c.change >= 0 else ''}{fmt(c.change, 2)}" if ok else show.mean(None, c.n)),
-                            show.count(c.n), extra=[_("95\u00a0%% confidence interval: %(ci)s") % {"ci": interval},
+                            show.count(c.n), extra=[_("95%% confidence interval: %(ci)s") % {"ci": interval},
                                                     _("before %(b)s, after %(a)s") % {
                                                         "b": show.mean(c.before, c.n, 2),
                                                         "a": show.mean(c.after, c.n, 2)}]))

@@ -28,8 +28,8 @@ def _report(world: World, kind: str, language: str) -> bytes:
 
 
 @pytest.mark.parametrize(("language", "interval"), [
-    ("en", f"95{NBSP}% confidence interval: "), ("nl", f"95{NBSP}%-betrouwbaarheidsinterval: "),
-    ("fr", f"intervalle de confiance à 95{NBSP}% : "),
+    ("en", "95% confidence interval: "), ("nl", "95%-betrouwbaarheidsinterval: "),
+    ("fr", f"intervalle de confiance à 95{NBSP}%{NBSP}: "),
 ])
 def test_the_confidence_interval_keeps_95_and_its_percent_sign_together(world: World, language: str,
                                                                         interval: str) -> None:
