@@ -26,7 +26,7 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
     ("nl", "Learners who are first-generation students", "Leerlingen die eerstegeneratiestudent zijn"),
     ("nl", "Mentors who are first-generation students", "Mentoren die eerstegeneratiestudent zijn"),
     ("nl", "Matches (started)", "Koppels (gestart)"),
-    ("nl", "Meetings per match", "Afspraken per koppel"),
+    ("nl", "Meetings per match", "Bijeenkomsten per koppel"),  # as "Gehouden bijeenkomsten" above it
     ("fr", "Important: tell the coordinator", "Important\u00a0: prévenir la coordination"),
     ("fr", "More: a note, tell the coordinator", "Plus\u00a0: une note, prévenir la coordination"),
 ])

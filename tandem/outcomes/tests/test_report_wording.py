@@ -42,4 +42,4 @@ def test_the_confidence_interval_keeps_95_and_its_percent_sign_together(world: W
 def test_a_dutch_report_calls_meetings_bijeenkomsten(world: World) -> None:
     known.build(world)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(_report(world, "pdf", "nl"))).pages)
-    assert "Bijeenkomsten per koppeling" in text and "Afspraken" not in text
+    assert "Bijeenkomsten per koppel" in text and "Afspraken" not in text
