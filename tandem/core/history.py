@@ -168,6 +168,18 @@ def _subjects() -> dict[str, type[models.Model]]:
     return found
 
 
+def subject_kind(subject: str) -> str:
+    """What kind of record an audit entry is about ("match:12" -> "Match", "Tandem", "Koppel"),
+    from the model's ``verbose_name``: the log says whether a change was made to the learner's
+    record or to their match. Empty for a person (the entry names them already) and for a subject
+    no model declares."""
+    kind = subject.partition(":")[0]
+    model = _subjects().get(kind)
+    if model is None or kind == "person":
+        return ""
+    return capfirst(str(model._meta.verbose_name))
+
+
 def _show_for(field: models.Field[Any, Any]) -> Show:
     if field.choices:
         return choice(field.flatchoices)

@@ -67,6 +67,12 @@ def audit_changes(event: Any) -> list[history.Change]:
 
 
 @register.filter
+def audit_kind(event: Any) -> str:
+    """``{{ event|audit_kind }}``: the kind of record an audit entry is about ("Matching round")."""
+    return history.subject_kind(event.subject or "")
+
+
+@register.filter
 def reason(value: str) -> str:
     """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
     return history.reason_text(value or "")

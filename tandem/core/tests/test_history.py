@@ -87,3 +87,24 @@ def test_audit_table_renders_words(world: World, settings: Any) -> None:
     page = client.get(f"/o/{world.organisation.slug}/p/{world.programme.slug}/people/{learner.pk}/").content.decode()
     assert "Geboortedatum: " in page and "4 maart 2012" in page
     assert "date_of_birth" not in page and "2012-03-04" not in page
+
+
+def test_the_log_says_what_kind_of_record_each_entry_is_about(world: World) -> None:
+    """A learner's record and their match both name the learner: the log tells them apart, and an
+    entry about no person (a matching round) says what it is about instead of a dash."""
+    programme = world.programme
+    learner = world.people["learner"]
+    for subject in ("match:1", "learner:1", "matching_round:1"):
+        audit_record(organisation=world.organisation, programme=programme, actor=None, action="created",
+                     subject=subject, person=None if subject.startswith("matching_round") else learner)
+    user = world.users["coordinator"]
+    user.language = "de"
+    user.save()
+    page = world.client_for("coordinator").get(
+        f"/o/{world.organisation.slug}/p/{programme.slug}/audit/").content.decode()
+    for kind in ("Tandem", "Mentee", "Matching-Runde"):
+        assert f'<span class="details muted">{kind}</span>' in page
+    with translation.override("fr"):
+        assert history.subject_kind("match:3") == "Binôme"
+        assert history.subject_kind("person:3") == ""  # the entry names the person already
+        assert history.subject_kind("nothing:3") == ""
