@@ -22,3 +22,20 @@ def test_closing_without_choosing_a_reason_is_refused_and_the_match_stays_active
     assert page.status_code == 200 and "This field is required." in page.content.decode()
     match.refresh_from_db()
     assert match.state == Match.State.ACTIVE and not match.closure_reason
+
+
+def test_the_list_shows_when_a_closed_pair_ended_not_the_end_it_had_planned(world: World) -> None:
+    """A pair that stopped in its third month read "12.06.2026 – 13.06.2027 · Closed" in the
+    list, as if it had met for a year: a closed pair's period ends on the day it closed."""
+    from datetime import date, datetime, timezone
+
+    relax(world)
+    closed = numbered_match(world, 1, state="closed", cycle_start=date(2026, 6, 12), cycle_end=date(2027, 6, 13))
+    Match.objects.filter(pk=closed.pk).update(closed_at=datetime(2026, 9, 1, 10, tzinfo=timezone.utc))
+    numbered_match(world, 2, state="active", cycle_start=date(2026, 9, 1), cycle_end=date(2027, 6, 30))
+    user = world.users["coordinator"]
+    user.language = "de"
+    user.save()
+    page = world.client_for("coordinator").get(programme_url(world, "matching:matches")).content.decode()
+    assert "12.06.2026 – 01.09.2026" in page and "13.06.2027" not in page
+    assert "01.09.2026 – 30.06.2027" in page
