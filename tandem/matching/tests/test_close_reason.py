@@ -27,11 +27,11 @@ def test_closing_without_choosing_a_reason_is_refused_and_the_match_stays_active
 def test_the_list_shows_when_a_closed_pair_ended_not_the_end_it_had_planned(world: World) -> None:
     """A pair that stopped in its third month read "12.06.2026 – 13.06.2027 · Closed" in the
     list, as if it had met for a year: a closed pair's period ends on the day it closed."""
-    from datetime import date, datetime, timezone
+    from datetime import UTC, date, datetime
 
     relax(world)
     closed = numbered_match(world, 1, state="closed", cycle_start=date(2026, 6, 12), cycle_end=date(2027, 6, 13))
-    Match.objects.filter(pk=closed.pk).update(closed_at=datetime(2026, 9, 1, 10, tzinfo=timezone.utc))
+    Match.objects.filter(pk=closed.pk).update(closed_at=datetime(2026, 9, 1, 10, tzinfo=UTC))
     numbered_match(world, 2, state="active", cycle_start=date(2026, 9, 1), cycle_end=date(2027, 6, 30))
     user = world.users["coordinator"]
     user.language = "de"

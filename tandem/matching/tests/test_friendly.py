@@ -4,7 +4,7 @@ full explanation."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -142,3 +142,22 @@ def test_the_guardian_reads_their_childs_match_on_the_programme_page(world: Worl
     assert "Your child" in guardian and "match</h2>" in guardian and ">Your match</h2>" not in guardian
     assert ">Your match</h2>" in world.client_for("learner").get(url).content.decode()
     assert ">Your match</h2>" in world.client_for("mentor").get(url).content.decode()
+
+
+def test_once_the_first_meeting_is_past_each_side_is_asked_for_its_answer_on_the_programme_page(
+        world: World) -> None:
+    """The overview said "First meeting planned · 25 November" two days after it: each side that
+    has not answered is asked, with the link to answer, until it has."""
+    match = _match(world)
+    url = world.programme.get_absolute_url()
+    answer = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    for persona in ("learner", "mentor"):
+        assert answer not in world.client_for(persona).get(url).content.decode()  # not yet met
+    Match.objects.filter(pk=match.pk).update(first_meeting_at=timezone.now() - timedelta(days=2),
+                                             mentor_answer="yes")
+    learner = world.client_for("learner")
+    learner.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
+    page = learner.get(url).content.decode()
+    assert "Dis-nous alors si tu veux continuer ensemble." in page and answer in page
+    assert learner.get(answer).status_code == 200
+    assert answer not in world.client_for("mentor").get(url).content.decode()  # answered already
