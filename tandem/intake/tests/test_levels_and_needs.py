@@ -102,3 +102,15 @@ def test_no_mentor_wishes_reads_as_the_gender_wish_alone(world: World) -> None:
     page = world.client_for("coordinator").get(reverse("intake:learner", kwargs={
         "org": "zuid", "prog": "moz", "pk": wished.pk})).content.decode()
     assert "Iemand die van voetbal houdt · " in page.split('id="mentor-wishes">', 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_flemish_programme_names_work_based_learning_as_flanders_does() -> None:
+    """Belgium's apprenticeship level read "Leerbaan (bbl)", a term of the Netherlands' mbo; in
+    Flanders it is "duaal leren", in French-speaking Belgium "formation en alternance"."""
+    from django.utils import translation
+
+    for language, word in (("nl", "Duaal leren"), ("fr", "Formation en alternance"), ("de", "Ausbildung")):
+        with translation.override(language):
+            labels = [str(label) for _, label in level_choices("BE")]
+        assert word in labels, (language, labels)
+        assert not any("bbl" in label for label in labels)
