@@ -73,6 +73,14 @@ def audit_kind(event: Any) -> str:
 
 
 @register.filter
+def lowerfirst(value: Any) -> str:
+    """``{{ label|lowerfirst }}``: a label inside a sentence ("Every two weeks" -> "every two
+    weeks"). Only the first letter: ``|lower`` made German nouns small ("alle zwei wochen")."""
+    text = str(value)
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
 def reason(value: str) -> str:
     """``{{ event.note|reason }}``: a stored reason code as its label; typed text as typed."""
     return history.reason_text(value or "")

@@ -64,6 +64,14 @@ def test_the_mentor_reads_the_rhythm_in_the_middle_of_a_sentence(world: World) -
     world.programme.save(update_fields=["meeting_cadence"])
     html = _page(world, "mentor")
     assert "Meetings: weekly, about" in html and "Meetings: Weekly" not in html
+    # Only the first letter: German nouns keep theirs ("alle zwei wochen" was printed).
+    world.programme.meeting_cadence = "fortnightly"
+    world.programme.save(update_fields=["meeting_cadence"])
+    user = world.users["mentor"]
+    user.language = "de"
+    user.save()
+    html = _page(world, "mentor")
+    assert "Treffen: alle zwei Wochen, jeweils" in html and "Deine Rolle als Mentor:in" in html
 
 
 def test_a_french_learner_is_spoken_to_with_tu_on_their_own_part_of_the_page(world: World) -> None:

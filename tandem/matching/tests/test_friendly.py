@@ -161,3 +161,17 @@ def test_once_the_first_meeting_is_past_each_side_is_asked_for_its_answer_on_the
     assert "Dis-nous alors si tu veux continuer ensemble." in page and answer in page
     assert learner.get(answer).status_code == 200
     assert answer not in world.client_for("mentor").get(url).content.decode()  # answered already
+
+
+def test_a_mentor_with_several_learners_reads_your_matches(world: World) -> None:
+    from tandem.matching.tests.factories import pupil
+
+    match = _match(world)
+    url = world.programme.get_absolute_url()
+    assert ">Your match</h2>" in world.client_for("mentor").get(url).content.decode()
+    second = pupil(world, "Second")
+    Match.objects.create(programme=world.programme, volunteer=match.volunteer, learner=second, slot=2,
+                         capacity=2, state=Match.State.PROPOSED)
+    page = world.client_for("mentor").get(url).content.decode()
+    assert ">Your matches</h2>" in page and "Second" in page
+    assert ">Your match</h2>" in world.client_for("learner").get(url).content.decode()
