@@ -32,15 +32,21 @@ def get_programme_for_user(user: Any, org_slug: str, prog_slug: str) -> Programm
     return programme
 
 
-def programme_view(permission: str) -> Callable[[ProgrammeView], Callable[..., HttpResponse]]:
+def programme_view(
+    permission: str, *, otherwise: Callable[[HttpRequest, Programme], HttpResponse | None] | None = None,
+) -> Callable[[ProgrammeView], Callable[..., HttpResponse]]:
     """Resolve ``org``/``prog`` from the URL, check ``permission`` on the programme, and call the
-    view as ``view(request, programme, **rest)``."""
+    view as ``view(request, programme, **rest)``. A member without the permission gets 403,
+    unless ``otherwise(request, programme)`` answers instead (e.g. a redirect to the page their
+    role uses); outsiders get 404 either way. The programme is looked up once."""
 
     def decorator(view: ProgrammeView) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, org: str, prog: str, **kwargs: Any) -> HttpResponse:
             programme = get_programme_for_user(request.user, org, prog)
             if not request.user.has_perm(permission, programme):
+                if otherwise is not None and (response := otherwise(request, programme)) is not None:
+                    return response
                 raise PermissionDenied
             request.programme = programme  # type: ignore[attr-defined]
             request.organisation = programme.organisation  # type: ignore[attr-defined]

@@ -20,10 +20,7 @@ from tandem.core.models import (
     Programme,
     Role,
 )
-
-# Observers see counts only; a group smaller than this reads "hidden" (explained once per page by
-# ``hidden_note``) so nobody can be singled out (the small-cell suppression of official statistics).
-SMALL_GROUP = 5
+from tandem.core.suppression import Shown, T, protect
 
 #: Roles whose members are protected by suppression: the people a programme serves and their
 #: families. Staff (coordinators, observers, partner contacts, supervisors) are contacts by name on
@@ -36,15 +33,11 @@ def hidden_word() -> str:
     return _("hidden")
 
 
-def hidden_note(threshold: int = SMALL_GROUP) -> str:
-    """The one explanation of :func:`hidden_word` on a page of counts."""
-    return _("Hidden: groups smaller than %(n)s are not shown, so nobody can be recognised.") % {
-        "n": threshold}
-
-
 def protected_note(threshold: int) -> str:
-    """The explanation of :func:`hidden_word` on a page protected by :mod:`tandem.core.suppression`,
-    where a larger count can be hidden too because a small one would follow from it."""
+    """The one explanation of :func:`hidden_word` on an observer's page of counts, every one
+    protected by :mod:`tandem.core.suppression` under the programme's threshold
+    (``extensions.observer_threshold``): a larger count can be hidden too because a small one
+    would follow from it."""
     return _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be "
              "worked out.") % {"n": threshold}
 
@@ -116,26 +109,37 @@ def organisation_programmes(*, organisation: Organisation) -> list[tuple[Program
 
 
 @dataclass(frozen=True)
-class SuppressedCount:
-    value: int
-    protected: bool = True
+class RoleCount:
+    """One role's count as an observer may read it (``value`` None: hidden)."""
+
+    shown: Shown
+
+    @property
+    def value(self) -> int | None:
+        return self.shown.value
 
     @property
     def suppressed(self) -> bool:
-        return self.protected and 0 < self.value < SMALL_GROUP
+        return self.shown.suppressed
 
     @property
     def plural_n(self) -> int:
         """The number the role's noun agrees with: a hidden count reads in the plural, so the
         grammar never tells that it is one person."""
-        return 2 if self.suppressed else self.value
+        return 2 if self.shown.value is None else self.shown.value
 
 
-def aggregate_counts(*, programme: Programme) -> dict[str, SuppressedCount]:
-    """Observers' counts per role: small groups of mentors, learners and guardians hidden, staff
-    counted as they are (their names and e-mails are on the same page)."""
-    return {role: SuppressedCount(n, protected=role in PROTECTED_ROLES)
-            for role, n in role_counts(programme=programme).items()}
+def aggregate_counts(*, programme: Programme, threshold: int) -> dict[str, RoleCount]:
+    """Observers' counts per role: mentors, learners and guardians through
+    :func:`tandem.core.suppression.protect` under ``threshold`` (the programme's, as on every
+    observer's page), staff counted as they are (their names and e-mails are on the same page).
+    The page publishes no total of people (``unpublished``): one would be an equation from which
+    a hidden count could be worked out."""
+    counts = role_counts(programme=programme)
+    people = [role for role in counts if role in PROTECTED_ROLES]
+    table = protect({role: counts[role] for role in people}, threshold=threshold, unpublished=[(T, "n"), (T, T)])
+    return {role: RoleCount(table.cell(role, "n") if role in PROTECTED_ROLES else Shown(n))
+            for role, n in counts.items()}
 
 
 def programmes_for_user(user: Any) -> list[tuple[Programme, frozenset[str]]]:

@@ -133,8 +133,14 @@ def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, thres
         if not found:
             break
         # Its neighbours: the counts that share a published sum with it (in a table, its row and column).
-        near = {k for total, parts in equations if found[0] == total or found[0] in parts for k in (total, *parts)}
-        candidates = [k for k in values if k not in hidden and k in near and k not in kept]
+        # The first exposed count that has one left to hide: another may be hemmed in by counts
+        # already hidden or ``kept`` while hiding a neighbour of the next one still helps.
+        candidates = []
+        for key in found:
+            near = {k for total, parts in equations if key == total or key in parts for k in (total, *parts)}
+            candidates = [k for k in values if k not in hidden and k in near and k not in kept]
+            if candidates:
+                break
         inner = [k for k in candidates if k not in totals]
         pool = [k for k in inner if values[k] > 0] or inner or candidates
         if not pool:  # nothing left beside it: hide every published count

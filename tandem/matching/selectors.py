@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -170,11 +171,31 @@ class MatchReport:
 # Matches that started (active or closed): a total the results dashboard publishes too.
 STARTED = "started"
 UNRECORDED = "unrecorded"
+ALL = "all"
+
+
+def protect_matches(*, states: Mapping[str, int], reasons: Mapping[str, int], unrecorded: int = 0,
+                    threshold: int) -> dict[str, Shown]:
+    """The one protection of the programme's match counts, for every page that shows some of them
+    (this app's matches report, the results dashboard and the funder reports): matches by state,
+    the closed ones by reason (``reasons``; ``unrecorded`` without a reason), as one tree of sums
+    (all matches, the started ones, the closed ones). ``states`` gives each state but ``closed``
+    (a state left out counts 0). The keys that come back: each state, :data:`STARTED`,
+    :data:`ALL`, ``reason:<code>`` and :data:`UNRECORDED`. A count under ``threshold`` is hidden,
+    and so is whatever would let it be worked out; ``threshold=1`` shows every count."""
+    closed = Match.State.CLOSED
+    counts: dict[str, int] = {**{s: int(states.get(s, 0)) for s in Match.State.values if s != closed},
+                              **{f"reason:{r}": int(reasons.get(r, 0)) for r in Match.Closure.values},
+                              UNRECORDED: unrecorded}
+    return protect_sums(counts, {
+        closed: [*(f"reason:{r}" for r in Match.Closure.values), UNRECORDED],
+        STARTED: [Match.State.ACTIVE, closed],
+        ALL: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
+    }, threshold=threshold, shown_elsewhere=[STARTED])
 
 
 def match_report(*, programme: Programme, threshold: int = 1) -> MatchReport:
-    """Matches by state and the closed ones by reason, protected as one tree of sums by the
-    small-cell suppression every observer's figure passes through (:mod:`tandem.core.suppression`):
+    """Matches by state and the closed ones by reason, protected by :func:`protect_matches`:
     a count under ``threshold`` is hidden, and so is whatever would let it be worked out from the
     totals (all matches, the started ones, the closed ones). ``threshold=1`` shows every count."""
     states = dict.fromkeys(Match.State.values, 0)
@@ -189,18 +210,11 @@ def match_report(*, programme: Programme, threshold: int = 1) -> MatchReport:
             reasons[reason] += n
         else:
             unrecorded += n
-    closed, total = Match.State.CLOSED, "all"
-    counts: dict[str, int] = {**{s: n for s, n in states.items() if s != closed},
-                              **{f"reason:{r}": n for r, n in reasons.items()}, UNRECORDED: unrecorded}
-    shown = protect_sums(counts, {
-        closed: [*(f"reason:{r}" for r in reasons), UNRECORDED],
-        STARTED: [Match.State.ACTIVE, closed],
-        total: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
-    }, threshold=threshold, shown_elsewhere=[STARTED])
+    shown = protect_matches(states=states, reasons=reasons, unrecorded=unrecorded, threshold=threshold)
     return MatchReport(
         states=[(str(label), shown[code]) for code, label in Match.State.choices],
         reasons=[(code, str(label), shown[f"reason:{code}"]) for code, label in Match.Closure.choices],
-        unrecorded=shown[UNRECORDED], total=shown[total], threshold=threshold)
+        unrecorded=shown[UNRECORDED], total=shown[ALL], threshold=threshold)
 
 
 def programme_community(*, programme: Programme, user: Any, pk: int) -> LearningCommunity:

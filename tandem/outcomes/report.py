@@ -2,7 +2,8 @@
 
 Every number passes through here. ``build(..., suppress=True)`` (observers' views and every funder
 report) sends each count through ``suppression.protect`` / ``protect_count`` (primary and secondary
-suppression, the programme's threshold), each mean, median and interval through
+suppression, the programme's threshold; the match counts through ``matching.selectors
+.protect_matches``, the one protection the matches report uses too), each mean, median and interval through
 ``suppression.enough`` and each percentage through ``suppression.percent``. Coordinators'
 dashboards use ``suppress=False`` and see the exact values.
 """
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
 from tandem.core.suppression import Shown, enough, percent, protect, protect_count
 from tandem.matching.models import Match
+from tandem.matching.selectors import STARTED, UNRECORDED, protect_matches
 from tandem.outcomes.instruments import pick
 from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
 from tandem.outcomes.selectors import Figures
@@ -93,7 +95,10 @@ class Show:
 
 def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool) -> list[Section]:
     show = Show(settings, suppress=suppress)
-    return [_delivered(figures, show), _closures(figures, show), _goals(figures, show),
+    # The match counts of both sections, protected as the matches report protects them (one call).
+    matches = protect_matches(states={Match.State.ACTIVE: figures.active}, reasons=figures.closure_reasons,
+                              unrecorded=figures.closure_unrecorded, threshold=show.threshold)
+    return [_delivered(figures, show, matches), _closures(figures, show, matches), _goals(figures, show),
             *_surveys(figures, show), _pulse(figures, show), _indicators(figures, show),
             _dropout(figures, show, settings)]
 
@@ -118,14 +123,13 @@ def _pulse(f: Figures, show: Show) -> Section:
                    [_("Figure"), _("Value"), _("Pairs")], note=note)
 
 
-def _delivered(f: Figures, show: Show) -> Section:
+def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
     many = enough(f.matches, threshold=show.threshold)
-    states = protect({"active": f.active, "closed": f.closed}, threshold=show.threshold)
     rows = [
-        Row(_("Matches (started)"), show.count(states.col_total("n"))),
-        Row(_("Active now"), show.count(states.cell("active", "n"))),
+        Row(_("Matches (started)"), show.count(matches[STARTED])),
+        Row(_("Active now"), show.count(matches[Match.State.ACTIVE])),
         # With its context: the match state "Closed" (matching's catalogue, singular in French) would win.
-        Row(pgettext("matches, a figure", "Closed"), show.count(states.cell("closed", "n"))),
+        Row(pgettext("matches, a figure", "Closed"), show.count(matches[Match.State.CLOSED])),
         Row(_("Learners mentored"), show.count(f.learners)),
         Row(_("Mentors"), show.count(f.mentors)),
         Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),
@@ -139,19 +143,19 @@ def _delivered(f: Figures, show: Show) -> Section:
     return Section("delivered", _("What was delivered"), rows, [_("Figure"), _("Value")])
 
 
-def _closures(f: Figures, show: Show) -> Section:
-    reasons = [code for code, _label in Match.Closure.choices]
-    table = protect({code: f.closure_reasons.get(code, 0) for code in reasons}, threshold=show.threshold)
-    labels = dict(Match.Closure.choices)
-    total = table.col_total("n")
+def _closures(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
+    labels: dict[str, str] = {f"reason:{code}": str(label) for code, label in Match.Closure.choices}
+    if f.closure_unrecorded:
+        labels[UNRECORDED] = _("No reason recorded")
+    total = matches[Match.State.CLOSED]
     rows = []
-    for code in reasons:
-        cell = table.cell(code, "n")
+    for key, label in labels.items():
+        cell = matches[key]
         share, value = show.pct(cell, total)
-        rows.append(Row(str(labels[code]), show.count(cell), share,
+        rows.append(Row(label, show.count(cell), share,
                         bar=None if value is None else value / 100, hidden=value is None and share != "–"))
     rows.append(Row(_("All closures"), show.count(total)))
-    every_shown = all(not table.cell(code, "n").suppressed for code in reasons)
+    every_shown = all(not matches[key].suppressed for key in labels)
     early = Shown(f.early_closures if every_shown else None)
     rate, _value = show.pct(early, total)
     note = _("Early closure: any reason other than the planned end of the cycle or goals reached. "

@@ -171,6 +171,7 @@ class Figures:
     meetings_per_match: float | None = None
     match_days_median: float | None = None
     closure_reasons: dict[str, int] = field(default_factory=dict)
+    closure_unrecorded: int = 0  # closed without a recorded reason
     early_closures: int = 0
     waiting_days_median: float | None = None
     waiting_n: int = 0
@@ -226,8 +227,13 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     closed = [m for m in matches if m["state"] == Match.State.CLOSED and m["closed_at"]]
     lengths = [(m["closed_at"].astimezone(tz).date() - s).days for m in closed if (s := _start(m, tz))]
     out.match_days_median = safe_median(lengths)
-    out.closure_reasons = dict(Counter(m["closure_reason"] or Match.Closure.OTHER for m in closed))
-    out.early_closures = sum(n for reason, n in out.closure_reasons.items() if reason not in ON_TIME)
+    # Every closed match by its reason, as the matches report counts them (``matching.selectors
+    # .protect_matches`` protects both alike): the reasons add up to the closed ones.
+    ended = [m["closure_reason"] for m in matches if m["state"] == Match.State.CLOSED]
+    out.closure_reasons = dict(Counter(r for r in ended if r in Match.Closure.values))
+    out.closure_unrecorded = len(ended) - sum(out.closure_reasons.values())
+    out.early_closures = out.closure_unrecorded + sum(
+        n for reason, n in out.closure_reasons.items() if reason not in ON_TIME)
 
     waits = [(m["created"].astimezone(tz).date() - m["learner__waiting_since"]).days for m in matches
              if m["learner__waiting_since"]]

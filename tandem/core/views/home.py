@@ -47,9 +47,10 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
         context["recent"] = selectors.recent_programme_audit(programme=programme)
         context["pending_invitations"] = selectors.pending_invitations(programme=programme)[:5]
     elif Role.OBSERVER in roles:
-        context["aggregates"] = selectors.aggregate_counts(programme=programme)
+        threshold = extensions.observer_threshold(programme=programme)
+        context["aggregates"] = selectors.aggregate_counts(programme=programme, threshold=threshold)
         context["hidden_word"] = selectors.hidden_word()
-        context["hidden_note"] = selectors.hidden_note()
+        context["hidden_note"] = selectors.protected_note(threshold)
     if Role.GUARDIAN in roles and me is not None:
         context["wards"] = selectors.wards_of(guardian=me, programme=programme)
     if Role.PARTNER_CONTACT in roles and me is not None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import World
@@ -63,3 +66,21 @@ def test_the_payment_page_and_a_batch(world: World) -> None:
         return f"Nummer{i}"
 
     assert_list_page_queries_do_not_grow(world.client_for("coordinator"), url, add)
+
+
+def _programme_lookups(client: Client, url: str) -> tuple[int, int]:
+    """The answer's status and how many queries resolved the programme from the URL's slugs."""
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    return status, sum('"core_programme"."slug" =' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_mentors_own_page_resolves_the_programme_once(world: World) -> None:
+    """The coordinators' redirect checked the programme, then the page resolved it again: one query
+    too many on every visit. The scoping helper now resolves it once for both."""
+    mentor_volunteer(world)
+    url = reverse("expenses:mine", kwargs=programme_kwargs(world))
+    assert _programme_lookups(world.client_for("mentor"), url) == (200, 1)
+    assert _programme_lookups(world.client_for("coordinator"), url) == (302, 1)  # to the claims to approve
+    assert _programme_lookups(world.client_for("learner"), url)[0] == 403
+    assert world.client_for("outsider").get(url).status_code == 404  # a coordinator elsewhere: no redirect

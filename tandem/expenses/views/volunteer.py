@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
-from tandem.core.scoping import get_programme_for_user, programme_view
+from tandem.core.scoping import programme_view
 from tandem.core.text import file_name
 from tandem.core.versioning import submit_edit
 from tandem.expenses import selectors, services
@@ -44,24 +43,16 @@ def _headroom(policy: Any, volunteer: Any, today: date) -> list[tuple[str, Any]]
     return rows
 
 
-def _coordinators_to_review(view: Any) -> Any:
+def _coordinators_to_review(request: HttpRequest, programme: Programme) -> HttpResponse | None:
     """A coordinator who opens the mentors' own expenses page (a bookmark, a shared link) is sent
     to the claims they approve instead of a "No access" page: they are the coordination."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, org: str, prog: str, **kwargs: Any) -> HttpResponse:
-        programme = get_programme_for_user(request.user, org, prog)
-        if not request.user.has_perm("expenses.claim", programme) \
-                and request.user.has_perm("expenses.manage", programme):
-            return redirect("expenses:review", **kw(programme))
-        return view(request, org=org, prog=prog, **kwargs)
-
-    return wrapper
+    if request.user.has_perm("expenses.manage", programme):
+        return redirect("expenses:review", **kw(programme))
+    return None
 
 
 @require_GET
-@_coordinators_to_review
-@programme_view("expenses.claim")
+@programme_view("expenses.claim", otherwise=_coordinators_to_review)
 def mine(request: HttpRequest, programme: Programme) -> HttpResponse:
     volunteer = volunteer_or_404(request, programme)
     policy = services.policy_for(programme)
