@@ -55,7 +55,10 @@ class Section:
 def fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0)
+    # Grouped as the reader's language groups thousands (1.382,2 · 1,382.2 · 1 382,2): funders'
+    # figures run into thousands of hours and meetings.
+    return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0,
+                         force_grouping=True)
 
 
 def hidden_note(settings: OutcomeSettings) -> str:
@@ -79,7 +82,7 @@ class Show:
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):
             shown = protect_count(shown, threshold=self.threshold)
-        return self.small if shown.value is None else number_format(shown.value)
+        return self.small if shown.value is None else number_format(shown.value, force_grouping=True)
 
     def mean(self, value: float | None, n: int, digits: int = 1) -> str:
         if not enough(n, threshold=self.threshold):

@@ -43,3 +43,19 @@ def test_a_dutch_report_calls_meetings_bijeenkomsten(world: World) -> None:
     known.build(world)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(_report(world, "pdf", "nl"))).pages)
     assert "Bijeenkomsten per koppel" in text and "Afspraken" not in text
+
+
+def test_thousands_are_grouped_as_the_readers_language_groups_them() -> None:
+    """A funder read "Stunden Mentoring 1382,2" and, at AFEV's size, "12034" meetings."""
+    from django.utils import translation
+
+    from tandem.core.suppression import Shown
+    from tandem.outcomes.models import OutcomeSettings
+    from tandem.outcomes.report import Show, fmt
+
+    show = Show(OutcomeSettings(threshold=5, min_denominator=10), suppress=True)
+    for language, hours, meetings in (("de", "1.382,2", "12.034"), ("nl", "1.382,2", "12.034"),
+                                      ("en", "1,382.2", "12,034"), ("fr", "1\u00a0382,2", "12\u00a0034")):
+        with translation.override(language):
+            assert fmt(1382.2) == hours, language
+            assert show.count(Shown(12034, primary=False)) == meetings, language
