@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tandem.core.models import Programme, Role
 from tandem.core.roles import reads_as_learner
 from tandem.matching import selectors
-from tandem.matching.models import OPEN_STATES, Proposal
+from tandem.matching.models import OPEN_STATES, Match, Proposal
 
 PEOPLE_ROLES = {Role.MENTOR, Role.LEARNER, Role.GUARDIAN, Role.SUPERVISOR}
 
@@ -48,11 +48,26 @@ def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any
                        .filter(state__in=OPEN_STATES)[:PANEL_MATCHES + 1])
         if matches:
             # The first few; more are one link away, on the (paged) match list.
+            shown = matches[:PANEL_MATCHES]
             return [render_to_string("matching/_panel_person.html", {
-                "programme": programme, "matches": matches[:PANEL_MATCHES],
+                "programme": programme, "matches": shown, "answer_due": _answer_due(shown, request.user),
                 "for_guardian": not roles & {Role.MENTOR, Role.LEARNER},
                 "more": len(matches) > PANEL_MATCHES,
                 # Read by the learner alone: French says *tu* there, like their goals below it.
                 "to_learner": reads_as_learner(roles),
             }, request=request)]
     return []
+
+
+def _answer_due(matches: list[Any], user: Any) -> set[int]:
+    """The matches whose first meeting's time has passed and where ``user`` answers for a side
+    (as ``selectors.answer_side`` decides: a minor's guardian answers for them) that has not
+    answered yet: the panel asks them for it."""
+    due = set()
+    for match in matches:
+        if match.state not in (Match.State.PROPOSED, Match.State.INTRODUCED) or not match.met:
+            continue
+        side = selectors.answer_side(match=match, user=user)
+        if side and not getattr(match, f"{side}_answer"):
+            due.add(match.pk)
+    return due

@@ -146,21 +146,31 @@ def test_the_guardian_reads_their_childs_match_on_the_programme_page(world: Worl
 
 def test_once_the_first_meeting_is_past_each_side_is_asked_for_its_answer_on_the_programme_page(
         world: World) -> None:
-    """The overview said "First meeting planned · 25 November" two days after it: each side that
-    has not answered is asked, with the link to answer, until it has."""
+    """The overview said "First meeting planned · 25 November" two days after it: whoever answers
+    for a side that has not answered is asked, with the link to answer, until it has — a minor's
+    guardian for them (the learner is not asked), an adult learner themself."""
+    from datetime import date
+
     match = _match(world)
     url = world.programme.get_absolute_url()
     answer = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
-    for persona in ("learner", "mentor"):
+    for persona in ("learner", "mentor", "guardian"):
         assert answer not in world.client_for(persona).get(url).content.decode()  # not yet met
     Match.objects.filter(pk=match.pk).update(first_meeting_at=timezone.now() - timedelta(days=2),
                                              mentor_answer="yes")
+    guardian = world.client_for("guardian")
+    guardian.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
+    page = guardian.get(url).content.decode()
+    assert "Parlez-en alors avec votre enfant et dites-nous si le binôme continue." in page and answer in page
+    assert answer not in world.client_for("learner").get(url).content.decode()  # the guardian answers
+    assert answer not in world.client_for("mentor").get(url).content.decode()  # answered already
+    person = world.people["learner"]
+    person.date_of_birth = date(2000, 1, 1)
+    person.save(update_fields=["date_of_birth"])
     learner = world.client_for("learner")
     learner.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
     page = learner.get(url).content.decode()
     assert "Dis-nous alors si tu veux continuer ensemble." in page and answer in page
-    assert learner.get(answer).status_code == 200
-    assert answer not in world.client_for("mentor").get(url).content.decode()  # answered already
 
 
 def test_a_mentor_with_several_learners_reads_your_matches(world: World) -> None:
