@@ -41,8 +41,11 @@ class ClaimForm(OnceFormMixin, forms.Form):
         meeting = self.fields["meeting"]
         assert isinstance(meeting, forms.ModelChoiceField)
         meeting.queryset = meetings
-        meeting.label_from_instance = lambda m: formats.date_format(  # type: ignore[method-assign,assignment]
-            timezone.localtime(m.starts_at), "SHORT_DATETIME_FORMAT")
+        # With whom: a mentor of several learners (or of last year's learner too) cannot tell two
+        # Wednesdays at 16:00 apart by the date alone.
+        meeting.label_from_instance = lambda m: (  # type: ignore[method-assign,assignment]
+            f"{formats.date_format(timezone.localtime(m.starts_at), 'SHORT_DATETIME_FORMAT')}"
+            f" · {m.match.learner.person.given_name}")
         self.fields["kilometres"].help_text = _("Paid at %(rate)s a kilometre.") % {
             "rate": rate(policy.km_rate, policy.currency)}
 

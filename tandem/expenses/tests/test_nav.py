@@ -49,3 +49,16 @@ def test_approving_with_nothing_ticked_warns_instead_of_reporting_success(world:
     url = reverse("expenses:approve_bulk", kwargs=programme_kwargs(world))
     response = world.client_for("coordinator").post(url, follow=True)
     assert 'class="message warning">Choose the claims to approve.' in response.content.decode()
+
+
+def test_the_claim_form_names_the_learner_of_each_meeting(world: World) -> None:
+    """The list of meetings a claim belongs to read "17.04.2026 16:00", nothing else: a mentor of
+    several learners (or of last year's learner too) could not tell the Wednesdays apart."""
+    from tandem.journal.tests.factories import meeting, persona_match
+
+    match = persona_match(world)
+    held = meeting(match, days=-2, state="held")
+    url = reverse("expenses:claim_new", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    page = world.client_for("mentor").get(url).content.decode()
+    option = page.split(f'<option value="{held.pk}"', 1)[1].split("</option>", 1)[0]
+    assert option.endswith(f"· {match.learner.person.given_name}"), option

@@ -66,7 +66,8 @@ def mine(request: HttpRequest, programme: Programme) -> HttpResponse:
 
 
 def _meetings(volunteer: Any) -> Any:
-    return Meeting.objects.filter(match__volunteer=volunteer, state=Meeting.State.HELD).order_by("-starts_at")
+    return (Meeting.objects.filter(match__volunteer=volunteer, state=Meeting.State.HELD)
+            .select_related("match__learner__person").order_by("-starts_at"))
 
 
 @require_http_methods(["GET", "POST"])
