@@ -130,6 +130,13 @@ PREDICATES = {
 }
 
 
+# The engine names a learner's wish by its English word (``vocab.GENDER_NAMES``).
+GENDER_PREDICATES = {
+    "female": _("is a woman, as the learner asked"),
+    "male": _("is a man, as the learner asked"),
+}
+
+
 def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
     """Why a learner got no proposal, in the active language."""
     if reason == "no_location":
@@ -166,6 +173,10 @@ def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
         count = int(params.get("count") or 0)
         if limit == "age":
             predicate = gettext("is within %(years)s years of age") % {"years": params.get("years")}
+        elif limit == "gender" and params.get("gender") in GENDER_PREDICATES:
+            # The wish itself ("a woman"), not "a woman or a man as asked", which left the
+            # coordinator to look up which.
+            predicate = str(GENDER_PREDICATES[params["gender"]])
         else:
             predicate = str(PREDICATES.get(limit, limit))
         return ngettext("%(count)s mentor within reach, but none %(predicate)s",

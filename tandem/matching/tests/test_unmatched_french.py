@@ -19,3 +19,16 @@ def test_none_who_takes_the_subjunctive_in_french() -> None:
     assert "aucun qui soit libre" in texts["excluded"]
     assert "aucun qui ait au plus 8 ans d'écart d'âge avec le jeune accompagné" in texts["age"]
     assert not any(" qui est " in text or " qui a " in text for text in texts.values())
+
+
+def test_the_learners_wish_is_named_not_a_woman_or_a_man() -> None:
+    """The round said "none is a woman or a man, as the learner asked": the coordinator had to
+    look up which. The engine's params carry the wish."""
+    for language, wish, expected in (
+            ("fr", "female", "1 mentor à proximité, mais aucun qui soit une femme, comme le souhaite le jeune accompagné"),
+            ("de", "male", "ist ein Mann, wie von der/dem Mentee gewünscht"),
+            ("nl", "female", "is een vrouw, zoals de leerling vroeg"),
+            ("en", "male", "2 mentors within reach, but none is a man, as the learner asked")):
+        with translation.override(language):
+            text = unmatched_text("limit", "gender", {"count": 1 if language == "fr" else 2, "gender": wish})
+        assert text.endswith(expected), (language, text)
