@@ -78,7 +78,7 @@ class Show:
         self.small = hidden_word()
         # Apprentices' programmes name the cycle "training year", not "school year"
         # (tandem.core.apprentices).
-        self.apprentices = learners_are_apprentices(settings.programme)
+        self.apprentices = bool(settings.programme_id) and learners_are_apprentices(settings.programme)
 
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):

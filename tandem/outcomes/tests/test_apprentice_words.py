@@ -56,3 +56,16 @@ def test_the_funder_report_and_the_participation_figures_for_apprentices(world: 
                      if s.key == "learner_first_generation"]
     assert section.title == "Mentees, die als Erste in ihrer Familie eine Berufsausbildung machen"
     assert section.rows[0].label == "Ausbildungsjahr 2025-2026"
+
+
+def test_the_targets_form_asks_about_vocational_training_for_apprentices(world: World) -> None:
+    user = world.users["coordinator"]
+    user.language = "de"
+    user.save(update_fields=["language"])
+    url = reverse("outcomes:settings", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Ziel: Mentees der ersten Generation (%)" in page
+    _apprentices(world)
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Ziel: Mentees, die als Erste in ihrer Familie eine Berufsausbildung machen (%)" in page
+    assert "Mentees der ersten Generation" not in page  # mentors stay "im Studium": they are students
