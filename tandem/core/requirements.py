@@ -108,14 +108,15 @@ LABELS = {
 def requirements_text(value: Any) -> str:
     """A stored set of requirements as words, for the audit log: "interview required: yes; …"."""
     from tandem.core.history import number
+    from tandem.core.text import label_value, semicolons
 
     if not isinstance(value, dict):
         return str(value)
     if not value:
         return "—"
     default = _("the country's default")
-    return "; ".join(
-        f"{LABELS.get(key, key)}: {default if item is None else number(item)}"
+    return semicolons(
+        label_value(LABELS.get(key, key), default if item is None else number(item))
         for key, item in value.items()
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -55,3 +56,47 @@ def in_sentence(label: object) -> str:
 
     text = str(label)
     return text if (get_language() or "").startswith("de") else text.lower()
+
+
+# --- Punctuation and numbers as the reader's language writes them ------------------------------
+#
+# French puts a no-break space before ":" and ";" (and a percent sign after one), so that a line
+# never starts with the mark; English, Dutch and German do not. A label and its value, or the
+# items of a list, joined in Python (an export cell, a message listing problems) go through these
+# helpers, never through a literal ": " or "; " — the same catalogue entries the templates' ``colon``
+# and ``semicolons`` filters use, so one translation decides it everywhere.
+
+
+def colon(label: object) -> str:
+    """A label and its colon: "Raised:", "Signalés\u00a0:" (catalogue entry "%(label)s:")."""
+    from django.utils.translation import gettext
+
+    return gettext("%(label)s:") % {"label": label}
+
+
+def label_value(label: object, value: object) -> str:
+    """ "Raised: 3", "Signalés\u00a0: 3"."""
+    return f"{colon(label)} {value}"
+
+
+def semicolons(items: Iterable[object]) -> str:
+    """Items of a list joined by a semicolon: "a; b", "a\u00a0; b" in French."""
+    from django.utils.translation import pgettext
+
+    return pgettext("between items of a list", "; ").join(str(item) for item in items)
+
+
+def percent(share: float, digits: int = 0) -> str:
+    """A share out of 100 as the reader's language writes it (Unicode CLDR, through Babel):
+    "95%" in English and Dutch, "95\u00a0%" in French and German; ``digits`` decimals."""
+    from babel import Locale
+    from babel.numbers import format_percent
+    from django.utils.translation import get_language, to_locale
+
+    locale = Locale.parse(to_locale(get_language() or "en"))
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        # "#,##0 %" → "#,##0.0 %": the last integer digit of the pattern takes the decimals.
+        at = pattern.rindex("0") + 1
+        pattern = pattern[:at] + "." + "0" * digits + pattern[at:]
+    return format_percent(round(share, digits) / 100, format=pattern, locale=locale)

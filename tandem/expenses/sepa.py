@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from sepaxml import SepaTransfer
 
+from tandem.core.text import semicolons
 from tandem.expenses import money
 from tandem.expenses.models import Claim, PaymentBatch, Policy
 
@@ -31,7 +32,7 @@ def validate(xml: bytes) -> None:
     """Raise ``ValidationError`` unless ``xml`` is valid against the pain.001 XSD."""
     document = etree.fromstring(xml)
     if not schema().validate(document):
-        errors = "; ".join(str(e.message) for e in list(schema().error_log)[:3])
+        errors = semicolons(str(e.message) for e in list(schema().error_log)[:3])
         raise ValidationError(_("The payment file is not valid: %(errors)s") % {"errors": errors})
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
 from tandem.core.inputs import validate_latitude, validate_learner_age, validate_longitude
@@ -60,6 +61,8 @@ class ProfileFields(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, learner: Learner | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if "institution" in self.fields and learners_are_apprentices(programme):
+            self.fields["institution"].label = _("Vocational school or company")  # core.apprentices
         if "level" in self.fields:
             cast(forms.ChoiceField, self.fields["level"]).choices = level_choices(
                 programme.country, learner.level if learner else "")
@@ -238,11 +241,15 @@ class SensitiveProfileForm(VersionedFormMixin, forms.ModelForm[SensitiveProfile]
             "first_generation": forms.NullBooleanSelect,
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, apprentices: bool = False, **kwargs: Any) -> None:
         instance = kwargs.get("instance")
         kwargs.setdefault("version", instance.version if instance is not None else 0)
         super().__init__(*args, **kwargs)
         self.fields["consent"].required = True
+        if apprentices:  # an apprentice is not a student (tandem.core.apprentices)
+            self.fields["first_generation"].label = _("First in the family in vocational training")
+            self.fields["first_generation"].help_text = _(
+                "The first in the family to train for a vocational qualification.")
         gender = cast(forms.TypedChoiceField, self.fields["gender"])
         gender.choices = [("", _("Prefer not to say")), *DeclaredGender.choices]
         for name in ("migration_background", "first_generation"):

@@ -25,6 +25,7 @@ from tandem.core.audit import audit_record
 from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
 from tandem.core.notify import notify, site_url
+from tandem.core.text import label_value
 from tandem.core.versioning import apply_edit, lock_for_edit, save_edit, touch
 from tandem.intake import selectors as intake_selectors
 from tandem.intake import services as intake_services
@@ -276,7 +277,7 @@ def round_publish(*, matching_round: MatchingRound, actor: Any, expected_version
                     proposal.status = Proposal.Status.PUBLISHED
                     proposal.save(update_fields=["status"])
             except ValidationError as exc:
-                problems.append(f"{proposal.learner.person.full_name}: {' '.join(exc.messages)}")
+                problems.append(label_value(proposal.learner.person.full_name, ' '.join(exc.messages)))
             else:
                 published.append(match)
     return published, problems

@@ -40,12 +40,17 @@ class SettingsForm(VersionedFormMixin, forms.Form):
         label=_("Our consent text covers school results"), required=False,
         help_text=_("Only then can school indicators be recorded, and only for learners whose consent is "
                     "recorded."))
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, apprentices: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key, _title, label in PARTICIPATION:
+        words = list(PARTICIPATION)
+        if apprentices:  # an apprentice is not a student (tandem.core.apprentices)
+            words = [(key, _("Learners who are the first in the family in vocational training"),
+                      _("Target: learners who are the first in the family in vocational training (%)"))
+                     if key == "learner_first_generation" else (key, title, label) for key, title, label in words]
+        for key, _title, label in words:
             self.fields[f"target_{key}"] = forms.IntegerField(label=label, required=False, min_value=0,
                                                               max_value=100)
-        for key, title, _label in PARTICIPATION:
+        for key, title, _label in words:
             self.fields[f"population_{key}"] = forms.IntegerField(
                 label=_("In the population the programme serves: %(measure)s (%%)") % {"measure": title},
                 required=False, min_value=0, max_value=100,

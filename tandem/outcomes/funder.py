@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.importing import looks_like_formula
 from tandem.core.models import Programme
 from tandem.core.pdf import FONT, FONT_BOLD, pdf_text, register_fonts
@@ -39,14 +40,16 @@ class FunderReport:
         """The report's title with its period: a whole school year by its name, else the dates."""
         if (self.start.month, self.start.day, self.end.month, self.end.day) == (8, 1, 7, 31) \
                 and self.end.year == self.start.year + 1:
-            return _("Results report, school year %(cycle)s") % {"cycle": f"{self.start.year}-{self.end.year}"}
+            title = (_("Results report, training year %(cycle)s") if learners_are_apprentices(self.programme)
+                     else _("Results report, school year %(cycle)s"))
+            return title % {"cycle": f"{self.start.year}-{self.end.year}"}
         return _("Results report, %(period)s") % {"period": self.period}
 
     def definitions(self) -> list[str]:
         # "Hidden" is explained once, at the top (report.hidden_note), as on the page.
         return [
             _("Means and intervals are shown only over at least %(n)s people.") % {"n": self.settings.threshold},
-            _("Before/after change: the same people's first and last scores; 95 %% confidence interval of the "
+            _("Before/after change: the same people's first and last scores; 95%% confidence interval of the "
               "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
             _("Early school leaving: %(definition)s.") % {"definition": self.settings.get_early_leaving_display()},
             _("Early closure: a match closed for any reason other than the planned end of the cycle or goals "
@@ -118,12 +121,13 @@ def to_pdf(data: FunderReport) -> bytes:
 
 
 def _number(text: Any) -> tuple[float | int, str] | None:
-    """A figure the report wrote for the reader ("42,8", "70 %", "+2,45" in Dutch) as the number a
-    spreadsheet computes with, and its cell format; None for anything else ("hidden", a label)."""
+    """A figure the report wrote for the reader ("42,8", "70%", "+2,45" in Dutch; "70\u00a0%" in
+    French) as the number a spreadsheet computes with, and its cell format; None for anything
+    else ("hidden", a label)."""
     if not isinstance(text, str):
         return None
     decimal = str(get_format("DECIMAL_SEPARATOR"))
-    found = re.fullmatch(r"([+-]?)(\d+)(?:" + re.escape(decimal) + r"(\d+))?( %)?", text.strip())
+    found = re.fullmatch(r"([+-]?)(\d+)(?:" + re.escape(decimal) + r"(\d+))?(\s?%)?", text.strip())
     if not found:
         return None
     sign, whole, fraction, share = found.groups()

@@ -17,8 +17,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
 from tandem.core.suppression import Shown, enough, percent, protect, protect_count
+from tandem.core.text import percent as percent_text
+from tandem.core.text import semicolons
 from tandem.matching.models import Match
 from tandem.matching.selectors import STARTED, UNRECORDED, protect_matches
 from tandem.outcomes.instruments import pick
@@ -78,6 +81,9 @@ class Show:
         # One neutral word for every hidden figure, whether it is small itself (primary) or could
         # reveal a small one (secondary): the reader cannot tell which, and nothing false is said.
         self.small = hidden_word()
+        # Apprentices' programmes name the cycle "training year", not "school year"
+        # (tandem.core.apprentices).
+        self.apprentices = bool(settings.programme_id) and learners_are_apprentices(settings.programme)
 
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):
@@ -93,7 +99,7 @@ class Show:
         share = percent(part, whole, min_denominator=self.min_denominator)
         if share is None:
             return (self.small if whole.value or whole.suppressed else "–"), None
-        return f"{fmt(share, 0)} %", share
+        return percent_text(share), share
 
 
 def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool) -> list[Section]:
@@ -112,16 +118,24 @@ def _pulse(f: Figures, show: Show) -> Section:
     rows = []
     for cycle, p in f.pulse.items():
         year = {"cycle": cycle}
-        for label, n, mean in ((_("Mentors' rating, school year %(cycle)s") % year, p.mentor_n, p.mentor_mean),
-                               (_("Learners' rating, school year %(cycle)s") % year, p.learner_n, p.learner_mean)):
+        mentors, learners = ((_("Mentors' rating, training year %(cycle)s"), _("Learners' rating, training year %(cycle)s"))
+                             if show.apprentices else
+                             (_("Mentors' rating, school year %(cycle)s"), _("Learners' rating, school year %(cycle)s")))
+        for label, n, mean in ((mentors % year, p.mentor_n, p.mentor_mean),
+                               (learners % year, p.learner_n, p.learner_mean)):
             rows.append(Row(label, show.mean(mean, n), show.count(n)))
         table = protect({"gap": p.with_gap, "same": p.both - p.with_gap}, threshold=show.threshold)
         share, _value = show.pct(table.cell("gap", "n"), table.col_total("n"))
-        rows.append(Row(_("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s")
-                        % {"n": f.pulse_gap, "cycle": cycle}, share, show.count(table.col_total("n")),
+        apart = (_("Pairs whose mentor and learner rate it %(n)s or more points apart, training year %(cycle)s")
+                 if show.apprentices else
+                 _("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s"))
+        rows.append(Row(apart % {"n": f.pulse_gap, "cycle": cycle}, share, show.count(table.col_total("n")),
                         extra=[_("pairs with a gap: %(n)s") % {"n": show.count(table.cell("gap", "n"))}]))
-    note = _("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share of "
-             "pairs is of those where both sides answered, by their latest answers in the school year.")
+    note = (_("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share of "
+              "pairs is of those where both sides answered, by their latest answers in the training year.")
+            if show.apprentices else
+            _("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share of "
+              "pairs is of those where both sides answered, by their latest answers in the school year."))
     return Section("pulse", _("How the pairs rate their match"), rows,
                    [_("Figure"), _("Value"), _("Pairs")], note=note)
 
@@ -207,10 +221,13 @@ def _surveys(f: Figures, show: Show) -> list[Section]:
 
 def _indicators(f: Figures, show: Show) -> Section:
     rows = []
+    absence, score = ((_("Absence rate (%%), training year %(cycle)s"), _("Test score, training year %(cycle)s"))
+                      if show.apprentices else
+                      (_("Absence rate (%%), school year %(cycle)s"), _("Test score, school year %(cycle)s")))
     for cycle, (n, mean) in f.absence_by_cycle.items():
-        rows.append(Row(_("Absence rate (%%), school year %(cycle)s") % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
+        rows.append(Row(absence % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
     for cycle, (n, mean) in f.test_by_cycle.items():
-        rows.append(Row(_("Test score, school year %(cycle)s") % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
+        rows.append(Row(score % {"cycle": cycle}, show.mean(mean, n), show.count(n)))
     return Section("indicators", _("School indicators of mentored learners"), rows,
                    [_("Indicator"), _("Mean"), _("Measurements")])
 
@@ -248,8 +265,8 @@ AUDIENCE_IN_SENTENCE: dict[str, Any] = {
 
 
 def details(parts: list[str]) -> str:
-    """A row's details on one line, with the language's separator (French: " ; ")."""
-    return pgettext("between a row's details", "; ").join(part for part in parts if part)
+    """A row's details on one line, with the language's separator (French: "\u00a0; ")."""
+    return semicolons(part for part in parts if part)
 
 
 # The equal-participation measures: key (also the key of the programme's target), title, the
@@ -273,6 +290,8 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
                            suppress: bool) -> list[Section]:
     show = Show(settings, suppress=suppress)
     titles = {key: str(title) for key, title, _label in PARTICIPATION}
+    if show.apprentices:  # an apprentice is not a student (tandem.core.apprentices)
+        titles["learner_first_generation"] = _("Learners who are the first in the family in vocational training")
     out = []
     for key, title in titles.items():
         cycles = data.get(key, {})
@@ -303,15 +322,16 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
                                    "%(points)s points above the population served", difference)
                           % {"points": difference} if difference > 0 else _("as in the population served"))
             # The gap to the target comes last: the page marks it when the share is below.
-            rows.append(Row(_("School year %(cycle)s") % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
+            rows.append(Row((_("Training year %(cycle)s") if show.apprentices else _("School year %(cycle)s"))
+                            % {"cycle": cycle}, share, show.count(table.row_total(cycle)),
                             bar=None if value is None else value / 100, hidden=value is None and share != "–",
                             extra=[_("declared: %(n)s") % {"n": show.count(declared)}, served, gap],
                             below=below))
-        note = (_("Target: %(target)s %% of those who declared.") % {"target": fmt(float(target), 0)}
+        note = (_("Target: %(target)s of those who declared.") % {"target": percent_text(float(target))}
                 if target is not None else _("No target set."))
         if population is not None:
-            note += " " + _("In the population the programme serves: %(share)s %%.") % {
-                "share": fmt(float(population), 0)}
+            note += " " + _("In the population the programme serves: %(share)s.") % {
+                "share": percent_text(float(population))}
         out.append(Section(key, title, rows, [_("Cycle"), _("Share"), _("People")], chart=True, note=note))
     return out
 

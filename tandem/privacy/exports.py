@@ -21,6 +21,7 @@ from django.utils.text import capfirst
 from tandem.core.history import audit_changes, field_key, hidden, yes_no
 from tandem.core.models import AuditEvent, Person, User
 from tandem.core.privacy import Category, Link, Personal, Subject, registry, rows
+from tandem.core.text import label_value, semicolons
 
 FORMAT = "tandem-personal-data/1"
 
@@ -96,13 +97,13 @@ def _words(model: type[models.Model], name: str, value: Any, row: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(row, AuditEvent) and name == "changes":
-        return "; ".join(f"{c.label}: {c.old or '—'} → {c.new or '—'}" for c in audit_changes(row))
+        return semicolons(label_value(c.label, f"{c.old or '—'} → {c.new or '—'}") for c in audit_changes(row))
     if isinstance(row, AuditEvent) and name == "subject":
         return _subject_words(value)
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {_words(model, key, item, None)}" for key, item in value.items())
+        return semicolons(label_value(key, _words(model, key, item, None)) for key, item in value.items())
     if isinstance(value, datetime):
         return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
     if isinstance(value, date):
@@ -143,7 +144,7 @@ def sections(subject: Subject, *, self_service: bool) -> list[Section]:
                 model=model._meta.label_lower, title=_title(model, declared, link),
                 organisation=organisation, purpose=str(declared.purpose),
                 basis=str(declared.basis.label),
-                retention="; ".join(rule.describe() for rule in declared.retention_rules),
+                retention=semicolons(rule.describe() for rule in declared.retention_rules),
                 categories=[str(Category(c).label) for c in declared.category_list],
                 fields=[(name, _label(model, declared, name)) for name in names],
                 erase=type(declared.erasure(link)).__name__.lower(),

@@ -50,6 +50,7 @@ from tandem.core.privacy import (
     scrub,
     through_record,
 )
+from tandem.core.text import label_value, semicolons
 from tandem.privacy.models import Erasure, PrivacyReason
 
 Reason = Erasure.Reason
@@ -141,7 +142,7 @@ def _open_records(person: Person) -> list[str]:
         for row in model._default_manager.filter(**{path: person}).exclude(
                 **{f"{record.state_field}__in": list(record.ended)}):
             state = getattr(row, f"get_{record.state_field}_display")()
-            found.append(f"{row._meta.verbose_name}: {state}")
+            found.append(label_value(row._meta.verbose_name, state))
     return found
 
 
@@ -159,7 +160,7 @@ def erase_errors(*, person: Person, actor: Any) -> list[str]:
     still = _open_records(person)
     if still:
         errors.append(_("%(name)s still takes part (%(what)s): end their participation first, "
-                        "then erase.") % {"name": person.full_name, "what": "; ".join(still)})
+                        "then erase.") % {"name": person.full_name, "what": semicolons(still)})
     return errors
 
 

@@ -4,9 +4,8 @@ from typing import Any
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
-from tandem.core import history, naming
+from tandem.core import history, naming, text
 from tandem.core.availability import slot_labels as _slot_labels
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_name as _language_name
@@ -98,8 +97,25 @@ def colon(label: Any, autoescape: bool = True) -> SafeString:
     """``{{ _("Raised")|colon }} {{ n }}``: a label and its colon as the reader's language writes
     them — "Raised:", "Signalés\u00a0:" (French: a no-break space before it, so a line never
     starts with the colon). One catalogue entry, "%(label)s:", for every label in every app."""
-    text = conditional_escape(label) if autoescape else str(label)
-    return mark_safe(gettext("%(label)s:") % {"label": text})
+    return mark_safe(text.colon(conditional_escape(label) if autoescape else str(label)))
+
+
+@register.filter(needs_autoescape=True)
+def semicolons(items: Iterable[Any], attribute: str = "", autoescape: bool = True) -> SafeString:
+    """``{{ goals|semicolons:"description" }}``: the items (or each one's ``attribute``), escaped,
+    joined as the reader's language writes a list — "a; b", "a\u00a0; b" in French
+    (``core.text.semicolons``)."""
+    words = (getattr(item, attribute) if attribute else item for item in items)
+    return mark_safe(text.semicolons(conditional_escape(word) if autoescape else str(word) for word in words))
+
+
+@register.filter
+def percent(value: Any, digits: int = 0) -> str:
+    """``{{ round.progress|percent }}``: a share out of 100 as the reader writes it — "40%" in
+    English and Dutch, "40\u00a0%" in French and German (``core.text.percent``)."""
+    if value is None or value == "":
+        return "–"
+    return text.percent(float(value), int(digits))
 
 
 @register.inclusion_tag("core/_pager.html", takes_context=True)
@@ -117,3 +133,12 @@ def person_options(rows: Iterable[Any], extra: str = "") -> str:
     ``person_label``), written in one pass — a picker of thousands, where a template loop per
     option costs most of the page. ``extra="state"`` adds the row's state after the label."""
     return naming.person_options(rows, extra=extra)
+
+
+@register.filter
+def apprentices(programme: Any) -> bool:
+    """``{% if programme|apprentices %}``: the programme's learners are apprentices, so the
+    learner's schooling takes the apprentice's words (``core.apprentices``)."""
+    from tandem.core.apprentices import learners_are_apprentices
+
+    return learners_are_apprentices(programme)

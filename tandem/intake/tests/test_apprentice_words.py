@@ -41,3 +41,30 @@ def test_the_learners_page_names_the_company_that_trains_them_in_german(world: W
         "intake:learner", kwargs={"org": "zuid", "prog": "moz", "pk": apprentice.pk})).content.decode()
     assert "<dt>Ausbildungsbetrieb</dt><dd>Autohaus Berlin-Mitte</dd>" in page
     assert "Arbeitgeber" not in page
+
+
+def _learner_page(world: World, pk: int) -> str:
+    user = world.users["coordinator"]
+    user.language = "de"
+    user.save()
+    return world.client_for("coordinator").get(reverse(
+        "intake:learner", kwargs={"org": "zuid", "prog": "moz", "pk": pk})).content.decode()
+
+
+def test_an_apprentices_schooling_reads_as_training_not_as_school(world: World) -> None:
+    """A programme that works with training companies has apprentices (core.apprentices): their
+    partner is a "Berufsschule oder Betrieb", and the first-generation question asks about
+    vocational training, not university ("Erstakademiker:in")."""
+    apprentice = learner(world, employer="Autohaus Berlin-Mitte")
+    pupil_page = _learner_page(world, apprentice.pk)
+    assert "Schule oder Einrichtung" in pupil_page and "Erstakademiker:in" in pupil_page
+    PartnerInstitution.objects.create(programme=world.programme, name="Autohaus Berlin-Mitte",
+                                      kind=PartnerInstitution.Kind.EMPLOYER)
+    page = _learner_page(world, apprentice.pk)
+    assert "<dt>Berufsschule oder Betrieb</dt>" in page
+    assert "Erste:r in der Familie in Berufsausbildung" in page
+    assert "Als Erste oder Erster in der Familie in einer Berufsausbildung." in page
+    assert "Schule oder Einrichtung" not in page and "Erstakademiker" not in page
+    edit = world.client_for("coordinator").get(reverse(
+        "intake:learner_edit", kwargs={"org": "zuid", "prog": "moz", "pk": apprentice.pk})).content.decode()
+    assert "Berufsschule oder Betrieb" in edit and "Schule oder Einrichtung" not in edit

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core import extensions
 from tandem.core import selectors as core_selectors
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.audit import record_view
 from tandem.core.http import AuthenticatedHttpRequest
 from tandem.core.models import Programme
@@ -138,7 +139,8 @@ def _detail_page(request: HttpRequest, programme: Programme, learner: Learner,
         "next_states": [(s, Learner.State(s).label) for s in services.ALLOWED[learner.state]
                         if s != Learner.State.MATCHED],  # matched only by publishing a match
         "sensitive": sensitive,
-        "sensitive_form": SensitiveProfileForm(instance=sensitive),
+        "sensitive_form": SensitiveProfileForm(instance=sensitive,
+                                               apprentices=learners_are_apprentices(programme)),
         **forms,
         # Who opened the record: every access, paged (as on the person's page).
         "views": paginate(request, core_selectors.person_audit(person=learner.person, viewed=True),
@@ -287,7 +289,8 @@ def sensitive_save(request: AuthenticatedHttpRequest, programme: Programme, pk: 
         services.sensitive_profile_delete(learner=learner, actor=request.user)
         messages.success(request, _("Special-category data deleted."))
         return _back(programme, learner)
-    form = SensitiveProfileForm(request.POST)
+    apprentices = learners_are_apprentices(programme)
+    form = SensitiveProfileForm(request.POST, apprentices=apprentices)
     if not form.is_valid():
         messages.error(request, _("Record it only with the learner's (or guardian's) consent."))
         return _back(programme, learner)
@@ -296,7 +299,7 @@ def sensitive_save(request: AuthenticatedHttpRequest, programme: Programme, pk: 
         lambda: services.sensitive_profile_save(learner=learner, actor=request.user,
                                                 expected_version=form.expected_version,
                                                 **form.cleaned_data),
-        saved=lambda row: SensitiveProfileForm(instance=row),
+        saved=lambda row: SensitiveProfileForm(instance=row, apprentices=apprentices),
     ):
         messages.success(request, _("Changes saved."))
         return _back(programme, learner)

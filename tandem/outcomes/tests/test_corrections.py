@@ -154,7 +154,7 @@ def test_the_funder_reports_definitions_print_one_percent_sign(world: World) -> 
     from tandem.outcomes import funder
 
     data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
-    assert any("95 % confidence interval" in line for line in data.definitions())
+    assert any("95% confidence interval" in line for line in data.definitions())
     assert not any("%%" in line for line in data.definitions())
 
 

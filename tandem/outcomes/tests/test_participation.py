@@ -102,17 +102,17 @@ def test_the_observer_sees_shares_against_the_targets(world: World) -> None:
         return found.value, found.n, found.extra, found.below
 
     # Every cell is 0 or at least 5: nothing is suppressed; every base is at least 10.
-    assert row("mentor_migration") == ("50 %", "15", ["declared: 10", "", "gap to the target: +15 points"], False)
+    assert row("mentor_migration") == ("50%", "15", ["declared: 10", "", "gap to the target: +15 points"], False)
     assert row("mentor_first_generation") == (  # one point: singular
-        "40 %", "15", ["declared: 15", "1 point below the population served", "5 points below the target"], True)
-    assert row("mentor_female") == ("67 %", "15", ["declared: 15", "as in the population served", "gap to the target: +17 points"], False)
+        "40%", "15", ["declared: 15", "1 point below the population served", "5 points below the target"], True)
+    assert row("mentor_female") == ("67%", "15", ["declared: 15", "as in the population served", "gap to the target: +17 points"], False)
     assert row("learner_migration") == (
-        "40 %", "15", ["declared: 15", "12 points below the population served", "5 points below the target"], True)
-    assert row("learner_first_generation") == ("50 %", "15", ["declared: 10", "", "gap to the target: +0 points"], False)
-    assert row("learner_female") == ("50 %", "15", ["declared: 10", "", ""], False)
+        "40%", "15", ["declared: 15", "12 points below the population served", "5 points below the target"], True)
+    assert row("learner_first_generation") == ("50%", "15", ["declared: 10", "", "gap to the target: +0 points"], False)
+    assert row("learner_female") == ("50%", "15", ["declared: 10", "", ""], False)
     assert sections["learner_female"].note == "No target set."
     assert sections["learner_migration"].note == (
-        "Target: 45 % of those who declared. In the population the programme serves: 52 %.")
+        "Target: 45% of those who declared. In the population the programme serves: 52%.")
 
 
 def test_a_small_school_year_is_suppressed_and_cannot_be_recovered(world: World) -> None:
@@ -138,7 +138,7 @@ def test_a_small_school_year_is_suppressed_and_cannot_be_recovered(world: World)
     # The coordinator sees the exact figures.
     [small, _large] = next(s for s in report.participation_sections(
         data, settings=settings, suppress=False) if s.key == "mentor_migration").rows
-    assert (small.value, small.n, small.extra[0]) == ("67 %", "3", "declared: 3")
+    assert (small.value, small.n, small.extra[0]) == ("67%", "3", "declared: 3")
 
 
 def test_the_page_and_the_funder_report_show_mentors_and_learners(world: World) -> None:

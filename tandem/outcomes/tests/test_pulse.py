@@ -59,7 +59,7 @@ def test_pulse_figures_by_hand(world: World) -> None:
     assert rows["Mentors' rating, school year 2025-2026"].n == "4"
     assert rows["Learners' rating, school year 2025-2026"].value == "3.4"
     gap = rows["Pairs whose mentor and learner rate it 2 or more points apart, school year 2025-2026"]
-    assert (gap.value, gap.n, gap.extra) == ("67 %", "3", ["pairs with a gap: 2"])
+    assert (gap.value, gap.n, gap.extra) == ("67%", "3", ["pairs with a gap: 2"])
     assert rows["Mentors' rating, school year 2026-2027"].value == "1"
 
 
@@ -70,7 +70,7 @@ def test_observer_gets_the_pulse_suppressed(world: World) -> None:
     assert rows["Mentors' rating, school year 2025-2026"].n == "hidden"
     gap = rows["Pairs whose mentor and learner rate it 2 or more points apart, school year 2025-2026"]
     assert gap.value == "hidden" and gap.extra == ["pairs with a gap: hidden"]
-    assert not any(r.value in ("3.5", "3.4", "67 %") for r in rows.values())
+    assert not any(r.value in ("3.5", "3.4", "67%") for r in rows.values())
 
     # A threshold of 3: the means over four pairs show; of the gap table {2, 1} the 1 is hidden and
     # the 2 with it (secondary: the total 3 is shown), so the share is not shown either.

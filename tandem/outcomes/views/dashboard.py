@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.import_views import table_download
 from tandem.core.inputs import parse_id
 from tandem.core.models import Organisation, Programme, Role
@@ -187,7 +188,7 @@ def export(request: HttpRequest, programme: Programme, table: str, fmt: str) -> 
 
 def _settings_form(row: Any, data: Any = None) -> SettingsForm:
     targets = row.targets or {}
-    return SettingsForm(data, version=row.version, initial={
+    return SettingsForm(data, version=row.version, apprentices=learners_are_apprentices(row.programme), initial={
         "threshold": row.threshold, "min_denominator": row.min_denominator, "early_leaving": row.early_leaving,
         "school_data_consent": row.school_data_consent,
         **{f"target_{k}": targets.get(k) for k in SettingsForm.TARGETS},

@@ -1,0 +1,50 @@
+"""Words for the learner's schooling where the learners are apprentices (VerA, AFEV).
+
+A programme's learners are apprentices when it works with companies that train them: it has a
+partner of the kind "Employer" (``PartnerInstitution.Kind.EMPLOYER``, the company training an
+apprentice — "Ausbildungsbetrieb", "leerbedrijf", "employeur"). That is how Tandem already tells
+them apart (the learner's employer, the partner list); there is no separate switch to keep in step.
+
+Per word, the decision (the learner's schooling → the apprentice's word; anything else stays):
+
+=============================================  ===============================================
+Word                                           In a programme of apprentices
+=============================================  ===============================================
+the learner's "School or institution"          "Vocational school or company" (Berufsschule
+(learner form and page), the dashboard's       oder Betrieb, établissement de formation ou
+"School or partner" filter                     entreprise, school of leerbedrijf): the partner
+                                               is one of the two places an apprentice learns
+"school year" naming the programme's cycle     "training year" (Ausbildungsjahr, année de
+(dashboard filter and periods, report rows,    formation, opleidingsjaar): the cycle runs from
+the funder report's title)                     1 August, the German and French training year;
+                                               an apprentice's 1st/2nd/3rd year of training is
+                                               the same word
+"first-generation student" (Erstakademiker:in) "first in the family in vocational training":
+on the learner's special-category form and     an apprentice is not a student; the question
+the participation figures for learners         (first of their family on this path) still is
+=============================================  ===============================================
+
+Left as they are, because they are not the learner's schooling: a mentor's "first-generation
+student" (mentors are students or graduates), a partner contact's or supervisor's "School or
+employer", "The learner left school" (its German and French already read "Schule oder
+Ausbildung"), "School indicators" (results from the vocational school, which an apprentice
+attends too), "meetings at school, during school time" (a setting VerA and AFEV do not use).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def learners_are_apprentices(programme: Any) -> bool:
+    """Does ``programme`` train apprentices (a partner company training them)? Remembered on the
+    programme object for the rest of the request."""
+    if programme is None:
+        return False
+    known = getattr(programme, "_learners_are_apprentices", None)
+    if known is None:
+        from tandem.core.models import PartnerInstitution
+
+        known = programme.partners.filter(kind=PartnerInstitution.Kind.EMPLOYER).exists()
+        programme._learners_are_apprentices = known
+    return bool(known)
