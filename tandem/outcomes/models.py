@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -206,6 +207,32 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wave_id} · {self.score}"
+
+    def export_words(self, name: str, value: Any) -> str | None:
+        """The answers and subscale scores in a person's data export as words: each question as
+        they read it and the answer they chose ("I like going to school: Agree"), not the stored
+        item codes ("q1: 3"). None for the other fields (the export's usual words)."""
+        from django.utils.formats import number_format
+
+        from tandem.core.text import label_value, semicolons
+        from tandem.outcomes.instruments import pick
+
+        if name not in ("answers", "subscores") or not isinstance(value, dict):
+            return None
+        try:
+            definition = self.wave.definition
+        except (KeyError, LookupError):
+            return None
+        if name == "subscores":
+            return semicolons(label_value(pick(definition.subscales.get(key, {"en": key})),
+                                          number_format(score, decimal_pos=1))
+                              for key, score in value.items() if isinstance(score, int | float))
+        items = {item.code: item for item in definition.items}
+        labels = dict(zip(definition.scale.values, definition.scale.labels, strict=True))
+        return semicolons(
+            label_value(pick(items[code].text) if code in items else code,
+                        pick(labels[answer]) if answer in labels else str(answer))
+            for code, answer in value.items())
 
 
 class IndicatorKind(models.TextChoices):

@@ -96,6 +96,11 @@ def _subject_words(subject: str) -> str:
 def _words(model: type[models.Model], name: str, value: Any, row: Any) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
+    # A model whose stored values need the row to read (a questionnaire's answers: its questions
+    # are the wave's instrument's) says so with ``export_words(name, value)``; None falls through.
+    own = getattr(row, "export_words", None)
+    if own is not None and (text := own(name, value)) is not None:
+        return str(text)
     if isinstance(row, AuditEvent) and name == "changes":
         return semicolons(label_value(c.label, f"{c.old or '—'} → {c.new or '—'}") for c in audit_changes(row))
     if isinstance(row, AuditEvent) and name == "subject":

@@ -38,3 +38,21 @@ def test_english_does_not(world: World) -> None:
     changes, retention = _joined(exports.person_export(ctx.person, language="en"))
     assert changes and retention
     assert not any(NBSP in value for value in changes + retention)
+
+
+def test_questionnaire_answers_read_as_questions_and_answers_not_codes(world: World) -> None:
+    """A person's export showed their questionnaire as "q1 : 3 ; q2 : 3 …; positive : 15.0"."""
+    from tandem.outcomes.instruments import instrument, pick
+
+    ctx = seed(world)
+    export = exports.person_export(ctx.person, language="fr")
+    rows = [dict(row) for section in export.sections if section.model == "outcomes.surveyresponse"
+            for row in section.words]
+    assert rows
+    labels = {label for row in rows for label in row}
+    answers = next(value for row in rows for label, value in row.items() if "q1" in value or "D'accord" in value)
+    first = pick(instrument("rses", 1).items[0].text, "fr")
+    assert f"{first}{NBSP}: D'accord" in answers and "q1" not in answers
+    subscores = next(value for row in rows for value in row.values() if "Valeur de soi" in value)
+    assert f"Valeur de soi{NBSP}: 15,0" in subscores and "positive" not in subscores
+    assert labels
