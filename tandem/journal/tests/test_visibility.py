@@ -107,3 +107,17 @@ def test_a_mentor_of_another_pair_sees_nothing(world: World) -> None:
     kw = {"org": world.organisation.slug, "prog": world.programme.slug}
     assert world.client_for("mentor").get(reverse("journal:pair", kwargs={**kw, "pk": theirs.pk})).status_code == 404
     assert world.client_for("mentor").get(reverse("journal:pair", kwargs={**kw, "pk": match.pk})).status_code == 200
+
+
+def test_a_supervisor_of_apprentices_reads_the_pairs_they_follow_not_their_school(world: World) -> None:
+    """At VerA a supervisor may be the trainer at the company: "The pairs at your school" was wrong
+    for them; a school's teacher keeps it."""
+    from tandem.core.models import PartnerInstitution
+
+    persona_match(world)
+    url = reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    assert "The pairs at your school" in world.client_for("supervisor").get(url).content.decode()
+    PartnerInstitution.objects.create(programme=world.programme, name="Autohaus Mitte",
+                                      kind=PartnerInstitution.Kind.EMPLOYER)
+    page = world.client_for("supervisor").get(url).content.decode()
+    assert "The pairs you follow" in page and "at your school" not in page
