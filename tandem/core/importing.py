@@ -722,26 +722,35 @@ def _export_value(value: Any, column: Column | None = None) -> Any:
     return "" if value is None else value
 
 
-def _csv_value(value: Any) -> Any:
-    """A cell as the reader's spreadsheet reads it from CSV: dates in the language's form,
-    a decimal comma where the separator is ";"."""
+def _speaks_reader(spec: ImportSpec) -> bool:
+    """Whether a file is written for the reader's spreadsheet (its columns have labels) rather
+    than in a fixed format for other software (export-only tables whose headers are codes, such
+    as the payment file): only the first follows the reader's separator, dates and decimals."""
+    return any(column.label is not None for column in spec.columns)
+
+
+def _csv_value(value: Any, *, local: bool) -> Any:
+    """A cell as CSV text: for the reader (``local``), dates in the language's form and a
+    decimal comma where the separator is ";"; otherwise ISO dates and a decimal point."""
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
-        return date_text(value)
-    if isinstance(value, Decimal | float) and csv_delimiter() == ";":
+        return date_text(value) if local else value.isoformat()
+    if local and isinstance(value, Decimal | float) and csv_delimiter() == ";":
         return str(value).replace(".", ",")
     return value
 
 
 def to_csv(*, spec: ImportSpec, rows: Iterable[dict[str, Any]]) -> bytes:
     """The header row in the reader's language, separated as their Excel expects (see the
-    module's docs), UTF-8 with a byte-order mark (so Excel reads the accents)."""
+    module's docs), UTF-8 with a byte-order mark (so Excel reads the accents). A table of codes
+    for other software keeps "," and ISO dates whatever the reader's language."""
+    local = _speaks_reader(spec)
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=csv_delimiter())
+    writer = csv.writer(out, delimiter=csv_delimiter() if local else ",")
     writer.writerow([c.header for c in spec.columns])
     for row in rows:
-        values = (_csv_value(_export_value(row.get(c.name), c)) for c in spec.columns)
+        values = (_csv_value(_export_value(row.get(c.name), c), local=local) for c in spec.columns)
         writer.writerow(["'" + v if looks_like_formula(v) else v for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
@@ -759,6 +768,7 @@ def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "T
     assert sheet is not None
     sheet.title = title[:31]
     headers = [c.header for c in spec.columns]
+    local = _speaks_reader(spec)
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -768,7 +778,10 @@ def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "T
             value = _export_value(row.get(column.name), column)
             cell = sheet.cell(row=row_number, column=column_number, value=value)
             if isinstance(value, date) and not isinstance(value, datetime):
-                cell.number_format = date_format  # a real date cell, shown as the reader writes it
+                if local:
+                    cell.number_format = date_format  # a real date cell, shown the reader's way
+                else:
+                    cell.value = value.isoformat()  # as these tables always wrote dates
             if looks_like_formula(value):
                 # Text, never a formula; quotePrefix keeps it text when someone edits the cell.
                 cell.data_type = "s"
