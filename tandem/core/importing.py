@@ -19,6 +19,29 @@ Exports are safe to open in a spreadsheet: text that a spreadsheet would run as 
 applicant named ``=HYPERLINK(…)``) is written as text — in CSV with a leading ``'`` (OWASP's advice
 against CSV injection), in XLSX as a text cell marked like one typed with an apostrophe. The
 reader takes the CSV mark off again, so export → edit → import gives back the same value.
+
+Files speak the coordinator's language, and travel between languages. Every :class:`Column` has a
+translated ``label``: templates and exports write it as the header ("Vorname", "Voornaam",
+"Prénom", "Given name"), and the reader accepts, for each column, its label in any of the four
+languages or its code ("given_name", as files were written before), compared without case,
+accents, spaces or punctuation (:func:`tandem.core.text.fold`). So last year's English-code file,
+a Dutch colleague's export and a German template all import. Two headers that name one column are
+refused (which one should win cannot be guessed); an unknown header is named as written, a missing
+one by its label in the reader's language. Values do the same: a choice (a state, a reason, an
+indicator) is written as its label in the reader's language and read back from its label in any
+language or its code; time slots, languages and fields likewise (:func:`words_writer` writes a
+code instead of a word that would not read back as it). Dates are written in the language's usual
+form (31.12.2010 in German, 31-12-2010 in Dutch, 31/12/2010 in French and English; real date cells
+in XLSX) and read in any of those forms, as YYYY-MM-DD or as a date cell (day first always: none of
+the four languages writes the month first); numbers take a decimal comma.
+
+CSV separator (the decision): Excel reads and writes CSV with the list separator of the computer's
+regional settings, which is ";" in German, French and Dutch (where the comma is the decimal mark)
+and "," in English. So a CSV we write for a de/fr/nl reader uses ";" and a decimal comma, and opens
+in columns when double-clicked; an English one uses ",". The reader takes ",", ";" or tab,
+whichever the header row holds most of (headers hold no commas of their own). Export-only tables
+whose columns have no label (the payment file, the dashboards' rows: formats for other software,
+headers as codes) keep ",", a decimal point and ISO dates in every language.
 """
 
 from __future__ import annotations
