@@ -70,7 +70,7 @@ from tandem.core.availability import parse_slots, slot_label
 from tandem.core.fields import fields_example, parse_fields, vocabulary
 from tandem.core.inputs import control_characters
 from tandem.core.inputs import parse_int as parse_strict_int
-from tandem.core.languages import language_name, languages_example, parse_language, parse_languages
+from tandem.core.languages import language_name, language_names, parse_language, parse_languages
 from tandem.core.models import ImportBatch, Programme
 from tandem.core.text import fold
 
@@ -291,8 +291,10 @@ def slots_column(name: str, example: Sequence[str]) -> Column:
 
 
 def languages_column() -> Column:
+    """Languages by name in any of the four languages or by ISO code; the example gives names in
+    the reader's language ("Niederländisch, Türkisch, Arabisch"), the export writes them."""
     return Column("languages", label=pgettext_lazy("file column", "Languages"),
-                  parse=parse_languages, example=languages_example(),
+                  parse=parse_languages, example=", ".join(language_names(("nl", "tr", "ar"))),
                   write=words_writer(language_name, parse_language))
 
 
@@ -650,7 +652,7 @@ def map_headers(*, spec: ImportSpec, headers: Iterable[str]) -> tuple[dict[str, 
         errors.append(_("Missing columns: %(columns)s.") % {"columns": _quoted(missing)})
     if unknown:
         errors.append(
-            _("Unknown columns: %(columns)s. This file's columns are: %(known)s.")
+            _("Unknown columns: %(columns)s. The columns this import reads are: %(known)s.")
             % {"columns": _quoted(unknown), "known": _quoted(c.header for c in spec.columns)}
         )
     return found, errors
