@@ -101,7 +101,7 @@ def parse_slots(text: str) -> list[str]:
             codes.append(code)
     if unknown:
         raise ValidationError(
-            _("Unknown time slots: %(slots)s (write e.g. tue-evening or Tuesday evening).")
-            % {"slots": ", ".join(unknown)}
+            _("Unknown time slots: %(slots)s (write e.g. %(example)s).")
+            % {"slots": ", ".join(unknown), "example": slot_label("tue-evening")}
         )
     return list(dict.fromkeys(codes))

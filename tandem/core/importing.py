@@ -19,6 +19,29 @@ Exports are safe to open in a spreadsheet: text that a spreadsheet would run as 
 applicant named ``=HYPERLINK(…)``) is written as text — in CSV with a leading ``'`` (OWASP's advice
 against CSV injection), in XLSX as a text cell marked like one typed with an apostrophe. The
 reader takes the CSV mark off again, so export → edit → import gives back the same value.
+
+Files speak the coordinator's language, and travel between languages. Every :class:`Column` has a
+translated ``label``: templates and exports write it as the header ("Vorname", "Voornaam",
+"Prénom", "Given name"), and the reader accepts, for each column, its label in any of the four
+languages or its code ("given_name", as files were written before), compared without case,
+accents, spaces or punctuation (:func:`tandem.core.text.fold`). So last year's English-code file,
+a Dutch colleague's export and a German template all import. Two headers that name one column are
+refused (which one should win cannot be guessed); an unknown header is named as written, a missing
+one by its label in the reader's language. Values do the same: a choice (a state, a reason, an
+indicator) is written as its label in the reader's language and read back from its label in any
+language or its code; time slots, languages and fields likewise (:func:`words_writer` writes a
+code instead of a word that would not read back as it). Dates are written in the language's usual
+form (31.12.2010 in German, 31-12-2010 in Dutch, 31/12/2010 in French and English; real date cells
+in XLSX) and read in any of those forms, as YYYY-MM-DD or as a date cell (day first always: none of
+the four languages writes the month first); numbers take a decimal comma.
+
+CSV separator (the decision): Excel reads and writes CSV with the list separator of the computer's
+regional settings, which is ";" in German, French and Dutch (where the comma is the decimal mark)
+and "," in English. So a CSV we write for a de/fr/nl reader uses ";" and a decimal comma, and opens
+in columns when double-clicked; an English one uses ",". The reader takes ",", ";" or tab,
+whichever the header row holds most of (headers hold no commas of their own). Export-only tables
+whose columns have no label (the payment file, the dashboards' rows: formats for other software,
+headers as codes) keep ",", a decimal point and ISO dates in every language.
 """
 
 from __future__ import annotations
@@ -31,6 +54,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
@@ -38,12 +62,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
+from tandem.core.availability import parse_slots, slot_label
+from tandem.core.fields import fields_example, parse_fields, vocabulary
 from tandem.core.inputs import control_characters
 from tandem.core.inputs import parse_int as parse_strict_int
+from tandem.core.languages import language_name, language_names, parse_language, parse_languages
 from tandem.core.models import ImportBatch, Programme
+from tandem.core.text import fold
+
+#: The languages a file's headers and values are read in (the app's four).
+FILE_LANGUAGES = ("en", "nl", "fr", "de")
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -67,25 +99,48 @@ def parse_email(value: str) -> str:
     return value
 
 
+#: How each language writes a date in numbers, as its Excel shows and saves it.
+DATE_FORMATS = {"de": "%d.%m.%Y", "nl": "%d-%m-%Y", "fr": "%d/%m/%Y", "en": "%d/%m/%Y"}
+
+
+def _reader_language() -> str:
+    language = (translation.get_language() or "en")[:2]
+    return language if language in DATE_FORMATS else "en"
+
+
+def date_pattern() -> str:
+    """How a date is written, in the reader's words: TT.MM.JJJJ, DD-MM-JJJJ, JJ/MM/AAAA."""
+    return pgettext("date pattern", "DD/MM/YYYY")
+
+
+def date_text(value: date) -> str:
+    """A date as the reader's language writes it in numbers (what their spreadsheet reads)."""
+    return value.strftime(DATE_FORMATS[_reader_language()])
+
+
 def parse_date(value: str) -> date | None:
+    """A date as any of the four languages writes it (31.12.2010, 31-12-2010, 31/12/2010), as
+    YYYY-MM-DD, or as a spreadsheet's date cell (read as YYYY-MM-DD). Always day first: none of
+    our languages writes the month first."""
     value = value.strip()
     if not value:
         return None
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y"):
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S"):
         try:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValidationError(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": value})
+    raise ValidationError(_("“%(value)s” is not a date (write it as %(pattern)s).")
+                          % {"value": value, "pattern": date_pattern()})
 
 
 def parse_int(value: str) -> int | None:
-    """A whole number in ASCII digits; "3.0" (a spreadsheet's way of writing 3) is 3."""
+    """A whole number in ASCII digits; "3.0" or "3,0" (a spreadsheet's way of writing 3) is 3."""
     value = value.strip()
     if not value:
         return None
     try:
-        return parse_strict_int(re.sub(r"\.0+$", "", value))
+        return parse_strict_int(re.sub(r"[.,]0+$", "", value))
     except ValueError as exc:
         raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": value}) from exc
 
@@ -95,34 +150,160 @@ def parse_list(value: str) -> list[str]:
     return [item.strip() for item in value.replace(";", ",").split(",") if item.strip()]
 
 
-def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
-    allowed = list(choices)
+def words_writer(word: Callable[[str], str], parse: Callable[[str], Any]) -> Callable[[Any], str]:
+    """A list cell's writer: each code as its word in the reader's language ("Montagabend,
+    Samstagvormittag"), or as the code where that word would not read back as it (a name with
+    a comma, or one shared by two codes), so an export always imports unchanged."""
 
-    def parse(value: str) -> str:
+    def write(codes: Any) -> str:
+        out = []
+        for code in codes:
+            text = word(code)
+            try:
+                same = "," not in text and ";" not in text and parse(text) in (code, [code])
+            except ValidationError:
+                same = False
+            out.append(text if same else code)
+        return ", ".join(out)
+
+    return write
+
+
+class Choices:
+    """A fixed list of ``(code, label)`` (a model's ``choices``) as a file's values: read from
+    the code or the label in any of the four languages, written as the label in the reader's
+    language."""
+
+    def __init__(self, choices: Iterable[tuple[str, Any]]) -> None:
+        self.choices = [(str(code), label) for code, label in choices]
+
+    @cached_property
+    def _index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for language in FILE_LANGUAGES:
+            with translation.override(language):
+                for code, label in self.choices:
+                    index.setdefault(fold(str(label)), code)
+        # Codes last and winning: "other" is a code, whatever a label folds to.
+        index.update({fold(code): code for code, _label in self.choices})
+        index.update({code.casefold(): code for code, _label in self.choices})
+        return index
+
+    def label(self, code: str) -> str:
+        return next((str(label) for key, label in self.choices if key == code), code)
+
+    def labels(self) -> list[str]:
+        return [str(label) for _code, label in self.choices]
+
+    def find(self, word: str) -> str | None:
+        word = word.strip()
+        return self._index.get(word.casefold()) or self._index.get(fold(word))
+
+    def parse(self, value: str) -> str:
         value = value.strip()
-        if value and value not in allowed:
+        if not value:
+            return ""
+        code = self.find(value)
+        if code is None:
             raise ValidationError(
                 _("“%(value)s” is not one of: %(allowed)s.")
-                % {"value": value, "allowed": ", ".join(allowed)}
+                % {"value": value, "allowed": ", ".join(self.labels())}
             )
-        return value
+        return code
 
-    return parse
+    def parse_many(self, value: str) -> list[str]:
+        codes, unknown = [], []
+        for word in parse_list(value):
+            code = self.find(word)
+            if code is None:
+                unknown.append(word)
+            else:
+                codes.append(code)
+        if unknown:
+            raise ValidationError(
+                _("“%(value)s” is not one of: %(allowed)s.")
+                % {"value": ", ".join(unknown), "allowed": ", ".join(self.labels())}
+            )
+        return list(dict.fromkeys(codes))
+
+    def write(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return ", ".join(self.label(code) for code in value)
+        return self.label(value) if value else ""
+
+    def example(self, codes: Sequence[str] | None = None, *, ellipsis: bool = False) -> str:
+        chosen = codes if codes is not None else [code for code, _label in self.choices]
+        return ", ".join(self.label(code) for code in chosen) + ("…" if ellipsis else "")
+
+
+def parse_choice(choices: Iterable[str] | Iterable[tuple[str, Any]]) -> Callable[[str], str]:
+    """A parser for one value of ``choices``: codes, or ``(code, label)`` pairs (then the
+    label in any language is read too)."""
+    pairs = [item if isinstance(item, tuple) else (item, item) for item in choices]
+    return Choices(pairs).parse
 
 
 @dataclass(frozen=True)
 class Column:
-    name: str  # the header in the file, e.g. "email"
+    #: the column's code: the key of the row's values, and a header the reader still accepts
+    #: (files written before headers were translated), e.g. "given_name"
+    name: str
     required: bool = False
     parse: Callable[[str], Any] = parse_text
     help: str = ""  # a translated explanation, e.g. "name of a partner institution"
-    # Values as they are written in the file ("YYYY-MM-DD", "mon-evening, sat-morning"): codes
-    # of the file format, shown as they are and never translated. Where names are read too
-    # (languages, fields), the example gives them in the reader's language.
+    #: how a value may be written, in the reader's language ("Montagabend, Samstagvormittag",
+    #: "TT.MM.JJJJ"); every language's words are read, whichever the example shows
     example: str = ""
     #: the model field the value ends up in: its validators (length, range, date of birth…)
     #: run in the preview, so a row the services would refuse is marked before confirming
     field: Any = None
+    #: the header in the reader's language, a lazy translation (``pgettext_lazy("file column",
+    #: "Given name")``): written in templates and exports, read in any of the four languages
+    label: Any = None
+    #: the stored value as the file writes it for the reader (a state's label, slot names…);
+    #: what it writes, ``parse`` reads back
+    write: Callable[[Any], Any] | None = None
+
+    @property
+    def header(self) -> str:
+        """The column's header in the active language."""
+        return str(self.label) if self.label is not None else self.name
+
+    def header_words(self) -> set[str]:
+        """Every header this column is read from, folded: the code and the four labels."""
+        words = {fold(self.name)}
+        if self.label is not None:
+            for language in FILE_LANGUAGES:
+                with translation.override(language):
+                    words.add(fold(str(self.label)))
+        return words
+
+
+# --- Columns several apps share ------------------------------------------------------------------
+
+
+def slots_column(name: str, example: Sequence[str]) -> Column:
+    """A column of weekly time slots, written and shown as slot names in the reader's language
+    ("Montagabend, Samstagvormittag"); names in any language and the codes are read."""
+    return Column(name, label=pgettext_lazy("file column", "Availability"), parse=parse_slots,
+                  write=words_writer(slot_label, parse_slots),
+                  example=", ".join(slot_label(code) for code in example))
+
+
+def languages_column() -> Column:
+    """Languages by name in any of the four languages or by ISO code; the example gives names in
+    the reader's language ("Niederländisch, Türkisch, Arabisch"), the export writes them."""
+    return Column("languages", label=pgettext_lazy("file column", "Languages"),
+                  parse=parse_languages, example=", ".join(language_names(("nl", "tr", "ar"))),
+                  write=words_writer(language_name, parse_language))
+
+
+def fields_column(programme: Programme, name: str, label: Any, example: Sequence[str]) -> Column:
+    def parse(text: str) -> list[str]:
+        return parse_fields(programme, text)
+
+    return Column(name, label=label, parse=parse, example=fields_example(programme, example),
+                  write=words_writer(lambda code: vocabulary(programme).label(code), parse))
 
 
 # The preview table shows at most this many rows (errors first); the import takes them all.
@@ -184,6 +365,21 @@ class ImportSpec(ABC):
     columns: Sequence[Column]
     #: the column that identifies a row (must be unique within a file), e.g. "email"
     key: str
+    #: the columns the preview table shows for each row (besides its line, result and reasons)
+    preview_columns: Sequence[str] = ()
+
+    def shown_columns(self) -> list[Column]:
+        """The columns of the preview table: ``preview_columns``, else the key column."""
+        names = list(self.preview_columns) or [self.key]
+        return [column for name in names for column in self.columns if column.name == name]
+
+    def column_index(self) -> dict[str, str]:
+        """Folded header → column name, for every header the columns are read from."""
+        index: dict[str, str] = {}
+        for column in self.columns:
+            for word in column.header_words():
+                index.setdefault(word, column.name)
+        return index
 
     @abstractmethod
     def find_existing(self, values: dict[str, Any]) -> Any:
@@ -273,7 +469,14 @@ def read_file(content: bytes, filename: str) -> Table:
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise ImportFileError(blank_lines() if lines and not lower.endswith(".xlsx") else empty_file())
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip() for h in rows[0]]
+    named = [h for h in header if h]
+    twice = sorted({h for h in named if named.count(h) > 1})
+    if twice:
+        raise ImportFileError(
+            _("The header row has %(columns)s more than once: keep one of these columns.")
+            % {"columns": _quoted(twice)}
+        )
     body = rows[1:]
     if not body:
         raise ImportFileError(no_rows())
@@ -376,12 +579,22 @@ def decode_text(content: bytes) -> tuple[str, list[str]]:
     ]
 
 
+def sniff_delimiter(text: str) -> str:
+    """",", ";" or tab: whichever the header row (the first line with text) holds most of,
+    outside quotes. Headers hold no commas of their own, while cells (“mon-evening,
+    sat-morning”, “7,5”) may; a row of one column is read with ",". """
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        outside = re.sub(r'"[^"]*"', "", line)
+        counts = {delimiter: outside.count(delimiter) for delimiter in (",", ";", "\t")}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+    return ","
+
+
 def _read_csv(text: str) -> list[list[str]]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return list(reader)
@@ -407,18 +620,52 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 # --- Preview and apply --------------------------------------------------------------------------
 
 
+def _quoted(names: Iterable[str]) -> str:
+    """Column names in the reader's quotation marks: “E-mail”, „E-Mail“, « E-mail »."""
+    return ", ".join(pgettext("quoted name", "“%(name)s”") % {"name": name} for name in names)
+
+
+def map_headers(*, spec: ImportSpec, headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """Which column each of a file's headers is (``{header as written: column name}``), and the
+    file errors: unknown headers named as written, two headers naming one column, required
+    columns missing (named by their label in the reader's language)."""
+    index = spec.column_index()
+    found: dict[str, str] = {}
+    by_column: dict[str, list[str]] = {}
+    unknown = []
+    for header in headers:
+        name = index.get(fold(header))
+        if name is None:
+            unknown.append(header)
+        else:
+            found[header] = name
+            by_column.setdefault(name, []).append(header)
+    errors = []
+    for column in spec.columns:
+        if len(by_column.get(column.name, [])) > 1:
+            errors.append(
+                _("The columns %(headers)s are all %(column)s: keep one of them.")
+                % {"headers": _quoted(by_column[column.name]), "column": _quoted([column.header])}
+            )
+    missing = [c.header for c in spec.columns if c.required and c.name not in by_column]
+    if missing:
+        errors.append(_("Missing columns: %(columns)s.") % {"columns": _quoted(missing)})
+    if unknown:
+        errors.append(
+            _("Unknown columns: %(columns)s. The columns this import reads are: %(known)s.")
+            % {"columns": _quoted(unknown), "known": _quoted(c.header for c in spec.columns)}
+        )
+    return found, errors
+
+
 def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPreview:
-    names = [c.name for c in spec.columns]
+    """Check every row of a file read by :func:`read_table` (``{header: text}``). The rows of
+    the preview hold the cells by column name (``raw["email"]``), whatever the headers' language."""
     if not rows:  # read_file refuses such a file; a caller that skipped it gets the same answer
         return ImportPreview(rows=[], file_errors=[no_rows()])
-    present = set(rows[0])
-    file_errors = []
-    missing = [c.name for c in spec.columns if c.required and c.name not in present]
-    if missing:
-        file_errors.append(_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)})
-    unknown = sorted(present - set(names))
-    if unknown:
-        file_errors.append(_("Unknown columns: %(columns)s.") % {"columns": ", ".join(unknown)})
+    columns, file_errors = map_headers(spec=spec, headers=list(rows[0]))
+    rows = [{columns[header]: text for header, text in row.items() if header in columns}
+            for row in rows]
     preview = ImportPreview(rows=[], file_errors=file_errors)
     seen: dict[str, int] = {}
     for index, raw in enumerate(rows):
@@ -429,11 +676,11 @@ def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPrev
                 # NUL breaks PostgreSQL; every control character breaks an XLSX export.
                 result.errors.append(
                     _("%(column)s contains invisible control characters (%(codes)s); remove "
-                      "them.") % {"column": column.name, "codes": ", ".join(codes)}
+                      "them.") % {"column": column.header, "codes": ", ".join(codes)}
                 )
                 continue
             if column.required and not text.strip():
-                result.errors.append(_("%(column)s is required.") % {"column": column.name})
+                result.errors.append(_("%(column)s is required.") % {"column": column.header})
                 continue
             try:
                 value = column.parse(text)
@@ -441,7 +688,7 @@ def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPrev
                     column.field.run_validators(value)
                 result.values[column.name] = value
             except ValidationError as exc:
-                result.errors.append(f"{column.name}: {' '.join(exc.messages)}")
+                result.errors.append(f"{column.header}: {' '.join(exc.messages)}")
         key = str(result.values.get(spec.key) or "").lower()
         if key:
             if key in seen:
@@ -482,11 +729,17 @@ def apply_import(*, spec: ImportSpec, preview: ImportPreview, actor: Any) -> dic
 _EXPORT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
-def _export_value(value: Any) -> Any:
+def csv_delimiter() -> str:
+    """The separator of a CSV written for the reader: ";" where Excel expects it (German,
+    French and Dutch regional settings, whose decimal mark is the comma), else ","."""
+    return "," if _reader_language() == "en" else ";"
+
+
+def _export_value(value: Any, column: Column | None = None) -> Any:
+    if column is not None and column.write is not None and value not in (None, "", [], ()):
+        value = column.write(value)
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value)
-    if isinstance(value, date):
-        return value.isoformat()
     if isinstance(value, str):
         # Control characters stored before imports refused them would make the XLSX writer
         # fail (and a CSV unreadable): they are left out of every export.
@@ -494,14 +747,41 @@ def _export_value(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _speaks_reader(spec: ImportSpec) -> bool:
+    """Whether a file is written for the reader's spreadsheet (its columns have labels) rather
+    than in a fixed format for other software (export-only tables whose headers are codes, such
+    as the payment file): only the first follows the reader's separator, dates and decimals."""
+    return any(column.label is not None for column in spec.columns)
+
+
+def _csv_value(value: Any, *, local: bool) -> Any:
+    """A cell as CSV text: for the reader (``local``), dates in the language's form and a
+    decimal comma where the separator is ";"; otherwise ISO dates and a decimal point."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return date_text(value) if local else value.isoformat()
+    if local and isinstance(value, Decimal | float) and csv_delimiter() == ";":
+        return str(value).replace(".", ",")
+    return value
+
+
 def to_csv(*, spec: ImportSpec, rows: Iterable[dict[str, Any]]) -> bytes:
+    """The header row in the reader's language, separated as their Excel expects (see the
+    module's docs), UTF-8 with a byte-order mark (so Excel reads the accents). A table of codes
+    for other software keeps "," and ISO dates whatever the reader's language."""
+    local = _speaks_reader(spec)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.name for c in spec.columns])
+    writer = csv.writer(out, delimiter=csv_delimiter() if local else ",")
+    writer.writerow([c.header for c in spec.columns])
     for row in rows:
-        values = (_export_value(row.get(c.name)) for c in spec.columns)
+        values = (_csv_value(_export_value(row.get(c.name), c), local=local) for c in spec.columns)
         writer.writerow(["'" + v if looks_like_formula(v) else v for v in values])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+
+
+#: Excel's number format for a date cell, per language (what its regional settings show).
+XLSX_DATE_FORMATS = {"de": "DD.MM.YYYY", "nl": "DD-MM-YYYY", "fr": "DD/MM/YYYY", "en": "DD/MM/YYYY"}
 
 
 def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "Tandem") -> bytes:
@@ -512,20 +792,28 @@ def to_xlsx(*, spec: ImportSpec, rows: Iterable[dict[str, Any]], title: str = "T
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append([c.name for c in spec.columns])
+    headers = [c.header for c in spec.columns]
+    local = _speaks_reader(spec)
+    sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    date_format = XLSX_DATE_FORMATS[_reader_language()]
     for row_number, row in enumerate(rows, start=2):
         for column_number, column in enumerate(spec.columns, start=1):
-            value = _export_value(row.get(column.name))
+            value = _export_value(row.get(column.name), column)
             cell = sheet.cell(row=row_number, column=column_number, value=value)
+            if isinstance(value, date) and not isinstance(value, datetime):
+                if local:
+                    cell.number_format = date_format  # a real date cell, shown the reader's way
+                else:
+                    cell.value = value.isoformat()  # as these tables always wrote dates
             if looks_like_formula(value):
                 # Text, never a formula; quotePrefix keeps it text when someone edits the cell.
                 cell.data_type = "s"
                 cell.quotePrefix = True
-    for index, column in enumerate(spec.columns, start=1):
+    for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            12, len(column.name) + 4
+            12, len(header) + 4
         )
     out = io.BytesIO()
     workbook.save(out)

@@ -168,9 +168,3 @@ def parse_languages(text: str) -> list[str]:
         raise ValidationError(" ".join(errors))
     return list(dict.fromkeys(codes))
 
-
-def languages_example(codes: Sequence[str] = ("nl", "tr", "ar")) -> str:
-    """How an import's languages cell may be written, for the page that lists the columns: codes,
-    or names in the reader's language ("nl, tr, ar / néerlandais, turc, arabe"), never English
-    names to a French reader; ``parse_languages`` reads names in any language."""
-    return f"{', '.join(codes)} / {', '.join(language_names(codes))}"

@@ -1,5 +1,6 @@
 """CSV and XLSX exports through core's formula-safe writers (``core.importing.to_csv/to_xlsx``).
-Column names are the file format's, never translated (like the import files)."""
+Column names are the file format's, never translated: files for accounting software, so they keep
+"," and a decimal point in every language (see ``core.importing``)."""
 
 from __future__ import annotations
 

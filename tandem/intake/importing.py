@@ -15,22 +15,24 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from tandem.core.availability import parse_slots
-from tandem.core.fields import fields_example, parse_fields
 from tandem.core.importing import (
+    Choices,
     Column,
     ImportSpec,
+    date_pattern,
+    fields_column,
+    languages_column,
     parse_date,
     parse_email,
-    parse_list,
+    slots_column,
 )
 from tandem.core.inputs import validate_learner_age
-from tandem.core.languages import languages_example, parse_languages
 from tandem.core.models import GuardianLink, Person, Programme
 from tandem.core.services import person_update
 from tandem.intake import services
-from tandem.intake.levels import country_levels, parse_level
+from tandem.intake.levels import Level, country_levels, parse_level
 from tandem.intake.models import Learner, Reason
 
 
@@ -40,28 +42,48 @@ def _person(name: str) -> Any:
 
 class LearnerSpec(ImportSpec):
     key = "email"
+    preview_columns = ("given_name", "family_name", "email")
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
-        self.columns = [
-            Column("given_name", required=True, field=_person("given_name")),
-            Column("family_name", required=True, field=_person("family_name")),
-            Column("email", parse=parse_email, field=_person("email")),
-            Column("date_of_birth", parse=parse_date, example="YYYY-MM-DD",
-                   field=_person("date_of_birth")),
-            Column("institution", help=_("name of a partner institution")),
-            Column("level", parse=parse_level(programme.country),
-                   example=", ".join(country_levels(programme.country))),
-            Column("languages", parse=parse_languages, example=languages_example()),
-            Column("postcode", field=_person("postcode")),
-            Column("city", field=_person("city")),
-            Column("reasons", parse=parse_list, example=", ".join(Reason.values)),
-            Column("needs", parse=lambda text: parse_fields(programme, text),
-                   example=fields_example(programme, ("maths", "electrician"))),
-            Column("availability", parse=parse_slots, example="mon-afternoon, sat-morning"),
-            Column("guardian_email", parse=parse_email, field=_person("email")),
-        ]
         self._institutions = {p.name.lower(): p for p in programme.partners.all()}
+        levels = Choices([(code, label) for code, label in Level.choices
+                          if code in country_levels(programme.country)])
+        reasons = Choices(Reason.choices)
+        self.columns = [
+            Column("given_name", label=pgettext_lazy("file column", "Given name"), required=True,
+                   field=_person("given_name")),
+            Column("family_name", label=pgettext_lazy("file column", "Family name"), required=True,
+                   field=_person("family_name")),
+            Column("email", label=pgettext_lazy("file column", "E-mail"), parse=parse_email,
+                   field=_person("email")),
+            Column("date_of_birth", label=pgettext_lazy("file column", "Date of birth"),
+                   parse=parse_date, example=date_pattern(), field=_person("date_of_birth")),
+            Column("institution", label=pgettext_lazy("file column", "Institution"),
+                   parse=self._parse_institution, help=_("name of a partner institution")),
+            Column("level", label=pgettext_lazy("file column", "Level"),
+                   parse=parse_level(programme.country), write=levels.write,
+                   example=levels.example()),
+            languages_column(),
+            Column("postcode", label=pgettext_lazy("file column", "Postcode"),
+                   field=_person("postcode")),
+            Column("city", label=pgettext_lazy("file column", "City"), field=_person("city")),
+            Column("reasons", label=pgettext_lazy("file column", "Reasons"),
+                   parse=reasons.parse_many, write=reasons.write,
+                   example=reasons.example(("motivation", "exam_preparation"))),
+            fields_column(programme, "needs", pgettext_lazy("file column", "Needs"),
+                          ("maths", "electrician")),
+            slots_column("availability", ("mon-afternoon", "sat-morning")),
+            Column("guardian_email", label=pgettext_lazy("file column", "Parents' e-mail"),
+                   parse=parse_email, field=_person("email")),
+        ]
+
+    def _parse_institution(self, text: str) -> str:
+        name = text.strip()
+        if name and name.lower() not in self._institutions:
+            raise ValidationError(_("“%(name)s” is not a partner institution of this programme.")
+                                  % {"name": name})
+        return name
 
     def find_existing(self, values: dict[str, Any]) -> Learner | None:
         learners = Learner.objects.filter(programme=self.programme).select_related("person")
@@ -108,10 +130,6 @@ class LearnerSpec(ImportSpec):
         if not values.get("email") and values.get("date_of_birth") is None:
             errors.append(_("Give an e-mail address or a date of birth, so the row can be "
                             "recognised next time."))
-        name = values.get("institution") or ""
-        if name and name.lower() not in self._institutions:
-            errors.append(_("“%(name)s” is not a partner institution of this programme.")
-                          % {"name": name})
         bad = [r for r in values.get("reasons", []) if r not in Reason.values]
         if bad:
             errors.append(_("Unknown reasons: %(reasons)s.") % {"reasons": ", ".join(bad)})

@@ -8,11 +8,17 @@ from typing import Any
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from tandem.core.availability import parse_slots
-from tandem.core.fields import fields_example, parse_fields
-from tandem.core.importing import Column, ImportSpec, parse_choice, parse_email
-from tandem.core.languages import languages_example, parse_languages
+from tandem.core.importing import (
+    Choices,
+    Column,
+    ImportSpec,
+    fields_column,
+    languages_column,
+    parse_email,
+    slots_column,
+)
 from tandem.core.models import Because, Person, Programme
 from tandem.core.places import geocode
 from tandem.core.services import person_update
@@ -31,21 +37,28 @@ def _person(name: str) -> Any:
 
 class VolunteerSpec(ImportSpec):
     key = "email"
+    preview_columns = ("given_name", "family_name", "email")
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
+        states = Choices(VolunteerState.choices)
         self.columns = [
-            Column("given_name", required=True, field=_person("given_name")),
-            Column("family_name", required=True, field=_person("family_name")),
-            Column("email", required=True, parse=parse_email, field=_person("email")),
-            Column("phone", field=_person("phone")),
-            Column("postcode", field=_person("postcode")),
-            Column("city", field=_person("city")),
-            Column("languages", parse=parse_languages, example=languages_example()),
-            Column("expertise", parse=lambda text: parse_fields(programme, text),
-                   example=fields_example(programme, ("electrician", "maths"))),
-            Column("availability", parse=parse_slots, example="mon-evening, sat-morning"),
-            Column("state", parse=parse_choice(VolunteerState.values), example="applied, screening…"),
+            Column("given_name", label=pgettext_lazy("file column", "Given name"), required=True,
+                   field=_person("given_name")),
+            Column("family_name", label=pgettext_lazy("file column", "Family name"), required=True,
+                   field=_person("family_name")),
+            Column("email", label=pgettext_lazy("file column", "E-mail"), required=True,
+                   parse=parse_email, field=_person("email")),
+            Column("phone", label=pgettext_lazy("file column", "Phone"), field=_person("phone")),
+            Column("postcode", label=pgettext_lazy("file column", "Postcode"),
+                   field=_person("postcode")),
+            Column("city", label=pgettext_lazy("file column", "City"), field=_person("city")),
+            languages_column(),
+            fields_column(programme, "expertise", pgettext_lazy("file column", "Expertise"),
+                          ("electrician", "maths")),
+            slots_column("availability", ("mon-evening", "sat-morning")),
+            Column("state", label=pgettext_lazy("file column", "Status"), parse=states.parse,
+                   write=states.write, example=states.example(NEW_ROW_STATES[:2], ellipsis=True)),
         ]
 
     def find_existing(self, values: dict[str, Any]) -> Volunteer | None:

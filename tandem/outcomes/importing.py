@@ -13,8 +13,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from tandem.core.importing import Column, ImportSpec, parse_choice, parse_date, parse_int
+from tandem.core.importing import (
+    Choices,
+    Column,
+    ImportSpec,
+    csv_delimiter,
+    date_pattern,
+    parse_date,
+    parse_int,
+)
 from tandem.core.models import Programme
 from tandem.intake.models import Learner
 from tandem.outcomes import selectors, services
@@ -44,20 +53,34 @@ def parse_number(text: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+#: Every indicator's results, read by code or by name in any language ("Moved up a year",
+#: "Overgegaan"); ``validate`` checks that the result belongs to the row's indicator.
+RESULTS = Choices([*LvsLevel.choices, *GradeProgression.choices, *SchoolStatus.choices])
+
+
 class IndicatorSpec(ImportSpec):
     key = "row"
+    preview_columns = ("learner", "given_name", "indicator", "measured_on")
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
+        kinds = Choices(IndicatorKind.choices)
         self.columns = [
-            Column("learner", required=True, parse=parse_int, help=_("the learner's number in Tandem")),
-            Column("given_name", help=_("checked against the learner's number")),
-            Column("indicator", required=True, parse=parse_choice(IndicatorKind.values),
-                   example=", ".join(IndicatorKind.values)),
-            Column("measured_on", required=True, parse=parse_date, example="YYYY-MM-DD"),
-            Column("value", parse=parse_number, example="7.5 / 535"),
-            Column("result", example=", ".join([*LvsLevel.values, *GradeProgression.values, *SchoolStatus.values])),
-            Column("months_after", parse=parse_int, example="6, 12"),
+            Column("learner", label=pgettext_lazy("file column", "Learner number"), required=True,
+                   parse=parse_int, help=_("the learner's number in Tandem")),
+            Column("given_name", label=pgettext_lazy("file column", "Given name"),
+                   help=_("checked against the learner's number")),
+            Column("indicator", label=pgettext_lazy("file column", "Indicator"), required=True,
+                   parse=kinds.parse, write=kinds.write, example=kinds.example()),
+            Column("measured_on", label=pgettext_lazy("file column", "Measured on"), required=True,
+                   parse=parse_date, example=date_pattern()),
+            Column("value", label=pgettext_lazy("file column", "Value"), parse=parse_number,
+                   example="7,5 / 535" if csv_delimiter() == ";" else "7.5 / 535"),
+            Column("result", label=pgettext_lazy("file column", "Result"), parse=RESULTS.parse,
+                   write=RESULTS.write, example=RESULTS.example(
+                       ("II", "promoted", "in_education"), ellipsis=True)),
+            Column("months_after", label=pgettext_lazy("file column", "Months after"),
+                   parse=parse_int, example="6, 12"),
         ]
         self._seen: dict[tuple[int, str, Any], bool] = {}
         self._learners: dict[int, Learner] = {}
@@ -114,6 +137,7 @@ class TableSpec(ImportSpec):
     key = ""
 
     def __init__(self, columns: list[str], rows: list[dict[str, Any]]) -> None:
+        # Export only: the dashboards' tables keep their codes as headers (read by scripts).
         self.columns = [Column(name) for name in columns]
         self._rows = rows
 

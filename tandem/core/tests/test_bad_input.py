@@ -314,7 +314,7 @@ def test_a_control_character_is_refused_with_its_row_and_column(world: World, ba
     response = _upload(world.client_for("coordinator"), world, content, "v.csv")
     html = response.content.decode()
     assert response.status_code == 400
-    assert "given_name contains invisible control characters" in html and '<td data-label="Line">3</td>' in html
+    assert "Given name contains invisible control characters" in html and '<td data-label="Line">3</td>' in html
     assert not ImportBatch.objects.exists() and not Volunteer.objects.exists()
 
 

@@ -82,8 +82,8 @@ def test_valid_file_creates_and_updates(world: World) -> None:
 def test_file_level_errors(world: World) -> None:
     preview = _preview(world, "name,cty\nA,B\n")
     assert not preview.is_valid
-    assert any("Missing columns: city" in e for e in preview.file_errors)
-    assert any("Unknown columns: cty" in e for e in preview.file_errors)
+    assert any("Missing columns: “city”" in e for e in preview.file_errors)
+    assert any("Unknown columns: “cty”" in e for e in preview.file_errors)
     duplicate = _preview(world, "name,city\nA,X\na,Y\n")
     assert "appears twice" in duplicate.rows[1].errors[0]
     with pytest.raises(ImportFileError):

@@ -71,7 +71,7 @@ def test_export_round_trips(world: World) -> None:
     assert preview.rows[0].values["date_of_birth"] == date(2013, 2, 3)
     assert preview.rows[0].values["guardian_email"] == "g@example.org"
     template = world.client_for("coordinator").get(_url(world, "intake:learner_template"), {"format": "csv"})
-    assert template.content.decode("utf-8-sig").startswith("given_name,family_name,email")
+    assert template.content.decode("utf-8-sig").startswith("Given name,Family name,E-mail,Date of birth")
 
 
 def test_every_imported_change_is_in_the_audit_trail(world: World) -> None:
