@@ -246,6 +246,13 @@ class Learner(Versioned):
         return f"{self.person} · {self.programme}"
 
     @property
+    def unplaced(self) -> bool:
+        """Flag "Not on the map" on the coordinator's pages: no point, while matching may still
+        need one (a closed record's address may be gone by design: last year's, or retention's)."""
+        return self.latitude is None and self.state in (self.State.REFERRED, self.State.INTAKE,
+                                                        self.State.WAITING, self.State.MATCHED)
+
+    @property
     def reason_labels(self) -> list[str]:
         labels = dict(Reason.choices)
         return [str(labels.get(code, code)) for code in self.reasons]

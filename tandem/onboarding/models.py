@@ -232,6 +232,13 @@ class Volunteer(Versioned):
     def __str__(self) -> str:
         return f"{self.person} · {self.programme}"
 
+    @property
+    def unplaced(self) -> bool:
+        """Flag "Not on the map": no point while the volunteer may still be matched (not for
+        alumni, the rejected or the withdrawn)."""
+        return self.latitude is None and self.state not in (VolunteerState.ALUMNI, VolunteerState.REJECTED,
+                                                            VolunteerState.WITHDRAWN)
+
     def clean(self) -> None:
         if self.programme_id is not None:
             validate_fields(self.programme, self.expertise)

@@ -138,3 +138,22 @@ def test_loading_postcodes_places_learners_who_could_not_be_placed(world: World,
     call_command("load_postcodes", str(dump), stdout=StringIO())
     pupil.refresh_from_db()
     assert (pupil.latitude, pupil.longitude) == (53.1, 6.1)
+
+
+def test_a_closed_record_without_a_place_is_not_flagged(world: World) -> None:
+    """Last year's completed learners (their address gone, by the demo or by retention) were each
+    flagged "Not on the map", as if matching still needed them: only records matching may use are."""
+    from django.utils import timezone
+
+    from tandem.core.models import Person
+
+    waiting, done = learner(world), learner(world)
+    for row, name, state in ((waiting, "Wachtend", "waiting"), (done, "Afgerond", "completed")):
+        Person.objects.filter(pk=row.person_id).update(given_name=name)
+        Learner.objects.filter(pk=row.pk).update(state=state, latitude=None, longitude=None,
+                                                 waiting_since=timezone.now())
+    coordinator = world.client_for("coordinator")
+    rows = coordinator.get(_url(world, "learners")).content.decode().split("<tr")
+    assert any("Wachtend" in row and NOT_ON_MAP in row for row in rows)
+    assert not any("Afgerond" in row and NOT_ON_MAP in row for row in rows)
+    assert "could not be placed" not in coordinator.get(_url(world, "learner", pk=done.pk)).content.decode()
