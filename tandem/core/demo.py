@@ -382,6 +382,8 @@ class _Builder:
         people: list[Person] = []
         roles: list[tuple[int, str, PartnerInstitution | None]] = []
 
+        digits: list[int] = []  # each person's phone number draw
+
         def add(role: str, ages: tuple[int, int] | None, institution: PartnerInstitution | None = None,
                 user: User | None = None, full: tuple[str, str] | None = None) -> int:
             first, last = full or name()
@@ -389,13 +391,13 @@ class _Builder:
             if institution is not None and institution.city != city:  # teachers live near their school
                 city, postcode = next((c, p) for c, p, _a, _b in spec.places if c == institution.city)
             rng.randint(31, 49)  # the country code this draw once gave: the stream stays as it was
-            digits = rng.randint(10000000, 99999999)
+            digits.append(rng.randint(10000000, 99999999))
             slug = f"{first}.{last}".lower().replace(" ", "")
             people.append(Person(
                 organisation=organisation, user=user, given_name=first, family_name=last,
                 email="" if role == Role.LEARNER and ages and ages[0] < 16 else
                 f"{slug}.{len(people)}@{spec.org_slug}.example",
-                phone=demo_phone(spec.country, city, digits),
+                phone=demo_phone(spec.country, city, digits[-1]),
                 date_of_birth=birth(ages) if ages else None, language=spec.ui_language,
                 postcode=postcode, city=city,
             ))
@@ -434,6 +436,12 @@ class _Builder:
             if age < 18:
                 g = add(Role.GUARDIAN, None, full=(rng.choice(given), people[idx].family_name))
                 guardian_links.append((idx, g))
+
+        # A guardian lives with their child; the demo mentor near the demo learner they will meet.
+        for home, mover in [*guardian_links, (account_idx[Role.LEARNER], account_idx[Role.MENTOR])]:
+            person = people[mover]
+            person.city, person.postcode = people[home].city, people[home].postcode
+            person.phone = demo_phone(spec.country, person.city, digits[mover])
 
         with transaction.atomic(), happening_at(entered_on(self.today)):
             Person.objects.bulk_create(people)

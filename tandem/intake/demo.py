@@ -13,8 +13,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from tandem.core.availability import SLOTS
-from tandem.core.demo import NAMES, DemoContext, bulk_create_dated
-from tandem.core.models import GuardianLink, Membership, Person, Role
+from tandem.core.demo import NAMES, DemoContext, bulk_create_dated, restamp
+from tandem.core.models import AuditEvent, GuardianLink, Membership, Person, Role
 from tandem.core.places import geocode
 from tandem.intake.levels import WORK_BASED
 from tandem.intake.models import (
@@ -199,6 +199,18 @@ def seed_demo(ctx: DemoContext) -> None:
         if learner.accepted_at is not None:
             learner.accepted_at = moments[State.WAITING]
     bulk_create_dated(Learner, learners, "created")
+    # The learner's personal record was made when they were referred (core's demo dated it when
+    # the programme's records were entered).
+    referred = {learner.person_id: learner.created for learner in learners}
+    entries = list(AuditEvent.objects.filter(person_id__in=referred, action=AuditEvent.Action.CREATED,
+                                             subject__startswith="person:"))
+    for entry in entries:
+        entry.at = referred[entry.person_id or 0]
+    AuditEvent.objects.bulk_update(entries, ["at"], batch_size=500)
+    people = [learner.person for learner in learners]
+    for person in people:
+        person.created = referred[person.pk]
+    restamp(Person, "created", people)
 
     transitions = []
     for learner, moments in zip(learners, dates, strict=True):

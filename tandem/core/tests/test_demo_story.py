@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tandem.core import demo
-from tandem.core.models import AuditEvent, Membership, Person, Programme
+from tandem.core.models import AuditEvent, GuardianLink, Membership, Person, Programme
 from tandem.intake.models import Learner, LearnerTransition
 from tandem.journal.models import Meeting
 from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchEvent
@@ -138,12 +138,18 @@ def test_closed_pairs_answered_and_every_history_is_dated_when_it_happened(seede
     for volunteer in Volunteer.objects.all():
         first = VolunteerTransition.objects.filter(volunteer=volunteer).order_by("at").first()
         assert first is not None and first.at == volunteer.created <= now
-    # People's records were entered long before (today's matching round is of today).
+    # People's records were made before: a learner's when they were referred, the others' when
+    # the programme's records were entered (today's matching round is of today).
     people = AuditEvent.objects.filter(action="created", subject__startswith="person:")
-    assert people.exists() and not people.filter(at__gte=now - timedelta(days=30)).exists()
+    assert people.exists() and not people.filter(at__gte=now - timedelta(hours=12)).exists()
+    for learner in Learner.objects.filter(programme__slug="vera").select_related("person"):
+        made = people.filter(person=learner.person).first()
+        assert made is None or made.at == learner.created == learner.person.created
 
 
 def test_phones_in_the_countrys_format_and_schools_in_the_learners_city(seeded_at: datetime) -> None:
+    for link in GuardianLink.objects.select_related("learner", "guardian"):  # a parent lives with their child
+        assert (link.guardian.city, link.guardian.postcode) == (link.learner.city, link.learner.postcode)
     for spec in demo.SPECS:
         programme = Programme.objects.get(slug=spec.slug)
         phones = Person.objects.filter(organisation=programme.organisation).exclude(phone="")
@@ -158,3 +164,6 @@ def test_phones_in_the_countrys_format_and_schools_in_the_learners_city(seeded_a
                 "person", "institution"):
             assert membership.institution is not None
             assert membership.person.city == membership.institution.city, (spec.slug, membership.role)
+        # The demo mentor lives near the demo learner they met.
+        mentor, learner = (Person.objects.get(user__email=demo.role_email(role, spec.slug)) for role in ("mentor", "learner"))
+        assert mentor.city == learner.city, spec.slug
