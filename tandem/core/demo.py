@@ -1,4 +1,4 @@
-"""Believable synthetic demo data for the five seed programmes (``../shared/seeds``).
+"""Believable synthetic demo data for the six demo programmes of the five seeds (``../shared/seeds``).
 
 Deterministic: the same seed gives the same people. ``scale`` multiplies the number of mentors
 and learners (for load and benchmark work); everything is written with ``bulk_create``.
