@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from tandem.core.models import AuditEvent, Organisation, Person, Programme
 
@@ -48,6 +49,7 @@ def audit_record(
         subject=subject,
         changes=changes or {},
         note=note[:300],
+        at=timezone.now(),
     )
 
 

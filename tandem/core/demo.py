@@ -1,4 +1,4 @@
-"""Believable synthetic demo data for the five seed programmes (``../shared/seeds``).
+"""Believable synthetic demo data for the six demo programmes of the five seeds (``../shared/seeds``).
 
 Deterministic: the same seed gives the same people. ``scale`` multiplies the number of mentors
 and learners (for load and benchmark work); everything is written with ``bulk_create``.
@@ -9,12 +9,15 @@ Other apps add their own demo data by defining ``seed_demo(ctx)`` in ``tandem.<a
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from tandem.core.fields import default_fields
@@ -86,6 +89,16 @@ class ProgrammeSpec:
     learner_ages: tuple[int, int]
     mentor_ages: tuple[int, int]
     requirements: dict[str, Any] = field(default_factory=dict)
+    # When pairs meet: the weekdays (0 is Monday) and the usual hour. Never on a Sunday.
+    meeting_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    meeting_time: time = time(16)
+
+    def meeting_day(self, day: date, *, later: bool = False) -> date:
+        """``day`` if pairs of this programme meet on that weekday, else the last day before it
+        they do (with ``later``: the next day after it)."""
+        while day.weekday() not in self.meeting_days:
+            day += timedelta(days=1 if later else -1)
+        return day
 
 
 SPECS: list[ProgrammeSpec] = [
@@ -138,8 +151,9 @@ SPECS: list[ProgrammeSpec] = [
         places=[("Essen", "45141", 51.464, 7.006), ("Duisburg", "47057", 51.427, 6.800),
                 ("Bochum", "44801", 51.445, 7.261)],
         institutions=[("Ruhr Campus University — Fakultät für Ingenieurwissenschaften", "university"),
-                      ("Ruhr Campus University — Fakultät für Sozialwissenschaften", "university")],
-        learner_ages=(18, 24), mentor_ages=(23, 32),
+                      ("Ruhr Campus University — Fakultät für Sozialwissenschaften", "university"),
+                      ("Ruhr Campus University — Fakultät für Wirtschaftswissenschaften", "university")],
+        learner_ages=(18, 24), mentor_ages=(23, 32), meeting_time=time(17),
         requirements={"mentor_capacity": 6, "self_registration": True,
                       "safeguarding_certificate_required": False, "training_hours_required": 8},
     ),
@@ -161,6 +175,8 @@ SPECS: list[ProgrammeSpec] = [
                       ("Hogeschool Rotterdam", "university"), ("Albeda mbo", "vet_provider")],
         learner_ages=(10, 15), mentor_ages=(18, 26),
         requirements={"meet_at_school": True, "supervisor_feedback_per_session": True},
+        # Under school time: early afternoon, not on Wednesday (primary schools close at noon).
+        meeting_days=(0, 1, 3, 4), meeting_time=time(13, 30),
     ),
     ProgrammeSpec(
         org_slug="ses-vera", org_name="Senior Experten Service", country="DE",
@@ -178,6 +194,7 @@ SPECS: list[ProgrammeSpec] = [
                       ("Stadtwerke Bonn", "employer"), ("Handwerkskammer Köln", "vet_provider"),
                       ("Autohaus Berlin-Mitte", "employer")],
         learner_ages=(16, 22), mentor_ages=(62, 76),
+        meeting_time=time(17, 30),  # after the working day in the company
     ),
     ProgrammeSpec(
         org_slug="afev", org_name="AFEV", country="FR",
@@ -194,8 +211,9 @@ SPECS: list[ProgrammeSpec] = [
                 ("Nice", "06300", 43.701, 7.285)],
         institutions=[("Lycée professionnel Jean Jaurès", "vet_provider"),
                       ("CFA BTP Lyon", "vet_provider"), ("Lycée Le Chatelier", "vet_provider"),
-                      ("Boulangerie Fontaine", "employer")],
+                      ("Boulangerie Fontaine", "employer"), ("Lycée professionnel Les Palmiers", "vet_provider")],
         learner_ages=(15, 19), mentor_ages=(19, 27),
+        meeting_days=(2, 5), meeting_time=time(14),  # Wednesday afternoon or Saturday
     ),
 ]
 
@@ -230,6 +248,81 @@ class DemoContext:
     # The run's ``--seed``: a seeder that draws from a stream of its own (so that adding it leaves
     # the rest of the demo data as it was) seeds that stream with it.
     seed: int = 42
+
+    @property
+    def since(self) -> datetime:
+        """When the programme's records were entered into Tandem: the June before last year's
+        cohort began, so every later step of anyone's history comes after it."""
+        return entered_on(self.today)
+
+    def meeting_at(self, day: date) -> datetime:
+        """The meeting of a pair on ``day`` (moved back to a day this programme meets), at its usual hour."""
+        return datetime.combine(self.spec.meeting_day(day), self.spec.meeting_time, timezone.get_current_timezone())
+
+
+def working_day(day: date) -> date:
+    """``day``, or the Friday before it when it falls on a weekend (workshops, exchange meetings)."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def entered_on(today: date) -> datetime:
+    year = today.year if today.month >= 8 else today.year - 1
+    return datetime.combine(date(year - 1, 6, 1), time(10), timezone.get_current_timezone())
+
+
+@contextmanager
+def happening_at(moment: datetime) -> Iterator[None]:
+    """Inside this block "now" is ``moment`` for the services (``timezone.now()``, and the
+    ``auto_now`` and ``auto_now_add`` stamps), so a step the demo replays through them is dated
+    when it happened in the story, not when the seed ran. Used by the demo seeders only."""
+    with mock.patch.object(timezone, "now", lambda: moment):
+        yield
+
+
+def restamp(model: type[models.Model], name: str, rows: list[Any]) -> None:
+    """Set one column of rows already written to the value their objects hold: ``auto_now_add``
+    stamps the moment of the insert, and a demo row was made at its own moment in the story."""
+    if not rows:
+        return
+    column = model._meta.get_field(name)
+    key = model._meta.pk
+    assert isinstance(column, models.Field) and key is not None
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(model._meta.db_table)} SET {quote(str(column.column))} = %s "
+            f"WHERE {quote(str(key.column))} = %s",
+            [(column.get_db_prep_save(getattr(row, name), connection), row.pk) for row in rows])
+
+
+def bulk_create_dated[M: models.Model](model: type[M], rows: list[M], name: str) -> list[M]:
+    """``bulk_create`` rows whose ``auto_now_add`` field ``name`` holds the moment each was made
+    in the story (the insert would stamp the seed's moment on them)."""
+    moments = [getattr(row, name) for row in rows]
+    made = model._default_manager.bulk_create(rows, batch_size=500)
+    for row, moment in zip(made, moments, strict=True):
+        setattr(row, name, moment)
+    restamp(model, name, made)
+    return made
+
+
+# Numbers set aside for fiction where the country has them: the Bundesnetzagentur's blocks for
+# films and books in Berlin, Köln and München, ARCEP's 06 39 98 in France. Elsewhere the city's
+# area code (Germany), or a mobile number of a test-looking pattern (+31 6 1234 5…, +32 470 12 3…).
+GERMAN_AREAS = {"Berlin": "30 23125", "Köln": "221 4710", "München": "89 99998",
+                "Bonn": "228", "Essen": "201", "Duisburg": "203", "Bochum": "234"}
+
+
+def demo_phone(country: str, city: str, digits: int) -> str:
+    """A phone number in the programme country's format; ``digits`` is the person's random draw."""
+    if country == "DE":
+        area = GERMAN_AREAS.get(city, "30 23125")
+        return f"+49 {area} {digits % 1000:03d}" if " " in area else f"+49 {area} {2_000_000 + digits % 8_000_000}"
+    if country == "FR":
+        return f"+33 6 39 98 {digits // 100 % 100:02d} {digits % 100:02d}"
+    if country == "BE":
+        return f"+32 470 12 3{digits // 100 % 10} {digits % 100:02d}"
+    return f"+31 6 1234 5{digits % 1000:03d}"
 
 
 class _Builder:
@@ -289,16 +382,22 @@ class _Builder:
         people: list[Person] = []
         roles: list[tuple[int, str, PartnerInstitution | None]] = []
 
+        digits: list[int] = []  # each person's phone number draw
+
         def add(role: str, ages: tuple[int, int] | None, institution: PartnerInstitution | None = None,
                 user: User | None = None, full: tuple[str, str] | None = None) -> int:
             first, last = full or name()
             city, postcode, _lat, _lon = rng.choice(spec.places)
+            if institution is not None and institution.city != city:  # teachers live near their school
+                city, postcode = next((c, p) for c, p, _a, _b in spec.places if c == institution.city)
+            rng.randint(31, 49)  # the country code this draw once gave: the stream stays as it was
+            digits.append(rng.randint(10000000, 99999999))
             slug = f"{first}.{last}".lower().replace(" ", "")
             people.append(Person(
                 organisation=organisation, user=user, given_name=first, family_name=last,
                 email="" if role == Role.LEARNER and ages and ages[0] < 16 else
                 f"{slug}.{len(people)}@{spec.org_slug}.example",
-                phone=f"+{rng.randint(31, 49)} 6{rng.randint(10000000, 99999999)}",
+                phone=demo_phone(spec.country, city, digits[-1]),
                 date_of_birth=birth(ages) if ages else None, language=spec.ui_language,
                 postcode=postcode, city=city,
             ))
@@ -338,7 +437,13 @@ class _Builder:
                 g = add(Role.GUARDIAN, None, full=(rng.choice(given), people[idx].family_name))
                 guardian_links.append((idx, g))
 
-        with transaction.atomic():
+        # A guardian lives with their child; the demo mentor near the demo learner they will meet.
+        for home, mover in [*guardian_links, (account_idx[Role.LEARNER], account_idx[Role.MENTOR])]:
+            person = people[mover]
+            person.city, person.postcode = people[home].city, people[home].postcode
+            person.phone = demo_phone(spec.country, person.city, digits[mover])
+
+        with transaction.atomic(), happening_at(entered_on(self.today)):
             Person.objects.bulk_create(people)
             Membership.objects.bulk_create([
                 Membership(person=people[i], organisation=organisation,
@@ -350,11 +455,11 @@ class _Builder:
                 GuardianLink(learner=people[l_], guardian=people[g], relationship="parent")
                 for l_, g in guardian_links
             ])
-            now = timezone.now()
+            since = entered_on(self.today)
             AuditEvent.objects.bulk_create([
                 AuditEvent(organisation=organisation, programme=programme, person=p, actor=admin,
                            action=AuditEvent.Action.CREATED, subject=f"person:{p.pk}",
-                           note=Because.DEMO_DATA, at=now)
+                           note=Because.DEMO_DATA, at=since)
                 for p in people
             ])
         return DemoContext(

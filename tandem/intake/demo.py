@@ -8,13 +8,13 @@ Deterministic (only ``ctx.rng``) and written with ``bulk_create`` so ``--scale``
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from tandem.core.availability import SLOTS
-from tandem.core.demo import DemoContext
-from tandem.core.models import GuardianLink, Membership, Person, Role
+from tandem.core.demo import NAMES, DemoContext, bulk_create_dated, restamp
+from tandem.core.models import AuditEvent, GuardianLink, Membership, Person, Role
 from tandem.core.places import geocode
 from tandem.intake.levels import WORK_BASED
 from tandem.intake.models import (
@@ -149,6 +149,10 @@ def seed_demo(ctx: DemoContext) -> None:
         state = State.WAITING if index == 0 else CYCLE[(index - 1) % len(CYCLE)]
         minor = person.date_of_birth is None or person.date_of_birth > cutoff
         institution = rng.choice(referring) if referring else None
+        # The school or training place is in the learner's city (the draw stays, for the stream).
+        local = [i for i in referring if i.city == person.city]
+        if local and (institution is None or institution.city != person.city):
+            institution = local[index % len(local)]
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
         coordinates = geocode(postcode=person.postcode, city=person.city, programme=programme)
@@ -159,7 +163,8 @@ def seed_demo(ctx: DemoContext) -> None:
             institution=institution,
             referred_by=None if by_self or institution is None else contacts.get(institution.pk),
             level=level,
-            employer=rng.choice([i.name for i in ctx.institutions if i.kind == "employer"] or [""])
+            employer=_local_employer(ctx, person.city, rng.choice([i.name for i in ctx.institutions
+                                                                    if i.kind == "employer"] or [""]))
             if level in WORK_BASED else "",
             reasons=rng.sample(reasons, rng.randint(1, len(reasons))),
             # Chosen without the random stream, so adding needs changed nobody else's data.
@@ -186,10 +191,29 @@ def seed_demo(ctx: DemoContext) -> None:
                 withdrawn_done = True
             elif state in (State.REFERRED, State.INTAKE):
                 consent_plan.append((index, "pending"))
-    Learner.objects.bulk_create(learners)
+    # Each learner's way so far, dated: from a random stream of its own (the rest stays the same).
+    story = random.Random(f"{ctx.seed}:intake-story:{spec.slug}")
+    dates = [_path_dates(learner, ctx.today, story) for learner in learners]
+    for learner, moments in zip(learners, dates, strict=True):
+        learner.created = moments[State.REFERRED]
+        if learner.accepted_at is not None:
+            learner.accepted_at = moments[State.WAITING]
+    bulk_create_dated(Learner, learners, "created")
+    # The learner's personal record was made when they were referred (core's demo dated it when
+    # the programme's records were entered).
+    referred = {learner.person_id: learner.created for learner in learners}
+    entries = list(AuditEvent.objects.filter(person_id__in=referred, action=AuditEvent.Action.CREATED,
+                                             subject__startswith="person:"))
+    for entry in entries:
+        entry.at = referred[entry.person_id or 0]
+    AuditEvent.objects.bulk_update(entries, ["at"], batch_size=500)
+    people = [learner.person for learner in learners]
+    for person in people:
+        person.created = referred[person.pk]
+    restamp(Person, "created", people)
 
     transitions = []
-    for learner in learners:
+    for learner, moments in zip(learners, dates, strict=True):
         path = PATHS[State(learner.state)]
         previous = ""
         for step in path:
@@ -198,9 +222,10 @@ def seed_demo(ctx: DemoContext) -> None:
                 actor=None if step == State.REFERRED else ctx.coordinator_user,
                 reason=SOURCE_REASONS[learner.source] if not previous
                 else learner.state_reason if step == learner.state else "",
+                at=moments[step],
             ))
             previous = step
-    LearnerTransition.objects.bulk_create(transitions)
+    bulk_create_dated(LearnerTransition, transitions, "at")
 
     consents = []
     for index, status in consent_plan:
@@ -209,16 +234,17 @@ def seed_demo(ctx: DemoContext) -> None:
         if guardian_pk is None:
             continue
         paper = rng.random() < 0.3
-        consents.append(GuardianConsent(
+        asked = dates[index][State.REFERRED] + timedelta(days=1)
+        consents.append(GuardianConsent(requested_at=asked,
             learner=learner, guardian_id=guardian_pk, version=1,
             method=GuardianConsent.Method.PAPER_FORM if paper and status == GIVEN
             else GuardianConsent.Method.EMAIL_LINK,
             requested_by=ctx.coordinator_user,
-            given_at=now if status in (GIVEN, "withdrawn") else None,
+            given_at=asked + timedelta(days=2) if status in (GIVEN, "withdrawn") else None,
             recorded_by=ctx.coordinator_user if paper and status == GIVEN else None,
-            withdrawn_at=now if status == "withdrawn" else None,
+            withdrawn_at=min(asked + timedelta(days=6), now - timedelta(hours=20)) if status == "withdrawn" else None,
         ))
-    GuardianConsent.objects.bulk_create(consents)
+    bulk_create_dated(GuardianConsent, consents, "requested_at")
 
     # Gender from a random stream of its own (the rest of the demo data stays the same); some
     # prefer not to say.
@@ -234,3 +260,49 @@ def seed_demo(ctx: DemoContext) -> None:
         )
         for index, learner in enumerate(learners) if index % 4 == 1
     ])
+
+
+# How long ago (in days) learners in each state were referred, and how long their steps took.
+REFERRED_AGO = {State.REFERRED: (1, 14), State.INTAKE: (12, 40), State.DECLINED: (20, 60),
+                State.MATCHED: (140, 200), State.COMPLETED: (330, 360), State.LEFT: (330, 360)}
+
+
+def _path_dates(learner: Learner, today: date, story: random.Random) -> dict[str, datetime]:
+    """When the learner reached each step of their path (a matched learner's later steps are
+    dated by their match, in matching's demo)."""
+    tz = timezone.get_current_timezone()
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, time(story.randint(9, 16), story.choice([0, 15, 30, 45])), tz)
+
+    if learner.state == State.WAITING and learner.waiting_since is not None:
+        waiting = learner.waiting_since
+        referred = waiting - timedelta(days=story.randint(5, 20))
+    else:
+        low, high = REFERRED_AGO.get(State(learner.state), (20, 60))
+        referred = today - timedelta(days=story.randint(low, high))
+        waiting = referred + timedelta(days=story.randint(7, 14))
+    moments: dict[str, datetime] = {State.REFERRED: at(referred), State.WAITING: at(waiting),
+               State.INTAKE: at(min(referred + timedelta(days=story.randint(2, 7)), today - timedelta(days=1))),
+               State.DECLINED: at(min(referred + timedelta(days=story.randint(3, 10)), today - timedelta(days=1)))}
+    # Matched, completed, left: placeholders in order; matching's demo dates them by the match.
+    later = moments[State.WAITING] + timedelta(days=1)
+    moments.update({State.MATCHED: later, State.COMPLETED: later + timedelta(days=1),
+                    State.LEFT: later + timedelta(days=1)})
+    return moments
+
+
+# A local company where the programme's partners include none in the learner's city.
+LOCAL_EMPLOYER = {"DE": "{name} Haustechnik GmbH", "FR": "Garage {name}", "NL": "{name} Installatietechniek",
+                  "BE": "{name} Elektrotechniek"}
+
+
+def _local_employer(ctx: DemoContext, city: str, drawn: str) -> str:
+    """The apprentice's company is in their own city: the one drawn if it is, else a local one."""
+    local = [i.name for i in ctx.institutions if i.kind == "employer" and i.city == city]
+    if drawn in local:
+        return drawn
+    if local:
+        return local[0]
+    family = NAMES[ctx.spec.country][1]
+    return LOCAL_EMPLOYER.get(ctx.spec.country, "{name}").format(name=family[sum(map(ord, city)) % len(family)])

@@ -41,7 +41,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, restamp
 from tandem.core.models import Membership, Person, Programme, Role
 from tandem.journal import selectors
 from tandem.journal.categories import categories_seed
@@ -276,9 +276,8 @@ class _Seeder:
         goals = self.pair_goals(match, start)
         active = [g for g in goals if g.state == Goal.State.ACTIVE] or goals
         # Every step of the cadence until now, and the one meeting ahead.
-        weekday = (start + timedelta(days=self.step)).weekday()
-        if weekday >= 5:  # pairs meet on weekdays (at school, after school): the Friday before
-            start -= timedelta(days=weekday - 4)
+        # On a day the programme's pairs meet (the first meeting was one): never a Sunday.
+        start = self.ctx.spec.meeting_day(start + timedelta(days=self.step)) - timedelta(days=self.step)
         # Past means its time has passed (a meeting later today is still ahead, whenever the demo is
         # seeded); exactly one meeting is ahead.
         now = timezone.now()
@@ -350,9 +349,7 @@ class _Seeder:
         place = selectors.default_place(match)
         goals = self.pair_goals(match, start, until=timezone.localdate(closed))
         active = [g for g in goals if g.state == Goal.State.ACTIVE] or goals
-        weekday = (start + timedelta(days=self.step)).weekday()
-        if weekday >= 5:  # on weekdays, as the active pairs
-            start -= timedelta(days=weekday - 4)
+        start = self.ctx.spec.meeting_day(start + timedelta(days=self.step)) - timedelta(days=self.step)
         session = timedelta(minutes=self.programme.session_minutes)
         times = [timezone.make_aware(datetime.combine(start + timedelta(days=self.step * i), clock))
                  for i in range(1, 400 // self.step)]
@@ -467,7 +464,9 @@ class _Seeder:
         description, success = GOALS[self.language].get(code, GOALS[self.language]["homework"])[0]
         goal = Goal(match=match, category=self.categories[code], description=description, success=success,
                     created_by=match.volunteer.person.user)
-        goal.when = self.now  # type: ignore[attr-defined]
+        # Set together at their first meeting (if it took place), written down that evening.
+        met = match.first_meeting_at
+        goal.when = met + timedelta(hours=3) if met and met + timedelta(hours=3) < self.now else self.now  # type: ignore[attr-defined]
         self.goals.append(goal)
         starts, place = selectors.next_slot(match=match, now=self.now)
         self.meetings.append(Meeting(match=match, starts_at=starts, place=place, created_by=match.volunteer.person.user,
@@ -493,11 +492,11 @@ class _Seeder:
             if goal.state != Goal.State.ACTIVE:
                 self.steps.append(GoalTransition(goal=goal, from_state=Goal.State.ACTIVE, to_state=goal.state,
                                                  actor=goal.created_by, reason=goal.reflection))
-        _stamp(Goal, "created", self.goals)
+        restamp(Goal, "created", self.goals)
         steps = GoalTransition.objects.bulk_create(self.steps, batch_size=500)
         for step in steps:  # auto_now_add: the real moments afterwards
             step.at = (step.goal.closed_at if step.from_state else None) or step.goal.created
-        _stamp(GoalTransition, "at", steps)
+        restamp(GoalTransition, "at", steps)
         _insert_meetings(self.meetings)
         Meeting.goals.through.objects.bulk_create(
             [Meeting.goals.through(meeting_id=m.pk, goal_id=g.pk) for m, g in self.served], batch_size=500)
@@ -555,8 +554,8 @@ def _insert_meetings(meetings: list[Meeting]) -> None:
     if not meetings:
         return
     now = timezone.now()
-    for meeting in meetings:
-        meeting.created = now  # auto_now_add, as bulk_create would
+    for meeting in meetings:  # planned the week before (auto_now_add would say: when the seed ran)
+        meeting.created = min(now, meeting.starts_at - timedelta(days=7))
     fields = [f for f in Meeting._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
     convert = [_db_value(f) for f in fields]
@@ -570,19 +569,6 @@ def _insert_meetings(meetings: list[Meeting]) -> None:
     for meeting in meetings:
         meeting.pk = keys[meeting.uid]
         meeting._state.adding = False
-
-
-def _stamp(model: type[models.Model], name: str, rows: list[Any]) -> None:
-    """Set one column of rows already written to the value their objects hold."""
-    if not rows:
-        return
-    field, key = _column(model, name), model._meta.pk
-    assert key is not None
-    convert, quote = _db_value(field), connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {quote(model._meta.db_table)} SET {quote(str(field.column))} = %s "
-                           f"WHERE {quote(str(key.column))} = %s",
-                           [(convert(getattr(row, name)), row.pk) for row in rows])
 
 
 def _with_people(matches: QuerySet[Match]) -> QuerySet[Match]:

@@ -38,7 +38,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, bulk_create_dated, happening_at
 from tandem.core.models import Programme
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner, LearnerTransition
@@ -138,9 +138,11 @@ class _Seeder:
         self.matches: list[Match] = []
         self.events: list[tuple[Match, str, datetime, dict[str, Any]]] = []
         self.surveys: list[ExitSurvey] = []
-        self.learner_steps: list[tuple[Learner, str, str, str]] = []
-        self.volunteer_steps: list[tuple[Volunteer, str, str, str]] = []
+        # (who, from, to, why, when): each step dated when it happened in the pair's story.
+        self.learner_steps: list[tuple[Learner, str, str, str, datetime]] = []
+        self.volunteer_steps: list[tuple[Volunteer, str, str, str, datetime]] = []
         self.declined: tuple[Learner, Volunteer, str] | None = None
+        self.declined_at = self.at(self.today, 12)  # when the declined pair's "no" came in
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
 
     # --- helpers ---------------------------------------------------------------------------
@@ -181,22 +183,22 @@ class _Seeder:
     def pair(self, volunteer: Volunteer, learner: Learner, *, state: str, proposed: date, meeting: date,
              **fields: Any) -> Match:
         """A match written in bulk, with the timeline of a pair that got this far."""
-        if meeting.weekday() >= 5:  # pairs meet on weekdays (at school, after school): Friday
-            moved = meeting - timedelta(days=meeting.weekday() - 4)
-            if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
-                fields["cycle_start"] = moved
-            meeting = moved
+        moved = self.ctx.spec.meeting_day(meeting)  # on a day and at an hour this programme meets
+        if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
+            fields["cycle_start"] = moved
+        meeting = moved
         score, items = self.explained(volunteer, learner)
         is_open = state in ("proposed", "introduced", "active")
         if is_open:
             self.used[volunteer.pk] = self.used.get(volunteer.pk, 0) + 1
-        met, mentor_said, learner_said = (self.at(meeting), self.at(meeting + timedelta(days=1), 19),
+        met, mentor_said, learner_said = (self.ctx.meeting_at(meeting), self.at(meeting + timedelta(days=1), 19),
                                           self.at(meeting + timedelta(days=2), 20))
         values: dict[str, Any] = {
             "programme": self.programme, "volunteer": volunteer, "learner": learner, "state": state,
             "community": self.community(volunteer) if is_open else None,
             "slot": self.used[volunteer.pk] if is_open else 1, "capacity": volunteer.capacity,
             "score": score, "items": items, "first_meeting_at": met, "first_meeting_place": self.place(learner),
+            "first_meeting_held_on": meeting,
             "mentor_answer": "yes", "mentor_answered_at": mentor_said,
             "learner_answer": "yes", "learner_answered_at": learner_said,
             "learner_answered_as": self.answered_as(learner), "created_by": self.coordinator,
@@ -221,14 +223,16 @@ class _Seeder:
     def cycle(self, start: date) -> date | None:
         return services._cycle_end(self.programme, start)
 
-    def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str) -> None:
-        """The pair was matched and came apart: both sides' histories show the way back."""
-        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, MatchingReason.MATCHED_WITH_MENTOR),
-                               (learner, LState.MATCHED, LState.WAITING, why)]
+    def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str, *, matched: datetime,
+               apart: datetime) -> None:
+        """The pair was matched (at ``matched``) and came apart (at ``apart``): both sides'
+        histories show the way back."""
+        self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, MatchingReason.MATCHED_WITH_MENTOR, matched),
+                               (learner, LState.MATCHED, LState.WAITING, why, apart)]
         if volunteer is not None and volunteer.state == VState.READY:
             self.volunteer_steps += [
-                (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER),
-                (volunteer, VState.ACTIVE, VState.READY, MatchingReason.NO_OPEN_MATCH)]
+                (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER, matched),
+                (volunteer, VState.ACTIVE, VState.READY, MatchingReason.NO_OPEN_MATCH, apart)]
 
     # --- the scenes ------------------------------------------------------------------------
 
@@ -251,17 +255,19 @@ class _Seeder:
         for index, learner in enumerate(matched):
             volunteer = next((h for h in hosts[index:] + hosts[:index]
                               if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)), None)
+            starting = volunteer is None
             if volunteer is None:  # more matched learners than active mentors: a ready one starts
                 if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
                     break
                 volunteer = self.ready.pop()
-                self.volunteer_steps.append((volunteer, VState.READY, VState.ACTIVE,
-                                             MatchingReason.MATCHED_WITH_LEARNER))
                 volunteer.state = VState.ACTIVE
                 hosts.append(volunteer)
             start = self.ago(14, 110)  # the first meeting: the cycle starts that day
-            self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
-                      meeting=start, cycle_start=start, cycle_end=self.cycle(start))
+            match = self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
+                              meeting=start, cycle_start=start, cycle_end=self.cycle(start))
+            if starting:  # active from this pair's match on
+                self.volunteer_steps.append((volunteer, VState.READY, VState.ACTIVE,
+                                             MatchingReason.MATCHED_WITH_LEARNER, self.when[id(match)]))
 
     def declined_match(self) -> None:
         if not self.waiting or not self.ready:
@@ -273,7 +279,9 @@ class _Seeder:
                           meeting=meeting, learner_answer="no", learner_reason=reason)
         self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
         self.declined = (learner, volunteer, reason)
-        self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING)
+        self.declined_at = self.at(meeting + timedelta(days=2), 20)
+        self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING,
+                    matched=self.when[id(match)], apart=self.declined_at)
 
     def closed_matches(self) -> None:
         alumni = [v for v in self.volunteers if v.state == VState.ALUMNI] or list(self.ready)
@@ -314,7 +322,8 @@ class _Seeder:
                     self.event(match, Kind.SURVEY, survey.answered_at, side=side)
                 self.surveys.append(survey)
             if rematch:
-                self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR)
+                self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR,
+                            matched=self.when[id(match)], apart=self.at(end, 12))
 
     def write(self) -> None:
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
@@ -335,30 +344,64 @@ class _Seeder:
         ExitSurvey.objects.bulk_create(self.surveys)
         if self.declined is not None:
             learner, volunteer, reason = self.declined
-            DeclinedPair.objects.create(programme=self.programme, learner=learner, volunteer=volunteer,
-                                        kind=DeclinedPair.Kind.DECLINED, note=reason, created_by=self.coordinator)
-        LearnerTransition.objects.bulk_create([
-            LearnerTransition(learner=x, from_state=a, to_state=b, actor=self.coordinator, reason=why)
-            for x, a, b, why in self.learner_steps])
-        VolunteerTransition.objects.bulk_create([
-            VolunteerTransition(volunteer=v, from_state=a, to_state=b, actor=self.coordinator, reason=why)
-            for v, a, b, why in self.volunteer_steps])
-        started = {v.pk for v, a, b, _why in self.volunteer_steps if (a, b) == (VState.READY, VState.ACTIVE)
+            with happening_at(self.declined_at):
+                DeclinedPair.objects.create(programme=self.programme, learner=learner, volunteer=volunteer,
+                                            kind=DeclinedPair.Kind.DECLINED, note=reason, created_by=self.coordinator)
+        self.learners_history()
+        bulk_create_dated(LearnerTransition, [
+            LearnerTransition(learner=x, from_state=a, to_state=b, actor=self.coordinator, reason=why, at=when)
+            for x, a, b, why, when in self.learner_steps], "at")
+        bulk_create_dated(VolunteerTransition, [
+            VolunteerTransition(volunteer=v, from_state=a, to_state=b, actor=self.coordinator, reason=why, at=when)
+            for v, a, b, why, when in self.volunteer_steps], "at")
+        started = {v.pk for v, a, b, _why, _when in self.volunteer_steps if (a, b) == (VState.READY, VState.ACTIVE)
                    and v.state == VState.ACTIVE}
         Volunteer.objects.filter(pk__in=started).update(state=VState.ACTIVE)
 
+    def learners_history(self) -> None:
+        """Intake dated each learner's way to the waiting list; what a match did to them (matched,
+        completed, left) is dated by that match, and a learner matched before the day intake gave
+        for joining the waiting list joined it the week before that match instead."""
+        first: dict[int, datetime] = {}
+        closed: dict[int, datetime] = {}
+        for match in self.matches:
+            when = self.when[id(match)]
+            first[match.learner_id] = min(when, first.get(match.learner_id, when))
+            if match.closed_at is not None:
+                closed[match.learner_id] = match.closed_at
+        steps = list(LearnerTransition.objects.filter(learner_id__in=first))  # intake's, written before
+        for step in steps:
+            matched = first[step.learner_id]
+            if step.to_state == LState.MATCHED:
+                step.at = matched
+            elif step.to_state in (LState.COMPLETED, LState.LEFT) and step.learner_id in closed:
+                step.at = closed[step.learner_id]
+            elif step.at >= matched:  # referred, intake, waiting: before the match
+                days_before = {LState.WAITING.value: 7, LState.INTAKE.value: 10}.get(step.to_state, 14)
+                step.at = matched - timedelta(days=days_before)
+        LearnerTransition.objects.bulk_update(steps, ["at"])
+
     def demo_accounts(self) -> None:
-        """The demo mentor and the demo learner: proposed and first meeting held two days ago,
-        through the services, so both log-ins (and the demo guardian's) show the match and can
-        answer (answers are taken only once the first meeting has taken place)."""
+        """The demo mentor and the demo learner: proposed nine days ago, their first meeting
+        planned the day after and held two days ago (or the last day before that the programme
+        meets), through the services and each step at its own moment, so both log-ins (and the
+        demo guardian's) show the match and can answer (answers are taken only once the first
+        meeting has taken place)."""
         volunteer, learner = self.account_volunteer, self.account_learner
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
-        match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
-                                      actor=self.coordinator, score=check.score, items=check.items,
-                                      warnings=check.broken)
-        when = self.at(self.today - timedelta(days=2), 15, 30)
-        services.match_plan_first_meeting(match=match, at=when, place=self.place(learner), actor=self.coordinator,
-                                          expected_version=match.version)
+        with happening_at(self.at(self.today - timedelta(days=9), 10)):
+            match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
+                                          actor=self.coordinator, score=check.score, items=check.items,
+                                          warnings=check.broken)
+        when = self.ctx.meeting_at(self.today - timedelta(days=2))
+        with happening_at(self.at(self.today - timedelta(days=8), 11)):
+            match = services.match_plan_first_meeting(match=match, at=when, place=self.place(learner),
+                                                      actor=self.coordinator, expected_version=match.version)
+        # The coordinator heard from the school that it took place (the two sides still answer).
+        held = when + timedelta(minutes=self.programme.session_minutes + 30)
+        with happening_at(held):
+            services.match_mark_held(match=match, actor=self.coordinator, expected_version=match.version,
+                                     held_on=when.date())
 
     def round(self) -> None:
         """A real round over today's pools, run here (not by the worker); a few proposals are
@@ -381,7 +424,7 @@ class _Seeder:
             # the other stays *proposed*, its meeting still to plan.
             first = published[0]
             services.match_plan_first_meeting(
-                match=first, at=self.at(self.today + timedelta(days=4), 15, 30), place=self.place(first.learner),
+                match=first, at=self.ctx.meeting_at(self.today + timedelta(days=4)), place=self.place(first.learner),
                 actor=self.coordinator, expected_version=first.version)
         if published:
             return
@@ -415,9 +458,9 @@ class _Seeder:
                                                     city=community.volunteer.person.city or "")
                 community.save(update_fields=["meeting_place"])
             step = 14 if self.programme.meeting_cadence == Programme.Cadence.FORTNIGHTLY else 7
-            first = self.today - timedelta(days=step + self.rng.randint(0, 3))
+            first = self.ctx.spec.meeting_day(self.today - timedelta(days=step + self.rng.randint(0, 3)))
             topics = self.rng.sample(TEXTS["topic"].get(self.language) or TEXTS["topic"]["en"], k=3)
-            rows += [CommunityMeeting(community=community, starts_at=self.at(first + timedelta(days=i * step), 17),
+            rows += [CommunityMeeting(community=community, starts_at=self.ctx.meeting_at(first + timedelta(days=i * step)),
                                       place=community.meeting_place, topic=topic)
                      for i, topic in enumerate(topics)]
         CommunityMeeting.objects.bulk_create(rows)

@@ -534,6 +534,13 @@ class Match(Versioned):
     def met(self) -> bool:
         return self.first_meeting_took_place()
 
+    def get_state_display(self) -> str:  # type: ignore[no-redef]
+        """The state's name, except that a pair still to answer whose first meeting has taken
+        place no longer reads "first meeting planned" but "first meeting held"."""
+        if self.state == self.State.INTRODUCED and self.first_meeting_took_place():
+            return str(MatchEvent.Kind.MEETING_HELD.label)
+        return str(self.State(self.state).label) if self.state in self.State.values else str(self.state)
+
     def first_meeting_date(self) -> date | None:
         """The day of the first meeting, once it took place: the day the cycle starts."""
         if self.first_meeting_held_on is not None:

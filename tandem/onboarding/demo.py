@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tandem.core.availability import SLOTS
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, restamp, working_day
 from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
@@ -53,13 +53,20 @@ def seed_demo(ctx: DemoContext) -> None:
     organisation = programme.organisation
     given = [p.given_name for p in ctx.mentors]
     family = [p.family_name for p in ctx.mentors]
+    # When each applicant applied, and their phone number: a random stream of their own (the rest
+    # of the demo data stays the same).
+    story = random.Random(f"{ctx.seed}:applicants:{ctx.spec.slug}")
     applicants = Person.objects.bulk_create([
         Person(organisation=organisation, given_name=rng.choice(given),
                family_name=rng.choice(family), email=f"applicant{i}@{ctx.spec.org_slug}.example",
-               language=ctx.spec.ui_language, postcode=place[1], city=place[0])
+               language=ctx.spec.ui_language, postcode=place[1], city=place[0],
+               phone=demo_phone(ctx.spec.country, place[0], story.randint(10000000, 99999999)))
         for i in range(2 * len(APPLICANT_STATES) * ctx.scale)
         for place in [rng.choice(ctx.spec.places)]
     ])
+    applied_on = {p.pk: datetime.combine(today - timedelta(days=story.randint(3, 40)), time(story.randint(8, 21)),
+                                         timezone.get_current_timezone()) for p in applicants}
+
     people = [(p, State.READY if i == 0 else MENTOR_STATES[i % len(MENTOR_STATES)])
               for i, p in enumerate(ctx.mentors)]
     people += [(p, APPLICANT_STATES[i % len(APPLICANT_STATES)]) for i, p in enumerate(applicants)]
@@ -78,7 +85,7 @@ def seed_demo(ctx: DemoContext) -> None:
             availability=sorted(rng.sample(SLOTS, k=4)),
             latitude=where[0] if where else None, longitude=where[1] if where else None,
             motivation="", capacity=programme.requirement("mentor_capacity"),
-            consent_version="2026-1", consented_at=timezone.now(),
+            consent_version="2026-1",
             interview_held_on=today - timedelta(days=rng.randint(20, 90)) if state in screened else None,
             interviewer=ctx.coordinator_user if state in screened else None,
             references_received=programme.requirement("references_required") if state in screened else 0,
@@ -96,17 +103,26 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteer.certificate_issued_on = add_months(today - timedelta(days=12), -valid_months)
         volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
     declarations = _declarations(ctx, volunteers)
-    volunteers = Volunteer.objects.bulk_create(volunteers)
+    for volunteer in volunteers:  # an applicant interviewed already applied a week or more before
+        applied, interview = applied_on.get(volunteer.person_id), volunteer.interview_held_on
+        if applied is not None and interview is not None and applied.date() > interview - timedelta(days=7):
+            applied_on[volunteer.person_id] = applied - timedelta(days=(applied.date() - interview).days + 7)
+        # Applied then (the mentors: on the record since the programme's records were entered).
+        volunteer.consented_at = volunteer.created = applied_on.get(volunteer.person_id, ctx.since)
+    for person in applicants:
+        person.created = applied_on[person.pk]
+    restamp(Person, "created", applicants)
+    volunteers = bulk_create_dated(Volunteer, volunteers, "created")
     VolunteerDeclaration.objects.bulk_create([
         VolunteerDeclaration(volunteer=v, migration_background=migration, first_generation=first)
         for v, (migration, first) in zip(volunteers, declarations, strict=True)
         if migration is not None or first is not None
     ])
-    VolunteerTransition.objects.bulk_create([
+    bulk_create_dated(VolunteerTransition, [
         VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
-                            reason=Because.DEMO_DATA)
+                            reason=Because.DEMO_DATA, at=v.created)
         for v in volunteers
-    ])
+    ], "at")
     _training(ctx, volunteers)
 
 
@@ -143,7 +159,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     title = WORKSHOP_TITLE.get(ctx.spec.ui_language, WORKSHOP_TITLE["en"])
     upcoming = Workshop.objects.create(
         programme=programme, title=title, place=ctx.spec.places[-1][0],
-        starts_at=datetime.combine(today + timedelta(days=14), time(18, 30), tz),
+        starts_at=datetime.combine(working_day(today + timedelta(days=14)), time(18, 30), tz),
         capacity=3, trainer="Dana Peeters", hours=hours,
     )
     trained = [v for v in volunteers
@@ -153,7 +169,7 @@ def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
     for start in range(0, max(len(trained), 1), 30):
         past = Workshop.objects.create(
             programme=programme, title=title, place=ctx.spec.places[0][0],
-            starts_at=datetime.combine(today - timedelta(days=45 + start // 30 * 7), time(18, 30), tz),
+            starts_at=datetime.combine(working_day(today - timedelta(days=45 + start // 30 * 7)), time(18, 30), tz),
             capacity=30, trainer="Dana Peeters", hours=hours,
         )
         group = trained[start:start + past.capacity]

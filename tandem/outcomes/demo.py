@@ -24,9 +24,10 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection, models
 from django.utils import timezone
 
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, bulk_create_dated, happening_at, restamp
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import (
     BELONGING,
@@ -103,8 +104,8 @@ def seed_demo(ctx: DemoContext) -> None:
                 continue
             seen.add(person.pk)
             answered = rng.random() < (0.85 if wave.kind != "closure" else 0.7)
-            invitations.append(SurveyInvitation(wave=wave, person=person, match=match, sent_at=now,
-                                                answered_at=now if answered else None))
+            invitations.append(SurveyInvitation(wave=wave, person=person, match=match, sent_at=_sent(wave, now),
+                                                answered_at=_answered(wave, person, now) if answered else None))
             if answered:
                 lift = {"intake": 0.0, "mid": 0.2, "closure": 0.35}.get(wave.kind, 0.0)
                 given = _answers(instrument, rng, lift + (0.15 if match.state == Match.State.ACTIVE else 0))
@@ -122,8 +123,9 @@ def seed_demo(ctx: DemoContext) -> None:
                     if rng.random() < 0.8:
                         lift = 0.4 if kind == "closure" else 0.0
                         given = _answers(instrument, rng, lift)
-                        invitations.append(SurveyInvitation(wave=wave, person=match.learner.person, match=match,
-                                                            sent_at=now, answered_at=now))
+                        invitations.append(SurveyInvitation(
+                            wave=wave, person=match.learner.person, match=match, sent_at=_sent(wave, now),
+                            answered_at=_answered(wave, match.learner.person, now)))
                         responses.append(SurveyResponse(
                             wave=wave, person=match.learner.person, match=match, answers=given,
                             score=instrument.score(given),
@@ -131,6 +133,7 @@ def seed_demo(ctx: DemoContext) -> None:
                             language=match.learner.person.language or ""))
     SurveyInvitation.objects.bulk_create(invitations, ignore_conflicts=True)
     SurveyResponse.objects.bulk_create(responses, ignore_conflicts=True)
+    _date_responses(invitations)
     if programme.slug in SUPERVISOR_WAVES:
         _supervisor_waves(ctx, plan)
     _indicators(programme, matches + past, started, rng, today)
@@ -148,8 +151,8 @@ def _supervisor_waves(ctx: DemoContext, plan: list[tuple[str, date, date]]) -> N
         wave = _wave(ctx.programme, SUPERVISOR_PROGRESS, "supervisor", kind, opens, closes)
         for index, person in enumerate(ctx.supervisors):
             answered = kind == "intake" or index % 2 == 1
-            invitations.append(SurveyInvitation(wave=wave, person=person, sent_at=now,
-                                                answered_at=now if answered else None))
+            invitations.append(SurveyInvitation(wave=wave, person=person, sent_at=_sent(wave, now),
+                                                answered_at=_answered(wave, person, now) if answered else None))
             if answered:
                 given = _answers(SUPERVISOR_PROGRESS, rng, 0.3 if kind == "closure" else 0.0)
                 responses.append(SurveyResponse(
@@ -158,6 +161,36 @@ def _supervisor_waves(ctx: DemoContext, plan: list[tuple[str, date, date]]) -> N
                     language=person.language or ""))
     SurveyInvitation.objects.bulk_create(invitations, ignore_conflicts=True)
     SurveyResponse.objects.bulk_create(responses, ignore_conflicts=True)
+    _date_responses(invitations)
+
+
+def _evening(met: datetime, story: random.Random) -> datetime:
+    """An answer given the evening after the first meeting (or the one after that)."""
+    day = timezone.localdate(met) + timedelta(days=story.randint(1, 2))
+    return timezone.make_aware(datetime.combine(day, time(story.randint(18, 21), story.choice([0, 10, 25, 40]))))
+
+
+def _sent(wave: SurveyWave, now: datetime) -> datetime:
+    """Invitations go out the morning the wave opens."""
+    return min(now, timezone.make_aware(datetime.combine(wave.opens_on, time(9))))
+
+
+def _answered(wave: SurveyWave, person: Any, now: datetime) -> datetime:
+    """Answered within the wave's first days (the same day for the same person, not at random)."""
+    return min(now, _sent(wave, now) + timedelta(days=person.pk % 6, hours=8 + person.pk % 10))
+
+
+def _date_responses(invitations: list[SurveyInvitation]) -> None:
+    """A response is stamped on insert: it was given when its invitation was answered."""
+    rows = [(inv.answered_at, inv.wave_id, inv.person_id) for inv in invitations if inv.answered_at is not None]
+    field = SurveyResponse._meta.get_field("answered_at")
+    assert isinstance(field, models.Field)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(SurveyResponse._meta.db_table)} SET {quote(str(field.column))} = %s "
+            f"WHERE {quote('wave_id')} = %s AND {quote('person_id')} = %s",
+            [(field.get_db_prep_save(when, connection), wave, person) for when, wave, person in rows])
 
 
 def begin_of(match: Match) -> date:
@@ -187,7 +220,8 @@ def _past_cohort(ctx: DemoContext) -> None:
                      family_name=rng.choice(family), language=ctx.spec.ui_language,
                      date_of_birth=date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28)))
               for _i in range(24 * ctx.scale)]
-    Person.objects.bulk_create(people)
+    with happening_at(ctx.since):  # on the record since the programme's records were entered
+        Person.objects.bulk_create(people)
     Membership.objects.bulk_create([Membership(person=p, organisation=programme.organisation,
                                                programme=programme, role=Role.LEARNER) for p in people])
     learners = Learner.objects.bulk_create([
@@ -204,37 +238,84 @@ def _past_cohort(ctx: DemoContext) -> None:
     # because the mentor moved or the relationship did not work send the learner back to the
     # waiting list (matching's rule): this year's demo shows those.
     reasons = [Match.Closure.PLANNED_END] * 6 + [Match.Closure.GOALS_REACHED] * 2 + [Match.Closure.LEFT_SCHOOL]
+    # The learners live where their school or training place is.
+    for person, learner in zip(people, learners, strict=True):
+        if learner.institution is not None:
+            person.city = learner.institution.city
+            person.postcode = next((pc for city, pc, _a, _b in ctx.spec.places if city == person.city), "")
+    Person.objects.bulk_update(people, ["city", "postcode"])
+    from tandem.core.places import geocode
+
+    for person, learner in zip(people, learners, strict=True):
+        where = geocode(postcode=person.postcode, city=person.city, programme=programme) if person.city else None
+        learner.latitude, learner.longitude = where if where else (None, None)
+    Learner.objects.bulk_update(learners, ["latitude", "longitude"])
+    # What they said after the first meeting and at the end: a random stream of its own.
+    story = random.Random(f"{ctx.seed}:past-cohort-story:{ctx.spec.slug}")
     matches = []
     for index, learner in enumerate(learners):
         volunteer = volunteers[index % len(volunteers)]
-        begin = start + timedelta(days=rng.randint(0, 25))
+        begin = ctx.spec.meeting_day(start + timedelta(days=rng.randint(0, 25)))  # a day the pairs meet
         reason = rng.choice(reasons)
         end = begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200))
+        met = ctx.meeting_at(begin)
         matches.append(Match(programme=programme, volunteer=volunteer, learner=learner, state=Match.State.CLOSED,
                              slot=1, capacity=max(1, volunteer.capacity), cycle_start=begin,
                              cycle_end=begin + timedelta(days=250), closure_reason=reason,
-                             first_meeting_at=timezone.make_aware(datetime.combine(begin, time(16))),
-                             first_meeting_held_on=begin,
+                             first_meeting_at=met, first_meeting_held_on=begin,
+                             first_meeting_place=learner.institution.name if learner.institution else "",
+                             # Both said yes after the first meeting (else there would have been no year).
+                             mentor_answer=Match.Answer.YES, learner_answer=Match.Answer.YES,
+                             mentor_answered_at=_evening(met, story), learner_answered_at=_evening(met, story),
+                             learner_answered_as="guardian" if learner.person.date_of_birth and
+                             (begin - learner.person.date_of_birth).days < 16 * 365 else "learner",
                              closed_at=timezone.make_aware(datetime.combine(end, time(12)))))
     Match.objects.bulk_create(matches)
     left = [m.learner_id for m in matches if m.closure_reason == Match.Closure.LEFT_SCHOOL]
     Learner.objects.filter(pk__in=left).update(state=Learner.State.LEFT)
     # Every closed pair was asked how it went (matching's exit surveys), as this year's are.
+    from tandem.matching.demo import TEXTS as MATCHING_TEXTS
     from tandem.matching.models import ExitSurvey
 
-    ExitSurvey.objects.bulk_create([ExitSurvey(match=m, side=side) for m in matches
-                                    for side in (ExitSurvey.Side.MENTOR, ExitSurvey.Side.LEARNER)])
+    comments = MATCHING_TEXTS["survey"].get(ctx.spec.ui_language) or MATCHING_TEXTS["survey"]["en"]
+    surveys = []
+    for m in matches:
+        for side in (ExitSurvey.Side.MENTOR, ExitSurvey.Side.LEARNER):
+            survey = ExitSurvey(match=m, side=side)
+            if story.random() < 0.85:  # most answered how it went; a few never did
+                assert m.closed_at is not None
+                survey.rating = story.choice([3, 4, 4, 5, 5]) if m.closure_reason != Match.Closure.LEFT_SCHOOL \
+                    else story.randint(2, 4)
+                survey.recommend = survey.rating >= 3
+                survey.comment = story.choice(comments) if story.random() < 0.5 else ""
+                survey.answered_at = m.closed_at + timedelta(days=story.randint(1, 6), hours=story.randint(0, 8))
+            surveys.append(survey)
+    ExitSurvey.objects.bulk_create(surveys)
     # And every match tells its story: proposed, active from the cycle's start, closed.
     from tandem.matching.models import MatchEvent
 
-    story = [(m, kind, when, data) for m in matches for kind, when, data in (
+    def local(moment: datetime | None) -> datetime:
+        assert moment is not None
+        return timezone.localtime(moment).replace(tzinfo=None)
+
+    timeline = [(m, kind, when, data) for m in matches for kind, when, data in (
         (MatchEvent.Kind.PROPOSED, datetime.combine(begin_of(m) - timedelta(days=7), time(10)), {}),
-        (MatchEvent.Kind.ACTIVE, datetime.combine(begin_of(m), time(16)), {"cycle_start": begin_of(m).isoformat()}),
-        (MatchEvent.Kind.CLOSED, timezone.localtime(m.closed_at).replace(tzinfo=None), {"reason": m.closure_reason}))]
-    events = MatchEvent.objects.bulk_create([MatchEvent(match=m, kind=kind, data=data) for m, kind, _at, data in story])
-    for event, (_m, _kind, when, _data) in zip(events, story, strict=True):
+        (MatchEvent.Kind.FIRST_MEETING, datetime.combine(begin_of(m) - timedelta(days=6), time(11)),
+         {"at": m.first_meeting_at.isoformat() if m.first_meeting_at else None, "place": m.first_meeting_place}),
+        (MatchEvent.Kind.ANSWERED, local(m.mentor_answered_at),
+         {"side": "mentor", "answer": "yes", "reason": "", "answered_as": "mentor"}),
+        (MatchEvent.Kind.ANSWERED, local(m.learner_answered_at),
+         {"side": "learner", "answer": "yes", "reason": "", "answered_as": m.learner_answered_as}),
+        (MatchEvent.Kind.ACTIVE, max(local(m.mentor_answered_at), local(m.learner_answered_at)),
+         {"cycle_start": begin_of(m).isoformat()}),
+        (MatchEvent.Kind.CLOSED, local(m.closed_at), {"reason": m.closure_reason}),
+        *[(MatchEvent.Kind.SURVEY, local(s.answered_at), {"side": s.side}) for s in surveys
+          if s.match is m and s.answered_at is not None])]
+    events = MatchEvent.objects.bulk_create([MatchEvent(match=m, kind=kind, data=data) for m, kind, _at, data in timeline])
+    for event, (_m, _kind, when, _data) in zip(events, timeline, strict=True):
         event.at = timezone.make_aware(when)
     MatchEvent.objects.bulk_update(events, ["at"])
+    _cohort_history(ctx, matches)
     for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
         Match.objects.filter(pk=match.pk).update(
             created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
@@ -242,6 +323,35 @@ def _past_cohort(ctx: DemoContext) -> None:
     from tandem.journal import demo as journal_demo
 
     journal_demo.seed_history(ctx, Match.objects.filter(pk__in=[m.pk for m in matches]), stream="past-cohort")
+
+
+def _cohort_history(ctx: DemoContext, matches: list[Match]) -> None:
+    """Last year's learners' way through intake, dated: referred and waiting before their match,
+    matched when it was proposed, completed (or left) when it closed."""
+    from tandem.intake.models import Learner, LearnerTransition
+    from tandem.intake.services import SOURCE_REASONS
+    from tandem.matching.models import MatchingReason
+
+    State = Learner.State
+    steps = []
+    for m in matches:
+        proposed = timezone.make_aware(datetime.combine(begin_of(m) - timedelta(days=7), time(10)))
+        waiting = m.learner.waiting_since or begin_of(m) - timedelta(days=30)
+        end = State.LEFT if m.closure_reason == Match.Closure.LEFT_SCHOOL else State.COMPLETED
+        for before, after, why, when in (
+            ("", State.REFERRED, SOURCE_REASONS[m.learner.source],
+             timezone.make_aware(datetime.combine(waiting - timedelta(days=10), time(11)))),
+            (State.REFERRED, State.WAITING, "", timezone.make_aware(datetime.combine(waiting, time(11)))),
+            (State.WAITING, State.MATCHED, MatchingReason.MATCHED_WITH_MENTOR, proposed),
+            (State.MATCHED, end, "", m.closed_at or proposed),
+        ):
+            steps.append(LearnerTransition(learner=m.learner, from_state=before, to_state=after, reason=why,
+                                           actor=None if after == State.REFERRED else ctx.coordinator_user, at=when))
+    steps = bulk_create_dated(LearnerTransition, steps, "at")
+    learners = [step.learner for step in steps if step.to_state == State.REFERRED]
+    for step, learner in zip([s for s in steps if s.to_state == State.REFERRED], learners, strict=True):
+        learner.created = step.at
+    restamp(Learner, "created", learners)
 
 
 def _wave(programme: Any, instrument: Instrument, audience: str, kind: str, opens: date, closes: date) -> SurveyWave:

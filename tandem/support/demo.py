@@ -25,7 +25,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, happening_at, working_day
 from tandem.core.models import Person, Role, Site
 from tandem.journal.models import Meeting
 from tandem.matching.models import Match
@@ -136,7 +136,8 @@ class _Seeder:
                             ["mentor", "mentor", "learner", "guardian" if i % 2 else "supervisor"]),
                         how=self.rng.choice(["phone", "phone", "in_person", "message", "video"]),
                         minutes=self.rng.choice([5, 10, 15, 20, 30]), notes=self.text("check_in"),
-                        follow_up=self.rng.random() < 0.15, by=self.coordinator))
+                        follow_up=self.rng.random() < 0.15, by=self.coordinator,
+                        created=self.at((start + timedelta(days=day) - self.today).days, 17)))
             if age >= 7:
                 for side in ("mentor", "learner"):
                     pulses.append(PulseRating(match=match, side=side, question="fit", score=self.rng.choice([4, 4, 5]),
@@ -171,10 +172,11 @@ class _Seeder:
                           missed_reason=MISSED[self.language], activities="", rating=None)
         # A pair whose cycle ends in under three weeks, its next meeting the last one planned.
         Match.objects.filter(pk=ending.pk).update(cycle_end=self.today + timedelta(days=18))
+        soon = self.ctx.spec.meeting_day(self.today + timedelta(days=2), later=True)  # a day the pairs meet
         for meeting in Meeting.objects.filter(match=ending, starts_at__gt=self.now):
-            Meeting.objects.filter(pk=meeting.pk).update(starts_at=self.at(2, meeting.starts_at.hour),
-                                                         ends_at=self.at(2, meeting.starts_at.hour) + (
-                                                             meeting.ends_at - meeting.starts_at))
+            starts = timezone.localtime(meeting.starts_at)
+            moved = starts + timedelta(days=(soon - starts.date()).days)
+            Meeting.objects.filter(pk=meeting.pk).update(starts_at=moved, ends_at=moved + (meeting.ends_at - meeting.starts_at))
 
     def concerns(self, matches: list[Match]) -> None:
         if not matches:
@@ -203,7 +205,8 @@ class _Seeder:
             ConcernStep.objects.bulk_update(made, ["at"])
             if kind == "safeguarding":
                 MatchPause.objects.get_or_create(match=match, lifted_at=None,
-                                                 defaults={"concern": concern, "by": self.lead_user})
+                                                 defaults={"concern": concern, "by": self.lead_user,
+                                                           "since": raised_at + timedelta(hours=2)})
 
     def exchanges(self) -> None:
         mentors = list(Person.objects.filter(memberships__programme=self.programme, memberships__role=Role.MENTOR)
@@ -211,9 +214,11 @@ class _Seeder:
         site = Site.objects.filter(programme=self.programme).order_by("pk").first()
         for n, (kind, topic, place) in enumerate(EXCHANGES[self.language]):
             past = n == 0
-            meeting = ExchangeMeeting.objects.create(
-                programme=self.programme, site=site, kind=kind, topic=topic, place=place,
-                starts_at=self.at(-12 if past else 9, 18), minutes=120 if past else 90, places=15)
+            day = working_day(self.today + timedelta(days=-12 if past else 9))  # on a weekday evening
+            with happening_at(self.at(-30 if past else -5, 10)):  # announced weeks before
+                meeting = ExchangeMeeting.objects.create(
+                    programme=self.programme, site=site, kind=kind, topic=topic, place=place,
+                    starts_at=self.at((day - self.today).days, 18), minutes=120 if past else 90, places=15)
             invitations = []
             for i, mentor in enumerate(mentors):
                 answer = "" if (not past and i % 3 == 2) else ("no" if i % 5 == 4 else "yes")

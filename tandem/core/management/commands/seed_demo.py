@@ -14,7 +14,8 @@ from tandem.core import demo
 
 
 class Command(BaseCommand):
-    help = "Create the five seed programmes with believable synthetic people and print log-ins."
+    help = ("Create the six demo programmes (five seeds; the fifth is VerA and AFEV) with believable "
+            "synthetic people and print log-ins.")
     # `make demo` runs `migrate` (which checks the project) just before: checking again here
     # would cost the demo's start two seconds of importing every view for nothing.
     requires_system_checks: list[str] = []

@@ -1,0 +1,169 @@
+"""The demo reads like real programmes, whatever day it is seeded on: every meeting on a day and
+at an hour the programme meets (never a Sunday), every step of a history dated when it happened
+(not when the seed ran), a first meeting in the past is no longer "planned", last year's pairs
+carry the answers they gave, phone numbers in the country's format, schools in the learner's city.
+
+The seed runs "on" a Wednesday and "on" a Friday (``demo.happening_at`` sets the moment for the
+whole run): seeded on a Wednesday, a meeting four days ahead fell on a Sunday; on a Friday, two
+days ahead and twelve days back did."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tandem.core import demo
+from tandem.core.models import AuditEvent, GuardianLink, Membership, Person, Programme
+from tandem.intake.models import Learner, LearnerTransition
+from tandem.journal.models import Meeting
+from tandem.matching.models import CommunityMeeting, ExitSurvey, Match, MatchEvent
+from tandem.onboarding.models import Volunteer, VolunteerTransition, Workshop
+from tandem.support.models import ExchangeMeeting
+
+PHONE = {"BE": r"\+32 4\d\d \d\d \d\d \d\d", "NL": r"\+31 6 \d{4} \d{4}",
+         "DE": r"\+49 \d{2,3}( \d{4,5})? \d{3,7}", "FR": r"\+33 6 \d\d \d\d \d\d \d\d"}
+SUNDAY = 6
+
+
+def _next(weekday: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=1)
+    while day.weekday() != weekday:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(11)))
+
+
+def _seed_on(weekday: int) -> Any:
+    moment = _next(weekday)
+    with demo.happening_at(moment):
+        call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+        yield moment
+
+
+@pytest.fixture
+def seeded_at(db: Any) -> Any:
+    yield from _seed_on(2)  # a Wednesday
+
+
+@pytest.fixture(params=[2, 4], ids=["seeded-on-a-wednesday", "seeded-on-a-friday"])
+def seeded_on_either(request: Any, db: Any) -> Any:
+    yield from _seed_on(request.param)
+
+
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def test_meetings_fall_on_the_programmes_days_and_hours(seeded_on_either: datetime) -> None:
+    for spec in demo.SPECS:
+        programme = Programme.objects.get(slug=spec.slug)
+        moments = {
+            "journal": Meeting.objects.filter(match__programme=programme).values_list("starts_at", flat=True),
+            "first meeting": Match.objects.filter(programme=programme, first_meeting_at__isnull=False)
+            .values_list("first_meeting_at", flat=True),
+            "community": CommunityMeeting.objects.filter(community__programme=programme)
+            .values_list("starts_at", flat=True),
+        }
+        for kind, values in moments.items():
+            for value in values:
+                local = _local(value)
+                assert local.weekday() in spec.meeting_days, (spec.slug, kind, local)
+                assert local.time() == spec.meeting_time, (spec.slug, kind, local)
+        others = [*Workshop.objects.filter(programme=programme).values_list("starts_at", flat=True),
+                  *ExchangeMeeting.objects.filter(programme=programme).values_list("starts_at", flat=True)]
+        assert all(_local(value).weekday() != SUNDAY for value in others), spec.slug
+
+
+def test_first_meetings_in_the_past_took_place_and_were_planned_before(seeded_at: datetime) -> None:
+    now = seeded_at
+    for match in Match.objects.filter(first_meeting_at__lt=now).exclude(state="declined"):
+        assert match.first_meeting_held_on is not None, (match.programme.slug, match.state)
+    planned = MatchEvent.objects.filter(kind=MatchEvent.Kind.FIRST_MEETING).select_related("match")
+    assert planned.exists()
+    for event in planned:
+        assert event.at <= now
+        if event.match.first_meeting_at is not None and event.match.first_meeting_at < now:
+            assert event.at < event.match.first_meeting_at, event.match.programme.slug
+        assert event.at >= event.match.created, event.match.programme.slug
+    # The demo pair: proposed, first meeting planned, then held, each on its own day.
+    for spec in demo.SPECS:
+        match = Match.objects.filter(programme__slug=spec.slug, volunteer__person__user__email=demo.role_email(
+            "mentor", spec.slug), state="introduced").order_by("pk").first()
+        assert match is not None and match.first_meeting_at is not None, spec.slug
+        steps = list(match.events.order_by("at", "pk").values_list("kind", "at"))
+        assert [kind for kind, _at in steps] == ["proposed", "first_meeting", "meeting_held"], spec.slug
+        assert len({timezone.localdate(at) for _kind, at in steps}) == 3, spec.slug
+        assert match.first_meeting_held_on == timezone.localdate(match.first_meeting_at) < now.date()
+
+
+def test_closed_pairs_answered_and_every_history_is_dated_when_it_happened(seeded_at: datetime) -> None:
+    seeded_on = timezone.localdate(seeded_at)
+    closed = Match.objects.filter(state="closed").select_related("programme")
+    this_year = closed.filter(closed_at__gte=timezone.make_aware(datetime.combine(
+        date(seeded_on.year if seeded_on.month >= 8 else seeded_on.year - 1, 8, 1), time(0))))
+    assert closed.count() > this_year.count() > 0  # last year's cohort and this year's
+    for match in closed:
+        assert (match.mentor_answer, match.learner_answer) == ("yes", "yes"), match.programme.slug
+        assert match.mentor_answered_at and match.learner_answered_at
+        assert match.first_meeting_at and match.first_meeting_at <= match.learner_answered_at <= match.closed_at
+    for event in MatchEvent.objects.filter(match__in=closed).select_related("match"):
+        assert timezone.localdate(event.at) != seeded_on, (event.kind, event.match.programme.slug)
+        assert event.at <= event.match.closed_at + timedelta(days=7), event.kind  # type: ignore[operator]
+    surveys = ExitSurvey.objects.filter(match__in=closed)
+    assert surveys.filter(answered_at__isnull=False).count() > 0.6 * surveys.count()
+
+    # Every step of a learner's and a volunteer's history, dated in order.
+    now = seeded_at
+    steps: dict[int, list[LearnerTransition]] = defaultdict(list)
+    for step in LearnerTransition.objects.order_by("pk"):
+        steps[step.learner_id].append(step)
+    for learner in Learner.objects.filter(pk__in=steps).select_related("programme"):
+        path = steps[learner.pk]
+        assert [s.at for s in path] == sorted(s.at for s in path), (learner.programme.slug, learner.state)
+        assert path[0].at <= learner.created + timedelta(seconds=1), learner.programme.slug
+        assert all(s.at <= now for s in path)
+    # A match's learner was matched when the match was proposed, and left or completed when it closed.
+    for match in Match.objects.filter(state="closed", learner__state__in=("completed", "left")):
+        assert LearnerTransition.objects.filter(learner=match.learner_id, to_state=match.learner.state,
+                                                at=match.closed_at).exists()
+    # Only today's matching round moved anybody today: nobody's history is otherwise dated by the seed.
+    today_steps = LearnerTransition.objects.filter(at__date=seeded_on)
+    assert today_steps.count() <= LearnerTransition.objects.count() * 0.05
+    for volunteer in Volunteer.objects.all():
+        first = VolunteerTransition.objects.filter(volunteer=volunteer).order_by("at").first()
+        assert first is not None and first.at == volunteer.created <= now
+    # People's records were made before: a learner's when they were referred, the others' when
+    # the programme's records were entered (today's matching round is of today).
+    people = AuditEvent.objects.filter(action="created", subject__startswith="person:")
+    assert people.exists() and not people.filter(at__gte=now - timedelta(hours=12)).exists()
+    for learner in Learner.objects.filter(programme__slug="vera").select_related("person"):
+        made = people.filter(person=learner.person).first()
+        assert made is None or made.at == learner.created == learner.person.created
+
+
+def test_phones_in_the_countrys_format_and_schools_in_the_learners_city(seeded_at: datetime) -> None:
+    for link in GuardianLink.objects.select_related("learner", "guardian"):  # a parent lives with their child
+        assert (link.guardian.city, link.guardian.postcode) == (link.learner.city, link.learner.postcode)
+    for spec in demo.SPECS:
+        programme = Programme.objects.get(slug=spec.slug)
+        phones = Person.objects.filter(organisation=programme.organisation).exclude(phone="")
+        assert phones.exists()
+        for phone in phones.values_list("phone", flat=True):
+            assert re.fullmatch(PHONE[spec.country], phone), (spec.slug, phone)
+        for learner in Learner.objects.filter(programme=programme, institution__isnull=False).select_related(
+                "person", "institution"):
+            assert learner.institution is not None
+            assert learner.person.city == learner.institution.city, (spec.slug, learner.institution.name)
+        for membership in Membership.objects.filter(programme=programme, institution__isnull=False).select_related(
+                "person", "institution"):
+            assert membership.institution is not None
+            assert membership.person.city == membership.institution.city, (spec.slug, membership.role)
+        # The demo mentor lives near the demo learner they met.
+        mentor, learner = (Person.objects.get(user__email=demo.role_email(role, spec.slug)) for role in ("mentor", "learner"))
+        assert mentor.city == learner.city, spec.slug
