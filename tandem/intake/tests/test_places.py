@@ -157,3 +157,16 @@ def test_a_closed_record_without_a_place_is_not_flagged(world: World) -> None:
     assert any("Wachtend" in row and NOT_ON_MAP in row for row in rows)
     assert not any("Afgerond" in row and NOT_ON_MAP in row for row in rows)
     assert "could not be placed" not in coordinator.get(_url(world, "learner", pk=done.pk)).content.decode()
+
+
+def test_the_state_change_form_preselects_no_state(world: World) -> None:
+    """A waiting learner's page offered "Left" ready to submit: one click on "Change" with nothing
+    chosen took them off the waiting list. Now nothing is chosen, and sending it is refused."""
+    pupil = learner(world)
+    coordinator = world.client_for("coordinator")
+    page = coordinator.get(_url(world, "learner", pk=pupil.pk)).content.decode()
+    select = page.split('name="to_state"', 1)[1].split("</select>", 1)[0]
+    assert 'required><option value="" selected>' in select
+    state = Learner.objects.get(pk=pupil.pk).state
+    coordinator.post(_url(world, "learner_transition", pk=pupil.pk), {"to_state": "", "reason": ""})
+    assert Learner.objects.get(pk=pupil.pk).state == state
