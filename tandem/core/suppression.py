@@ -66,44 +66,47 @@ class Protected:
         return self.cells[(T, T)]
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
-    matrix = [r[:] for r in rows if any(r)]
-    rank, width = 0, len(matrix[0]) if matrix else 0
-    for col in range(width):
-        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col] != 0), None)
-        if pivot is None:
-            continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        for i in range(len(matrix)):
-            if i != rank and matrix[i][col] != 0:
-                factor = matrix[i][col] / matrix[rank][col]
-                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
-        rank += 1
-    return rank
-
-
 Equation = tuple[Any, Sequence[Any]]  # (a published total, the counts it adds up)
 
 
 def _exposed(equations: Sequence[Equation], hidden: set[Any]) -> list[Any]:
+    """The hidden keys whose value follows exactly from the equations, the shown keys being known.
+    One elimination: a key is determined exactly when its unit vector lies in the row space of the
+    equations over the hidden keys, i.e. when its pivot row of the reduced echelon form is that unit
+    vector (a key without a pivot, or whose pivot row involves a free key, can take many values)."""
     order = sorted(hidden, key=repr)
     index = {key: i for i, key in enumerate(order)}
-    matrix: list[list[Fraction]] = []
+    rows: list[dict[int, Fraction]] = []
     for total, parts in equations:
-        row = [Fraction(0)] * len(order)
+        row: dict[int, Fraction] = {}
         for key, coef in (*((part, 1) for part in parts), (total, -1)):
             if key in index:
-                row[index[key]] += coef
-        if any(row):
-            matrix.append(row)
-    base = _rank(matrix)
-    found = []
-    for key in order:
-        unit = [Fraction(0)] * len(order)
-        unit[index[key]] = Fraction(1)
-        if _rank([*matrix, unit]) == base:
-            found.append(key)
-    return found
+                row[index[key]] = row.get(index[key], Fraction(0)) + coef
+        row = {k: v for k, v in row.items() if v}
+        if row:
+            rows.append(row)
+    pivots: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row, reduced
+    for row in rows:
+        for col, pivot_row in pivots.items():  # reduce the new row by the pivots found so far
+            factor = row.get(col)
+            if factor:
+                for k, v in pivot_row.items():
+                    row[k] = row.get(k, Fraction(0)) - factor * v
+                row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        col = min(row)
+        lead = row[col]
+        row = {k: v / lead for k, v in row.items()}
+        for other in pivots.values():  # keep the form reduced: clear the new pivot's column elsewhere
+            factor = other.get(col)
+            if factor:
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                for k in [k for k, v in other.items() if not v]:
+                    del other[k]
+        pivots[col] = row
+    return [order[col] for col, row in sorted(pivots.items()) if len(row) == 1]
 
 
 def _table_equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[Equation]:
@@ -120,13 +123,16 @@ def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[
 
 
 def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
-              unpublished: Sequence[Any] = (), kept: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
-    """The one mechanism behind :func:`protect` and :func:`protect_sums`: the counts to hide
-    (primary, then secondary until no hidden count follows from the sums) and the primary ones.
-    ``kept`` counts are never chosen to hide a neighbour (another page shows them anyway)."""
+              unpublished: Sequence[Any] = (), kept: Sequence[Any] = (),
+              secret: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
+    """The one mechanism behind :func:`protect`, :func:`protect_sums` and :func:`protect_parts`:
+    the counts to hide (primary, then secondary until no hidden count follows from the sums) and
+    the primary ones. ``kept`` counts are never chosen to hide a neighbour (another page shows them
+    anyway). ``secret`` ones are not shown here and must not follow from what is (another page hides
+    them, or they are a small complement a reader could compute)."""
     totals = {total for total, _parts in equations}
     primary = {key for key, v in values.items() if 0 < v < threshold}
-    hidden = set(primary) | set(unpublished)
+    hidden = set(primary) | set(unpublished) | set(secret)
     shown_later = set(unpublished)
     for _round in range(len(values) + 1):
         found = [k for k in _exposed(equations, hidden) if k not in shown_later]
@@ -206,6 +212,73 @@ def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *
     hidden, primary = _suppress(values, list(sums.items()), threshold=threshold, unpublished=unpublished,
                                 kept=shown_elsewhere)
     return {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
+
+
+def protect_parts(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
+                  whole: Mapping[Any, int], whole_hidden: Sequence[Any] = (),
+                  threshold: int = DEFAULT_THRESHOLD) -> dict[Any, dict[Any, Shown]]:
+    """Protect the figures of every part of a whole (the programme's sites, or its school years)
+    *jointly*, so that a reader who sees the whole on one page and any parts on others cannot
+    subtract one from another to learn a hidden count (all sites minus site A = the other sites).
+
+    ``parts`` gives each part's counts that are not sums (``{part: {key: n}}``), ``sums`` the tree of
+    sums each part and the whole publish (as in :func:`protect_sums`), ``whole`` the whole's value of
+    every key (sums included) and ``whole_hidden`` the keys the whole's own page hides. One run of
+    :func:`_suppress` over the product (parts × the tree), with these equations: each part's tree,
+    the whole's tree, and for each key whole = the sum of the parts (what the parts do not cover,
+    e.g. pairs at no site, is one more part that no page shows). The whole's shown keys are
+    ``kept`` (its page shows them whatever happens here); its hidden keys stay hidden and must not
+    follow from the parts. For each part and key, the complement (whole − part) is a figure a
+    reader can compute: when it is small (1 to threshold − 1) it must not follow exactly either,
+    so the part's count, or enough around it, is hidden (the equation whole = part + complement).
+    Returns, for each given part, each key as it may be shown."""
+    keys = list(dict.fromkeys([*(k for counts in parts.values() for k in counts), *whole, *sums,
+                               *(k for members in sums.values() for k in members)]))
+    leaves = [k for k in keys if k not in sums]
+    values: dict[Any, int] = {}
+
+    def value(part: Any, key: Any) -> int:
+        if (part, key) not in values:
+            values[(part, key)] = (sum(value(part, k) for k in sums[key]) if key in sums
+                                   else int(parts[part].get(key, 0)))
+        return values[(part, key)]
+
+    names = list(parts)
+    for part in names:
+        for key in keys:
+            value(part, key)
+    uncovered = {k: int(whole.get(k, 0)) - sum(values[(p, k)] for p in names) for k in leaves}
+    if any(uncovered.values()):
+        names.append(_OTHER)
+        for key in leaves:
+            values[(_OTHER, key)] = max(uncovered[key], 0)
+        for key in keys:
+            value(_OTHER, key)
+    equations: list[Equation] = []
+    for part in (*names, _WHOLE):
+        equations += [((part, total), [(part, k) for k in members]) for total, members in sums.items()]
+    for key in keys:
+        values[(_WHOLE, key)] = int(whole.get(key, 0))
+        equations.append(((_WHOLE, key), [(p, key) for p in names]))
+    secret: list[Any] = [(_WHOLE, k) for k in whole_hidden]
+    for part in names:
+        for key in keys:
+            rest = values[(_WHOLE, key)] - values[(part, key)]
+            if 0 < rest < threshold:
+                values[(_REST, part, key)] = rest
+                equations += [((_WHOLE, key), [(part, key), (_REST, part, key)]),
+                              ((_REST, part, key), [(p, key) for p in names if p != part])]
+                secret.append((_REST, part, key))
+    kept = [(_WHOLE, k) for k in keys if k not in whole_hidden]
+    # What no part covers is shown nowhere: unknown to the reader, and protected only when small.
+    unseen = [(_OTHER, k) for k in keys if (_OTHER, k) in values and not 0 < values[(_OTHER, k)] < threshold]
+    hidden, primary = _suppress(values, equations, threshold=threshold, kept=kept, secret=secret,
+                                unpublished=unseen)
+    return {part: {key: Shown(None if (part, key) in hidden else values[(part, key)],
+                              primary=(part, key) in primary) for key in keys} for part in parts}
+
+
+_WHOLE, _OTHER, _REST = "whole", "not in any part", "complement"
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:

@@ -257,6 +257,52 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     return out
 
 
+@dataclass
+class Scope:
+    """A view's figures with what a reader can set beside them (for observers): the ``whole`` the
+    view is a part of (None for the unfiltered view) and every ``parts`` of that whole, this view
+    under ``part``. A reader who sees the whole and the parts on other views could subtract them;
+    ``report.protected_counts`` protects them jointly.
+
+    The rule for filters (docs/outcomes.md): a site or a school (partner) view is a part of the
+    view of the same school year (or of every year) split by site, or by school; a school-year view
+    is a part of the unfiltered view split by school year. A site with a school reads as the school
+    (or nothing, when the school is elsewhere)."""
+
+    figures: Figures
+    whole: Scope | None = None
+    parts: dict[Any, Figures] = field(default_factory=dict)
+    part: Any = None
+
+
+def scope(*, programme: Programme, filters: Filters | None = None, joint: bool = True) -> Scope:
+    """The figures of a dashboard view and, when ``joint`` (an observer's view), those of every
+    part of its whole: one ``figures`` per site, school or school year of the programme."""
+    filters = filters or Filters()
+    found = figures(programme=programme, filters=filters)
+    if not joint:
+        return Scope(found)
+    cycle = filters.cycle
+    part: Any
+    parts: list[tuple[Any, Filters]]
+    if filters.partner or filters.site:
+        whole = scope(programme=programme, filters=Filters(cycle=cycle))
+        if filters.partner:
+            part = filters.partner
+            parts = [(p.pk, Filters(cycle=cycle, partner=p.pk)) for p in programme.partners.all()]
+        else:
+            part = filters.site
+            parts = [(s.pk, Filters(cycle=cycle, site=s.pk)) for s in programme.sites.all()]
+    elif cycle:
+        whole = scope(programme=programme)
+        part, parts = cycle, [(c, Filters(cycle=c)) for c in whole.figures.cycles]
+    else:
+        return Scope(found)
+    every = {key: found if key == part else figures(programme=programme, filters=f) for key, f in parts}
+    every.setdefault(part, found)
+    return Scope(found, whole, every, part)
+
+
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for
