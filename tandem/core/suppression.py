@@ -16,7 +16,7 @@ does not promise that the bounds an attacker can derive (e.g. "between 1 and 4")
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -214,71 +214,126 @@ def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *
     return {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
 
 
+@dataclass(frozen=True)
+class Whole:
+    """A view that another page publishes and that adds up some parts (:func:`protect_views`): its
+    value of every key (sums included), the keys its own page hides, and the parts it adds up."""
+
+    values: Mapping[Any, int]
+    hidden: Collection[Any]
+    members: Sequence[Any]
+
+
 def protect_parts(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
-                  whole: Mapping[Any, int], whole_hidden: Sequence[Any] = (),
+                  whole: Mapping[Any, int], whole_hidden: Collection[Any] = (),
                   threshold: int = DEFAULT_THRESHOLD) -> dict[Any, dict[Any, Shown]]:
     """Protect the figures of every part of a whole (the programme's sites, or its school years)
-    *jointly*, so that a reader who sees the whole on one page and any parts on others cannot
-    subtract one from another to learn a hidden count (all sites minus site A = the other sites).
+    jointly with the whole as its own page shows it: :func:`protect_views` with one view."""
+    return protect_views(parts, sums, views=[Whole(whole, whole_hidden, list(parts))], threshold=threshold)
+
+
+def protect_views(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
+                  views: Sequence[Whole], threshold: int = DEFAULT_THRESHOLD) -> dict[Any, dict[Any, Shown]]:
+    """Protect the figures of parts that other pages publish sums of (the programme's sites, its
+    school years, or each site in each year) *jointly*, so that a reader who sees those pages and
+    any parts cannot subtract one from another to learn a hidden count (all sites minus site A =
+    the other sites).
 
     ``parts`` gives each part's counts that are not sums (``{part: {key: n}}``), ``sums`` the tree of
-    sums each part and the whole publish (as in :func:`protect_sums`), ``whole`` the whole's value of
-    every key (sums included) and ``whole_hidden`` the keys the whole's own page hides. One run of
+    sums each part and each view publish (as in :func:`protect_sums`), ``views`` the larger views
+    (:class:`Whole`: the unfiltered one, a site over every year, a year over every site). One run of
     :func:`_suppress` over the product (parts × the tree), with these equations: each part's tree,
-    the whole's tree, and for each key whole = the sum of the parts (what the parts do not cover,
-    e.g. pairs at no site, is one more part that no page shows). The whole's shown keys are
-    ``kept`` (its page shows them whatever happens here); its hidden keys stay hidden and must not
-    follow from the parts. For each part and key, the complement (whole − part) is a figure a
-    reader can compute: when it is small (1 to threshold − 1) it must not follow exactly either,
-    so the part's count, or enough around it, is hidden (the equation whole = part + complement).
-    Returns, for each given part, each key as it may be shown."""
-    keys = list(dict.fromkeys([*(k for counts in parts.values() for k in counts), *whole, *sums,
+    each view's tree, and for each view and key view = the sum of its parts (what they do not cover,
+    e.g. pairs at no site, is one more part that no page shows). A view's shown keys are ``kept``
+    (its page shows them whatever happens here); its hidden keys stay hidden and must not follow
+    from the parts. For each view, part and key, the complement (view − part) is a figure a reader
+    can compute: when it is small (1 to threshold − 1) it must not follow exactly either, so the
+    part's count, or enough around it, is hidden (the equation view = part + complement).
+    Returns, for each part, each key as it may be shown. Counts that share no sum (the matches,
+    the goals, each lone count) are independent tables: each is protected in its own run."""
+    keys = list(dict.fromkeys([*(k for counts in parts.values() for k in counts),
+                               *(k for view in views for k in view.values), *sums,
                                *(k for members in sums.values() for k in members)]))
+    group = {key: key for key in keys}
+
+    def root(key: Any) -> Any:
+        while group[key] != key:
+            key = group[key]
+        return key
+
+    for total, members in sums.items():
+        for key in members:
+            group[root(key)] = root(total)
+    tables: dict[Any, list[Any]] = {}
+    for key in keys:
+        tables.setdefault(root(key), []).append(key)
+    out: dict[Any, dict[Any, Shown]] = {part: {} for part in parts}
+    for table in tables.values():
+        inside = set(table)
+        shown = _protect_table(
+            {part: {k: n for k, n in counts.items() if k in inside} for part, counts in parts.items()},
+            {total: members for total, members in sums.items() if total in inside},
+            views=[Whole({k: n for k, n in view.values.items() if k in inside},
+                         [k for k in view.hidden if k in inside], view.members) for view in views],
+            keys=table, threshold=threshold)
+        for part, cells in shown.items():
+            out[part] |= cells
+    return out
+
+
+def _protect_table(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
+                   views: Sequence[Whole], keys: list[Any], threshold: int) -> dict[Any, dict[Any, Shown]]:
+    """:func:`protect_views` for one table (keys linked by sums)."""
     leaves = [k for k in keys if k not in sums]
+    given: dict[Any, Mapping[Any, int]] = dict(parts)
     values: dict[Any, int] = {}
 
-    def value(part: Any, key: Any) -> int:
-        if (part, key) not in values:
-            values[(part, key)] = (sum(value(part, k) for k in sums[key]) if key in sums
-                                   else int(parts[part].get(key, 0)))
-        return values[(part, key)]
+    def value(owner: Any, key: Any) -> int:
+        if (owner, key) not in values:
+            values[(owner, key)] = (sum(value(owner, k) for k in sums[key]) if key in sums
+                                    else int(given[owner].get(key, 0)))
+        return values[(owner, key)]
 
-    names = list(parts)
-    for part in names:
+    equations: list[Equation] = []
+    kept: list[Any] = []
+    secret: list[Any] = []
+    unseen: list[Any] = []  # what no page shows: unknown to the reader, protected only when small
+    for part in parts:
         for key in keys:
             value(part, key)
-    uncovered = {k: int(whole.get(k, 0)) - sum(values[(p, k)] for p in names) for k in leaves}
-    if any(uncovered.values()):
-        names.append(_OTHER)
-        for key in leaves:
-            values[(_OTHER, key)] = max(uncovered[key], 0)
-        for key in keys:
-            value(_OTHER, key)
-    equations: list[Equation] = []
-    for part in (*names, _WHOLE):
         equations += [((part, total), [(part, k) for k in members]) for total, members in sums.items()]
-    for key in keys:
-        values[(_WHOLE, key)] = int(whole.get(key, 0))
-        equations.append(((_WHOLE, key), [(p, key) for p in names]))
-    secret: list[Any] = [(_WHOLE, k) for k in whole_hidden]
-    for part in names:
+    for i, view in enumerate(views):
+        name, members = (_VIEW, i), list(view.members)
         for key in keys:
-            rest = values[(_WHOLE, key)] - values[(part, key)]
-            if 0 < rest < threshold:
-                values[(_REST, part, key)] = rest
-                equations += [((_WHOLE, key), [(part, key), (_REST, part, key)]),
-                              ((_REST, part, key), [(p, key) for p in names if p != part])]
-                secret.append((_REST, part, key))
-    kept = [(_WHOLE, k) for k in keys if k not in whole_hidden]
-    # What no part covers is shown nowhere: unknown to the reader, and protected only when small.
-    unseen = [(_OTHER, k) for k in keys if (_OTHER, k) in values and not 0 < values[(_OTHER, k)] < threshold]
+            values[(name, key)] = int(view.values.get(key, 0))
+            (secret if key in view.hidden else kept).append((name, key))
+        equations += [((name, total), [(name, k) for k in parts_]) for total, parts_ in sums.items()]
+        uncovered = {k: values[(name, k)] - sum(values[(p, k)] for p in members) for k in leaves}
+        if any(uncovered.values()):
+            other = (_OTHER, i)
+            given[other] = {k: max(n, 0) for k, n in uncovered.items()}
+            for key in keys:  # a zero here is as good as shown (and never hidden in vain)
+                n = value(other, key)
+                (secret if 0 < n < threshold else unseen if n else kept).append((other, key))
+            equations += [((other, total), [(other, k) for k in parts_]) for total, parts_ in sums.items()]
+            members.append(other)
+        for key in keys:
+            equations.append(((name, key), [(p, key) for p in members]))
+            for part in view.members:
+                rest = values[(name, key)] - values[(part, key)]
+                if 0 < rest < threshold:
+                    complement = (_REST, i, part, key)
+                    values[complement] = rest
+                    equations += [((name, key), [(part, key), complement]),
+                                  (complement, [(p, key) for p in members if p != part])]
+                    secret.append(complement)
     hidden, primary = _suppress(values, equations, threshold=threshold, kept=kept, secret=secret,
                                 unpublished=unseen)
     return {part: {key: Shown(None if (part, key) in hidden else values[(part, key)],
                               primary=(part, key) in primary) for key in keys} for part in parts}
 
 
-_WHOLE, _OTHER, _REST = "whole", "not in any part", "complement"
+_VIEW, _OTHER, _REST = "view", "not in any part", "complement"
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:

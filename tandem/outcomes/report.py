@@ -11,7 +11,10 @@ A filtered view (a site, a school, a school year) is a part of a larger view a f
 open, so every count of it is protected *jointly* with the other parts and with that whole
 (``protected_counts``, one ``suppression.protect_parts`` run over parts × the tree of counts): a
 funder cannot subtract site A's figures from the whole to learn the other sites' hidden ones, and a
-figure of site A whose complement (the whole minus site A) is small is hidden. A mean, median or
+figure of site A whose complement (the whole minus site A) is small is hidden. The whole of a site,
+school or school-year view is the unfiltered view; a site (or school) in a school year is a cell of
+the grid sites × school years, protected with every cell, every site's and every year's view and
+the unfiltered one (``suppression.protect_views``; docs/outcomes.md gives the decision). A mean, median or
 interval of a filtered view is shown only over at least ``threshold`` people in the view and,
 unless the view is the whole (complement 0), at least ``threshold`` in its complement.
 """
@@ -26,7 +29,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
-from tandem.core.suppression import Shown, enough, percent, protect, protect_count, protect_parts
+from tandem.core.suppression import (
+    Shown,
+    Whole,
+    enough,
+    percent,
+    protect,
+    protect_count,
+    protect_views,
+)
 from tandem.matching.models import Match
 from tandem.matching.selectors import STARTED, UNRECORDED, match_tree, protect_matches
 from tandem.outcomes.instruments import pick
@@ -185,26 +196,47 @@ def protected_counts(scope: Scope, *, threshold: int) -> dict[str, Shown]:
     """Every count of a view as an observer may see it. The unfiltered view's tables are protected
     on their own; a filtered view's jointly with the other parts of its whole and the whole as its
     own page shows it (``suppression.protect_parts``): nothing hidden on any of these views follows
-    from the numbers they show together, nor does a small complement (the whole minus this part)."""
+    from the numbers they show together, nor does a small complement (the whole minus this part).
+    A site in a school year is a cell of the grid sites × school years, protected jointly with
+    every cell, each site's and each year's view and the unfiltered one (``protect_views``)."""
     if scope.whole is None or threshold <= 1:
         return _alone(scope.figures, threshold)
-    whole = protected_counts(scope.whole, threshold=threshold)
+    return _protected_parts(scope, threshold)[scope.part]
+
+
+def _protected_parts(scope: Scope, threshold: int) -> dict[Any, dict[str, Shown]]:
+    assert scope.whole is not None
     trees = {key: _tree(f) for key, f in scope.parts.items()}
-    whole_counts, sums = _tree(scope.whole.figures)
-    for _counts, tree in trees.values():
+    margins = [scope.whole.figures, *((scope.rows.parts.values()) if scope.rows else ()),
+               *((scope.cols.parts.values()) if scope.cols else ())]
+    sums: dict[str, list[str]] = {}
+    for _counts, tree in (*trees.values(), *(_tree(f) for f in margins)):
         sums |= tree
-    values = dict(whole_counts)
 
-    def value(key: str) -> int:
-        if key not in values:
-            values[key] = sum(value(k) for k in sums[key])
-        return values[key]
+    def values(f: Figures) -> dict[str, int]:
+        out = dict(_tree(f)[0])
 
-    for key in sums:
-        value(key)
-    protected = protect_parts({key: counts for key, (counts, _tree) in trees.items()}, sums, whole=values,
-                              whole_hidden=[k for k, v in whole.items() if v.suppressed], threshold=threshold)
-    return protected[scope.part]
+        def value(key: str) -> int:
+            if key not in out:  # a count this view lacks (e.g. a school year with no ratings) is 0
+                out[key] = sum(value(k) for k in sums[key]) if key in sums else 0
+            return out[key]
+
+        for key in sums:
+            value(key)
+        return out
+
+    def hidden(shown: dict[str, Shown]) -> set[str]:
+        return {k for k, v in shown.items() if v.suppressed}
+
+    whole = _alone(scope.whole.figures, threshold)
+    views = [Whole(values(scope.whole.figures), hidden(whole), list(scope.parts))]
+    for side, index in ((scope.rows, 0), (scope.cols, 1)):
+        if side is not None:  # each site (or year) as its own page shows it: the cells it adds up
+            for key, shown in _protected_parts(side, threshold).items():
+                views.append(Whole(values(side.parts[key]), hidden(shown),
+                                   [cell for cell in scope.parts if cell[index] == key]))
+    return protect_views({key: counts for key, (counts, _tree) in trees.items()}, sums, views=views,
+                         threshold=threshold)
 
 
 def _pulse(f: Figures, show: Show, shown: dict[str, Shown]) -> Section:

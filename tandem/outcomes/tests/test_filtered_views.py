@@ -206,3 +206,51 @@ def test_the_funder_report_takes_no_site_filter(world: World) -> None:
 
     whole = rows()
     assert whole["Closed"] == 20 and rows(site=site_a.pk) == whole
+
+
+def test_no_hidden_count_follows_from_every_site_and_school_year_view() -> None:
+    """Site and school year together: the cells of the grid sites × years, every site's view,
+    every year's view and the unfiltered one, all at once. Before, each site-and-year view was
+    protected only against its year: a site over every year could hide a count that its years
+    together showed."""
+    rng = random.Random(20261128)
+    threshold = 5
+    for _round in range(8):
+        sites = [f"s{i}" for i in range(rng.randint(2, 3))]
+        years = [f"y{i}" for i in range(2)]
+        grid = [(s, y) for s in sites for y in years]
+        cells = {c: {leaf: rng.choice([0, 0, 0, 0, 1, 2, 3, 6, 12]) for leaf in LEAVES} for c in grid}
+
+        def total(of: list[tuple[str, str]], cells: dict = cells) -> Figures:
+            return _figures({leaf: sum(cells[c][leaf] for c in of) for leaf in LEAVES})
+
+        top = Scope(total(grid))
+        by_site = {s: total([c for c in grid if c[0] == s]) for s in sites}
+        by_year = {y: total([c for c in grid if c[1] == y]) for y in years}
+        views: dict[Any, dict[str, Any]] = {(): report.protected_counts(top, threshold=threshold)}
+        for s in sites:
+            views[(s,)] = report.protected_counts(Scope(by_site[s], top, by_site, s), threshold=threshold)
+        for y in years:
+            views[(y,)] = report.protected_counts(Scope(by_year[y], top, by_year, y), threshold=threshold)
+        parts = {c: total([c]) for c in grid}
+        rows, cols = Scope(by_site[sites[0]], top, by_site, sites[0]), Scope(by_year[years[0]], top, by_year, years[0])
+        for c in grid:
+            views[c] = report.protected_counts(Scope(parts[c], top, parts, c, rows=rows, cols=cols),
+                                               threshold=threshold)
+        unknowns = [(c, leaf) for c in grid for leaf in LEAVES]
+
+        def covers(view: tuple, grid: list = grid) -> list[tuple[str, str]]:
+            return [c for c in grid if all(part in c for part in view)]
+
+        def vector(view: tuple, key: str, unknowns: list = unknowns) -> list[Fraction]:
+            inside = covers(view)
+            return [Fraction(1 if c in inside and leaf in KEYS[key] else 0) for c, leaf in unknowns]
+
+        equations = [vector(view, key) for view, shown in views.items() for key in KEYS if not shown[key].suppressed]
+        for view, shown in views.items():
+            for key in KEYS:
+                value = sum(cells[c][leaf] for c in covers(view) for leaf in KEYS[key])
+                if 0 < value < threshold:
+                    assert shown[key].suppressed, (view, key, cells)
+                if shown[key].suppressed:
+                    assert not _in_row_space(equations, vector(view, key)), (view, key, cells)
