@@ -124,7 +124,7 @@ def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[
 
 def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
               unpublished: Sequence[Any] = (), kept: Sequence[Any] = (),
-              secret: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
+              secret: Sequence[Any] = (), lookahead: int | None = None) -> tuple[set[Any], set[Any]]:
     """The one mechanism behind :func:`protect`, :func:`protect_sums` and :func:`protect_parts`:
     the counts to hide (primary, then secondary until no hidden count follows from the sums) and
     the primary ones. ``kept`` counts are never chosen to hide a neighbour (another page shows them
@@ -157,6 +157,8 @@ def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, thres
             left = [k for k in _exposed(equations, hidden | {key}) if k not in shown_later]
             return len(left), values[key], repr(key)
 
+        if lookahead is not None:  # a large run looks ahead only from its smallest candidates
+            pool = sorted(pool, key=lambda k: (values[k], repr(k)))[:lookahead]
         hidden.add(min(pool, key=cost))
     return hidden, primary
 
@@ -328,12 +330,14 @@ def _protect_table(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Se
                                   (complement, [(p, key) for p in members if p != part])]
                     secret.append(complement)
     hidden, primary = _suppress(values, equations, threshold=threshold, kept=kept, secret=secret,
-                                unpublished=unseen)
+                                unpublished=unseen, lookahead=LOOKAHEAD)
     return {part: {key: Shown(None if (part, key) in hidden else values[(part, key)],
                               primary=(part, key) in primary) for key in keys} for part in parts}
 
 
 _VIEW, _OTHER, _REST = "view", "not in any part", "complement"
+# The candidates each step of a joint run weighs (hundreds of counts: a grid of sites × years).
+LOOKAHEAD = 4
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:

@@ -265,6 +265,7 @@ def _pulse(f: Figures, show: Show, shown: dict[str, Shown]) -> Section:
 def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
     w = show.whole
     many = show.enough(f.matches, w.matches if w else None) and not matches[STARTED].suppressed
+    hidden = show.small if f.matches else "–"
     rows = [
         Row(_("Matches (started)"), show.count(matches[STARTED])),
         Row(_("Active now"), show.count(matches[Match.State.ACTIVE])),
@@ -272,9 +273,11 @@ def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
         Row(pgettext("matches, a figure", "Closed"), show.count(matches[Match.State.CLOSED])),
         Row(_("Learners mentored"), show.count(matches["learners"])),
         Row(_("Mentors"), show.count(matches["mentors"])),
-        Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),
-        Row(_("Hours of mentoring"), fmt(f.hours) if many else show.mean(None, f.matches)),
-        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches, whole=w.matches if w else None)),
+        Row(_("Meetings held"), show.count(f.meetings_held) if many else hidden),
+        Row(_("Hours of mentoring"), fmt(f.hours) if many else hidden),
+        # A mean over the matches: hidden with their count (with it, the meetings would follow).
+        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches, whole=w.matches if w else None)
+            if not matches[STARTED].suppressed else hidden),
         Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0,
                                                          whole=w.closed if w else None)),
         Row(_("Waiting time before a match, median (days)"),
