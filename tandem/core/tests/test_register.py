@@ -184,7 +184,7 @@ FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
     ("matching", "to a learner", "Your match"): "programme page, panel read by the learner alone",
     ("matching", "to a learner", "Give your answer"): "match page, the learner answering for themselves",
     ("matching", "to a learner",
-     "Did the first meeting take place? Then tell us whether you want to go on together."):
+     "After the first meeting: do you want to go on together?"):
         "programme page, panel read by the learner alone",
     ("core", "to a learner", "Your coordinators"): "programme page, read by a learner alone",
     ("support", "to a learner", "A question for you"): "support page, read by a learner alone",

@@ -161,7 +161,7 @@ def test_once_the_first_meeting_is_past_each_side_is_asked_for_its_answer_on_the
     guardian = world.client_for("guardian")
     guardian.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
     page = guardian.get(url).content.decode()
-    assert "Parlez-en alors avec votre enfant et dites-nous si le binôme continue." in page and answer in page
+    assert "parlez-en avec votre enfant et dites-nous si le binôme continue." in page and answer in page
     assert answer not in world.client_for("learner").get(url).content.decode()  # the guardian answers
     assert answer not in world.client_for("mentor").get(url).content.decode()  # answered already
     person = world.people["learner"]
@@ -170,7 +170,7 @@ def test_once_the_first_meeting_is_past_each_side_is_asked_for_its_answer_on_the
     learner = world.client_for("learner")
     learner.post(reverse("core:set_language"), {"language": "fr", "next": "/"})
     page = learner.get(url).content.decode()
-    assert "Dis-nous alors si tu veux continuer ensemble." in page and answer in page
+    assert "veux-tu continuer avec ton mentor" in page and answer in page
 
 
 def test_a_mentor_with_several_learners_reads_your_matches(world: World) -> None:
