@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -77,6 +78,16 @@ def lowerfirst(value: Any) -> str:
     weeks"). Only the first letter: ``|lower`` made German nouns small ("alle zwei wochen")."""
     text = str(value)
     return text[:1].lower() + text[1:]
+
+
+@register.filter
+def grouped(value: Any) -> Any:
+    """``{{ n|grouped }}``: a figure with its thousands grouped as the reader's language groups them
+    ("7,000", "7.000", "7\u00a0000"). Only for figures shown as figures: Django's
+    ``USE_THOUSAND_SEPARATOR`` would also group numbers in links and form values."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.filter
