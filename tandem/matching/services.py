@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.audit import audit_record
 from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
@@ -708,7 +709,9 @@ def _notify_proposed(match: Match) -> None:
     context = _context(match)
     for person in supervisors_for(match):
         _send(to=person.email, language=person.language, template="matching/email/supervisor",
-               context={**context, "name": person.given_name})
+               context={**context, "name": person.given_name,
+                        # A supervisor of apprentices may be the company's trainer, not a school's.
+                        "apprentices": learners_are_apprentices(match.programme)})
 
 
 def _notify_first_meeting(match: Match) -> None:
