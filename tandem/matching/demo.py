@@ -38,8 +38,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tandem.core.demo import DemoContext, bulk_create_dated, happening_at
-from tandem.core.models import Programme
+from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, happening_at
+from tandem.core.models import Person, Programme
+from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner, LearnerTransition
 from tandem.matching import problem as adapter
@@ -144,6 +145,43 @@ class _Seeder:
         self.declined: tuple[Learner, Volunteer, str] | None = None
         self.declined_at = self.at(self.today, 12)  # when the declined pair's "no" came in
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
+        self.paired: set[int] = set()  # volunteers given a pair by this seeder
+        self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
+
+    # --- who fits whom ---------------------------------------------------------------------
+
+    @staticmethod
+    def fits(volunteer: Volunteer, learner: Learner) -> bool:
+        """A pair the engine could make: they live in the same city (within the distance limit),
+        do not share a first name, and the mentor is of the gender the learner asked for. (Both
+        speak the programme's language; a free moment in common is seen to in ``write``.)"""
+        return (volunteer.person.city == learner.person.city
+                and volunteer.person.given_name != learner.person.given_name
+                and learner.gender_preference in ("", "any", volunteer.gender))
+
+    def choose(self, candidates: list[Volunteer], learner: Learner, start: int = 0) -> Volunteer | None:
+        """The first candidate (from ``start`` on, round the list) who fits the learner; else the
+        first who has no pair yet, moved to the learner's city (a volunteer with no history may
+        live anywhere); else none."""
+        rotated = candidates[start % len(candidates):] + candidates[:start % len(candidates)] if candidates else []
+        chosen = next((v for v in rotated if self.fits(v, learner)), None)
+        if chosen is None:
+            chosen = next((v for v in rotated if v.pk not in self.paired and v.pk != self.account_volunteer.pk
+                           and v.person.given_name != learner.person.given_name
+                           and learner.gender_preference in ("", "any", v.gender)), None)
+            if chosen is not None:
+                self.move(chosen, learner)
+        if chosen is not None:
+            self.paired.add(chosen.pk)
+        return chosen
+
+    def move(self, volunteer: Volunteer, learner: Learner) -> None:
+        person = volunteer.person
+        person.city, person.postcode = learner.person.city, learner.person.postcode
+        person.phone = demo_phone(self.programme.country, person.city, person.pk * 7919)
+        where = geocode(country=self.programme.country, postcode=person.postcode, city=person.city)
+        volunteer.latitude, volunteer.longitude = where if where else (learner.latitude, learner.longitude)
+        self.moved.append(volunteer)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -253,15 +291,20 @@ class _Seeder:
             hosts = [self.account_volunteer, self.account_volunteer, *hosts]
         hosts = [h for h in hosts if h.capacity > 0]
         for index, learner in enumerate(matched):
-            volunteer = next((h for h in hosts[index:] + hosts[:index]
-                              if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)), None)
+            free = [h for h in hosts if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)]
+            volunteer = next((h for h in free[index % len(free):] + free[:index % len(free)]
+                              if self.fits(h, learner)), None) if free else None
             starting = volunteer is None
-            if volunteer is None:  # more matched learners than active mentors: a ready one starts
+            if volunteer is None:  # no active mentor near: a ready one starts
                 if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
                     break
-                volunteer = self.ready.pop()
+                volunteer = self.choose(self.ready[::-1], learner)
+                if volunteer is None:
+                    break
+                self.ready.remove(volunteer)
                 volunteer.state = VState.ACTIVE
                 hosts.append(volunteer)
+            self.paired.add(volunteer.pk)
             start = self.ago(14, 110)  # the first meeting: the cycle starts that day
             match = self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
                               meeting=start, cycle_start=start, cycle_end=self.cycle(start))
@@ -272,7 +315,11 @@ class _Seeder:
     def declined_match(self) -> None:
         if not self.waiting or not self.ready:
             return
-        learner, volunteer = self.waiting.pop(0), self.ready.pop(0)
+        learner = self.waiting.pop(0)
+        volunteer = self.choose(self.ready, learner)
+        if volunteer is None:
+            return
+        self.ready.remove(volunteer)
         meeting = self.ago(6, 12)
         reason = self.text("declined")
         match = self.pair(volunteer, learner, state=Match.State.DECLINED, proposed=meeting - timedelta(days=7),
@@ -294,10 +341,14 @@ class _Seeder:
             if self.waiting:
                 ending.append((self.waiting.pop(0), reason))
         for index, (learner, reason) in enumerate(ending):
-            if reason == Match.Closure.DID_NOT_WORK and self.ready:
-                volunteer = self.ready.pop(0)
-            else:
-                volunteer = alumni[index % len(alumni)]
+            chosen = self.choose(self.ready, learner) if reason == Match.Closure.DID_NOT_WORK and self.ready \
+                else None
+            if chosen is not None:
+                self.ready.remove(chosen)
+            volunteer = (chosen or self.choose(alumni, learner, index) or self.choose(self.ready, learner)
+                         or self.choose([v for v in self.volunteers if v.state in (VState.ACTIVE, VState.PAUSED)
+                                         and v.pk != self.account_volunteer.pk], learner)
+                         or alumni[index % len(alumni)])
             start = self.ago(120, 300)
             weeks = self.programme.cycle_weeks or 30
             end = min(start + timedelta(weeks=weeks), self.today - timedelta(days=3)) \
@@ -326,6 +377,11 @@ class _Seeder:
                             matched=self.when[id(match)], apart=self.at(end, 12))
 
     def write(self) -> None:
+        # Moved volunteers live in their learner's city; a pair has a free moment in common.
+        Person.objects.bulk_update([v.person for v in self.moved], ["city", "postcode", "phone"])
+        Volunteer.objects.bulk_update(self.moved, ["latitude", "longitude"])
+        Learner.objects.bulk_update([m.learner for m in self.matches if self.meet(m.volunteer, m.learner)],
+                                    ["availability"])
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
         Match.objects.bulk_create(self.matches)
         for match in self.matches:
@@ -358,6 +414,15 @@ class _Seeder:
                    and v.state == VState.ACTIVE}
         Volunteer.objects.filter(pk__in=started).update(state=VState.ACTIVE)
 
+    @staticmethod
+    def meet(volunteer: Volunteer, learner: Learner) -> bool:
+        """Give the learner one of the volunteer's free moments if they share none (they found
+        one to meet at); True if the learner's availability changed."""
+        if set(volunteer.availability or ()) & set(learner.availability or ()) or not volunteer.availability:
+            return False
+        learner.availability = sorted({*(learner.availability or ()), volunteer.availability[0]})
+        return True
+
     def learners_history(self) -> None:
         """Intake dated each learner's way to the waiting list; what a match did to them (matched,
         completed, left) is dated by that match, and a learner matched before the day intake gave
@@ -388,6 +453,8 @@ class _Seeder:
         demo guardian's) show the match and can answer (answers are taken only once the first
         meeting has taken place)."""
         volunteer, learner = self.account_volunteer, self.account_learner
+        if self.meet(volunteer, learner):
+            learner.save(update_fields=["availability"])
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
         with happening_at(self.at(self.today - timedelta(days=9), 10)):
             match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
@@ -436,7 +503,7 @@ class _Seeder:
                    .exclude(declined_pairs__volunteer__in=[v.pk for v in self.ready])
                    .select_related("person", "programme").order_by("pk").first())
         taken = set(proposed.values_list("volunteer_id", flat=True))
-        for volunteer in [v for v in self.ready if v.pk not in taken]:
+        for volunteer in [v for v in self.ready if v.pk not in taken and learner is not None and self.fits(v, learner)]:
             if learner is None:
                 return
             try:
