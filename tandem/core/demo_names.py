@@ -186,11 +186,14 @@ class NameBook:
         a first name for someone of that family, a parent of their child)."""
         group_key = next((key for key, group in self.groups.items() if family in group.family), "") \
             if family else ""
-        for _attempt in range(200):
-            key = group_key or self.rng.choices(self.keys, self.weights)[0]
+        for attempt in range(600):
+            # Past 200 tries (a large ``--scale``), first names of another background; past 400,
+            # a family name of any background of the country.
+            key = (group_key if attempt < 200 else "") or self.rng.choices(self.keys, self.weights)[0]
             group = self.groups[key]
             first = self.rng.choice(getattr(group, kind))
-            last = family or self.rng.choice(group.family)
+            last = family if family and attempt < 400 else \
+                self.rng.choice(self.groups[self.rng.choice(self.keys)].family if attempt >= 400 else group.family)
             if (first, last) not in self.used and first != avoid_first:
                 self.used.add((first, last))
                 return first, last

@@ -147,6 +147,7 @@ class _Seeder:
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
         self.paired: set[int] = set()  # volunteers given a pair by this seeder
         self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
+        self.relaxed: list[Learner] = []  # learners who would take a mentor of any gender after all
 
     # --- who fits whom ---------------------------------------------------------------------
 
@@ -171,6 +172,11 @@ class _Seeder:
                            and learner.gender_preference in ("", "any", v.gender)), None)
             if chosen is not None:
                 self.move(chosen, learner)
+        if chosen is None and learner.gender_preference not in ("", "any"):
+            # Nobody of the gender asked for: at intake the learner said anyone would do after all.
+            learner.gender_preference = "any"
+            self.relaxed.append(learner)
+            return self.choose(candidates, learner, start)
         if chosen is not None:
             self.paired.add(chosen.pk)
         return chosen
@@ -296,7 +302,7 @@ class _Seeder:
                               if self.fits(h, learner)), None) if free else None
             starting = volunteer is None
             if volunteer is None:  # no active mentor near: a ready one starts
-                if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
+                if not self.ready:
                     break
                 volunteer = self.choose(self.ready[::-1], learner)
                 if volunteer is None:
@@ -380,6 +386,7 @@ class _Seeder:
         # Moved volunteers live in their learner's city; a pair has a free moment in common.
         Person.objects.bulk_update([v.person for v in self.moved], ["city", "postcode", "phone"])
         Volunteer.objects.bulk_update(self.moved, ["latitude", "longitude"])
+        Learner.objects.bulk_update(self.relaxed, ["gender_preference"])
         Learner.objects.bulk_update([m.learner for m in self.matches if self.meet(m.volunteer, m.learner)],
                                     ["availability"])
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
