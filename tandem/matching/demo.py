@@ -154,10 +154,11 @@ class _Seeder:
     @staticmethod
     def fits(volunteer: Volunteer, learner: Learner) -> bool:
         """A pair the engine could make: they live in the same city (within the distance limit),
-        do not share a first name, and the mentor is of the gender the learner asked for. (Both
+        do not share a first or a family name, and the mentor is of the gender the learner asked for. (Both
         speak the programme's language; a free moment in common is seen to in ``write``.)"""
         return (volunteer.person.city == learner.person.city
                 and volunteer.person.given_name != learner.person.given_name
+                and volunteer.person.family_name != learner.person.family_name  # not siblings
                 and learner.gender_preference in ("", "any", volunteer.gender))
 
     def choose(self, candidates: list[Volunteer], learner: Learner, start: int = 0) -> Volunteer | None:
@@ -169,6 +170,7 @@ class _Seeder:
         if chosen is None:
             chosen = next((v for v in rotated if v.pk not in self.paired and v.pk != self.account_volunteer.pk
                            and v.person.given_name != learner.person.given_name
+                           and v.person.family_name != learner.person.family_name
                            and learner.gender_preference in ("", "any", v.gender)), None)
             if chosen is not None:
                 self.move(chosen, learner)

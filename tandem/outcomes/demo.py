@@ -264,7 +264,8 @@ def _past_cohort(ctx: DemoContext) -> None:
             learner.institution = next((i for i in ctx.institutions if i.city == city), None)
         near = by_city[person.city]
         mentor_of.append(next((v for v in near[index % len(near):] + near[:index % len(near)]
-                               if v.person.given_name != person.given_name), near[index % len(near)]))
+                               if v.person.given_name != person.given_name
+                               and v.person.family_name != person.family_name), near[index % len(near)]))
     Person.objects.bulk_update(people, ["city", "postcode"])
     from tandem.core.places import geocode
 

@@ -55,6 +55,7 @@ def test_every_demo_pair_is_one_the_engine_could_have_made(seeded: None) -> None
         where = (match.programme.slug, match.state, match.volunteer.person.city, match.learner.person.city)
         assert broken == [], where
         assert match.volunteer.person.given_name != match.learner.person.given_name, where
+        assert match.volunteer.person.family_name != match.learner.person.family_name, where  # not siblings
         seen[match.state] += 1
     assert {"proposed", "active", "declined", "closed"} <= set(seen)
 
