@@ -32,6 +32,7 @@ with their e-mails silenced.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -145,21 +146,31 @@ class _Seeder:
         self.declined: tuple[Learner, Volunteer, str] | None = None
         self.declined_at = self.at(self.today, 12)  # when the declined pair's "no" came in
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
+        limit = adapter.criteria_for(self.programme).max_distance_km
+        self.reach = 0.8 * limit if limit else None  # well within the limit (addresses move a little)
         self.paired: set[int] = set()  # volunteers given a pair by this seeder
         self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
         self.relaxed: list[Learner] = []  # learners who would take a mentor of any gender after all
 
     # --- who fits whom ---------------------------------------------------------------------
 
-    @staticmethod
-    def fits(volunteer: Volunteer, learner: Learner) -> bool:
-        """A pair the engine could make: they live in the same city (within the distance limit),
-        do not share a first or a family name, and the mentor is of the gender the learner asked for. (Both
-        speak the programme's language; a free moment in common is seen to in ``write``.)"""
-        return (volunteer.person.city == learner.person.city
+    def fits(self, volunteer: Volunteer, learner: Learner) -> bool:
+        """A pair the engine could make: they live in the same city or well within the distance
+        limit, do not share a first or a family name (no siblings), and the mentor is of the
+        gender the learner asked for. (Both speak the programme's language; a free moment in
+        common is seen to in ``write``.)"""
+        return ((volunteer.person.city == learner.person.city or self.near(volunteer, learner))
                 and volunteer.person.given_name != learner.person.given_name
                 and volunteer.person.family_name != learner.person.family_name  # not siblings
                 and learner.gender_preference in ("", "any", volunteer.gender))
+
+    def near(self, volunteer: Volunteer, learner: Learner) -> bool:
+        points = (volunteer.latitude, volunteer.longitude, learner.latitude, learner.longitude)
+        if self.reach is None or None in points:
+            return False
+        lat1, lon1, lat2, lon2 = (math.radians(float(x)) for x in points if x is not None)
+        a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        return 2 * 6371 * math.asin(math.sqrt(a)) <= self.reach
 
     def choose(self, candidates: list[Volunteer], learner: Learner, start: int = 0) -> Volunteer | None:
         """The first candidate (from ``start`` on, round the list) who fits the learner; else the
@@ -298,13 +309,15 @@ class _Seeder:
             # The demo mentor leads a community with a few members (the demo learner joins later).
             hosts = [self.account_volunteer, self.account_volunteer, *hosts]
         hosts = [h for h in hosts if h.capacity > 0]
-        for index, learner in enumerate(matched):
+        for learner in matched:
             free = [h for h in hosts if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)]
-            volunteer = next((h for h in free[index % len(free):] + free[:index % len(free)]
-                              if self.fits(h, learner)), None) if free else None
+            # An active mentor of the learner's city (or one with no pair yet, who lives there).
+            # Those who lead no pair yet first (every active mentor has one).
+            free.sort(key=lambda h: self.used.get(h.pk, 0))
+            volunteer = self.choose(free, learner) if free else None
             starting = volunteer is None
-            if volunteer is None:  # no active mentor near: a ready one starts
-                if not self.ready:
+            if volunteer is None:  # no active mentor for them: a ready one starts
+                if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
                     break
                 volunteer = self.choose(self.ready[::-1], learner)
                 if volunteer is None:
@@ -512,14 +525,25 @@ class _Seeder:
                    .exclude(declined_pairs__volunteer__in=[v.pk for v in self.ready])
                    .select_related("person", "programme").order_by("pk").first())
         taken = set(proposed.values_list("volunteer_id", flat=True))
-        for volunteer in [v for v in self.ready if v.pk not in taken and learner is not None and self.fits(v, learner)]:
-            if learner is None:
-                return
+        if learner is None:
+            return
+        # A ready volunteer of the learner's city (or one with no pair yet, who lives there); one
+        # whom the services refuse (a screening not complete) is passed over for the next.
+        candidates = [v for v in self.ready if v.pk not in taken]
+        while (volunteer := self.choose(candidates, learner)) is not None:
+            candidates.remove(volunteer)
+            if volunteer in self.moved:
+                volunteer.person.save(update_fields=["city", "postcode", "phone"])
+                volunteer.save(update_fields=["latitude", "longitude"])
+            if self.meet(volunteer, learner):
+                learner.save(update_fields=["availability"])
+            if learner in self.relaxed:
+                learner.save(update_fields=["gender_preference"])
             try:
                 services.match_propose(programme=self.programme, learner=learner, volunteer=volunteer,
                                        actor=self.coordinator, confirm=True, today=self.today)
             except ValidationError:
-                continue  # e.g. a volunteer whose screening is not complete: the next one
+                continue
             return
 
     def meetings(self) -> None:
