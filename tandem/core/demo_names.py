@@ -37,7 +37,7 @@ GROUPS: dict[str, dict[str, Group]] = {
                  "Stefan, Michael, Thomas, Andreas, Markus, Sandra, Nicole, Katrin, Claudia, Tanja, Christian, "
                  "Daniela, Sabine, Jens",
                  "Klaus, Jürgen, Dieter, Wolfgang, Peter, Bernd, Rainer, Manfred, Gerhard, Uwe, Helga, Ursula, "
-                 "Monika, Gabriele, Renate, Brigitte, Karin, Ingrid, Christa",
+                 "Monika, Gabriele, Renate, Brigitte, Karin, Ingrid, Elke",
                  "Müller, Schmidt, Schneider, Fischer, Weber, Becker, Hoffmann, Wagner, Schulz, Krüger, Koch, "
                  "Richter, Wolf, Neumann, Schröder, Braun, Zimmermann, Hartmann, Lange, Werner"),
         "tr": _g("Emre, Yusuf, Can, Mert, Deniz, Kerem, Berkay, Elif, Zeynep, Ayşe, Leyla, Selin, Melike, Esra",

@@ -150,6 +150,7 @@ class _Seeder:
         self.reach = 0.8 * limit if limit else None  # well within the limit (addresses move a little)
         self.paired: set[int] = set()  # volunteers given a pair by this seeder
         self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
+        self.spread: list[Learner] = []  # waiting learners given a ready volunteer's free moment
         self.relaxed: list[Learner] = []  # learners who would take a mentor of any gender after all
 
     # --- who fits whom ---------------------------------------------------------------------
@@ -297,6 +298,7 @@ class _Seeder:
         self.active_matches()
         self.declined_match()
         self.closed_matches()
+        self.spread_ready()
         self.write()
         self.demo_accounts()
         self.round()
@@ -362,11 +364,10 @@ class _Seeder:
             if self.waiting:
                 ending.append((self.waiting.pop(0), reason))
         for index, (learner, reason) in enumerate(ending):
-            chosen = self.choose(self.ready, learner) if reason == Match.Closure.DID_NOT_WORK and self.ready \
-                else None
-            if chosen is not None:
-                self.ready.remove(chosen)
-            volunteer = (chosen or self.choose(alumni, learner, index) or self.choose(self.ready, learner)
+            # Not a ready volunteer after an early ending: the round would propose the two again
+            # (closing a pair excludes nothing; see the report of wt/demo2).
+            ready = [] if reason in early else self.ready
+            volunteer = (self.choose(alumni, learner, index) or self.choose(ready, learner)
                          or self.choose([v for v in self.volunteers if v.state in (VState.ACTIVE, VState.PAUSED)
                                          and v.pk != self.account_volunteer.pk], learner)
                          or alumni[index % len(alumni)])
@@ -397,11 +398,32 @@ class _Seeder:
                 self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR,
                             matched=self.when[id(match)], apart=self.at(end, 12))
 
+    def spread_ready(self) -> None:
+        """Today's round finds pairs: a ready volunteer with no history and nobody waiting near
+        them lives where a waiting learner who has no ready volunteer near them lives."""
+        placed: set[int] = set()
+        waiting = [x for x in self.waiting if x.state == LState.WAITING]
+        for learner in waiting:
+            if any(self.fits(v, learner) for v in self.ready):
+                continue
+            volunteer = next((v for v in self.ready if v.pk not in self.paired and v.pk not in placed
+                              and not any(self.fits(v, other) for other in waiting)
+                              and v.person.given_name != learner.person.given_name
+                              and v.person.family_name != learner.person.family_name
+                              and learner.gender_preference in ("", "any", v.gender)), None)
+            if volunteer is None:
+                continue
+            placed.add(volunteer.pk)
+            self.move(volunteer, learner)
+            if self.meet(volunteer, learner):
+                self.spread.append(learner)
+
     def write(self) -> None:
         # Moved volunteers live in their learner's city; a pair has a free moment in common.
         Person.objects.bulk_update([v.person for v in self.moved], ["city", "postcode", "phone"])
         Volunteer.objects.bulk_update(self.moved, ["latitude", "longitude"])
         Learner.objects.bulk_update(self.relaxed, ["gender_preference"])
+        Learner.objects.bulk_update(self.spread, ["availability"])
         Learner.objects.bulk_update([m.learner for m in self.matches if self.meet(m.volunteer, m.learner)],
                                     ["availability"])
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
