@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from tandem.core.demo_names import ADULT, NameBook, ascii_slug, generation
 from tandem.core.fields import default_fields
 from tandem.core.models import (
     AuditEvent,
@@ -248,6 +249,14 @@ class DemoContext:
     # The run's ``--seed``: a seeder that draws from a stream of its own (so that adding it leaves
     # the rest of the demo data as it was) seeds that stream with it.
     seed: int = 42
+    # The names given in this programme so far (each full name once; see ``demo_names``).
+    names: NameBook | None = None
+
+    def name(self, kind: str, *, family: str = "") -> tuple[str, str]:
+        """A full name for one more person of this programme, of generation ``kind``."""
+        if self.names is None:
+            self.names = NameBook(self.spec.country, self.spec.slug, random.Random(f"{self.seed}:names:{self.spec.slug}"))
+        return self.names.take(kind, family=family)
 
     @property
     def since(self) -> datetime:
@@ -343,6 +352,10 @@ class _Builder:
     def build(self, spec: ProgrammeSpec) -> DemoContext:
         rng = random.Random(f"{self.seed}:{spec.slug}")
         given, family = NAMES[spec.country]
+        # Names come from a stream of their own (``demo_names``): the draws below stay, so
+        # everything else about the people is as it was.
+        book = NameBook(spec.country, spec.slug, random.Random(f"{self.seed}:names:{spec.slug}"))
+        book.reserve("Dana", "Peeters")
 
         def name() -> tuple[str, str]:
             return rng.choice(given), rng.choice(family)
@@ -385,27 +398,31 @@ class _Builder:
         digits: list[int] = []  # each person's phone number draw
 
         def add(role: str, ages: tuple[int, int] | None, institution: PartnerInstitution | None = None,
-                user: User | None = None, full: tuple[str, str] | None = None) -> int:
-            first, last = full or name()
+                user: User | None = None, full: tuple[str, str] | None = None, drawn: bool = False) -> int:
+            if full is None and not drawn:
+                name()  # the draw this person's name once was
             city, postcode, _lat, _lon = rng.choice(spec.places)
             if institution is not None and institution.city != city:  # teachers live near their school
                 city, postcode = next((c, p) for c, p, _a, _b in spec.places if c == institution.city)
             rng.randint(31, 49)  # the country code this draw once gave: the stream stays as it was
             digits.append(rng.randint(10000000, 99999999))
-            slug = f"{first}.{last}".lower().replace(" ", "")
+            born = birth(ages) if ages else None
+            first, last = full or book.take(generation(born))
+            slug = ascii_slug(f"{first}.{last}", country=spec.country)
             people.append(Person(
                 organisation=organisation, user=user, given_name=first, family_name=last,
                 email="" if role == Role.LEARNER and ages and ages[0] < 16 else
                 f"{slug}.{len(people)}@{spec.org_slug}.example",
                 phone=demo_phone(spec.country, city, digits[-1]),
-                date_of_birth=birth(ages) if ages else None, language=spec.ui_language,
+                date_of_birth=born, language=spec.ui_language,
                 postcode=postcode, city=city,
             ))
             roles.append((len(people) - 1, role, institution))
             return len(people) - 1
 
         # Named log-ins for each role (printed by seed_demo), then everyone else.
-        admin_first, admin_last = name()
+        name()  # the draw the admin's name once was
+        admin_first, admin_last = book.take(ADULT)
         admin = self.user(admin_email(spec.org_slug), f"{admin_first} {admin_last}", spec.ui_language)
         add(Role.ORG_ADMIN, None, user=admin, full=(admin_first, admin_last))
         # The coordinator of all six programmes: a real name in every language, not a job title.
@@ -413,12 +430,14 @@ class _Builder:
         add(Role.COORDINATOR, None, user=main, full=("Dana", "Peeters"))
         account_idx: dict[str, int] = {}
         for role in ROLE_ACCOUNTS:
-            first, last = name()
-            user = self.user(role_email(role, spec.slug), f"{first} {last}", spec.ui_language)
+            name()  # the draw this account's name once was
             ages = spec.learner_ages if role == Role.LEARNER else (
                 spec.mentor_ages if role == Role.MENTOR else None)
             institution = institutions[0] if role in (Role.PARTNER_CONTACT, Role.SUPERVISOR) else None
-            account_idx[role] = add(role, ages, institution, user=user, full=(first, last))
+            account_idx[role] = add(role, ages, institution, drawn=True)  # a name of the account's age
+            person = people[account_idx[role]]
+            person.user = self.user(role_email(role, spec.slug), f"{person.given_name} {person.family_name}",
+                                    spec.ui_language)
         mentor_idx = [account_idx[Role.MENTOR]] + [
             add(Role.MENTOR, spec.mentor_ages) for _ in range(23 * self.scale)]
         learner_idx = [account_idx[Role.LEARNER]] + [
@@ -434,7 +453,8 @@ class _Builder:
         for idx in learner_idx[1:]:
             age = Person.age_on(people[idx], self.today) or 99
             if age < 18:
-                g = add(Role.GUARDIAN, None, full=(rng.choice(given), people[idx].family_name))
+                rng.choice(given)  # the draw the guardian's name once was
+                g = add(Role.GUARDIAN, None, full=book.take(ADULT, family=people[idx].family_name))
                 guardian_links.append((idx, g))
 
         # A guardian lives with their child; the demo mentor near the demo learner they will meet.
@@ -466,7 +486,7 @@ class _Builder:
             programme=programme, spec=spec, rng=rng, scale=self.scale,
             mentors=[people[i] for i in mentor_idx], learners=[people[i] for i in learner_idx],
             supervisors=[people[i] for i in supervisor_idx], institutions=institutions,
-            coordinator_user=main, today=self.today, seed=self.seed,
+            coordinator_user=main, today=self.today, seed=self.seed, names=book,
         )
 
 

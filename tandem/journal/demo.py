@@ -294,7 +294,7 @@ class _Seeder:
                               created_by=match.volunteer.person.user)
             self.meetings.append(meeting)
             ahead = starts > now
-            forgotten = not ahead and index >= len(past) - tail
+            forgotten = not ahead and index >= len(past) - tail and index > 0  # the first is logged
             if not ahead and not forgotten:
                 self.log(meeting, active, day)
             if self.supervision and (meeting.state == Meeting.State.HELD or ahead or forgotten):

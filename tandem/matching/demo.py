@@ -32,14 +32,16 @@ with their e-mails silenced.
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tandem.core.demo import DemoContext, bulk_create_dated, happening_at
-from tandem.core.models import Programme
+from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, happening_at
+from tandem.core.models import Person, Programme
+from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner, LearnerTransition
 from tandem.matching import problem as adapter
@@ -144,6 +146,62 @@ class _Seeder:
         self.declined: tuple[Learner, Volunteer, str] | None = None
         self.declined_at = self.at(self.today, 12)  # when the declined pair's "no" came in
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
+        limit = adapter.criteria_for(self.programme).max_distance_km
+        self.reach = 0.8 * limit if limit else None  # well within the limit (addresses move a little)
+        self.paired: set[int] = set()  # volunteers given a pair by this seeder
+        self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
+        self.spread: list[Learner] = []  # waiting learners given a ready volunteer's free moment
+        self.relaxed: list[Learner] = []  # learners who would take a mentor of any gender after all
+
+    # --- who fits whom ---------------------------------------------------------------------
+
+    def fits(self, volunteer: Volunteer, learner: Learner) -> bool:
+        """A pair the engine could make: they live in the same city or well within the distance
+        limit, do not share a first or a family name (no siblings), and the mentor is of the
+        gender the learner asked for. (Both speak the programme's language; a free moment in
+        common is seen to in ``write``.)"""
+        return ((volunteer.person.city == learner.person.city or self.near(volunteer, learner))
+                and volunteer.person.given_name != learner.person.given_name
+                and volunteer.person.family_name != learner.person.family_name  # not siblings
+                and learner.gender_preference in ("", "any", volunteer.gender))
+
+    def near(self, volunteer: Volunteer, learner: Learner) -> bool:
+        points = (volunteer.latitude, volunteer.longitude, learner.latitude, learner.longitude)
+        if self.reach is None or None in points:
+            return False
+        lat1, lon1, lat2, lon2 = (math.radians(float(x)) for x in points if x is not None)
+        a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        return 2 * 6371 * math.asin(math.sqrt(a)) <= self.reach
+
+    def choose(self, candidates: list[Volunteer], learner: Learner, start: int = 0) -> Volunteer | None:
+        """The first candidate (from ``start`` on, round the list) who fits the learner; else the
+        first who has no pair yet, moved to the learner's city (a volunteer with no history may
+        live anywhere); else none."""
+        rotated = candidates[start % len(candidates):] + candidates[:start % len(candidates)] if candidates else []
+        chosen = next((v for v in rotated if self.fits(v, learner)), None)
+        if chosen is None:
+            chosen = next((v for v in rotated if v.pk not in self.paired and v.pk != self.account_volunteer.pk
+                           and v.person.given_name != learner.person.given_name
+                           and v.person.family_name != learner.person.family_name
+                           and learner.gender_preference in ("", "any", v.gender)), None)
+            if chosen is not None:
+                self.move(chosen, learner)
+        if chosen is None and learner.gender_preference not in ("", "any"):
+            # Nobody of the gender asked for: at intake the learner said anyone would do after all.
+            learner.gender_preference = "any"
+            self.relaxed.append(learner)
+            return self.choose(candidates, learner, start)
+        if chosen is not None:
+            self.paired.add(chosen.pk)
+        return chosen
+
+    def move(self, volunteer: Volunteer, learner: Learner) -> None:
+        person = volunteer.person
+        person.city, person.postcode = learner.person.city, learner.person.postcode
+        person.phone = demo_phone(self.programme.country, person.city, person.pk * 7919)
+        where = geocode(country=self.programme.country, postcode=person.postcode, city=person.city)
+        volunteer.latitude, volunteer.longitude = where if where else (learner.latitude, learner.longitude)
+        self.moved.append(volunteer)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -240,6 +298,7 @@ class _Seeder:
         self.active_matches()
         self.declined_match()
         self.closed_matches()
+        self.spread_ready()
         self.write()
         self.demo_accounts()
         self.round()
@@ -252,16 +311,23 @@ class _Seeder:
             # The demo mentor leads a community with a few members (the demo learner joins later).
             hosts = [self.account_volunteer, self.account_volunteer, *hosts]
         hosts = [h for h in hosts if h.capacity > 0]
-        for index, learner in enumerate(matched):
-            volunteer = next((h for h in hosts[index:] + hosts[:index]
-                              if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)), None)
+        for learner in matched:
+            free = [h for h in hosts if self.used.get(h.pk, 0) < h.capacity - (1 if self.group else 0)]
+            # An active mentor of the learner's city (or one with no pair yet, who lives there).
+            # Those who lead no pair yet first (every active mentor has one).
+            free.sort(key=lambda h: self.used.get(h.pk, 0))
+            volunteer = self.choose(free, learner) if free else None
             starting = volunteer is None
-            if volunteer is None:  # more matched learners than active mentors: a ready one starts
+            if volunteer is None:  # no active mentor for them: a ready one starts
                 if len(self.ready) <= 2:  # keep two for the declined and the early-closed pair
                     break
-                volunteer = self.ready.pop()
+                volunteer = self.choose(self.ready[::-1], learner)
+                if volunteer is None:
+                    break
+                self.ready.remove(volunteer)
                 volunteer.state = VState.ACTIVE
                 hosts.append(volunteer)
+            self.paired.add(volunteer.pk)
             start = self.ago(14, 110)  # the first meeting: the cycle starts that day
             match = self.pair(volunteer, learner, state=Match.State.ACTIVE, proposed=start - timedelta(days=12),
                               meeting=start, cycle_start=start, cycle_end=self.cycle(start))
@@ -272,7 +338,11 @@ class _Seeder:
     def declined_match(self) -> None:
         if not self.waiting or not self.ready:
             return
-        learner, volunteer = self.waiting.pop(0), self.ready.pop(0)
+        learner = self.waiting.pop(0)
+        volunteer = self.choose(self.ready, learner)
+        if volunteer is None:
+            return
+        self.ready.remove(volunteer)
         meeting = self.ago(6, 12)
         reason = self.text("declined")
         match = self.pair(volunteer, learner, state=Match.State.DECLINED, proposed=meeting - timedelta(days=7),
@@ -294,10 +364,13 @@ class _Seeder:
             if self.waiting:
                 ending.append((self.waiting.pop(0), reason))
         for index, (learner, reason) in enumerate(ending):
-            if reason == Match.Closure.DID_NOT_WORK and self.ready:
-                volunteer = self.ready.pop(0)
-            else:
-                volunteer = alumni[index % len(alumni)]
+            # Not a ready volunteer after an early ending: the round would propose the two again
+            # (closing a pair excludes nothing; see the report of wt/demo2).
+            ready = [] if reason in early else self.ready
+            volunteer = (self.choose(alumni, learner, index) or self.choose(ready, learner)
+                         or self.choose([v for v in self.volunteers if v.state in (VState.ACTIVE, VState.PAUSED)
+                                         and v.pk != self.account_volunteer.pk], learner)
+                         or alumni[index % len(alumni)])
             start = self.ago(120, 300)
             weeks = self.programme.cycle_weeks or 30
             end = min(start + timedelta(weeks=weeks), self.today - timedelta(days=3)) \
@@ -325,7 +398,34 @@ class _Seeder:
                 self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR,
                             matched=self.when[id(match)], apart=self.at(end, 12))
 
+    def spread_ready(self) -> None:
+        """Today's round finds pairs: a ready volunteer with no history and nobody waiting near
+        them lives where a waiting learner who has no ready volunteer near them lives."""
+        placed: set[int] = set()
+        waiting = [x for x in self.waiting if x.state == LState.WAITING]
+        for learner in waiting:
+            if any(self.fits(v, learner) for v in self.ready):
+                continue
+            volunteer = next((v for v in self.ready if v.pk not in self.paired and v.pk not in placed
+                              and not any(self.fits(v, other) for other in waiting)
+                              and v.person.given_name != learner.person.given_name
+                              and v.person.family_name != learner.person.family_name
+                              and learner.gender_preference in ("", "any", v.gender)), None)
+            if volunteer is None:
+                continue
+            placed.add(volunteer.pk)
+            self.move(volunteer, learner)
+            if self.meet(volunteer, learner):
+                self.spread.append(learner)
+
     def write(self) -> None:
+        # Moved volunteers live in their learner's city; a pair has a free moment in common.
+        Person.objects.bulk_update([v.person for v in self.moved], ["city", "postcode", "phone"])
+        Volunteer.objects.bulk_update(self.moved, ["latitude", "longitude"])
+        Learner.objects.bulk_update(self.relaxed, ["gender_preference"])
+        Learner.objects.bulk_update(self.spread, ["availability"])
+        Learner.objects.bulk_update([m.learner for m in self.matches if self.meet(m.volunteer, m.learner)],
+                                    ["availability"])
         # auto_now_add stamps "now" on insert: the history's real dates are written afterwards.
         Match.objects.bulk_create(self.matches)
         for match in self.matches:
@@ -358,6 +458,15 @@ class _Seeder:
                    and v.state == VState.ACTIVE}
         Volunteer.objects.filter(pk__in=started).update(state=VState.ACTIVE)
 
+    @staticmethod
+    def meet(volunteer: Volunteer, learner: Learner) -> bool:
+        """Give the learner one of the volunteer's free moments if they share none (they found
+        one to meet at); True if the learner's availability changed."""
+        if set(volunteer.availability or ()) & set(learner.availability or ()) or not volunteer.availability:
+            return False
+        learner.availability = sorted({*(learner.availability or ()), volunteer.availability[0]})
+        return True
+
     def learners_history(self) -> None:
         """Intake dated each learner's way to the waiting list; what a match did to them (matched,
         completed, left) is dated by that match, and a learner matched before the day intake gave
@@ -388,6 +497,8 @@ class _Seeder:
         demo guardian's) show the match and can answer (answers are taken only once the first
         meeting has taken place)."""
         volunteer, learner = self.account_volunteer, self.account_learner
+        if self.meet(volunteer, learner):
+            learner.save(update_fields=["availability"])
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
         with happening_at(self.at(self.today - timedelta(days=9), 10)):
             match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
@@ -436,14 +547,25 @@ class _Seeder:
                    .exclude(declined_pairs__volunteer__in=[v.pk for v in self.ready])
                    .select_related("person", "programme").order_by("pk").first())
         taken = set(proposed.values_list("volunteer_id", flat=True))
-        for volunteer in [v for v in self.ready if v.pk not in taken]:
-            if learner is None:
-                return
+        if learner is None:
+            return
+        # A ready volunteer of the learner's city (or one with no pair yet, who lives there); one
+        # whom the services refuse (a screening not complete) is passed over for the next.
+        candidates = [v for v in self.ready if v.pk not in taken]
+        while (volunteer := self.choose(candidates, learner)) is not None:
+            candidates.remove(volunteer)
+            if volunteer in self.moved:
+                volunteer.person.save(update_fields=["city", "postcode", "phone"])
+                volunteer.save(update_fields=["latitude", "longitude"])
+            if self.meet(volunteer, learner):
+                learner.save(update_fields=["availability"])
+            if learner in self.relaxed:
+                learner.save(update_fields=["gender_preference"])
             try:
                 services.match_propose(programme=self.programme, learner=learner, volunteer=volunteer,
                                        actor=self.coordinator, confirm=True, today=self.today)
             except ValidationError:
-                continue  # e.g. a volunteer whose screening is not complete: the next one
+                continue
             return
 
     def meetings(self) -> None:

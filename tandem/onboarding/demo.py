@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, restamp, working_day
+from tandem.core.demo_names import ascii_slug, generation
 from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
@@ -56,12 +57,18 @@ def seed_demo(ctx: DemoContext) -> None:
     # When each applicant applied, and their phone number: a random stream of their own (the rest
     # of the demo data stays the same).
     story = random.Random(f"{ctx.seed}:applicants:{ctx.spec.slug}")
+    # Applicants are of the programme's mentors' generation (no date of birth yet: the middle of
+    # its ages), with a name nobody in the programme has; the old draws stay, for the stream.
+    low, high = ctx.spec.mentor_ages
+    kind = generation(ctx.today - timedelta(days=365 * (low + high) // 2))
     applicants = Person.objects.bulk_create([
-        Person(organisation=organisation, given_name=rng.choice(given),
-               family_name=rng.choice(family), email=f"applicant{i}@{ctx.spec.org_slug}.example",
+        Person(organisation=organisation, given_name=first, family_name=last,
+               email=f"{ascii_slug(f'{first}.{last}', country=ctx.spec.country)}.a{i}@{ctx.spec.org_slug}.example",
                language=ctx.spec.ui_language, postcode=place[1], city=place[0],
                phone=demo_phone(ctx.spec.country, place[0], story.randint(10000000, 99999999)))
         for i in range(2 * len(APPLICANT_STATES) * ctx.scale)
+        for _drawn in [(rng.choice(given), rng.choice(family))]
+        for first, last in [ctx.name(kind)]
         for place in [rng.choice(ctx.spec.places)]
     ])
     applied_on = {p.pk: datetime.combine(today - timedelta(days=story.randint(3, 40)), time(story.randint(8, 21)),
@@ -78,7 +85,8 @@ def seed_demo(ctx: DemoContext) -> None:
         issued = today - timedelta(days=rng.randint(30, 400))
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,
-            languages=sorted(set(rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages))))),
+            # Everyone speaks the programme's language (its first), and one or two more.
+            languages=sorted({ctx.spec.languages[0], *rng.sample(ctx.spec.languages, k=min(2, len(ctx.spec.languages)))}),
             # Two picks out of twelve, as before fields had codes: the random stream, and so all
             # other demo data, stays the same.
             expertise=list(dict.fromkeys(expertise[i % len(expertise)] for i in rng.sample(range(12), k=2))),

@@ -28,6 +28,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from tandem.core.demo import DemoContext, bulk_create_dated, happening_at, restamp
+from tandem.core.demo_names import generation
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import (
     BELONGING,
@@ -208,7 +209,10 @@ def _past_cohort(ctx: DemoContext) -> None:
     programme, rng, today = ctx.programme, ctx.rng, ctx.today
     # Gender from a random stream of its own (the rest of the demo data stays the same).
     genders = random.Random(f"cohort-genders:{ctx.spec.slug}")
-    volunteers = list(Volunteer.objects.filter(programme=programme).order_by("pk"))
+    # Last year's mentors are this year's mentors (not the new applicants).
+    mentor_pks = {p.pk for p in ctx.mentors}
+    volunteers = list(Volunteer.objects.filter(programme=programme, person__in=mentor_pks)
+                      .select_related("person").order_by("pk"))
     if not volunteers or not ctx.learners:
         return
     year = today.year if today.month >= 8 else today.year - 1
@@ -216,10 +220,14 @@ def _past_cohort(ctx: DemoContext) -> None:
     given = [p.given_name for p in ctx.learners]
     family = [p.family_name for p in ctx.learners]
     low, high = ctx.spec.learner_ages
-    people = [Person(organisation=programme.organisation, given_name=rng.choice(given),
-                     family_name=rng.choice(family), language=ctx.spec.ui_language,
-                     date_of_birth=date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28)))
-              for _i in range(24 * ctx.scale)]
+    # Names nobody else in the programme has, of the learners' generation (the old draws stay,
+    # for the stream).
+    people = [Person(organisation=programme.organisation, given_name=first, family_name=last,
+                     language=ctx.spec.ui_language, date_of_birth=born)
+              for _i in range(24 * ctx.scale)
+              for _drawn in [(rng.choice(given), rng.choice(family))]
+              for born in [date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))]
+              for first, last in [ctx.name(generation(born))]]
     with happening_at(ctx.since):  # on the record since the programme's records were entered
         Person.objects.bulk_create(people)
     Membership.objects.bulk_create([Membership(person=p, organisation=programme.organisation,
@@ -243,18 +251,37 @@ def _past_cohort(ctx: DemoContext) -> None:
         if learner.institution is not None:
             person.city = learner.institution.city
             person.postcode = next((pc for city, pc, _a, _b in ctx.spec.places if city == person.city), "")
+    # Each was paired with a mentor of their own city (a pair the engine could make): where no
+    # mentor lives in the school's city, the learner went to school where one does.
+    by_city: dict[str, list[Volunteer]] = {}
+    for volunteer in volunteers:
+        by_city.setdefault(volunteer.person.city, []).append(volunteer)
+    mentor_of: list[Volunteer] = []
+    for index, (person, learner) in enumerate(zip(people, learners, strict=True)):
+        if person.city not in by_city:
+            city, postcode = next((c, pc) for c, pc, _a, _b in ctx.spec.places if c in by_city)
+            person.city, person.postcode = city, postcode
+            learner.institution = next((i for i in ctx.institutions if i.city == city), None)
+        near = by_city[person.city]
+        mentor_of.append(next((v for v in near[index % len(near):] + near[:index % len(near)]
+                               if v.person.given_name != person.given_name
+                               and v.person.family_name != person.family_name), near[index % len(near)]))
     Person.objects.bulk_update(people, ["city", "postcode"])
     from tandem.core.places import geocode
 
     for person, learner in zip(people, learners, strict=True):
         where = geocode(postcode=person.postcode, city=person.city, programme=programme) if person.city else None
         learner.latitude, learner.longitude = where if where else (None, None)
-    Learner.objects.bulk_update(learners, ["latitude", "longitude"])
+    for learner, volunteer in zip(learners, mentor_of, strict=True):
+        # They speak the programme's language, and met at a moment the mentor was free.
+        learner.languages = programme.languages[:1]
+        learner.availability = list(volunteer.availability[:2])
+    Learner.objects.bulk_update(learners, ["latitude", "longitude", "institution", "languages", "availability"])
     # What they said after the first meeting and at the end: a random stream of its own.
     story = random.Random(f"{ctx.seed}:past-cohort-story:{ctx.spec.slug}")
     matches = []
     for index, learner in enumerate(learners):
-        volunteer = volunteers[index % len(volunteers)]
+        volunteer = mentor_of[index]
         begin = ctx.spec.meeting_day(start + timedelta(days=rng.randint(0, 25)))  # a day the pairs meet
         reason = rng.choice(reasons)
         end = begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management import call_command
 
-from tandem.core import demo
+from tandem.core import demo, demo_names
 from tandem.core.models import GuardianLink, Membership, Organisation, Person, Programme, User
 
 
@@ -50,7 +50,8 @@ def test_same_seed_same_people_and_scale_multiplies(db: Any) -> None:
 def test_local_names_per_country(db: Any) -> None:
     _seed()
     afev = Person.objects.filter(organisation__slug="afev")
-    assert afev.filter(given_name__in=demo.NAMES["FR"][0]).count() > afev.count() * 0.5
+    french = {name for kind in ("young", "adult", "senior") for name in demo_names.names_of("FR", kind)}
+    assert afev.filter(given_name__in=french).count() > afev.count() * 0.9
     assert set(Person.objects.filter(organisation__slug="emi-rotterdam-zuid").values_list("city", flat=True)) <= {"Rotterdam", ""}
 
 

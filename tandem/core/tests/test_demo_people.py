@@ -1,0 +1,87 @@
+"""The demo's people and pairs are ones a coordinator would believe, in all six programmes: every
+pair (proposed, active, declined, closed, this year's and last year's) is one the matching engine
+could have made (same area, within the distance limit, a shared language and free moment, the
+mentor's gender as asked); nobody's full name occurs twice in a programme and a pair's first names
+differ; first names fit the person's generation; e-mail addresses are ASCII."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tandem.core import demo_names
+from tandem.core.models import Person, Programme
+from tandem.matching import problem as adapter
+from tandem.matching.models import Match
+from tandem.onboarding.models import Volunteer
+
+
+@pytest.fixture
+def seeded(db: Any) -> None:
+    call_command("seed_demo", "--quiet-logins", stdout=StringIO())
+
+
+def _age(person: Person, today: date) -> int | None:
+    return Person.age_on(person, today)
+
+
+def test_generations_have_names_of_their_own() -> None:
+    for country in demo_names.GROUPS:
+        young, adult, senior = (demo_names.names_of(country, kind) for kind in ("young", "adult", "senior"))
+        assert not (young & senior) and not (young & adult) and not (adult & senior), country
+    assert demo_names.ascii_slug("Jonas.Yıldız", country="DE") == "jonas.yildiz"
+    assert demo_names.ascii_slug("Sophie.Müller", country="DE") == "sophie.mueller"
+    assert demo_names.ascii_slug("Amira.El Idrissi", country="NL") == "amira.elidrissi"
+    assert demo_names.ascii_slug("Lejla.Hadžić", country="DE") == "lejla.hadzic"
+
+
+def test_every_demo_pair_is_one_the_engine_could_have_made(seeded: None) -> None:
+    today = timezone.localdate()
+    matches = Match.objects.select_related("programme", "volunteer__person", "volunteer__programme",
+                                           "learner__person", "learner__programme")
+    seen: Counter[str] = Counter()
+    for match in matches:
+        check = adapter.check_pair(programme=match.programme, volunteer=match.volunteer, learner=match.learner,
+                                   today=today)
+        # A declined pair is excluded from now on: that is the only limit it may break.
+        broken = [limit for limit in check.broken if not (match.state == "declined" and limit == "excluded")]
+        where = (match.programme.slug, match.state, match.volunteer.person.city, match.learner.person.city)
+        assert broken == [], where
+        assert match.volunteer.person.given_name != match.learner.person.given_name, where
+        assert match.volunteer.person.family_name != match.learner.person.family_name, where  # not siblings
+        seen[match.state] += 1
+    assert {"proposed", "active", "declined", "closed"} <= set(seen)
+
+
+def test_names_are_unique_per_programme_fit_the_generation_and_mail_is_ascii(seeded: None) -> None:
+    today = timezone.localdate()
+    for programme in Programme.objects.all():
+        # Everyone on the programme's organisation's records: staff, mentors, applicants,
+        # learners (this year's and last year's), guardians.
+        people = list(Person.objects.filter(organisation=programme.organisation))
+        assert len(people) > 60, programme.slug
+        full = Counter((p.given_name, p.family_name) for p in people)
+        assert [name for name, n in full.items() if n > 1] == [], programme.slug
+        country = programme.country
+        young, senior = demo_names.names_of(country, "young"), demo_names.names_of(country, "senior")
+        for person in people:
+            age = _age(person, today)
+            if age is not None and age < 25:
+                assert person.given_name not in senior, (programme.slug, person.given_name, age)
+            if age is not None and age >= 60:
+                assert person.given_name not in young, (programme.slug, person.given_name, age)
+            if person.email:
+                local = person.email.split("@")[0]
+                assert re.fullmatch(r"[a-z0-9.-]+", local), person.email
+    vera = Programme.objects.get(slug="vera")
+    seniors = [v.person for v in Volunteer.objects.filter(programme=vera).select_related("person")
+               if (_age(v.person, today) or 0) >= 60]
+    assert len(seniors) > 10
+    assert not [p.given_name for p in seniors if p.given_name in demo_names.names_of("DE", "young")]
