@@ -16,7 +16,7 @@ does not promise that the bounds an attacker can derive (e.g. "between 1 and 4")
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -66,47 +66,44 @@ class Protected:
         return self.cells[(T, T)]
 
 
+def _rank(rows: list[list[Fraction]]) -> int:
+    matrix = [r[:] for r in rows if any(r)]
+    rank, width = 0, len(matrix[0]) if matrix else 0
+    for col in range(width):
+        pivot = next((i for i in range(rank, len(matrix)) if matrix[i][col] != 0), None)
+        if pivot is None:
+            continue
+        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
+        for i in range(len(matrix)):
+            if i != rank and matrix[i][col] != 0:
+                factor = matrix[i][col] / matrix[rank][col]
+                matrix[i] = [a - factor * b for a, b in zip(matrix[i], matrix[rank], strict=True)]
+        rank += 1
+    return rank
+
+
 Equation = tuple[Any, Sequence[Any]]  # (a published total, the counts it adds up)
 
 
 def _exposed(equations: Sequence[Equation], hidden: set[Any]) -> list[Any]:
-    """The hidden keys whose value follows exactly from the equations, the shown keys being known.
-    One elimination: a key is determined exactly when its unit vector lies in the row space of the
-    equations over the hidden keys, i.e. when its pivot row of the reduced echelon form is that unit
-    vector (a key without a pivot, or whose pivot row involves a free key, can take many values)."""
     order = sorted(hidden, key=repr)
     index = {key: i for i, key in enumerate(order)}
-    rows: list[dict[int, Fraction]] = []
+    matrix: list[list[Fraction]] = []
     for total, parts in equations:
-        row: dict[int, Fraction] = {}
+        row = [Fraction(0)] * len(order)
         for key, coef in (*((part, 1) for part in parts), (total, -1)):
             if key in index:
-                row[index[key]] = row.get(index[key], Fraction(0)) + coef
-        row = {k: v for k, v in row.items() if v}
-        if row:
-            rows.append(row)
-    pivots: dict[int, dict[int, Fraction]] = {}  # pivot column -> its row, reduced
-    for row in rows:
-        for col, pivot_row in pivots.items():  # reduce the new row by the pivots found so far
-            factor = row.get(col)
-            if factor:
-                for k, v in pivot_row.items():
-                    row[k] = row.get(k, Fraction(0)) - factor * v
-                row = {k: v for k, v in row.items() if v}
-        if not row:
-            continue
-        col = min(row)
-        lead = row[col]
-        row = {k: v / lead for k, v in row.items()}
-        for other in pivots.values():  # keep the form reduced: clear the new pivot's column elsewhere
-            factor = other.get(col)
-            if factor:
-                for k, v in row.items():
-                    other[k] = other.get(k, Fraction(0)) - factor * v
-                for k in [k for k, v in other.items() if not v]:
-                    del other[k]
-        pivots[col] = row
-    return [order[col] for col, row in sorted(pivots.items()) if len(row) == 1]
+                row[index[key]] += coef
+        if any(row):
+            matrix.append(row)
+    base = _rank(matrix)
+    found = []
+    for key in order:
+        unit = [Fraction(0)] * len(order)
+        unit[index[key]] = Fraction(1)
+        if _rank([*matrix, unit]) == base:
+            found.append(key)
+    return found
 
 
 def _table_equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[Equation]:
@@ -123,16 +120,13 @@ def exposed(rows: Sequence[Any], cols: Sequence[Any], hidden: set[Key]) -> list[
 
 
 def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
-              unpublished: Sequence[Any] = (), kept: Sequence[Any] = (),
-              secret: Sequence[Any] = (), lookahead: int | None = None) -> tuple[set[Any], set[Any]]:
-    """The one mechanism behind :func:`protect`, :func:`protect_sums` and :func:`protect_parts`:
-    the counts to hide (primary, then secondary until no hidden count follows from the sums) and
-    the primary ones. ``kept`` counts are never chosen to hide a neighbour (another page shows them
-    anyway). ``secret`` ones are not shown here and must not follow from what is (another page hides
-    them, or they are a small complement a reader could compute)."""
+              unpublished: Sequence[Any] = (), kept: Sequence[Any] = ()) -> tuple[set[Any], set[Any]]:
+    """The one mechanism behind :func:`protect` and :func:`protect_sums`: the counts to hide
+    (primary, then secondary until no hidden count follows from the sums) and the primary ones.
+    ``kept`` counts are never chosen to hide a neighbour (another page shows them anyway)."""
     totals = {total for total, _parts in equations}
     primary = {key for key, v in values.items() if 0 < v < threshold}
-    hidden = set(primary) | set(unpublished) | set(secret)
+    hidden = set(primary) | set(unpublished)
     shown_later = set(unpublished)
     for _round in range(len(values) + 1):
         found = [k for k in _exposed(equations, hidden) if k not in shown_later]
@@ -157,8 +151,6 @@ def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, thres
             left = [k for k in _exposed(equations, hidden | {key}) if k not in shown_later]
             return len(left), values[key], repr(key)
 
-        if lookahead is not None:  # a large run looks ahead only from its smallest candidates
-            pool = sorted(pool, key=lambda k: (values[k], repr(k)))[:lookahead]
         hidden.add(min(pool, key=cost))
     return hidden, primary
 
@@ -214,130 +206,6 @@ def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *
     hidden, primary = _suppress(values, list(sums.items()), threshold=threshold, unpublished=unpublished,
                                 kept=shown_elsewhere)
     return {key: Shown(None if key in hidden else v, primary=key in primary) for key, v in values.items()}
-
-
-@dataclass(frozen=True)
-class Whole:
-    """A view that another page publishes and that adds up some parts (:func:`protect_views`): its
-    value of every key (sums included), the keys its own page hides, and the parts it adds up."""
-
-    values: Mapping[Any, int]
-    hidden: Collection[Any]
-    members: Sequence[Any]
-
-
-def protect_parts(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
-                  whole: Mapping[Any, int], whole_hidden: Collection[Any] = (),
-                  threshold: int = DEFAULT_THRESHOLD) -> dict[Any, dict[Any, Shown]]:
-    """Protect the figures of every part of a whole (the programme's sites, or its school years)
-    jointly with the whole as its own page shows it: :func:`protect_views` with one view."""
-    return protect_views(parts, sums, views=[Whole(whole, whole_hidden, list(parts))], threshold=threshold)
-
-
-def protect_views(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
-                  views: Sequence[Whole], threshold: int = DEFAULT_THRESHOLD) -> dict[Any, dict[Any, Shown]]:
-    """Protect the figures of parts that other pages publish sums of (the programme's sites, its
-    school years, or each site in each year) *jointly*, so that a reader who sees those pages and
-    any parts cannot subtract one from another to learn a hidden count (all sites minus site A =
-    the other sites).
-
-    ``parts`` gives each part's counts that are not sums (``{part: {key: n}}``), ``sums`` the tree of
-    sums each part and each view publish (as in :func:`protect_sums`), ``views`` the larger views
-    (:class:`Whole`: the unfiltered one, a site over every year, a year over every site). One run of
-    :func:`_suppress` over the product (parts × the tree), with these equations: each part's tree,
-    each view's tree, and for each view and key view = the sum of its parts (what they do not cover,
-    e.g. pairs at no site, is one more part that no page shows). A view's shown keys are ``kept``
-    (its page shows them whatever happens here); its hidden keys stay hidden and must not follow
-    from the parts. For each view, part and key, the complement (view − part) is a figure a reader
-    can compute: when it is small (1 to threshold − 1) it must not follow exactly either, so the
-    part's count, or enough around it, is hidden (the equation view = part + complement).
-    Returns, for each part, each key as it may be shown. Counts that share no sum (the matches,
-    the goals, each lone count) are independent tables: each is protected in its own run."""
-    keys = list(dict.fromkeys([*(k for counts in parts.values() for k in counts),
-                               *(k for view in views for k in view.values), *sums,
-                               *(k for members in sums.values() for k in members)]))
-    group = {key: key for key in keys}
-
-    def root(key: Any) -> Any:
-        while group[key] != key:
-            key = group[key]
-        return key
-
-    for total, members in sums.items():
-        for key in members:
-            group[root(key)] = root(total)
-    tables: dict[Any, list[Any]] = {}
-    for key in keys:
-        tables.setdefault(root(key), []).append(key)
-    out: dict[Any, dict[Any, Shown]] = {part: {} for part in parts}
-    for table in tables.values():
-        inside = set(table)
-        shown = _protect_table(
-            {part: {k: n for k, n in counts.items() if k in inside} for part, counts in parts.items()},
-            {total: members for total, members in sums.items() if total in inside},
-            views=[Whole({k: n for k, n in view.values.items() if k in inside},
-                         [k for k in view.hidden if k in inside], view.members) for view in views],
-            keys=table, threshold=threshold)
-        for part, cells in shown.items():
-            out[part] |= cells
-    return out
-
-
-def _protect_table(parts: Mapping[Any, Mapping[Any, int]], sums: Mapping[Any, Sequence[Any]], *,
-                   views: Sequence[Whole], keys: list[Any], threshold: int) -> dict[Any, dict[Any, Shown]]:
-    """:func:`protect_views` for one table (keys linked by sums)."""
-    leaves = [k for k in keys if k not in sums]
-    given: dict[Any, Mapping[Any, int]] = dict(parts)
-    values: dict[Any, int] = {}
-
-    def value(owner: Any, key: Any) -> int:
-        if (owner, key) not in values:
-            values[(owner, key)] = (sum(value(owner, k) for k in sums[key]) if key in sums
-                                    else int(given[owner].get(key, 0)))
-        return values[(owner, key)]
-
-    equations: list[Equation] = []
-    kept: list[Any] = []
-    secret: list[Any] = []
-    unseen: list[Any] = []  # what no page shows: unknown to the reader, protected only when small
-    for part in parts:
-        for key in keys:
-            value(part, key)
-        equations += [((part, total), [(part, k) for k in members]) for total, members in sums.items()]
-    for i, view in enumerate(views):
-        name, members = (_VIEW, i), list(view.members)
-        for key in keys:
-            values[(name, key)] = int(view.values.get(key, 0))
-            (secret if key in view.hidden else kept).append((name, key))
-        equations += [((name, total), [(name, k) for k in parts_]) for total, parts_ in sums.items()]
-        uncovered = {k: values[(name, k)] - sum(values[(p, k)] for p in members) for k in leaves}
-        if any(uncovered.values()):
-            other = (_OTHER, i)
-            given[other] = {k: max(n, 0) for k, n in uncovered.items()}
-            for key in keys:  # a zero here is as good as shown (and never hidden in vain)
-                n = value(other, key)
-                (secret if 0 < n < threshold else unseen if n else kept).append((other, key))
-            equations += [((other, total), [(other, k) for k in parts_]) for total, parts_ in sums.items()]
-            members.append(other)
-        for key in keys:
-            equations.append(((name, key), [(p, key) for p in members]))
-            for part in view.members:
-                rest = values[(name, key)] - values[(part, key)]
-                if 0 < rest < threshold:
-                    complement = (_REST, i, part, key)
-                    values[complement] = rest
-                    equations += [((name, key), [(part, key), complement]),
-                                  (complement, [(p, key) for p in members if p != part])]
-                    secret.append(complement)
-    hidden, primary = _suppress(values, equations, threshold=threshold, kept=kept, secret=secret,
-                                unpublished=unseen, lookahead=LOOKAHEAD)
-    return {part: {key: Shown(None if (part, key) in hidden else values[(part, key)],
-                              primary=(part, key) in primary) for key in keys} for part in parts}
-
-
-_VIEW, _OTHER, _REST = "view", "not in any part", "complement"
-# The candidates each step of a joint run weighs (hundreds of counts: a grid of sites × years).
-LOOKAHEAD = 4
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:

@@ -174,35 +174,24 @@ UNRECORDED = "unrecorded"
 ALL = "all"
 
 
-def match_tree(*, states: Mapping[str, int], reasons: Mapping[str, int],
-               unrecorded: int = 0) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """The programme's match counts as one tree of sums: the counts that are not sums (each state
-    but ``closed``, ``reason:<code>``, :data:`UNRECORDED`) and each published total with its parts
-    (the closed ones, :data:`STARTED`, :data:`ALL`). ``states`` gives each state but ``closed``
-    (a state left out counts 0)."""
-    closed = Match.State.CLOSED
-    counts: dict[str, int] = {**{s: int(states.get(s, 0)) for s in Match.State.values if s != closed},
-                              **{f"reason:{r}": int(reasons.get(r, 0)) for r in Match.Closure.values},
-                              UNRECORDED: unrecorded}
-    return counts, {
-        closed: [*(f"reason:{r}" for r in Match.Closure.values), UNRECORDED],
-        STARTED: [Match.State.ACTIVE, closed],
-        ALL: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
-    }
-
-
 def protect_matches(*, states: Mapping[str, int], reasons: Mapping[str, int], unrecorded: int = 0,
                     threshold: int) -> dict[str, Shown]:
     """The one protection of the programme's match counts, for every page that shows some of them
     (this app's matches report, the results dashboard and the funder reports): matches by state,
     the closed ones by reason (``reasons``; ``unrecorded`` without a reason), as one tree of sums
-    (:func:`match_tree`: all matches, the started ones, the closed ones). The keys that come back:
-    each state, :data:`STARTED`, :data:`ALL`, ``reason:<code>`` and :data:`UNRECORDED`. A count
-    under ``threshold`` is hidden, and so is whatever would let it be worked out; ``threshold=1``
-    shows every count. (A filtered view of the results dashboard protects the same tree jointly
-    with the rest of the programme: ``outcomes.report.protected_counts``.)"""
-    counts, sums = match_tree(states=states, reasons=reasons, unrecorded=unrecorded)
-    return protect_sums(counts, sums, threshold=threshold, shown_elsewhere=[STARTED])
+    (all matches, the started ones, the closed ones). ``states`` gives each state but ``closed``
+    (a state left out counts 0). The keys that come back: each state, :data:`STARTED`,
+    :data:`ALL`, ``reason:<code>`` and :data:`UNRECORDED`. A count under ``threshold`` is hidden,
+    and so is whatever would let it be worked out; ``threshold=1`` shows every count."""
+    closed = Match.State.CLOSED
+    counts: dict[str, int] = {**{s: int(states.get(s, 0)) for s in Match.State.values if s != closed},
+                              **{f"reason:{r}": int(reasons.get(r, 0)) for r in Match.Closure.values},
+                              UNRECORDED: unrecorded}
+    return protect_sums(counts, {
+        closed: [*(f"reason:{r}" for r in Match.Closure.values), UNRECORDED],
+        STARTED: [Match.State.ACTIVE, closed],
+        ALL: [*(s for s in Match.State.values if s not in (Match.State.ACTIVE, closed)), STARTED],
+    }, threshold=threshold, shown_elsewhere=[STARTED])
 
 
 def match_report(*, programme: Programme, threshold: int = 1) -> MatchReport:

@@ -257,66 +257,6 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     return out
 
 
-@dataclass
-class Scope:
-    """A view's figures with what a reader can set beside them (for observers): the ``whole`` the
-    view is a part of (None for the unfiltered view) and every ``parts`` of that whole, this view
-    under ``part``. A reader who sees the whole and the parts on other views could subtract them;
-    ``report.protected_counts`` protects them jointly.
-
-    The rule for filters (docs/outcomes.md): a site or a school (partner) view is a part of the
-    unfiltered view split by site, or by school; a school-year view, of the unfiltered view split by
-    school year. A site (or school) in one school year is a cell of the grid sites × school years
-    (``rows``: the sites over every year, ``cols``: the school years over every site; ``parts`` then
-    holds every cell). A site with a school reads as the school (or nothing, when the school is at
-    another site)."""
-
-    figures: Figures
-    whole: Scope | None = None
-    parts: dict[Any, Figures] = field(default_factory=dict)
-    part: Any = None
-    rows: Scope | None = None
-    cols: Scope | None = None
-
-
-def scope(*, programme: Programme, filters: Filters | None = None, joint: bool = True) -> Scope:
-    """The figures of a dashboard view and, when ``joint`` (an observer's view), those of every
-    part of its whole: one ``figures`` per site, school or school year of the programme (per site
-    and school year when both are chosen)."""
-    filters = filters or Filters()
-    found = figures(programme=programme, filters=filters)
-    if not joint or not (filters.site or filters.partner or filters.cycle):
-        return Scope(found)
-    whole = scope(programme=programme)
-    cycle = filters.cycle
-    if filters.partner:
-        row: Any = filters.partner
-        rows = {p.pk: Filters(partner=p.pk) for p in programme.partners.all()}
-    elif filters.site:
-        row = filters.site
-        rows = {s.pk: Filters(site=s.pk) for s in programme.sites.all()}
-    else:
-        row, rows = None, {}
-    cols = {c: Filters(cycle=c) for c in whole.figures.cycles}
-
-    def split(of: dict[Any, Filters], part: Any, view: Figures) -> Scope:
-        every = {key: view if key == part else figures(programme=programme, filters=f) for key, f in of.items()}
-        every.setdefault(part, view)
-        return Scope(view, whole, every, part)
-
-    if not cycle:
-        return split(rows, row, found)
-    if row is None:
-        return split(cols, cycle, found)
-    by_row = split(rows, row, figures(programme=programme, filters=Filters(site=filters.site,
-                                                                           partner=filters.partner)))
-    by_col = split(cols, cycle, figures(programme=programme, filters=Filters(cycle=cycle)))
-    cells = {(r, c): found if (r, c) == (row, cycle) else figures(programme=programme, filters=Filters(
-        cycle=c, **({"partner": r} if filters.partner else {"site": r}))) for r in by_row.parts for c in by_col.parts}
-    cells.setdefault((row, cycle), found)
-    return Scope(found, whole, cells, (row, cycle), rows=by_row, cols=by_col)
-
-
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for

@@ -51,10 +51,8 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     coordinator = is_coordinator(request, programme)
     settings = selectors.outcome_settings(programme)
     filters = _filters(request, programme)
-    # An observer's filtered view is protected jointly with the rest of the programme (report.py).
-    scope = selectors.scope(programme=programme, filters=filters, joint=not coordinator)
-    figures = scope.figures
-    sections = report.build(figures, settings=settings, suppress=not coordinator, scope=scope)
+    figures = selectors.figures(programme=programme, filters=filters)
+    sections = report.build(figures, settings=settings, suppress=not coordinator)
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
         "filters": filters, "query": filters.query(), "settings": settings, "hidden_note": report.hidden_note(settings),
