@@ -195,7 +195,7 @@ def main() -> int:
                 programme = bulk_programme(size, volunteers, learners)
                 label = f"{size} ({volunteers:,} x {learners:,})"
             setup_s = time.perf_counter() - started
-            row = measure(programme, repeat=args.repeat if size == "demo" else 1)
+            row = measure(programme, repeat=args.repeat if size == "demo" else min(args.repeat, 3) if size == "afev" else 1)
             rows.append((label, row))
             stages = ", ".join(f"{name} {seconds:.3f}" for name, seconds in row["stages"].items())
             print(f"  {label}: setup {setup_s:.1f} s, engine {row['engine']:.3f} s, round {row['round']:.3f} s "
