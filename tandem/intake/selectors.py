@@ -14,11 +14,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tandem.core.languages import COUNTRY_LANGUAGES, language_names
 from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
-from tandem.intake.models import ConsentText, GuardianConsent, Learner
+from tandem.intake.models import ConsentText, GuardianConsent, Learner, LearnerTransition
 
 LONG_WAIT_DAYS = 90
 # Every mentor in the country speaks its school language(s): never "rare".
@@ -152,8 +153,11 @@ def programme_learner(*, programme: Programme, pk: int) -> Learner:
 
 
 def programme_learners(*, programme: Programme, state: str = "", query: str = "") -> QuerySet[Learner]:
-    learners = Learner.objects.filter(programme=programme).select_related("person", "institution").order_by(
-        "-created", "-pk")
+    """The programme's learners, newest first, each with ``state_since``: when they reached their
+    state (their last step; ``updated`` moves with any edit, a note or a new address)."""
+    last_step = LearnerTransition.objects.filter(learner=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    learners = Learner.objects.filter(programme=programme).select_related("person", "institution").annotate(
+        state_since=Coalesce(Subquery(last_step), F("created"))).order_by("-created", "-pk")
     if state:
         learners = learners.filter(state=state)
     for word in query.split():
