@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -49,3 +51,20 @@ def test_the_french_certificate_reads_after_votre() -> None:
         line = _("Before you are matched, a coordinator sees your %(name)s. We record that we saw it, "
                  "never a copy.") % {"name": name}
     assert "votre bulletin n°\u00a03 du casier judiciaire" in line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de"])
+def test_a_wrong_short_name_is_explained_without_the_word_slug(world: Any, language: str) -> None:
+    # Django's own message read 'Enter a valid "slug" consisting of letters, numbers, …' under a
+    # field the form calls "Short name".
+    client = world.client_for("org_admin")
+    client.cookies["django_language"] = language
+    response = client.post(reverse("core:programme_create", kwargs={"org": world.organisation.slug}),
+                           {"name": "AFEV Lyon", "slug": "afev lyon!", "country": "FR", "languages": ["fr"],
+                            "format": "one_to_one", "meeting_cadence": "weekly", "session_minutes": "120"},
+                           HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 200 and "afev-lyon" in page
+    assert "slug" not in page.lower().replace('name="slug"', "").replace('id="id_slug"', "").replace(
+        'for="id_slug"', "").replace("id_slug", "")
