@@ -249,6 +249,10 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("matching.manage_matching")
 def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
+    if not match.is_open:
+        # Closed already (sent twice, or the page reopened with Back): its page says how it ended.
+        messages.info(request, _("This match has already ended."))
+        return _back(programme, match)
     form = CloseForm(request.POST or None, version=match.version)
 
     def save() -> object:
