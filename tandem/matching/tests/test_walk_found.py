@@ -52,3 +52,17 @@ def test_the_close_page_of_a_pair_that_has_ended_leads_to_the_pair(world: World)
     page = client.get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk}))
     assert "This match has already ended." in page.content.decode()
     assert Match.objects.get(pk=match.pk).state == "closed"
+
+
+def test_a_minor_reads_on_their_pair_page_that_their_guardian_answers(world: World) -> None:
+    volunteer, learner = persona_pair(world)  # a minor whose guardian consented
+    match = services.match_propose(programme=world.programme, learner=learner, volunteer=volunteer,
+                                   actor=world.users["coordinator"], confirm=True)
+    url = reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    page = world.client_for("learner").get(url).content.decode()
+    # It read "Learner: no answer yet", and nothing the learner could do about it.
+    assert "Your guardian answers for you after the first meeting" in page
+    assert "<dt>Guardian</dt>" in page and "<dt>Learner</dt>" not in page
+    coordinator_page = world.client_for("coordinator").get(url).content.decode()
+    assert "<dt>Guardian</dt>" in coordinator_page
+    assert "Your guardian answers for you" not in coordinator_page
