@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from tandem.core import extensions
 from tandem.core.languages import COUNTRY_LANGUAGES, language_names
 from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
 from tandem.intake.models import ConsentText, GuardianConsent, Learner, LearnerTransition
@@ -193,14 +194,15 @@ def intake_queue(*, programme: Programme) -> QuerySet[Learner]:
 
 
 def mentor_languages(*, programme: Programme) -> Counter[str]:
-    """How many of the programme's mentors speak each language.
-
-    For now the only language core knows of a mentor is their preferred one; the onboarding
-    app's volunteer profile will add the languages they speak."""
-    return Counter(dict(
+    """How many of the programme's mentors speak each language: the languages volunteers gave
+    (onboarding, through ``core.extensions``), and every mentor's own preferred one. The preferred
+    one alone said "No mentor speaks Arabic" of a programme whose mentors speak it."""
+    spoken = Counter(dict(
         Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
         .order_by().values_list("language").annotate(n=Count("id"))
     ))
+    spoken.update(extensions.mentor_languages(programme=programme))
+    return spoken
 
 
 @dataclass
