@@ -68,3 +68,12 @@ def test_a_wrong_short_name_is_explained_without_the_word_slug(world: Any, langu
     assert response.status_code == 200 and "afev-lyon" in page
     assert "slug" not in page.lower().replace('name="slug"', "").replace('id="id_slug"', "").replace(
         'for="id_slug"', "").replace("id_slug", "")
+
+
+def test_the_german_certificate_reads_inside_a_sentence() -> None:
+    # The VerA application page read "Ein aktuelles Erweitertes Führungszeugnis."
+    name = safeguarding_certificate_name("DE")
+    assert name == "erweitertes Führungszeugnis"
+    with translation.override("de"):
+        line = _("A recent %(name)s. We note that we saw it; we keep no copy.") % {"name": name}
+    assert line.startswith("Ein aktuelles erweitertes Führungszeugnis.")
