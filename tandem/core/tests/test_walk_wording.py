@@ -29,6 +29,8 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
     ("nl", "Mentors who are first-generation students", "Mentoren die eerstegeneratiestudent zijn"),
     ("nl", "Matches (started)", "Koppels (gestart)"),
     ("nl", "Meetings per match", "Bijeenkomsten per koppel"),  # as "Gehouden bijeenkomsten" above it
+    ("de", "Your logged meetings give these allowances. Claim them in one tap.",
+     "Deine erfassten Treffen ergeben diese Pauschalen. Beantrage sie mit einem Tipp."),  # "Beantrag sie"
     ("fr", "Important: tell the coordinator", "Important\u00a0: prévenir la coordination"),
     ("fr", "More: a note, tell the coordinator", "Plus\u00a0: une note, prévenir la coordination"),
 ])
