@@ -97,7 +97,8 @@ def test_a_french_plural_reads_french_for_any_number() -> None:
     from django.utils import translation
     from django.utils.translation import ngettext
 
+    one, many = "%(n)s claim waiting for approval", "%(n)s claims waiting for approval"  # expenses' own
     with translation.override("fr"):
         for n in (0, 1, 2, 6):
-            text = ngettext("%(n)s claim waiting for approval", "%(n)s claims waiting for approval", n) % {"n": n}
+            text = ngettext(one, many, n) % {"n": n}
             assert "en attente" in text, text

@@ -76,6 +76,7 @@ def test_the_german_certificate_reads_inside_a_sentence() -> None:
     # The VerA application page read "Ein aktuelles Erweitertes Führungszeugnis."
     name = safeguarding_certificate_name("DE")
     assert name == "erweitertes Führungszeugnis"
+    onboarding_text = "A recent %(name)s. We note that we saw it; we keep no copy."  # onboarding's own
     with translation.override("de"):
-        line = _("A recent %(name)s. We note that we saw it; we keep no copy.") % {"name": name}
+        line = _(onboarding_text) % {"name": name}
     assert line.startswith("Ein aktuelles erweitertes Führungszeugnis.")
