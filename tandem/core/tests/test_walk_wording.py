@@ -44,6 +44,9 @@ def test_no_app_says_it_differently() -> None:
     # "koppeling" only where it means a link to a person, never a pair.
     assert not [s for s in _msgstrs("nl", "outcomes") if "koppeling" in s.replace("koppeling aan de persoon", "")]
     assert not [s for s in _msgstrs("fr") if "prévenir le coordinateur" in s]
+    # A meeting is a "bijeenkomst" in the journal; the expenses pages said "ontmoeting" for the
+    # same meetings ("Je gelogde ontmoetingen…"). ("Eerste ontmoeting" is the match's first meeting.)
+    assert not [s for s in _msgstrs("nl", "expenses") if "ontmoeting" in s.lower() or "gelogd" in s]
 
 
 def test_the_french_certificate_reads_after_votre() -> None:
