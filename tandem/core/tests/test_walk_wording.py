@@ -47,6 +47,11 @@ def test_no_app_says_it_differently() -> None:
     # A meeting is a "bijeenkomst" in the journal; the expenses pages said "ontmoeting" for the
     # same meetings ("Je gelogde ontmoetingen…"). ("Eerste ontmoeting" is the match's first meeting.)
     assert not [s for s in _msgstrs("nl", "expenses") if "ontmoeting" in s.lower() or "gelogd" in s]
+    # The learner is a "Mentee" / "jeune accompagné" on every page; a few texts said "Lernende",
+    # "apprenant" (the German "als Lernende, sondern auch als Mentor:innen" means as learners).
+    assert not [s for s in _msgstrs("de") if "Lernende" in s and "als Lernende" not in s]
+    assert not [s for s in _msgstrs("fr") if "apprenant" in s]
+    assert not [s for s in _msgstrs("nl", "outcomes") if " match " in s]
 
 
 def test_the_french_certificate_reads_after_votre() -> None:
