@@ -29,6 +29,9 @@ importing the higher one:
     def observer_threshold(*, programme) -> int | None
         # the smallest group an observer may see counted (outcomes: the programme's results
         # settings); the matches report asks ``observer_threshold``
+    def mentor_languages(*, programme) -> Counter[str]
+        # how many of the programme's mentors speak each language (onboarding: the languages
+        # volunteers gave); intake's waiting list asks ``mentor_languages``
 
 and ``tandem/<app>/calendar.py`` for the dates it puts in people's calendars (``core.calendar``):
 
@@ -38,6 +41,7 @@ and ``tandem/<app>/calendar.py`` for the dates it puts in people's calendars (``
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType
@@ -93,6 +97,15 @@ def observer_threshold(*, programme: Any) -> int:
     asked = [n for module in _app_modules("hooks") if hasattr(module, "observer_threshold")
              if (n := module.observer_threshold(programme=programme)) is not None]
     return max(asked) if asked else DEFAULT_THRESHOLD
+
+
+def mentor_languages(*, programme: Any) -> Counter[str]:
+    """How many of ``programme``'s mentors speak each language, summed over the apps' ``hooks.py``."""
+    spoken: Counter[str] = Counter()
+    for module in _app_modules("hooks"):
+        if hasattr(module, "mentor_languages"):
+            spoken.update(module.mentor_languages(programme=programme))
+    return spoken
 
 
 def calendar_providers() -> list[Callable[..., Any]]:

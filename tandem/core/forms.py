@@ -156,6 +156,9 @@ class ProgrammeForm(VersionedFormMixin, forms.ModelForm[Programme]):
 class NewProgrammeForm(OnceFormMixin, ProgrammeForm):
     class Meta(ProgrammeForm.Meta):
         fields: tuple[str, ...] = ("name", "slug", *ProgrammeForm.Meta.fields[1:])
+        # Django's own message names the field "slug": the form calls it the short name.
+        error_messages = {"slug": {"invalid": _(
+            "Write the short name with letters, numbers, hyphens or underscores only, e.g. afev-lyon.")}}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ SAFEGUARDING_CERTIFICATE = {
     "NL": "VOG (Verklaring Omtrent het Gedrag)",
     "BE": "Uittreksel strafregister model 2 / Extrait de casier judiciaire modèle 2",
     "FR": "bulletin n°\u00a03 du casier judiciaire",  # read after "votre": lower case, n° 3
-    "DE": "Erweitertes Führungszeugnis",
+    "DE": "erweitertes Führungszeugnis",  # read after "ein aktuelles", "dein": lower case
 }
 
 DEFAULTS: dict[str, Any] = {

@@ -14,11 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from tandem.core import extensions
 from tandem.core.languages import COUNTRY_LANGUAGES, language_names
 from tandem.core.models import Membership, PartnerInstitution, Person, Programme, Role
-from tandem.intake.models import ConsentText, GuardianConsent, Learner
+from tandem.intake.models import ConsentText, GuardianConsent, Learner, LearnerTransition
 
 LONG_WAIT_DAYS = 90
 # Every mentor in the country speaks its school language(s): never "rare".
@@ -152,8 +154,11 @@ def programme_learner(*, programme: Programme, pk: int) -> Learner:
 
 
 def programme_learners(*, programme: Programme, state: str = "", query: str = "") -> QuerySet[Learner]:
-    learners = Learner.objects.filter(programme=programme).select_related("person", "institution").order_by(
-        "-created", "-pk")
+    """The programme's learners, newest first, each with ``state_since``: when they reached their
+    state (their last step; ``updated`` moves with any edit, a note or a new address)."""
+    last_step = LearnerTransition.objects.filter(learner=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    learners = Learner.objects.filter(programme=programme).select_related("person", "institution").annotate(
+        state_since=Coalesce(Subquery(last_step), F("created"))).order_by("-created", "-pk")
     if state:
         learners = learners.filter(state=state)
     for word in query.split():
@@ -189,14 +194,15 @@ def intake_queue(*, programme: Programme) -> QuerySet[Learner]:
 
 
 def mentor_languages(*, programme: Programme) -> Counter[str]:
-    """How many of the programme's mentors speak each language.
-
-    For now the only language core knows of a mentor is their preferred one; the onboarding
-    app's volunteer profile will add the languages they speak."""
-    return Counter(dict(
+    """How many of the programme's mentors speak each language: the languages volunteers gave
+    (onboarding, through ``core.extensions``), and every mentor's own preferred one. The preferred
+    one alone said "No mentor speaks Arabic" of a programme whose mentors speak it."""
+    spoken = Counter(dict(
         Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
         .order_by().values_list("language").annotate(n=Count("id"))
     ))
+    spoken.update(extensions.mentor_languages(programme=programme))
+    return spoken
 
 
 @dataclass

@@ -684,7 +684,8 @@ def _context(match: Match) -> dict[str, Any]:
         "programme": match.programme.name, "mentor": match.volunteer.person.full_name,
         "mentor_first_name": match.volunteer.person.given_name,
         "learner": match.learner.person.full_name, "learner_first_name": match.learner.person.given_name,
-        "first_meeting": timezone.localtime(match.first_meeting_at).strftime("%Y-%m-%d %H:%M")
+        # ISO: each e-mail writes it as its reader's language does (``local_datetime``).
+        "first_meeting": timezone.localtime(match.first_meeting_at).isoformat()
         if match.first_meeting_at else "",
         "place": match.first_meeting_place, "match_url": _match_url(match),
         "at_school": bool(match.programme.requirement("meet_at_school")),

@@ -104,6 +104,13 @@ def local_date(value: Any) -> str:
     return history.as_date(value) if value else ""
 
 
+@register.filter
+def local_datetime(value: Any) -> str:
+    """``{{ moment|local_datetime }}``: a date and time (or its ISO form, as e-mails carry it) in
+    the active language's format, in local time."""
+    return history.as_datetime(value) if value else ""
+
+
 @register.filter(needs_autoescape=True)
 def colon(label: Any, autoescape: bool = True) -> SafeString:
     """``{{ _("Raised")|colon }} {{ n }}``: a label and its colon as the reader's language writes

@@ -185,3 +185,28 @@ def test_the_menu_folds_behind_a_button_on_a_phone_and_shows_whole_in_german_on_
     page.keyboard.press("Escape")
     assert page.locator("#programme-menu").is_hidden()
     context.close()
+
+
+def test_why_a_pair_fits_stays_inside_its_card_on_a_phone(chromium: Any, live_server: Any,
+                                                          demo_data: Programme) -> None:
+    # A VerA pair free on Thursday afternoons: "beide frei: Donnerstagnachmittag" beside its
+    # criterion and points was wider than the card, and pushed the points off the screen.
+    vera = Programme.objects.get(slug="vera")
+    match = Match.objects.filter(programme=vera).exclude(items=[]).first()
+    assert match is not None
+    match.items = [
+        {"criterion": "distance", "points": 28.37, "text": "1.4 km apart", "params": {"km": 1.4}},
+        {"criterion": "language", "points": 10.0, "text": "both speak Arabic and German",
+         "params": {"languages": "Arabic and German", "codes": ["ar", "de"]}},
+        {"criterion": "expertise", "points": 0.0, "text": "no matching field", "params": {"fields": []}},
+        {"criterion": "availability", "points": 5.0, "text": "Thu afternoon free",
+         "params": {"slots": "Thu afternoon", "mask": 1024}},
+    ]
+    match.save(update_fields=["items"])
+    context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
+    page = context.new_page()
+    _log_in(page, demo.MAIN_COORDINATOR)
+    _switch_language(page, "de")
+    _assert_fits(page, reverse("matching:match", kwargs=_kw(vera, pk=match.pk)))
+    assert "Donnerstagnachmittag" in page.locator("table.explanation").inner_text()
+    context.close()

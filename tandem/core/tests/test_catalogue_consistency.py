@@ -78,3 +78,27 @@ def test_a_conflict_names_the_apps_and_translations() -> None:
         "'Cancel': 'Abbrechen' in core; 'Stornieren' in onboarding",
         "'claim': 'a / b' in expenses; 'a / c' in journal",
     ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_app_counts_plurals_the_same_way_with_every_form_translated(lang: str) -> None:
+    # Three French catalogues declared gettext's newer three forms (one for a million) with only
+    # two translated: "6 claims waiting for approval" on the AFEV coordinator's French dashboard.
+    catalogues = _catalogues(lang)
+    forms = {app: po.metadata.get("Plural-Forms", "") for app, po in catalogues.items()}
+    assert len(set(forms.values())) == 1, forms
+    n = int(next(iter(forms.values())).split("nplurals=")[1].split(";")[0])
+    short = [f"{app}: {entry.msgid!r}" for app, po in catalogues.items() for entry in po
+             if entry.msgid_plural and entry.translated() and not all(entry.msgstr_plural.get(i) for i in range(n))]
+    assert not short, short
+
+
+def test_a_french_plural_reads_french_for_any_number() -> None:
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    one, many = "%(n)s claim waiting for approval", "%(n)s claims waiting for approval"  # expenses' own
+    with translation.override("fr"):
+        for n in (0, 1, 2, 6):
+            text = ngettext(one, many, n) % {"n": n}
+            assert "en attente" in text, text

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +29,8 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
     ("nl", "Mentors who are first-generation students", "Mentoren die eerstegeneratiestudent zijn"),
     ("nl", "Matches (started)", "Koppels (gestart)"),
     ("nl", "Meetings per match", "Bijeenkomsten per koppel"),  # as "Gehouden bijeenkomsten" above it
+    ("de", "Your logged meetings give these allowances. Claim them in one tap.",
+     "Deine erfassten Treffen ergeben diese Pauschalen. Beantrage sie mit einem Tipp."),  # "Beantrag sie"
     ("fr", "Important: tell the coordinator", "Important\u00a0: prévenir la coordination"),
     ("fr", "More: a note, tell the coordinator", "Plus\u00a0: une note, prévenir la coordination"),
 ])
@@ -40,6 +44,14 @@ def test_no_app_says_it_differently() -> None:
     # "koppeling" only where it means a link to a person, never a pair.
     assert not [s for s in _msgstrs("nl", "outcomes") if "koppeling" in s.replace("koppeling aan de persoon", "")]
     assert not [s for s in _msgstrs("fr") if "prévenir le coordinateur" in s]
+    # A meeting is a "bijeenkomst" in the journal; the expenses pages said "ontmoeting" for the
+    # same meetings ("Je gelogde ontmoetingen…"). ("Eerste ontmoeting" is the match's first meeting.)
+    assert not [s for s in _msgstrs("nl", "expenses") if "ontmoeting" in s.lower() or "gelogd" in s]
+    # The learner is a "Mentee" / "jeune accompagné" on every page; a few texts said "Lernende",
+    # "apprenant" (the German "als Lernende, sondern auch als Mentor:innen" means as learners).
+    assert not [s for s in _msgstrs("de") if "Lernende" in s and "als Lernende" not in s]
+    assert not [s for s in _msgstrs("fr") if "apprenant" in s]
+    assert not [s for s in _msgstrs("nl", "outcomes") if " match " in s]
 
 
 def test_the_french_certificate_reads_after_votre() -> None:
@@ -49,3 +61,30 @@ def test_the_french_certificate_reads_after_votre() -> None:
         line = _("Before you are matched, a coordinator sees your %(name)s. We record that we saw it, "
                  "never a copy.") % {"name": name}
     assert "votre bulletin n°\u00a03 du casier judiciaire" in line
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de"])
+def test_a_wrong_short_name_is_explained_without_the_word_slug(world: Any, language: str) -> None:
+    # Django's own message read 'Enter a valid "slug" consisting of letters, numbers, …' under a
+    # field the form calls "Short name".
+    client = world.client_for("org_admin")
+    client.cookies["django_language"] = language
+    response = client.post(reverse("core:programme_create", kwargs={"org": world.organisation.slug}),
+                           {"name": "AFEV Lyon", "slug": "afev lyon!", "country": "FR", "languages": ["fr"],
+                            "format": "one_to_one", "meeting_cadence": "weekly", "session_minutes": "120"},
+                           HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    assert response.status_code == 200 and "afev-lyon" in page
+    assert "slug" not in page.lower().replace('name="slug"', "").replace('id="id_slug"', "").replace(
+        'for="id_slug"', "").replace("id_slug", "")
+
+
+def test_the_german_certificate_reads_inside_a_sentence() -> None:
+    # The VerA application page read "Ein aktuelles Erweitertes Führungszeugnis."
+    name = safeguarding_certificate_name("DE")
+    assert name == "erweitertes Führungszeugnis"
+    onboarding_text = "A recent %(name)s. We note that we saw it; we keep no copy."  # onboarding's own
+    with translation.override("de"):
+        line = _(onboarding_text) % {"name": name}
+    assert line.startswith("Ein aktuelles erweitertes Führungszeugnis.")

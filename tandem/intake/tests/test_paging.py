@@ -140,3 +140,17 @@ def test_an_empty_learner_list_says_what_to_do_next(world: World) -> None:
     _learner(world, 1)
     page = client.get(_url(world, "intake:learners") + "?q=nobody-at-all").content.decode()
     assert "No learners match." in page and 'id="no-learners-yet"' not in page
+
+
+def test_since_is_when_the_learner_reached_their_state_not_their_last_edit(world: World) -> None:
+    # A walk found every learner "waiting since today": the column read ``updated``, which any
+    # edit (a note, an address placed on the map) moves.
+    waiting = learner(world, age=19)
+    Learner.objects.filter(pk=waiting.pk).update(state="waiting", waiting_since=timezone.localdate())
+    waiting.transitions.update(at=timezone.now() - timedelta(days=40))
+    Learner.objects.filter(pk=waiting.pk).update(notes="Phoned the school.")  # edited today
+    row = selectors.programme_learners(programme=world.programme).get(pk=waiting.pk)
+    assert row.state_since.date() == (timezone.now() - timedelta(days=40)).date()
+    page = world.client_for("coordinator").get(_url(world, "intake:learners")).content.decode()
+    since = (timezone.localtime() - timedelta(days=40)).date()
+    assert f">{since:%d/%m/%Y}</td>" in page

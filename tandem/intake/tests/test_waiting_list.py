@@ -50,3 +50,20 @@ def test_the_dashboards_show_the_waiting_list_and_the_referrals(world: World) ->
     assert "Your referrals" in partner and pupil.person.full_name in partner
     mentor = world.client_for("mentor").get(home).content.decode()
     assert pupil.person.full_name not in mentor and "Waiting longest" not in mentor
+
+
+def test_no_mentor_speaks_counts_the_languages_volunteers_gave(world: World) -> None:
+    # The hint counted only mentors' preferred (interface) language: the VerA demo said "No
+    # mentor speaks Arabic, Polish" beside ready volunteers who speak both.
+    from tandem.onboarding.models import Volunteer  # the volunteers' languages (core.extensions)
+
+    pupil = _waiting(world, 10, languages=["nl", "ar", "pl", "ti"])
+    Volunteer.objects.create(programme=world.programme, person=world.people["mentor"], state="ready",
+                             languages=["nl", "ar"])
+    Volunteer.objects.create(programme=world.programme, person=world.people["coordinator"], state="screening",
+                             languages=["pl"])
+    Volunteer.objects.create(programme=world.programme, person=world.people["guardian"], state="withdrawn",
+                             languages=["ti"])  # gone: speaks for nobody
+    [row] = selectors.waiting_list(programme=world.programme, today=timezone.localdate())
+    assert row.learner == pupil
+    assert "No mentor speaks Tigrinya" in row.hints

@@ -242,6 +242,24 @@ def test_the_supervisor_comments_the_mentor_is_told_and_replies(world: World, dj
     assert supervisor.get(reverse("journal:preparation", kwargs=kw)).status_code == 403
 
 
+def test_a_pair_without_a_supervisor_is_promised_no_feedback_on_its_preparation(world: World) -> None:
+    # The demo's Mentoren op Zuid mentor was told "your supervisor reads it and gives feedback"
+    # for a pair no supervisor could open (none at the learner's school).
+    match = persona_match(world)
+    item = meeting(match, days=2)
+    kw = _kw(world, pk=match.pk, meeting=item.pk)
+    mentor = world.client_for("mentor")
+    url = reverse("journal:preparation", kwargs=kw)
+    assert "Your supervisor reads it" in mentor.get(url).content.decode()  # the school's supervisor
+    match.learner.institution = None
+    match.learner.save(update_fields=["institution"])
+    page = mentor.get(url).content.decode()
+    assert "Your supervisor reads it" not in page and "No supervisor is linked to your pair yet" in page
+    response = mentor.post(url, {"text": "Breuken met pizza", "version": "0"}, follow=True)
+    assert "Your preparation is saved." in response.content.decode()
+    assert "Your supervisor can now give feedback" not in response.content.decode()
+
+
 def test_a_private_note_is_marked_and_offered_only_where_the_kind_allows(world: World) -> None:
     match = persona_match(world)
     item = meeting(match, days=-1, state="held")

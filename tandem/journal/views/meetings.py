@@ -204,6 +204,8 @@ def preparation(request: HttpRequest, programme: Programme, pk: int, meeting: in
     current = item.notes.filter(kind=Note.Kind.PREPARATION).first()
     form = PreparationForm(request.POST or None, version=current.version if current else 0,
                            initial={"text": current.text if current else ""})
+    # Nobody to read it (no supervisor at the learner's school): promise no feedback.
+    supervised = selectors.pair_supervisors(match).exists()
 
     def write() -> None:
         text = form.cleaned_data["text"]
@@ -218,13 +220,14 @@ def preparation(request: HttpRequest, programme: Programme, pk: int, meeting: in
         if not submit_edit(form, write, saved=lambda row: PreparationForm(
                 version=row.version, initial={"text": row.text})):
             return None
-        messages.success(request, _("Your preparation is saved. Your supervisor can now give feedback."))
+        messages.success(request, _("Your preparation is saved. Your supervisor can now give feedback.")
+                         if supervised else _("Your preparation is saved."))
         return to_meeting(item)
 
     if request.method == "POST" and form.is_valid() and (response := submit_once(request, form, save)):
         return response
     return render(request, "journal/preparation.html", {"programme": programme, "match": match, "meeting": item,
-                                                        "form": form})
+                                                        "form": form, "supervised": supervised})
 
 
 @require_POST

@@ -128,6 +128,10 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         "events": events, "offers": offers, "offers_error": offers_error,
         "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": selectors.answer_side(match=match, user=request.user),
+        # A minor's guardian answers for their side: the learner's page says so (it read
+        # "Learner: no answer yet", with nothing the learner could do about it).
+        "guardian_answers": match.state in (Match.State.PROPOSED, Match.State.INTRODUCED)
+        and services.learner_side_is_guardian(match),
         "meeting_form": _meeting_form(match),
         "close_form": CloseForm(version=match.version),
         "held_form": _held_form(match),
@@ -249,6 +253,10 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("matching.manage_matching")
 def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
+    if not match.is_open:
+        # Closed already (sent twice, or the page reopened with Back): its page says how it ended.
+        messages.info(request, _("This match has already ended."))
+        return _back(programme, match)
     form = CloseForm(request.POST or None, version=match.version)
 
     def save() -> object:

@@ -1,0 +1,68 @@
+"""What a walk through the demo found in matching: the first meeting's date in an e-mail written
+as its reader writes dates, and the close page of a pair that has already ended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from conftest import World
+from tandem.matching import services
+from tandem.matching.models import Match
+from tandem.matching.tests.factories import numbered_match, persona_pair
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_first_meetings_e_mail_writes_its_date_in_the_readers_language(
+        world: World, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
+    volunteer, learner = persona_pair(world)
+    world.people["mentor"].language = "de"
+    world.people["mentor"].save(update_fields=["language"])
+    world.people["guardian"].language = "nl"
+    world.people["guardian"].save(update_fields=["language"])
+    match = services.match_propose(programme=world.programme, learner=learner, volunteer=volunteer,
+                                   actor=world.users["coordinator"], confirm=True)
+    at = datetime(2026, 11, 30, 16, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.match_plan_first_meeting(match=match, at=at, place="Café am Dom", actor=world.users["coordinator"],
+                                          expected_version=match.version)
+    run_tasks()
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert "2026-11-30" not in "".join(bodies.values())  # was "geplant: 2026-11-30 16:00"
+    assert "30. November 2026 16:00, Café am Dom" in bodies["mentor@zuid.example"]
+    assert "30 november 2026 16:00, Café am Dom" in bodies["guardian@zuid.example"]
+
+
+def test_the_close_page_of_a_pair_that_has_ended_leads_to_the_pair(world: World) -> None:
+    # Back to the close form after closing, and "Close" again: the form came back with "Only an
+    # open match can be closed" and no way on.
+    match = numbered_match(world, 1, state="closed")
+    client = world.client_for("coordinator")
+    url = reverse("matching:close", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    for response in (client.get(url), client.post(url, {"reason": "planned_end", "version": match.version})):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    page = client.get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk}))
+    assert "This match has already ended." in page.content.decode()
+    assert Match.objects.get(pk=match.pk).state == "closed"
+
+
+def test_a_minor_reads_on_their_pair_page_that_their_guardian_answers(world: World) -> None:
+    volunteer, learner = persona_pair(world)  # a minor whose guardian consented
+    match = services.match_propose(programme=world.programme, learner=learner, volunteer=volunteer,
+                                   actor=world.users["coordinator"], confirm=True)
+    url = reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    page = world.client_for("learner").get(url).content.decode()
+    # It read "Learner: no answer yet", and nothing the learner could do about it.
+    assert "Your guardian answers for you after the first meeting" in page
+    assert "<dt>Guardian</dt>" in page and "<dt>Learner</dt>" not in page
+    coordinator_page = world.client_for("coordinator").get(url).content.decode()
+    assert "<dt>Guardian</dt>" in coordinator_page
+    assert "Your guardian answers for you" not in coordinator_page
