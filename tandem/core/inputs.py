@@ -210,3 +210,16 @@ class StrictIntegerField(forms.IntegerField):
         if not re.fullmatch(r"[+-]?[0-9]{1,19}", text):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return int(text)
+
+
+def decimal_input(**attrs: Any) -> forms.TextInput:
+    """The widget of a number with decimals (an amount, kilometres, a coordinate), for a field
+    with ``localize=True``: typed and shown as its reader writes it ("12,40" in Dutch, French and
+    German; a point is accepted too), on the phone's decimal keypad.
+
+    Not the browser's ``<input type="number">``: that parses by the *browser's* language, not the
+    page's, and a German reader whose browser speaks English typed "12,40" and claimed 1240.
+    A value that is not a number in the reader's writing ("1.240,00" in German, with a thousands
+    point) is refused with a message, never read as another number."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
+

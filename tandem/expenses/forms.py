@@ -9,6 +9,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.inputs import decimal_input
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.expenses.models import Kind, Policy
@@ -21,11 +22,11 @@ class ClaimForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What for"))
     spent_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.DecimalField(label=_("Amount"), required=False, max_digits=10, decimal_places=2,
-                                min_value=Decimal("0.01"), max_value=Decimal("99999.99"),
-                                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+                                min_value=Decimal("0.01"), max_value=Decimal("99999.99"), localize=True,
+                                widget=decimal_input())
     kilometres = forms.DecimalField(label=_("Kilometres"), required=False, max_digits=7, decimal_places=1,
-                                    min_value=Decimal("0.1"), max_value=Decimal("9999.9"),
-                                    widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}))
+                                    min_value=Decimal("0.1"), max_value=Decimal("9999.9"), localize=True,
+                                    widget=decimal_input())
     meeting = forms.ModelChoiceField(label=_("Meeting it belongs to"), queryset=Meeting.objects.none(),
                                      required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -11,7 +11,12 @@ from tandem.core.antispam import HumanCheckMixin
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.availability import slot_choices
 from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
-from tandem.core.inputs import validate_latitude, validate_learner_age, validate_longitude
+from tandem.core.inputs import (
+    decimal_input,
+    validate_latitude,
+    validate_learner_age,
+    validate_longitude,
+)
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
@@ -168,9 +173,9 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
     postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude],
-                                help_text=_("Left empty, it is looked up from the postcode and town."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False,
-                                 validators=[validate_longitude])
+                                localize=True, widget=decimal_input(), help_text=_("Left empty, it is looked up from the postcode and town."))
+    longitude = forms.FloatField(label=_("Longitude"), required=False, localize=True,
+                                 widget=decimal_input(), validators=[validate_longitude])
     notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
                             required=False)
 

@@ -12,6 +12,7 @@ from tandem.core.forms import DateInput, FieldsField, LanguagesField
 from tandem.core.inputs import (
     MENTOR_CAPACITY_MAX,
     StrictIntegerField,
+    decimal_input,
     validate_latitude,
     validate_longitude,
 )
@@ -173,9 +174,10 @@ class CertificateForm(VolunteerForm):
 
 class LocationForm(VolunteerForm):
     initial_from = {"latitude": "latitude", "longitude": "longitude", "capacity": "capacity"}
-    latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude])
-    longitude = forms.FloatField(label=_("Longitude"), required=False,
-                                 validators=[validate_longitude])
+    latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude],
+                                localize=True, widget=decimal_input())
+    longitude = forms.FloatField(label=_("Longitude"), required=False, validators=[validate_longitude],
+                                 localize=True, widget=decimal_input())
     capacity = StrictIntegerField(label=_("Capacity"), min_value=1, max_value=MENTOR_CAPACITY_MAX)
 
 

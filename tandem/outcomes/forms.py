@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.inputs import validate_plausible_date
+from tandem.core.inputs import decimal_input, validate_plausible_date
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.outcomes.instruments import INSTRUMENTS, latest, pick
@@ -98,7 +98,8 @@ class IndicatorForm(OnceFormMixin, forms.Form):
     learner = forms.TypedChoiceField(label=_("Learner"), coerce=int, choices=())
     kind = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices)
     measured_on = forms.DateField(label=_("Measured on"), widget=_date_widget(), validators=[validate_plausible_date])
-    number = forms.DecimalField(label=_("Value"), required=False, max_digits=6, decimal_places=2,
+    number = forms.DecimalField(label=_("Value"), required=False, max_digits=6, decimal_places=2, localize=True,
+                                widget=decimal_input(),
                                 help_text=_("An absence rate in per cent, or a test score."))
     code = forms.ChoiceField(label=_("Result"), required=False, choices=[
         ("", "—"), (_("LVS level"), LvsLevel.choices), (_("Grade progression"), GradeProgression.choices),

@@ -6,6 +6,7 @@ mentor sees the claim paid."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,33 @@ def test_a_mentor_claims_a_train_ticket_and_sees_it_paid(world: World, device: A
     assert "Bezahlt" in mentor.locator("#claims").inner_text()
     _tap(mentor, f"#claims a[href$='/claims/{claim.pk}/']")
     assert mentor.locator("#claim-state").inner_text() == "Bezahlt"
+
+
+def test_an_amount_is_typed_as_the_page_writes_it_whatever_the_browser_speaks(
+        world: World, chromium: Any, live_server: Any) -> None:
+    """A German mentor on a browser set to English types "12,40": the browser's number input read
+    that as 1240 (it parses by the browser's language); the claim must say 12,40 €."""
+    programme = world.programme
+    programme.country, programme.name, programme.languages = "DE", "VerA", ["de"]
+    programme.save()
+    User.objects.update(language="de")
+    Person.objects.update(language="de")
+    volunteer = mentor_volunteer(world)
+    paying_policy(world, debtor_iban="DE62370400440532013001", debtor_bic="", debtor_name="SES VerA")
+    context = chromium.new_context(base_url=live_server.url, viewport=PHONE, locale="en-US")
+    context.set_default_timeout(15_000)
+    try:
+        mentor = context.new_page()
+        browser_log_in(mentor, world.users["mentor"].email, PASSWORD)
+        mentor.goto(f"/o/{world.organisation.slug}/p/{programme.slug}/expenses/")
+        _tap(mentor, "#new-claim")
+        amount = mentor.locator("#id_amount")
+        assert amount.get_attribute("type") == "text" and amount.get_attribute("inputmode") == "decimal"
+        mentor.locator("#id_kind").select_option("transport")
+        amount.fill("12,40")
+        mentor.locator("#id_description").fill("Bus")
+        _tap(mentor, "main form button[type=submit]")
+        assert "12,40" in mentor.locator("#claim-amount").inner_text()
+        assert Claim.objects.get(volunteer=volunteer).amount == Decimal("12.40")
+    finally:
+        context.close()
