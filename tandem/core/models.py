@@ -220,6 +220,11 @@ class Programme(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("core:programme", kwargs={"org": self.organisation.slug, "prog": self.slug})
 
+    def interface_language(self) -> str | None:
+        """The first of the programme's languages that Tandem is written in (None: none is)."""
+        written = {code for code, _name in settings.LANGUAGES}
+        return next((code for code in self.languages or () if code in written), None)
+
     def requirement(self, key: str) -> Any:
         from tandem.core.requirements import requirement
 

@@ -98,3 +98,19 @@ def test_existing_user_of_another_organisation_accepts_after_logging_in(world: W
     assert {p.organisation_id for p in persons} == {world.organisation.pk, world.foreign_programme.organisation_id}
     assert client.get(world.programme.get_absolute_url()).status_code == 200
     assert client.get(reverse("core:people", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})).status_code == 403
+
+
+def test_the_e_mail_language_starts_at_the_programme_s_own(world: World) -> None:
+    """An admin reading Tandem in English invites someone into a Dutch programme: the invitee most
+    likely reads Dutch. A programme in no language Tandem is written in keeps the inviter's."""
+    User.objects.filter(pk=world.users["coordinator"].pk).update(language="en")
+    client = world.client_for("coordinator")
+    url = reverse("core:invitations", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    world.programme.languages = ["ar", "nl", "de"]
+    world.programme.save()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="nl" selected>' in page
+    world.programme.languages = ["ar"]
+    world.programme.save()
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="en" selected>' in page

@@ -27,7 +27,9 @@ from tandem.core.scoping import programme_view
 @require_http_methods(["GET", "POST"])
 @programme_view("core.manage_invitations")
 def invitation_list(request: HttpRequest, programme: Programme) -> HttpResponse:
-    form = InvitationForm(request.POST or None, initial={"language": get_language()})
+    # The invitee most likely speaks the programme's language, not necessarily the inviter's.
+    form = InvitationForm(request.POST or None,
+                          initial={"language": programme.interface_language() or get_language()})
     if request.method == "POST" and form.is_valid() and (response := create_once(
         request, form,
         lambda: services.invitation_create(programme=programme, actor=request.user,
