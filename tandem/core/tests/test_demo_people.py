@@ -50,8 +50,10 @@ def test_every_demo_pair_is_one_the_engine_could_have_made(seeded: None) -> None
     for match in matches:
         check = adapter.check_pair(programme=match.programme, volunteer=match.volunteer, learner=match.learner,
                                    today=today)
-        # A declined pair is excluded from now on: that is the only limit it may break.
-        broken = [limit for limit in check.broken if not (match.state == "declined" and limit == "excluded")]
+        # A declined pair, and one whose relationship did not work, is excluded from now on: that
+        # is the only limit it may break.
+        never_again = match.state == "declined" or match.closure_reason == "relationship_did_not_work"
+        broken = [limit for limit in check.broken if not (never_again and limit == "excluded")]
         where = (match.programme.slug, match.state, match.volunteer.person.city, match.learner.person.city)
         assert broken == [], where
         assert match.volunteer.person.given_name != match.learner.person.given_name, where

@@ -55,6 +55,12 @@ def test_every_seed_programme_has_matches_in_every_state_and_seeding_twice_adds_
         assert {"planned_end", "learner_left_school", "mentor_moved", "relationship_did_not_work"} <= reasons
         assert ExitSurvey.objects.filter(match__in=closed).count() == 2 * closed.count()
         assert ExitSurvey.objects.filter(match__in=closed, answered_at__isnull=False).exists()
+        # A pair whose relationship did not work is never proposed again, as the service records it.
+        did_not_work = closed.get(closure_reason="relationship_did_not_work")
+        pair = DeclinedPair.objects.get(learner=did_not_work.learner, volunteer=did_not_work.volunteer)
+        assert pair.kind == "did_not_work" and pair.created == did_not_work.closed_at
+        assert not matching_round.proposals.filter(learner=did_not_work.learner,
+                                                   volunteer=did_not_work.volunteer).exists()
         # Every match tells its story.
         assert not matches.filter(events__isnull=True).exists()
     assert Match.objects.filter(closure_reason="goals_reached").exists()
