@@ -73,7 +73,7 @@ class MatchingReason(models.TextChoices):
     DECLINED_AFTER_FIRST_MEETING = "declined_after_first_meeting", _(
         "The match was declined after the first meeting"
     )
-    LEFT_SCHOOL = "left_school", _("Left school")
+    LEFT_SCHOOL = "left_school", _("Left school or training")
     WAITING_FOR_NEW_MENTOR = "waiting_for_new_mentor", _("Waiting for a new mentor")
     MENTORING_COMPLETED = "mentoring_completed", _("Mentoring completed")
     ENDED_CONSENT_NEEDED = "ended_consent_needed", _(
@@ -410,9 +410,10 @@ class Match(Versioned):
 
     class Closure(models.TextChoices):
         PLANNED_END = "planned_end", _("Planned end of the cycle")
-        # German and French read "school or apprenticeship" (Schule oder Ausbildung, l'école ou sa
-        # formation): VerA's and AFEV's apprentices leave a training company, not a school.
-        LEFT_SCHOOL = "learner_left_school", _("The learner left school")
+        # "School or training" in every language (Schule oder Ausbildung, l'école ou sa formation,
+        # school of opleiding): VerA's and AFEV's apprentices leave a training company, not a school
+        # (tandem/core/apprentices.py).
+        LEFT_SCHOOL = "learner_left_school", _("The learner left school or training")
         MENTOR_MOVED = "mentor_moved", _("The mentor moved away")
         DID_NOT_WORK = "relationship_did_not_work", _("The relationship did not work")
         GOALS_REACHED = "goals_reached", _("Goals reached")
