@@ -49,3 +49,28 @@ def test_the_french_certificate_reads_after_votre() -> None:
         line = _("Before you are matched, a coordinator sees your %(name)s. We record that we saw it, "
                  "never a copy.") % {"name": name}
     assert "votre bulletin n°\u00a03 du casier judiciaire" in line
+
+
+def test_german_says_mentor_in_and_one_form_for_volunteers() -> None:
+    """German said "Mentor:in" almost everywhere, but "Mentorin oder Mentor", "dein Mentor",
+    "Mentorinnen und Mentoren" and "Mentor/in" elsewhere (the learner's form, the journal, the
+    results); volunteers were "Ehrenamtliche:r" but also "eines Ehrenamtlichen" and
+    "Ehrenamtliche/r". One form: die/deine/eine Mentor:in, der/deiner Mentor:in, Mentor:innen;
+    "Mentorinnen" only where the English says women."""
+    import re
+
+    odd = re.compile(r"\bMentor(?!:in|ing)\w*|Ehrenamtliche/r|\b(?:eines|einem|ein|des|jedes) Ehrenamtliche[mnr]?\b"
+                     r"|Ehrenamtlichem\b|oder (?:ein|eines) Ehrenamtliche")
+    found = []
+    for po in sorted(TANDEM.glob("*/locale/de/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(po)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                words = odd.findall(text.replace("Mentor:innen", "Mentor:in"))
+                if "women" in entry.msgid:
+                    words = [w for w in words if w != "Mentorinnen"]
+                if words:
+                    found.append((po.parts[-5], entry.msgid, words))
+    assert found == []
+    with translation.override("de"):
+        assert _("Why a mentor?") == "Warum eine Mentor:in?"
+        assert _("Your mentor is %(mentor)s.") == "Deine Mentor:in ist %(mentor)s."
