@@ -39,7 +39,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, happening_at
+from tandem.core.demo import (
+    DemoContext,
+    bulk_create_dated,
+    demo_phone,
+    happening_at,
+    next_working_day,
+    working_day,
+)
 from tandem.core.models import Person, Programme
 from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
@@ -245,6 +252,8 @@ class _Seeder:
         if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
             fields["cycle_start"] = moved
         meeting = moved
+        # The coordinator proposes and plans on working days.
+        proposed = next_working_day(proposed)
         score, items = self.explained(volunteer, learner)
         is_open = state in ("proposed", "introduced", "active")
         if is_open:
@@ -265,7 +274,7 @@ class _Seeder:
         self.when[id(match)] = self.at(proposed, 10)
         self.matches.append(match)
         self.event(match, Kind.PROPOSED, self.at(proposed, 10), score=score, manual=False, warnings=[])
-        self.event(match, Kind.FIRST_MEETING, self.at(proposed + timedelta(days=1), 11),
+        self.event(match, Kind.FIRST_MEETING, self.at(next_working_day(proposed + timedelta(days=1)), 11),
                    at=met.isoformat(), place=match.first_meeting_place)
         self.event(match, Kind.ANSWERED, mentor_said, side="mentor", answer="yes", reason="", answered_as="mentor")
         self.event(match, Kind.ANSWERED, learner_said, side="learner", answer=match.learner_answer,
@@ -374,8 +383,9 @@ class _Seeder:
                          or alumni[index % len(alumni)])
             start = self.ago(120, 300)
             weeks = self.programme.cycle_weeks or 30
-            end = min(start + timedelta(weeks=weeks), self.today - timedelta(days=3)) \
-                if reason == Match.Closure.PLANNED_END else start + timedelta(days=self.rng.randint(40, 100))
+            end = working_day(min(start + timedelta(weeks=weeks), self.today - timedelta(days=3))
+                              if reason == Match.Closure.PLANNED_END
+                              else start + timedelta(days=self.rng.randint(40, 100)))  # closed on a working day
             note = self.text("note") if reason in early else ""
             rematch = reason in early
             planned = reason == Match.Closure.PLANNED_END
@@ -502,12 +512,13 @@ class _Seeder:
         if self.meet(volunteer, learner):
             learner.save(update_fields=["availability"])
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
-        with happening_at(self.at(self.today - timedelta(days=9), 10)):
+        proposed = working_day(self.today - timedelta(days=9))  # the coordinator's steps on working days
+        with happening_at(self.at(proposed, 10)):
             match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
                                           actor=self.coordinator, score=check.score, items=check.items,
                                           warnings=check.broken)
         when = self.ctx.meeting_at(self.today - timedelta(days=2))
-        with happening_at(self.at(self.today - timedelta(days=8), 11)):
+        with happening_at(self.at(next_working_day(proposed + timedelta(days=1)), 11)):
             match = services.match_plan_first_meeting(match=match, at=when, place=self.place(learner),
                                                       actor=self.coordinator, expected_version=match.version)
         # The coordinator heard from the school that it took place (the two sides still answer).
