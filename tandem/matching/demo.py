@@ -386,7 +386,10 @@ class _Seeder:
             end = working_day(min(start + timedelta(weeks=weeks), self.today - timedelta(days=3))
                               if reason == Match.Closure.PLANNED_END
                               else start + timedelta(days=self.rng.randint(40, 100)))  # closed on a working day
-            note = self.text("note") if reason in early else ""
+            note = self.text("note") if reason in early else ""  # drawn for the stream; the reason's own below
+            if reason in early:  # the first text says the mentor moved, the second that they stopped
+                notes = TEXTS["note"].get(self.language) or TEXTS["note"]["en"]
+                note = notes[early.index(reason)]
             rematch = reason in early
             planned = reason == Match.Closure.PLANNED_END
             match = self.pair(volunteer, learner, state=Match.State.CLOSED, proposed=start - timedelta(days=12),
