@@ -47,6 +47,8 @@ def test_closing_as_did_not_work_records_the_pair_and_the_next_round_does_not_pr
         world: World, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
     match = active_pair(world, run_tasks, django_capture_on_commit_callbacks)
     learner, volunteer = match.learner, match.volunteer
+    form = world.client_for("coordinator").get(programme_url(world, "matching:close", pk=match.pk)).content.decode()
+    assert "When the relationship did not work, these two are never proposed again" in form
     response = world.client_for("coordinator").post(programme_url(world, "matching:close", pk=match.pk), {
         "version": match.version, "reason": Match.Closure.DID_NOT_WORK, "note": "Te weinig klik", "rematch": "on"})
     assert response.status_code == 302
