@@ -24,11 +24,15 @@ on the learner's special-category form and     an apprentice is not a student; t
 the participation figures for learners         (first of their family on this path) still is
 =============================================  ===============================================
 
+One word for every programme instead: a match's closure reason "The learner left school or
+training" and the learner's history step "Left school or training" (Schule oder Ausbildung, l'école
+ou sa formation, school of opleiding). A closure reason is a stored choice counted across
+programmes in the reports, so it keeps one label that is true of pupils and apprentices alike.
+
 Left as they are, because they are not the learner's schooling: a mentor's "first-generation
 student" (mentors are students or graduates), a partner contact's or supervisor's "School or
-employer", "The learner left school" (its German and French already read "Schule oder
-Ausbildung"), "School indicators" (results from the vocational school, which an apprentice
-attends too), "meetings at school, during school time" (a setting VerA and AFEV do not use).
+employer", "School indicators" (results from the vocational school, which an apprentice attends
+too), "meetings at school, during school time" (a setting VerA and AFEV do not use).
 """
 
 from __future__ import annotations

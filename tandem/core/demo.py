@@ -270,13 +270,22 @@ class DemoContext:
 
 
 def working_day(day: date) -> date:
-    """``day``, or the Friday before it when it falls on a weekend (workshops, exchange meetings)."""
+    """``day``, or the Friday before it when it falls on a weekend (workshops, exchange meetings,
+    whatever the coordinator does: check-ins, proposals, closures, records entered)."""
     return day - timedelta(days=max(0, day.weekday() - 4))
 
 
+def next_working_day(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a weekend (a step that must come after
+    another one the coordinator took on a working day)."""
+    return day + timedelta(days=max(0, 7 - day.weekday()) if day.weekday() >= 5 else 0)
+
+
 def entered_on(today: date) -> datetime:
+    """When the programme's records were entered: early June of the year before the school year,
+    on a working day."""
     year = today.year if today.month >= 8 else today.year - 1
-    return datetime.combine(date(year - 1, 6, 1), time(10), timezone.get_current_timezone())
+    return datetime.combine(working_day(date(year - 1, 6, 1)), time(10), timezone.get_current_timezone())
 
 
 @contextmanager

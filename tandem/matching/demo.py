@@ -15,7 +15,7 @@ intake demo data (the volunteers and learners it pairs). What it writes:
   its ``DeclinedPair``; the learner waits again and the coordinator is offered the next best;
 * **closed** matches with their exit surveys: completed learners (planned end, goals reached),
   learners who left school, and two early endings whose learner is back on the waiting list
-  (mentor moved, the relationship did not work);
+  (mentor moved, the relationship did not work — that pair has its ``DeclinedPair`` too);
 * a **real matching round** run synchronously over the remaining pools, with one or two
   proposals published (*proposed* matches; the first has its first meeting planned next week, so
   nobody can answer yet) and the rest awaiting the coordinator's review;
@@ -39,7 +39,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, happening_at
+from tandem.core.demo import (
+    DemoContext,
+    bulk_create_dated,
+    demo_phone,
+    happening_at,
+    next_working_day,
+    working_day,
+)
 from tandem.core.models import Person, Programme
 from tandem.core.places import geocode
 from tandem.intake import selectors as intake_selectors
@@ -143,8 +150,8 @@ class _Seeder:
         # (who, from, to, why, when): each step dated when it happened in the pair's story.
         self.learner_steps: list[tuple[Learner, str, str, str, datetime]] = []
         self.volunteer_steps: list[tuple[Volunteer, str, str, str, datetime]] = []
-        self.declined: tuple[Learner, Volunteer, str] | None = None
-        self.declined_at = self.at(self.today, 12)  # when the declined pair's "no" came in
+        # Pairs never to be proposed again (a "no", a relationship that did not work), and when.
+        self.never_again: list[tuple[Learner, Volunteer, str, str, datetime]] = []
         self.when: dict[int, datetime] = {}  # the real date of rows whose date field is auto_now_add
         limit = adapter.criteria_for(self.programme).max_distance_km
         self.reach = 0.8 * limit if limit else None  # well within the limit (addresses move a little)
@@ -245,6 +252,8 @@ class _Seeder:
         if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
             fields["cycle_start"] = moved
         meeting = moved
+        # The coordinator proposes and plans on working days.
+        proposed = next_working_day(proposed)
         score, items = self.explained(volunteer, learner)
         is_open = state in ("proposed", "introduced", "active")
         if is_open:
@@ -265,7 +274,7 @@ class _Seeder:
         self.when[id(match)] = self.at(proposed, 10)
         self.matches.append(match)
         self.event(match, Kind.PROPOSED, self.at(proposed, 10), score=score, manual=False, warnings=[])
-        self.event(match, Kind.FIRST_MEETING, self.at(proposed + timedelta(days=1), 11),
+        self.event(match, Kind.FIRST_MEETING, self.at(next_working_day(proposed + timedelta(days=1)), 11),
                    at=met.isoformat(), place=match.first_meeting_place)
         self.event(match, Kind.ANSWERED, mentor_said, side="mentor", answer="yes", reason="", answered_as="mentor")
         self.event(match, Kind.ANSWERED, learner_said, side="learner", answer=match.learner_answer,
@@ -348,10 +357,10 @@ class _Seeder:
         match = self.pair(volunteer, learner, state=Match.State.DECLINED, proposed=meeting - timedelta(days=7),
                           meeting=meeting, learner_answer="no", learner_reason=reason)
         self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
-        self.declined = (learner, volunteer, reason)
-        self.declined_at = self.at(meeting + timedelta(days=2), 20)
+        said_no = self.at(meeting + timedelta(days=2), 20)
+        self.never_again.append((learner, volunteer, DeclinedPair.Kind.DECLINED, reason, said_no))
         self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING,
-                    matched=self.when[id(match)], apart=self.declined_at)
+                    matched=self.when[id(match)], apart=said_no)
 
     def closed_matches(self) -> None:
         alumni = [v for v in self.volunteers if v.state == VState.ALUMNI] or list(self.ready)
@@ -364,18 +373,23 @@ class _Seeder:
             if self.waiting:
                 ending.append((self.waiting.pop(0), reason))
         for index, (learner, reason) in enumerate(ending):
-            # Not a ready volunteer after an early ending: the round would propose the two again
-            # (closing a pair excludes nothing; see the report of wt/demo2).
-            ready = [] if reason in early else self.ready
+            # A mentor who moved away is no ready mentor near the learner any more (moving away
+            # excludes nothing: the round would propose the two again). After "did not work" the
+            # mentor may well be ready: the pair is never proposed again (written below).
+            ready = [] if reason == Match.Closure.MENTOR_MOVED else self.ready
             volunteer = (self.choose(alumni, learner, index) or self.choose(ready, learner)
                          or self.choose([v for v in self.volunteers if v.state in (VState.ACTIVE, VState.PAUSED)
                                          and v.pk != self.account_volunteer.pk], learner)
                          or alumni[index % len(alumni)])
             start = self.ago(120, 300)
             weeks = self.programme.cycle_weeks or 30
-            end = min(start + timedelta(weeks=weeks), self.today - timedelta(days=3)) \
-                if reason == Match.Closure.PLANNED_END else start + timedelta(days=self.rng.randint(40, 100))
-            note = self.text("note") if reason in early else ""
+            end = working_day(min(start + timedelta(weeks=weeks), self.today - timedelta(days=3))
+                              if reason == Match.Closure.PLANNED_END
+                              else start + timedelta(days=self.rng.randint(40, 100)))  # closed on a working day
+            note = self.text("note") if reason in early else ""  # drawn for the stream; the reason's own below
+            if reason in early:  # the first text says the mentor moved, the second that they stopped
+                notes = TEXTS["note"].get(self.language) or TEXTS["note"]["en"]
+                note = notes[early.index(reason)]
             rematch = reason in early
             planned = reason == Match.Closure.PLANNED_END
             match = self.pair(volunteer, learner, state=Match.State.CLOSED, proposed=start - timedelta(days=12),
@@ -397,6 +411,8 @@ class _Seeder:
             if rematch:
                 self.bounce(learner, volunteer, MatchingReason.WAITING_FOR_NEW_MENTOR,
                             matched=self.when[id(match)], apart=self.at(end, 12))
+            if reason == Match.Closure.DID_NOT_WORK:  # as services.match_close records it
+                self.never_again.append((learner, volunteer, DeclinedPair.Kind.DID_NOT_WORK, note, self.at(end, 12)))
 
     def spread_ready(self) -> None:
         """Today's round finds pairs: a ready volunteer with no history and nobody waiting near
@@ -442,11 +458,10 @@ class _Seeder:
         for survey in self.surveys:
             survey.match_id = survey.match.pk
         ExitSurvey.objects.bulk_create(self.surveys)
-        if self.declined is not None:
-            learner, volunteer, reason = self.declined
-            with happening_at(self.declined_at):
-                DeclinedPair.objects.create(programme=self.programme, learner=learner, volunteer=volunteer,
-                                            kind=DeclinedPair.Kind.DECLINED, note=reason, created_by=self.coordinator)
+        bulk_create_dated(DeclinedPair, [
+            DeclinedPair(programme=self.programme, learner=learner, volunteer=volunteer, kind=kind, note=note,
+                         created_by=self.coordinator, created=when)
+            for learner, volunteer, kind, note, when in self.never_again], "created")
         self.learners_history()
         bulk_create_dated(LearnerTransition, [
             LearnerTransition(learner=x, from_state=a, to_state=b, actor=self.coordinator, reason=why, at=when)
@@ -500,12 +515,13 @@ class _Seeder:
         if self.meet(volunteer, learner):
             learner.save(update_fields=["availability"])
         check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner, today=self.today)
-        with happening_at(self.at(self.today - timedelta(days=9), 10)):
+        proposed = working_day(self.today - timedelta(days=9))  # the coordinator's steps on working days
+        with happening_at(self.at(proposed, 10)):
             match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
                                           actor=self.coordinator, score=check.score, items=check.items,
                                           warnings=check.broken)
         when = self.ctx.meeting_at(self.today - timedelta(days=2))
-        with happening_at(self.at(self.today - timedelta(days=8), 11)):
+        with happening_at(self.at(next_working_day(proposed + timedelta(days=1)), 11)):
             match = services.match_plan_first_meeting(match=match, at=when, place=self.place(learner),
                                                       actor=self.coordinator, expected_version=match.version)
         # The coordinator heard from the school that it took place (the two sides still answer).

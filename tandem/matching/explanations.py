@@ -126,7 +126,7 @@ PREDICATES = {
     "language": _("speaks the learner's language"),
     "availability": _("shares enough free time with the learner"),
     "gender": _("is the mentor's gender the learner asked for"),
-    "excluded": _("is free of an exclusion (said no before, conflict of interest)"),
+    "excluded": _("is free of an exclusion (said no or did not work out before, conflict of interest)"),
 }
 
 

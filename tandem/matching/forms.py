@@ -116,7 +116,10 @@ def _closure_choices() -> list[tuple[str, Any]]:
 
 
 class CloseForm(VersionedFormMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Why does the match end?"), choices=_closure_choices)
+    reason = forms.ChoiceField(
+        label=_("Why does the match end?"), choices=_closure_choices,
+        help_text=_("When the relationship did not work, these two are never proposed again; the learner goes "
+                    "back on the waiting list."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     rematch = forms.BooleanField(label=_("Put the learner back on the waiting list for a new mentor"),
                                  required=False)

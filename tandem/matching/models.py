@@ -4,7 +4,8 @@ A *round* runs the engine over the programme's matchable volunteers and waiting 
 stores *proposals* (with their explanation and the next-best alternatives) and the learners it
 could not match (with the reason). Publishing turns proposals into *matches*. A match goes
 proposed → introduced (first meeting planned) → active (both sides said yes) → closed, or
-declined (a side said no; that pair is never proposed again: ``DeclinedPair``).
+declined (a side said no; that pair is never proposed again: ``DeclinedPair``). A match closed
+because the relationship did not work is recorded the same way.
 
 The rules that must hold under concurrency live in the database:
 
@@ -72,7 +73,7 @@ class MatchingReason(models.TextChoices):
     DECLINED_AFTER_FIRST_MEETING = "declined_after_first_meeting", _(
         "The match was declined after the first meeting"
     )
-    LEFT_SCHOOL = "left_school", _("Left school")
+    LEFT_SCHOOL = "left_school", _("Left school or training")
     WAITING_FOR_NEW_MENTOR = "waiting_for_new_mentor", _("Waiting for a new mentor")
     MENTORING_COMPLETED = "mentoring_completed", _("Mentoring completed")
     ENDED_CONSENT_NEEDED = "ended_consent_needed", _(
@@ -272,21 +273,25 @@ class UnmatchedLearner(models.Model):
 
 
 class DeclinedPair(models.Model):
-    """A pair that must never be proposed again: one side said no, or a conflict of interest."""
+    """A pair that must never be proposed again: one side said no, their match was closed
+    because the relationship did not work, or a conflict of interest."""
 
     audit_subject = "declined_pair"
     audit_keys: ClassVar[dict[str, Key]] = {
         "conflict_of_interest": Key(_("conflict of interest with"), text),
+        "did_not_work": Key(_("did not work out with"), text),
     }
 
     class Kind(models.TextChoices):
         DECLINED = "declined", _("Said no after the first meeting")
+        # The match's closure reason (``Match.Closure.DID_NOT_WORK``), in the same words.
+        DID_NOT_WORK = "did_not_work", _("The relationship did not work")
         CONFLICT = "conflict", _("Conflict of interest")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="declined_pairs")
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="declined_pairs")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="declined_pairs")
-    kind = models.CharField(_("why"), max_length=10, choices=Kind.choices, default=Kind.DECLINED)
+    kind = models.CharField(_("why"), max_length=12, choices=Kind.choices, default=Kind.DECLINED)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created = models.DateTimeField(_("recorded"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -297,8 +302,8 @@ class DeclinedPair(models.Model):
         whose=(Link("learner__person", label=_("as the learner")),
                Link("volunteer__person", label=_("as the mentor"))),
         categories=(Category.ACTIVITY, Category.FREE_TEXT), basis=Basis.LEGITIMATE_INTERESTS,
-        purpose=_("A pair never to be proposed again: one side said no, or a conflict of "
-                  "interest."),
+        purpose=_("A pair never to be proposed again: one side said no, the relationship did not "
+                  "work, or a conflict of interest."),
         retention=WithPerson(), export=("kind", "note", "created"), erase=Anonymise(note=""),
         mentions=("note",),
     )
@@ -405,9 +410,10 @@ class Match(Versioned):
 
     class Closure(models.TextChoices):
         PLANNED_END = "planned_end", _("Planned end of the cycle")
-        # German and French read "school or apprenticeship" (Schule oder Ausbildung, l'école ou sa
-        # formation): VerA's and AFEV's apprentices leave a training company, not a school.
-        LEFT_SCHOOL = "learner_left_school", _("The learner left school")
+        # "School or training" in every language (Schule oder Ausbildung, l'école ou sa formation,
+        # school of opleiding): VerA's and AFEV's apprentices leave a training company, not a school
+        # (tandem/core/apprentices.py).
+        LEFT_SCHOOL = "learner_left_school", _("The learner left school or training")
         MENTOR_MOVED = "mentor_moved", _("The mentor moved away")
         DID_NOT_WORK = "relationship_did_not_work", _("The relationship did not work")
         GOALS_REACHED = "goals_reached", _("Goals reached")

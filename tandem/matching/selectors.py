@@ -225,7 +225,8 @@ def programme_community(*, programme: Programme, user: Any, pk: int) -> Learning
 
 
 def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
-    """Pairs that are never proposed: conflicts of interest and pairs that said no."""
+    """Pairs that are never proposed: conflicts of interest, pairs that said no, and pairs whose
+    relationship did not work."""
     return (DeclinedPair.objects.filter(programme=programme)
             .select_related("learner__person", "learner__institution", "volunteer__person", "created_by")
             .order_by("-created", "-pk"))

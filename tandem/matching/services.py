@@ -174,7 +174,7 @@ def limit_label(code: str) -> str:
         "availability": _("not enough free time in common"),
         "gender": _("not the mentor's gender the learner asked for"),
         "age": _("the age gap is too large"),
-        "excluded": _("this pair said no before or has a conflict of interest"),
+        "excluded": _("this pair said no before, did not work out before or has a conflict of interest"),
         "no_location": _("not on the map"),
         "no_mentors": _("no mentor"),
         "taken": _("taken"),
@@ -555,8 +555,8 @@ def match_propose(*, programme: Programme, learner: Learner, volunteer: Voluntee
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
     if "excluded" in check.broken:
-        raise ValidationError(_("This pair said no before or has a conflict of interest; it is never "
-                                "proposed again."))
+        raise ValidationError(_("This pair said no before, did not work out before or has a conflict of "
+                                "interest; it is never proposed again."))
     _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
     return match_create(programme=programme, volunteer=volunteer, learner=learner, actor=actor,
                         score=check.score, items=check.items, warnings=check.broken)
@@ -591,11 +591,30 @@ def match_close(*, match: Match, reason: str, actor: Any, expected_version: int,
         _event(current, MatchEvent.Kind.CLOSED, actor, reason=reason, note=current.closure_note,
                learner_state=learner_state)
         _audit(current, actor, {"state": [previous, State.CLOSED], "closure_reason": [None, reason]})
+        if reason == Match.Closure.DID_NOT_WORK:
+            _never_again(current, actor)
         if previous == State.ACTIVE:
             for side in ExitSurvey.Side.values:
                 survey = ExitSurvey.objects.create(match=current, side=side)
                 _notify_survey(current, survey)
     return current
+
+
+def _never_again(match: Match, actor: Any) -> None:
+    """A pair whose relationship did not work is not proposed again, as after a "no" at the first
+    meeting: otherwise the next round could offer the learner the very mentor it ended with."""
+    pair, created = DeclinedPair.objects.get_or_create(
+        learner=match.learner, volunteer=match.volunteer,
+        defaults={"programme": match.programme, "kind": DeclinedPair.Kind.DID_NOT_WORK,
+                  "note": match.closure_note[:300],
+                  "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    if created:
+        programme = match.programme
+        audit_record(organisation=programme.organisation, programme=programme, actor=actor,
+                     action=AuditEvent.Action.CREATED, subject=f"declined_pair:{pair.pk}",
+                     person=match.learner.person,
+                     changes={"did_not_work": [None, match.volunteer.person.full_name]})
 
 
 def survey_answer(*, survey: ExitSurvey, rating: int, recommend: bool | None, comment: str = "") -> ExitSurvey:
@@ -635,7 +654,7 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
                     actor: Any) -> DeclinedPair:
     """A conflict of interest (family, neighbours, a teacher of the learner…): the pair is never
     proposed — not by a round, not as an alternative, not by hand. Recording it twice, or for a
-    pair that already said no, changes nothing."""
+    pair that already said no or did not work out, changes nothing."""
     if learner.programme_id != programme.pk or volunteer.programme_id != programme.pk:
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     with transaction.atomic():

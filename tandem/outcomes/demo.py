@@ -27,7 +27,14 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from tandem.core.demo import DemoContext, bulk_create_dated, happening_at, restamp
+from tandem.core.demo import (
+    DemoContext,
+    bulk_create_dated,
+    happening_at,
+    next_working_day,
+    restamp,
+    working_day,
+)
 from tandem.core.demo_names import generation
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import (
@@ -199,6 +206,11 @@ def begin_of(match: Match) -> date:
     return match.cycle_start
 
 
+def proposed_on(match: Match) -> date:
+    """A week before last year's pair first met, on a working day (the coordinator proposed it)."""
+    return working_day(begin_of(match) - timedelta(days=7))
+
+
 def _past_cohort(ctx: DemoContext) -> None:
     """Last school year's learners, mentored and completed, so follow-ups 6 and 12 months after
     the start exist and funders see dropout figures (names reuse this year's, shuffled)."""
@@ -272,11 +284,30 @@ def _past_cohort(ctx: DemoContext) -> None:
     for person, learner in zip(people, learners, strict=True):
         where = geocode(postcode=person.postcode, city=person.city, programme=programme) if person.city else None
         learner.latitude, learner.longitude = where if where else (None, None)
-    for learner, volunteer in zip(learners, mentor_of, strict=True):
+    # A school level, why a mentor and what they needed help with, as this year's learners have
+    # (intake's tables), from a random stream of its own (the rest of the demo data stays the same).
+    from tandem.intake import demo as intake_demo
+    from tandem.intake.levels import WORK_BASED
+
+    profile = random.Random(f"{ctx.seed}:past-cohort-profile:{ctx.spec.slug}")
+    levels = intake_demo.LEVELS.get(ctx.spec.slug, ["other"])
+    why = intake_demo.REASONS.get(ctx.spec.slug, ["motivation"])
+    needs = intake_demo.NEEDS.get(ctx.spec.slug, ["study_skills"])
+    employers = [i.name for i in ctx.institutions if i.kind == "employer"]
+    for index, (learner, volunteer) in enumerate(zip(learners, mentor_of, strict=True)):
         # They speak the programme's language, and met at a moment the mentor was free.
         learner.languages = programme.languages[:1]
         learner.availability = list(volunteer.availability[:2])
-    Learner.objects.bulk_update(learners, ["latitude", "longitude", "institution", "languages", "availability"])
+        learner.level = profile.choice(levels)
+        if learner.level in WORK_BASED and employers:
+            learner.employer = intake_demo._local_employer(ctx, learner.person.city, profile.choice(employers))
+        learner.reasons = profile.sample(why, profile.randint(1, len(why)))
+        # The mentor knew about (one of) what they needed: the engine paired them on it.
+        known = [code for code in needs if code in (volunteer.expertise or [])]
+        learner.needs = list(dict.fromkeys([profile.choice(known) if known else needs[index % len(needs)],
+                                            needs[(3 * index + 1) % len(needs)]]))
+    Learner.objects.bulk_update(learners, ["latitude", "longitude", "institution", "languages", "availability",
+                                           "level", "employer", "reasons", "needs"])
     # What they said after the first meeting and at the end: a random stream of its own.
     story = random.Random(f"{ctx.seed}:past-cohort-story:{ctx.spec.slug}")
     matches = []
@@ -284,7 +315,8 @@ def _past_cohort(ctx: DemoContext) -> None:
         volunteer = mentor_of[index]
         begin = ctx.spec.meeting_day(start + timedelta(days=rng.randint(0, 25)))  # a day the pairs meet
         reason = rng.choice(reasons)
-        end = begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200))
+        # Closed by the coordinator on a working day.
+        end = working_day(begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200)))
         met = ctx.meeting_at(begin)
         matches.append(Match(programme=programme, volunteer=volunteer, learner=learner, state=Match.State.CLOSED,
                              slot=1, capacity=max(1, volunteer.capacity), cycle_start=begin,
@@ -326,8 +358,9 @@ def _past_cohort(ctx: DemoContext) -> None:
         return timezone.localtime(moment).replace(tzinfo=None)
 
     timeline = [(m, kind, when, data) for m in matches for kind, when, data in (
-        (MatchEvent.Kind.PROPOSED, datetime.combine(begin_of(m) - timedelta(days=7), time(10)), {}),
-        (MatchEvent.Kind.FIRST_MEETING, datetime.combine(begin_of(m) - timedelta(days=6), time(11)),
+        (MatchEvent.Kind.PROPOSED, datetime.combine(proposed_on(m), time(10)), {}),
+        (MatchEvent.Kind.FIRST_MEETING, datetime.combine(next_working_day(proposed_on(m) + timedelta(days=1)),
+                                                         time(11)),
          {"at": m.first_meeting_at.isoformat() if m.first_meeting_at else None, "place": m.first_meeting_place}),
         (MatchEvent.Kind.ANSWERED, local(m.mentor_answered_at),
          {"side": "mentor", "answer": "yes", "reason": "", "answered_as": "mentor"}),
@@ -345,7 +378,7 @@ def _past_cohort(ctx: DemoContext) -> None:
     _cohort_history(ctx, matches)
     for match in matches:  # proposed when last year's cycle began (``created`` is set on insert)
         Match.objects.filter(pk=match.pk).update(
-            created=timezone.make_aware(datetime.combine(begin_of(match) - timedelta(days=7), time(10))))
+            created=timezone.make_aware(datetime.combine(proposed_on(match), time(10))))
     # And their weeks together, in the journal: a funder's report for last year counts their meetings.
     from tandem.journal import demo as journal_demo
 
@@ -362,7 +395,7 @@ def _cohort_history(ctx: DemoContext, matches: list[Match]) -> None:
     State = Learner.State
     steps = []
     for m in matches:
-        proposed = timezone.make_aware(datetime.combine(begin_of(m) - timedelta(days=7), time(10)))
+        proposed = timezone.make_aware(datetime.combine(proposed_on(m), time(10)))
         waiting = m.learner.waiting_since or begin_of(m) - timedelta(days=30)
         end = State.LEFT if m.closure_reason == Match.Closure.LEFT_SCHOOL else State.COMPLETED
         for before, after, why, when in (

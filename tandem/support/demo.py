@@ -131,13 +131,14 @@ class _Seeder:
             age = (self.today - start).days
             if i % 5 != 1:  # one in five: no check-in yet (due or overdue)
                 for day in range(14, age - 3, 30 if age > 60 else 14):
+                    on = working_day(start + timedelta(days=day))  # the coordinator calls on working days
                     check_ins.append(CheckIn(
-                        match=match, on=start + timedelta(days=day), with_whom=self.rng.choice(
+                        match=match, on=on, with_whom=self.rng.choice(
                             ["mentor", "mentor", "learner", "guardian" if i % 2 else "supervisor"]),
                         how=self.rng.choice(["phone", "phone", "in_person", "message", "video"]),
                         minutes=self.rng.choice([5, 10, 15, 20, 30]), notes=self.text("check_in"),
                         follow_up=self.rng.random() < 0.15, by=self.coordinator,
-                        created=self.at((start + timedelta(days=day) - self.today).days, 17)))
+                        created=self.at((on - self.today).days, 17)))
             if age >= 7:
                 for side in ("mentor", "learner"):
                     pulses.append(PulseRating(match=match, side=side, question="fit", score=self.rng.choice([4, 4, 5]),
@@ -215,7 +216,8 @@ class _Seeder:
         for n, (kind, topic, place) in enumerate(EXCHANGES[self.language]):
             past = n == 0
             day = working_day(self.today + timedelta(days=-12 if past else 9))  # on a weekday evening
-            with happening_at(self.at(-30 if past else -5, 10)):  # announced weeks before
+            announced = working_day(self.today - timedelta(days=30 if past else 5))  # weeks before
+            with happening_at(self.at((announced - self.today).days, 10)):
                 meeting = ExchangeMeeting.objects.create(
                     programme=self.programme, site=site, kind=kind, topic=topic, place=place,
                     starts_at=self.at((day - self.today).days, 18), minutes=120 if past else 90, places=15)

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tandem.core import demo_names
-from tandem.core.models import Person, Programme
+from tandem.core.models import Person, Programme, User
 from tandem.matching import problem as adapter
 from tandem.matching.models import Match
 from tandem.onboarding.models import Volunteer
@@ -50,8 +50,10 @@ def test_every_demo_pair_is_one_the_engine_could_have_made(seeded: None) -> None
     for match in matches:
         check = adapter.check_pair(programme=match.programme, volunteer=match.volunteer, learner=match.learner,
                                    today=today)
-        # A declined pair is excluded from now on: that is the only limit it may break.
-        broken = [limit for limit in check.broken if not (match.state == "declined" and limit == "excluded")]
+        # A declined pair, and one whose relationship did not work, is excluded from now on: that
+        # is the only limit it may break.
+        never_again = match.state == "declined" or match.closure_reason == "relationship_did_not_work"
+        broken = [limit for limit in check.broken if not (never_again and limit == "excluded")]
         where = (match.programme.slug, match.state, match.volunteer.person.city, match.learner.person.city)
         assert broken == [], where
         assert match.volunteer.person.given_name != match.learner.person.given_name, where
@@ -85,3 +87,39 @@ def test_names_are_unique_per_programme_fit_the_generation_and_mail_is_ascii(see
                if (_age(v.person, today) or 0) >= 60]
     assert len(seniors) > 10
     assert not [p.given_name for p in seniors if p.given_name in demo_names.names_of("DE", "young")]
+
+
+def test_last_years_learners_have_a_level_and_needs_like_this_years(seeded: None) -> None:
+    """Last school year's learners had no school level, no reason for a mentor and no needs: the
+    page of a closed pair's learner showed empty facts."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tandem.core import demo
+    from tandem.core.testing import give_totp
+    from tandem.intake.models import Learner
+
+    today = timezone.localdate()
+    this_year = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    for programme in Programme.objects.all():
+        past = Learner.objects.filter(programme=programme, matches__state="closed",
+                                      matches__closed_at__date__lt=this_year).distinct()
+        assert past.count() >= 20, programme.slug
+        assert not past.filter(level="").exists(), programme.slug
+        assert not past.filter(reasons=[]).exists() and not past.filter(needs=[]).exists(), programme.slug
+        levels = set(Learner.objects.filter(programme=programme).exclude(pk__in=past).values_list("level", flat=True))
+        assert set(past.values_list("level", flat=True)) <= levels, programme.slug
+    # The coordinator reads them on the learner's page (VerA, in German).
+    vera = Programme.objects.get(slug="vera")
+    learner = Learner.objects.filter(programme=vera, matches__closed_at__date__lt=this_year).order_by("pk").first()
+    assert learner is not None and learner.level == "berufsschule" and learner.employer
+    coordinator = User.objects.get(email=demo.role_email("coordinator", vera.slug))
+    give_totp(coordinator)  # staff use a second factor
+    client = Client()
+    client.force_login(coordinator)
+    response = client.get(reverse("intake:learner", kwargs={"org": vera.organisation.slug, "prog": vera.slug,
+                                                            "pk": learner.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Berufsschule" in page and learner.employer in page
+

@@ -80,6 +80,29 @@ def test_meetings_fall_on_the_programmes_days_and_hours(seeded_on_either: dateti
         assert all(_local(value).weekday() != SUNDAY for value in others), spec.slug
 
 
+def test_the_coordinator_works_on_working_days(seeded_on_either: datetime) -> None:
+    """Check-ins fell on Saturdays and Sundays (a fortnight or a month after a pair's first
+    meeting, whatever day that was), and so did proposals, planned first meetings, closures and
+    the day the programme's records were entered: a coordinator does those on working days."""
+    from tandem.support.models import CheckIn
+
+    check_ins = CheckIn.objects.all()
+    assert check_ins.exists()
+    for check_in in check_ins.select_related("match__programme"):
+        assert check_in.on.weekday() < 5, (check_in.match.programme.slug, check_in.on)
+        assert timezone.localdate(check_in.created) == check_in.on
+    steps = MatchEvent.objects.filter(kind__in=[MatchEvent.Kind.PROPOSED, MatchEvent.Kind.FIRST_MEETING,
+                                                MatchEvent.Kind.CLOSED]).select_related("match__programme")
+    assert steps.filter(kind=MatchEvent.Kind.CLOSED).count() > 10
+    for step in steps:
+        assert _local(step.at).weekday() < 5, (step.match.programme.slug, step.kind, _local(step.at))
+    for match in Match.objects.filter(state="closed"):
+        assert match.closed_at is not None and _local(match.closed_at).weekday() < 5
+    entered = demo.entered_on(timezone.localdate(seeded_on_either))
+    assert entered.weekday() < 5  # 1 June 2025 was a Sunday
+    assert AuditEvent.objects.filter(action="created", subject__startswith="person:", at=entered).count() > 100
+
+
 def test_first_meetings_in_the_past_took_place_and_were_planned_before(seeded_at: datetime) -> None:
     now = seeded_at
     for match in Match.objects.filter(first_meeting_at__lt=now).exclude(state="declined"):

@@ -23,6 +23,8 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
 
 @pytest.mark.parametrize(("language", "msgid", "expected"), [
     ("de", "Mentors", "Mentor:innen"),  # Results said "Mentorinnen und Mentoren"
+    ("de", "Why a mentor?", "Warum eine Mentor:in?"),  # said "Warum eine Mentorin oder ein Mentor?"
+    ("de", "Your mentor is %(mentor)s.", "Deine Mentor:in ist %(mentor)s."),
     ("de", "Follow-up needed", "Nachfassen nötig"),
     ("de", "follow-up needed", "Nachfassen nötig"),
     ("nl", "Learners who are first-generation students", "Leerlingen die eerstegeneratiestudent zijn"),
@@ -88,3 +90,25 @@ def test_the_german_certificate_reads_inside_a_sentence() -> None:
     with translation.override("de"):
         line = _(onboarding_text) % {"name": name}
     assert line.startswith("Ein aktuelles erweitertes Führungszeugnis.")
+
+
+def test_german_says_mentor_in_and_one_form_for_volunteers() -> None:
+    """German said "Mentor:in" almost everywhere, but "Mentorin oder Mentor", "dein Mentor",
+    "Mentorinnen und Mentoren" and "Mentor/in" elsewhere (the learner's form, the journal, the
+    results); volunteers were "Ehrenamtliche:r" but also "eines Ehrenamtlichen" and
+    "Ehrenamtliche/r". One form: die/deine/eine Mentor:in, der/deiner Mentor:in, Mentor:innen;
+    "Mentorinnen" only where the English says women."""
+    import re
+
+    odd = re.compile(r"\bMentor(?!:in|ing)\w*|Ehrenamtliche/r|\b(?:eines|einem|ein|des|jedes) Ehrenamtliche[mnr]?\b"
+                     r"|Ehrenamtlichem\b|oder (?:ein|eines) Ehrenamtliche")
+    found = []
+    for po in sorted(TANDEM.glob("*/locale/de/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(po)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                words = odd.findall(text.replace("Mentor:innen", "Mentor:in"))
+                if "women" in entry.msgid:
+                    words = [w for w in words if w != "Mentorinnen"]
+                if words:
+                    found.append((po.parts[-5], entry.msgid, words))
+    assert found == []

@@ -68,8 +68,8 @@ TEMPLATES: dict[str, str] = {
     "predicate.availability.one": "shares a free slot with the learner",
     "predicate.gender": "is {gender} as asked",
     "predicate.age": "is within {years} years of age",
-    "reason.excluded": "{subject}, but all are excluded for this learner (declined before or a conflict of interest)",
-    "reason.excluded.one": "{subject}, but that mentor is excluded for this learner (declined before or a conflict of interest)",
+    "reason.excluded": "{subject}, but all are excluded for this learner (declined before, did not work out before or a conflict of interest)",
+    "reason.excluded.one": "{subject}, but that mentor is excluded for this learner (declined before, did not work out before or a conflict of interest)",
 }
 
 Params = Mapping[str, Any]

@@ -89,7 +89,7 @@ class Criteria:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Exclusion:
-    """A pair that must never be proposed (declined before, conflict of interest)."""
+    """A pair that must never be proposed (declined before, did not work out before, conflict of interest)."""
 
     learner_id: str
     mentor_id: str

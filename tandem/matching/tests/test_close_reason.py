@@ -39,3 +39,23 @@ def test_the_list_shows_when_a_closed_pair_ended_not_the_end_it_had_planned(worl
     page = world.client_for("coordinator").get(programme_url(world, "matching:matches")).content.decode()
     assert "12.06.2026 – 01.09.2026" in page and "13.06.2027" not in page
     assert "01.09.2026 – 30.06.2027" in page
+
+
+def test_leaving_reads_school_or_training_in_every_language(world: World) -> None:
+    """VerA's and AFEV's learners are apprentices: "The learner left school" read wrong for one
+    who left their training company. German and French already said "school or training"; English
+    now does too, and so does the step in the learner's history."""
+    from django.utils import translation
+
+    from tandem.matching.models import MatchingReason
+
+    relax(world)
+    match = numbered_match(world, 1, state="active")
+    form = world.client_for("coordinator").get(programme_url(world, "matching:close", pk=match.pk)).content.decode()
+    assert '<option value="learner_left_school">The learner left school or training</option>' in form
+    assert str(MatchingReason.LEFT_SCHOOL.label) == "Left school or training"
+    words = {"nl": "school of opleiding", "fr": "école ou sa formation", "de": "Schule oder Ausbildung"}
+    for language, both in words.items():
+        with translation.override(language):
+            assert both in str(Match.Closure.LEFT_SCHOOL.label), language
+            assert both in str(MatchingReason.LEFT_SCHOOL.label), language

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tandem.core import demo
 from tandem.core.models import Programme, User
 from tandem.intake.models import Learner
+from tandem.matching import demo as matching_demo
 from tandem.matching.models import (
     OPEN_STATES,
     CommunityMeeting,
@@ -55,6 +56,17 @@ def test_every_seed_programme_has_matches_in_every_state_and_seeding_twice_adds_
         assert {"planned_end", "learner_left_school", "mentor_moved", "relationship_did_not_work"} <= reasons
         assert ExitSurvey.objects.filter(match__in=closed).count() == 2 * closed.count()
         assert ExitSurvey.objects.filter(match__in=closed, answered_at__isnull=False).exists()
+        # A pair whose relationship did not work is never proposed again, as the service records it.
+        did_not_work = closed.get(closure_reason="relationship_did_not_work")
+        pair = DeclinedPair.objects.get(learner=did_not_work.learner, volunteer=did_not_work.volunteer)
+        assert pair.kind == "did_not_work" and pair.created == did_not_work.closed_at
+        # Its note says they stopped (not that the mentor moved away, the other early ending's).
+        language = next(spec.ui_language for spec in demo.SPECS if spec.slug == programme.slug)
+        notes = matching_demo.TEXTS["note"].get(language) or matching_demo.TEXTS["note"]["en"]
+        assert pair.note == did_not_work.closure_note == notes[1], programme.slug
+        assert closed.get(closure_reason="mentor_moved").closure_note == notes[0], programme.slug
+        assert not matching_round.proposals.filter(learner=did_not_work.learner,
+                                                   volunteer=did_not_work.volunteer).exists()
         # Every match tells its story.
         assert not matches.filter(events__isnull=True).exists()
     assert Match.objects.filter(closure_reason="goals_reached").exists()

@@ -295,8 +295,11 @@ class Lifecycle(RuleBasedStateMachine):
     def change_capacity(self, *, i: int, capacity: int, **_: Any) -> None:
         volunteers = self.volunteers(*VState.values)
         if volunteers:
-            onboarding_services.volunteer_update(volunteer=pick(volunteers, i), actor=self.coordinator,
-                                                 capacity=capacity)
+            volunteer = pick(volunteers, i)
+            # Refused (and nothing written) below the number of learners they have now.
+            open_matches = volunteer.matches.filter(state__in=OPEN_STATES).count()
+            assert refused(lambda: onboarding_services.volunteer_update(
+                volunteer=volunteer, actor=self.coordinator, capacity=capacity)) == (capacity < open_matches)
 
     def pairs(self) -> list[tuple[int, int]]:
         """Pairs a coordinator looks at: open proposals and matches (and their alternatives)."""
@@ -479,7 +482,11 @@ class Lifecycle(RuleBasedStateMachine):
         # Closed and declined matches left their learner in a state that follows from them.
         for match in Match.objects.filter(programme=self.programme, state=MState.CLOSED).select_related("learner"):
             if match.learner_id not in with_open:
-                assert match.learner.state in (LState.COMPLETED, LState.LEFT, LState.WAITING, LState.INTAKE)
+                learner = match.learner
+                # Back in intake (a guardian's consent withdrawn), the coordinator may decline them.
+                assert learner.state in (LState.COMPLETED, LState.LEFT, LState.WAITING, LState.INTAKE) or (
+                    learner.state == LState.DECLINED
+                    and learner.transitions.filter(from_state=LState.INTAKE, to_state=LState.DECLINED).exists())
 
     @invariant()
     def answers_after_the_first_meeting_and_the_cycle_from_its_day(self) -> None:

@@ -1,6 +1,7 @@
 """Conflicts of interest: pairs a coordinator rules out for good (family, neighbours, the
 learner's teacher…). Recorded as a ``DeclinedPair``, so no round, alternative or manual pair ever
-proposes them; the page also lists the pairs that said no after a first meeting."""
+proposes them; the page also lists the pairs that said no after a first meeting and those whose
+match was closed because the relationship did not work."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def test_excluded_pairs_are_never_proposed_and_say_so():
     assert result.pairs == ()
     assert result.unmatched[0].limit == "excluded"
     assert result.unmatched[0].text == (
-        "1 mentor within 25 km, but that mentor is excluded for this learner (declined before or a conflict of interest)"
+        "1 mentor within 25 km, but that mentor is excluded for this learner (declined before, did not work out before or a conflict of interest)"
     )
 
 
