@@ -232,6 +232,14 @@ def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
             .order_by("-created", "-pk"))
 
 
+
+def never_proposed(*, match: Match) -> bool:
+    """Whether the match's mentor and learner are already among the pairs never proposed (they
+    said no, their relationship did not work, or a conflict of interest is recorded)."""
+    return DeclinedPair.objects.filter(programme_id=match.programme_id, learner_id=match.learner_id,
+                                       volunteer_id=match.volunteer_id).exists()
+
+
 def _at_site(queryset: QuerySet[Any], site: Site | None) -> QuerySet[Any]:
     return queryset.filter(person__city__iexact=site.city) if site is not None else queryset
 

@@ -112,3 +112,17 @@ def test_a_pair_that_said_no_and_later_did_not_work_is_recorded_once(
     pair = DeclinedPair.objects.get()
     assert (pair.kind, pair.note) == ("conflict", "Buren")
     assert AuditEvent.objects.filter(subject__startswith="declined_pair:").count() == audited
+
+
+def test_the_closed_pair_s_page_says_it_is_never_proposed_instead_of_offering_to_record_a_conflict(
+        world: World, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
+    """The button 'Record a conflict of interest' stayed on a pair closed as 'did not work',
+    where recording it would change nothing."""
+    match = active_pair(world, run_tasks, django_capture_on_commit_callbacks)
+    client = world.client_for("coordinator")
+    url = programme_url(world, "matching:match", pk=match.pk)
+    assert 'id="record-conflict"' in client.get(url).content.decode()
+    services.match_close(match=match, reason=Match.Closure.DID_NOT_WORK, actor=world.users["coordinator"],
+                         expected_version=match.version)
+    page = client.get(url).content.decode()
+    assert 'id="record-conflict"' not in page and 'id="never-proposed"' in page

@@ -119,6 +119,8 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
     reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
+        # Recording a conflict for a pair that is already never proposed would change nothing.
+        "never_proposed": coordinator and selectors.never_proposed(match=match),
         "friendly": friendly.friendly_match(match, reader=reader) if reader else None,
         # A mentor reads why they fit, in words; how long the learner waited is the coordinator's.
         "rows": [] if reader else explanations.rows(
