@@ -1,5 +1,6 @@
-"""The matches list kept showing the planned first-meeting time after the meeting was marked held
-on another day: it now says when it was held."""
+"""The matches list (and the member's panel, and the answer card) kept showing the planned
+first-meeting time after the meeting was marked held on another day: they now say when it was
+held."""
 
 from __future__ import annotations
 
@@ -38,3 +39,8 @@ def test_the_list_shows_the_day_the_first_meeting_was_held(world: World) -> None
     client.cookies["tandem_language"] = "nl"
     dutch = client.get(url).content.decode()
     assert "Gehouden op " in dutch
+
+    # The mentor's panel on the programme's page says so too.
+    mentor_page = world.client_for("mentor").get(programme_url(world, "core:programme")).content.decode()
+    assert f"First meeting: held on {date_format(met_on, 'DATE_FORMAT')}, School." in mentor_page
+    assert date_format(timezone.localtime(planned), "DATETIME_FORMAT") not in mentor_page
