@@ -111,3 +111,10 @@ def test_no_reason_is_a_frame_with_a_predicate_slotted_in() -> None:
                 text = unmatched_text("limit", limit, params)
                 assert "%(" not in text and ": " not in text, (language, text)
                 assert "Bedingung" not in text and " qui est " not in text, (language, text)
+
+
+def test_a_limit_without_its_own_sentence_still_reads_as_one() -> None:
+    for language, expected in (("de", "2 Mentor:innen in Reichweite, aber alle durch eine feste Grenze ausgeschlossen"),
+                               ("nl", "1 mentor binnen bereik, maar uitgesloten door een harde grens")):
+        with translation.override(language):
+            assert unmatched_text("limit", "new-limit", {"count": 2 if language == "de" else 1}) == expected
