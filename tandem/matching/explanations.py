@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, npgettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.availability import slot_labels
@@ -122,19 +122,57 @@ def line(items: Iterable[Mapping[str, Any] | list[Any]], *, private: bool = Fals
     return " · ".join(row["text"] for row in rows(items, private=private, fields=fields))
 
 
-PREDICATES = {
-    "language": _("speaks the learner's language"),
-    "availability": _("shares enough free time with the learner"),
-    "gender": _("is the mentor's gender the learner asked for"),
-    "excluded": _("is free of an exclusion (said no or did not work out before, conflict of interest)"),
-}
+def _limit_sentence(limit: str, count: int, params: Mapping[str, Any]) -> str:
+    """"3 mentors within reach, but none …", one whole sentence per limit and number.
 
-
-# The engine names a learner's wish by its English word (``vocab.GENDER_NAMES``).
-GENDER_PREDICATES = {
-    "female": _("is a woman, as the learner asked"),
-    "male": _("is a man, as the learner asked"),
-}
+    Each limit is its own sentence rather than a shared frame with a predicate slotted in: German,
+    Dutch and French word "one mentor, but not …" and "several, but none …" differently (German
+    read "1 Mentor:in in Reichweite, aber diese Bedingung ist nicht erfüllt: ist ein Mann, wie von
+    der/dem Mentee gewünscht")."""
+    n = {"count": count}
+    if limit == "language":
+        return ngettext(
+            "%(count)s mentor within reach, but without a language in common with the learner",
+            "%(count)s mentors within reach, but none has a language in common with the learner",
+            count) % n
+    if limit == "availability":
+        return ngettext(
+            "%(count)s mentor within reach, but without enough free time in common with the learner",
+            "%(count)s mentors within reach, but none has enough free time in common with the learner",
+            count) % n
+    if limit == "gender":
+        # The engine names the learner's wish by its English word (``vocab.GENDER_NAMES``). The
+        # wish itself ("a woman"), not "a woman or a man as asked", which left the coordinator to
+        # look up which.
+        wish = params.get("gender")
+        if wish == "female":
+            return ngettext("%(count)s mentor within reach, but not a woman, as the learner asked",
+                            "%(count)s mentors within reach, but none is a woman, as the learner asked",
+                            count) % n
+        if wish == "male":
+            return ngettext("%(count)s mentor within reach, but not a man, as the learner asked",
+                            "%(count)s mentors within reach, but none is a man, as the learner asked",
+                            count) % n
+        return ngettext(
+            "%(count)s mentor within reach, but not of the gender the learner asked for",
+            "%(count)s mentors within reach, but none is of the gender the learner asked for",
+            count) % n
+    if limit == "age":
+        years = int(params.get("years") or 0)
+        gap = npgettext("age gap", "%(years)s year", "%(years)s years", years) % {"years": years}
+        return ngettext(
+            "%(count)s mentor within reach, but more than %(gap)s older or younger than the learner",
+            "%(count)s mentors within reach, but all more than %(gap)s older or younger than the "
+            "learner", count) % {**n, "gap": gap}
+    if limit == "excluded":
+        return ngettext(
+            "%(count)s mentor within reach, but excluded (said no or did not work out before, conflict of "
+            "interest)",
+            "%(count)s mentors within reach, but all excluded (said no or did not work out before, "
+            "conflict of interest)",
+            count) % n
+    return ngettext("%(count)s mentor within reach, but ruled out by a hard limit",
+                    "%(count)s mentors within reach, but all ruled out by a hard limit", count) % n
 
 
 def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
@@ -170,18 +208,7 @@ def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
             return gettext("no mentor within reach")
         return gettext("no mentor within %(km)s km") % {"km": number_format(km)}
     if reason == "limit":
-        count = int(params.get("count") or 0)
-        if limit == "age":
-            predicate = gettext("is within %(years)s years of age") % {"years": params.get("years")}
-        elif limit == "gender" and params.get("gender") in GENDER_PREDICATES:
-            # The wish itself ("a woman"), not "a woman or a man as asked", which left the
-            # coordinator to look up which.
-            predicate = str(GENDER_PREDICATES[params["gender"]])
-        else:
-            predicate = str(PREDICATES.get(limit, limit))
-        return ngettext("%(count)s mentor within reach, but none %(predicate)s",
-                        "%(count)s mentors within reach, but none %(predicate)s", count) % {
-            "count": count, "predicate": predicate}
+        return _limit_sentence(limit, int(params.get("count") or 0), params)
     return reason
 
 

@@ -26,6 +26,7 @@ from tandem.core.fields import Vocabulary, vocabulary
 from tandem.core.languages import language_name
 from tandem.matching.engine.slots import mask_slots
 from tandem.matching.models import Match
+from tandem.matching.services import place_words
 
 NEAR_KM = 10.0  # "you live close to each other" only when it is true in a child's sense
 MAX_REASONS = 3
@@ -166,7 +167,7 @@ def meeting(match: Match, *, reader: str) -> list[Fact]:
         facts.append(Fact(gettext("First meeting"), _when(match, reader=reader)))
     place = match.first_meeting_place or (match.community.meeting_place if match.community else "")
     if place:
-        facts.append(Fact(gettext("Where"), place))
+        facts.append(Fact(gettext("Where"), place_words(place)))
     if match.community and match.community.cadence:
         often = match.community.cadence
     else:

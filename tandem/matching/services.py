@@ -14,10 +14,11 @@ from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -322,9 +323,29 @@ def _community_for(volunteer: Volunteer) -> LearningCommunity:
 def default_place(programme: Programme) -> str:
     """Where a first meeting is proposed when nobody has said yet, in the active language (never
     stored: a stored place is one someone typed)."""
-    if programme.requirement("meet_at_school"):
-        return _("At school, during school time")
-    return ""
+    return school_place() if programme.requirement("meet_at_school") else ""
+
+
+def school_place() -> str:
+    """The place a school programme proposes, in the active language."""
+    return _("At school, during school time")
+
+
+def place_words(place: str | None, *, in_sentence: bool = False) -> str:
+    """A first meeting's place as the reader reads it. The proposed school place is a phrase of
+    ours, stored as the coordinator's form offered it ("Op school, onder schooltijd"): it reads in
+    the reader's language, and with a small letter where it joins a sentence ("Eerste ontmoeting:
+    3 juni, op school, onder schooltijd."). A place someone typed stays as typed: it may begin
+    with a name ("Bibliotheek Kralingen")."""
+    place = place or ""
+    ours = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            ours.add(school_place())
+    if place not in ours:
+        return place
+    own = school_place()
+    return own[:1].lower() + own[1:] if in_sentence else own
 
 
 def match_create(*, programme: Programme, volunteer: Volunteer, learner: Learner, actor: Any,
