@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import translation
 
 
@@ -34,12 +35,20 @@ def site_url(path: str = "") -> str:
     return base + ("" if path.startswith("/") else "/") + path
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered as text: nothing HTML-escaped.
+
+    An e-mail is not a web page: with Django's autoescaping, "l'école", "O'Brien" and "Tom & Lea"
+    arrived as "l&#x27;école", "O&#x27;Brien" and "Tom &amp; Lea" in every notification."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+
+
 @task()
 def send_notification(to: list[str], language: str, template: str, context: dict[str, Any]) -> int:
     with translation.override(language):
         context = {**context, "site_url": site_url()}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}.txt", context)
+        subject = " ".join(render_text(f"{template}_subject.txt", context).split())
+        body = render_text(f"{template}.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
 
 

@@ -152,3 +152,21 @@ def test_smtp_backend_is_built_from_the_options(settings: Any) -> None:
     backend = mail.mailers.default  # type: ignore[attr-defined]
     assert (backend.host, backend.port, backend.use_ssl, backend.username, backend.timeout) == (
         "mail.example", 465, True, "u", 30)
+
+
+def test_a_notification_is_plain_text_not_html(django_capture_on_commit_callbacks: Any, run_tasks: Any) -> None:
+    """Notifications are plain text: 'l'école', "O'Brien" and 'Tom & Lea' arrived as
+    'l&#x27;école', 'O&#x27;Brien' and 'Tom &amp; Lea' (the templates were HTML-escaped)."""
+    from tandem.core.notify import notify
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(to="coordination@afev.example", language="fr", template="intake/email/referral_received",
+               context={"recipient": "Maëlle O'Brien", "institution": "Lycée de l'Est & CFA",
+                        "learner": "Inès d'Almeida", "programme": "AFEV – l'accompagnement",
+                        "url": "https://tandem.example/o/afev/p/x/learners/7/?a=1&b=2"})
+    run_tasks()
+    [message] = mail.outbox
+    assert "Inès d'Almeida" in message.subject and "l'accompagnement" in message.subject
+    assert "Maëlle O'Brien" in message.body and "Lycée de l'Est & CFA" in message.body
+    assert "?a=1&b=2" in message.body
+    assert "&#x27;" not in message.body + message.subject and "&amp;" not in message.body
