@@ -46,3 +46,15 @@ def test_the_proposal_mail_joins_the_place_into_its_sentence() -> None:
     french = _proposed_mail("fr", "", first_meeting="")
     assert "(à l'école, pendant le temps scolaire)" in french
     assert ", Bibliotheek Kralingen." in _proposed_mail("nl", "Bibliotheek Kralingen")
+
+
+def test_a_first_meeting_without_a_place_ends_its_sentence_after_the_time() -> None:
+    """'First meeting: 3 juni 2026 15:30, .' when no place was set."""
+    for language in ("en", "nl", "fr", "de"):
+        with translation.override(language):
+            for template, context in (
+                    ("matching/email/first_meeting.txt", {"learner_first_name": "Noor", "mentor_first_name": "Sam"}),
+                    ("matching/email/supervisor.txt", {}), ("matching/email/proposed.txt", {"name": "Sam"})):
+                text = render_text(template, {**context, "first_meeting": "2026-06-03T15:30:00+02:00", "place": ""})
+                assert ", ." not in text and ",." not in text, (language, template, text)
+                assert "2026" in text and ("15:30" in text or "3:30" in text), (language, template, text)
