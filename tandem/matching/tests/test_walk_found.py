@@ -66,3 +66,20 @@ def test_a_minor_reads_on_their_pair_page_that_their_guardian_answers(world: Wor
     coordinator_page = world.client_for("coordinator").get(url).content.decode()
     assert "<dt>Guardian</dt>" in coordinator_page
     assert "Your guardian answers for you" not in coordinator_page
+
+
+def test_a_close_form_opened_before_someone_else_closed_the_match_shows_both_and_a_way_back(world: World) -> None:
+    """The stale close shows what the other coordinator chose beside what was typed (nothing
+    lost), and instead of a button that can only fail again, a link back to the match."""
+    from tandem.matching.tests.post_forms import _open_match_kwargs
+
+    kwargs = _open_match_kwargs(world)
+    url = reverse("matching:close", kwargs=kwargs)
+    match = Match.objects.get(pk=kwargs["pk"])
+    first, second = world.client_for("coordinator"), world.client_for("org_admin")
+    version = match.version
+    assert first.post(url, {"reason": "planned_end", "note": "Went well", "version": version}).status_code == 302
+    refused = second.post(url, {"reason": "mentor_moved", "note": "Moving to Utrecht", "version": version})
+    body = refused.content.decode()
+    assert refused.status_code == 200 and "Someone else saved this while you were editing" in body
+    assert "Moving to Utrecht" in body and 'id="to-match"' in body and 'type="submit" class="danger"' not in body

@@ -255,8 +255,12 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("matching.manage_matching")
 def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
-    if not match.is_open:
-        # Closed already (sent twice, or the page reopened with Back): its page says how it ended.
+    sent_version = request.POST.get("version", "") if request.method == "POST" else ""
+    stale = sent_version.isascii() and sent_version.isdigit() and int(sent_version) != match.version
+    if not match.is_open and not stale:
+        # Closed already and nothing to compare (the page reopened with Back): its page says how
+        # it ended. A form opened before someone else closed it is answered below, like any stale
+        # edit: what they chose beside what was typed, and a way back to the match.
         messages.info(request, _("This match has already ended."))
         return _back(programme, match)
     form = CloseForm(request.POST or None, version=match.version)
