@@ -257,6 +257,120 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     return out
 
 
+# --- every part at once (an observer's filtered view) ---------------------------------------------
+
+WHOLE, ALL_YEARS = ("whole", None), "all"
+NO_YEAR = ""  # pairs without a start date: in the whole, in no school year's view
+
+
+@dataclass
+class Parts:
+    """The counts of every part of a programme a funder can open on the dashboard, read in one
+    grouped pass (:func:`parts`): ``values[(row, col, key)]``, a *row* being the whole programme
+    (:data:`WHOLE`), a site ``("site", pk)`` or a school ``("partner", pk)`` (``pk`` None: pairs at
+    no site, or no school; no page shows them), a *col* every school year (:data:`ALL_YEARS`), one
+    school year, or :data:`NO_YEAR`. ``sites`` gives each site's schools (the key None: the schools
+    at no site). The keys: each match count of ``matching.selectors.match_tree`` the dashboard shows
+    (``active``, ``reason:<code>``, ``unrecorded``, ``closed``, ``started``), ``learners``,
+    ``mentors``, ``goals:reached``, ``goals:other``, ``goals`` and, over every year only, ``waiting``."""
+
+    values: dict[tuple[Any, str, str], int]
+    sites: dict[int | None, list[int | None]]
+    years: list[str]
+
+    def whole(self) -> dict[str, int]:
+        """The unfiltered view's counts."""
+        return {key: n for (row, col, key), n in self.values.items() if (row, col) == (WHOLE, ALL_YEARS)}
+
+    def view(self, filters: Filters) -> tuple[Any, str] | None:
+        """The (row, col) a dashboard filter reads; None for a site with another site's school (no pairs)."""
+        if filters.partner:
+            if filters.site and filters.partner not in self.sites.get(filters.site, []):
+                return None
+            row: Any = ("partner", filters.partner)
+        else:
+            row = ("site", filters.site) if filters.site else WHOLE
+        return row, filters.cycle or ALL_YEARS
+
+
+def parts(*, programme: Programme) -> Parts:
+    """Every part's counts in a fixed number of queries, whatever the number of sites, schools and
+    years (one for the pairs, one for their goals grouped by pair, one for the waiting learners
+    grouped by school, one for the schools): the rows are split in Python, not one ``figures`` per
+    part. The same pairs as ``figures`` counts for each filter (``_scoped``, ``_start``)."""
+    from tandem.journal.models import Goal
+
+    tz = timezone.get_current_timezone()
+    sites: dict[int | None, list[int | None]] = {pk: [] for pk in programme.sites.values_list("pk", flat=True)}
+    sites[None] = [None]
+    for pk, site in programme.partners.values_list("pk", "site_id"):
+        sites.setdefault(site, []).append(pk)
+    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED).values(
+        "pk", "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
+        "learner__institution__site_id", "first_meeting_at", "cycle_start").order_by("pk"))
+    goals = {g["match_id"]: g for g in Goal.objects.filter(match__programme=programme, match__state__in=STARTED)
+             .exclude(state=Goal.State.ADJUSTED).values("match_id").order_by("match_id")
+             .annotate(n=Count("pk"), reached=Count("pk", filter=Q(state=Goal.State.REACHED)))}
+    # Each pair into its school and school year (the finest part), then each part into the parts
+    # that hold it: the work per pair is constant, the rest grows with schools × years only.
+    finest: dict[tuple[int | None, str], Counter[str]] = defaultdict(Counter)
+    faces: dict[tuple[int | None, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    site_of: dict[int | None, int | None] = {p: s for s, ps in sites.items() for p in ps}
+    active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
+    for m in matches:
+        cell = (m["learner__institution_id"], cycle_of(_start(m, tz)))
+        site_of.setdefault(cell[0], m["learner__institution__site_id"])
+        if m["state"] == active:
+            leaf = "active"
+        elif m["closure_reason"] in reasons:
+            leaf = f"reason:{m['closure_reason']}"
+        else:
+            leaf = "unrecorded"
+        found = finest[cell]
+        found[leaf] += 1
+        if (goal := goals.get(m["pk"])) is not None:
+            found["goals:reached"] += goal["reached"]
+            found["goals:other"] += goal["n"] - goal["reached"]
+        faces[cell][0].add(m["learner_id"])
+        faces[cell][1].add(m["volunteer_id"])
+    counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
+    people: dict[tuple[Any, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for (partner, year), found in finest.items():
+        for row in (WHOLE, ("site", site_of[partner]), ("partner", partner)):
+            for col in (ALL_YEARS, year):
+                counts[(row, col)].update(found)
+                people[(row, col)][0].update(faces[(partner, year)][0])
+                people[(row, col)][1].update(faces[(partner, year)][1])
+    waiting = (Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+               .values("institution_id", "institution__site_id").order_by().annotate(n=Count("pk")))
+    for w in waiting:
+        for row in (WHOLE, ("site", w["institution__site_id"]), ("partner", w["institution_id"])):
+            counts[(row, ALL_YEARS)]["waiting"] += w["n"]
+    years = {year for _partner, year in finest}
+    rows = [WHOLE, *(("site", s) for s in sites), *(("partner", p) for ps in sites.values() for p in ps)]
+    cols = [ALL_YEARS, *sorted(years - {NO_YEAR}, reverse=True), NO_YEAR]
+    values: dict[tuple[Any, str, str], int] = {}
+    for row in rows:
+        for col in cols:
+            found = counts.get((row, col), Counter())
+            for key in PART_LEAVES:  # every key of every part, zeros too: the same equations for all
+                values[(row, col, key)] = found[key]
+            learners, mentors = people.get((row, col), ((), ()))
+            values[(row, col, "learners")], values[(row, col, "mentors")] = len(learners), len(mentors)
+            if col == ALL_YEARS:
+                values[(row, col, "waiting")] = found["waiting"]
+            for total, keys in PART_SUMS.items():
+                values[(row, col, total)] = sum(values[(row, col, k)] for k in keys)
+    return Parts(values=values, sites=sites, years=cols[1:-1])
+
+
+PART_LEAVES = ["active", *(f"reason:{r}" for r in Match.Closure.values), "unrecorded", "goals:reached",
+               "goals:other"]
+# Each view's own sums, in the order they are computed (a sum may add up an earlier one).
+PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecorded"],
+             "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}
+
+
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for
