@@ -212,10 +212,11 @@ def protect_sums(counts: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]], *
 
 
 # The exact check (one elimination over exact fractions, ``_exposed``) runs after the line rule of
-# :func:`protect_lines` only while the hidden counts number at most this many. Measured on this
-# machine (docs/outcomes.md): ~0.05 s at 300 hidden counts of the VerA demo's grid, growing with the
-# square of the count; a 40-site programme hides thousands, where the line rule alone decides.
-EXACT_LIMIT = 600
+# :func:`protect_lines` only while the hidden counts number at most this many. Measured
+# (docs/outcomes.md): 12 ms at 206 hidden counts (the VerA demo's grid), 19 ms at 389, 36 ms at 541,
+# 64 ms at 704, 2.4 s at 3,913 (40 sites): it grows with the square of the hidden counts. Up to
+# 400 it costs less than reading one view's figures; beyond, the line rule alone decides.
+EXACT_LIMIT = 400
 
 
 def protect_lines(values: Mapping[Any, int], equations: Sequence[Equation], *, threshold: int,
@@ -235,63 +236,84 @@ def protect_lines(values: Mapping[Any, int], equations: Sequence[Equation], *, t
     shows them), and hiding a key of ``ties`` hides its tied keys too. Then, while at most
     ``exact_limit`` counts are hidden, the exact check: a small count that still follows from all
     the equations together hides its smallest neighbour, and the rule runs again. Linear in the
-    number of counts and lines apart from the exact check."""
+    number of counts and lines apart from the exact check. (:func:`protect_lines_indexed` does the
+    work on counts numbered 0 … n − 1.)"""
+    keys = list(values)
+    index = {key: i for i, key in enumerate(keys)}
+    found = protect_lines_indexed(
+        [values[key] for key in keys], [[index[total], *(index[p] for p in parts)] for total, parts in equations],
+        threshold=threshold, kept={index[k] for k in kept}, hidden=[index[k] for k in hidden],
+        ties={index[k]: [index[t] for t in tied if t in index] for k, tied in (ties or {}).items() if k in index},
+        exact_limit=exact_limit)
+    return {keys[i] for i in found}
+
+
+def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]], *, threshold: int,
+                          kept: Collection[int] = (), hidden: Collection[int] = (),
+                          ties: Mapping[int, Sequence[int]] | None = None,
+                          exact_limit: int = EXACT_LIMIT) -> set[int]:
+    """:func:`protect_lines` on counts numbered 0 … n − 1 (``values[i]``), each line a list of
+    numbers, its total first; ties are broken by number. For callers that build thousands of lines
+    (``outcomes.report.joint_counts``): numbers hash at no cost, nested keys at every look-up."""
     kept = set(kept)
     ties = ties or {}
-    totals = {total for total, _parts in equations}
-    lines_of: dict[Any, list[int]] = {}
-    for i, (total, parts) in enumerate(equations):
-        for key in (total, *parts):
-            lines_of.setdefault(key, []).append(i)
-    out = {key for key, v in values.items() if 0 < v < threshold} | set(hidden)
+    is_total = [False] * len(values)
+    lines_of: list[list[int]] = [[] for _ in values]
+    for i, line in enumerate(lines):
+        is_total[line[0]] = True
+        for key in line:
+            lines_of[key].append(i)
+    out = [0 < v < threshold for v in values]
+    for key in hidden:
+        out[key] = True
 
-    def rank(key: Any) -> tuple[bool, bool, int, str]:  # parts before totals, non-zero, smallest
-        return key in totals, values[key] == 0, values[key], repr(key)
+    def rank(key: int) -> tuple[bool, bool, int, int]:  # parts before totals, non-zero, smallest
+        return is_total[key], values[key] == 0, values[key], key
 
-    def hide(key: Any, queue: list[int]) -> None:
+    def hide(key: int, queue: list[int]) -> None:
         todo = [key]
         while todo:
             key = todo.pop()
-            if key in out:
+            if out[key]:
                 continue
-            out.add(key)
-            queue.extend(lines_of.get(key, ()))
-            todo.extend(k for k in ties.get(key, ()) if k in values)
+            out[key] = True
+            queue.extend(lines_of[key])
+            todo.extend(ties.get(key, ()))
 
     def settle(queue: list[int]) -> None:
-        for key in list(out):  # a tie of a count hidden from the start
-            for tied in ties.get(key, ()):
-                if tied in values and tied not in out:
+        for key in [k for k in ties if out[k]]:  # a tie of a count hidden from the start
+            for tied in ties[key]:
+                if not out[tied]:
                     hide(tied, queue)
         while queue:
-            total, parts = equations[queue.pop()]
-            members = (total, *parts)
-            gone = [k for k in members if k in out]
+            line = lines[queue.pop()]
+            gone = sum(1 for k in line if out[k])
             if not gone:
                 continue
-            if len(gone) > 1 and (total in out or not 0 < values[total] - sum(
-                    values[k] for k in parts if k not in out) < threshold):
+            if gone > 1 and (out[line[0]] or not 0 < values[line[0]] - sum(
+                    values[k] for k in line[1:] if not out[k]) < threshold):
                 continue
-            pool = [k for k in members if k not in out and k not in kept]
+            pool = [k for k in line if not out[k] and k not in kept]
             if pool:
                 hide(min(pool, key=rank), queue)  # re-queues this line: it may need one more
 
-    settle(sorted({i for key in out for i in lines_of.get(key, ())}, reverse=True))  # lines with a hidden count
+    settle(sorted({i for key, h in enumerate(out) if h for i in lines_of[key]}, reverse=True))
+    equations = [(line[0], line[1:]) for line in lines]
     for _round in range(len(values)):
-        if len(out) > exact_limit:
+        hidden_now = {k for k, h in enumerate(out) if h}
+        if len(hidden_now) > exact_limit:
             break
-        small = [k for k in _exposed(equations, out) if 0 < values[k] < threshold]
+        small = [k for k in _exposed(equations, hidden_now) if 0 < values[k] < threshold]
         if not small:
             break
         near = next((found for key in small if (found := [
-            k for i in lines_of.get(key, ()) for k in (equations[i][0], *equations[i][1])
-            if k not in out and k not in kept])), [])
+            k for i in lines_of[key] for k in lines[i] if not out[k] and k not in kept])), [])
         if not near:
             break
         queue: list[int] = []
         hide(min(near, key=rank), queue)
         settle(queue)
-    return out
+    return {k for k, h in enumerate(out) if h}
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:

@@ -10,13 +10,12 @@ dashboards use ``suppress=False`` and see the exact values.
 An observer's *filtered* view (a site, a school, a school year, or both) is a part of the programme
 a funder can set beside the whole and beside the other parts: its counts come from one joint run
 over every part (``joint_counts``: ``selectors.parts`` reads them in one grouped pass,
-``suppression.protect_lines`` protects them), given to ``build`` as ``counts``. Learners and mentors
+``suppression.protect_lines_indexed`` protects them), given to ``build`` as ``counts``. Learners and mentors
 are hidden wherever the started matches are (they are nearly always the same number).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +26,14 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
-from tandem.core.suppression import Shown, enough, percent, protect, protect_count, protect_lines
+from tandem.core.suppression import (
+    Shown,
+    enough,
+    percent,
+    protect,
+    protect_count,
+    protect_lines_indexed,
+)
 from tandem.core.text import percent as percent_text
 from tandem.core.text import semicolons
 from tandem.matching.models import Match
@@ -173,49 +179,87 @@ JOINT_KEYS = ["active", *(f"reason:{r}" for r in Match.Closure.values), UNRECORD
               "learners", "mentors", "goals:reached", "goals:other", "goals"]
 
 
-def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown]) -> dict[Any, dict[str, Shown]]:
+def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown]) -> Joint:
     """Every part's counts as an observer may see them, protected in one run
-    (``suppression.protect_lines``): each site's schools add up to the site and the sites to the
-    whole, in every school year and over all of them; each part's school years add up to the part
-    over every year; in each part, the reasons to the closed matches, active and closed to the started,
-    reached and other goals to the goals. The whole (the unfiltered page) is published as its own
-    page shows it (``whole``: its shown counts are kept, its hidden ones stay hidden). Pairs at no
-    site or school or without a start date are a part no page shows but a reader can work out: taken
-    as known, a small count of them is protected like any other. Learners and mentors
-    are hidden with the started matches of the same part. Returns ``{(row, col): {key: Shown}}``."""
-    values = parts.values
-    rows = list(dict.fromkeys(row for row, _col, _key in values))
+    (``suppression.protect_lines_indexed``): each site's schools add up to the site and the sites to
+    the whole, in every school year and over all of them; each part's school years add up to the
+    part over every year; in each part, the reasons to the closed matches, active and closed to the
+    started, reached and other goals to the goals. The whole (the unfiltered page) is published as
+    its own page shows it (``whole``: its shown counts are kept, its hidden ones stay hidden). Pairs
+    at no site or school or without a start date are a part no page shows but a reader can work
+    out: taken as known, a small count of them is protected like any other. Learners and mentors
+    are hidden with the started matches of the same part. The counts are numbered
+    ``(row × cols + col) × keys + key`` so that thousands of lines cost no hashing of nested keys."""
+    rows = [WHOLE, *(("site", s) for s in parts.sites), *(("partner", p) for ps in parts.sites.values() for p in ps)]
     cols = [ALL_YEARS, *parts.years, NO_YEAR]
-    equations: list[tuple[Any, list[Any]]] = []
-    for col in cols:
-        for key in [*JOINT_KEYS, *(["waiting"] if col == ALL_YEARS else [])]:
-            equations.append(((WHOLE, col, key), [(("site", s), col, key) for s in parts.sites]))
-            equations += [((("site", s), col, key), [(("partner", p), col, key) for p in schools])
-                          for s, schools in parts.sites.items()]
+    keys = [*JOINT_KEYS, "waiting"]
+    n_cols, n_keys = len(cols), len(keys)
+    key_of = {key: k for k, key in enumerate(keys)}
+    values = []
     for row in rows:
-        equations += [((row, ALL_YEARS, key), [(row, year, key) for year in cols[1:]]) for key in JOINT_KEYS]
         for col in cols:
-            equations += [((row, col, total), [(row, col, k) for k in keys]) for total, keys in PART_SUMS.items()]
-    top = {k: whole[k[2]] for k in values if k[:2] == (WHOLE, ALL_YEARS)}
-    hidden = protect_lines(values, equations, threshold=threshold, kept=[k for k, v in top.items() if not v.suppressed],
-                           hidden=[k for k, v in top.items() if v.suppressed],
-                           ties={(row, col, STARTED): [(row, col, "learners"), (row, col, "mentors")]
-                                 for row in rows for col in cols})
-    out: dict[Any, dict[str, Shown]] = defaultdict(dict)
-    for (row, col, key), value in values.items():
-        primary = 0 < value < threshold
-        out[(row, col)][key] = top[(row, col, key)] if (row, col) == (WHOLE, ALL_YEARS) else Shown(
-            None if (row, col, key) in hidden else value, primary=primary)
-    return out
+            found = parts.counts.get((row, col), {})
+            values += [found.get(key, 0) for key in keys] if found else [0] * len(keys)
+
+    def at(r: int, c: int, k: int) -> int:
+        return (r * n_cols + c) * n_keys + k
+
+    row_of = {row: r for r, row in enumerate(rows)}
+    sites = [(row_of[("site", s)], [row_of[("partner", p)] for p in schools]) for s, schools in parts.sites.items()]
+    joint = range(len(JOINT_KEYS))
+    lines: list[list[int]] = []
+    for c in range(n_cols):
+        for k in [*joint, *([key_of["waiting"]] if c == 0 else [])]:
+            lines.append([at(0, c, k), *(at(site, c, k) for site, _schools in sites)])
+            lines += [[at(site, c, k), *(at(school, c, k) for school in schools)] for site, schools in sites]
+    sums = [(key_of[total], [key_of[k] for k in members]) for total, members in PART_SUMS.items()]
+    for r in range(len(rows)):
+        lines += [[at(r, 0, k), *(at(r, c, k) for c in range(1, n_cols))] for k in joint]
+        for c in range(n_cols):
+            lines += [[at(r, c, total), *(at(r, c, k) for k in members)] for total, members in sums]
+    top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
+    started, learners, mentors = key_of[STARTED], key_of["learners"], key_of["mentors"]
+    hidden = protect_lines_indexed(
+        values, lines, threshold=threshold, kept={i for i, v in top.items() if not v.suppressed},
+        hidden=[i for i, v in top.items() if v.suppressed],
+        ties={at(r, c, started): [at(r, c, learners), at(r, c, mentors)]
+              for r in range(len(rows)) for c in range(n_cols)})
+    return Joint(rows=row_of, cols={col: c for c, col in enumerate(cols)}, keys=keys, values=values,
+                 hidden=hidden, whole=whole, threshold=threshold)
 
 
-def view_counts(joint: dict[Any, dict[str, Shown]], view: tuple[Any, str] | None) -> dict[str, Shown]:
-    """One filtered view's counts from the joint run: its row and school year (the waiting learners
-    of its row over every year); a view with no pairs (a year without any, a site with another
-    site's school) shows zeros."""
-    if view is None or view not in joint:
-        return {key: Shown(0) for key in [*JOINT_KEYS, "waiting"]}
-    return {**joint[view], "waiting": joint[(view[0], ALL_YEARS)]["waiting"]}
+@dataclass
+class Joint:
+    """The outcome of :func:`joint_counts`: every part's counts, numbered, and those to hide."""
+
+    rows: dict[Any, int]
+    cols: dict[str, int]
+    keys: list[str]
+    values: list[int]
+    hidden: set[int]
+    whole: dict[str, Shown]
+    threshold: int
+
+    def view(self, view: tuple[Any, str] | None) -> dict[str, Shown]:
+        """One filtered view's counts: its row and school year (the waiting learners of its row over
+        every year); a view with no pairs (a year without any, a site with another site's school)
+        shows zeros."""
+        if view is None or view[0] not in self.rows or view[1] not in self.cols:
+            return {key: Shown(0) for key in self.keys}
+        if view == (WHOLE, ALL_YEARS):
+            return dict(self.whole)
+        r, c = self.rows[view[0]], self.cols[view[1]]
+        base, every = (r * len(self.cols) + c) * len(self.keys), r * len(self.cols) * len(self.keys)
+        out = {}
+        for k, key in enumerate(self.keys):
+            i = every + k if key == "waiting" else base + k
+            value = self.values[i]
+            out[key] = Shown(None if i in self.hidden else value, primary=0 < value < self.threshold)
+        return out
+
+    def views(self) -> dict[tuple[Any, str], dict[str, Shown]]:
+        """Every part's view (for tests and benches)."""
+        return {(row, col): self.view((row, col)) for row in self.rows for col in self.cols}
 
 
 def _pulse(f: Figures, show: Show) -> Section:

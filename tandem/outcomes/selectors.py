@@ -266,7 +266,8 @@ NO_YEAR = ""  # pairs without a start date: in the whole, in no school year's vi
 @dataclass
 class Parts:
     """The counts of every part of a programme a funder can open on the dashboard, read in one
-    grouped pass (:func:`parts`): ``values[(row, col, key)]``, a *row* being the whole programme
+    grouped pass (:func:`parts`): ``counts[(row, col)][key]`` (a view without pairs is left out,
+    a key left out counts 0), a *row* being the whole programme
     (:data:`WHOLE`), a site ``("site", pk)`` or a school ``("partner", pk)`` (``pk`` None: pairs at
     no site, or no school; no page shows them), a *col* every school year (:data:`ALL_YEARS`), one
     school year, or :data:`NO_YEAR`. ``sites`` gives each site's schools (the key None: the schools
@@ -274,13 +275,13 @@ class Parts:
     (``active``, ``reason:<code>``, ``unrecorded``, ``closed``, ``started``), ``learners``,
     ``mentors``, ``goals:reached``, ``goals:other``, ``goals`` and, over every year only, ``waiting``."""
 
-    values: dict[tuple[Any, str, str], int]
+    counts: dict[tuple[Any, str], dict[str, int]]
     sites: dict[int | None, list[int | None]]
     years: list[str]
 
     def whole(self) -> dict[str, int]:
         """The unfiltered view's counts."""
-        return {key: n for (row, col, key), n in self.values.items() if (row, col) == (WHOLE, ALL_YEARS)}
+        return dict(self.counts.get((WHOLE, ALL_YEARS), {}))
 
     def view(self, filters: Filters) -> tuple[Any, str] | None:
         """The (row, col) a dashboard filter reads; None for a site with another site's school (no pairs)."""
@@ -319,7 +320,9 @@ def parts(*, programme: Programme) -> Parts:
     active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
     for m in matches:
         cell = (m["learner__institution_id"], cycle_of(_start(m, tz)))
-        site_of.setdefault(cell[0], m["learner__institution__site_id"])
+        if cell[0] not in site_of:  # a school of another programme: kept with its site
+            site_of[cell[0]] = m["learner__institution__site_id"]
+            sites.setdefault(site_of[cell[0]], []).append(cell[0])
         if m["state"] == active:
             leaf = "active"
         elif m["closure_reason"] in reasons:
@@ -347,25 +350,20 @@ def parts(*, programme: Programme) -> Parts:
         for row in (WHOLE, ("site", w["institution__site_id"]), ("partner", w["institution_id"])):
             counts[(row, ALL_YEARS)]["waiting"] += w["n"]
     years = {year for _partner, year in finest}
-    rows = [WHOLE, *(("site", s) for s in sites), *(("partner", p) for ps in sites.values() for p in ps)]
-    cols = [ALL_YEARS, *sorted(years - {NO_YEAR}, reverse=True), NO_YEAR]
-    values: dict[tuple[Any, str, str], int] = {}
-    for row in rows:
-        for col in cols:
-            found = counts.get((row, col), Counter())
-            for key in PART_LEAVES:  # every key of every part, zeros too: the same equations for all
-                values[(row, col, key)] = found[key]
-            learners, mentors = people.get((row, col), ((), ()))
-            values[(row, col, "learners")], values[(row, col, "mentors")] = len(learners), len(mentors)
-            if col == ALL_YEARS:
-                values[(row, col, "waiting")] = found["waiting"]
-            for total, keys in PART_SUMS.items():
-                values[(row, col, total)] = sum(values[(row, col, k)] for k in keys)
-    return Parts(values=values, sites=sites, years=cols[1:-1])
+    out: dict[tuple[Any, str], dict[str, int]] = {}
+    for view, found in counts.items():
+        learners, mentors = people.get(view, ((), ()))
+        out[view] = with_sums({**found, "learners": len(learners), "mentors": len(mentors)})
+    return Parts(counts=out, sites=sites, years=sorted(years - {NO_YEAR}, reverse=True))
 
 
-PART_LEAVES = ["active", *(f"reason:{r}" for r in Match.Closure.values), "unrecorded", "goals:reached",
-               "goals:other"]
+def with_sums(counts: dict[str, int]) -> dict[str, int]:
+    """A view's counts with its own sums (:data:`PART_SUMS`)."""
+    for total, keys in PART_SUMS.items():
+        counts[total] = sum(counts.get(k, 0) for k in keys)
+    return counts
+
+
 # Each view's own sums, in the order they are computed (a sum may add up an earlier one).
 PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecorded"],
              "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}

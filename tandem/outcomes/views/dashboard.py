@@ -71,8 +71,7 @@ def _joint(programme: Programme, settings: Any, filters: selectors.Filters) -> d
         return None
     parts = selectors.parts(programme=programme)
     whole = report.alone_counts(parts.whole(), threshold=settings.threshold)  # as the unfiltered page shows it
-    joint = report.joint_counts(parts, threshold=settings.threshold, whole=whole)
-    return report.view_counts(joint, parts.view(filters))
+    return report.joint_counts(parts, threshold=settings.threshold, whole=whole).view(parts.view(filters))
 
 
 @require_GET
