@@ -85,11 +85,16 @@ def fmt(value: float | None, digits: int = 1) -> str:
                          force_grouping=True)
 
 
-def hidden_note(settings: OutcomeSettings) -> str:
-    """The one explanation of "hidden", given once per page or report."""
-    return _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be worked "
+def hidden_note(settings: OutcomeSettings, *, filtered: bool = False) -> str:
+    """The one explanation of "hidden", given once per page or report; an observer's filtered view
+    (``filtered``) adds why a figure that is not small can be hidden there (``joint_counts``)."""
+    note = _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be worked "
              "out; shares only over at least %(d)s people.") % {"n": settings.threshold,
                                                                  "d": settings.min_denominator}
+    if filtered:
+        note += " " + _("In a filtered view, a figure is also hidden when setting it beside the whole programme "
+                        "or another view would let a small group be worked out.")
+    return note
 
 
 class Show:

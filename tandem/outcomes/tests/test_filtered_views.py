@@ -93,6 +93,9 @@ def test_closed_twenty_site_a_seventeen_site_b_three(world: World) -> None:
         assert at_a[label] == "hidden", label
     page = funder.get(_url(world), {"site": sites["A"].pk}).content.decode()
     assert ">17<" not in page and 'id="hidden-note"' in page
+    # The note says why a count that is not small is hidden here (not on the unfiltered page).
+    assert "In a filtered view, a figure is also hidden" in page
+    assert "In a filtered view" not in funder.get(_url(world)).content.decode()
     coordinator = world.client_for("coordinator")
     assert _results(coordinator, world, site=sites["A"].pk)["Closed"] == "17"
     assert _results(coordinator, world, site=sites["B"].pk)["Closed"] == "3"

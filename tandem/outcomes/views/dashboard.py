@@ -56,7 +56,8 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
                             counts=None if coordinator else _joint(programme, settings, filters))
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
-        "filters": filters, "query": filters.query(), "settings": settings, "hidden_note": report.hidden_note(settings),
+        "filters": filters, "query": filters.query(), "settings": settings,
+        "hidden_note": report.hidden_note(settings, filtered=bool(filters.query())),
         "sites": list(programme.sites.all()), "partners": list(programme.partners.all()),
         "table": request.GET.get("view") == "table", **_period(request),
         "years": school_years(timezone.localdate()),
