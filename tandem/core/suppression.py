@@ -267,8 +267,8 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
     for key in hidden:
         out[key] = True
 
-    def rank(key: int) -> tuple[bool, bool, int, int]:  # parts before totals, non-zero, smallest
-        return is_total[key], values[key] == 0, values[key], key
+    def rank(key: int) -> tuple[bool, int, bool, int]:  # non-zero, the smallest, a count that is no total
+        return values[key] == 0, values[key], is_total[key], key
 
     def hide(key: int, queue: list[int]) -> None:
         todo = [key]
@@ -293,7 +293,9 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
             if gone > 1 and (out[line[0]] or not 0 < values[line[0]] - sum(
                     values[k] for k in line[1:] if not out[k]) < threshold):
                 continue
-            pool = [k for k in line if not out[k] and k not in kept]
+            # The line's own parts before its total (a part here may be a total elsewhere).
+            pool = [k for k in line[1:] if not out[k] and k not in kept] or (
+                [line[0]] if not out[line[0]] and line[0] not in kept else [])
             if pool:
                 hide(min(pool, key=rank), queue)  # re-queues this line: it may need one more
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
 from tandem.core.suppression import (
+    EXACT_LIMIT,
     Shown,
     enough,
     percent,
@@ -184,7 +185,7 @@ JOINT_KEYS = ["active", *(f"reason:{r}" for r in Match.Closure.values), UNRECORD
               "learners", "mentors", "goals:reached", "goals:other", "goals"]
 
 
-def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown]) -> Joint:
+def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown], exact_limit: int = EXACT_LIMIT) -> Joint:
     """Every part's counts as an observer may see them, protected in one run
     (``suppression.protect_lines_indexed``): each site's schools add up to the site and the sites to
     the whole, in every school year and over all of them; each part's school years add up to the
@@ -194,7 +195,8 @@ def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown]) -> Jo
     at no site or school or without a start date are a part no page shows but a reader can work
     out: taken as known, a small count of them is protected like any other. Learners and mentors
     are hidden with the started matches of the same part. The counts are numbered
-    ``(row × cols + col) × keys + key`` so that thousands of lines cost no hashing of nested keys."""
+    ``(row × cols + col) × keys + key`` so that thousands of lines cost no hashing of nested keys.
+    ``exact_limit``: see ``suppression.EXACT_LIMIT`` (0: the line rule alone, as for a large programme)."""
     rows = [WHOLE, *(("site", s) for s in parts.sites), *(("partner", p) for ps in parts.sites.values() for p in ps)]
     cols = [ALL_YEARS, *parts.years, NO_YEAR]
     keys = [*JOINT_KEYS, "waiting"]
@@ -222,11 +224,22 @@ def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown]) -> Jo
         lines += [[at(r, 0, k), *(at(r, c, k) for c in range(1, n_cols))] for k in joint]
         for c in range(n_cols):
             lines += [[at(r, c, total), *(at(r, c, k) for k in members)] for total, members in sums]
+    # A view minus a view inside it two steps down (the whole minus a school, a site minus its
+    # school in one year, …) is a figure a reader can compute too: one more line for each, so that
+    # the rule keeps that rest from being small as it does for a site beside the whole.
+    schools = [school for _site, inside in sites for school in inside]
+    years = range(1, n_cols)
+    for k in joint:
+        lines.append([at(0, 0, k), *(at(school, 0, k) for school in schools)])
+        lines.append([at(0, 0, k), *(at(site, c, k) for site, _inside in sites for c in years)])
+        lines.append([at(0, 0, k), *(at(school, c, k) for school in schools for c in years)])
+        lines += [[at(0, c, k), *(at(school, c, k) for school in schools)] for c in years]
+        lines += [[at(site, 0, k), *(at(school, c, k) for school in inside for c in years)] for site, inside in sites]
     top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
     started, learners, mentors = key_of[STARTED], key_of["learners"], key_of["mentors"]
     hidden = protect_lines_indexed(
         values, lines, threshold=threshold, kept={i for i, v in top.items() if not v.suppressed},
-        hidden=[i for i, v in top.items() if v.suppressed],
+        hidden=[i for i, v in top.items() if v.suppressed], exact_limit=exact_limit,
         ties={at(r, c, started): [at(r, c, learners), at(r, c, mentors)]
               for r in range(len(rows)) for c in range(n_cols)})
     return Joint(rows=row_of, cols={col: c for c, col in enumerate(cols)}, keys=keys, values=values,
