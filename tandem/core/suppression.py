@@ -271,12 +271,30 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
         is_total[line[0]] = True
         for key in line:
             lines_of[key].append(i)
-    out = [0 < v < threshold for v in values]
     start = set(hidden)
-    zeros: set[int] = set()  # zeros a reader can tell are zeros
-    derived: set[int] = set()  # counts a reader can work out (the exact check found them)
+    # ``here``: hidden and unknown to a reader. A count of ``start`` stays hidden on the page even
+    # when a reader can tell it (its own page hides it); ``zeros``: hidden parts a reader can tell
+    # are 0; ``derived``: counts the exact check works out. Each line keeps how many of its counts
+    # are ``here`` and its total minus its parts that are not (the small rest a reader could
+    # compute), updated as counts change, so a line is checked without reading it.
+    here = [0 < v < threshold for v in values]
     for key in start:
-        out[key] = True
+        here[key] = True
+    zeros: set[int] = set()
+    derived: set[int] = set()
+    gone = [sum(1 for k in line if here[k]) for line in lines]
+    rest = [values[line[0]] - sum(values[k] for k in line[1:] if not here[k]) for line in lines]
+
+    def flip(key: int, hidden: bool, queue: list[int]) -> None:
+        if here[key] == hidden:
+            return
+        here[key] = hidden
+        step = 1 if hidden else -1
+        for i in lines_of[key]:
+            gone[i] += step
+            if lines[i][0] != key:
+                rest[i] += step * values[key]
+        queue.extend(lines_of[key])
 
     def rank(key: int) -> tuple[bool, int, bool, int]:  # non-zero, the smallest, a count that is no total
         return values[key] == 0, values[key], is_total[key], key
@@ -285,55 +303,50 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
         todo = [key]
         while todo:
             key = todo.pop()
-            if (out[key] and key not in derived) or key in zeros:
+            if here[key] or key in zeros:
                 continue
-            out[key] = True
             derived.discard(key)
-            queue.extend(lines_of[key])
+            flip(key, True, queue)
             todo.extend(ties.get(key, ()))
-
-    def hidden_here(key: int) -> bool:  # hidden and unknown to a reader
-        return out[key] and key not in zeros and key not in derived
 
     def choose(candidates: Sequence[int], queue: list[int]) -> bool:
         """Hide the best of ``candidates``: one nobody can work out before one a reader can."""
-        free = [k for k in candidates if not hidden_here(k) and k not in kept and k not in zeros]
+        free = [k for k in candidates if not here[k] and k not in kept and k not in zeros]
         pool = [k for k in free if k not in derived] or free
         if pool:
             hide(min(pool, key=rank), queue)
         return bool(pool)
 
     def settle(queue: list[int]) -> None:
-        for key in [k for k in ties if out[k]]:  # a tie of a count hidden from the start
+        for key in [k for k in ties if here[k]]:  # a tie of a count hidden from the start
             for tied in ties[key]:
-                if not out[tied]:
-                    hide(tied, queue)
+                hide(tied, queue)
         while queue:
-            line = lines[queue.pop()]
-            gone = sum(1 for k in line if hidden_here(k))
-            if not gone:
+            i = queue.pop()
+            if not gone[i]:
                 continue
-            rest = None if hidden_here(line[0]) else values[line[0]] - sum(
-                values[k] for k in line[1:] if not hidden_here(k))
-            if rest == 0:
+            line = lines[i]
+            left = None if here[line[0]] else rest[i]
+            if left == 0:
                 # Its hidden parts add up to 0: a reader knows each is 0 (no count is negative), so
                 # they protect nothing; shown, and never chosen again.
                 for key in line[1:]:
-                    if hidden_here(key):
+                    if here[key]:
                         zeros.add(key)
-                        out[key] = key in start
-                        queue.extend(lines_of[key])
+                        flip(key, False, queue)
                 continue
-            if gone > 1 and (rest is None or not 0 < rest < threshold):
+            if gone[i] > 1 and (left is None or not 0 < left < threshold):
                 continue
-            # The line's own parts before its total (a part here may be a total elsewhere).
-            choose(line[1:], queue) or choose(line[:1], queue)  # re-queues this line: it may need one more
+            # The line's own parts before its total (a part here may be a total elsewhere); hiding
+            # one re-queues this line: it may need one more.
+            if not choose(line[1:], queue):
+                choose(line[:1], queue)
 
-    settle(sorted({i for key, h in enumerate(out) if h for i in lines_of[key]}, reverse=True))
+    settle(sorted({i for key, h in enumerate(here) if h for i in lines_of[key]}, reverse=True))
     equations = [(line[0], line[1:]) for line in lines]
     last: list[int] = []
     for _round in range(EXACT_ROUNDS):
-        hidden_now = {k for k in range(len(values)) if hidden_here(k)}
+        hidden_now = {k for k, h in enumerate(here) if h}
         if len(hidden_now) > exact_limit:
             break
         exposed = _exposed(equations, hidden_now)
@@ -352,10 +365,9 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
             # lines choose anew.
             for key in exposed:
                 derived.add(key)
-                out[key] = key in start
-                queue.extend(lines_of[key])
+                flip(key, False, queue)
         settle(queue)
-    return {k for k, h in enumerate(out) if h}
+    return {k for k, h in enumerate(here) if h} | start
 
 
 def protect_count(value: int, *, threshold: int = DEFAULT_THRESHOLD) -> Shown:
