@@ -282,8 +282,17 @@ def protect_lines_indexed(values: Sequence[int], lines: Sequence[Sequence[int]],
         here[key] = True
     zeros: set[int] = set()
     derived: set[int] = set()
-    gone = [sum(1 for k in line if here[k]) for line in lines]
-    rest = [values[line[0]] - sum(values[k] for k in line[1:] if not here[k]) for line in lines]
+    gone = [0] * len(lines)
+    rest = [0] * len(lines)
+    for i, line in enumerate(lines):
+        total = line[0]
+        hid, left = int(here[total]), values[total]
+        for k in line[1:]:
+            if here[k]:
+                hid += 1
+            else:
+                left -= values[k]
+        gone[i], rest[i] = hid, left
 
     def flip(key: int, hidden: bool, queue: list[int]) -> None:
         if here[key] == hidden:

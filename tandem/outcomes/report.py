@@ -208,33 +208,35 @@ def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown], exact
             found = parts.counts.get((row, col), {})
             values += [found.get(key, 0) for key in keys] if found else [0] * len(keys)
 
-    def at(r: int, c: int, k: int) -> int:
+    def at(r: int, c: int, k: int = 0) -> int:
         return (r * n_cols + c) * n_keys + k
 
     row_of = {row: r for r, row in enumerate(rows)}
     sites = [(row_of[("site", s)], [row_of[("partner", p)] for p in schools]) for s, schools in parts.sites.items()]
+    schools = [school for _site, inside in sites for school in inside]
     joint = range(len(JOINT_KEYS))
-    lines: list[list[int]] = []
+    years = range(1, n_cols)
+    # Each line as the first count of each view it adds up (``at(r, c)``), one line per key: the
+    # count of key k in a view is its first count plus k.
+    shapes: list[tuple[list[int], range | list[int]]] = []
     for c in range(n_cols):
-        for k in [*joint, *([key_of["waiting"]] if c == 0 else [])]:
-            lines.append([at(0, c, k), *(at(site, c, k) for site, _schools in sites)])
-            lines += [[at(site, c, k), *(at(school, c, k) for school in schools)] for site, schools in sites]
-    sums = [(key_of[total], [key_of[k] for k in members]) for total, members in PART_SUMS.items()]
-    for r in range(len(rows)):
-        lines += [[at(r, 0, k), *(at(r, c, k) for c in range(1, n_cols))] for k in joint]
-        for c in range(n_cols):
-            lines += [[at(r, c, total), *(at(r, c, k) for k in members)] for total, members in sums]
+        keys_here = [*joint, key_of["waiting"]] if c == 0 else joint
+        shapes.append(([at(0, c), *(at(site, c) for site, _inside in sites)], keys_here))
+        shapes += [([at(site, c), *(at(school, c) for school in inside)], keys_here) for site, inside in sites]
+    shapes += [([at(r, 0), *(at(r, c) for c in years)], joint) for r in range(len(rows))]
     # A view minus a view inside it two steps down (the whole minus a school, a site minus its
     # school in one year, …) is a figure a reader can compute too: one more line for each, so that
     # the rule keeps that rest from being small as it does for a site beside the whole.
-    schools = [school for _site, inside in sites for school in inside]
-    years = range(1, n_cols)
-    for k in joint:
-        lines.append([at(0, 0, k), *(at(school, 0, k) for school in schools)])
-        lines.append([at(0, 0, k), *(at(site, c, k) for site, _inside in sites for c in years)])
-        lines.append([at(0, 0, k), *(at(school, c, k) for school in schools for c in years)])
-        lines += [[at(0, c, k), *(at(school, c, k) for school in schools)] for c in years]
-        lines += [[at(site, 0, k), *(at(school, c, k) for school in inside for c in years)] for site, inside in sites]
+    shapes += [([at(0, 0), *(at(school, 0) for school in schools)], joint),
+               ([at(0, 0), *(at(site, c) for site, _inside in sites for c in years)], joint),
+               ([at(0, 0), *(at(school, c) for school in schools for c in years)], joint),
+               *(([at(0, c), *(at(school, c) for school in schools)], joint) for c in years),
+               *(([at(site, 0), *(at(school, c) for school in inside for c in years)], joint)
+                 for site, inside in sites)]
+    lines = [[first + k for first in shape] for shape, keys_here in shapes for k in keys_here]
+    # In each view: the reasons add up to the closed matches, active and closed to the started, …
+    sums = [[key_of[total], *(key_of[k] for k in members)] for total, members in PART_SUMS.items()]
+    lines += [[first + k for k in shape] for first in range(0, len(values), n_keys) for shape in sums]
     top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
     started, learners, mentors = key_of[STARTED], key_of["learners"], key_of["mentors"]
     hidden = protect_lines_indexed(
