@@ -296,9 +296,8 @@ class Parts:
 
 def parts(*, programme: Programme) -> Parts:
     """Every part's counts in a fixed number of queries, whatever the number of sites, schools and
-    years (one for the pairs, one for their goals grouped by pair, one for the waiting learners
-    grouped by school, one for the schools): the rows are split in Python, not one ``figures`` per
-    part. The same pairs as ``figures`` counts for each filter (``_scoped``, ``_start``)."""
+    years (the sites, the schools, the pairs with their goals counted, the waiting learners grouped
+    by school): the rows are split in Python, not one ``figures`` per part. The same pairs as ``figures`` counts for each filter (``_scoped``, ``_start``)."""
     from tandem.journal.models import Goal
 
     tz = timezone.get_current_timezone()
@@ -306,36 +305,33 @@ def parts(*, programme: Programme) -> Parts:
     sites[None] = [None]
     for pk, site in programme.partners.values_list("pk", "site_id"):
         sites.setdefault(site, []).append(pk)
-    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED).values(
-        "pk", "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
-        "learner__institution__site_id", "first_meeting_at", "cycle_start").order_by("pk"))
-    goals = {g["match_id"]: g for g in Goal.objects.filter(match__programme=programme, match__state__in=STARTED)
-             .exclude(state=Goal.State.ADJUSTED).values("match_id").order_by("match_id")
-             .annotate(n=Count("pk"), reached=Count("pk", filter=Q(state=Goal.State.REACHED)))}
+    # The pairs with their goals counted in the same query (one row a pair: the goals are the only
+    # relation joined), as tuples: thousands of rows, no dict each.
+    goals = Q(goals__isnull=False) & ~Q(goals__state=Goal.State.ADJUSTED)
+    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED).values_list(
+        "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
+        "learner__institution__site_id", "first_meeting_at", "cycle_start").annotate(
+        n=Count("goals", filter=goals), reached=Count("goals", filter=goals & Q(goals__state=Goal.State.REACHED)))
+        .order_by("pk"))
     # Each pair into its school and school year (the finest part), then each part into the parts
     # that hold it: the work per pair is constant, the rest grows with schools × years only.
     finest: dict[tuple[int | None, str], Counter[str]] = defaultdict(Counter)
     faces: dict[tuple[int | None, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     site_of: dict[int | None, int | None] = {p: s for s, ps in sites.items() for p in ps}
     active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
-    for m in matches:
-        cell = (m["learner__institution_id"], cycle_of(_start(m, tz)))
-        if cell[0] not in site_of:  # a school of another programme: kept with its site
-            site_of[cell[0]] = m["learner__institution__site_id"]
-            sites.setdefault(site_of[cell[0]], []).append(cell[0])
-        if m["state"] == active:
-            leaf = "active"
-        elif m["closure_reason"] in reasons:
-            leaf = f"reason:{m['closure_reason']}"
-        else:
-            leaf = "unrecorded"
+    for state, reason, learner, mentor, school, site, first_meeting, cycle_start, n, reached in matches:
+        start = first_meeting.astimezone(tz).date() if first_meeting is not None else cycle_start  # as _start
+        cell = (school, cycle_of(start))
+        if school not in site_of:  # a school of another programme: kept with its site
+            site_of[school] = site
+            sites.setdefault(site, []).append(school)
         found = finest[cell]
-        found[leaf] += 1
-        if (goal := goals.get(m["pk"])) is not None:
-            found["goals:reached"] += goal["reached"]
-            found["goals:other"] += goal["n"] - goal["reached"]
-        faces[cell][0].add(m["learner_id"])
-        faces[cell][1].add(m["volunteer_id"])
+        found["active" if state == active else f"reason:{reason}" if reason in reasons else "unrecorded"] += 1
+        if n:
+            found["goals:reached"] += reached
+            found["goals:other"] += n - reached
+        faces[cell][0].add(learner)
+        faces[cell][1].add(mentor)
     counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
     people: dict[tuple[Any, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     for (partner, year), found in finest.items():
