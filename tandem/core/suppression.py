@@ -12,6 +12,11 @@ at least ``min_denominator`` (default 10) and never of a hidden count.
 
 This protects against exact recovery by subtraction (the common attack on published tables); it
 does not promise that the bounds an attacker can derive (e.g. "between 1 and 4") are wide.
+
+Many tables that share their totals (a programme's views by site, school and school year, each a
+part of the next) are protected together by :func:`protect_lines` / :func:`protect_lines_indexed`:
+the classic rule for tables with margins, line by line, with the exact check (``_exposed``, in
+integers) only while few counts are hidden (``EXACT_LIMIT``).
 """
 
 from __future__ import annotations
@@ -237,14 +242,14 @@ def protect_lines(values: Mapping[Any, int], equations: Sequence[Equation], *, t
     line whose total is shown hides one more count while its hidden parts add up to 1 … threshold − 1
     (the reader could compute that small group as the total minus the shown parts), while hidden
     parts that add up to 0 beside a shown total are shown (no count being negative, a reader knows
-    each is 0: they protect nothing) and never chosen again. ``hidden``
-    counts start hidden (another page hides them), ``kept`` ones are never chosen (another page
-    shows them), and hiding a key of ``ties`` hides its tied keys too. Then, while at most
-    ``exact_limit`` counts are hidden, the exact check: a small count that still follows from all
-    the equations together hides its smallest neighbour, and the rule runs again; a hidden count
-    that follows from the shown ones and is not small is shown (it protects nothing) and the rule
-    runs again, until nothing hidden follows. Linear in the
-    number of counts and lines apart from the exact check. (:func:`protect_lines_indexed` does the
+    each is 0: they protect nothing) and never chosen again. ``hidden`` counts start hidden
+    (another page hides them), ``kept`` ones are never chosen (another page shows them), and hiding
+    a key of ``ties`` hides its tied keys too. Then, while at most ``exact_limit`` counts are
+    hidden, the exact check: a small count that still follows from all the equations together
+    hides its smallest neighbour, and the rule runs again; a hidden count that follows from the
+    shown ones and is not small is shown (it protects nothing) and the rule runs again, until
+    nothing hidden follows (at most ``EXACT_ROUNDS`` times). Linear in the number of counts and
+    lines apart from the exact check. (:func:`protect_lines_indexed` does the
     work on counts numbered 0 … n − 1.)"""
     keys = list(values)
     index = {key: i for i, key in enumerate(keys)}
