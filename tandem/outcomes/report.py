@@ -6,10 +6,17 @@ suppression, the programme's threshold; the match counts through ``matching.sele
 .protect_matches``, the one protection the matches report uses too), each mean, median and interval through
 ``suppression.enough`` and each percentage through ``suppression.percent``. Coordinators'
 dashboards use ``suppress=False`` and see the exact values.
+
+An observer's *filtered* view (a site, a school, a school year, or both) is a part of the programme
+a funder can set beside the whole and beside the other parts: its counts come from one joint run
+over every part (``joint_counts``: ``selectors.parts`` reads them in one grouped pass,
+``suppression.protect_lines_indexed`` protects them), given to ``build`` as ``counts``. Learners and mentors
+are hidden wherever the started matches are (they are nearly always the same number).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +26,29 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_
 
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.selectors import hidden_word  # the one word for a hidden figure, app-wide
-from tandem.core.suppression import Shown, enough, percent, protect, protect_count
+from tandem.core.suppression import (
+    EXACT_LIMIT,
+    Shown,
+    enough,
+    percent,
+    protect,
+    protect_count,
+    protect_lines_indexed,
+)
 from tandem.core.text import percent as percent_text
 from tandem.core.text import semicolons
 from tandem.matching.models import Match
 from tandem.matching.selectors import STARTED, UNRECORDED, protect_matches
 from tandem.outcomes.instruments import pick
 from tandem.outcomes.models import Audience, EarlyLeaving, OutcomeSettings, SchoolStatus, WaveKind
-from tandem.outcomes.selectors import Figures
+from tandem.outcomes.selectors import (
+    ALL_YEARS,
+    NO_YEAR,
+    PART_SUMS,
+    WHOLE,
+    Figures,
+    Parts,
+)
 
 
 @dataclass
@@ -64,11 +86,16 @@ def fmt(value: float | None, digits: int = 1) -> str:
                          force_grouping=True)
 
 
-def hidden_note(settings: OutcomeSettings) -> str:
-    """The one explanation of "hidden", given once per page or report."""
-    return _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be worked "
+def hidden_note(settings: OutcomeSettings, *, filtered: bool = False) -> str:
+    """The one explanation of "hidden", given once per page or report; an observer's filtered view
+    (``filtered``) adds why a figure that is not small can be hidden there (``joint_counts``)."""
+    note = _("Hidden: groups smaller than %(n)s are not shown, nor figures from which they could be worked "
              "out; shares only over at least %(d)s people.") % {"n": settings.threshold,
                                                                  "d": settings.min_denominator}
+    if filtered:
+        note += " " + _("In a filtered view, a figure is also hidden when setting it beside the whole programme "
+                        "or another view would let a small group be worked out.")
+    return note
 
 
 class Show:
@@ -84,32 +111,175 @@ class Show:
         # Apprentices' programmes name the cycle "training year", not "school year"
         # (tandem.core.apprentices).
         self.apprentices = bool(settings.programme_id) and learners_are_apprentices(settings.programme)
+        # A filtered view whose started matches are hidden by the joint protection hides the
+        # figures of those pairs that no joint run covers (surveys, pulse, indicators, follow-up).
+        self.veiled = False
 
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):
             shown = protect_count(shown, threshold=self.threshold)
+        if self.veiled and shown.value:
+            return self.small
         return self.small if shown.value is None else number_format(shown.value, force_grouping=True)
 
-    def mean(self, value: float | None, n: int, digits: int = 1) -> str:
-        if not enough(n, threshold=self.threshold):
+    def mean(self, value: float | None, n: int, digits: int = 1, over: Shown | None = None) -> str:
+        """A mean (median, sum) over ``n`` people or pairs; ``over``: the count of them as the view
+        shows it (hidden, the mean is hidden too: it would be a figure of a hidden group)."""
+        if not enough(n, threshold=self.threshold) or (n and (self.veiled or (over is not None and over.suppressed))):
             return self.small if n else "–"
         return fmt(value, digits)
 
     def pct(self, part: Shown, whole: Shown) -> tuple[str, float | None]:
+        if self.veiled and (whole.value or whole.suppressed):
+            return self.small, None
         share = percent(part, whole, min_denominator=self.min_denominator)
         if share is None:
             return (self.small if whole.value or whole.suppressed else "–"), None
         return percent_text(share), share
 
 
-def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool) -> list[Section]:
+def build(figures: Figures, *, settings: OutcomeSettings, suppress: bool,
+          counts: dict[str, Shown] | None = None) -> list[Section]:
+    """The sections of a view. ``counts``: an observer's filtered view's counts from the joint run
+    (``joint_counts``); without, the view's tables are protected on their own (``alone``)."""
     show = Show(settings, suppress=suppress)
-    # The match counts of both sections, protected as the matches report protects them (one call).
-    matches = protect_matches(states={Match.State.ACTIVE: figures.active}, reasons=figures.closure_reasons,
-                              unrecorded=figures.closure_unrecorded, threshold=show.threshold)
-    return [_delivered(figures, show, matches), _closures(figures, show, matches), _goals(figures, show),
-            *_surveys(figures, show), _pulse(figures, show), _indicators(figures, show),
+    shown = counts if counts is not None and suppress else alone(figures, threshold=show.threshold)
+    out = [_delivered(figures, show, shown), _closures(figures, show, shown), _goals(figures, show, shown)]
+    show.veiled = counts is not None and suppress and shown[STARTED].suppressed
+    return [*out, *_surveys(figures, show), _pulse(figures, show), _indicators(figures, show),
             _dropout(figures, show, settings)]
+
+
+def alone(f: Figures, *, threshold: int) -> dict[str, Shown]:
+    """The counts of a view protected on their own (the unfiltered view, a funder report, every
+    coordinator's view with ``threshold=1``): :func:`alone_counts` of the view's figures."""
+    return alone_counts({"active": f.active, **{f"reason:{r}": n for r, n in f.closure_reasons.items()},
+                         UNRECORDED: f.closure_unrecorded, "goals:reached": f.goals_reached,
+                         "goals:other": f.goals - f.goals_reached, "learners": f.learners, "mentors": f.mentors,
+                         "waiting": f.waiting_now or 0}, threshold=threshold)
+
+
+def alone_counts(counts: Mapping[str, int], *, threshold: int) -> dict[str, Shown]:
+    """A view's counts (the keys of ``selectors.Parts``) protected on their own: the match counts as
+    the matches report protects them (one call), the goals as one table, learners, mentors and the
+    waiting learners as lone counts, learners and mentors hidden with the started matches."""
+    shown = dict(protect_matches(states={Match.State.ACTIVE: counts.get("active", 0)},
+                                 reasons={r: counts.get(f"reason:{r}", 0) for r in Match.Closure.values},
+                                 unrecorded=counts.get(UNRECORDED, 0), threshold=threshold))
+    goals = protect({"reached": counts.get("goals:reached", 0), "other": counts.get("goals:other", 0)},
+                    threshold=threshold)
+    shown |= {"goals": goals.col_total("n"), "goals:reached": goals.cell("reached", "n"),
+              "goals:other": goals.cell("other", "n"),
+              "waiting": protect_count(counts.get("waiting", 0), threshold=threshold)}
+    for key in ("learners", "mentors"):
+        value = counts.get(key, 0)
+        shown[key] = protect_count(value, threshold=threshold)
+        if shown[STARTED].suppressed and value:  # nearly always the started count itself
+            shown[key] = Shown(None, primary=shown[key].primary)
+    return shown
+
+
+# The counts of a view that ``joint_counts`` protects across views (and the waiting learners,
+# over every school year only).
+JOINT_KEYS = ["active", *(f"reason:{r}" for r in Match.Closure.values), UNRECORDED, "closed", STARTED,
+              "learners", "mentors", "goals:reached", "goals:other", "goals"]
+
+
+def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown], exact_limit: int = EXACT_LIMIT) -> Joint:
+    """Every part's counts as an observer may see them, protected in one run
+    (``suppression.protect_lines_indexed``): each site's schools add up to the site and the sites to
+    the whole, in every school year and over all of them; each part's school years add up to the
+    part over every year; in each part, the reasons to the closed matches, active and closed to the
+    started, reached and other goals to the goals. The whole (the unfiltered page) is published as
+    its own page shows it (``whole``: its shown counts are kept, its hidden ones stay hidden). Pairs
+    at no site or school or without a start date are a part no page shows but a reader can work
+    out: taken as known, a small count of them is protected like any other. Learners and mentors
+    are hidden with the started matches of the same part. The counts are numbered
+    ``(row × cols + col) × keys + key`` so that thousands of lines cost no hashing of nested keys.
+    ``exact_limit``: see ``suppression.EXACT_LIMIT`` (0: the line rule alone, as for a large programme)."""
+    rows = [WHOLE, *(("site", s) for s in parts.sites), *(("partner", p) for ps in parts.sites.values() for p in ps)]
+    cols = [ALL_YEARS, *parts.years, NO_YEAR]
+    keys = [*JOINT_KEYS, "waiting"]
+    n_cols, n_keys = len(cols), len(keys)
+    key_of = {key: k for k, key in enumerate(keys)}
+    values = []
+    for row in rows:
+        for col in cols:
+            found = parts.counts.get((row, col), {})
+            values += [found.get(key, 0) for key in keys] if found else [0] * len(keys)
+
+    def at(r: int, c: int, k: int = 0) -> int:
+        return (r * n_cols + c) * n_keys + k
+
+    row_of = {row: r for r, row in enumerate(rows)}
+    sites = [(row_of[("site", s)], [row_of[("partner", p)] for p in schools]) for s, schools in parts.sites.items()]
+    schools = [school for _site, inside in sites for school in inside]
+    joint = range(len(JOINT_KEYS))
+    years = range(1, n_cols)
+    # Each line as the first count of each view it adds up (``at(r, c)``), one line per key: the
+    # count of key k in a view is its first count plus k.
+    shapes: list[tuple[list[int], range | list[int]]] = []
+    for c in range(n_cols):
+        keys_here = [*joint, key_of["waiting"]] if c == 0 else joint
+        shapes.append(([at(0, c), *(at(site, c) for site, _inside in sites)], keys_here))
+        shapes += [([at(site, c), *(at(school, c) for school in inside)], keys_here) for site, inside in sites]
+    shapes += [([at(r, 0), *(at(r, c) for c in years)], joint) for r in range(len(rows))]
+    # A view minus a view inside it two steps down (the whole minus a school, a site minus its
+    # school in one year, …) is a figure a reader can compute too: one more line for each, so that
+    # the rule keeps that rest from being small as it does for a site beside the whole.
+    shapes += [([at(0, 0), *(at(school, 0) for school in schools)], joint),
+               ([at(0, 0), *(at(site, c) for site, _inside in sites for c in years)], joint),
+               ([at(0, 0), *(at(school, c) for school in schools for c in years)], joint),
+               *(([at(0, c), *(at(school, c) for school in schools)], joint) for c in years),
+               *(([at(site, 0), *(at(school, c) for school in inside for c in years)], joint)
+                 for site, inside in sites)]
+    lines = [[first + k for first in shape] for shape, keys_here in shapes for k in keys_here]
+    # In each view: the reasons add up to the closed matches, active and closed to the started, …
+    sums = [[key_of[total], *(key_of[k] for k in members)] for total, members in PART_SUMS.items()]
+    lines += [[first + k for k in shape] for first in range(0, len(values), n_keys) for shape in sums]
+    top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
+    started, learners, mentors = key_of[STARTED], key_of["learners"], key_of["mentors"]
+    hidden = protect_lines_indexed(
+        values, lines, threshold=threshold, kept={i for i, v in top.items() if not v.suppressed},
+        hidden=[i for i, v in top.items() if v.suppressed], exact_limit=exact_limit,
+        ties={at(r, c, started): [at(r, c, learners), at(r, c, mentors)]
+              for r in range(len(rows)) for c in range(n_cols)})
+    return Joint(rows=row_of, cols={col: c for c, col in enumerate(cols)}, keys=keys, values=values,
+                 hidden=hidden, whole=whole, threshold=threshold)
+
+
+@dataclass
+class Joint:
+    """The outcome of :func:`joint_counts`: every part's counts, numbered, and those to hide."""
+
+    rows: dict[Any, int]
+    cols: dict[str, int]
+    keys: list[str]
+    values: list[int]
+    hidden: set[int]
+    whole: dict[str, Shown]
+    threshold: int
+
+    def view(self, view: tuple[Any, str] | None) -> dict[str, Shown]:
+        """One filtered view's counts: its row and school year (the waiting learners of its row over
+        every year); a view with no pairs (a year without any, a site with another site's school)
+        shows zeros."""
+        if view is None or view[0] not in self.rows or view[1] not in self.cols:
+            return {key: Shown(0) for key in self.keys}
+        if view == (WHOLE, ALL_YEARS):
+            return dict(self.whole)
+        r, c = self.rows[view[0]], self.cols[view[1]]
+        base, every = (r * len(self.cols) + c) * len(self.keys), r * len(self.cols) * len(self.keys)
+        out = {}
+        for k, key in enumerate(self.keys):
+            i = every + k if key == "waiting" else base + k
+            value = self.values[i]
+            out[key] = Shown(None if i in self.hidden else value, primary=0 < value < self.threshold)
+        return out
+
+    def views(self) -> dict[tuple[Any, str], dict[str, Shown]]:
+        """Every part's view (for tests and benches)."""
+        return {(row, col): self.view((row, col)) for row in self.rows for col in self.cols}
 
 
 def _pulse(f: Figures, show: Show) -> Section:
@@ -141,22 +311,26 @@ def _pulse(f: Figures, show: Show) -> Section:
 
 
 def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
-    many = enough(f.matches, threshold=show.threshold)
+    # Meetings and hours are sums over the started pairs: shown with their count only.
+    started = matches[STARTED]
+    many = enough(f.matches, threshold=show.threshold) and not started.suppressed
     rows = [
-        Row(_("Matches (started)"), show.count(matches[STARTED])),
+        Row(_("Matches (started)"), show.count(started)),
         Row(_("Active now"), show.count(matches[Match.State.ACTIVE])),
         # With its context: the match state "Closed" (matching's catalogue, singular in French) would win.
         Row(pgettext("matches, a figure", "Closed"), show.count(matches[Match.State.CLOSED])),
-        Row(_("Learners mentored"), show.count(f.learners)),
-        Row(_("Mentors"), show.count(f.mentors)),
-        Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches)),
-        Row(_("Hours of mentoring"), fmt(f.hours) if many else show.mean(None, f.matches)),
-        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches)),
-        Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0)),
-        Row(_("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0)),
+        Row(_("Learners mentored"), show.count(matches["learners"])),
+        Row(_("Mentors"), show.count(matches["mentors"])),
+        Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches, over=started)),
+        Row(_("Hours of mentoring"), fmt(f.hours) if many else show.mean(None, f.matches, over=started)),
+        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches, over=started)),
+        Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0,
+                                                        over=matches[Match.State.CLOSED])),
+        Row(_("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0,
+                                                                       over=started)),
     ]
     if f.waiting_now is not None:
-        rows.append(Row(_("Learners waiting now"), show.count(f.waiting_now)))
+        rows.append(Row(_("Learners waiting now"), show.count(matches["waiting"])))
     return Section("delivered", _("What was delivered"), rows, [_("Figure"), _("Value")])
 
 
@@ -181,12 +355,11 @@ def _closures(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
                    chart=True, note=note)
 
 
-def _goals(f: Figures, show: Show) -> Section:
-    table = protect({"reached": f.goals_reached, "other": f.goals - f.goals_reached}, threshold=show.threshold)
-    share, _value = show.pct(table.cell("reached", "n"), table.col_total("n"))
+def _goals(f: Figures, show: Show, shown: dict[str, Shown]) -> Section:
+    share, _value = show.pct(shown["goals:reached"], shown["goals"])
     return Section("goals", _("Goals"), [
-        Row(_("Goals set"), show.count(table.col_total("n"))),
-        Row(_("Goals reached"), show.count(table.cell("reached", "n")), share),
+        Row(_("Goals set"), show.count(shown["goals"])),
+        Row(_("Goals reached"), show.count(shown["goals:reached"]), share),
     ], [_("Figure"), _("Value"), _("Share")])
 
 

@@ -257,6 +257,114 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     return out
 
 
+# --- every part at once (an observer's filtered view) ---------------------------------------------
+
+WHOLE, ALL_YEARS = ("whole", None), "all"
+NO_YEAR = ""  # pairs without a start date: in the whole, in no school year's view
+
+
+@dataclass
+class Parts:
+    """The counts of every part of a programme a funder can open on the dashboard, read in one
+    grouped pass (:func:`parts`): ``counts[(row, col)][key]`` (a view without pairs is left out,
+    a key left out counts 0), a *row* being the whole programme
+    (:data:`WHOLE`), a site ``("site", pk)`` or a school ``("partner", pk)`` (``pk`` None: pairs at
+    no site, or no school; no page shows them), a *col* every school year (:data:`ALL_YEARS`), one
+    school year, or :data:`NO_YEAR`. ``sites`` gives each site's schools (the key None: the schools
+    at no site). The keys: each match count of ``matching.selectors.match_tree`` the dashboard shows
+    (``active``, ``reason:<code>``, ``unrecorded``, ``closed``, ``started``), ``learners``,
+    ``mentors``, ``goals:reached``, ``goals:other``, ``goals`` and, over every year only, ``waiting``."""
+
+    counts: dict[tuple[Any, str], dict[str, int]]
+    sites: dict[int | None, list[int | None]]
+    years: list[str]
+
+    def whole(self) -> dict[str, int]:
+        """The unfiltered view's counts."""
+        return dict(self.counts.get((WHOLE, ALL_YEARS), {}))
+
+    def view(self, filters: Filters) -> tuple[Any, str] | None:
+        """The (row, col) a dashboard filter reads; None for a site with another site's school (no pairs)."""
+        if filters.partner:
+            if filters.site and filters.partner not in self.sites.get(filters.site, []):
+                return None
+            row: Any = ("partner", filters.partner)
+        else:
+            row = ("site", filters.site) if filters.site else WHOLE
+        return row, filters.cycle or ALL_YEARS
+
+
+def parts(*, programme: Programme) -> Parts:
+    """Every part's counts in a fixed number of queries, whatever the number of sites, schools and
+    years (the sites, the schools, the pairs with their goals counted, the waiting learners grouped
+    by school): the rows are split in Python, not one ``figures`` per part. The same pairs as ``figures`` counts for each filter (``_scoped``, ``_start``)."""
+    from tandem.journal.models import Goal
+
+    tz = timezone.get_current_timezone()
+    sites: dict[int | None, list[int | None]] = {pk: [] for pk in programme.sites.values_list("pk", flat=True)}
+    sites[None] = [None]
+    for pk, site in programme.partners.values_list("pk", "site_id"):
+        sites.setdefault(site, []).append(pk)
+    # The pairs with their goals counted in the same query (one row a pair: the goals are the only
+    # relation joined), as tuples: thousands of rows, no dict each.
+    goals = Q(goals__isnull=False) & ~Q(goals__state=Goal.State.ADJUSTED)
+    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED).values_list(
+        "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
+        "learner__institution__site_id", "first_meeting_at", "cycle_start").annotate(
+        n=Count("goals", filter=goals), reached=Count("goals", filter=goals & Q(goals__state=Goal.State.REACHED)))
+        .order_by("pk"))
+    # Each pair into its school and school year (the finest part), then each part into the parts
+    # that hold it: the work per pair is constant, the rest grows with schools × years only.
+    finest: dict[tuple[int | None, str], Counter[str]] = defaultdict(Counter)
+    faces: dict[tuple[int | None, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    site_of: dict[int | None, int | None] = {p: s for s, ps in sites.items() for p in ps}
+    active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
+    for state, reason, learner, mentor, school, site, first_meeting, cycle_start, n, reached in matches:
+        start = first_meeting.astimezone(tz).date() if first_meeting is not None else cycle_start  # as _start
+        cell = (school, cycle_of(start))
+        if school not in site_of:  # a school of another programme: kept with its site
+            site_of[school] = site
+            sites.setdefault(site, []).append(school)
+        found = finest[cell]
+        found["active" if state == active else f"reason:{reason}" if reason in reasons else "unrecorded"] += 1
+        if n:
+            found["goals:reached"] += reached
+            found["goals:other"] += n - reached
+        faces[cell][0].add(learner)
+        faces[cell][1].add(mentor)
+    counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
+    people: dict[tuple[Any, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for (partner, year), found in finest.items():
+        for row in (WHOLE, ("site", site_of[partner]), ("partner", partner)):
+            for col in (ALL_YEARS, year):
+                counts[(row, col)].update(found)
+                people[(row, col)][0].update(faces[(partner, year)][0])
+                people[(row, col)][1].update(faces[(partner, year)][1])
+    waiting = (Learner.objects.filter(programme=programme, state=Learner.State.WAITING)
+               .values("institution_id", "institution__site_id").order_by().annotate(n=Count("pk")))
+    for w in waiting:
+        for row in (WHOLE, ("site", w["institution__site_id"]), ("partner", w["institution_id"])):
+            counts[(row, ALL_YEARS)]["waiting"] += w["n"]
+    years = {year for _partner, year in finest}
+    out: dict[tuple[Any, str], dict[str, int]] = {}
+    for view, found in counts.items():
+        learners, mentors = people.get(view, ((), ()))
+        out[view] = with_sums({**found, "learners": len(learners), "mentors": len(mentors)})
+    return Parts(counts=out, sites=sites, years=sorted(years - {NO_YEAR}, reverse=True))
+
+
+def with_sums(counts: dict[str, int]) -> dict[str, int]:
+    """A view's counts with its own sums (:data:`PART_SUMS`)."""
+    for total, keys in PART_SUMS.items():
+        counts[total] = sum(counts.get(k, 0) for k in keys)
+    return counts
+
+
+# Each view's own sums, in the order they are computed (a sum may add up an earlier one).
+PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecorded"],
+             "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}
+
+
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for

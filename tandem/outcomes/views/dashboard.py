@@ -52,15 +52,27 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     settings = selectors.outcome_settings(programme)
     filters = _filters(request, programme)
     figures = selectors.figures(programme=programme, filters=filters)
-    sections = report.build(figures, settings=settings, suppress=not coordinator)
+    sections = report.build(figures, settings=settings, suppress=not coordinator,
+                            counts=None if coordinator else _joint(programme, settings, filters))
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
-        "filters": filters, "query": filters.query(), "settings": settings, "hidden_note": report.hidden_note(settings),
+        "filters": filters, "query": filters.query(), "settings": settings,
+        "hidden_note": report.hidden_note(settings, filtered=bool(filters.query())),
         "sites": list(programme.sites.all()), "partners": list(programme.partners.all()),
         "table": request.GET.get("view") == "table", **_period(request),
         "years": school_years(timezone.localdate()),
         "org_admin": is_admin_of_organisation(request.user, programme.organisation),
     })
+
+
+def _joint(programme: Programme, settings: Any, filters: selectors.Filters) -> dict[str, Any] | None:
+    """An observer's filtered view: its counts protected jointly with every other part of the
+    programme and with the unfiltered view (report.joint_counts); None for the unfiltered view."""
+    if not (filters.site or filters.partner or filters.cycle):
+        return None
+    parts = selectors.parts(programme=programme)
+    whole = report.alone_counts(parts.whole(), threshold=settings.threshold)  # as the unfiltered page shows it
+    return report.joint_counts(parts, threshold=settings.threshold, whole=whole).view(parts.view(filters))
 
 
 @require_GET
