@@ -139,7 +139,24 @@ def _suppress(values: Mapping[Any, int], equations: Sequence[Equation], *, thres
     for _round in range(len(values) + 1):
         found = [k for k in _exposed(equations, hidden) if k not in shown_later]
         if not found:
-            break
+            # No count follows exactly; but a published total minus its shown parts still tells the
+            # sum of the hidden ones ("mentor moved" + "did not work" = 2 beside a shown total):
+            # while that sum is a small group, one more part is hidden.
+            small = next(((total, parts) for total, parts in equations if total not in hidden
+                          and 0 < sum(values[p] for p in parts if p in hidden) < threshold), None)
+            if small is None:
+                break
+            total, parts = small
+            free = [p for p in parts if p not in hidden and p not in kept]
+            pool = [p for p in free if values[p] > 0] or free
+            if pool:
+                hidden.add(min(pool, key=lambda k: (values[k], repr(k))))
+            elif total not in kept:
+                hidden.add(total)
+            else:
+                hidden |= set(values)
+                break
+            continue
         # Its neighbours: the counts that share a published sum with it (in a table, its row and column).
         # The first exposed count that has one left to hide: another may be hemmed in by counts
         # already hidden or ``kept`` while hiding a neighbour of the next one still helps.
