@@ -51,31 +51,42 @@ def _this_year(programme: Programme) -> Any:
     return Learner.objects.filter(programme=programme).exclude(source=Learner.Source.COORDINATOR)
 
 
-def test_genders_fit_names_and_learners_fit_their_school(seeded: None) -> None:
-    today = timezone.localdate()
+def test_volunteers_are_of_the_gender_of_their_name_and_programmes_keep_their_share_of_women(
+        seeded: None) -> None:
     for programme in Programme.objects.all():
-        country, where = programme.country, programme.slug
         volunteers = list(Volunteer.objects.filter(programme=programme).select_related("person"))
         for volunteer in volunteers:
-            name = demo_names.gender_of(volunteer.person.given_name, country)
-            assert name, (where, volunteer.person.given_name)
-            assert volunteer.gender in ("", "other", name), (where, volunteer.person.given_name, volunteer.gender)
+            name = demo_names.gender_of(volunteer.person.given_name, programme.country)
+            assert name, (programme.slug, volunteer.person.given_name)
+            assert volunteer.gender in ("", "other", name), \
+                (programme.slug, volunteer.person.given_name, volunteer.gender)
         declared = Counter(v.gender for v in volunteers)
         women = declared["female"] / (declared["female"] + declared["male"])
-        assert abs(women - BACKGROUND[programme.slug][2]) < 0.2, (where, declared)
-        learners = list(_this_year(programme).select_related("person", "institution"))
+        assert abs(women - BACKGROUND[programme.slug][2]) < 0.2, (programme.slug, declared)
+
+
+def test_learners_declare_and_ask_for_the_gender_of_their_name(seeded: None) -> None:
+    for programme in Programme.objects.all():
+        learners = list(_this_year(programme).select_related("person"))
         profiles = dict(SensitiveProfile.objects.filter(learner__in=learners).values_list("learner_id", "gender"))
-        assert profiles, where
+        assert profiles, programme.slug
         for learner in learners:
-            person = learner.person
-            name = demo_names.gender_of(person.given_name, country)
-            assert name, (where, person.given_name)
-            assert profiles.get(learner.pk, "") in ("", "other", name), (where, person.given_name)
-            assert learner.gender_preference in ("", "any", name), (where, person.given_name)
+            name = demo_names.gender_of(learner.person.given_name, programme.country)
+            assert name, (programme.slug, learner.person.given_name)
+            assert profiles.get(learner.pk, "") in ("", "other", name), (programme.slug, learner.person.given_name)
+            assert learner.gender_preference in ("", "any", name), (programme.slug, learner.person.given_name)
+
+
+def test_learners_are_at_a_school_or_training_place_of_their_level(seeded: None) -> None:
+    today = timezone.localdate()
+    for programme in Programme.objects.all():
+        has_primary = programme.partners.filter(kind="primary_school").exists()
+        for learner in _this_year(programme).select_related("person", "institution"):
+            person, where = learner.person, programme.slug
             assert learner.institution is not None, (where, person.given_name)
             assert intake_demo.fits(learner.level, learner.institution.kind), \
                 (where, person.given_name, learner.level, learner.institution.name)
-            if programme.partners.filter(kind="primary_school").exists():  # under 12: at primary school
+            if has_primary:  # under 12: at primary school; from 12: at secondary school
                 age = Person.age_on(person, today)
                 assert (learner.level == "primary") == (age is not None and age < 12), \
                     (where, person.given_name, age, learner.level)
