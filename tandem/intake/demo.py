@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import NAMES, DemoContext, bulk_create_dated, restamp
-from tandem.core.models import AuditEvent, GuardianLink, Membership, Person, Role
+from tandem.core.demo_names import FEMALE, MALE, gender_of
+from tandem.core.models import (
+    AuditEvent,
+    GuardianLink,
+    Membership,
+    PartnerInstitution,
+    Person,
+    Role,
+)
 from tandem.core.places import geocode
 from tandem.intake.levels import WORK_BASED
 from tandem.intake.models import (
@@ -26,6 +34,7 @@ from tandem.intake.models import (
 )
 from tandem.intake.selectors import adult_cutoff
 from tandem.intake.services import SOURCE_REASONS
+from tandem.onboarding.models import Volunteer
 
 State = Learner.State
 
@@ -142,21 +151,23 @@ def seed_demo(ctx: DemoContext) -> None:
     levels, reasons = LEVELS.get(spec.slug, ["other"]), REASONS.get(spec.slug, ["motivation"])
     needs = NEEDS.get(spec.slug, ["study_skills"])
 
+    mentor_gender = Volunteer.objects.filter(programme=programme, person__in=ctx.mentors[:1]) \
+        .values_list("gender", flat=True).first() or ""
     learners: list[Learner] = []
     consent_plan: list[tuple[int, str]] = []  # (index, "given" | "pending" | "withdrawn")
     withdrawn_done = False
     for index, person in enumerate(ctx.learners):
         state = State.WAITING if index == 0 else CYCLE[(index - 1) % len(CYCLE)]
         minor = person.date_of_birth is None or person.date_of_birth > cutoff
-        institution = rng.choice(referring) if referring else None
-        # The school or training place is in the learner's city (the draw stays, for the stream).
-        local = [i for i in referring if i.city == person.city]
-        if local and (institution is None or institution.city != person.city):
-            institution = local[index % len(local)]
+        drawn = rng.choice(referring) if referring else None
         by_self = self_registration and index % 2 == 1
         extra = [code for code in programme.languages[1:] if rng.random() < 0.3]
         coordinates = geocode(postcode=person.postcode, city=person.city, programme=programme)
-        level = rng.choice(levels)
+        # A level of the learner's age, at a school or training place of that level in their
+        # city (the draws stay, for the stream).
+        level, institution = _schooling(person, index, rng.choice(levels), drawn, levels=levels,
+                                        institutions=referring, today=ctx.today)
+        gender = gender_of(person.given_name, spec.country)
         learners.append(Learner(
             programme=programme, person=person, state=state,
             source=Learner.Source.SELF if by_self else Learner.Source.REFERRAL,
@@ -174,7 +185,10 @@ def seed_demo(ctx: DemoContext) -> None:
             longitude=coordinates[1] + rng.uniform(-0.02, 0.02) if coordinates else None,
             availability=sorted(rng.sample(SLOTS, rng.randint(1, 5))),
             mentor_wishes=rng.choice(["", "", *texts["wishes"]]),
-            gender_preference=rng.choice(["any", "any", "any", "female", "male"]),
+            # Who asks for a mentor of a gender asks for one of their own (a girl for a woman); the
+            # demo learner's wish is met by the demo mentor they will meet (matching's demo).
+            gender_preference=_wish(rng.choice(["any", "any", "any", FEMALE, MALE]), gender,
+                                    met_by=mentor_gender if index == 0 else None),
             accepted_at=now if state in ACCEPTED else None,
             waiting_since=ctx.today - timedelta(days=rng.randint(2, 220))
             if state == State.WAITING else None,
@@ -246,20 +260,76 @@ def seed_demo(ctx: DemoContext) -> None:
         ))
     bulk_create_dated(GuardianConsent, consents, "requested_at")
 
-    # Gender from a random stream of its own (the rest of the demo data stays the same); some
-    # prefer not to say.
+    # Gender from a random stream of its own (the rest of the demo data stays the same): some
+    # prefer not to say, a few answer "other", the rest the gender of their name.
     genders = random.Random(f"genders:{ctx.spec.slug}")
     SensitiveProfile.objects.bulk_create([
         SensitiveProfile(
             learner=learner, migration_background=rng.random() < 0.6,
             first_generation=rng.random() < 0.5,
-            gender=genders.choices(["female", "male", "other", ""], weights=[46, 44, 2, 8])[0],
+            gender=_declared(genders.choices([FEMALE, MALE, "other", ""], weights=[46, 44, 2, 8])[0],
+                             gender_of(learner.person.given_name, spec.country)),
             declared_by=SensitiveProfile.DeclaredBy.GUARDIAN if index % 2
             else SensitiveProfile.DeclaredBy.LEARNER,
             consent=True, recorded_by=ctx.coordinator_user,
         )
         for index, learner in enumerate(learners) if index % 4 == 1
     ])
+
+
+def _declared(drawn: str, of_name: str) -> str:
+    """A learner's declared gender: the one their name says, unless they said "other" or nothing."""
+    return of_name or drawn if drawn in (FEMALE, MALE) else drawn
+
+
+def _wish(drawn: str, of_name: str, *, met_by: str | None = None) -> str:
+    """The mentor's gender a learner asks for: none, or their own (with ``met_by``: only if that
+    is the gender of the mentor they are to meet)."""
+    wish = "any" if drawn == "any" else of_name or drawn
+    return "any" if met_by is not None and wish != met_by else wish
+
+
+# The kinds of place a learner of each level is at: pupils at a school, apprentices at their
+# vocational school or referred by the company training them, students at a university.
+SCHOOL, VET, UNIVERSITY = frozenset({"secondary_school"}), frozenset({"vet_provider"}), frozenset({"university"})
+PLACES: dict[str, frozenset[str]] = {
+    "primary": frozenset({"primary_school"}),
+    **dict.fromkeys(["vmbo", "havo", "vwo", "aso", "tso", "bso", "kso", "hauptschule", "realschule",
+                     "gymnasium", "gesamtschule", "college", "lycee_general", "secondary"], SCHOOL),
+    **dict.fromkeys(["mbo", "lycee_pro"], VET),
+    **dict.fromkeys(["berufsschule", "cap", "bts", "apprenticeship"], VET | {"employer"}),
+    **dict.fromkeys(["hbo", "wo", "hochschule", "universite", "bachelor", "master"], UNIVERSITY),
+}
+# The ages of learners at a level (where the programme's ages span more than one): primary school
+# ends at 12, mbo starts at 16.
+AGES = {"primary": (0, 11), "vmbo": (12, 17), "havo": (12, 17), "vwo": (12, 18), "mbo": (16, 99),
+        "bts": (18, 99)}
+
+
+def fits(level: str, kind: str) -> bool:
+    """Whether a learner of ``level`` belongs at a partner of ``kind`` (for tests, too)."""
+    return kind in PLACES.get(level, frozenset({kind}))
+
+
+def _schooling(person: Person, index: int, drawn_level: str, drawn: PartnerInstitution | None, *,
+               levels: list[str], institutions: list[PartnerInstitution],
+               today: date) -> tuple[str, PartnerInstitution | None]:
+    """The learner's level and school or training place, in their city: the level drawn if it
+    fits their age, at the place drawn if it is of that level and local; else the programme's
+    next level of their age that a local place has; else (no local place has one: Utrecht has
+    only an mbo) a level a local place has; else a place of the level elsewhere."""
+    age = Person.age_on(person, today)
+    start = levels.index(drawn_level) if drawn_level in levels else 0
+    rotated = levels[start:] + levels[:start]
+    aged = [level for level in rotated
+            if age is None or AGES.get(level, (0, 99))[0] <= age <= AGES.get(level, (0, 99))[1]]
+    for level in aged + rotated:
+        local = [i for i in institutions if i.city == person.city and fits(level, i.kind)]
+        if local:
+            return level, drawn if drawn in local else local[index % len(local)]
+    level = (aged or [drawn_level])[0]
+    anywhere = [i for i in institutions if fits(level, i.kind)] or institutions
+    return level, drawn if drawn in anywhere or not anywhere else anywhere[index % len(anywhere)]
 
 
 # How long ago (in days) learners in each state were referred, and how long their steps took.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tandem.core.availability import SLOTS
 from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, restamp, working_day
-from tandem.core.demo_names import ascii_slug, generation
+from tandem.core.demo_names import FEMALE, MALE, NameBook, ascii_slug, gender_of, generation
 from tandem.core.models import Because, Person
 from tandem.core.places import geocode
 from tandem.onboarding.models import (
@@ -61,14 +61,19 @@ def seed_demo(ctx: DemoContext) -> None:
     # its ages), with a name nobody in the programme has; the old draws stay, for the stream.
     low, high = ctx.spec.mentor_ages
     kind = generation(ctx.today - timedelta(days=365 * (low + high) // 2))
+    count = 2 * len(APPLICANT_STATES) * ctx.scale
+    # Each volunteer's gender and background, drawn first: a name fits the gender (the programme's
+    # share of women stays), and core's mentors whose first name does not fit get one that does.
+    declared = _declarations(ctx, len(ctx.mentors) + count)
+    _fit_names(ctx, [gender for gender, _background in declared[:len(ctx.mentors)]])
     applicants = Person.objects.bulk_create([
         Person(organisation=organisation, given_name=first, family_name=last,
                email=f"{ascii_slug(f'{first}.{last}', country=ctx.spec.country)}.a{i}@{ctx.spec.org_slug}.example",
                language=ctx.spec.ui_language, postcode=place[1], city=place[0],
                phone=demo_phone(ctx.spec.country, place[0], story.randint(10000000, 99999999)))
-        for i in range(2 * len(APPLICANT_STATES) * ctx.scale)
+        for i in range(count)
         for _drawn in [(rng.choice(given), rng.choice(family))]
-        for first, last in [ctx.name(kind)]
+        for first, last in [_names(ctx).take(kind, gender=declared[len(ctx.mentors) + i][0])]
         for place in [rng.choice(ctx.spec.places)]
     ])
     applied_on = {p.pk: datetime.combine(today - timedelta(days=story.randint(3, 40)), time(story.randint(8, 21)),
@@ -80,7 +85,7 @@ def seed_demo(ctx: DemoContext) -> None:
     screened = {State.TRAINING, State.READY, State.ACTIVE, State.ALUMNI, State.PAUSED}
     expertise = EXPERTISE.get(ctx.spec.slug, ["study_skills", "coaching"])
     volunteers = []
-    for person, state in people:
+    for (person, state), (gender, _background) in zip(people, declared, strict=True):
         where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
         issued = today - timedelta(days=rng.randint(30, 400))
         volunteers.append(Volunteer(
@@ -92,7 +97,7 @@ def seed_demo(ctx: DemoContext) -> None:
             expertise=list(dict.fromkeys(expertise[i % len(expertise)] for i in rng.sample(range(12), k=2))),
             availability=sorted(rng.sample(SLOTS, k=4)),
             latitude=where[0] if where else None, longitude=where[1] if where else None,
-            motivation="", capacity=programme.requirement("mentor_capacity"),
+            motivation="", capacity=programme.requirement("mentor_capacity"), gender=gender,
             consent_version="2026-1",
             interview_held_on=today - timedelta(days=rng.randint(20, 90)) if state in screened else None,
             interviewer=ctx.coordinator_user if state in screened else None,
@@ -110,7 +115,6 @@ def seed_demo(ctx: DemoContext) -> None:
         volunteer = ready_ones[2]
         volunteer.certificate_issued_on = add_months(today - timedelta(days=12), -valid_months)
         volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
-    declarations = _declarations(ctx, volunteers)
     for volunteer in volunteers:  # an applicant interviewed already applied a week or more before
         applied, interview = applied_on.get(volunteer.person_id), volunteer.interview_held_on
         if applied is not None and interview is not None and applied.date() > interview - timedelta(days=7):
@@ -123,7 +127,7 @@ def seed_demo(ctx: DemoContext) -> None:
     volunteers = bulk_create_dated(Volunteer, volunteers, "created")
     VolunteerDeclaration.objects.bulk_create([
         VolunteerDeclaration(volunteer=v, migration_background=migration, first_generation=first)
-        for v, (migration, first) in zip(volunteers, declarations, strict=True)
+        for v, (_gender, (migration, first)) in zip(volunteers, declared, strict=True)
         if migration is not None or first is not None
     ])
     bulk_create_dated(VolunteerTransition, [
@@ -141,23 +145,52 @@ BACKGROUND = {"mentoren-op-zuid": (0.40, 0.45, 0.65), "rolmodel-mentoring": (0.7
               "studententutoring": (0.20, 0.35, 0.65), "community-builders": (0.30, 0.45, 0.60)}
 
 
-def _declarations(ctx: DemoContext, volunteers: list[Volunteer]) -> list[tuple[bool | None, bool | None]]:
-    """Each volunteer's gender (set on the row) and self-declared background: about one in ten
+def _declarations(ctx: DemoContext, count: int) -> list[tuple[str, tuple[bool | None, bool | None]]]:
+    """Each of ``count`` volunteers' gender and self-declared background: about one in ten
     declares nothing, some answer "prefer not to say" to one question. A random stream of its own,
     so the rest of the demo data stays the same."""
     rng = random.Random(f"declarations:{ctx.spec.slug}")
     migration, first, women = BACKGROUND.get(ctx.spec.slug, (0.3, 0.4, 0.6))
-    out: list[tuple[bool | None, bool | None]] = []
-    for volunteer in volunteers:
+    out: list[tuple[str, tuple[bool | None, bool | None]]] = []
+    for _volunteer in range(count):
         roll = rng.random()
-        volunteer.gender = ("" if roll < 0.06 else "other" if roll < 0.08
-                            else "female" if rng.random() < women else "male")
+        gender = ("" if roll < 0.06 else "other" if roll < 0.08
+                  else FEMALE if rng.random() < women else MALE)
         if rng.random() < 0.1:
-            out.append((None, None))
+            out.append((gender, (None, None)))
             continue
-        out.append((None if rng.random() < 0.08 else rng.random() < migration,
-                    None if rng.random() < 0.08 else rng.random() < first))
+        out.append((gender, (None if rng.random() < 0.08 else rng.random() < migration,
+                             None if rng.random() < 0.08 else rng.random() < first)))
     return out
+
+
+def _names(ctx: DemoContext) -> NameBook:
+    """The programme's book of names given so far (core's, which gave the mentors theirs)."""
+    if ctx.names is None:
+        ctx.names = NameBook(ctx.spec.country, ctx.spec.slug, random.Random(f"{ctx.seed}:names:{ctx.spec.slug}"))
+    return ctx.names
+
+
+def _fit_names(ctx: DemoContext, genders: list[str]) -> None:
+    """Give each of core's mentors whose first name is not of their gender (a woman's name for a
+    man, or the other way round) a first name of their gender, their generation and their family's
+    background, keeping the family name; the e-mail address and the log-in's name follow. Those
+    who said "other" or nothing keep theirs."""
+    renamed: list[Person] = []
+    for person, gender in zip(ctx.mentors, genders, strict=True):
+        if gender not in (FEMALE, MALE) or gender_of(person.given_name, ctx.spec.country) in ("", gender):
+            continue
+        old = ascii_slug(f"{person.given_name}.{person.family_name}", country=ctx.spec.country)
+        person.given_name, person.family_name = _names(ctx).take(
+            generation(person.date_of_birth), family=person.family_name, gender=gender)
+        if person.email.startswith(f"{old}."):
+            new = ascii_slug(f"{person.given_name}.{person.family_name}", country=ctx.spec.country)
+            person.email = new + person.email[len(old):]
+        renamed.append(person)
+        if person.user is not None:
+            person.user.full_name = f"{person.given_name} {person.family_name}"
+            person.user.save(update_fields=["full_name"])
+    Person.objects.bulk_update(renamed, ["given_name", "family_name", "email"])
 
 
 def _training(ctx: DemoContext, volunteers: list[Volunteer]) -> None:
