@@ -493,16 +493,26 @@ class _Seeder:
             first[match.learner_id] = min(when, first.get(match.learner_id, when))
             if match.closed_at is not None:
                 closed[match.learner_id] = match.closed_at
-        steps = list(LearnerTransition.objects.filter(learner_id__in=first))  # intake's, written before
+        # Intake's steps, written before (by learner, in the order they happened).
+        steps = list(LearnerTransition.objects.filter(learner_id__in=first).order_by("learner_id", "at", "pk"))
+        floor: dict[int, datetime] = {}
+        after_match: set[int] = set()
         for step in steps:
             matched = first[step.learner_id]
             if step.to_state == LState.MATCHED:
                 step.at = matched
+                after_match.add(step.learner_id)
             elif step.to_state in (LState.COMPLETED, LState.LEFT) and step.learner_id in closed:
                 step.at = closed[step.learner_id]
-            elif step.at >= matched:  # referred, intake, waiting: before the match
+            elif step.learner_id in after_match:  # back on the waiting list later: dated by its service
+                continue
+            else:  # referred, intake, waiting: before the match, in their order
+                # A waiting step moved to the week before the match must not come before the
+                # referral intake dated: every earlier step moves too, and none before the one before.
                 days_before = {LState.WAITING.value: 7, LState.INTAKE.value: 10}.get(step.to_state, 14)
-                step.at = matched - timedelta(days=days_before)
+                moved = min(step.at, matched - timedelta(days=days_before))
+                step.at = max(moved, floor[step.learner_id]) if step.learner_id in floor else moved
+                floor[step.learner_id] = step.at
         LearnerTransition.objects.bulk_update(steps, ["at"])
 
     def demo_accounts(self) -> None:
