@@ -54,9 +54,9 @@ def _fits(page: Any) -> None:
     assert not result["problems"], f"{page.url}: {result['problems']}"
 
 
-def test_a_mentor_claims_a_train_ticket_and_sees_it_paid(world: World, device: Any, tmp_path: Path,
-                                                         settings: Any) -> None:
-    settings.MEDIA_ROOT = str(tmp_path)
+def _vera_in_german(world: World) -> tuple[Any, Any]:
+    """The world's programme as VerA, everybody reading German, the mentor a volunteer with a
+    paying expense policy."""
     programme = world.programme
     programme.country, programme.name, programme.languages = "DE", "VerA", ["de"]
     programme.save()
@@ -64,6 +64,13 @@ def test_a_mentor_claims_a_train_ticket_and_sees_it_paid(world: World, device: A
     Person.objects.update(language="de")
     volunteer = mentor_volunteer(world)
     paying_policy(world, debtor_iban="DE62370400440532013001", debtor_bic="", debtor_name="SES VerA")
+    return programme, volunteer
+
+
+def test_a_mentor_claims_a_train_ticket_and_sees_it_paid(world: World, device: Any, tmp_path: Path,
+                                                         settings: Any) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    programme, volunteer = _vera_in_german(world)
     ticket = tmp_path / "fahrkarte.jpg"
     ticket.write_bytes(photo().read())
     base = f"/o/{world.organisation.slug}/p/{programme.slug}/expenses/"
@@ -120,13 +127,7 @@ def test_an_amount_is_typed_as_the_page_writes_it_whatever_the_browser_speaks(
         world: World, chromium: Any, live_server: Any) -> None:
     """A German mentor on a browser set to English types "12,40": the browser's number input read
     that as 1240 (it parses by the browser's language); the claim must say 12,40 €."""
-    programme = world.programme
-    programme.country, programme.name, programme.languages = "DE", "VerA", ["de"]
-    programme.save()
-    User.objects.update(language="de")
-    Person.objects.update(language="de")
-    volunteer = mentor_volunteer(world)
-    paying_policy(world, debtor_iban="DE62370400440532013001", debtor_bic="", debtor_name="SES VerA")
+    programme, volunteer = _vera_in_german(world)
     context = chromium.new_context(base_url=live_server.url, viewport=PHONE, locale="en-US")
     context.set_default_timeout(15_000)
     try:

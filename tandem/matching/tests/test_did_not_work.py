@@ -14,19 +14,11 @@ from django.utils import translation
 from conftest import World
 from tandem.core.models import AuditEvent
 from tandem.matching import explanations, services
-from tandem.matching.models import DeclinedPair, Match, MatchingRound
+from tandem.matching.models import DeclinedPair, Match
 from tandem.matching.tests.factories import held, mentor, persona_pair, programme_url
+from tandem.matching.tests.test_matching import run_round
 
 pytestmark = pytest.mark.django_db
-
-
-def run_round(world: World, run_tasks: Any, capture: Any) -> MatchingRound:
-    with capture(execute=True):
-        matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"])
-    run_tasks()
-    matching_round.refresh_from_db()
-    assert matching_round.status == "done", (matching_round.failure, matching_round.failure_params)
-    return matching_round
 
 
 def active_pair(world: World, run_tasks: Any, capture: Any) -> Match:
