@@ -82,7 +82,9 @@ def fmt(value: float | None, digits: int = 1) -> str:
         return "–"
     # Grouped as the reader's language groups thousands (1.382,2 · 1,382.2 · 1 382,2): funders'
     # figures run into thousands of hours and meetings.
-    return number_format(round(value, digits), decimal_pos=digits if digits and value != int(value) else 0,
+    # A whole number drops its decimals ("250 days", "36 meetings"), except among figures given to
+    # two decimals (survey means, their change and interval): "3,00" beside "2,96", not "3".
+    return number_format(round(value, digits), decimal_pos=digits if digits >= 2 or value != int(value) else 0,
                          force_grouping=True)
 
 

@@ -69,7 +69,7 @@ def test_coordinator_sees_exact_figures_and_observer_suppressed(world: World) ->
     dropout = exact["dropout"].rows[0]
     assert dropout.value == "40%" and dropout.n == "5"
     survey = exact["survey-rses-learner"].rows[-1]
-    assert survey.value == "+5" and "0.61 … 9.39" in survey.extra[0]
+    assert survey.value == "+5.00" and "0.61 … 9.39" in survey.extra[0]  # two decimals beside its interval
 
     hidden = {s.key: s for s in report.build(selectors.figures(programme=world.programme), settings=settings,
                                              suppress=True)}
@@ -79,7 +79,7 @@ def test_coordinator_sees_exact_figures_and_observer_suppressed(world: World) ->
     delivered = {r.label: r.value for r in hidden["delivered"].rows}
     assert delivered["Matches (started)"] == "5" and delivered["Active now"] == "hidden"
     assert delivered["Closed"] == "hidden"
-    assert hidden["survey-rses-learner"].rows[-1].value == "+5"  # five pairs: at the threshold
+    assert hidden["survey-rses-learner"].rows[-1].value == "+5.00"  # five pairs: at the threshold
     assert hidden["indicators"].rows[0].value == "hidden"  # two measurements only
     every = [v for sec in hidden.values() for r in sec.rows for v in (r.value, r.n, *r.extra)]
     assert not any("fewer than" in v or "not shown" in v for v in every)
