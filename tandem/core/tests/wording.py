@@ -3,8 +3,10 @@ from the vocabularies, ISO dates and times, and text from another language's cat
 
 Used by ``test_every_page_language.py``. The page is reduced to its visible text (no scripts, no
 styles, no attribute values, nothing inside ``translate="no"`` — where the page shows a
-technical name on purpose, e.g. the column names of an import file). User-entered data is the
-test's own (names, places), chosen so it cannot be mistaken for any of the above.
+technical name on purpose, e.g. the column names of an import file — nor inside ``data-user-text``,
+what people wrote themselves: a Dutch teacher's note stays Dutch for a German coordinator). Other
+user-entered data is the test's own (names, places), chosen so it cannot be mistaken for any of
+the above.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class _Text(HTMLParser):
             self.lines.append("")
         if tag in VOID:
             return
-        if tag in HIDDEN or dict(attrs).get("translate") == "no" or self._skip:
+        if tag in HIDDEN or dict(attrs).get("translate") == "no" or "data-user-text" in dict(attrs) or self._skip:
             self._skip.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
