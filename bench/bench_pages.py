@@ -16,15 +16,16 @@ list page belongs in ``pages`` below.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _sqlite_django  # noqa: E402
 
 
 def main() -> int:
@@ -33,16 +34,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="tandem-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
-    # As `make demo` runs: the coordinators' pages without a second factor set up (the bench
-    # measures pages, not the log-in).
-    os.environ.setdefault("TANDEM_DEMO_MFA_OPTIONAL", "1")
-    import django
-
-    django.setup()
-    from django.conf import settings
+    _sqlite_django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
@@ -53,7 +45,6 @@ def main() -> int:
     from tandem.core.models import Person, Programme, User
     from tandem.matching.models import Match
 
-    settings.ALLOWED_HOSTS = ["testserver"]
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     call_command("seed_demo", "--scale", str(args.scale), "--quiet-logins", verbosity=0)
