@@ -22,6 +22,7 @@ from tandem.core import selectors as core_selectors
 from tandem.core.audit import record_view
 from tandem.core.calendar import one_event_response
 from tandem.core.fields import vocabulary
+from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
 from tandem.core.once import create_once, new_token
 from tandem.core.paging import paginate
@@ -255,8 +256,8 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("matching.manage_matching")
 def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
-    sent_version = request.POST.get("version", "") if request.method == "POST" else ""
-    stale = sent_version.isascii() and sent_version.isdigit() and int(sent_version) != match.version
+    sent_version = parse_id(request.POST.get("version")) if request.method == "POST" else None
+    stale = sent_version is not None and sent_version != match.version
     if not match.is_open and not stale:
         # Closed already and nothing to compare (the page reopened with Back): its page says how
         # it ended. A form opened before someone else closed it is answered below, like any stale
