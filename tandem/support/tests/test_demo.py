@@ -1,5 +1,6 @@
 """The demo: check-ins due, pairs on the risk list for each reason, concerns in every state,
-exchange meetings in VerA and AFEV; a safeguarding lead in every programme."""
+exchange meetings in VerA and AFEV (each for the mentors of its site); a safeguarding lead in every
+programme."""
 
 from __future__ import annotations
 

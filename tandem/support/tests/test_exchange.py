@@ -106,3 +106,15 @@ def test_a_meeting_for_a_site_is_for_the_mentors_of_that_site(world: World) -> N
     ExchangeMeeting.objects.filter(pk=anywhere.pk).update(site=None)
     anywhere.refresh_from_db()
     assert services.exchange_invite(meeting=anywhere, actor=coordinator) == 2
+
+
+def test_in_french_a_mentor_s_answer_does_not_read_as_attendance() -> None:
+    """On a held meeting's page a mentor who had said "coming" but did not come read "Présent"
+    beside an unticked attendance box (the answer and "attended" were both "présent")."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        coming, not_coming = str(ExchangeInvitation.Answer.YES.label), str(ExchangeInvitation.Answer.NO.label)
+        attended = gettext("Attended")
+    assert coming.casefold()[:6] not in attended.casefold() and not_coming != "Absent", (coming, attended)
