@@ -7,7 +7,7 @@ each. Deterministic (``ctx.rng`` only)."""
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from schwifty import IBAN
 
-from tandem.core.demo import DemoContext
+from tandem.core.demo import DemoContext, next_working_day, working_day
 from tandem.expenses import money, services
 from tandem.expenses.models import BankDetails, Claim, Kind, PaymentBatch
 from tandem.journal.models import Meeting
@@ -121,11 +121,14 @@ def seed_demo(ctx: DemoContext) -> None:
         for claims, is_paid in ((paid, True), (to_pay, False)):
             if not claims:
                 continue
+            # Banks execute, and the coordinator marks a batch paid, on working days.
+            executed = working_day(today - timedelta(days=10)) if is_paid else next_working_day(today + timedelta(days=1))
             batch = PaymentBatch.objects.create(
                 programme=programme, created_by=ctx.coordinator_user, count=len(claims),
-                execution_date=today - timedelta(days=10 if is_paid else -1),
+                execution_date=executed,
                 total=money.total(c.amount for c in claims), message_id=f"TANDEM-DEMO-{programme.pk}-{int(is_paid)}",
-                paid_at=timezone.now() - timedelta(days=8) if is_paid else None,
+                paid_at=timezone.make_aware(datetime.combine(next_working_day(executed + timedelta(days=2)), time(11)))
+                if is_paid else None,
                 paid_by=ctx.coordinator_user if is_paid else None)
             Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
                 batch=batch, paid_at=batch.paid_at if is_paid else None, state="paid" if is_paid else "approved")

@@ -13,7 +13,15 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from tandem.core.availability import SLOTS
-from tandem.core.demo import NAMES, DemoContext, bulk_create_dated, restamp
+from tandem.core.demo import (
+    NAMES,
+    DemoContext,
+    bulk_create_dated,
+    happening_at,
+    next_working_day,
+    restamp,
+    working_day,
+)
 from tandem.core.demo_names import FEMALE, MALE, gender_of
 from tandem.core.models import (
     AuditEvent,
@@ -129,8 +137,9 @@ def seed_demo(ctx: DemoContext) -> None:
     programme, rng, spec = ctx.programme, ctx.rng, ctx.spec
     language = spec.ui_language if spec.ui_language in CONSENT_TEXTS else "en"
     texts = {kind: by_language.get(language) or by_language["en"] for kind, by_language in TEXTS.items()}
-    ConsentText.objects.create(programme=programme, version=1, language=language,
-                               text=CONSENT_TEXTS[language], created_by=ctx.coordinator_user)
+    with happening_at(ctx.since):  # published before anyone consented to it (last year's guardians too)
+        ConsentText.objects.create(programme=programme, version=1, language=language,
+                                   text=CONSENT_TEXTS[language], created_by=ctx.coordinator_user)
     contacts: dict[int, Person] = {
         m.institution_id: m.person
         for m in Membership.objects.filter(programme=programme, role=Role.PARTNER_CONTACT,
@@ -190,7 +199,8 @@ def seed_demo(ctx: DemoContext) -> None:
             gender_preference=_wish(rng.choice(["any", "any", "any", FEMALE, MALE]), gender,
                                     met_by=mentor_gender if index == 0 else None),
             accepted_at=now if state in ACCEPTED else None,
-            waiting_since=ctx.today - timedelta(days=rng.randint(2, 220))
+            # Put on the waiting list by the coordinator, on a working day.
+            waiting_since=working_day(ctx.today - timedelta(days=rng.randint(2, 220)))
             if state == State.WAITING else None,
             state_reason={State.LEFT: texts["left"][0], State.DECLINED: texts["declined"][0]}
             .get(state, ""),
@@ -248,13 +258,15 @@ def seed_demo(ctx: DemoContext) -> None:
         if guardian_pk is None:
             continue
         paper = rng.random() < 0.3
-        asked = dates[index][State.REFERRED] + timedelta(days=1)
+        # Asked by the coordinator the working day after the referral; a paper form recorded on one.
+        asked = _on_working_day(dates[index][State.REFERRED] + timedelta(days=1))
         consents.append(GuardianConsent(requested_at=asked,
             learner=learner, guardian_id=guardian_pk, version=1,
             method=GuardianConsent.Method.PAPER_FORM if paper and status == GIVEN
             else GuardianConsent.Method.EMAIL_LINK,
             requested_by=ctx.coordinator_user,
-            given_at=asked + timedelta(days=2) if status in (GIVEN, "withdrawn") else None,
+            given_at=(_on_working_day(asked + timedelta(days=2)) if paper and status == GIVEN
+                      else asked + timedelta(days=2)) if status in (GIVEN, "withdrawn") else None,
             recorded_by=ctx.coordinator_user if paper and status == GIVEN else None,
             withdrawn_at=min(asked + timedelta(days=6), now - timedelta(hours=20)) if status == "withdrawn" else None,
         ))
@@ -345,21 +357,28 @@ def _path_dates(learner: Learner, today: date, story: random.Random) -> dict[str
     def at(day: date) -> datetime:
         return datetime.combine(day, time(story.randint(9, 16), story.choice([0, 15, 30, 45])), tz)
 
+    # Schools refer, and the coordinator takes each step, on working days.
     if learner.state == State.WAITING and learner.waiting_since is not None:
         waiting = learner.waiting_since
-        referred = waiting - timedelta(days=story.randint(5, 20))
+        referred = working_day(waiting - timedelta(days=story.randint(5, 20)))
     else:
         low, high = REFERRED_AGO.get(State(learner.state), (20, 60))
-        referred = today - timedelta(days=story.randint(low, high))
-        waiting = referred + timedelta(days=story.randint(7, 14))
+        referred = working_day(today - timedelta(days=story.randint(low, high)))
+        waiting = next_working_day(referred + timedelta(days=story.randint(7, 14)))
     moments: dict[str, datetime] = {State.REFERRED: at(referred), State.WAITING: at(waiting),
-               State.INTAKE: at(min(referred + timedelta(days=story.randint(2, 7)), today - timedelta(days=1))),
-               State.DECLINED: at(min(referred + timedelta(days=story.randint(3, 10)), today - timedelta(days=1)))}
+               State.INTAKE: at(next_working_day(referred + timedelta(days=story.randint(2, 7)))),
+               State.DECLINED: at(next_working_day(referred + timedelta(days=story.randint(3, 10))))}
     # Matched, completed, left: placeholders in order; matching's demo dates them by the match.
     later = moments[State.WAITING] + timedelta(days=1)
     moments.update({State.MATCHED: later, State.COMPLETED: later + timedelta(days=1),
                     State.LEFT: later + timedelta(days=1)})
     return moments
+
+
+def _on_working_day(moment: datetime) -> datetime:
+    """``moment``, or the same hour of the Monday after it when it falls on a weekend."""
+    local = timezone.localtime(moment)
+    return local + timedelta(days=(next_working_day(local.date()) - local.date()).days)
 
 
 # A local company where the programme's partners include none in the learner's city.

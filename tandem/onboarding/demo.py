@@ -10,7 +10,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tandem.core.availability import SLOTS
-from tandem.core.demo import DemoContext, bulk_create_dated, demo_phone, restamp, working_day
+from tandem.core.demo import (
+    DemoContext,
+    bulk_create_dated,
+    demo_phone,
+    next_working_day,
+    restamp,
+    working_day,
+)
 from tandem.core.demo_names import FEMALE, MALE, NameBook, ascii_slug, gender_of, generation
 from tandem.core.models import Because, Person
 from tandem.core.places import geocode
@@ -87,7 +94,8 @@ def seed_demo(ctx: DemoContext) -> None:
     volunteers = []
     for (person, state), (gender, _background) in zip(people, declared, strict=True):
         where = geocode(country=programme.country, postcode=person.postcode, city=person.city)
-        issued = today - timedelta(days=rng.randint(30, 400))
+        # Issued by the authority and seen by the coordinator on working days.
+        issued = working_day(today - timedelta(days=rng.randint(30, 400)))
         volunteers.append(Volunteer(
             programme=programme, person=person, state=state,
             # Everyone speaks the programme's language (its first), and one or two more.
@@ -99,26 +107,31 @@ def seed_demo(ctx: DemoContext) -> None:
             latitude=where[0] if where else None, longitude=where[1] if where else None,
             motivation="", capacity=programme.requirement("mentor_capacity"), gender=gender,
             consent_version="2026-1",
-            interview_held_on=today - timedelta(days=rng.randint(20, 90)) if state in screened else None,
+            interview_held_on=working_day(today - timedelta(days=rng.randint(20, 90))) if state in screened else None,
             interviewer=ctx.coordinator_user if state in screened else None,
             references_received=programme.requirement("references_required") if state in screened else 0,
-            certificate_seen_on=issued + timedelta(days=5) if state in screened else None,
+            certificate_seen_on=next_working_day(issued + timedelta(days=5)) if state in screened else None,
             certificate_issued_on=issued if state in screened else None,
             certificate_verified_by=ctx.coordinator_user if state in screened else None,
         ))
     # A few certificates about to expire, and one expired (an active mentor: out of matching).
     ready_ones = [v for v in volunteers if v.state in (State.READY, State.ACTIVE)][1:]
     for offset, volunteer in zip((10, 25), ready_ones[:2], strict=False):
-        volunteer.certificate_issued_on = add_months(today + timedelta(days=offset), -valid_months)
-        volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
+        volunteer.certificate_issued_on = working_day(add_months(today + timedelta(days=offset), -valid_months))
+        volunteer.certificate_seen_on = next_working_day(volunteer.certificate_issued_on + timedelta(days=3))
     if len(ready_ones) > 2:
         volunteer = ready_ones[2]
-        volunteer.certificate_issued_on = add_months(today - timedelta(days=12), -valid_months)
-        volunteer.certificate_seen_on = volunteer.certificate_issued_on + timedelta(days=3)
+        volunteer.certificate_issued_on = working_day(add_months(today - timedelta(days=12), -valid_months))
+        volunteer.certificate_seen_on = next_working_day(volunteer.certificate_issued_on + timedelta(days=3))
     for volunteer in volunteers:  # an applicant interviewed already applied a week or more before
         applied, interview = applied_on.get(volunteer.person_id), volunteer.interview_held_on
         if applied is not None and interview is not None and applied.date() > interview - timedelta(days=7):
             applied_on[volunteer.person_id] = applied - timedelta(days=(applied.date() - interview).days + 7)
+        # An applicant the coordinator has screened or rejected is on record from a working day
+        # (their one recorded step is the coordinator's; an application is any day).
+        if volunteer.person_id in applied_on and volunteer.state not in (State.APPLIED, State.WITHDRAWN):
+            moment = applied_on[volunteer.person_id]
+            applied_on[volunteer.person_id] = moment - timedelta(days=(moment.date() - working_day(moment.date())).days)
         # Applied then (the mentors: on the record since the programme's records were entered).
         volunteer.consented_at = volunteer.created = applied_on.get(volunteer.person_id, ctx.since)
     for person in applicants:
@@ -131,7 +144,10 @@ def seed_demo(ctx: DemoContext) -> None:
         if migration is not None or first is not None
     ])
     bulk_create_dated(VolunteerTransition, [
-        VolunteerTransition(volunteer=v, from_state="", to_state=v.state, actor=ctx.coordinator_user,
+        # An applicant applied, or withdrew, themselves (on any day); the coordinator put the
+        # others on record.
+        VolunteerTransition(volunteer=v, from_state="", to_state=v.state,
+                            actor=None if v.state in (State.APPLIED, State.WITHDRAWN) else ctx.coordinator_user,
                             reason=Because.DEMO_DATA, at=v.created)
         for v in volunteers
     ], "at")

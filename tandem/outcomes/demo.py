@@ -35,7 +35,7 @@ from tandem.core.demo import (
     restamp,
     working_day,
 )
-from tandem.core.demo_names import generation
+from tandem.core.demo_names import gender_of, generation
 from tandem.matching.models import Match
 from tandem.outcomes.instruments import (
     BELONGING,
@@ -211,16 +211,22 @@ def proposed_on(match: Match) -> date:
     return working_day(begin_of(match) - timedelta(days=7))
 
 
+def _born(start: date, age: int, month: int, day: int) -> date:
+    """A birthday on ``month``/``day`` of someone who was ``age`` on ``start``."""
+    return date(start.year - age - (1 if (month, day) > (start.month, start.day) else 0), month, day)
+
+
 def _past_cohort(ctx: DemoContext) -> None:
     """Last school year's learners, mentored and completed, so follow-ups 6 and 12 months after
-    the start exist and funders see dropout figures (names reuse this year's, shuffled)."""
+    the start exist and funders see dropout figures. They are as believable as this year's: names
+    nobody else in the programme has, a declared gender that fits the name, a level of their age
+    at a school or training place of that level in their city, reasons and needs, and the guardian
+    who consented for a minor (``_guardians``)."""
     from tandem.core.models import Membership, Person, Role
     from tandem.intake.models import Learner, SensitiveProfile
     from tandem.onboarding.models import Volunteer
 
     programme, rng, today = ctx.programme, ctx.rng, ctx.today
-    # Gender from a random stream of its own (the rest of the demo data stays the same).
-    genders = random.Random(f"cohort-genders:{ctx.spec.slug}")
     # Last year's mentors are this year's mentors (not the new applicants).
     mentor_pks = {p.pk for p in ctx.mentors}
     volunteers = list(Volunteer.objects.filter(programme=programme, person__in=mentor_pks)
@@ -233,72 +239,82 @@ def _past_cohort(ctx: DemoContext) -> None:
     family = [p.family_name for p in ctx.learners]
     low, high = ctx.spec.learner_ages
     # Names nobody else in the programme has, of the learners' generation (the old draws stay,
-    # for the stream).
+    # for the stream), and of the programme's ages when their year began.
     people = [Person(organisation=programme.organisation, given_name=first, family_name=last,
                      language=ctx.spec.ui_language, date_of_birth=born)
               for _i in range(24 * ctx.scale)
               for _drawn in [(rng.choice(given), rng.choice(family))]
-              for born in [date(year - rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))]
+              for born in [_born(start, rng.randint(low, high), rng.randint(1, 12), rng.randint(1, 28))]
               for first, last in [ctx.name(generation(born))]]
+    # The learners live where their school or training place is, in a city where the programme
+    # has a mentor (each was paired with one of their own city: a pair the engine could make).
+    by_city: dict[str, list[Volunteer]] = {}
+    for volunteer in volunteers:
+        by_city.setdefault(volunteer.person.city, []).append(volunteer)
+    from tandem.intake import demo as intake_demo
+    from tandem.intake.levels import WORK_BASED
+
+    # A school level of their age at a place of that level in their city, why a mentor and what
+    # they needed help with, as this year's learners have (intake's tables and rule), from a
+    # random stream of its own (the rest of the demo data stays the same).
+    profile = random.Random(f"{ctx.seed}:past-cohort-profile:{ctx.spec.slug}")
+    levels = intake_demo.LEVELS.get(ctx.spec.slug, ["other"])
+    why = intake_demo.REASONS.get(ctx.spec.slug, ["motivation"])
+    needs = intake_demo.NEEDS.get(ctx.spec.slug, ["study_skills"])
+    # Schools, VET providers and employers refer (a university only where it is the programme),
+    # in a city with mentors.
+    places = [i for i in ctx.institutions if i.kind != "university"] or ctx.institutions
+    places = [i for i in places if i.city in by_city] or places
+    home = next((c for c, _pc, _a, _b in ctx.spec.places if c in by_city), "")
+    learners = []
+    for index, person in enumerate(people):
+        drawn = rng.choice(ctx.institutions) if ctx.institutions else None
+        person.city = drawn.city if drawn is not None and drawn.city in by_city else home
+        level, institution = intake_demo._schooling(person, index, profile.choice(levels), drawn, levels=levels,
+                                                    institutions=places, today=start)
+        if institution is not None and institution.city in by_city:
+            person.city = institution.city
+        person.postcode = next((pc for city, pc, _a, _b in ctx.spec.places if city == person.city), "")
+        learners.append(Learner(
+            programme=programme, person=person, state=Learner.State.COMPLETED, source=Learner.Source.COORDINATOR,
+            institution=institution, level=level,
+            # Put on the waiting list by the coordinator, on a working day.
+            waiting_since=working_day(start - timedelta(days=rng.randint(10, 70)))))
     with happening_at(ctx.since):  # on the record since the programme's records were entered
         Person.objects.bulk_create(people)
     Membership.objects.bulk_create([Membership(person=p, organisation=programme.organisation,
                                                programme=programme, role=Role.LEARNER) for p in people])
-    learners = Learner.objects.bulk_create([
-        Learner(programme=programme, person=p, state=Learner.State.COMPLETED, source=Learner.Source.COORDINATOR,
-                institution=rng.choice(ctx.institutions) if ctx.institutions else None,
-                waiting_since=start - timedelta(days=rng.randint(10, 70)))
-        for p in people])
+    Learner.objects.bulk_create(learners)
+    # Gender from a random stream of its own (the rest of the demo data stays the same): some
+    # preferred not to say, a few answered "other", the rest the gender of their name (intake's rule).
+    genders = random.Random(f"cohort-genders:{ctx.spec.slug}")
     SensitiveProfile.objects.bulk_create([
         SensitiveProfile(learner=learner, migration_background=rng.random() < 0.45,
                          first_generation=rng.random() < 0.55, declared_by="learner", consent=True,
-                         gender=genders.choices(["female", "male", "other", ""], weights=[47, 43, 2, 8])[0])
+                         gender=intake_demo._declared(
+                             genders.choices(["female", "male", "other", ""], weights=[47, 43, 2, 8])[0],
+                             gender_of(learner.person.given_name, ctx.spec.country)))
         for learner in learners if rng.random() < 0.8])
     # Reasons after which the learner's year ended (completed, or left school). Pairs that ended
     # because the mentor moved or the relationship did not work send the learner back to the
     # waiting list (matching's rule): this year's demo shows those.
     reasons = [Match.Closure.PLANNED_END] * 6 + [Match.Closure.GOALS_REACHED] * 2 + [Match.Closure.LEFT_SCHOOL]
-    # The learners live where their school or training place is.
-    for person, learner in zip(people, learners, strict=True):
-        if learner.institution is not None:
-            person.city = learner.institution.city
-            person.postcode = next((pc for city, pc, _a, _b in ctx.spec.places if city == person.city), "")
-    # Each was paired with a mentor of their own city (a pair the engine could make): where no
-    # mentor lives in the school's city, the learner went to school where one does.
-    by_city: dict[str, list[Volunteer]] = {}
-    for volunteer in volunteers:
-        by_city.setdefault(volunteer.person.city, []).append(volunteer)
     mentor_of: list[Volunteer] = []
-    for index, (person, learner) in enumerate(zip(people, learners, strict=True)):
-        if person.city not in by_city:
-            city, postcode = next((c, pc) for c, pc, _a, _b in ctx.spec.places if c in by_city)
-            person.city, person.postcode = city, postcode
-            learner.institution = next((i for i in ctx.institutions if i.city == city), None)
+    for index, person in enumerate(people):
         near = by_city[person.city]
         mentor_of.append(next((v for v in near[index % len(near):] + near[:index % len(near)]
                                if v.person.given_name != person.given_name
                                and v.person.family_name != person.family_name), near[index % len(near)]))
-    Person.objects.bulk_update(people, ["city", "postcode"])
     from tandem.core.places import geocode
 
     for person, learner in zip(people, learners, strict=True):
         where = geocode(postcode=person.postcode, city=person.city, programme=programme) if person.city else None
         learner.latitude, learner.longitude = where if where else (None, None)
-    # A school level, why a mentor and what they needed help with, as this year's learners have
-    # (intake's tables), from a random stream of its own (the rest of the demo data stays the same).
-    from tandem.intake import demo as intake_demo
-    from tandem.intake.levels import WORK_BASED
-
-    profile = random.Random(f"{ctx.seed}:past-cohort-profile:{ctx.spec.slug}")
-    levels = intake_demo.LEVELS.get(ctx.spec.slug, ["other"])
-    why = intake_demo.REASONS.get(ctx.spec.slug, ["motivation"])
-    needs = intake_demo.NEEDS.get(ctx.spec.slug, ["study_skills"])
     employers = [i.name for i in ctx.institutions if i.kind == "employer"]
     for index, (learner, volunteer) in enumerate(zip(learners, mentor_of, strict=True)):
         # They speak the programme's language, and met at a moment the mentor was free.
         learner.languages = programme.languages[:1]
         learner.availability = list(volunteer.availability[:2])
-        learner.level = profile.choice(levels)
         if learner.level in WORK_BASED and employers:
             learner.employer = intake_demo._local_employer(ctx, learner.person.city, profile.choice(employers))
         learner.reasons = profile.sample(why, profile.randint(1, len(why)))
@@ -306,10 +322,15 @@ def _past_cohort(ctx: DemoContext) -> None:
         known = [code for code in needs if code in (volunteer.expertise or [])]
         learner.needs = list(dict.fromkeys([profile.choice(known) if known else needs[index % len(needs)],
                                             needs[(3 * index + 1) % len(needs)]]))
-    Learner.objects.bulk_update(learners, ["latitude", "longitude", "institution", "languages", "availability",
-                                           "level", "employer", "reasons", "needs"])
+    Learner.objects.bulk_update(learners, ["latitude", "longitude", "languages", "availability", "employer",
+                                           "reasons", "needs"])
     # What they said after the first meeting and at the end: a random stream of its own.
     story = random.Random(f"{ctx.seed}:past-cohort-story:{ctx.spec.slug}")
+    from tandem.intake.selectors import needs_consent
+
+    def minor(learner: Learner, on: date) -> bool:
+        return learner.person.date_of_birth is not None and needs_consent(learner, today=on)
+
     matches = []
     for index, learner in enumerate(learners):
         volunteer = mentor_of[index]
@@ -326,10 +347,10 @@ def _past_cohort(ctx: DemoContext) -> None:
                              # Both said yes after the first meeting (else there would have been no year).
                              mentor_answer=Match.Answer.YES, learner_answer=Match.Answer.YES,
                              mentor_answered_at=_evening(met, story), learner_answered_at=_evening(met, story),
-                             learner_answered_as="guardian" if learner.person.date_of_birth and
-                             (begin - learner.person.date_of_birth).days < 16 * 365 else "learner",
+                             learner_answered_as="guardian" if minor(learner, begin) else "learner",
                              closed_at=timezone.make_aware(datetime.combine(end, time(12)))))
     Match.objects.bulk_create(matches)
+    _guardians(ctx, [m for m in matches if m.learner_answered_as == "guardian"])
     left = [m.learner_id for m in matches if m.closure_reason == Match.Closure.LEFT_SCHOOL]
     Learner.objects.filter(pk__in=left).update(state=Learner.State.LEFT)
     # Every closed pair was asked how it went (matching's exit surveys), as this year's are.
@@ -383,6 +404,53 @@ def _past_cohort(ctx: DemoContext) -> None:
     from tandem.journal import demo as journal_demo
 
     journal_demo.seed_history(ctx, Match.objects.filter(pk__in=[m.pk for m in matches]), stream="past-cohort")
+
+
+def _guardians(ctx: DemoContext, matches: list[Match]) -> None:
+    """The parent of each learner who was a minor when their pair began, living with them, and
+    the consent they gave before the learner joined the waiting list (matching requires it):
+    asked by the coordinator on a working day after the referral, given two days later, a few
+    on a signed paper form the coordinator recorded. A random stream of its own (the rest of the
+    demo data stays the same)."""
+    from tandem.core.demo import demo_phone
+    from tandem.core.demo_names import ADULT, ascii_slug
+    from tandem.core.models import GuardianLink, Membership, Person, Role
+    from tandem.intake.models import GuardianConsent
+    from tandem.intake.selectors import current_consent_version
+
+    if not matches:
+        return
+    draw = random.Random(f"{ctx.seed}:past-cohort-guardians:{ctx.spec.slug}")
+    organisation, country = ctx.programme.organisation, ctx.spec.country
+    guardians = []
+    for m in matches:
+        child = m.learner.person
+        first, last = ctx.name(ADULT, family=child.family_name)
+        slug = ascii_slug(f"{first}.{last}", country=country)
+        guardians.append(Person(organisation=organisation, given_name=first, family_name=last,
+                                email=f"{slug}.{child.pk}@{ctx.spec.org_slug}.example",
+                                phone=demo_phone(country, child.city, draw.randint(10000000, 99999999)),
+                                language=ctx.spec.ui_language, city=child.city, postcode=child.postcode))
+    with happening_at(ctx.since):
+        Person.objects.bulk_create(guardians)
+    Membership.objects.bulk_create([Membership(person=g, organisation=organisation, programme=ctx.programme,
+                                               role=Role.GUARDIAN) for g in guardians])
+    GuardianLink.objects.bulk_create([GuardianLink(learner=m.learner.person, guardian=g, relationship="parent")
+                                      for m, g in zip(matches, guardians, strict=True)])
+    version = current_consent_version(ctx.programme) or 1
+    consents = []
+    for m, guardian in zip(matches, guardians, strict=True):
+        waiting = m.learner.waiting_since or begin_of(m) - timedelta(days=30)
+        asked = next_working_day(waiting - timedelta(days=9))  # the day after the referral
+        paper = draw.random() < 0.3
+        given = working_day(asked + timedelta(days=2)) if paper else asked + timedelta(days=2)
+        consents.append(GuardianConsent(
+            learner=m.learner, guardian=guardian, version=version,
+            method=GuardianConsent.Method.PAPER_FORM if paper else GuardianConsent.Method.EMAIL_LINK,
+            requested_by=ctx.coordinator_user, recorded_by=ctx.coordinator_user if paper else None,
+            requested_at=timezone.make_aware(datetime.combine(asked, time(10))),
+            given_at=timezone.make_aware(datetime.combine(given, time(draw.randint(11, 20))))))
+    bulk_create_dated(GuardianConsent, consents, "requested_at")
 
 
 def _cohort_history(ctx: DemoContext, matches: list[Match]) -> None:

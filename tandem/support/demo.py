@@ -12,7 +12,7 @@ meetings the risk rules read). For each programme:
 * **concerns in every state** (raised, triaged, action, resolved), of every kind, one safeguarding
   concern with the pair paused; in VerA a conflict between an apprentice and the employer;
 * one pair whose cycle ends soon without a closing meeting planned;
-* in VerA and AFEV, **exchange meetings** of mentors: one held (with attendance) and one ahead
+* in VerA and AFEV, **exchange meetings** of a site's mentors: one held (with attendance) and one ahead
   (invitations, some answers).
 
 Everything typed is in the programme's language; deterministic (``ctx.rng`` only).
@@ -21,14 +21,15 @@ Everything typed is in the programme's language; deterministic (``ctx.rng`` only
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from tandem.core.demo import DemoContext, happening_at, working_day
-from tandem.core.models import Person, Role, Site
+from tandem.core.models import Person, Site
 from tandem.journal.models import Meeting
 from tandem.matching.models import Match
+from tandem.support import selectors
 from tandem.support.models import (
     CheckIn,
     Concern,
@@ -183,37 +184,52 @@ class _Seeder:
         if not matches:
             return
         raisers = {"question": "mentor", "problem": "supervisor", "conflict": "mentor", "safeguarding": "mentor"}
+        order = ["raised", "triaged", "action", "resolved"]
         for i, (kind, state, description, what) in enumerate(CONCERNS[self.language]):
             match = matches[(i * 3 + 5) % len(matches)]
             raised_as = "guardian" if kind == "question" and i == 0 else raisers[kind]
             raised_by = match.volunteer.person if raised_as == "mentor" else None
-            raised_at = self.now - timedelta(days=10 - i)
+            # The coordinator's steps fall on working days, one a day, the last two to four days
+            # ago; the concern was raised the day before the first (a mentor or a parent may write
+            # on a Sunday, a teacher on a school day).
+            days: list[date] = []
+            for _step in order[1:order.index(state) + 1]:
+                days.insert(0, working_day((days[0] if days else self.today - timedelta(days=1 + i % 3))
+                                           - timedelta(days=1)))
+            raised_on = days[0] - timedelta(days=1) if days else self.today - timedelta(days=10 - i)
+            if raised_as == "supervisor":
+                raised_on = working_day(raised_on)
+            raised_at = self.at((raised_on - self.today).days, 19 if raised_as != "supervisor" else 15)
+            moments = [raised_at] + [self.at((day - self.today).days, 10 + n) for n, day in enumerate(days)]
             concern = Concern.objects.create(
                 programme=self.programme, match=match, kind=kind, state=state, description=description,
                 raised_by=raised_by, raised_as=raised_as, raised_at=raised_at,
                 outcome=what if state == "resolved" else "",
-                resolved_at=self.now - timedelta(days=1) if state == "resolved" else None)
+                resolved_at=moments[-1] if state == "resolved" else None)
             steps = [ConcernStep(concern=concern, from_state="", to_state="raised")]
-            order = ["raised", "triaged", "action", "resolved"]
             for before, after in itertools.pairwise(order):
                 if order.index(after) > order.index(state):
                     break
                 steps.append(ConcernStep(concern=concern, from_state=before, to_state=after, actor=self.lead_user,
                                          reason=what))
             made = ConcernStep.objects.bulk_create(steps)
-            for n, step in enumerate(made):
-                step.at = raised_at + timedelta(days=n)
+            for step, moment in zip(made, moments, strict=True):
+                step.at = moment
             ConcernStep.objects.bulk_update(made, ["at"])
-            if kind == "safeguarding":
+            if kind == "safeguarding":  # paused when the lead triaged it
                 MatchPause.objects.get_or_create(match=match, lifted_at=None,
                                                  defaults={"concern": concern, "by": self.lead_user,
-                                                           "since": raised_at + timedelta(hours=2)})
+                                                           "since": moments[1] if len(moments) > 1
+                                                           else raised_at + timedelta(hours=2)})
 
     def exchanges(self) -> None:
-        mentors = list(Person.objects.filter(memberships__programme=self.programme, memberships__role=Role.MENTOR)
-                       .order_by("pk")[:12])
-        site = Site.objects.filter(programme=self.programme).order_by("pk").first()
+        """Each meeting is for one site (the first at the first site: Paris, München; the next at
+        the next one), and its mentors are invited: those who live in the site's city, as the
+        coordinator's invitation form ticks them (``selectors.mentors_of``)."""
+        sites = list(Site.objects.filter(programme=self.programme).order_by("pk"))
         for n, (kind, topic, place) in enumerate(EXCHANGES[self.language]):
+            site = sites[n % len(sites)] if sites else None
+            mentors = list(selectors.mentors_of(programme=self.programme, site=site).order_by("pk")[:12])
             past = n == 0
             day = working_day(self.today + timedelta(days=-12 if past else 9))  # on a weekday evening
             announced = working_day(self.today - timedelta(days=30 if past else 5))  # weeks before

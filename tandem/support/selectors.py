@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.core.models import Membership, Person, Programme, Role
+from tandem.core.models import Membership, Person, Programme, Role, Site
 from tandem.core.roles import roles_for
 from tandem.matching import selectors as matching_selectors
 from tandem.matching.models import Match
@@ -190,11 +190,22 @@ def my_invitations(*, programme: Programme, user: Any, upcoming: bool = True) ->
     return rows.order_by("meeting__starts_at", "pk")
 
 
-def mentors_to_invite(*, programme: Programme, meeting: ExchangeMeeting) -> QuerySet[Person]:
-    """The programme's mentors (the meeting's site's first), not yet invited."""
+def mentors_of(*, programme: Programme, site: Site | None = None) -> QuerySet[Person]:
+    """The programme's mentors; with ``site``, those who live in its city (the pool a matching
+    round for that site reads)."""
+    rows = Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
+    if site is not None:
+        rows = rows.filter(city__iexact=site.city)
+    return rows.distinct()
+
+
+def mentors_to_invite(*, programme: Programme, meeting: ExchangeMeeting, everywhere: bool = False) -> QuerySet[Person]:
+    """The mentors not yet invited: those of the meeting's site (a Paris meeting is for Paris's
+    mentors), or with ``everywhere`` or a meeting for no site, the whole programme's."""
     invited = meeting.invitations.values("person_id")
-    return (Person.objects.filter(memberships__programme=programme, memberships__role=Role.MENTOR)
-            .exclude(pk__in=invited).distinct().order_by("given_name", "family_name", "pk"))
+    site = None if everywhere else meeting.site
+    return (mentors_of(programme=programme, site=site).exclude(pk__in=invited)
+            .order_by("given_name", "family_name", "pk"))
 
 
 def attended_by(person: Person) -> QuerySet[ExchangeInvitation]:

@@ -294,8 +294,15 @@ def exchange_update(*, meeting: ExchangeMeeting, actor: Any, expected_version: i
     return row
 
 
-def exchange_invite(*, meeting: ExchangeMeeting, people: Iterable[Person], actor: Any) -> int:
-    """Invite mentors of the programme (those invited already are left as they are)."""
+def exchange_invite(*, meeting: ExchangeMeeting, actor: Any, people: Iterable[Person] | None = None) -> int:
+    """Invite mentors of the programme (those invited already are left as they are).
+
+    Without ``people``, the meeting's own: the mentors of its site (those living in the site's
+    city, as a matching round for the site reads them), or every mentor of the programme when the
+    meeting is for no site. A meeting in Paris is not for the mentors in Grenoble; a coordinator
+    who wants one of them there names them in ``people`` (any mentor of the programme may be)."""
+    if people is None:
+        people = selectors.mentors_of(programme=meeting.programme, site=meeting.site)
     people = list(people)
     mentors = set(Person.objects.filter(pk__in=[p.pk for p in people], memberships__programme=meeting.programme,
                                         memberships__role=Role.MENTOR).values_list("pk", flat=True))

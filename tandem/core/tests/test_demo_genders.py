@@ -3,7 +3,7 @@ gender and a learner's declared gender fit their first name (Samira Saleh was "m
 volunteer list), a learner asks for a mentor of their own gender if of one, the programmes keep
 their share of women among volunteers, and every learner is at a school or training place of
 their level and age (Dylan, 15, havo, was at Albeda mbo, a VET provider with no teacher to
-supervise his pair)."""
+supervise his pair) — last school year's cohort too."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tandem.core import demo_names
+from tandem.core import demo, demo_names
 from tandem.core.models import Person, Programme
 from tandem.intake import demo as intake_demo
 from tandem.intake.models import Learner, SensitiveProfile
@@ -47,8 +47,12 @@ def test_every_first_name_is_a_woman_s_or_a_man_s_of_every_generation() -> None:
 
 
 def _this_year(programme: Programme) -> Any:
-    # Last school year's cohort comes from outcomes' demo (outside this fix): see the xfail below.
+    # Last school year's cohort comes from outcomes' demo (``_last_year``).
     return Learner.objects.filter(programme=programme).exclude(source=Learner.Source.COORDINATOR)
+
+
+def _last_year(programme: Programme) -> Any:
+    return Learner.objects.filter(programme=programme, source=Learner.Source.COORDINATOR)
 
 
 def test_volunteers_are_of_the_gender_of_their_name_and_programmes_keep_their_share_of_women(
@@ -101,7 +105,6 @@ def test_mentoren_op_zuid_pupils_are_at_a_school_with_a_supervising_teacher(seed
         assert learner.institution_id in with_teacher, (learner.person.given_name, learner.institution.name)
 
 
-@pytest.mark.xfail(strict=True, reason="last year's cohort (outcomes' demo) draws genders at random")
 def test_last_year_s_learners_declare_the_gender_of_their_name(seeded: None) -> None:
     profiles = SensitiveProfile.objects.filter(learner__source=Learner.Source.COORDINATOR) \
         .select_related("learner__person", "learner__programme")
@@ -109,3 +112,34 @@ def test_last_year_s_learners_declare_the_gender_of_their_name(seeded: None) -> 
     for profile in profiles:
         person, country = profile.learner.person, profile.learner.programme.country
         assert profile.gender in ("", "other", demo_names.gender_of(person.given_name, country)), person.given_name
+    assert {p.gender for p in profiles} >= {"female", "male"}
+
+
+def test_last_year_s_learners_were_at_a_school_of_their_level_and_age_in_their_city(seeded: None) -> None:
+    """Last school year's learners were at a place drawn at random (a 9-year-old doing havo at
+    Albeda mbo, a pupil at Hogeschool Gent); now as this year's: a place of their level in their
+    city, the level of their age when their year began, in Mentoren op Zuid a school with a
+    supervising teacher."""
+    for programme in Programme.objects.all():
+        low, high = next(spec.learner_ages for spec in demo.SPECS if spec.slug == programme.slug)
+        has_primary = programme.partners.filter(kind="primary_school").exists()
+        with_teacher = set(programme.memberships.filter(role="supervisor").values_list("institution_id", flat=True))
+        past = _last_year(programme).select_related("person", "institution")
+        assert past.count() >= 20, programme.slug
+        for learner in past:
+            person, where = learner.person, programme.slug
+            began = learner.matches.get().cycle_start
+            assert began is not None
+            age = Person.age_on(person, began)
+            # Of the programme's ages when the school year began (mid-September).
+            assert low <= (Person.age_on(person, began.replace(day=15, month=9)) or 0) <= high, \
+                (where, person.given_name, age)
+            assert age is not None
+            assert learner.institution is not None, (where, person.given_name)
+            assert learner.institution.city == person.city, (where, person.given_name, learner.institution.name)
+            assert intake_demo.fits(learner.level, learner.institution.kind), \
+                (where, person.given_name, learner.level, learner.institution.name)
+            if has_primary:  # under 12: at primary school; from 12: at secondary school
+                assert (learner.level == "primary") == (age < 12), (where, person.given_name, age, learner.level)
+            if programme.slug == "mentoren-op-zuid":
+                assert learner.institution_id in with_teacher, (person.given_name, learner.institution.name)

@@ -123,3 +123,69 @@ def test_last_years_learners_have_a_level_and_needs_like_this_years(seeded: None
     page = response.content.decode()
     assert "Berufsschule" in page and learner.employer in page
 
+
+
+def test_last_year_s_cohort_has_names_of_its_own(seeded: None) -> None:
+    """Names are unique per programme across this year's people and last school year's cohort
+    (its learners and their parents): none of last year's is anyone else's."""
+    from tandem.core.models import GuardianLink
+    from tandem.intake.models import Learner
+
+    for programme in Programme.objects.all():
+        past = Person.objects.filter(learner_records__programme=programme,
+                                     learner_records__source=Learner.Source.COORDINATOR)
+        parents = Person.objects.filter(pk__in=GuardianLink.objects.filter(learner__in=past).values("guardian"))
+        cohort = {(p.given_name, p.family_name) for p in [*past, *parents]}
+        assert len(cohort) == past.count() + parents.count() >= 20, programme.slug
+        others = Person.objects.filter(organisation=programme.organisation).exclude(pk__in=past) \
+            .exclude(pk__in=parents.values("pk"))
+        assert not cohort & {(p.given_name, p.family_name) for p in others}, programme.slug
+
+
+def test_last_year_s_minors_had_their_guardian_s_consent(seeded: None) -> None:
+    """A minor of last school year's cohort showed an empty guardian-consent block on their page:
+    each one who was under the age of consent when their pair began has a parent (living with
+    them, of their family) who consented before the learner joined the waiting list."""
+    from tandem.core.models import GuardianLink
+    from tandem.intake import selectors as intake_selectors
+    from tandem.intake.models import GuardianConsent, Learner, LearnerTransition
+
+    minors = 0
+    for learner in Learner.objects.filter(source=Learner.Source.COORDINATOR).select_related("person", "programme"):
+        match = learner.matches.get()
+        assert match.cycle_start is not None
+        if not intake_selectors.needs_consent(learner, today=match.cycle_start):
+            assert match.learner_answered_as == "learner"
+            continue
+        minors += 1
+        assert match.learner_answered_as == "guardian"
+        link = GuardianLink.objects.select_related("guardian").get(learner=learner.person)
+        guardian = link.guardian
+        assert guardian.family_name == learner.person.family_name
+        assert (guardian.city, guardian.postcode) == (learner.person.city, learner.person.postcode)
+        assert guardian.memberships.filter(programme=learner.programme, role="guardian").exists()
+        consent = GuardianConsent.objects.get(learner=learner, guardian=guardian)
+        waiting = LearnerTransition.objects.get(learner=learner, to_state="waiting")
+        assert consent.given_at is not None and consent.withdrawn_at is None
+        assert consent.requested_at < consent.given_at < waiting.at, learner.programme.slug
+    assert minors >= 20  # Mentoren op Zuid's pupils, most of SIRIUS's, a few in Flanders
+    # The Mentoren op Zuid coordinator reads it on the pupil's page (in Dutch).
+    from django.test import Client
+    from django.urls import reverse
+
+    from tandem.core import demo
+    from tandem.core.testing import give_totp
+
+    moz = Programme.objects.get(slug="mentoren-op-zuid")
+    pupil = Learner.objects.filter(programme=moz, source=Learner.Source.COORDINATOR).order_by("pk").first()
+    assert pupil is not None
+    guardian = GuardianLink.objects.get(learner=pupil.person).guardian
+    coordinator = User.objects.get(email=demo.role_email("coordinator", moz.slug))
+    give_totp(coordinator)
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get(reverse("intake:learner", kwargs={"org": moz.organisation.slug, "prog": moz.slug,
+                                                        "pk": pupil.pk})).content.decode()
+    block = page[page.index('id="h-consent"'):]
+    block = block[:block.index("</section>")]
+    assert guardian.full_name in block and "Geldige toestemming" in block, block

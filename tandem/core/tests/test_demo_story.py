@@ -103,6 +103,39 @@ def test_the_coordinator_works_on_working_days(seeded_on_either: datetime) -> No
     assert AuditEvent.objects.filter(action="created", subject__startswith="person:", at=entered).count() > 100
 
 
+def test_every_step_the_coordinator_takes_falls_on_a_working_day(seeded_on_either: datetime) -> None:
+    """Beyond check-ins and matches, the coordinator's other steps fell on weekends too: a
+    concern triaged on a Sunday, a learner put on the waiting list or a guardian asked on a
+    Saturday, an interview, a certificate seen, a volunteer screened, a payment executed. A
+    parent, a mentor or a learner may act on any day (a learner's "no" after the first meeting,
+    and what follows from it at once, is theirs)."""
+    from tandem.expenses.models import PaymentBatch
+    from tandem.intake.models import GuardianConsent
+    from tandem.matching.models import MatchingReason
+    from tandem.support.models import ConcernStep, MatchPause
+
+    def working(moment: datetime | date | None) -> bool:
+        return moment is None or (_local(moment) if isinstance(moment, datetime) else moment).weekday() < 5
+
+    steps = {
+        "concern": [s.at for s in ConcernStep.objects.filter(actor__isnull=False)],
+        "pause": [p.since for p in MatchPause.objects.all()],
+        "learner": [t.at for t in LearnerTransition.objects.filter(actor__isnull=False)
+                    .exclude(reason=MatchingReason.DECLINED_AFTER_FIRST_MEETING)],
+        "volunteer": [t.at for t in VolunteerTransition.objects.filter(actor__isnull=False, from_state="")],
+        "consent asked": list(GuardianConsent.objects.filter(requested_by__isnull=False)
+                              .values_list("requested_at", flat=True)),
+        "paper consent": list(GuardianConsent.objects.filter(recorded_by__isnull=False)
+                              .values_list("given_at", flat=True)),
+        "interview": list(Volunteer.objects.values_list("interview_held_on", flat=True)),
+        "certificate": list(Volunteer.objects.values_list("certificate_seen_on", flat=True)),
+        "payment": [moment for batch in PaymentBatch.objects.all() for moment in (batch.execution_date, batch.paid_at)],
+    }
+    for kind, moments in steps.items():
+        assert any(moment is not None for moment in moments), kind
+        assert [m for m in moments if not working(m)] == [], kind
+
+
 def test_first_meetings_in_the_past_took_place_and_were_planned_before(seeded_at: datetime) -> None:
     now = seeded_at
     for match in Match.objects.filter(first_meeting_at__lt=now).exclude(state="declined"):

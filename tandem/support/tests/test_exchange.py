@@ -69,3 +69,52 @@ def test_a_mentor_not_invited_cannot_open_it(world: World) -> None:
     url = f"/o/zuid/p/moz/support/exchange/{meeting.pk}/"
     assert world.client_for("mentor").get(url).status_code == 403
     assert Person.objects.filter(exchange_invitations__meeting=meeting).count() == 0
+
+
+def test_a_meeting_for_a_site_is_for_the_mentors_of_that_site(world: World) -> None:
+    """AFEV's demo invited a Grenoble mentor to a Paris meeting. A meeting for a site is for the
+    mentors who live in its city: the service invites them when given nobody, the coordinator's
+    form lists them ticked (the programme's other mentors on request, not ticked); naming a mentor
+    of another site stays possible."""
+    from django.urls import reverse
+
+    from tandem.core.models import Membership
+
+    pair(world)
+    Person.objects.filter(pk=world.people["mentor"].pk).update(city="Rotterdam")
+    away = mentor(world, "Verweg").person
+    Person.objects.filter(pk=away.pk).update(city="Utrecht")
+    Membership.objects.get_or_create(person=away, organisation=world.organisation, programme=world.programme,
+                                     role=Role.MENTOR)
+    meeting = exchange(world, invite=())
+    assert meeting.site is not None and meeting.site.city == "Rotterdam"
+    url = reverse("support:exchange", kwargs={"org": "zuid", "prog": "moz", "pk": meeting.pk})
+    client = world.client_for("coordinator")
+    page = client.get(url).content.decode()
+    assert f'name="person" value="{world.people["mentor"].pk}" checked' in page
+    assert f'value="{away.pk}"' not in page and 'id="invite-everywhere"' in page
+    everywhere = client.get(url + "?everywhere=1").content.decode()
+    assert f'name="person" value="{away.pk}">' in everywhere  # listed, not ticked
+    assert f'name="person" value="{world.people["mentor"].pk}" checked' in everywhere
+
+    coordinator = world.users["coordinator"]
+    assert services.exchange_invite(meeting=meeting, actor=coordinator) == 1
+    assert set(meeting.invitations.values_list("person_id", flat=True)) == {world.people["mentor"].pk}
+    assert services.exchange_invite(meeting=meeting, people=[away], actor=coordinator) == 1
+    # A meeting for no site is for every mentor of the programme.
+    anywhere = exchange(world, invite=())
+    ExchangeMeeting.objects.filter(pk=anywhere.pk).update(site=None)
+    anywhere.refresh_from_db()
+    assert services.exchange_invite(meeting=anywhere, actor=coordinator) == 2
+
+
+def test_in_french_a_mentor_s_answer_does_not_read_as_attendance() -> None:
+    """On a held meeting's page a mentor who had said "coming" but did not come read "Présent"
+    beside an unticked attendance box (the answer and "attended" were both "présent")."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("fr"):
+        coming, not_coming = str(ExchangeInvitation.Answer.YES.label), str(ExchangeInvitation.Answer.NO.label)
+        attended = gettext("Attended")
+    assert coming.casefold()[:6] not in attended.casefold() and not_coming != "Absent", (coming, attended)

@@ -73,10 +73,16 @@ def exchange(request: HttpRequest, programme: Programme, pk: int) -> HttpRespons
         if mine is None:
             raise PermissionDenied
     invited = selectors.invitations(meeting) if coordinator else []
+    # A meeting for a site is for its mentors: they are listed, ticked; the others on request.
+    everywhere = meeting.site is None or request.GET.get("everywhere") == "1"
+    to_invite = list(selectors.mentors_to_invite(programme=programme, meeting=meeting, everywhere=everywhere)) \
+        if coordinator else []
+    site_city = meeting.site.city.casefold() if meeting.site else None
     return render(request, "support/exchange.html", {
         "programme": programme, "meeting": meeting, "coordinator": coordinator, "mine": mine,
         "invited": invited, "started": meeting.starts_at <= timezone.now(),
-        "to_invite": selectors.mentors_to_invite(programme=programme, meeting=meeting) if coordinator else [],
+        "to_invite": to_invite, "everywhere": everywhere,
+        "ticked": {p.pk for p in to_invite if site_city is not None and p.city.casefold() == site_city},
         "taken": sum(1 for i in invited if i.answer == ExchangeInvitation.Answer.YES),
     })
 
