@@ -253,6 +253,13 @@ class Learner(Versioned):
                                                         self.State.WAITING, self.State.MATCHED)
 
     @property
+    def finished(self) -> bool:
+        """Completed, left or declined: nothing more will be matched, so the learner's page asks
+        no guardian for consent again and shows no waiting time (a guardian may still withdraw a
+        consent given: that is theirs to do at any time)."""
+        return self.state in (self.State.COMPLETED, self.State.LEFT, self.State.DECLINED)
+
+    @property
     def reason_labels(self) -> list[str]:
         labels = dict(Reason.choices)
         return [str(labels.get(code, code)) for code in self.reasons]

@@ -510,6 +510,11 @@ def consent_request_again(*, programme: Programme, actor: Any, today: date | Non
     return concerned
 
 
+def _finished() -> ValidationError:
+    """A completed, left or declined learner is asked no consent (see ``Learner.finished``)."""
+    return ValidationError(_("This learner's time in the programme has ended: no consent is asked any more."))
+
+
 def _consent_url(consent: GuardianConsent) -> str:
     return site_url(reverse("intake:consent", kwargs={"token": consent.token}))
 
@@ -517,6 +522,8 @@ def _consent_url(consent: GuardianConsent) -> str:
 def consent_request(*, learner: Learner, guardian: Person, actor: Any) -> GuardianConsent:
     """E-mail ``guardian`` a link to read the current consent text and confirm. Asking again
     while a request is open re-sends the same link."""
+    if learner.finished:
+        raise _finished()
     programme = learner.programme
     version = selectors.current_consent_version(programme)
     if version is None:
@@ -642,6 +649,8 @@ def consent_confirm(*, consent: GuardianConsent, today: date | None = None) -> G
 def consent_record_paper(*, learner: Learner, guardian: Person, actor: Any,
                          today: date | None = None) -> GuardianConsent:
     """The coordinator records a signed paper form for the current version."""
+    if learner.finished:
+        raise _finished()
     version = selectors.current_consent_version(learner.programme)
     if version is None:
         raise ValidationError(_("Publish a consent text first (Learners → Consent texts)."))

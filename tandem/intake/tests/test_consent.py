@@ -176,3 +176,38 @@ def test_the_guardian_sees_their_consent_on_the_programme_page(world: World) -> 
                                    method="email_link")
     html = world.client_for("guardian").get(world.programme.get_absolute_url()).content.decode()
     assert "Your consent" in html and "asked, no answer yet" in html
+
+
+@pytest.mark.parametrize("finished", [State.COMPLETED, State.LEFT, State.DECLINED])
+def test_a_finished_learner_is_asked_no_consent_and_shows_no_waiting_time(world: World, client: Any,
+                                                                        finished: str) -> None:
+    """A learner whose time in the programme has ended: no request form, no warning that a guardian
+    must consent, no "Waiting since"; the services refuse, in the coordinator's language."""
+    publish_text(world)
+    pupil = learner(world, age=12)
+    Learner.objects.filter(pk=pupil.pk).update(state=finished, waiting_since=TODAY)
+    pupil.refresh_from_db()
+    coordinator = world.users["coordinator"]
+    client.force_login(coordinator)
+    page = client.get(f"/o/{world.programme.organisation.slug}/p/{world.programme.slug}/learners/{pupil.pk}/",
+                      headers={"accept-language": "en"}).content.decode()
+    assert "Guardian consent" in page
+    assert "E-mail the consent link" not in page and "Record a signed paper form" not in page
+    assert "a guardian must consent before matching" not in page
+    assert "Waiting since" not in page
+    for ask in (lambda: services.consent_request(learner=pupil, guardian=guardian_of(pupil), actor=coordinator),
+                lambda: services.consent_record_paper(learner=pupil, guardian=guardian_of(pupil), actor=coordinator,
+                                                      today=TODAY)):
+        with pytest.raises(ValidationError, match="no consent is asked any more"):
+            ask()
+    assert not mail.outbox and not pupil.consents.exists()
+
+
+def test_a_waiting_learner_still_shows_since_when_and_the_request_form(world: World, client: Any) -> None:
+    publish_text(world)
+    pupil = learner(world, age=12)
+    Learner.objects.filter(pk=pupil.pk).update(state=State.WAITING, waiting_since=TODAY)
+    client.force_login(world.users["coordinator"])
+    page = client.get(f"/o/{world.programme.organisation.slug}/p/{world.programme.slug}/learners/{pupil.pk}/",
+                      headers={"accept-language": "en"}).content.decode()
+    assert "Waiting since" in page and "E-mail the consent link" in page
