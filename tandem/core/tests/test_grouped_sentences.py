@@ -116,3 +116,14 @@ def test_a_stat_inside_a_translated_sentence_is_shown_grouped() -> None:
                 if not re.search(rf"\b{name}=\S+\|grouped\b", tag):
                     bare.append(f"{path.relative_to(root)}: {tag}")
     assert not bare, bare
+
+
+def test_a_retention_period_in_days_is_grouped() -> None:
+    """The privacy register read "2562 Tage" for expense claims (seven years) beside grouped figures."""
+    from tandem.core.privacy import Days
+
+    keep = Days("created", days=7 * 366)
+    for language, expected in (("en", "2,562 days"), ("nl", "2.562 dagen"), ("fr", "2\u00a0562 jours"),
+                               ("de", "2.562 Tage")):
+        with translation.override(language):
+            assert keep.describe() == expected, language
