@@ -30,6 +30,7 @@ from tandem.core.importing import (
 )
 from tandem.core.inputs import parse_id
 from tandem.core.models import Programme
+from tandem.core.text import grouped
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,7 +66,7 @@ def import_page(
             return render(request, "core/import.html", context, status=400)
         messages.success(
             request,
-            _("Imported: %(new)s new, %(update)s updated.") % counts,
+            _("Imported: %(new)s new, %(update)s updated.") % {k: grouped(v) for k, v in counts.items()},
         )
         return redirect(done_url)
     if request.method == "POST":

@@ -176,10 +176,12 @@ class Days:
     def describe(self) -> str:
         from django.utils.translation import ngettext
 
+        from tandem.core.text import grouped
+
         n = self.amount()
         if self.unit == "hours":
-            return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": n}
-        return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+            return ngettext("%(n)s hour", "%(n)s hours", n) % {"n": grouped(n)}
+        return ngettext("%(n)s day", "%(n)s days", n) % {"n": grouped(n)}
 
 
 @dataclass(frozen=True)

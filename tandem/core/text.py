@@ -100,3 +100,14 @@ def percent(share: float, digits: int = 0) -> str:
         at = pattern.rindex("0") + 1
         pattern = pattern[:at] + "." + "0" * digits + pattern[at:]
     return format_percent(round(share, digits) / 100, format=pattern, locale=locale)
+
+
+def grouped(value: int | float) -> str:
+    """A figure set inside a sentence, its thousands grouped as the reader's language groups them
+    ("7,000", "7.000", "7\u00a0000"): what ``{{ n|grouped }}`` does in a template, for a
+    ``ngettext(...) % {"count": grouped(n)}`` in Python (the plural is chosen by ``n`` itself).
+    Only for figures shown as figures: Django's ``USE_THOUSAND_SEPARATOR`` would also group
+    numbers in links and form values."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)

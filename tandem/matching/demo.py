@@ -91,7 +91,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "note": {
         "nl": ["De mentor is verhuisd naar een andere stad.", "Na drie gesprekken besloten om te stoppen."],
-        "de": ["Die Mentorin ist in eine andere Stadt gezogen.", "Nach drei Gesprächen gemeinsam beendet."],
+        "de": ["Die Mentor:in ist in eine andere Stadt gezogen.", "Nach drei Gesprächen gemeinsam beendet."],
         "fr": ["Le bénévole a déménagé dans une autre ville.", "Arrêt décidé ensemble après trois rencontres."],
         "en": ["The mentor moved to another city.", "Stopped together after three meetings."],
     },

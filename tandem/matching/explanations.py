@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.availability import slot_labels
 from tandem.core.fields import Vocabulary
 from tandem.core.languages import language_name
+from tandem.core.text import grouped
 from tandem.intake.models import Reason
 
 GENDER = {"female": _("woman"), "male": _("man")}
@@ -94,7 +95,8 @@ def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
         if days is None:
             return ""
         return ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {"days": days}
-    return str(item.get("text", ""))
+    # A criterion without its phrase here is left out: the engine's ``text`` beside it is English.
+    return ""
 
 
 def rows(items: Iterable[Mapping[str, Any] | list[Any]], *, private: bool = False,
@@ -129,7 +131,7 @@ def _limit_sentence(limit: str, count: int, params: Mapping[str, Any]) -> str:
     Dutch and French word "one mentor, but not …" and "several, but none …" differently (German
     read "1 Mentor:in in Reichweite, aber diese Bedingung ist nicht erfüllt: ist ein Mann, wie von
     der/dem Mentee gewünscht")."""
-    n = {"count": count}
+    n = {"count": grouped(count)}
     if limit == "language":
         return ngettext(
             "%(count)s mentor within reach, but without a language in common with the learner",
@@ -189,19 +191,19 @@ def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
             "the one suitable mentor went to another learner: matching this learner would leave "
             "another learner unmatched or lower the total score",
             "all %(count)s suitable mentors went to other learners: matching this learner would "
-            "leave another learner unmatched or lower the total score", count) % {"count": count}
+            "leave another learner unmatched or lower the total score", count) % {"count": grouped(count)}
     if reason == "full":
         # Every suitable mentor is full, but the search stopped before proving the optimum.
         count = int(params.get("count") or 0)
         return ngettext("the one suitable mentor is full with other learners",
-                        "all %(count)s suitable mentors are full with other learners", count) % {"count": count}
+                        "all %(count)s suitable mentors are full with other learners", count) % {"count": grouped(count)}
     if reason == "unplaced":
         count, free = int(params.get("count") or 0), int(params.get("free") or 0)
         return ngettext(
             "%(count)s suitable mentor, %(free)s with a free place: the search stopped before placing "
             "this learner",
             "%(count)s suitable mentors, %(free)s with a free place: the search stopped before placing "
-            "this learner", count) % {"count": count, "free": free}
+            "this learner", count) % {"count": grouped(count), "free": grouped(free)}
     if reason == "limit" and limit == "distance":
         km = params.get("km")
         if km is None:
@@ -209,7 +211,8 @@ def unmatched_text(reason: str, limit: str, params: Mapping[str, Any]) -> str:
         return gettext("no mentor within %(km)s km") % {"km": number_format(km)}
     if reason == "limit":
         return _limit_sentence(limit, int(params.get("count") or 0), params)
-    return reason
+    # A reason without its sentence here: never the engine's English detail, nor the code.
+    return gettext("no suitable mentor was found in this round")
 
 
 def reason_label(code: str) -> str:
@@ -232,14 +235,14 @@ def round_failure(code: str, params: Mapping[str, Any]) -> tuple[str, list[str]]
             advice.append(ngettext(
                 "%(count)s referral is still in intake: accept it on the learners page.",
                 "%(count)s referrals are still in intake: accept them on the learners page.",
-                n("in_intake")) % {"count": n("in_intake")})
+                n("in_intake")) % {"count": grouped(n("in_intake"))})
         if n("without_consent"):
             advice.append(ngettext(
                 "%(count)s waiting learner is a minor without a guardian's consent to the current "
                 "consent text: ask the guardian again from the learner's page.",
                 "%(count)s waiting learners are minors without a guardian's consent to the current "
                 "consent text: ask their guardians again from the learners' pages.",
-                n("without_consent")) % {"count": n("without_consent")})
+                n("without_consent")) % {"count": grouped(n("without_consent"))})
         if not advice:
             advice.append(gettext("Every learner has a mentor or has left the programme. Add or accept new "
                                   "learners, then run a round again."))
@@ -251,36 +254,36 @@ def round_failure(code: str, params: Mapping[str, Any]) -> tuple[str, list[str]]
                 "%(count)s volunteer has no free place left: if they can take another learner, raise their "
                 "capacity on their page.",
                 "%(count)s volunteers have no free place left: if they can take another learner, raise "
-                "their capacity on their pages.", n("full")) % {"count": n("full")})
+                "their capacity on their pages.", n("full")) % {"count": grouped(n("full"))})
         if n("screening"):
             advice.append(ngettext(
                 "%(count)s ready volunteer no longer meets the screening requirements (for example an "
                 "expired certificate): record what is missing on the volunteers board.",
                 "%(count)s ready volunteers no longer meet the screening requirements (for example an "
                 "expired certificate): record what is missing on the volunteers board.",
-                n("screening")) % {"count": n("screening")})
+                n("screening")) % {"count": grouped(n("screening"))})
         if n("no_location"):
             advice.append(ngettext(
                 "%(count)s volunteer has no known location: add their address or city.",
                 "%(count)s volunteers have no known location: add their address or city.",
-                n("no_location")) % {"count": n("no_location")})
+                n("no_location")) % {"count": grouped(n("no_location"))})
         if n("paused"):
             advice.append(ngettext(
                 "%(count)s volunteer is paused: set them back to ready when they can mentor again.",
                 "%(count)s volunteers are paused: set them back to ready when they can mentor again.",
-                n("paused")) % {"count": n("paused")})
+                n("paused")) % {"count": grouped(n("paused"))})
         if n("on_their_way"):
             advice.append(ngettext(
                 "%(count)s volunteer is still in screening or training: they join a round once they are ready.",
                 "%(count)s volunteers are still in screening or training: they join a round once they are "
-                "ready.", n("on_their_way")) % {"count": n("on_their_way")})
+                "ready.", n("on_their_way")) % {"count": grouped(n("on_their_way"))})
         if not advice:
             advice.append(gettext("No volunteer is ready yet. Volunteers become ready on the volunteers "
                                   "board once their screening and training are complete."))
         if n("learners") == 1:
             return gettext("No volunteer can take the waiting learner."), advice
         return gettext("No volunteer can take any of the %(count)s waiting learners.") % {
-            "count": n("learners")}, advice
+            "count": grouped(n("learners"))}, advice
     if code == "criteria":
         return gettext("The matching criteria cannot be used."), [gettext(
             "One of the limits is impossible (for example a distance of 0 km). Correct the matching "

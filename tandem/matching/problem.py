@@ -30,7 +30,7 @@ from tandem.core.models import Programme, Site
 from tandem.core.places import geocode, geocode_many
 from tandem.intake import selectors as intake_selectors
 from tandem.intake.models import Learner
-from tandem.matching import engine
+from tandem.matching import engine, selectors
 from tandem.matching.engine.slots import SLOT_BIT
 from tandem.matching.models import OPEN_STATES, DeclinedPair, Match, MatchingCriteria
 from tandem.onboarding import selectors as onboarding_selectors
@@ -483,7 +483,8 @@ def check_pair(*, programme: Programme, volunteer: Volunteer, learner: Learner, 
     if mentor is None or pupil is None:
         return PairCheck(score=0.0, items=[], broken=["no_location"])
     crit = engine_criteria(criteria, role_models=role_models)
-    excluded = DeclinedPair.objects.filter(learner=learner, volunteer=volunteer).exists()
+    excluded = selectors.pair_never_proposed(programme_id=programme.pk, learner_id=learner.pk,
+                                             volunteer_id=volunteer.pk)
     strict = engine.Problem(
         mentors=(mentor,), learners=(pupil,), criteria=crit, as_of=today,
         exclusions=(engine.Exclusion(learner_id=pupil.id, mentor_id=mentor.id),) if excluded else (),

@@ -232,12 +232,18 @@ def never_pairs(*, programme: Programme) -> QuerySet[DeclinedPair]:
             .order_by("-created", "-pk"))
 
 
+def pair_never_proposed(*, programme_id: int, learner_id: int, volunteer_id: int) -> bool:
+    """Whether this mentor and learner are among the pairs never proposed (they said no, their
+    relationship did not work, or a conflict of interest is recorded). The one check a match's
+    page and a hand-made pair's scoring (``problem.check_pair``) both ask."""
+    return DeclinedPair.objects.filter(programme_id=programme_id, learner_id=learner_id,
+                                       volunteer_id=volunteer_id).exists()
+
 
 def never_proposed(*, match: Match) -> bool:
-    """Whether the match's mentor and learner are already among the pairs never proposed (they
-    said no, their relationship did not work, or a conflict of interest is recorded)."""
-    return DeclinedPair.objects.filter(programme_id=match.programme_id, learner_id=match.learner_id,
-                                       volunteer_id=match.volunteer_id).exists()
+    """Whether the match's mentor and learner are already among the pairs never proposed."""
+    return pair_never_proposed(programme_id=match.programme_id, learner_id=match.learner_id,
+                               volunteer_id=match.volunteer_id)
 
 
 def _at_site(queryset: QuerySet[Any], site: Site | None) -> QuerySet[Any]:

@@ -242,7 +242,7 @@ RELATIONSHIP_MENTOR = Instrument(
                  "gedeelde focus, ervaren effect, moeilijkheden, steun van het programma.",
            "fr": "Questions propres à Tandem (2026), d'après le point de vue du mentor sur la qualité de la "
                  "relation : proximité, objectifs partagés, effet perçu, difficultés, soutien du programme.",
-           "de": "Eigene Fragen von Tandem (2026), nach der Sicht der Mentorinnen und Mentoren auf die Beziehung: "
+           "de": "Eigene Fragen von Tandem (2026), nach der Sicht der Mentor:innen auf die Beziehung: "
                  "Nähe, gemeinsamer Fokus, erlebte Wirkung, Schwierigkeiten, Unterstützung durch das Programm."},
     licence=OWN_LICENCE,
     items=(

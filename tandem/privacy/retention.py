@@ -56,6 +56,7 @@ from tandem.core.privacy import (
     registry,
     through_record,
 )
+from tandem.core.text import grouped
 from tandem.privacy import services
 from tandem.privacy.models import Erasure
 
@@ -313,7 +314,7 @@ def _age_due(today: date, horizon: date, programme: Programme | None) -> list[Du
                                                        period_months(each, rule.period))),
                         what=ngettext("%(n)s entry of “%(what)s” deleted",
                                       "%(n)s entries of “%(what)s” deleted", count)
-                        % {"n": count, "what": Period(rule.period).label},
+                        % {"n": grouped(count), "what": Period(rule.period).label},
                         run=_delete(found),
                     ))
     return dues

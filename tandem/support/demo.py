@@ -47,7 +47,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     "check_in": {
         "nl": ["Gaat goed, ze zien elkaar elke week.", "Mentor vraagt tips voor huiswerkbegeleiding.",
                "Leerling is tevreden, wil graag meer over beroepen weten.", "Even afgestemd over de vakantie."],
-        "de": ["Läuft gut, sie treffen sich jede Woche.", "Mentor fragt nach Tipps zur Prüfungsvorbereitung.",
+        "de": ["Läuft gut, sie treffen sich jede Woche.", "Die Mentor:in fragt nach Tipps zur Prüfungsvorbereitung.",
                "Azubi ist zufrieden, der Betrieb auch.", "Kurz wegen der Urlaubszeit abgestimmt."],
         "fr": ["Tout va bien, ils se voient chaque semaine.", "Le mentor demande des conseils pour les révisions.",
                "L'apprenti est content, l'entreprise aussi.", "Point rapide sur les vacances."],
@@ -74,7 +74,7 @@ CONCERNS: dict[str, list[tuple[str, str, str, str]]] = {
         ("conflict", "triaged", "Der Azubi und der Ausbilder streiten über Überstunden.",
          "Mit dem Ausbilder telefoniert."),
         ("problem", "action", "Der Azubi überlegt, die Ausbildung abzubrechen.",
-         "Gespräch mit Azubi, Mentor und Betrieb vereinbart."),
+         "Gespräch mit Azubi, Mentor:in und Betrieb vereinbart."),
         ("safeguarding", "triaged", "Der Azubi wirkt sehr erschöpft und deutet Probleme zu Hause an.",
          "Mit der Ausbildungsberaterin der Kammer gesprochen."),
         ("question", "resolved", "Wie oft sollen wir uns treffen?", "Erklärt: einmal pro Woche."),

@@ -2,7 +2,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -83,12 +82,14 @@ def lowerfirst(value: Any) -> str:
 @register.filter
 def grouped(value: Any) -> Any:
     """``{{ n|grouped }}``: a figure with its thousands grouped as the reader's language groups them
-    ("7,000", "7.000", "7\u00a0000"): Django's own ``intcomma`` (humanize), for numbers only, so a
-    dash or an empty value passes through. Only for figures shown as figures: Django's
-    ``USE_THOUSAND_SEPARATOR`` would also group numbers in links and form values."""
+    ("7,000", "7.000", "7\u00a0000"), as Django's ``intcomma`` (humanize) does, for numbers only, so
+    a dash or an empty value passes through. Inside ``{% blocktranslate %}`` the count chooses the
+    plural and the grouped figure is shown: ``count number=x with n=x|grouped``. Only for figures
+    shown as figures: Django's ``USE_THOUSAND_SEPARATOR`` would also group numbers in links and
+    form values."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
-    return intcomma(value)
+    return text.grouped(value)
 
 
 @register.filter

@@ -18,9 +18,9 @@ def test_figures_are_grouped_per_language_and_other_values_pass_through() -> Non
 
 
 def test_every_stat_on_the_pages_goes_through_it() -> None:
-    """The template tag is used where figures are shown as figures (``<span class="stat">``) —
-    outside ``blocktranslate``, whose body is the catalogue's text and takes no filters (a figure
-    there stays as ``ngettext`` gives it)."""
+    """The template tag is used where figures are shown as figures (``<span class="stat">``).
+    Inside ``blocktranslate``, whose body is the catalogue's text and takes no filters, the count
+    chooses the plural and a grouped copy is shown (``test_grouped_sentences``)."""
     import re
     from pathlib import Path
 

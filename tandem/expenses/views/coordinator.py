@@ -17,7 +17,7 @@ from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
-from tandem.core.text import file_name
+from tandem.core.text import file_name, grouped
 from tandem.core.versioning import EditConflict, submit_edit
 from tandem.expenses import exports, selectors, sepa, services
 from tandem.expenses.forms import BatchForm, PolicyForm, ReviewForm
@@ -101,10 +101,10 @@ def approve_bulk(request: HttpRequest, programme: Programme) -> HttpResponse:
     approved, left = services.claims_approve_bulk(programme=programme, actor=request.user, pks=pks)
     if approved:
         messages.success(request, ngettext("%(n)s claim approved.", "%(n)s claims approved.", approved)
-                         % {"n": approved})
+                         % {"n": grouped(approved)})
     if left:
         messages.warning(request, ngettext("%(n)s claim needs your decision on its own page.",
-                                          "%(n)s claims need your decision one by one.", left) % {"n": left})
+                                          "%(n)s claims need your decision one by one.", left) % {"n": grouped(left)})
     if not approved and not left:
         messages.warning(request, _("Choose the claims to approve."))
     return redirect("expenses:review", **kw(programme))
@@ -186,7 +186,7 @@ def batch_paid(request: HttpRequest, programme: Programme, pk: int) -> HttpRespo
     count = services.batch_mark_paid(batch=item, actor=request.user)
     if count:
         messages.success(request, ngettext("%(n)s claim is marked paid.", "%(n)s claims are marked paid.", count)
-                         % {"n": count})
+                         % {"n": grouped(count)})
     else:
         messages.info(request, _("This payment file was already marked paid."))
     return redirect("expenses:batch", **kw(programme, pk=item.pk))

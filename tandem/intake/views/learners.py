@@ -25,6 +25,7 @@ from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.places import unplaced_warning
 from tandem.core.scoping import programme_view
+from tandem.core.text import grouped
 from tandem.core.versioning import submit_edit
 from tandem.intake import selectors, services
 from tandem.intake.forms import (
@@ -316,7 +317,7 @@ def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> Ht
             asked = services.consent_request_again(programme=programme, actor=request.user)
             messages.success(request, ngettext(
                 "The guardians of %(n)s learner were asked again.",
-                "The guardians of %(n)s learners were asked again.", asked) % {"n": asked})
+                "The guardians of %(n)s learners were asked again.", asked) % {"n": grouped(asked)})
         return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
 
     if request.method == "POST" and form.is_valid() and (response := create_once(

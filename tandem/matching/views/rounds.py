@@ -19,6 +19,7 @@ from tandem.core.naming import for_labels
 from tandem.core.once import create_once, give_back, new_token, submit_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import grouped
 from tandem.core.versioning import submit_edit
 from tandem.intake.models import Learner
 from tandem.matching import explanations, selectors, services
@@ -254,7 +255,7 @@ def round_publish(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     if published:
         messages.success(request, ngettext("%(count)s match was published; everyone was informed.",
                                            "%(count)s matches were published; everyone was informed.",
-                                           len(published)) % {"count": len(published)})
+                                           len(published)) % {"count": grouped(len(published))})
     for problem in problems:
         messages.error(request, problem)
     return _to_round(programme, matching_round)

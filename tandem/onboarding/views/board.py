@@ -21,6 +21,7 @@ from tandem.core.languages import language_name
 from tandem.core.models import Programme
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
+from tandem.core.text import grouped
 from tandem.core.versioning import error_text, submit_edit
 from tandem.onboarding import selectors, services
 from tandem.onboarding.forms import (
@@ -120,7 +121,7 @@ def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
         except ValidationError as exc:
             refused.append(" ".join(exc.messages))
     if moved:
-        messages.success(request, _("%(count)s volunteers moved.") % {"count": moved})
+        messages.success(request, _("%(count)s volunteers moved.") % {"count": grouped(moved)})
     for reason in refused:
         messages.error(request, reason)
     return back

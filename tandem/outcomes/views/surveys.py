@@ -16,6 +16,7 @@ from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.ratelimit import HOUR, client_ip, hit, too_many
 from tandem.core.scoping import programme_view
+from tandem.core.text import grouped
 from tandem.outcomes import selectors, services
 from tandem.outcomes.forms import SurveyForm, WaveForm
 from tandem.outcomes.instruments import INSTRUMENTS
@@ -73,7 +74,7 @@ def wave(request: HttpRequest, programme: Programme, wave: int) -> HttpResponse:
 def wave_send(request: HttpRequest, programme: Programme, wave: int) -> HttpResponse:
     item = _wave_or_404(programme, wave)
     count = services.invitations_send(wave=item, actor=request.user)
-    messages.success(request, _("%(n)s people asked.") % {"n": count})
+    messages.success(request, _("%(n)s people asked.") % {"n": grouped(count)})
     return redirect("outcomes:wave", org=programme.organisation.slug, prog=programme.slug, wave=item.pk)
 
 

@@ -19,7 +19,7 @@ from tandem.core.models import Person, Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
 from tandem.core.scoping import programme_view
-from tandem.core.text import file_name
+from tandem.core.text import file_name, grouped
 from tandem.core.versioning import submit_edit
 from tandem.support import selectors, services
 from tandem.support.calendar import exchange_event
@@ -117,7 +117,7 @@ def invite(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         return _to_meeting(meeting)
     try:
         n = services.exchange_invite(meeting=meeting, people=people, actor=request.user)
-        messages.success(request, _("Invitations sent: %(n)s.") % {"n": n})
+        messages.success(request, _("Invitations sent: %(n)s.") % {"n": grouped(n)})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _to_meeting(meeting)
