@@ -58,6 +58,16 @@ def test_board_filters_counts_and_bulk_moves(world: World) -> None:
     assert response.status_code == 302
     assert set(Volunteer.objects.values_list("state", flat=True)) == {"screening"}
     assert a.transitions.get().reason == "called"
+    assert "2 volunteers moved." in client.get(response.url).content.decode()
+    # One volunteer is one, in every language.
+    one = client.post("/o/zuid/p/moz/volunteers/bulk/", {"volunteers": [a.pk], "to_state": "training"}, follow=True)
+    assert "1 volunteer moved." in one.content.decode()
+    for lang, words, back in (("nl", "1 vrijwilliger verplaatst.", "screening"),
+                              ("fr", "1 bénévole déplacé.", "training"),
+                              ("de", "1 Ehrenamtliche:r verschoben.", "screening")):
+        moved = client.post("/o/zuid/p/moz/volunteers/bulk/", {"volunteers": [a.pk], "to_state": back},
+                            headers={"accept-language": lang}, follow=True)
+        assert words in moved.content.decode(), lang
 
 
 def test_screening_forms_and_the_volunteers_own_page(world: World) -> None:

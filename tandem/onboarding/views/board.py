@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import extensions
@@ -121,7 +122,8 @@ def bulk_transition(request: HttpRequest, programme: Programme) -> HttpResponse:
         except ValidationError as exc:
             refused.append(" ".join(exc.messages))
     if moved:
-        messages.success(request, _("%(count)s volunteers moved.") % {"count": grouped(moved)})
+        messages.success(request, ngettext("%(count)s volunteer moved.", "%(count)s volunteers moved.", moved)
+                         % {"count": grouped(moved)})
     for reason in refused:
         messages.error(request, reason)
     return back
