@@ -71,7 +71,7 @@ def _joint(programme: Programme, settings: Any, filters: selectors.Filters) -> d
     if not (filters.site or filters.partner or filters.cycle):
         return None
     parts = selectors.parts(programme=programme)
-    whole = report.alone_counts(parts.whole(), threshold=settings.threshold)  # as the unfiltered page shows it
+    whole = report.whole_counts(parts, threshold=settings.threshold)  # as the unfiltered page shows it
     return report.joint_counts(parts, threshold=settings.threshold, whole=whole).view(parts.view(filters))
 
 
