@@ -63,7 +63,7 @@ def build(*, programme: Programme, start: date, end: date) -> FunderReport:
     # Protected jointly with the dashboard's views (the unfiltered page, each school year's): a
     # period's pairs are school years' pairs, so the report beside a year's view could reveal a
     # small group otherwise (report.period_counts).
-    parts = selectors.parts(programme=programme, period=(start, end))
+    parts = selectors.parts(programme=programme, period=(start, end), responses=figures.responses)
     joint = report.joint_counts(parts, threshold=settings.threshold,
                                 whole=report.whole_counts(parts, threshold=settings.threshold))
     sections = report.build(figures, settings=settings, suppress=True,

@@ -239,17 +239,16 @@ def joint_counts(parts: Parts, *, threshold: int, whole: dict[str, Shown], exact
     rows = [WHOLE, *(("site", s) for s in parts.sites), *(("partner", p) for ps in parts.sites.values() for p in ps)]
     cols = [ALL_YEARS, *parts.years, NO_YEAR]
     families: dict[str, set[str]] = defaultdict(set)
-    for found in parts.counts.values():
-        for key in found:
-            if key not in MATCH_KEYS:
-                families[family(key)].add(key)
+    for key in parts.whole():  # a key counted in any part is counted in the whole
+        if key not in MATCH_KEYS:
+            families[family(key)].add(key)
     runs = [_joint_run(parts, rows, cols, [*JOINT_KEYS, "waiting"], sums=PART_SUMS, threshold=threshold,
                        whole=whole, exact_limit=exact_limit, ties={STARTED: ["learners", "mentors"]})]
     for name in sorted(families):
         sums = extra_sums(families[name])
         keys = sorted(families[name] | set(sums) | {k for members in sums.values() for k in members})
         runs.append(_joint_run(parts, rows, cols, keys, sums=sums, threshold=threshold, whole=whole,
-                               exact_limit=exact_limit))
+                               exact_limit=exact_limit, sparse=True))
     return Joint(rows={row: r for r, row in enumerate(rows)}, cols={col: c for c, col in enumerate(cols)}, runs=runs,
                  whole=whole, threshold=threshold)
 
@@ -269,9 +268,10 @@ class _Run:
 
 def _joint_run(parts: Parts, rows: list[Any], cols: list[str], keys: list[str], *, sums: Mapping[str, list[str]],
                threshold: int, whole: dict[str, Shown], exact_limit: int,
-               ties: Mapping[str, list[str]] | None = None) -> _Run:
+               ties: Mapping[str, list[str]] | None = None, sparse: bool = False) -> _Run:
     """One family of :func:`joint_counts`. ``"waiting"`` (when among ``keys``) is a count over every
-    school year only; ``ties``: a key hidden hides its tied keys in the same view."""
+    school year only; ``ties``: a key hidden hides its tied keys in the same view; ``sparse``: the
+    family's counts are mostly zeros (a survey's, a year's pulse: a line of zeros is left out)."""
     n_cols, n_keys = len(cols), len(keys)
     key_of = {key: k for k, key in enumerate(keys)}
     values: list[int] = []
@@ -310,6 +310,8 @@ def _joint_run(parts: Parts, rows: list[Any], cols: list[str], keys: list[str], 
     # In each view: the reasons add up to the closed matches, active and closed to the started, …
     inner = [[key_of[total], *(key_of[k] for k in members)] for total, members in sums.items()]
     lines += [[first + k for k in shape] for first in range(0, len(values), n_keys) for shape in inner]
+    if sparse:  # a line of zeros tells nothing (no count is negative): left out
+        lines = [line for line in lines if any(values[i] for i in line)]
     top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
     # A key of the family the unfiltered page does not show (no such answers there): it shows 0.
     top |= {at(0, 0, k): Shown(0) for k in range(n_keys) if at(0, 0, k) not in top and not values[at(0, 0, k)]}

@@ -194,6 +194,9 @@ class Figures:
     cycles: list[str] = field(default_factory=list)
     pulse: dict[str, PulseFigure] = field(default_factory=dict)  # school year → ratings
     pulse_gap: int = 2  # support's threshold for "mentor and learner rate it differently"
+    # Every scored answer of the programme as ``_responses`` read them (the grouped pass of the
+    # same request reuses them instead of reading them again).
+    responses: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def hours(self) -> float:
@@ -262,7 +265,9 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
 
     # Anonymous and supervisors' answers (no pair) count in the whole programme and the report, not
     # in a view of some of the pairs: there they would be a group in every view (docs/outcomes.md).
-    out.surveys = _surveys(programme, matches, shared=not (filters.site or filters.partner or filters.cycle))
+    out.responses = _responses(programme)
+    out.surveys = _surveys(programme, matches, shared=not (filters.site or filters.partner or filters.cycle),
+                           rows=out.responses)
     learners = scope.values("learner_id")
     earlier = None
     if filters.cycle and (begins := _cycle_start(filters.cycle)) is not None:
@@ -324,7 +329,8 @@ def _year_order(year: str) -> tuple[bool, str]:
     return year == NO_YEAR, year
 
 
-def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> Parts:
+def parts(*, programme: Programme, period: tuple[date, date] | None = None,
+          responses: list[Any] | None = None) -> Parts:
     """Every part's counts in a fixed number of queries, whatever the number of sites, schools and
     years (the sites, the schools, the pairs with their goals counted, the waiting learners grouped
     by school, the survey answers, the pulse answers, the school indicators): the rows are split in
@@ -332,7 +338,9 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> P
     filter (``_scoped``, ``_start``; a learner's indicators in the school year of their first pair,
     anonymous and supervisors' answers in the whole programme only: the part at no school and in no
     school year, which no page shows). ``period`` (start, end): also the counts of the funder
-    report of that period (``Parts.period``), as ``figures`` counts them with ``Filters(start, end)``."""
+    report of that period (``Parts.period``), as ``figures`` counts them with ``Filters(start, end)``.
+    ``responses``: the programme's answers as ``figures`` of the same request read them
+    (``Figures.responses``), not read again."""
     from tandem.journal.models import Goal
     from tandem.support.attention import rules_for
     from tandem.support.selectors import pulse_answers
@@ -348,7 +356,7 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> P
     started = Match.objects.filter(programme=programme, state__in=STARTED)
     matches: list[Any] = list(started.values_list(
         "pk", "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
-        "learner__institution__site_id", "first_meeting_at", "cycle_start", "closed_at").annotate(
+        "learner__institution__site_id", "first_meeting_at", "cycle_start").annotate(
         n=Count("goals", filter=goals), reached=Count("goals", filter=goals & Q(goals__state=Goal.State.REACHED)))
         .order_by("pk"))
     # Each pair into its school and school year (the finest part), then each part into the parts
@@ -359,14 +367,15 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> P
     active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
     cell_of: dict[int, tuple[int | None, str]] = {}  # pair → its cell
     learner_cell: dict[int, tuple[int | None, str]] = {}  # learner → the cell of their first pair
-    # The report's pairs (those whose cycle overlaps the period, as ``_scoped``), by their cell's year.
-    begins = _midnight(period[0]) if period else None
+    # The report's pairs (those whose cycle overlaps the period: ``_scoped``, one more query only
+    # for a report), by their cell's year.
     in_period: set[int] = set()
+    report_pairs: set[int] = set(_scoped(programme, Filters(start=period[0], end=period[1])).order_by()
+                                 .values_list("pk", flat=True)) if period else set()
     report: dict[str, Counter[str]] = defaultdict(Counter)
     report_faces: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     report_learners: set[int] = set()
-    for (pk, state, reason, learner, mentor, school, site, first_meeting, cycle_start, closed_at,
-         n, reached) in matches:
+    for pk, state, reason, learner, mentor, school, site, first_meeting, cycle_start, n, reached in matches:
         start = first_meeting.astimezone(tz).date() if first_meeting is not None else cycle_start  # as _start
         cell = (school, cycle_of(start))
         cell_of[pk] = cell
@@ -375,28 +384,34 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> P
         if school not in site_of:  # a school of another programme: kept with its site
             site_of[school] = site
             sites.setdefault(site, []).append(school)
+        kind = "active" if state == active else f"reason:{reason}" if reason in reasons else "unrecorded"
         found = finest[cell]
-        counted = Counter({"active" if state == active else f"reason:{reason}" if reason in reasons
-                           else "unrecorded": 1})
+        found[kind] += 1
         if n:
-            counted["goals:reached"] += reached
-            counted["goals:other"] += n - reached
-        found.update(counted)
+            found["goals:reached"] += reached
+            found["goals:other"] += n - reached
         faces[cell][0].add(learner)
         faces[cell][1].add(mentor)
-        if period and (cycle_start is None or cycle_start <= period[1]) and (closed_at is None or closed_at >= begins):
+        if period and pk in report_pairs:
             in_period.add(pk)
-            report[cell[1]].update(counted)
+            found = report[cell[1]]
+            found[kind] += 1
+            if n:
+                found["goals:reached"] += reached
+                found["goals:other"] += n - reached
             report_faces[cell[1]][0].add(learner)
             report_faces[cell[1]][1].add(mentor)
             report_learners.add(learner)
     extra: dict[tuple[int | None, str], Counter[str]] = defaultdict(Counter)
     report_extra: dict[str, Counter[str]] = defaultdict(Counter)
-    _extra_answers(programme, cell_of, in_period if period else None, extra, report_extra)
-    _extra_pulse(pulse_answers(started.values("pk")), cell_of, rules_for(programme).rating_gap, extra)
-    if period:
+    _extra_answers(_responses(programme) if responses is None else responses, cell_of,
+                   in_period if period else None, extra, report_extra)
+    answers = pulse_answers(started.values("pk"))
+    gap = rules_for(programme).rating_gap if answers else 0  # read only when there is an answer
+    _extra_pulse(answers, cell_of, gap, extra)
+    if period and answers:
         _extra_pulse(pulse_answers(started.values("pk"), start=period[0], end=period[1]),
-                     {pk: cell_of[pk] for pk in in_period}, rules_for(programme).rating_gap, report_extra, by_year=True)
+                     {pk: cell_of[pk] for pk in in_period}, gap, report_extra, by_year=True)
     _extra_indicators(started.values("learner_id"), learner_cell, report_learners if period else None, period,
                       extra, report_extra)
     for cell, found in extra.items():
@@ -436,13 +451,12 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None) -> P
                  period_total=total)
 
 
-def _extra_answers(programme: Programme, cell_of: dict[int, tuple[int | None, str]], in_period: set[int] | None,
+def _extra_answers(rows: list[Any], cell_of: dict[int, tuple[int | None, str]], in_period: set[int] | None,
                    extra: dict[tuple[int | None, str], Counter[str]], report: dict[str, Counter[str]]) -> None:
     """The survey counts (:func:`extra_counts`) of each cell: an answer in the cell of its pair, an
     anonymous or supervisor's one in the part no page shows; a change in the cell of the pair of
     its after answer. With ``in_period``: the report's counts of those pairs (and every shared one)."""
     shared = (None, NO_YEAR)
-    rows = _responses(programme)
     for key, audience, kind, anonymous, _person, match, _score in rows:
         if key not in INSTRUMENTS:
             continue
@@ -571,10 +585,11 @@ def extra_sums(keys: Any) -> dict[str, list[str]]:
 def with_sums(counts: dict[str, int], extra: Mapping[str, list[str]] | None = None) -> dict[str, int]:
     """A view's counts with its own sums (:data:`PART_SUMS`, and ``extra``: :func:`extra_sums` of
     the extra keys; those of ``counts`` when not given)."""
+    get = counts.get
     for total, keys in PART_SUMS.items():
-        counts[total] = sum(counts.get(k, 0) for k in keys)
+        counts[total] = sum([get(k, 0) for k in keys])
     for total, keys in (extra_sums(list(counts)) if extra is None else extra).items():
-        counts[total] = sum(counts.get(k, 0) for k in keys)
+        counts[total] = sum([get(k, 0) for k in keys])
     return counts
 
 
@@ -649,12 +664,13 @@ def _changes(rows: list[Any]) -> dict[tuple[str, str], list[tuple[float, float, 
     return out
 
 
-def _surveys(programme: Programme, matches: list[dict[str, Any]], *, shared: bool = True) -> list[SurveyFigure]:
+def _surveys(programme: Programme, matches: list[dict[str, Any]], *, shared: bool = True,
+             rows: list[Any] | None = None) -> list[SurveyFigure]:
     """Per questionnaire and audience: the mean of each wave, and the paired change from the
     first answer (intake, else mid-cycle) to the last (closure, else follow-up) of each person.
     ``shared``: anonymous and supervisors' answers count too (the whole programme, a report)."""
     ids = {m["pk"] for m in matches}
-    rows = _responses(programme)
+    rows = _responses(programme) if rows is None else rows
     by_key: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for key, audience, kind, anonymous, _person, match, score in rows:
         if (shared and _shared(audience, anonymous)) or (match in ids and not _shared(audience, anonymous)):
