@@ -306,11 +306,16 @@ def _joint_run(parts: Parts, rows: list[Any], cols: list[str], keys: list[str], 
                *(([at(0, c), *(at(school, c) for school in schools)], joint) for c in years),
                *(([at(site, 0), *(at(school, c) for school in inside for c in years)], joint)
                  for site, inside in sites)]
+    firsts = range(0, len(values), n_keys)
+    if sparse:  # a line of zeros tells nothing (no count is negative): left out, views of zeros first
+        busy = {first for first in firsts if any(values[first:first + n_keys])}
+        shapes = [(shape, keys_here) for shape, keys_here in shapes if any(first in busy for first in shape)]
+        firsts = sorted(busy)  # type: ignore[assignment]
     lines = [[first + k for first in shape] for shape, keys_here in shapes for k in keys_here]
     # In each view: the reasons add up to the closed matches, active and closed to the started, …
     inner = [[key_of[total], *(key_of[k] for k in members)] for total, members in sums.items()]
-    lines += [[first + k for k in shape] for first in range(0, len(values), n_keys) for shape in inner]
-    if sparse:  # a line of zeros tells nothing (no count is negative): left out
+    lines += [[first + k for k in shape] for first in firsts for shape in inner]
+    if sparse:
         lines = [line for line in lines if any(values[i] for i in line)]
     top = {at(0, 0, key_of[key]): shown for key, shown in whole.items() if key in key_of}
     # A key of the family the unfiltered page does not show (no such answers there): it shows 0.

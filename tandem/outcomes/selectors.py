@@ -343,8 +343,6 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None,
     (``Figures.responses``), not read again."""
     from tandem.journal.models import Goal
     from tandem.support.attention import rules_for
-    from tandem.support.selectors import pulse_answers
-
     tz = timezone.get_current_timezone()
     sites: dict[int | None, list[int | None]] = {pk: [] for pk in programme.sites.values_list("pk", flat=True)}
     sites[None] = [None]
@@ -406,11 +404,11 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None,
     report_extra: dict[str, Counter[str]] = defaultdict(Counter)
     _extra_answers(_responses(programme) if responses is None else responses, cell_of,
                    in_period if period else None, extra, report_extra)
-    answers = pulse_answers(started.values("pk"))
+    answers = _pulse_answers(started.values("pk"))
     gap = rules_for(programme).rating_gap if answers else 0  # read only when there is an answer
     _extra_pulse(answers, cell_of, gap, extra)
     if period and answers:
-        _extra_pulse(pulse_answers(started.values("pk"), start=period[0], end=period[1]),
+        _extra_pulse(_pulse_answers(started.values("pk"), start=period[0], end=period[1]),
                      {pk: cell_of[pk] for pk in in_period}, gap, report_extra, by_year=True)
     _extra_indicators(started.values("learner_id"), learner_cell, report_learners if period else None, period,
                       extra, report_extra)
@@ -485,12 +483,9 @@ def _extra_pulse(answers: list[Any], cell_of: dict[int, tuple[int | None, str]],
     answer, the pairs with a mentor's answer, with a learner's, with both, and of those with a gap
     (their latest answers ``gap`` or more apart) and without."""
     latest: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
-    cycles: dict[date, str] = {}
-    for match_id, side, score, day in answers:
-        if match_id not in cell_of:
-            continue
-        cycle = cycles.get(day) or cycles.setdefault(day, cycle_of(day))
-        latest[(match_id, cycle)][side] = score  # oldest first: the last one stays
+    for match_id, side, score, cycle in answers:
+        if match_id in cell_of:
+            latest[(match_id, cycle)][side] = score  # oldest first: the last one stays
     for (match_id, cycle), sides in latest.items():
         cell = cell_of[match_id]
         found = extra[cell[1] if by_year else cell]
@@ -598,18 +593,26 @@ PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecor
              "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}
 
 
+def _pulse_answers(ids: Any, *, start: date | None = None, end: date | None = None) -> list[tuple[Any, ...]]:
+    """Support's pulse answers of the pairs ``ids`` as (pair, side, score, school year of the
+    answer), the school year found in SQL (no Python function per answer on SQLite)."""
+    from tandem.support.selectors import pulse_answers_by_period
+
+    this = timezone.localdate()
+    newest = this.year if this.month >= 8 else this.year - 1
+    periods = [(f"{y}-{y + 1}", _midnight(date(y, 8, 1))) for y in range(newest + 1, 1989, -1)]
+    return pulse_answers_by_period(ids, periods=periods, start=start, end=end)
+
+
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for
-    from tandem.support.selectors import pulse_answers
 
     out.pulse_gap = rules_for(out.programme).rating_gap
     scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     answered: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     latest: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    cycles: dict[date, str] = {}
-    for match_id, side, score, day in pulse_answers(ids, start=filters.start, end=filters.end):
-        cycle = cycles.get(day) or cycles.setdefault(day, cycle_of(day))
+    for match_id, side, score, cycle in _pulse_answers(ids, start=filters.start, end=filters.end):
         scores[cycle][side].append(score)
         answered[cycle][side].add(match_id)
         latest[cycle][match_id][side] = score  # oldest first: the last one stays
