@@ -404,11 +404,13 @@ def parts(*, programme: Programme, period: tuple[date, date] | None = None,
     report_extra: dict[str, Counter[str]] = defaultdict(Counter)
     _extra_answers(_responses(programme) if responses is None else responses, cell_of,
                    in_period if period else None, extra, report_extra)
-    answers = _pulse_answers(started.values("pk"))
+    dated = [int(cell[1][:4]) for cell in finest if cell[1] != NO_YEAR]
+    first = min(dated, default=timezone.localdate().year) - 1
+    answers = _pulse_answers(started.values("pk"), first=first)
     gap = rules_for(programme).rating_gap if answers else 0  # read only when there is an answer
     _extra_pulse(answers, cell_of, gap, extra)
     if period and answers:
-        _extra_pulse(_pulse_answers(started.values("pk"), start=period[0], end=period[1]),
+        _extra_pulse(_pulse_answers(started.values("pk"), first=first, start=period[0], end=period[1]),
                      {pk: cell_of[pk] for pk in in_period}, gap, report_extra, by_year=True)
     _extra_indicators(started.values("learner_id"), learner_cell, report_learners if period else None, period,
                       extra, report_extra)
@@ -593,26 +595,33 @@ PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecor
              "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}
 
 
-def _pulse_answers(ids: Any, *, start: date | None = None, end: date | None = None) -> list[tuple[Any, ...]]:
+def _pulse_answers(ids: Any, *, first: int, start: date | None = None,
+                   end: date | None = None) -> list[tuple[Any, ...]]:
     """Support's pulse answers of the pairs ``ids`` as (pair, side, score, school year of the
-    answer), the school year found in SQL (no Python function per answer on SQLite)."""
+    answer), the school year found in SQL (no Python function per answer on SQLite: the grouped
+    pass reads every answer of the programme), from the school year beginning in ``first`` (the
+    year before the first pair's) on; an answer older than that (none: a rating comes after its
+    pair began) would count in no school year."""
     from tandem.support.selectors import pulse_answers_by_period
 
     this = timezone.localdate()
     newest = this.year if this.month >= 8 else this.year - 1
-    periods = [(f"{y}-{y + 1}", _midnight(date(y, 8, 1))) for y in range(newest + 1, 1989, -1)]
+    periods = [(f"{y}-{y + 1}", _midnight(date(y, 8, 1))) for y in range(newest + 1, first - 1, -1)]
     return pulse_answers_by_period(ids, periods=periods, start=start, end=end)
 
 
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
     """Support's pulse ratings of the scoped pairs, per school year of the answer (two queries)."""
     from tandem.support.attention import rules_for
+    from tandem.support.selectors import pulse_answers
 
     out.pulse_gap = rules_for(out.programme).rating_gap
     scores: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     answered: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     latest: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for match_id, side, score, cycle in _pulse_answers(ids, start=filters.start, end=filters.end):
+    cycles: dict[date, str] = {}
+    for match_id, side, score, day in pulse_answers(ids, start=filters.start, end=filters.end):
+        cycle = cycles.get(day) or cycles.setdefault(day, cycle_of(day))
         scores[cycle][side].append(score)
         answered[cycle][side].add(match_id)
         latest[cycle][match_id][side] = score  # oldest first: the last one stays
