@@ -401,3 +401,27 @@ def test_nothing_small_follows_from_a_report_beside_every_view(exact_limit: int)
                                                              _Span(dashboard).holds(vector(of, key)))
                     if name == ("report", ""):
                         assert shown[key].suppressed, key
+
+
+@pytest.mark.django_db
+def test_a_sites_follow_ups_cannot_be_subtracted_while_its_pairs_are_shown(world: World) -> None:
+    """12 pairs at site A and 10 at site B, shown on every view; the 12-month status is known for
+    A's 12 learners and for 3 of B's. Before, site A's view showed 12 learners with a status beside
+    the whole programme's 15 (its pairs being shown, the follow-up was not hidden with them), so
+    site B's 3 followed. Now the follow-up counts are in the joint run: site A's hides with B's."""
+    sites = _programme(world, {("A", SECOND): 12, ("B", SECOND): 10})
+    for i, match in enumerate(_pairs(world)):
+        if match.learner.institution.site_id == sites["A"].pk or i % 10 < 3:
+            SchoolIndicator.objects.create(learner=match.learner, kind="school_status", measured_on=date(2026, 9, 1),
+                                           code=("in_education", "qualified")[i % 2], months_after=12)
+    funder = world.client_for("observer")
+
+    def follow_up(**query: Any) -> tuple[str, str]:
+        response = funder.get(_url(world), query)
+        sections = {s.key: s for s in response.context["sections"]}
+        started = next(r.value for r in sections["delivered"].rows if r.label == "Matches (started)")
+        return started, next(r.n for r in sections["dropout"].rows if r.label == "12 months after the match started")
+
+    assert follow_up() == ("22", "15")
+    assert follow_up(site=sites["A"].pk) == ("12", "hidden")
+    assert follow_up(site=sites["B"].pk)[1] == "hidden"
