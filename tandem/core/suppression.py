@@ -114,6 +114,12 @@ def _exposed(equations: Sequence[Equation], hidden: set[Any]) -> list[Any]:
     return [order[col] for col, row in sorted(pivots.items()) if len(row) == 1]
 
 
+def follows(equations: Sequence[Equation], hidden: set[Any]) -> list[Any]:
+    """The hidden counts whose value follows exactly from the shown ones and the equations (each a
+    published total and the counts it adds up)."""
+    return _exposed(equations, hidden)
+
+
 def _table_equations(rows: Sequence[Any], cols: Sequence[Any]) -> list[Equation]:
     """Each published sum of a table: rows, columns, and the grand total both ways."""
     return [*(((r, T), [(r, c) for c in cols]) for r in rows),

@@ -60,7 +60,14 @@ class FunderReport:
 def build(*, programme: Programme, start: date, end: date) -> FunderReport:
     settings = selectors.outcome_settings(programme)
     figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
-    sections = report.build(figures, settings=settings, suppress=True)
+    # Protected jointly with the dashboard's views (the unfiltered page, each school year's): a
+    # period's pairs are school years' pairs, so the report beside a year's view could reveal a
+    # small group otherwise (report.period_counts).
+    parts = selectors.parts(programme=programme, period=(start, end), responses=figures.responses)
+    joint = report.joint_counts(parts, threshold=settings.threshold,
+                                whole=report.whole_counts(parts, threshold=settings.threshold))
+    sections = report.build(figures, settings=settings, suppress=True,
+                            counts=report.period_counts(parts, joint, threshold=settings.threshold))
     sections += report.participation_sections(selectors.participation(programme=programme, start=start, end=end),
                                               settings=settings, suppress=True)
     return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections)

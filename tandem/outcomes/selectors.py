@@ -9,6 +9,7 @@ whatever the size of the programme, and computes the numbers in Python. Nothing 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -94,6 +95,14 @@ def _midnight(day: date, days: int = 0) -> datetime:
     day d" and ``at < _midnight(d, 1)`` "on or before day d", in the current time zone, without
     a function per row (an index can be used; SQLite calls no Python function per row)."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=days), time.min))
+
+
+def _cycle_start(cycle: str) -> date | None:
+    """The first day of a school year named "2025-2026"; None for anything else."""
+    first = cycle[:4]
+    if not (first.isascii() and first.isdigit()) or cycle != cycle_of(date(int(first), 8, 1)):
+        return None
+    return date(int(first), 8, 1)
 
 
 def _scoped(programme: Programme, filters: Filters) -> QuerySet[Match]:
@@ -185,6 +194,9 @@ class Figures:
     cycles: list[str] = field(default_factory=list)
     pulse: dict[str, PulseFigure] = field(default_factory=dict)  # school year → ratings
     pulse_gap: int = 2  # support's threshold for "mentor and learner rate it differently"
+    # Every scored answer of the programme as ``_responses`` read them (the grouped pass of the
+    # same request reuses them instead of reading them again).
+    responses: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def hours(self) -> float:
@@ -251,8 +263,20 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
         n=Count("pk"), reached=Count("pk", filter=Q(state=Goal.State.REACHED)))
     out.goals, out.goals_reached = goals["n"] or 0, goals["reached"] or 0
 
-    out.surveys = _surveys(programme, matches)
-    _indicators(out, scope.values("learner_id"), filters)
+    # Anonymous and supervisors' answers (no pair) count in the whole programme and the report, not
+    # in a view of some of the pairs: there they would be a group in every view (docs/outcomes.md).
+    out.responses = _responses(programme)
+    out.surveys = _surveys(programme, matches, shared=not (filters.site or filters.partner or filters.cycle),
+                           rows=out.responses)
+    learners = scope.values("learner_id")
+    earlier = None
+    if filters.cycle and (begins := _cycle_start(filters.cycle)) is not None:
+        # A learner's indicators count in the school year of their first started pair only (as in
+        # equal participation), so the school years' views are a partition of the learners.
+        earlier = Match.objects.filter(programme=programme, state__in=STARTED).filter(
+            Q(first_meeting_at__lt=_midnight(begins)) | Q(first_meeting_at__isnull=True, cycle_start__lt=begins)
+        ).values("learner_id")
+    _indicators(out, learners, filters, earlier=earlier)
     _pulse(out, ids, filters)
     return out
 
@@ -273,11 +297,17 @@ class Parts:
     school year, or :data:`NO_YEAR`. ``sites`` gives each site's schools (the key None: the schools
     at no site). The keys: each match count of ``matching.selectors.match_tree`` the dashboard shows
     (``active``, ``reason:<code>``, ``unrecorded``, ``closed``, ``started``), ``learners``,
-    ``mentors``, ``goals:reached``, ``goals:other``, ``goals`` and, over every year only, ``waiting``."""
+    ``mentors``, ``goals:reached``, ``goals:other``, ``goals`` and, over every year only, ``waiting``;
+    and the counts of the surveys, pulse ratings, school indicators and follow-ups
+    (:func:`extra_counts`). ``period`` (a funder report's, when asked for): the report's counts of
+    the whole programme by the school year its pairs started in (its column), and ``period_total``
+    the report's counts (learners and mentors counted once)."""
 
     counts: dict[tuple[Any, str], dict[str, int]]
     sites: dict[int | None, list[int | None]]
     years: list[str]
+    period: dict[str, dict[str, int]] = field(default_factory=dict)
+    period_total: dict[str, int] = field(default_factory=dict)
 
     def whole(self) -> dict[str, int]:
         """The unfiltered view's counts."""
@@ -294,12 +324,25 @@ class Parts:
         return row, filters.cycle or ALL_YEARS
 
 
-def parts(*, programme: Programme) -> Parts:
+def _year_order(year: str) -> tuple[bool, str]:
+    """School years oldest first, pairs without a start date last (``min`` picks a learner's first)."""
+    return year == NO_YEAR, year
+
+
+def parts(*, programme: Programme, period: tuple[date, date] | None = None,
+          responses: list[Any] | None = None) -> Parts:
     """Every part's counts in a fixed number of queries, whatever the number of sites, schools and
     years (the sites, the schools, the pairs with their goals counted, the waiting learners grouped
-    by school): the rows are split in Python, not one ``figures`` per part. The same pairs as ``figures`` counts for each filter (``_scoped``, ``_start``)."""
+    by school, the survey answers, the pulse answers, the school indicators): the rows are split in
+    Python, not one ``figures`` per part. The same pairs and people as ``figures`` counts for each
+    filter (``_scoped``, ``_start``; a learner's indicators in the school year of their first pair,
+    anonymous and supervisors' answers in the whole programme only: the part at no school and in no
+    school year, which no page shows). ``period`` (start, end): also the counts of the funder
+    report of that period (``Parts.period``), as ``figures`` counts them with ``Filters(start, end)``.
+    ``responses``: the programme's answers as ``figures`` of the same request read them
+    (``Figures.responses``), not read again."""
     from tandem.journal.models import Goal
-
+    from tandem.support.attention import rules_for
     tz = timezone.get_current_timezone()
     sites: dict[int | None, list[int | None]] = {pk: [] for pk in programme.sites.values_list("pk", flat=True)}
     sites[None] = [None]
@@ -308,8 +351,9 @@ def parts(*, programme: Programme) -> Parts:
     # The pairs with their goals counted in the same query (one row a pair: the goals are the only
     # relation joined), as tuples: thousands of rows, no dict each.
     goals = Q(goals__isnull=False) & ~Q(goals__state=Goal.State.ADJUSTED)
-    matches: list[Any] = list(Match.objects.filter(programme=programme, state__in=STARTED).values_list(
-        "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
+    started = Match.objects.filter(programme=programme, state__in=STARTED)
+    matches: list[Any] = list(started.values_list(
+        "pk", "state", "closure_reason", "learner_id", "volunteer_id", "learner__institution_id",
         "learner__institution__site_id", "first_meeting_at", "cycle_start").annotate(
         n=Count("goals", filter=goals), reached=Count("goals", filter=goals & Q(goals__state=Goal.State.REACHED)))
         .order_by("pk"))
@@ -319,19 +363,60 @@ def parts(*, programme: Programme) -> Parts:
     faces: dict[tuple[int | None, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     site_of: dict[int | None, int | None] = {p: s for s, ps in sites.items() for p in ps}
     active, reasons = str(Match.State.ACTIVE), frozenset(Match.Closure.values)  # read once, not per pair
-    for state, reason, learner, mentor, school, site, first_meeting, cycle_start, n, reached in matches:
+    cell_of: dict[int, tuple[int | None, str]] = {}  # pair → its cell
+    learner_cell: dict[int, tuple[int | None, str]] = {}  # learner → the cell of their first pair
+    # The report's pairs (those whose cycle overlaps the period: ``_scoped``, one more query only
+    # for a report), by their cell's year.
+    in_period: set[int] = set()
+    report_pairs: set[int] = set(_scoped(programme, Filters(start=period[0], end=period[1])).order_by()
+                                 .values_list("pk", flat=True)) if period else set()
+    report: dict[str, Counter[str]] = defaultdict(Counter)
+    report_faces: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    report_learners: set[int] = set()
+    for pk, state, reason, learner, mentor, school, site, first_meeting, cycle_start, n, reached in matches:
         start = first_meeting.astimezone(tz).date() if first_meeting is not None else cycle_start  # as _start
         cell = (school, cycle_of(start))
+        cell_of[pk] = cell
+        if learner not in learner_cell or _year_order(cell[1]) < _year_order(learner_cell[learner][1]):
+            learner_cell[learner] = cell
         if school not in site_of:  # a school of another programme: kept with its site
             site_of[school] = site
             sites.setdefault(site, []).append(school)
+        kind = "active" if state == active else f"reason:{reason}" if reason in reasons else "unrecorded"
         found = finest[cell]
-        found["active" if state == active else f"reason:{reason}" if reason in reasons else "unrecorded"] += 1
+        found[kind] += 1
         if n:
             found["goals:reached"] += reached
             found["goals:other"] += n - reached
         faces[cell][0].add(learner)
         faces[cell][1].add(mentor)
+        if period and pk in report_pairs:
+            in_period.add(pk)
+            found = report[cell[1]]
+            found[kind] += 1
+            if n:
+                found["goals:reached"] += reached
+                found["goals:other"] += n - reached
+            report_faces[cell[1]][0].add(learner)
+            report_faces[cell[1]][1].add(mentor)
+            report_learners.add(learner)
+    extra: dict[tuple[int | None, str], Counter[str]] = defaultdict(Counter)
+    report_extra: dict[str, Counter[str]] = defaultdict(Counter)
+    _extra_answers(_responses(programme) if responses is None else responses, cell_of,
+                   in_period if period else None, extra, report_extra)
+    dated = [int(cell[1][:4]) for cell in finest if cell[1] != NO_YEAR]
+    first = min(dated, default=timezone.localdate().year) - 1
+    answers = _pulse_answers(started.values("pk"), first=first)
+    gap = rules_for(programme).rating_gap if answers else 0  # read only when there is an answer
+    _extra_pulse(answers, cell_of, gap, extra)
+    if period and answers:
+        _extra_pulse(_pulse_answers(started.values("pk"), first=first, start=period[0], end=period[1]),
+                     {pk: cell_of[pk] for pk in in_period}, gap, report_extra, by_year=True)
+    _extra_indicators(started.values("learner_id"), learner_cell, report_learners if period else None, period,
+                      extra, report_extra)
+    for cell, found in extra.items():
+        finest[cell].update(found)
+    sums = extra_sums({key for found in extra.values() for key in found})  # once, not per view
     counts: dict[tuple[Any, str], Counter[str]] = defaultdict(Counter)
     people: dict[tuple[Any, str], tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     for (partner, year), found in finest.items():
@@ -349,20 +434,180 @@ def parts(*, programme: Programme) -> Parts:
     out: dict[tuple[Any, str], dict[str, int]] = {}
     for view, found in counts.items():
         learners, mentors = people.get(view, ((), ()))
-        out[view] = with_sums({**found, "learners": len(learners), "mentors": len(mentors)})
-    return Parts(counts=out, sites=sites, years=sorted(years - {NO_YEAR}, reverse=True))
+        out[view] = with_sums({**found, "learners": len(learners), "mentors": len(mentors)}, sums)
+    found_period: dict[str, dict[str, int]] = {}
+    total: dict[str, int] = {}
+    if period:
+        for year in set(report) | set(report_extra):
+            learners, mentors = report_faces.get(year, ((), ()))
+            found_period[year] = with_sums({**report[year], **report_extra[year], "learners": len(learners),
+                                            "mentors": len(mentors)}, sums)
+        every = Counter[str]()
+        for year_counts in found_period.values():
+            every.update(year_counts)
+        total = with_sums({**every, "learners": len(report_learners),
+                           "mentors": len({m for _l, ms in report_faces.values() for m in ms})}, sums)
+    return Parts(counts=out, sites=sites, years=sorted(years - {NO_YEAR}, reverse=True), period=found_period,
+                 period_total=total)
 
 
-def with_sums(counts: dict[str, int]) -> dict[str, int]:
-    """A view's counts with its own sums (:data:`PART_SUMS`)."""
+def _extra_answers(rows: list[Any], cell_of: dict[int, tuple[int | None, str]], in_period: set[int] | None,
+                   extra: dict[tuple[int | None, str], Counter[str]], report: dict[str, Counter[str]]) -> None:
+    """The survey counts (:func:`extra_counts`) of each cell: an answer in the cell of its pair, an
+    anonymous or supervisor's one in the part no page shows; a change in the cell of the pair of
+    its after answer. With ``in_period``: the report's counts of those pairs (and every shared one)."""
+    shared = (None, NO_YEAR)
+    for key, audience, kind, anonymous, _person, match, _score in rows:
+        if key not in INSTRUMENTS:
+            continue
+        is_shared = _shared(audience, anonymous)
+        cell = shared if is_shared else cell_of.get(match) if match is not None else None
+        if cell is None:
+            continue
+        extra[cell][f"survey:{key}:{audience}:{kind}"] += 1
+        if in_period is not None and (is_shared or match in in_period):
+            report[cell[1]][f"survey:{key}:{audience}:{kind}"] += 1
+    for (key, audience), found in _changes(rows).items():
+        if key not in INSTRUMENTS:
+            continue
+        for _before, _after, match, is_shared in found:
+            cell = shared if is_shared else cell_of.get(match) if match is not None else None
+            if cell is None:
+                continue
+            extra[cell][f"survey:{key}:{audience}:change"] += 1
+            if in_period is not None and (is_shared or match in in_period):
+                report[cell[1]][f"survey:{key}:{audience}:change"] += 1
+
+
+def _extra_pulse(answers: list[Any], cell_of: dict[int, tuple[int | None, str]], gap: int,
+                 extra: Any, *, by_year: bool = False) -> None:
+    """The pulse counts of each cell (of each cell's year, ``by_year``): per school year of the
+    answer, the pairs with a mentor's answer, with a learner's, with both, and of those with a gap
+    (their latest answers ``gap`` or more apart) and without."""
+    latest: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    for match_id, side, score, cycle in answers:
+        if match_id in cell_of:
+            latest[(match_id, cycle)][side] = score  # oldest first: the last one stays
+    for (match_id, cycle), sides in latest.items():
+        cell = cell_of[match_id]
+        found = extra[cell[1] if by_year else cell]
+        for side in sides:
+            found[f"pulse:{cycle}:{side}"] += 1
+        if "mentor" in sides and "learner" in sides:
+            found[f"pulse:{cycle}:{'gap' if abs(sides['mentor'] - sides['learner']) >= gap else 'same'}"] += 1
+
+
+def _extra_indicators(learner_ids: Any, learner_cell: dict[int, tuple[int | None, str]],
+                      report_learners: set[int] | None, period: tuple[date, date] | None,
+                      extra: dict[tuple[int | None, str], Counter[str]], report: dict[str, Counter[str]]) -> None:
+    """The indicator counts of each cell, a learner's in the cell of their first pair: the
+    measurements of absence and test scores per school year measured, and each follow-up's
+    learners per status (their latest). With a period: the report's (its learners' measurements in
+    the period, their statuses whenever)."""
+    rows = (SchoolIndicator.objects.filter(learner_id__in=learner_ids)
+            .values_list("learner_id", "kind", "measured_on", "number", "code", "months_after")
+            .order_by("measured_on", "pk"))
+    status: dict[tuple[int, int], str] = {}
+    for learner, kind, measured_on, number, code, months in rows:
+        cell = learner_cell.get(learner)
+        if cell is None:
+            continue
+        if kind in (IndicatorKind.ABSENCE, IndicatorKind.TEST) and number is not None:
+            key = f"{'absence' if kind == IndicatorKind.ABSENCE else 'test'}:{cycle_of(measured_on)}"
+            extra[cell][key] += 1
+            if report_learners is not None and period and learner in report_learners \
+                    and period[0] <= measured_on <= period[1]:
+                report[cell[1]][key] += 1
+        elif kind == IndicatorKind.STATUS and months:
+            status[(learner, months)] = code
+    for (learner, months), code in status.items():
+        cell = learner_cell[learner]
+        extra[cell][f"follow:{months}:{code}"] += 1
+        if report_learners is not None and learner in report_learners:
+            report[cell[1]][f"follow:{months}:{code}"] += 1
+
+
+def extra_counts(f: Figures) -> dict[str, int]:
+    """The counts of a view's surveys, pulse ratings, school indicators and follow-ups, by key:
+    ``survey:<instrument>:<audience>:<kind>`` (answers) and ``…:change`` (people before and after),
+    ``pulse:<year>:mentor|learner|both|gap|same`` (pairs), ``absence:<year>`` and ``test:<year>``
+    (measurements), ``follow:<months>:<status>`` and ``follow:<months>`` (learners)."""
+    out: dict[str, int] = {}
+    for s in f.surveys:
+        for kind, n, _mean in s.waves:
+            out[f"survey:{s.instrument.key}:{s.audience}:{kind}"] = n
+        if s.change is not None:
+            out[f"survey:{s.instrument.key}:{s.audience}:change"] = s.change.n
+    for cycle, p in f.pulse.items():
+        out |= {f"pulse:{cycle}:mentor": p.mentor_n, f"pulse:{cycle}:learner": p.learner_n,
+                f"pulse:{cycle}:gap": p.with_gap, f"pulse:{cycle}:same": p.both - p.with_gap,
+                f"pulse:{cycle}:both": p.both}
+    for cycle, (n, _mean) in f.absence_by_cycle.items():
+        out[f"absence:{cycle}"] = n
+    for cycle, (n, _mean) in f.test_by_cycle.items():
+        out[f"test:{cycle}"] = n
+    for months, found in f.follow_up.items():
+        for code in SchoolStatus.values:
+            out[f"follow:{months}:{code}"] = found.get(code, 0)
+        out[f"follow:{months}"] = sum(found.values())
+    return out
+
+
+def family(key: str) -> str:
+    """The keys protected together (they share sums): a questionnaire's, a school year's pulse, a
+    follow-up's statuses; every other extra key alone; the match counts are ``"matches"``."""
+    head, *rest = key.split(":")
+    if head == "survey":
+        return ":".join(key.split(":")[:3])
+    if head in ("pulse", "follow") and rest:
+        return f"{head}:{rest[0]}"
+    if head in ("absence", "test"):
+        return key
+    return "matches"
+
+
+def extra_sums(keys: Any) -> dict[str, list[str]]:
+    """The sums among extra keys in a view: a school year's pulse pairs with both sides' answers
+    (with a gap and without), a follow-up's learners (each status)."""
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        head, *rest = key.split(":")
+        if head == "pulse":
+            out[f"pulse:{rest[0]}:both"] = [f"pulse:{rest[0]}:gap", f"pulse:{rest[0]}:same"]
+        elif head == "follow":
+            out[f"follow:{rest[0]}"] = [f"follow:{rest[0]}:{code}" for code in SchoolStatus.values]
+    return out
+
+
+def with_sums(counts: dict[str, int], extra: Mapping[str, list[str]] | None = None) -> dict[str, int]:
+    """A view's counts with its own sums (:data:`PART_SUMS`, and ``extra``: :func:`extra_sums` of
+    the extra keys; those of ``counts`` when not given)."""
+    get = counts.get
     for total, keys in PART_SUMS.items():
-        counts[total] = sum(counts.get(k, 0) for k in keys)
+        counts[total] = sum([get(k, 0) for k in keys])
+    for total, keys in (extra_sums(list(counts)) if extra is None else extra).items():
+        counts[total] = sum([get(k, 0) for k in keys])
     return counts
 
 
 # Each view's own sums, in the order they are computed (a sum may add up an earlier one).
 PART_SUMS = {"closed": [*(f"reason:{r}" for r in Match.Closure.values), "unrecorded"],
              "started": ["active", "closed"], "goals": ["goals:reached", "goals:other"]}
+
+
+def _pulse_answers(ids: Any, *, first: int, start: date | None = None,
+                   end: date | None = None) -> list[tuple[Any, ...]]:
+    """Support's pulse answers of the pairs ``ids`` as (pair, side, score, school year of the
+    answer), the school year found in SQL (no Python function per answer on SQLite: the grouped
+    pass reads every answer of the programme), from the school year beginning in ``first`` (the
+    year before the first pair's) on; an answer older than that (none: a rating comes after its
+    pair began) would count in no school year."""
+    from tandem.support.selectors import pulse_answers_by_period
+
+    this = timezone.localdate()
+    newest = this.year if this.month >= 8 else this.year - 1
+    periods = [(f"{y}-{y + 1}", _midnight(date(y, 8, 1))) for y in range(newest + 1, first - 1, -1)]
+    return pulse_answers_by_period(ids, periods=periods, start=start, end=end)
 
 
 def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
@@ -388,52 +633,87 @@ def _pulse(out: Figures, ids: Any, filters: Filters) -> None:
             both=len(both), with_gap=sum(1 for s in both if abs(s["mentor"] - s["learner"]) >= out.pulse_gap))
 
 
-def _surveys(programme: Programme, matches: list[dict[str, Any]]) -> list[SurveyFigure]:
-    """Per questionnaire and audience: the mean of each wave, and the paired change from the
-    first answer (intake, else mid-cycle) to the last (closure, else follow-up) of each person."""
-    ids = {m["pk"] for m in matches}
-    responses: Any = (SurveyResponse.objects.filter(wave__programme=programme, score__isnull=False)
-                 .values("wave__instrument", "wave__instrument_version", "wave__audience", "wave__kind",
+def _responses(programme: Programme) -> list[Any]:
+    """Every scored answer of the programme's waves on a started pair or on none (anonymous and
+    supervisors' answers), oldest first, as tuples (instrument key, audience, kind, anonymous,
+    person, pair, score). One query, for ``figures`` and ``parts`` alike."""
+    rows = (SurveyResponse.objects.filter(wave__programme=programme, score__isnull=False)
+            .filter(Q(match__isnull=True) | Q(match__state__in=STARTED))
+            .values_list("wave__instrument", "wave__instrument_version", "wave__audience", "wave__kind",
                          "wave__anonymous", "person_id", "match_id", "score").order_by("pk"))
-    order = {WaveKind.INTAKE: 0, WaveKind.MID: 1, WaveKind.CLOSURE: 2, WaveKind.FOLLOW_UP: 3}
-    by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for r in responses:
-        # Anonymous answers and supervisors' (about all the pairs they follow) have no match:
-        # they count for the programme whatever the filter.
-        if r["wave__anonymous"] or r["wave__audience"] == "supervisor" or r["match_id"] in ids:
-            by_key[(f"{r['wave__instrument']}@{r['wave__instrument_version']}", r["wave__audience"])].append(r)
-    found = []
-    for (key, audience), rows in sorted(by_key.items()):
-        if key not in INSTRUMENTS:
+    return [(f"{i}@{v}", audience, kind, anonymous, person, match, score)
+            for i, v, audience, kind, anonymous, person, match, score in rows]
+
+
+def _shared(audience: str, anonymous: bool) -> bool:
+    """An answer with no pair: anonymous, or a supervisor's (about all the pairs they follow)."""
+    return bool(anonymous) or audience == "supervisor"
+
+
+_ORDER = {WaveKind.INTAKE: 0, WaveKind.MID: 1, WaveKind.CLOSURE: 2, WaveKind.FOLLOW_UP: 3}
+
+
+def _changes(rows: list[Any]) -> dict[tuple[str, str], list[tuple[float, float, int | None, bool]]]:
+    """Per questionnaire and audience, each person's (before, after, the pair of the after answer,
+    shared): the first answer (intake, else mid-cycle) and the last (closure, else follow-up), over
+    all their answers, whichever pair they were given on. The change counts in the view of the pair
+    of the *after* answer (a partition of the people), a supervisor's in the whole programme."""
+    per_person: dict[tuple[str, str], dict[int, dict[str, tuple[float, int | None]]]] = defaultdict(
+        lambda: defaultdict(dict))
+    shared_of: dict[tuple[str, str], bool] = {}
+    for key, audience, kind, anonymous, person, match, score in rows:
+        if person is None:
             continue
-        per_wave: dict[str, list[float]] = defaultdict(list)
-        per_person: dict[int, dict[str, float]] = defaultdict(dict)
-        for r in rows:
-            per_wave[r["wave__kind"]].append(r["score"])
-            if r["person_id"] is not None:
-                per_person[r["person_id"]][r["wave__kind"]] = r["score"]
-        pairs = []
-        for answers in per_person.values():
+        per_person[(key, audience)][person][kind] = (score, match)
+        shared_of[(key, audience)] = _shared(audience, anonymous)
+    out: dict[tuple[str, str], list[tuple[float, float, int | None, bool]]] = defaultdict(list)
+    for group, people in per_person.items():
+        for answers in people.values():
             before = answers.get(WaveKind.INTAKE, answers.get(WaveKind.MID))
             after = answers.get(WaveKind.CLOSURE, answers.get(WaveKind.FOLLOW_UP))
             if before is not None and after is not None and len(answers) >= 2:
-                pairs.append((before, after))
+                out[group].append((before[0], after[0], after[1], shared_of[group]))
+    return out
+
+
+def _surveys(programme: Programme, matches: list[dict[str, Any]], *, shared: bool = True,
+             rows: list[Any] | None = None) -> list[SurveyFigure]:
+    """Per questionnaire and audience: the mean of each wave, and the paired change from the
+    first answer (intake, else mid-cycle) to the last (closure, else follow-up) of each person.
+    ``shared``: anonymous and supervisors' answers count too (the whole programme, a report)."""
+    ids = {m["pk"] for m in matches}
+    rows = _responses(programme) if rows is None else rows
+    by_key: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for key, audience, kind, anonymous, _person, match, score in rows:
+        if (shared and _shared(audience, anonymous)) or (match in ids and not _shared(audience, anonymous)):
+            by_key[(key, audience)][kind].append(score)
+    changes = {group: [(b, a) for b, a, match, is_shared in found
+                       if (is_shared and shared) or (not is_shared and match in ids)]
+               for group, found in _changes(rows).items()}
+    found = []
+    for (key, audience) in sorted(set(by_key) | {g for g, pairs in changes.items() if pairs}):
+        if key not in INSTRUMENTS:
+            continue
+        per_wave = by_key.get((key, audience), {})
         waves = [(kind, len(per_wave[kind]), safe_mean(per_wave[kind]))
-                 for kind in sorted(per_wave, key=lambda k: order.get(k, 9))]  # type: ignore[call-overload]
-        found.append(SurveyFigure(instrument=INSTRUMENTS[key], audience=audience, change=paired_change(pairs),
-                                  waves=waves))
+                 for kind in sorted(per_wave, key=lambda k: _ORDER.get(k, 9))]  # type: ignore[call-overload]
+        found.append(SurveyFigure(instrument=INSTRUMENTS[key], audience=audience,
+                                  change=paired_change(changes.get((key, audience), [])), waves=waves))
     return found
 
 
-def _indicators(out: Figures, learner_ids: Any, filters: Filters) -> None:
+def _indicators(out: Figures, learner_ids: Any, filters: Filters, *, earlier: Any = None) -> None:
     """Absence and test scores measured in the period (a report's), by school year; the follow-up
-    status of the period's learners whenever it was measured (it comes months after)."""
+    status of the period's learners whenever it was measured (it comes months after). ``earlier``:
+    learners left out (in a school year's view, those whose first pair started before it)."""
     in_period = Q()
     if filters.start:
         in_period &= Q(measured_on__gte=filters.start)
     if filters.end:
         in_period &= Q(measured_on__lte=filters.end)
     scope = SchoolIndicator.objects.filter(learner_id__in=learner_ids)
+    if earlier is not None:
+        scope = scope.exclude(learner_id__in=earlier)
     if in_period:
         scope = scope.filter(Q(kind=IndicatorKind.STATUS) | in_period)
     rows = scope.values(

@@ -193,7 +193,9 @@ def test_the_grouped_pass_does_not_grow_with_the_sites(world: World) -> None:
     assert queries() == before
     with CaptureQueriesContext(connection) as seen:
         selectors.parts(programme=world.programme)
-    assert len(seen) == 4  # sites, schools, pairs with their goals, waiting learners
+    # Sites, schools, pairs with their goals, survey answers, pulse answers (the pulse's gap
+    # setting only when there is one), school indicators, waiting learners.
+    assert len(seen) == 7
 
 
 @pytest.mark.django_db

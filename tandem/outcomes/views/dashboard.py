@@ -53,7 +53,7 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     filters = _filters(request, programme)
     figures = selectors.figures(programme=programme, filters=filters)
     sections = report.build(figures, settings=settings, suppress=not coordinator,
-                            counts=None if coordinator else _joint(programme, settings, filters))
+                            counts=None if coordinator else _joint(programme, settings, filters, figures))
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
         "filters": filters, "query": filters.query(), "settings": settings,
@@ -65,13 +65,15 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     })
 
 
-def _joint(programme: Programme, settings: Any, filters: selectors.Filters) -> dict[str, Any] | None:
+def _joint(programme: Programme, settings: Any, filters: selectors.Filters,
+           figures: selectors.Figures | None = None) -> dict[str, Any] | None:
     """An observer's filtered view: its counts protected jointly with every other part of the
-    programme and with the unfiltered view (report.joint_counts); None for the unfiltered view."""
+    programme and with the unfiltered view (report.joint_counts); None for the unfiltered view.
+    ``figures``: the view's, whose survey answers the grouped pass reuses."""
     if not (filters.site or filters.partner or filters.cycle):
         return None
-    parts = selectors.parts(programme=programme)
-    whole = report.alone_counts(parts.whole(), threshold=settings.threshold)  # as the unfiltered page shows it
+    parts = selectors.parts(programme=programme, responses=figures.responses if figures else None)
+    whole = report.whole_counts(parts, threshold=settings.threshold)  # as the unfiltered page shows it
     return report.joint_counts(parts, threshold=settings.threshold, whole=whole).view(parts.view(filters))
 
 
