@@ -26,6 +26,9 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
     ("de", "Why a mentor?", "Warum eine Mentor:in?"),  # said "Warum eine Mentorin oder ein Mentor?"
     ("de", "Your mentor is %(mentor)s.", "Deine Mentor:in ist %(mentor)s."),
     ("de", "Follow-up needed", "Nachfassen nötig"),
+    ("de", "The learner's rating", "Die Bewertung der:des Mentee"),  # said "der/des", "der oder des"
+    ("de", "Choose a learner and a mentor of this programme.", "Wähle eine:n Mentee und eine Mentor:in dieses Programms."),
+    ("de", "No learner is waiting to be matched.", "Keine Mentees warten auf eine Vermittlung."),  # "Keine Mentee"
     ("de", "follow-up needed", "Nachfassen nötig"),
     ("nl", "Learners who are first-generation students", "Leerlingen die eerstegeneratiestudent zijn"),
     ("nl", "Mentors who are first-generation students", "Mentoren die eerstegeneratiestudent zijn"),
