@@ -130,7 +130,7 @@ def _limit_sentence(limit: str, count: int, params: Mapping[str, Any]) -> str:
     Each limit is its own sentence rather than a shared frame with a predicate slotted in: German,
     Dutch and French word "one mentor, but not …" and "several, but none …" differently (German
     read "1 Mentor:in in Reichweite, aber diese Bedingung ist nicht erfüllt: ist ein Mann, wie von
-    der/dem Mentee gewünscht")."""
+    der:dem Mentee gewünscht")."""
     n = {"count": grouped(count)}
     if limit == "language":
         return ngettext(

@@ -56,11 +56,7 @@ GERMAN_NOT_FORMAL: dict[tuple[str, str | None, str], str] = {
     ("journal", None, "They will know they made it when:"): "Sie = they (mentor and learner)",
     ("journal", None, "No goals yet. They set them together at their first meetings."): "Sie = they (the pair)",
     ("journal", None, "Their meetings"): "Ihre = their (the pair's)",
-    ("journal", None, "Set it together with the learner, in their own words. They see it on their page and say "
-                      "whether they agree."): "Sie oder er = she or he (the learner)",
     ("journal", "to a guardian", "Working on it"): "Sie = they (the child and the mentor)",
-    ("journal", None, "The goal is set. Show it to the learner: they can agree to it on their page."):
-        "Sie oder er = she or he (the learner)",
     ("matching", None, "You both speak %(languages)s."): "Ihr = informal plural you (ihr sprecht)",
     ("matching", None, "You are both free on %(times)s."): "Ihr = informal plural you (ihr habt)",
     ("matching", None, "You often have time at the same moments, for example on %(times)s."):

@@ -26,6 +26,9 @@ def _msgstrs(language: str, app: str = "*") -> list[str]:
     ("de", "Why a mentor?", "Warum eine Mentor:in?"),  # said "Warum eine Mentorin oder ein Mentor?"
     ("de", "Your mentor is %(mentor)s.", "Deine Mentor:in ist %(mentor)s."),
     ("de", "Follow-up needed", "Nachfassen nötig"),
+    ("de", "The learner's rating", "Die Bewertung der:des Mentee"),  # said "der/des", "der oder des"
+    ("de", "Choose a learner and a mentor of this programme.", "Wähle eine:n Mentee und eine Mentor:in dieses Programms."),
+    ("de", "No learner is waiting to be matched.", "Keine Mentees warten auf eine Vermittlung."),  # "Keine Mentee"
     ("de", "follow-up needed", "Nachfassen nötig"),
     ("nl", "Learners who are first-generation students", "Leerlingen die eerstegeneratiestudent zijn"),
     ("nl", "Mentors who are first-generation students", "Mentoren die eerstegeneratiestudent zijn"),
@@ -111,4 +114,66 @@ def test_german_says_mentor_in_and_one_form_for_volunteers() -> None:
                     words = [w for w in words if w != "Mentorinnen"]
                 if words:
                     found.append((po.parts[-5], entry.msgid, words))
+    assert found == []
+
+
+# A word that names one learner with a gendered article, demonstrative or possessive in front of it.
+_MENTEE_DETERMINERS = ("die|der|den|dem|des|ein|eine|einen|einem|einer|eines|kein|keine|keinen|keinem|keiner|keines"
+                       "|diese|dieser|diesen|diesem|dieses|jede|jeder|jeden|jedem|jedes|dein|deine|deinen|deinem"
+                       "|deiner|deines|euer|eure|euren|eurem|eurer|eures")
+# The colon pairs German uses for one learner, feminine first: nominative, accusative, dative, genitive.
+MENTEE_PAIRS = {"die:der", "die:den", "der:dem", "der:des", "einer:einem", "einer:eines", "dieser:diesem",
+                "dieser:dieses"}
+
+
+def mixed_mentee_forms(text: str) -> list[str]:
+    """The ways German used to name one learner beside "die:der Mentee": a slash ("die/der Mentee",
+    "der/des", "eine/ein", "vermittelte/r"), "oder" ("die oder der Mentee", "einer oder eines"), one
+    gender only ("der Mentee", "dem Mentee", "eine Mentee", "diese Mentee", "den ersten Mentee"), a
+    colon pair that is not a case of die:der ("die:dem"), a colon ending on the wrong stem ("Keine:r
+    Mentee", for kein:e), and "sie oder er" / "ihren oder seinen" pointing back at the Mentee."""
+    import re
+
+    det = _MENTEE_DETERMINERS
+    odd = [m.group(0) for m in re.finditer(
+        rf"(?i:\b\w+/\w+)\s+(?:\w+\s+)?Mentee\b"                                   # die/der, vermittelte/r
+        rf"|(?i:\b(?:{det})\s+oder\s+(?:{det}))\s+Mentee\b"                         # die oder der
+        rf"|(?<![\w:/])(?i:(?:{det}))\s+(?:\w+(?:e|en|em|er|es)\s+)?Mentee\b(?![-\w])"  # der (erste) Mentee
+        rf"|(?i:\b(?:kein|ein|dein)e:r)\s+Mentee\b",                                # Keine:r Mentee
+        text)]
+    odd += [pair for pair in re.findall(r"\b(\w{3,}:\w{3,})\s+(?:\w+\s+)?Mentee\b", text)
+            if pair.lower() not in MENTEE_PAIRS]
+    if "Mentee" in text:
+        odd += re.findall(r"\b(?:[Ss]ie oder (?:er|ihn)|[Ee]r oder sie|ihre[nmrs]? oder seine[nmrs]?)\b", text)
+    return odd
+
+
+@pytest.mark.parametrize(("text", "odd"), [
+    ("Die/der Mentee liest das auch.", True), ("Antwort der/des Mentee", True), ("nicht vermittelte/r Mentee", True),
+    ("Wann kann sich die oder der Mentee treffen?", True), ("Jeder Schritt einer oder eines Mentee", True),
+    ("Füge den ersten Mentee hinzu", True), ("Keine Mentee wartet", True), ("diese Mentee zu vermitteln", True),
+    ("mit dem Mentee", True), ("Keine:r Mentee mit dieser Nummer", True), ("mit der:den Mentee", True),
+    ("Lege es mit der:dem Mentee fest, in ihren oder seinen Worten.", True),
+    ("Die:der Mentee liest das auch.", False), ("Antwort der:des Mentee", False), ("für die:den Mentee", False),
+    ("nicht vermittelte:r Mentee", False), ("Wähle eine:n Mentee", False), ("Eine Mentor:in und ein:e Mentee", False),
+    ("Diese:r Mentee wurde geändert.", False), ("Mit einer:einem Mentee vermittelt", False),
+    ("auf den Seiten der Mentees", False), ("die Mentee-Nummer", False), ("als Mentee", False),
+    ("Mentor:in und Mentee", False), ("%(n)s Mentee wartet", False), ("der:dem neuen Mentee", False),
+])
+def test_the_mixed_mentee_forms_are_recognised(text: str, odd: bool) -> None:
+    assert bool(mixed_mentee_forms(text)) is odd, mixed_mentee_forms(text)
+
+
+def test_german_names_one_learner_die_der_mentee() -> None:
+    """German named one learner "die/der Mentee" (journal, matching), "die oder der Mentee" and "der
+    oder des Mentee" (intake), "eine/ein Mentee", "diese Mentee", "Keine Mentee", "den ersten Mentee",
+    "Keine:r Mentee". One form, with the gender colon of "Mentor:in": die:der Mentee, die:den (accusative),
+    der:dem (dative), der:des (genitive); eine:n, ein:e, diese:r with a colon ending; plural "Mentees"
+    where a sentence allows it; no "sie oder er" pointing back (docs/architecture.md)."""
+    found = []
+    for po in sorted(TANDEM.glob("*/locale/de/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(po)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                if odd := mixed_mentee_forms(text):
+                    found.append((po.parts[-5], entry.msgid, odd))
     assert found == []

@@ -42,7 +42,7 @@ def _text(html: str) -> str:
             "1\u00a0234 mentors à proximité, mais aucun n'a de langue commune avec le jeune accompagné"]),
     ("de", ["1.234 Vorschläge", "10.000 Mentees", "7.000 Mentor:innen",
             "alle 1.500 passenden Mentor:innen gingen an andere Mentees",
-            "1.234 Mentor:innen in Reichweite, aber alle ohne gemeinsame Sprache mit der/dem Mentee"]),
+            "1.234 Mentor:innen in Reichweite, aber alle ohne gemeinsame Sprache mit der:dem Mentee"]),
 ])
 def test_the_round_page_groups_its_figures_and_says_why_in_the_reader_s_language(
         world: World, language: str, expected: list[str]) -> None:
