@@ -177,3 +177,77 @@ def test_german_names_one_learner_die_der_mentee() -> None:
                 if odd := mixed_mentee_forms(text):
                     found.append((po.parts[-5], entry.msgid, odd))
     assert found == []
+
+
+def mixed_volunteer_forms(text: str) -> list[str]:
+    """The ways German named one volunteer (or coordinator, trainer) beside the gender colon: a slash
+    ("die/der Ehrenamtliche", "die/den Ehrenamtliche:n", "Koordinator/innen", "Trainer/in") or
+    "oder" ("die oder der Ehrenamtliche"). The colon form follows die:der Mentee: die:der
+    Ehrenamtliche, die:den Ehrenamtliche:n, der:des / der:dem Ehrenamtlichen, eine:n Ehrenamtliche:n."""
+    import re
+
+    det = _MENTEE_DETERMINERS
+    return [m.group(0) for m in re.finditer(
+        rf"(?i:\b(?:{det})/(?:{det}))\b"                                    # die/der, die/den
+        rf"|\b\w+/(?:in|innen|r|n|e)\b"                                      # Koordinator/innen, Ehrenamtliche/r
+        rf"|(?i:\b(?:{det})\s+oder\s+(?:{det}))\s+(?:\w+\s+)?Ehrenamtliche\w*",  # die oder der Ehrenamtliche
+        text)]
+
+
+def mixed_guardian_forms(text: str) -> list[str]:
+    """The ways German named one guardian: "der oder des Erziehungsberechtigten", "Die oder der
+    Erziehungsberechtigte", "Erziehungsberechtigte:r", "Diese:r Erziehungsberechtigte", "eines
+    Erziehungsberechtigten". One form: "die erziehungsberechtigte Person" (der erziehungsberechtigten
+    Person, einer erziehungsberechtigten Person), the plural "Erziehungsberechtigte" where a sentence
+    speaks of the role ("die Einwilligung der Erziehungsberechtigten")."""
+    import re
+
+    return [m.group(0) for m in re.finditer(
+        r"\bErziehungsberechtigte[:/]\w+"                                         # Erziehungsberechtigte:r
+        r"|(?i:\b\w+[:/]\w+)\s+Erziehungsberechtigte\w*"                          # Diese:r, die/der
+        rf"|(?i:\b(?:{_MENTEE_DETERMINERS})\s+oder\s+(?:{_MENTEE_DETERMINERS}))\s+Erziehungsberechtigte\w*"  # der oder des
+        r"|(?i:\b(?:die|der))\s+Erziehungsberechtigte\b"                          # one, a gender
+        r"|(?i:\b(?:des|dem|ein|eine|einen|einem|eines|diese|dieses|jede|jedem|jeden))\s+Erziehungsberechtigte\w*",
+        text)]
+
+
+@pytest.mark.parametrize(("text", "odd"), [
+    ("Sage warum, damit die/der Ehrenamtliche es versteht.", True), ("an die/den Ehrenamtliche:n", True),
+    ("Koordinator/innen sehen", True), ("Trainer/in: Eva", True), ("Ehrenamtliche/r", True),
+    ("die oder der Ehrenamtliche", True),
+    ("damit die:der Ehrenamtliche es versteht", False), ("an die:den Ehrenamtliche:n", False),
+    ("Koordinator:innen sehen", False), ("Trainer:in: Eva", False), ("Wähle eine:n Ehrenamtliche:n.", False),
+    ("Übersicht der Ehrenamtlichen", False), ("z. B. 2/3", False), ("Schule und/oder Betrieb", False),
+])
+def test_the_mixed_volunteer_forms_are_recognised(text: str, odd: bool) -> None:
+    assert bool(mixed_volunteer_forms(text)) is odd, mixed_volunteer_forms(text)
+
+
+@pytest.mark.parametrize(("text", "odd"), [
+    ("Vorname der oder des Erziehungsberechtigten", True), ("Die oder der Erziehungsberechtigte, mit Einwilligung", True),
+    ("Erziehungsberechtigte:r", True), ("Diese:r Erziehungsberechtigte hat", True),
+    ("die Einwilligung eines Erziehungsberechtigten", True), ("Die Erziehungsberechtigte hat", True),
+    ("Vorname der erziehungsberechtigten Person", False), ("Die erziehungsberechtigte Person, mit Einwilligung", False),
+    ("Einwilligung der Erziehungsberechtigten", False), ("die Einwilligung einer erziehungsberechtigten Person", False),
+    ("Deine Erziehungsberechtigten antworten", False), ("Erziehungsberechtigte Person", False),
+    ("Allen Erziehungsberechtigten", False), ("(oder den Erziehungsberechtigten)", False),
+    ("angegeben hat oder die Erziehungsberechtigten mit Einwilligung", False),
+])
+def test_the_mixed_guardian_forms_are_recognised(text: str, odd: bool) -> None:
+    assert bool(mixed_guardian_forms(text)) is odd, mixed_guardian_forms(text)
+
+
+def test_german_names_one_volunteer_and_one_guardian_with_one_form() -> None:
+    """German wrote "die/der Ehrenamtliche" (expenses, onboarding) beside "die:der Mentee", and
+    "Koordinator/innen", "Trainer/in" beside "Koordinator:in"; a guardian was "der oder des
+    Erziehungsberechtigten", "Die oder der Erziehungsberechtigte" (in the drop-down beside "Die:der
+    Mentee selbst"), "Erziehungsberechtigte:r" and "erziehungsberechtigte Person". Volunteers take the
+    colon of die:der Mentee; a guardian is "die erziehungsberechtigte Person", plural
+    "Erziehungsberechtigte" (docs/architecture.md)."""
+    found = []
+    for po in sorted(TANDEM.glob("*/locale/de/LC_MESSAGES/django.po")):
+        for entry in polib.pofile(str(po)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                if odd := mixed_volunteer_forms(text) + mixed_guardian_forms(text):
+                    found.append((po.parts[-5], entry.msgid, odd))
+    assert found == []
