@@ -22,6 +22,12 @@ the funder report's title)                     1 August, the German and French t
 "first-generation student" (Erstakademiker:in) "first in the family in vocational training":
 on the learner's special-category form and     an apprentice is not a student; the question
 the participation figures for learners         (first of their family on this path) still is
+the safeguarding lead (support: overview,      German "Schutzbeauftragte:r" for
+inbox, pair, settings, a concern, the concern  "Kinderschutzbeauftragte:r": most apprentices are
+form, the lead's e-mail, two refusals)         adults; the same English under the context
+                                               "learners are apprentices" (Dutch "aandachts-
+                                               functionaris" and French "référent protection"
+                                               are neutral already and read the same)
 =============================================  ===============================================
 
 One word for every programme instead: a match's closure reason "The learner left school or
@@ -33,6 +39,8 @@ Left as they are, because they are not the learner's schooling: a mentor's "firs
 student" (mentors are students or graduates), a partner contact's or supervisor's "School or
 employer", "School indicators" (results from the vocational school, which an apprentice attends
 too), "meetings at school, during school time" (a setting VerA and AFEV do not use).
+The safeguarding lead's model names and privacy purpose ("safeguarding lead(s)", "Who the programme's
+designated safeguarding leads are.") belong to no one programme and keep the children's word.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Site
 from tandem.core.once import OnceFormMixin
@@ -87,8 +89,12 @@ class ConcernForm(OnceFormMixin, forms.Form):
                                   help_text=_("Only the programme's staff read it. A worry about someone's "
                                               "safety is read only by the safeguarding leads."))
 
-    def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matches: Any, programme: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if learners_are_apprentices(programme):  # no "Kinderschutz" where the learners are apprentices
+            self.fields["description"].help_text = pgettext(
+                "learners are apprentices", "Only the programme's staff read it. A worry about someone's safety "
+                "is read only by the safeguarding leads.")
         field = cast(forms.ModelChoiceField, self.fields["match"])
         field.queryset = matches
         first = list(matches[:2])

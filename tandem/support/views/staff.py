@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.models import Person, Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
@@ -173,7 +175,9 @@ def lead(request: HttpRequest, programme: Programme) -> HttpResponse:
         messages.error(request, _("Choose a coordinator of this programme."))
         return redirect("support:settings", **_kw(programme))
     if selectors.leads_of(programme).exists() and not selectors.is_lead(request.user, programme):
-        messages.error(request, _("Only a safeguarding lead can change who the leads are."))
+        messages.error(request, pgettext("learners are apprentices", "Only a safeguarding lead can change who the leads "
+                                         "are.") if learners_are_apprentices(programme)
+                       else _("Only a safeguarding lead can change who the leads are."))
         return redirect("support:settings", **_kw(programme))
     try:
         services.lead_set(programme=programme, person=person, actor=request.user, lead=request.POST.get("lead") == "1")
