@@ -72,7 +72,7 @@ from tandem.core.inputs import control_characters
 from tandem.core.inputs import parse_int as parse_strict_int
 from tandem.core.languages import language_name, language_names, parse_language, parse_languages
 from tandem.core.models import ImportBatch, Programme
-from tandem.core.text import fold
+from tandem.core.text import fold, quoted
 
 #: The languages a file's headers and values are read in (the app's four).
 FILE_LANGUAGES = ("en", "nl", "fr", "de")
@@ -622,7 +622,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
 def _quoted(names: Iterable[str]) -> str:
     """Column names in the reader's quotation marks: “E-mail”, „E-Mail“, « E-mail »."""
-    return ", ".join(pgettext("quoted name", "“%(name)s”") % {"name": name} for name in names)
+    return ", ".join(quoted(name) for name in names)
 
 
 def map_headers(*, spec: ImportSpec, headers: Iterable[str]) -> tuple[dict[str, str], list[str]]:

@@ -121,6 +121,13 @@ def colon(label: Any, autoescape: bool = True) -> SafeString:
 
 
 @register.filter(needs_autoescape=True)
+def quoted(words: Any, autoescape: bool = True) -> SafeString:
+    """``{{ p.word|quoted }}``: someone's words in the reader's quotation marks — “leuk”, „toll“,
+    « sympa » (``core.text.quoted``), never a “…” written into the template."""
+    return mark_safe(text.quoted(conditional_escape(words) if autoescape else str(words)))
+
+
+@register.filter(needs_autoescape=True)
 def semicolons(items: Iterable[Any], attribute: str = "", autoescape: bool = True) -> SafeString:
     """``{{ goals|semicolons:"description" }}``: the items (or each one's ``attribute``), escaped,
     joined as the reader's language writes a list — "a; b", "a\u00a0; b" in French
