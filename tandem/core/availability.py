@@ -66,8 +66,17 @@ def slot_labels(codes: Iterable[str]) -> list[str]:
 
 def slot_choices() -> list[tuple[str, str]]:
     """Form choices: ("tue-evening", "Tuesday evening") in the active language, in week order
-    (a grid of three columns reads as the days × the parts of the day)."""
-    return [(code, slot_label(code)) for code in SLOTS]
+    (a grid of three columns reads as the days × the parts of the day). Where the language glues
+    the day and the part into one word ("Donnerstagnachmittag", "donderdagmiddag"), a soft hyphen
+    between them lets a narrow column break the word there ("Donnerstag-/nachmittag") instead of
+    running into the next column; it is invisible otherwise, and only the forms' labels carry it."""
+    return [(code, _breakable(code, slot_label(code))) for code in SLOTS]
+
+
+def _breakable(code: str, label: str) -> str:
+    day = str(dict(DAYS)[code.split("-")[0]])
+    glued = len(label) > len(day) and label[: len(day)].casefold() == day.casefold() and label[len(day)].isalpha()
+    return label[: len(day)] + "\u00ad" + label[len(day):] if glued else label
 
 
 def validate_slots(value: object) -> None:

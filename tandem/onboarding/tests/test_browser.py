@@ -88,3 +88,32 @@ def test_apply_in_french_screen_train_and_download_the_certificate(
     path = download_info.value.path()
     text = PdfReader(io.BytesIO(path.read_bytes())).pages[0].extract_text()
     assert "Attestation de formation" in text and "Zoé Lefèvre" in text
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_german_time_slot_stays_in_its_column(chromium: Any, live_server: Any, settings: Any,
+                                                     width: int) -> None:
+    """"Donnerstagnachmittag" is wider than a column of the week grid: it breaks at its soft hyphen
+    ("Donnerstag-/nachmittag") with its checkbox beside it, never into the next column."""
+    org = Organisation.objects.create(name="SES", slug="ses", country="DE")
+    Programme.objects.create(organisation=org, name="VerA", slug="vera", country="DE")
+    context = chromium.new_context(base_url=live_server.url, locale="de-DE", viewport={"width": width, "height": 900},
+                                   extra_http_headers={"Accept-Language": "de"})
+    try:
+        page = context.new_page()
+        page.goto("/apply/ses/vera/")
+        labels = page.locator("#id_availability label")
+        assert labels.count() == 21
+        boxes = labels.evaluate_all("""labels => labels.map(l => {
+            const r = l.getBoundingClientRect(), box = l.querySelector('input').getBoundingClientRect();
+            const cell = l.parentElement.getBoundingClientRect();
+            return {text: l.innerText, over: l.scrollWidth - l.clientWidth, right: r.right - cell.right,
+                    beside: box.top < r.top + r.height / 2 && box.right <= r.left + box.width + 8};
+        })""")
+        for box in boxes:
+            assert box["over"] <= 1 and box["right"] <= 1, box
+            assert box["beside"], box  # the checkbox is on the label's first line, at its left
+        thursday = next(b for b in boxes if "Donnerstag" in b["text"] and "nachmittag" in b["text"])
+        assert thursday["text"].strip().replace("\u00ad", "").replace("-", "").replace("\n", "") == "Donnerstagnachmittag"
+    finally:
+        context.close()
