@@ -405,7 +405,10 @@ class _Seeder:
                     survey.rating = self.rng.randint(2, 5) if rematch else self.rng.randint(3, 5)
                     survey.recommend = survey.rating >= 3
                     survey.comment = self.text("survey") if self.rng.random() < 0.6 else ""
-                    survey.answered_at = self.at(end + timedelta(days=self.rng.randint(1, 4)), 18)
+                    # A few days after the end, but never after yesterday (a pair that ended
+                    # three days ago cannot have answered tomorrow).
+                    answered_on = min(end + timedelta(days=self.rng.randint(1, 4)), self.today - timedelta(days=1))
+                    survey.answered_at = self.at(answered_on, 18)
                     self.event(match, Kind.SURVEY, survey.answered_at, side=side)
                 self.surveys.append(survey)
             if rematch:

@@ -223,3 +223,30 @@ def test_phones_in_the_countrys_format_and_schools_in_the_learners_city(seeded_a
         # The demo mentor lives near the demo learner they met.
         mentor, learner = (Person.objects.get(user__email=demo.role_email(role, spec.slug)) for role in ("mentor", "learner"))
         assert mentor.city == learner.city, spec.slug
+
+
+# Moments that may lie ahead: what is planned (meetings, workshops), and what runs out.
+AHEAD = ("starts_at", "ends_at", "first_meeting_at")
+AHEAD_PARTS = ("expire", "until", "due", "valid", "next")
+
+
+def test_nothing_that_happened_is_dated_after_the_seed(seeded_on_either: datetime) -> None:
+    """A preparation for the day after tomorrow's meeting was dated two days before it (tomorrow),
+    and a pair that ended three days ago answered its exit survey tomorrow: the teacher read
+    "Preparation · 29-11" on the 27th, under her own feedback of that morning."""
+    from django.apps import apps
+    from django.db import models
+
+    ahead = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("tandem."):
+            continue
+        for field in model._meta.concrete_fields:
+            if (not isinstance(field, models.DateTimeField) or field.name in AHEAD
+                    or any(part in field.name for part in AHEAD_PARTS)):
+                continue
+            count = model._default_manager.filter(**{f"{field.name}__gt": seeded_on_either}).count()
+            if count:
+                ahead.append(f"{model.__name__}.{field.name}: {count}")
+    assert not ahead
+
