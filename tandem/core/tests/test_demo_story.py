@@ -250,3 +250,18 @@ def test_nothing_that_happened_is_dated_after_the_seed(seeded_on_either: datetim
                 ahead.append(f"{model.__name__}.{field.name}: {count}")
     assert not ahead
 
+
+def test_a_waiting_learner_waits_since_the_day_they_last_joined_the_waiting_list(seeded_at: datetime) -> None:
+    """As the services count it: a learner whose pair came apart (declined after the first
+    meeting, or ended early) waits from that day. The demo kept the day intake drew: the waiting
+    list put Tim first with "175 days", six days after he said no to his mentor, and Esra's page
+    said "Waiting since 3 June" while her history had her matched from March to July."""
+    waiting = Learner.objects.filter(state="waiting")
+    assert waiting.count() > 20
+    wrong = []
+    for learner in waiting.select_related("programme"):
+        joined = (LearnerTransition.objects.filter(learner=learner, to_state="waiting")
+                  .order_by("-at", "-pk").values_list("at", flat=True).first())
+        if joined is None or timezone.localdate(joined) != learner.waiting_since:
+            wrong.append((learner.programme.slug, learner.waiting_since, joined and timezone.localdate(joined)))
+    assert not wrong
