@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -458,3 +459,28 @@ def test_reasons_without_a_proof_are_rendered_in_every_language(language: str, f
     with translation.override(language):
         assert explanations.unmatched_text("full", "", {"count": 3}) == full
         assert explanations.unmatched_text("unplaced", "", {"count": 3, "free": 1}).startswith(unplaced)
+
+
+def test_publishing_twice_with_one_click_publishes_once_and_says_so(world: World, run_tasks: Any,
+                                                                     django_capture_on_commit_callbacks: Any) -> None:
+    """A double click on "Publish": the second post found the round changed by the first and
+    told the coordinator "Another coordinator changed this round meanwhile. Nothing was changed"
+    over a round just published. The form is sent once; the second post says it was saved once."""
+    persona_pair(world)
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    client = world.client_for("coordinator")
+    kwargs = {"org": "zuid", "prog": "moz", "pk": matching_round.pk}
+    page = client.get(reverse("matching:round", kwargs=kwargs)).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page.split('id="publish-form"')[1])
+    assert token is not None
+    post = {"version": matching_round.version, "once": token.group(1)}
+    url = reverse("matching:round_publish", kwargs=kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, post)
+        second = client.post(url, post, follow=True)
+    assert first.status_code == 302
+    assert Match.objects.filter(programme=world.programme).count() == 1
+    shown = [str(m) for m in second.context["messages"]]
+    assert any("saved once" in m for m in shown), shown
+    assert not any("changed this round" in m for m in shown), shown
+    assert matching_round.proposals.filter(status="published").count() == 1
