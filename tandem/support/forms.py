@@ -15,6 +15,7 @@ from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.matching.models import Match
 from tandem.support.models import (
+    CONFLICT_OF_PUPILS,
     THRESHOLDS,
     CheckIn,
     Concern,
@@ -87,8 +88,12 @@ class ConcernForm(OnceFormMixin, forms.Form):
                                   help_text=_("Only the programme's staff read it. A worry about someone's "
                                               "safety is read only by the safeguarding leads."))
 
-    def __init__(self, *args: Any, matches: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matches: Any, apprentices: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not apprentices:  # a pupil's conflict is not with an employer
+            kind = cast(forms.ChoiceField, self.fields["kind"])
+            kind.choices = [(value, CONFLICT_OF_PUPILS if value == Concern.Kind.CONFLICT else label)
+                            for value, label in Concern.Kind.choices]
         field = cast(forms.ModelChoiceField, self.fields["match"])
         field.queryset = matches
         first = list(matches[:2])

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.models import Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
@@ -85,7 +86,7 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("support.raise_concern")
 def raise_concern(request: HttpRequest, programme: Programme) -> HttpResponse:
     matches = selectors.raisable_matches(programme=programme, user=request.user)
-    form = ConcernForm(request.POST or None, matches=matches)
+    form = ConcernForm(request.POST or None, matches=matches, apprentices=learners_are_apprentices(programme))
     to_learner = reads_as_learner(roles_for(request.user, programme))
     thanks = (pgettext("to a learner", "Thank you. Your concern has been passed on; someone will get back to you.")
               if to_learner else _("Thank you. Your concern has been passed on; someone will get back to you."))
