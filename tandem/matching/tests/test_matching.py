@@ -484,3 +484,22 @@ def test_publishing_twice_with_one_click_publishes_once_and_says_so(world: World
     assert any("saved once" in m for m in shown), shown
     assert not any("changed this round" in m for m in shown), shown
     assert matching_round.proposals.filter(status="published").count() == 1
+
+
+def test_a_side_that_has_answered_is_not_asked_for_its_answer_again(world: World) -> None:
+    """After saying yes, Wolfgang's match page read "Mentor: Yes" above a "Give your answer"
+    button that led to an answer already given."""
+    volunteer, learner = persona_pair(world)
+    coordinator = world.users["coordinator"]
+    match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner, actor=coordinator)
+    match = services.match_plan_first_meeting(match=match, at=timezone.now() + timedelta(days=7), place="School",
+                                              actor=coordinator, expected_version=match.version)
+    match = services.match_mark_held(match=match, actor=coordinator, expected_version=match.version)
+    url = reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    answer = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert answer in world.client_for("mentor").get(url).content.decode()
+    services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    page = world.client_for("mentor").get(url).content.decode()
+    assert answer not in page and "Give your answer" not in page
+    # The other side still is.
+    assert answer in world.client_for("guardian").get(url).content.decode()
