@@ -510,15 +510,17 @@ class _Seeder:
         Note.objects.bulk_create(notes, batch_size=500)
         Note.objects.bulk_create(
             [Note(meeting=m, kind=Note.Kind.REPLY, text=text, author=author, parent=notes[index],
-                  created=notes[index].created + timedelta(hours=3))
+                  created=min(notes[index].created + timedelta(hours=3), self.now - timedelta(hours=1)))
              for index, (m, text, author) in self.replies.items()], batch_size=500)
 
     def moment(self, meeting: Meeting, kind: str) -> datetime:
-        """When a note was written: preparation and feedback before the meeting, the rest after."""
+        """When a note was written: preparation and feedback before the meeting, the rest after.
+        For a meeting in the next days, the preparation and the feedback on it were written
+        today, before now (never on a day still to come)."""
         if kind == Note.Kind.PREPARATION:
-            return meeting.starts_at - timedelta(days=2)
+            return min(meeting.starts_at - timedelta(days=2), self.now - timedelta(hours=3))
         if kind == Note.Kind.COMMENT:
-            return meeting.starts_at - timedelta(days=1)
+            return min(meeting.starts_at - timedelta(days=1), self.now - timedelta(hours=2))
         if kind == Note.Kind.OBSERVATION:
             return meeting.starts_at + timedelta(minutes=30)
         return meeting.ends_at + timedelta(hours=2)

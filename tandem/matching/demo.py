@@ -159,6 +159,7 @@ class _Seeder:
         self.moved: list[Volunteer] = []  # volunteers who live where their first learner lives
         self.spread: list[Learner] = []  # waiting learners given a ready volunteer's free moment
         self.relaxed: list[Learner] = []  # learners who would take a mentor of any gender after all
+        self.returned: list[Learner] = []  # back on the waiting list after a pair came apart
 
     # --- who fits whom ---------------------------------------------------------------------
 
@@ -296,6 +297,10 @@ class _Seeder:
         histories show the way back."""
         self.learner_steps += [(learner, LState.WAITING, LState.MATCHED, MatchingReason.MATCHED_WITH_MENTOR, matched),
                                (learner, LState.MATCHED, LState.WAITING, why, apart)]
+        # Waiting again since that day, as the services count it (the waiting list's "days
+        # waiting" and its longest-waiting first read it).
+        learner.waiting_since = timezone.localdate(apart)
+        self.returned.append(learner)
         if volunteer is not None and volunteer.state == VState.READY:
             self.volunteer_steps += [
                 (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER, matched),
@@ -405,7 +410,10 @@ class _Seeder:
                     survey.rating = self.rng.randint(2, 5) if rematch else self.rng.randint(3, 5)
                     survey.recommend = survey.rating >= 3
                     survey.comment = self.text("survey") if self.rng.random() < 0.6 else ""
-                    survey.answered_at = self.at(end + timedelta(days=self.rng.randint(1, 4)), 18)
+                    # A few days after the end, but never after yesterday (a pair that ended
+                    # three days ago cannot have answered tomorrow).
+                    answered_on = min(end + timedelta(days=self.rng.randint(1, 4)), self.today - timedelta(days=1))
+                    survey.answered_at = self.at(answered_on, 18)
                     self.event(match, Kind.SURVEY, survey.answered_at, side=side)
                 self.surveys.append(survey)
             if rematch:
@@ -439,6 +447,7 @@ class _Seeder:
         Person.objects.bulk_update([v.person for v in self.moved], ["city", "postcode", "phone"])
         Volunteer.objects.bulk_update(self.moved, ["latitude", "longitude"])
         Learner.objects.bulk_update(self.relaxed, ["gender_preference"])
+        Learner.objects.bulk_update(self.returned, ["waiting_since"])
         Learner.objects.bulk_update(self.spread, ["availability"])
         Learner.objects.bulk_update([m.learner for m in self.matches if self.meet(m.volunteer, m.learner)],
                                     ["availability"])

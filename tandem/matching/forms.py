@@ -72,7 +72,7 @@ class ManualForm(OnceFormMixin, VersionForm):
     volunteer = StrictIntegerField(id_field=True, label=_("Mentor"))
 
 
-class PublishForm(VersionedFormMixin, forms.Form):
+class PublishForm(OnceFormMixin, VersionedFormMixin, forms.Form):
     proposals = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
 
     def __init__(self, *args: Any, proposal_ids: list[int], **kwargs: Any) -> None:

@@ -17,6 +17,7 @@ from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
 from tandem.matching.models import Match
 from tandem.support.models import (
+    CONFLICT_OF_PUPILS,
     THRESHOLDS,
     CheckIn,
     Concern,
@@ -95,6 +96,10 @@ class ConcernForm(OnceFormMixin, forms.Form):
             self.fields["description"].help_text = pgettext(
                 "learners are apprentices", "Only the programme's staff read it. A worry about someone's safety "
                 "is read only by the safeguarding leads.")
+        elif programme is not None:  # a pupil's conflict is not with an employer
+            kind = cast(forms.ChoiceField, self.fields["kind"])
+            kind.choices = [(value, CONFLICT_OF_PUPILS if value == Concern.Kind.CONFLICT else label)
+                            for value, label in Concern.Kind.choices]
         field = cast(forms.ModelChoiceField, self.fields["match"])
         field.queryset = matches
         first = list(matches[:2])

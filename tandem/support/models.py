@@ -284,9 +284,21 @@ class Concern(Versioned):
         return self.kind == self.Kind.SAFEGUARDING
 
     @property
+    def kind_name(self) -> str:
+        """The kind as a concern's title: without the form's example ("A conflict", not "A
+        conflict (e.g. between apprentice and employer)", which a pupil's conflict is not)."""
+        return str(KIND_NAMES.get(self.kind, self.get_kind_display()))
+
+    @property
     def is_open(self) -> bool:
         return self.state != self.State.RESOLVED
 
+
+
+# A concern's kind as its title (lists, its page, the raiser's own list).
+KIND_NAMES: dict[str, object] = {Concern.Kind.CONFLICT.value: _("A conflict")}
+# The form's example of a conflict where the learners are pupils or students, not apprentices.
+CONFLICT_OF_PUPILS = _("A conflict (e.g. between learner and mentor)")
 
 class ConcernStep(StateChange):
     """One step of a concern: who, when, from, to, and what was done (``reason``)."""

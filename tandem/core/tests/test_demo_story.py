@@ -223,3 +223,45 @@ def test_phones_in_the_countrys_format_and_schools_in_the_learners_city(seeded_a
         # The demo mentor lives near the demo learner they met.
         mentor, learner = (Person.objects.get(user__email=demo.role_email(role, spec.slug)) for role in ("mentor", "learner"))
         assert mentor.city == learner.city, spec.slug
+
+
+# Moments that may lie ahead: what is planned (meetings, workshops), and what runs out.
+AHEAD = ("starts_at", "ends_at", "first_meeting_at")
+AHEAD_PARTS = ("expire", "until", "due", "valid", "next")
+
+
+def test_nothing_that_happened_is_dated_after_the_seed(seeded_on_either: datetime) -> None:
+    """A preparation for the day after tomorrow's meeting was dated two days before it (tomorrow),
+    and a pair that ended three days ago answered its exit survey tomorrow: the teacher read
+    "Preparation · 29-11" on the 27th, under her own feedback of that morning."""
+    from django.apps import apps
+    from django.db import models
+
+    ahead = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("tandem."):
+            continue
+        for field in model._meta.concrete_fields:
+            if (not isinstance(field, models.DateTimeField) or field.name in AHEAD
+                    or any(part in field.name for part in AHEAD_PARTS)):
+                continue
+            count = model._default_manager.filter(**{f"{field.name}__gt": seeded_on_either}).count()
+            if count:
+                ahead.append(f"{model.__name__}.{field.name}: {count}")
+    assert not ahead
+
+
+def test_a_waiting_learner_waits_since_the_day_they_last_joined_the_waiting_list(seeded_at: datetime) -> None:
+    """As the services count it: a learner whose pair came apart (declined after the first
+    meeting, or ended early) waits from that day. The demo kept the day intake drew: the waiting
+    list put Tim first with "175 days", six days after he said no to his mentor, and Esra's page
+    said "Waiting since 3 June" while her history had her matched from March to July."""
+    waiting = Learner.objects.filter(state="waiting")
+    assert waiting.count() > 20
+    wrong = []
+    for learner in waiting.select_related("programme"):
+        joined = (LearnerTransition.objects.filter(learner=learner, to_state="waiting")
+                  .order_by("-at", "-pk").values_list("at", flat=True).first())
+        if joined is None or timezone.localdate(joined) != learner.waiting_since:
+            wrong.append((learner.programme.slug, learner.waiting_since, joined and timezone.localdate(joined)))
+    assert not wrong

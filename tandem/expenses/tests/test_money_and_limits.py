@@ -144,3 +144,19 @@ def test_reject_needs_a_reason(world: World) -> None:
     done = services.claim_reject(claim=item, actor=world.users["coordinator"], expected_version=item.version,
                                  reason="Geen bon")
     assert done.state == "rejected" and done.reason == "Geen bon"
+
+
+def test_the_coordinator_reads_the_limit_a_claim_goes_past(world: World) -> None:
+    """VerA's coordinator read "Above the programme's limit per claim" on a 185 € claim, without
+    the limit: deciding meant looking it up in the policy."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    paying_policy(world, limit_claim=Decimal("150.00"), receipt_required=False)
+    item = claim(mentor_volunteer(world), amount="185.00", kind="activity")
+    url = reverse("expenses:claim", kwargs={"org": "zuid", "prog": "moz", "pk": item.pk})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "Above the programme&#x27;s limit per claim (€150.00)" in page
+    with translation.override("de"):
+        german = world.client_for("coordinator").get(url, headers={"accept-language": "de"}).content.decode()
+    assert "(150,00" in german

@@ -22,9 +22,23 @@ from tandem.core.versioning import EditConflict, submit_edit
 from tandem.expenses import exports, selectors, sepa, services
 from tandem.expenses.forms import BatchForm, PolicyForm, ReviewForm
 from tandem.expenses.models import Claim, Flag
+from tandem.expenses.templatetags.expenses_tags import money
 from tandem.expenses.views.common import download, is_coordinator, kw
 
 TABS = ("submitted", "approved", "in_payment", "paid", "rejected")
+
+
+# The policy's amount each limit or ceiling flag goes past.
+LIMITS = {Flag.OVER_CLAIM: "limit_claim", Flag.OVER_MONTH: "limit_month", Flag.OVER_YEAR: "limit_year",
+          Flag.CEILING_DAY: "ceiling_day", Flag.CEILING_MONTH: "ceiling_month", Flag.CEILING_YEAR: "ceiling_year"}
+
+
+def _warning(flag: str, policy: Any) -> str:
+    """A flag in words, with the amount it goes past: "Above the programme's limit per claim
+    (150.00 €)" — the coordinator decides knowing what the limit is."""
+    label = str(Flag(flag).label)
+    limit = getattr(policy, LIMITS[Flag(flag)], None) if Flag(flag) in LIMITS else None
+    return label if limit is None else f"{label} ({money(limit, policy.currency)})"
 
 
 @require_http_methods(["GET", "POST"])
@@ -37,8 +51,9 @@ def claim(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         raise Http404
     warnings: list[str] = []
     if coordinator and item.state == Claim.State.SUBMITTED:
-        warnings = [str(Flag(f).label) for f in services.claim_flags(
-            policy=services.policy_for(programme), volunteer=item.volunteer, kind=item.kind, amount=item.amount,
+        policy = services.policy_for(programme)
+        warnings = [_warning(f, policy) for f in services.claim_flags(
+            policy=policy, volunteer=item.volunteer, kind=item.kind, amount=item.amount,
             day=item.spent_on, has_receipt=bool(item.receipt), exclude=item.pk, budget=True,
             kilometres=item.kilometres)]
     form = ReviewForm(request.POST or None, version=item.version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -458,3 +459,47 @@ def test_reasons_without_a_proof_are_rendered_in_every_language(language: str, f
     with translation.override(language):
         assert explanations.unmatched_text("full", "", {"count": 3}) == full
         assert explanations.unmatched_text("unplaced", "", {"count": 3, "free": 1}).startswith(unplaced)
+
+
+def test_publishing_twice_with_one_click_publishes_once_and_says_so(world: World, run_tasks: Any,
+                                                                     django_capture_on_commit_callbacks: Any) -> None:
+    """A double click on "Publish": the second post found the round changed by the first and
+    told the coordinator "Another coordinator changed this round meanwhile. Nothing was changed"
+    over a round just published. The form is sent once; the second post says it was saved once."""
+    persona_pair(world)
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    client = world.client_for("coordinator")
+    kwargs = {"org": "zuid", "prog": "moz", "pk": matching_round.pk}
+    page = client.get(reverse("matching:round", kwargs=kwargs)).content.decode()
+    token = re.search(r'name="once" value="([^"]+)"', page.split('id="publish-form"')[1])
+    assert token is not None
+    post = {"version": matching_round.version, "once": token.group(1)}
+    url = reverse("matching:round_publish", kwargs=kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(url, post)
+        second = client.post(url, post, follow=True)
+    assert first.status_code == 302
+    assert Match.objects.filter(programme=world.programme).count() == 1
+    shown = [str(m) for m in second.context["messages"]]
+    assert any("saved once" in m for m in shown), shown
+    assert not any("changed this round" in m for m in shown), shown
+    assert matching_round.proposals.filter(status="published").count() == 1
+
+
+def test_a_side_that_has_answered_is_not_asked_for_its_answer_again(world: World) -> None:
+    """After saying yes, Wolfgang's match page read "Mentor: Yes" above a "Give your answer"
+    button that led to an answer already given."""
+    volunteer, learner = persona_pair(world)
+    coordinator = world.users["coordinator"]
+    match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner, actor=coordinator)
+    match = services.match_plan_first_meeting(match=match, at=timezone.now() + timedelta(days=7), place="School",
+                                              actor=coordinator, expected_version=match.version)
+    match = services.match_mark_held(match=match, actor=coordinator, expected_version=match.version)
+    url = reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    answer = reverse("matching:answer", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
+    assert answer in world.client_for("mentor").get(url).content.decode()
+    services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    page = world.client_for("mentor").get(url).content.decode()
+    assert answer not in page and "Give your answer" not in page
+    # The other side still is.
+    assert answer in world.client_for("guardian").get(url).content.decode()

@@ -118,6 +118,7 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
                 event.held_on = date.fromisoformat(event.data["on"])  # type: ignore[attr-defined]
     # The learner and their guardian read a friendly page: no points, limits or waiting days.
     reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
+    side = selectors.answer_side(match=match, user=request.user)
     return render(request, "matching/match_detail.html", {
         "programme": programme, "match": match, "coordinator": coordinator,
         # Recording a conflict for a pair that is already never proposed would change nothing.
@@ -130,7 +131,9 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers, "offers_error": offers_error,
         "proposed_place": match.first_meeting_place or services.default_place(programme),
-        "side": selectors.answer_side(match=match, user=request.user),
+        "side": side,
+        # Once their side has answered, the page shows the answer, not "Give your answer" again.
+        "answered": bool(side and getattr(match, f"{side}_answer")),
         # A minor's guardian answers for their side: the learner's page says so (it read
         # "Learner: no answer yet", with nothing the learner could do about it).
         "guardian_answers": match.state in (Match.State.PROPOSED, Match.State.INTRODUCED)

@@ -155,6 +155,7 @@ def round_detail(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         return render(request, "matching/round.html#progress", context)
     context["pending"] = request.session.pop("matching_confirm", None)
     context["manual_once"] = new_token()
+    context["publish_once"] = new_token()
     return render(request, "matching/round.html", context)
 
 
@@ -245,17 +246,26 @@ def round_publish(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
         messages.error(request, _("Something was missing in the form; nothing was changed."))
         return _to_round(programme, matching_round)
     chosen = form.cleaned_data["proposals"] or None
-    try:
-        published, problems = services.round_publish(
-            matching_round=matching_round, actor=request.user, expected_version=form.expected_version,
-            proposal_ids=chosen)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+
+    # Once per form: a double click's second post would find the round changed by the first and
+    # say "another coordinator changed this round; nothing was changed" over a published round.
+    def publish() -> HttpResponse:
+        try:
+            published, problems = services.round_publish(
+                matching_round=matching_round, actor=request.user, expected_version=form.expected_version,
+                proposal_ids=chosen)
+        except ValidationError as exc:
+            give_back()
+            messages.error(request, " ".join(exc.messages))
+            return _to_round(programme, matching_round)
+        if published:
+            messages.success(request, ngettext("%(count)s match was published; everyone was informed.",
+                                               "%(count)s matches were published; everyone was informed.",
+                                               len(published)) % {"count": grouped(len(published))})
+        else:
+            give_back()
+        for problem in problems:
+            messages.error(request, problem)
         return _to_round(programme, matching_round)
-    if published:
-        messages.success(request, ngettext("%(count)s match was published; everyone was informed.",
-                                           "%(count)s matches were published; everyone was informed.",
-                                           len(published)) % {"count": grouped(len(published))})
-    for problem in problems:
-        messages.error(request, problem)
-    return _to_round(programme, matching_round)
+
+    return submit_once(request, form, publish) or _to_round(programme, matching_round)
