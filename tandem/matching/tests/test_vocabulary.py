@@ -55,4 +55,4 @@ def test_a_rounds_review_page_names_fields_in_the_readers_language(world: World)
     user.save()
     page = world.client_for("coordinator").get(reverse("matching:round", kwargs={
         "org": "zuid", "prog": "moz", "pk": matching_round.pk})).content.decode()
-    assert "kent elektricien" in page and "electrician" not in page
+    assert "kent elektrotechniek" in page and "electric" not in page

@@ -127,8 +127,8 @@ def test_the_column_list_gives_example_names_in_the_readers_language(world: Worl
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "néerlandais, turc, arabe" in html and "électricien, mathématiques" in html
-    assert "Dutch, Turkish" not in html and "electrician, maths" not in html
+    assert "néerlandais, turc, arabe" in html and "électricité, mathématiques" in html
+    assert "Dutch, Turkish" not in html and "electrical work, maths" not in html
     text = HEADER + 'Anna,Smit,anna@example.org,,3073,Rotterdam,"néerlandais, turc",mathématiques,,applied\n'
     response = client.post(URL, {"file": _file(text, "v.csv")})
     assert response.status_code == 200, response.content.decode()[:2000]
