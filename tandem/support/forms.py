@@ -78,7 +78,10 @@ class PulseForm(OnceFormMixin, forms.Form):
 
 class PairChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.learner.person.given_name} & {obj.volunteer.person.given_name}"
+        pair = f"{obj.learner.person.given_name} & {obj.volunteer.person.given_name}"
+        if obj.state == Match.State.CLOSED:
+            return pgettext("a pair in a list", "%(pair)s (ended)") % {"pair": pair}
+        return pair
 
 
 class ConcernForm(OnceFormMixin, forms.Form):

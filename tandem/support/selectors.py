@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -91,7 +91,8 @@ def my_concerns(*, programme: Programme, user: Any) -> QuerySet[Concern]:
 
 def raisable_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
     """The pairs a person may raise a concern about: those they may open, and for a partner
-    contact the pairs of learners at their school or employer."""
+    contact the pairs of learners at their school or employer. Ongoing pairs first, by the
+    learner's and the mentor's names; ended pairs after them (a worry may come after the end)."""
     roles = roles_for(user, programme)
     visible = matching_selectors.visible_matches(programme=programme, user=user)
     q = Q(pk__in=visible.values("pk"))
@@ -102,7 +103,9 @@ def raisable_matches(*, programme: Programme, user: Any) -> QuerySet[Match]:
         q |= Q(learner__institution_id__in=institutions)
     return (Match.objects.filter(programme=programme).filter(q)
             .exclude(state__in=(Match.State.DECLINED, Match.State.PROPOSED))
-            .select_related("volunteer__person", "learner__person").order_by("-pk"))
+            .select_related("volunteer__person", "learner__person")
+            .order_by(Case(When(state=Match.State.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()),
+                      "learner__person__given_name", "volunteer__person__given_name", "-pk"))
 
 
 def raised_as(*, programme: Programme, user: Any, match: Match | None) -> str:

@@ -42,3 +42,27 @@ def test_a_concerns_title_names_its_kind_without_the_example(world: World) -> No
         assert "employer" not in page, url
     with translation.override("nl"):
         assert row.kind_name == "Een conflict"
+
+
+def test_the_pairs_to_raise_a_concern_about_are_ongoing_first_by_name_and_ended_ones_say_so(world: World) -> None:
+    """A teacher read 14 pairs in id order, last year's among them unmarked, while "Your pairs"
+    showed 5: ongoing pairs come first, by the learner's name, and an ended pair says it ended."""
+    import re
+
+    from django.utils import timezone
+
+    from tandem.matching.models import Match
+    from tandem.matching.tests.factories import mentor, pupil
+
+    for learner_name, mentor_name, state in (("Zoe", "Karel", "active"), ("Anna", "Lies", "closed"),
+                                             ("Bram", "Mees", "active"), ("Cas", "Noor", "introduced")):
+        closed = {"closed_at": timezone.now(), "closure_reason": "planned_end"} if state == "closed" else {}
+        Match.objects.create(programme=world.programme, volunteer=mentor(world, mentor_name),
+                             learner=pupil(world, learner_name), slot=1, capacity=1, state=state, **closed)
+    client = world.client_for("coordinator")
+    for language, ended in (("en", "Anna & Lies (ended)"), ("nl", "Anna & Lies (afgelopen)"),
+                            ("fr", "Anna &amp; Lies (terminé)"), ("de", "Anna & Lies (beendet)")):
+        page = client.get(reverse("support:raise", kwargs=KW), headers={"accept-language": language}).content.decode()
+        options = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', page)
+        ours = [o for o in options if o.split(" ")[0] in ("Zoe", "Anna", "Bram", "Cas")]
+        assert ours == ["Bram &amp; Mees", "Cas &amp; Noor", "Zoe &amp; Karel", ended.replace(" & ", " &amp; ")], ours
