@@ -121,3 +121,15 @@ def test_a_supervisor_of_apprentices_reads_the_pairs_they_follow_not_their_schoo
                                       kind=PartnerInstitution.Kind.EMPLOYER)
     page = world.client_for("supervisor").get(url).content.decode()
     assert "The pairs you follow" in page and "at your school" not in page
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "coordinator"])
+def test_the_overviews_column_of_open_items_does_not_say_they_wait_for_the_reader(world: World, persona: str) -> None:
+    """A teacher's "Waiting for you" column listed "2 not logged": logging is the mentor's job. The
+    column reads "Still open" ("Nog open"), for everyone."""
+    persona_match(world)
+    url = reverse("journal:overview", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    client = world.client_for(persona)
+    for language, words in (("en", "Still open"), ("nl", "Nog open"), ("fr", "En suspens"), ("de", "Noch offen")):
+        page = client.get(url, headers={"accept-language": language}).content.decode()
+        assert words in page and "Waiting for you" not in page and "Wacht op jou" not in page, language
