@@ -7,6 +7,10 @@ onder schooltijd.") and stayed in the coordinator's language in a German mentor'
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from tandem.core.notify import render_text
@@ -58,3 +62,24 @@ def test_a_first_meeting_without_a_place_ends_its_sentence_after_the_time() -> N
                 text = render_text(template, {**context, "first_meeting": "2026-06-03T15:30:00+02:00", "place": ""})
                 assert ", ." not in text and ",." not in text, (language, template, text)
                 assert "2026" in text and ("15:30" in text or "3:30" in text), (language, template, text)
+
+
+@pytest.mark.django_db
+def test_a_planned_first_meeting_is_changed_not_planned_again(world: Any) -> None:
+    """The form under a planned first meeting said "Plan the first meeting" over the planned time
+    and place (a German coordinator read "Erstes Treffen planen"): it says "Change"."""
+    from tandem.matching.tests.factories import numbered_match
+
+    unplanned = numbered_match(world, 2, state="introduced")
+    planned = numbered_match(world, 3, state="introduced")
+    assert unplanned.first_meeting_at is None and planned.first_meeting_at is not None
+    client = world.client_for("coordinator")
+    kw = {"org": world.organisation.slug, "prog": world.programme.slug}
+    for language, plan, change in (("en", "Plan the first meeting", "Change the first meeting"),
+                                   ("de", "Erstes Treffen planen", "Erstes Treffen ändern"),
+                                   ("nl", "Plan de eerste ontmoeting", "Wijzig de eerste ontmoeting"),
+                                   ("fr", "Planifier la première rencontre", "Modifier la première rencontre")):
+        pages = [client.get(reverse("matching:match", kwargs={**kw, "pk": m.pk}),
+                            headers={"accept-language": language}).content.decode() for m in (unplanned, planned)]
+        assert plan in pages[0] and change not in pages[0], language
+        assert change in pages[1] and plan not in pages[1], language
