@@ -133,3 +133,15 @@ def test_the_overviews_column_of_open_items_does_not_say_they_wait_for_the_reade
     for language, words in (("en", "Still open"), ("nl", "Nog open"), ("fr", "En suspens"), ("de", "Noch offen")):
         page = client.get(url, headers={"accept-language": language}).content.decode()
         assert words in page and "Waiting for you" not in page and "Wacht op jou" not in page, language
+
+
+def test_a_notes_date_does_not_break_at_its_hyphens(world: World) -> None:
+    """On a Dutch phone a note's header broke "24-11-" from "2026": the date and time keep together."""
+    import re
+
+    item, _notes_by_case = _notes(world)
+    kw = {"org": world.organisation.slug, "prog": world.programme.slug, "pk": item.match.pk}
+    page = world.client_for("coordinator").get(reverse("journal:meeting", kwargs={**kw, "meeting": item.pk}),
+                                               headers={"accept-language": "nl"}).content.decode()
+    dates = re.findall(r'<span class="who">[^<]*<span class="nowrap">(\d{1,2}-\d{1,2}-\d{4} \d{1,2}:\d{2})</span>', page)
+    assert len(dates) >= 2, page[:3000]  # notes and a reply
