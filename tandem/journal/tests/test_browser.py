@@ -55,7 +55,7 @@ def _double_tap(page: Any, selector: str, *, leaving: str) -> None:
     """Two quick taps on a submit button; wait until the browser has left the form for good."""
     page.locator(selector).first.dblclick()
     # Polls the address: the first tap's navigation may be aborted by the second's.
-    expect(page).not_to_have_url(re.compile(re.escape(leaving)))
+    expect(page).not_to_have_url(re.compile(re.escape(leaving)), timeout=15_000)
     page.wait_for_load_state("networkidle")
 
 

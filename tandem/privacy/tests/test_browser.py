@@ -196,7 +196,7 @@ def test_in_each_language_on_a_phone_export_and_erase_once_and_the_funder_sees_c
     coordinator.locator("main form input[type=text]").fill(" ".join(FORMER).upper())
     coordinator.locator("main form button[type=submit]").dblclick()
     # Polls the address: the first click's navigation may be aborted by the second's.
-    expect(coordinator).not_to_have_url(re.compile(r"/erase/"))
+    expect(coordinator).not_to_have_url(re.compile(r"/erase/"), timeout=15_000)
     coordinator.wait_for_load_state("networkidle")
     assert AuditEvent.objects.filter(action="erased", subject=f"person:{volunteer.person_id}").count() == 1
     _wholly(coordinator, language)
