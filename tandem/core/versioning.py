@@ -254,14 +254,23 @@ def _stored_value(form: forms.BaseForm, name: str) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
+    """Whether a stored and a typed value are the same. Several choices compare as sets of
+    values, rows by their id: a multiple-choice of rows cleans to a QuerySet on one side and a
+    list of rows or ids on the other (the goals a meeting worked on, sent twice by a double tap,
+    read "saved meanwhile: A / your version: A")."""
     empty: tuple[Any, ...] = (None, "", [], ())
-    if a in empty and b in empty:
+    several = (list, tuple, set, QuerySet)
+    if not isinstance(a, QuerySet) and not isinstance(b, QuerySet) and a in empty and b in empty:
         return True
-    if isinstance(a, list | tuple | set) and isinstance(b, list | tuple | set):
-        return {str(x) for x in a} == {str(x) for x in b}
+    if isinstance(a, several) and isinstance(b, several):
+        return {_key(x) for x in a} == {_key(x) for x in b}
     if isinstance(a, models.Model) or isinstance(b, models.Model):
         return getattr(a, "pk", a) == getattr(b, "pk", b)
     return bool(a == b)
+
+
+def _key(value: Any) -> str:
+    return str(value.pk) if isinstance(value, models.Model) else str(value)
 
 
 YES, NO, EMPTY = gettext_lazy("Yes"), gettext_lazy("No"), "—"
