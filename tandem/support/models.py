@@ -294,11 +294,11 @@ class Concern(Versioned):
         return self.state != self.State.RESOLVED
 
 
-
 # A concern's kind as its title (lists, its page, the raiser's own list).
 KIND_NAMES: dict[str, object] = {Concern.Kind.CONFLICT.value: _("A conflict")}
 # The form's example of a conflict where the learners are pupils or students, not apprentices.
 CONFLICT_OF_PUPILS = _("A conflict (e.g. between learner and mentor)")
+
 
 class ConcernStep(StateChange):
     """One step of a concern: who, when, from, to, and what was done (``reason``)."""
