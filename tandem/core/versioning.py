@@ -55,11 +55,16 @@ class Versioned(models.Model):
 
 class EditConflict(ValidationError):
     """Someone else saved the row since the editor loaded it. ``current`` is the row as stored
-    now (``None`` when it is gone, or no longer open to this change)."""
+    now (``None`` when it is gone, or no longer open to this change).
 
-    def __init__(self, message: str | None = None, *, current: Any = None) -> None:
+    ``theirs``: the service knows the save that replaced the editor's version was another
+    person's (a concern's step records who made it), so it is a conflict even when the stored
+    row holds every value typed — not the user's own save sent twice (see :func:`submit_edit`)."""
+
+    def __init__(self, message: str | None = None, *, current: Any = None, theirs: bool = False) -> None:
         super().__init__(message or conflict_message(), code="conflict")
         self.current = current
+        self.theirs = theirs
 
 
 def conflict_message() -> str:
@@ -180,7 +185,9 @@ class VersionedFormMixin(forms.Form):
         self.stale = True
         if saved is not None:
             self.conflict = conflict_rows(saved, self)
-            self.same = not self.conflict  # they saved what this form holds
+            # They saved what this form holds (when it was someone else's save of a step the
+            # form cannot save again, the conflict's own message says what to do instead).
+            self.same = not self.conflict and not conflict.theirs
         current_version = getattr(conflict.current, FIELD, None)
         if current_version is not None and self.is_bound:
             data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict (or a dict)
@@ -198,12 +205,16 @@ def submit_edit(
 
     A conflict in which the stored row already holds every value typed is no conflict: the same
     form sent twice (a double tap, whose first post saved) finds its own save. It counts as
-    saved, so the second post lands where the first one did."""
+    saved, so the second post lands where the first one did, and nothing is written twice. For
+    that, what a form holds must be what is stored: a value the save derives (a BIC from the
+    IBAN, a point from the town) is derived in the form's ``clean``, not only in the service.
+    A service that knows the replacing save was someone else's says so (``theirs``): then it
+    stays a conflict."""
     try:
         save()
     except EditConflict as conflict:
         stored = saved(conflict.current) if conflict.current is not None else None
-        if stored is not None and not conflict_rows(stored, form):
+        if stored is not None and not conflict.theirs and not conflict_rows(stored, form):
             return True
         form.show_conflict(conflict, stored)
         return False

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.inputs import decimal_input
 from tandem.core.once import OnceFormMixin
 from tandem.core.versioning import VersionedFormMixin
+from tandem.expenses.banking import completed_account
 from tandem.expenses.models import Kind, Policy
 from tandem.expenses.receipts import check_receipt
 from tandem.expenses.templatetags.expenses_tags import rate
@@ -69,6 +70,20 @@ class BankDetailsForm(VersionedFormMixin, forms.Form):
     bic = forms.CharField(label=_("BIC"), max_length=11, required=False,
                           help_text=_("Leave empty: it is found from the IBAN when the bank is known."))
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _complete_account(cleaned, "iban", "bic")
+        return cleaned
+
+
+def _complete_account(cleaned: dict[str, Any], iban: str, bic: str) -> None:
+    """The account as it will be stored (the IBAN compact, the BIC found from it when left
+    empty), so a Save sent twice finds its own save rather than "BIC: ABNANL2A / your version: —"
+    (``tandem.core.versioning``). A bad IBAN or BIC is an error on its field."""
+    if cleaned.get(iban):
+        cleaned[iban], cleaned[bic] = completed_account(cleaned[iban], cleaned.get(bic) or "",
+                                                        field_iban=iban, field_bic=bic)
+
 
 POLICY_FIELDS = ("currency", "budget", "allow_transport", "allow_km", "km_rate", "allow_activity", "flat_per_month",
                  "flat_per_meeting", "limit_claim", "limit_month", "limit_year", "receipt_required", "ceiling_day",
@@ -83,6 +98,11 @@ class PolicyForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["currency"].widget = forms.Select(choices=[("EUR", "EUR")])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _complete_account(cleaned, "debtor_iban", "debtor_bic")
+        return cleaned
 
 
 class AttestationForm(OnceFormMixin, forms.Form):

@@ -14,13 +14,12 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from schwifty import BIC, IBAN
-from schwifty.exceptions import SchwiftyException
 
 from tandem.core.audit import audit_record
 from tandem.core.models import Person, Programme
 from tandem.core.versioning import apply_edit, lock_for_edit, save_edit
 from tandem.expenses import money
+from tandem.expenses.banking import completed_account
 from tandem.expenses.legal import ceilings_for
 from tandem.expenses.models import (
     ACTUAL_KINDS,
@@ -62,33 +61,11 @@ def policy_for(programme: Programme) -> Policy:
     return policy
 
 
-def _check_account(iban: str, bic: str, *, field_iban: str = "iban", field_bic: str = "bic") -> tuple[str, str]:
-    """The IBAN (compact) and BIC (or the one the IBAN's bank has) or a ``ValidationError``."""
-    errors: dict[str, str] = {}
-    compact = ""
-    try:
-        parsed = IBAN(iban)
-        compact = parsed.compact
-    except SchwiftyException:
-        errors[field_iban] = _("This is not a valid IBAN. Check it on your bank card or statement.")
-        parsed = None
-    if bic:
-        try:
-            bic = BIC(bic).compact
-        except SchwiftyException:
-            errors[field_bic] = _("This is not a valid BIC.")
-    elif parsed is not None and parsed.bic is not None:
-        bic = parsed.bic.compact
-    if errors:
-        raise ValidationError(errors)
-    return compact, bic
-
-
 def policy_update(*, policy: Policy, actor: Any, expected_version: int | None, **fields: Any) -> Policy:
     with transaction.atomic():
         row = lock_for_edit(Policy, pk=policy.pk, expected_version=expected_version)
         if fields.get("debtor_iban"):
-            fields["debtor_iban"], fields["debtor_bic"] = _check_account(
+            fields["debtor_iban"], fields["debtor_bic"] = completed_account(
                 fields["debtor_iban"], fields.get("debtor_bic", ""), field_iban="debtor_iban",
                 field_bic="debtor_bic")
         for name in ("budget", "flat_per_month", "flat_per_meeting", "limit_claim", "limit_month", "limit_year",
@@ -107,7 +84,7 @@ def policy_update(*, policy: Policy, actor: Any, expected_version: int | None, *
 
 def bank_details_save(*, person: Person, actor: Any, expected_version: int | None, holder: str, iban: str,
                       bic: str = "") -> BankDetails:
-    iban, bic = _check_account(iban, bic)
+    iban, bic = completed_account(iban, bic)
     with transaction.atomic():
         existing = BankDetails.objects.filter(person=person).first()
         if existing is None:

@@ -19,6 +19,7 @@ from tandem.core.inputs import (
 )
 from tandem.core.models import PartnerInstitution, Person, Programme
 from tandem.core.once import OnceFormMixin
+from tandem.core.places import geocode
 from tandem.core.versioning import VersionedFormMixin
 from tandem.intake.levels import level_choices
 from tandem.intake.models import (
@@ -170,11 +171,14 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
     institution = forms.ModelChoiceField(
         label=_("School or institution"), queryset=PartnerInstitution.objects.none(), required=False
     )
-    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False)
-    city = forms.CharField(label=_("City"), max_length=120, required=False)
+    # The address and the point carry what the page showed (a hidden "initial-…" input each), so
+    # ``clean`` can tell coordinates typed from coordinates left as they were shown.
+    postcode = forms.CharField(label=_("Postcode"), max_length=12, required=False, show_hidden_initial=True)
+    city = forms.CharField(label=_("City"), max_length=120, required=False, show_hidden_initial=True)
     latitude = forms.FloatField(label=_("Latitude"), required=False, validators=[validate_latitude],
-                                localize=True, widget=decimal_input(), help_text=_("Left empty, it is looked up from the postcode and town."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False, localize=True,
+                                localize=True, widget=decimal_input(), show_hidden_initial=True,
+                                help_text=_("Left empty, it is looked up from the postcode and town."))
+    longitude = forms.FloatField(label=_("Longitude"), required=False, localize=True, show_hidden_initial=True,
                                  widget=decimal_input(), validators=[validate_longitude])
     notes = forms.CharField(label=_("Coordinator's notes"), widget=forms.Textarea(attrs={"rows": 3}),
                             required=False)
@@ -193,6 +197,25 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
         super().__init__(*args, programme=programme, learner=learner, version=learner.version,
                          **kwargs)
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = programme.partners.all()
+        self.programme = programme
+
+    def clean(self) -> dict[str, Any]:
+        """The point the coordinator means, as it will be stored: coordinates typed stay as typed;
+        emptied, or left as the page showed them while the postcode or town changed, they are
+        the new address's (``core.places.geocode``, none when it cannot be placed). So what the
+        form holds is what is saved, and the same form sent twice (a double tap on Save) finds
+        its own save instead of "saved meanwhile: Schiedam's point / yours: Rotterdam's"."""
+        cleaned = super().clean() or {}
+        if "latitude" not in cleaned or "longitude" not in cleaned:
+            return cleaned  # not numbers: the fields say so
+        changed = set(self.changed_data)
+        typed = bool(changed & {"latitude", "longitude"})
+        moved = bool(changed & {"postcode", "city"})
+        if cleaned["latitude"] is None or cleaned["longitude"] is None or (moved and not typed):
+            point = geocode(postcode=cleaned.get("postcode") or "", city=cleaned.get("city") or "",
+                            programme=self.programme)
+            cleaned["latitude"], cleaned["longitude"] = point or (None, None)
+        return cleaned
 
     def profile(self) -> dict[str, Any]:
         return {**super().profile(), "latitude": self.cleaned_data["latitude"],

@@ -116,10 +116,19 @@ class ConcernMoveForm(VersionedFormMixin, forms.Form):
     to_state = forms.ChoiceField(label=_("Next step"), choices=list(MOVE_WORDS.items()), widget=forms.RadioSelect)
     what = forms.CharField(label=_("What was done, by whom"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, allowed: Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, allowed: Any = (), reached: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(k, v) for k, v in MOVE_WORDS.items() if k in allowed]
-        cast(forms.ChoiceField, self.fields["to_state"]).choices = choices
+        field = cast(forms.ChoiceField, self.fields["to_state"])
+        if self.is_bound and reached in MOVE_WORDS and reached not in allowed:
+            # A post asking for the step the concern is already at is the move made meanwhile —
+            # by this user's own first post (a double tap) or by another lead. It is valid, so
+            # the service can tell which (``services.concern_move``), rather than "select a valid
+            # choice"; it is still not offered (the radios are the widget's choices).
+            field.choices = [*choices, (reached, MOVE_WORDS[Concern.State(reached)])]
+            field.widget.choices = choices
+        else:
+            field.choices = choices
         if choices and not self.is_bound:
             self.fields["to_state"].initial = choices[0][0]
 

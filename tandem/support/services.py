@@ -28,7 +28,7 @@ from tandem.core.integrity import save_checked
 from tandem.core.models import AuditEvent, Person, Programme, Role
 from tandem.core.notify import notify, site_url
 from tandem.core.selectors import coordinators_of
-from tandem.core.versioning import apply_edit, lock_for_edit, save_edit
+from tandem.core.versioning import EditConflict, apply_edit, lock_for_edit, save_edit
 from tandem.matching.models import Match
 from tandem.support import attention, selectors
 from tandem.support.models import (
@@ -211,8 +211,12 @@ def concern_move(*, concern: Concern, to_state: str, actor: Any, expected_versio
     """Move a concern on (raised → triaged → action → resolved), saying what was done."""
     now = now or timezone.now()
     with transaction.atomic():
-        current = lock_for_edit(Concern.objects.select_related("programme__organisation", "match__learner__person"),
-                                pk=concern.pk, expected_version=expected_version)
+        try:
+            current = lock_for_edit(Concern.objects.select_related("programme__organisation", "match__learner__person"),
+                                    pk=concern.pk, expected_version=expected_version)
+        except EditConflict as conflict:
+            raise _moved_meanwhile(conflict, to_state=to_state, actor=actor,
+                                   expected_version=expected_version) from None
         if to_state not in MOVES.get(current.state, frozenset()):
             raise ValidationError(_("This concern cannot move to that step."))
         if not what.strip():
@@ -229,6 +233,35 @@ def concern_move(*, concern: Concern, to_state: str, actor: Any, expected_versio
         _audit(current.programme, actor, Action.UPDATED, f"concern:{current.pk}", person=_learner(current.match),
                changes={"state": [before, to_state]})
     return current
+
+
+def _moved_meanwhile(conflict: EditConflict, *, to_state: str, actor: Any,
+                     expected_version: int | None) -> EditConflict:
+    """A move asked from a page shown before the concern last moved, to the step it is at now.
+
+    When that step is this user's own save of the very version the page showed (a double tap on
+    Save), the conflict is theirs to find: ``submit_edit`` sees the stored step hold the note
+    typed and lands the second post as done, writing nothing. When another lead made it, it is a
+    conflict even if the notes agree (the step records who did what), and the message says who
+    moved it and what to do with the note typed."""
+    stored = conflict.current
+    if stored is None or stored.state != to_state:
+        return conflict
+    last = stored.steps.select_related("actor").order_by("-at", "-pk").first()
+    by = last.actor if last is not None else None
+    user = _user(actor)
+    own = (by is not None and user is not None and by.pk == user.pk and expected_version is not None
+           and stored.version == expected_version + 1)
+    step = stored.get_state_display()
+    if by is None or own:
+        message = _("This concern was moved to “%(step)s” while you were writing, so your step was not "
+                    "saved. What you wrote is kept below: choose the next step to save it with, or leave "
+                    "the page.") % {"step": step}
+    else:
+        message = _("%(name)s moved this concern to “%(step)s” while you were writing, so your step was "
+                    "not saved. What you wrote is kept below: choose the next step to save it with, or "
+                    "leave the page.") % {"name": str(by), "step": step}
+    return EditConflict(message, current=stored, theirs=not own)
 
 
 def match_pause(*, match: Match, actor: Any, concern: Concern | None = None) -> MatchPause:

@@ -264,19 +264,7 @@ def test_a_stale_save_is_refused_with_both_versions_and_nothing_lost(world: Worl
             assert sorted(now[field]) == sorted(value if isinstance(value, list) else [value]), (name, field)
 
 
-# Sent twice, these still read as a conflict: the first save derived a value the form left empty
-# (a BIC from the IBAN, a place's coordinates from its town), or moved a state the second post
-# asks for again. Strict: each fails the day it is mended, and this list shrinks.
-SENT_TWICE_NOT_YET = {
-    "expenses:bank": "the BIC found from the IBAN differs from the empty BIC typed",
-    "intake:learner_edit": "the coordinates found from the town differ from the empty ones typed",
-    "support:concern": "the state the first post moved to is no longer a choice of the second",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=SENT_TWICE_NOT_YET[name]))
-    if name in SENT_TWICE_NOT_YET else name for name in _of_kind(Edit)])
+@pytest.mark.parametrize("name", _of_kind(Edit))
 def test_an_edit_form_sent_twice_lands_like_once(world: World, name: str) -> None:
     """A double tap on Save: the first post saves, the second carries the same version and the
     same values, finds its own save and lands where the first did — never "someone else saved

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from conftest import World
 from tandem.core.antispam import stamp
+from tandem.core.models import AuditEvent
 from tandem.core.places import geocode
 from tandem.core.services import person_update
 from tandem.intake import services
@@ -170,3 +171,78 @@ def test_the_state_change_form_preselects_no_state(world: World) -> None:
     state = Learner.objects.get(pk=pupil.pk).state
     coordinator.post(_url(world, "learner_transition", pk=pupil.pk), {"to_state": "", "reason": ""})
     assert Learner.objects.get(pk=pupil.pk).state == state
+
+
+# --- The point the coordinator means: typed, or the address's -------------------------------------
+
+
+def _page(world: World, pupil: Learner, **changes: Any) -> dict[str, Any]:
+    """What the edit page sends: its fields and, hidden, the address and point it showed."""
+    data = _edit(world, pupil)
+    shown = {f"initial-{name}": data[name] for name in ("postcode", "city", "latitude", "longitude")}
+    return {**data, **shown, **changes}
+
+
+def _written(pupil: Learner) -> tuple[Any, ...]:
+    pupil.refresh_from_db()
+    audited = AuditEvent.objects.filter(subject=f"learner:{pupil.pk}").count()
+    return pupil.version, pupil.person.city, pupil.latitude, pupil.longitude, audited
+
+
+def test_a_double_tap_after_a_new_town_moves_the_learner_once(world: World) -> None:
+    """The page still shows Rotterdam's point when the town becomes Schiedam: left as shown, the
+    point is Schiedam's, and the second post of the same page finds that save as its own."""
+    pupil = learner(world)
+    assert pupil.latitude is not None  # placed in Rotterdam
+    client = world.client_for("coordinator")
+    data = _page(world, pupil, city="Schiedam")
+    first = client.post(_url(world, "learner_edit", pk=pupil.pk), data)
+    written = _written(pupil)
+    again = client.post(_url(world, "learner_edit", pk=pupil.pk), data)
+    assert first.status_code == again.status_code == 302 and again["Location"] == first["Location"]
+    assert _written(pupil) == written
+    assert (pupil.latitude, pupil.longitude) == geocode(city="Schiedam", programme=world.programme)
+
+
+def test_a_second_coordinators_older_page_is_refused_and_does_not_move_them_back(world: World) -> None:
+    pupil = learner(world)
+    older = _page(world, pupil, notes="Wil elektricien worden")
+    assert world.client_for("coordinator").post(
+        _url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, city="Schiedam")).status_code == 302
+    written = _written(pupil)
+    refused = world.client_for("org_admin").post(_url(world, "learner_edit", pk=pupil.pk), older)
+    assert refused.status_code == 200
+    assert "Someone else saved this while you were editing" in refused.content.decode()
+    assert _written(pupil) == written
+
+
+def test_coordinates_typed_with_a_new_town_win_and_a_double_tap_keeps_them(world: World) -> None:
+    pupil = learner(world)
+    client = world.client_for("coordinator")
+    data = _page(world, pupil, city="Maastricht", latitude="50.5", longitude="5.5")
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
+    written = _written(pupil)
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
+    assert _written(pupil) == written and (pupil.latitude, pupil.longitude) == (50.5, 5.5)
+
+
+def test_coordinates_typed_earlier_stay_when_something_else_is_edited(world: World) -> None:
+    pupil = learner(world)
+    client = world.client_for("coordinator")
+    client.post(_url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, latitude="51.95", longitude="4.45"))
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk),
+                       _page(world, pupil, notes="Komt op woensdag")).status_code == 302
+    pupil.refresh_from_db()
+    assert (pupil.latitude, pupil.longitude) == (51.95, 4.45)  # not put back on Rotterdam's centre
+
+
+def test_emptied_coordinates_are_the_addresss_again(world: World) -> None:
+    pupil = learner(world)
+    client = world.client_for("coordinator")
+    client.post(_url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, latitude="51.95", longitude="4.45"))
+    data = _page(world, pupil, latitude="", longitude="")
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
+    written = _written(pupil)
+    assert (pupil.latitude, pupil.longitude) == geocode(city="Rotterdam", programme=world.programme)
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
+    assert _written(pupil) == written

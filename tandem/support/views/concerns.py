@@ -47,7 +47,8 @@ def inbox(request: HttpRequest, programme: Programme) -> HttpResponse:
 def _move_form(concern: Concern, data: Any = None) -> ConcernMoveForm:
     from tandem.support.services import MOVES
 
-    return ConcernMoveForm(data, version=concern.version, allowed=MOVES.get(concern.state, ()))
+    return ConcernMoveForm(data, version=concern.version, allowed=MOVES.get(concern.state, ()),
+                           reached=concern.state)
 
 
 def _saved_form(stored: Concern) -> ConcernMoveForm:
