@@ -4,7 +4,9 @@
 triages it and pauses the pair; a coordinator who is not a lead cannot read it; once resolved,
 the pair leaves the risk list.
 (b) In German: the coordinator plans an exchange meeting, the mentor accepts, attendance is
-ticked, and the volunteer's record shows the meeting and its hours."""
+ticked, and the volunteer's record shows the meeting and its hours.
+(c) In German, on a phone: a double click on Save moves a concern once; a second coordinator who
+chose the same step meanwhile is told who moved it, keeps the note and saves it with the next step."""
 
 from __future__ import annotations
 
@@ -19,8 +21,14 @@ from conftest import PASSWORD, World
 from tandem.core.models import User
 from tandem.core.testing import browser_log_in
 from tandem.core.tests.test_browser_phone import CHECK
-from tandem.support.models import Concern, ExchangeInvitation, ExchangeMeeting, MatchPause
-from tandem.support.tests.factories import make_lead, pair
+from tandem.support.models import (
+    Concern,
+    ConcernStep,
+    ExchangeInvitation,
+    ExchangeMeeting,
+    MatchPause,
+)
+from tandem.support.tests.factories import concern, make_lead, pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -163,3 +171,40 @@ def test_the_reason_and_state_filters_fit_a_french_phone(world: World, device: A
         _fits(coordinator)
     coordinator.goto("/account/")  # the log-in history: a table.list, one card per log-in
     _fits(coordinator)
+
+
+def test_a_double_click_moves_a_concern_once_and_a_second_coordinator_is_told_in_german(
+        world: World, device: Any) -> None:
+    item = concern(world, match=pair(world, weeks=1))
+    User.objects.update(language="de")
+    url = f"/o/zuid/p/moz/support/concerns/{item.pk}/"
+    mine, theirs = device("de-DE"), device("de-DE")
+    browser_log_in(mine, world.users["coordinator"].email, PASSWORD)
+    browser_log_in(theirs, world.users["org_admin"].email, PASSWORD)
+    mine.goto(url)
+    theirs.goto(url)
+
+    mine.locator("input[name=to_state][value=triaged]").check()
+    mine.locator("#id_what").fill("Mit der Mutter telefoniert.")
+    mine.locator("#move").dblclick()
+    mine.wait_for_load_state("networkidle")
+    assert mine.locator("#h-concern").inner_text() == "Eingeschätzt"
+    assert mine.locator(".errors, .conflict").count() == 0
+    assert ConcernStep.objects.filter(concern=item).count() == 1
+
+    theirs.locator("input[name=to_state][value=triaged]").check()
+    theirs.locator("#id_what").fill("Mit der Schule gesprochen.")
+    _tap(theirs, "#move")
+    told = theirs.locator("#move-form .errors").inner_text()
+    assert f"{world.users['coordinator'].full_name} hat diese Meldung auf „Eingeschätzt“ gesetzt" in told
+    assert theirs.locator("#id_what").input_value() == "Mit der Schule gesprochen."
+    assert theirs.locator("input[name=to_state][value=triaged]").count() == 0  # not offered again
+    _fits(theirs)
+    assert ConcernStep.objects.filter(concern=item).count() == 1
+
+    theirs.locator("input[name=to_state][value=action]").check()
+    _tap(theirs, "#move")
+    assert theirs.locator("#h-concern").inner_text() == "Maßnahme läuft"
+    last = ConcernStep.objects.filter(concern=item).order_by("-at", "-pk").first()
+    assert last is not None and last.actor == world.users["org_admin"]
+    assert last.reason == "Mit der Schule gesprochen."
