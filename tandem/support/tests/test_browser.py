@@ -178,7 +178,7 @@ def test_a_double_click_moves_a_concern_once_and_a_second_coordinator_is_told_in
     item = concern(world, match=pair(world, weeks=1))
     User.objects.update(language="de")
     url = f"/o/zuid/p/moz/support/concerns/{item.pk}/"
-    mine, theirs = device("de-DE"), device("de-DE")
+    mine, theirs = device("de-DE"), device("de-DE", DESK)
     browser_log_in(mine, world.users["coordinator"].email, PASSWORD)
     browser_log_in(theirs, world.users["org_admin"].email, PASSWORD)
     mine.goto(url)
@@ -200,6 +200,10 @@ def test_a_double_click_moves_a_concern_once_and_a_second_coordinator_is_told_in
     assert theirs.locator("#id_what").input_value() == "Mit der Schule gesprochen."
     assert theirs.locator("input[name=to_state][value=triaged]").count() == 0  # not offered again
     _fits(theirs)
+    # In the narrow side card of a laptop's page the table of both versions stays inside its
+    # notice (side by side, three columns of long German words ran past the card's edge).
+    box, table = (theirs.locator(".conflict").bounding_box(), theirs.locator(".conflict table").bounding_box())
+    assert table["x"] + table["width"] <= box["x"] + box["width"] + 0.5, (table, box)
     assert ConcernStep.objects.filter(concern=item).count() == 1
 
     theirs.locator("input[name=to_state][value=action]").check()
