@@ -340,6 +340,16 @@ def _has_open_match(learner: Learner) -> bool:
     return learner.matches.filter(state__in=OPEN_STATES).exists()
 
 
+def consent_missing(learner: Learner) -> ValidationError:
+    """The refusal when a minor's guardian has not consented to the current text: in intake's
+    moves, and when a coordinator records a minor's side's answer to a match (matching)."""
+    return ValidationError(
+        _("%(name)s is under %(age)s: a guardian must consent to the current consent "
+          "text before they can be matched.")
+        % {"name": learner.person.full_name, "age": selectors.consent_age(learner.programme)}
+    )
+
+
 def learner_transition(
     *, learner: Learner, to_state: str, actor: Any, reason: str = "", today: date | None = None
 ) -> Learner:
@@ -371,12 +381,7 @@ def learner_transition(
                 _("A learner becomes matched when a match with a mentor is published (Matching).")
             )
         if to_state in NEEDS_CONSENT and not selectors.consent_ok(current, today=today):
-            raise ValidationError(
-                _("%(name)s is under %(age)s: a guardian must consent to the current consent "
-                  "text before they can be matched.")
-                % {"name": current.person.full_name,
-                   "age": selectors.consent_age(current.programme)}
-            )
+            raise consent_missing(current)
         updates: dict[str, Any] = {"state": to_state, "state_reason": reason[:300],
                                    "version": F("version") + 1, "updated": timezone.now()}
         if to_state == State.WAITING:

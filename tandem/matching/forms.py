@@ -97,6 +97,21 @@ class AnswerForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RecordAnswerForm(OnceFormMixin, AnswerForm):
+    """A side's answer as a coordinator heard it (by phone, in person…): the person's own
+    questions, how it was given and a note. Sent twice (a double click), it records once."""
+
+    via = forms.ChoiceField(label=_("How was it given?"), choices=Match.Via.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note for coordinators (optional)"), required=False, max_length=300,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = question
+        self.fields["reason"].label = _("Why? In their words (optional)")
+        self.order_fields(["answer", "reason", "via", "note"])
+
+
 class ProposeForm(OnceFormMixin, forms.Form):
     """A new partner for a declined match's learner: a new match, made once however often the
     button is clicked (``tandem.core.once``)."""

@@ -408,6 +408,14 @@ class Match(Versioned):
         YES = "yes", _("Yes")
         NO = "no", _("No")
 
+    class Via(models.TextChoices):
+        """How an answer a coordinator recorded was given (blank: the person answered on their
+        own page or through their personal link)."""
+
+        PHONE = "phone", _("By phone")
+        IN_PERSON = "in_person", _("In person")
+        OTHER = "other", _("Another way")
+
     class Closure(models.TextChoices):
         PLANNED_END = "planned_end", _("Planned end of the cycle")
         # "School or training" in every language (Schule oder Ausbildung, l'école ou sa formation,
@@ -452,6 +460,8 @@ class Match(Versioned):
     mentor_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    mentor_recorded_via = models.CharField(
+        _("mentor's answer recorded by a coordinator"), max_length=10, choices=Via.choices, blank=True)
     learner_answer = models.CharField(_("learner's answer"), max_length=3, choices=Answer.choices, blank=True)
     learner_reason = models.CharField(_("learner's reason"), max_length=300, blank=True)
     learner_answered_at = models.DateTimeField(_("learner answered"), null=True, blank=True)
@@ -462,6 +472,8 @@ class Match(Versioned):
     learner_answered_as = models.CharField(
         _("answered for the learner by"), max_length=10, blank=True,
         choices=[("learner", _("the learner")), ("guardian", _("a guardian"))])
+    learner_recorded_via = models.CharField(
+        _("learner's answer recorded by a coordinator"), max_length=10, choices=Via.choices, blank=True)
     mentor_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     learner_token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
@@ -479,11 +491,11 @@ class Match(Versioned):
     privacy = Personal(
         whose=(
             Link("volunteer__person", label=_("as the mentor"), export=(
-                *_MATCH_EXPORT, "mentor_answer", "mentor_reason", "mentor_answered_at"),
+                *_MATCH_EXPORT, "mentor_answer", "mentor_reason", "mentor_answered_at", "mentor_recorded_via"),
                 erase=Anonymise(mentor_reason="", closure_note="", mentor_token=new_token)),
             Link("learner__person", label=_("as the learner"), export=(
                 *_MATCH_EXPORT, "learner_answer", "learner_reason", "learner_answered_at",
-                "learner_answered_as"),
+                "learner_answered_as", "learner_recorded_via"),
                 erase=Anonymise(learner_reason="", closure_note="", learner_token=new_token)),
         ),
         categories=(Category.CHILD, Category.ACTIVITY, Category.FREE_TEXT),

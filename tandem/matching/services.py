@@ -458,30 +458,68 @@ def learner_side_is_guardian(match: Match, today: date | None = None) -> bool:
     return intake_selectors.needs_consent(match.learner, today=today or timezone.localdate())
 
 
+def answer_refusal(match: Match, side: str) -> ValidationError | None:
+    """Why ``side`` cannot answer ``match`` now (the one rule for answers: the match still waits
+    for answers, this side has not answered, the first meeting took place), or ``None``.
+    ``match_answer`` asks it again under the row lock; pages ask it to offer the form."""
+    if match.state not in (State.PROPOSED, State.INTRODUCED):
+        return ValidationError(_("This match is no longer waiting for answers."))
+    if getattr(match, f"{side}_answer"):
+        return ValidationError(_("This answer was already given."), code="answered")
+    if not match.first_meeting_took_place():
+        return ValidationError(not_met_message(match), code="before_first_meeting")
+    return None
+
+
+def _answered_meanwhile(match: Match, side: str) -> ValidationError:
+    """A coordinator's record refused because the person answered themselves first."""
+    answer = _("yes") if getattr(match, f"{side}_answer") == Match.Answer.YES else _("no")
+    if side == "mentor":
+        text = _("The mentor has already answered (%(answer)s). Nothing was recorded.")
+    elif match.learner_answered_as == "guardian":
+        text = _("The guardian has already answered (%(answer)s). Nothing was recorded.")
+    else:
+        text = _("The learner has already answered (%(answer)s). Nothing was recorded.")
+    return ValidationError(text % {"answer": answer}, code="answered")
+
+
 def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: str = "",
-                 answered_as: str = "", today: date | None = None) -> Match:
+                 answered_as: str = "", recorded_via: str = "", note: str = "",
+                 today: date | None = None) -> Match:
+    """A side's answer after the first meeting: from the person themselves (their page or
+    personal link), or — with ``recorded_via`` (phone, in person, other) and an optional
+    ``note`` — as a coordinator heard it. For a minor the learner's side is the guardian's
+    answer; a coordinator records it only while the guardian's consent is valid."""
     today = today or timezone.localdate()
     if side not in ("mentor", "learner") or answer not in Match.Answer.values:
         raise ValidationError(_("Answer yes or no."))
+    if recorded_via and recorded_via not in Match.Via.values:
+        raise ValidationError(_("Say how the answer was given."))
     with transaction.atomic():
         current = _lock(match)
-        if current.state not in (State.PROPOSED, State.INTRODUCED):
-            raise ValidationError(_("This match is no longer waiting for answers."))
-        if getattr(current, f"{side}_answer"):
-            raise ValidationError(_("This answer was already given."))
-        if not current.first_meeting_took_place():
-            raise ValidationError(not_met_message(current), code="before_first_meeting")
+        guardian = side == "learner" and learner_side_is_guardian(current, today)
+        if recorded_via and getattr(current, f"{side}_answer"):
+            raise _answered_meanwhile(current, side)  # the person was first: their answer stands
+        if refusal := answer_refusal(current, side):
+            raise refusal
+        if recorded_via and guardian and not intake_selectors.consent_ok(current.learner, today=today):
+            raise intake_services.consent_missing(current.learner)
         setattr(current, f"{side}_answer", answer)
         setattr(current, f"{side}_reason", reason.strip()[:300])
         setattr(current, f"{side}_answered_at", timezone.now())
         setattr(current, f"{side}_answered_by", actor if getattr(actor, "is_authenticated", False) else None)
+        setattr(current, f"{side}_recorded_via", recorded_via)
         if side == "learner":
-            current.learner_answered_as = answered_as or (
-                "guardian" if learner_side_is_guardian(current, today) else "learner")
+            current.learner_answered_as = "guardian" if recorded_via and guardian else (
+                answered_as or ("guardian" if guardian else "learner"))
         save_edit(current)
+        recorded = {"via": recorded_via, "note": note.strip()[:300]} if recorded_via else {}
         _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
-               answered_as=current.learner_answered_as if side == "learner" else "mentor")
-        _audit(current, actor, {f"{side}_answer": [None, answer]})
+               answered_as=current.learner_answered_as if side == "learner" else "mentor", **recorded)
+        changes: dict[str, Any] = {f"{side}_answer": [None, answer]}
+        if recorded_via:
+            changes[f"{side}_recorded_via"] = [None, recorded_via]
+        _audit(current, actor, changes, note=recorded.get("note", ""))
         if answer == Match.Answer.NO:
             _decline(current, actor, side, today)
         elif current.mentor_answer == Match.Answer.YES and current.learner_answer == Match.Answer.YES:

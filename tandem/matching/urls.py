@@ -24,6 +24,7 @@ urlpatterns = [
     path(M + "first-meeting/held/", matches.meeting_held, name="first_meeting_held"),
     path(M + "first-meeting/calendar.ics", matches.first_meeting_ics, name="first_meeting_ics"),
     path(M + "answer/", matches.answer, name="answer"),
+    path(M + "answer/record/<slug:side>/", matches.record_answer, name="record_answer"),
     path(M + "propose/", matches.propose, name="propose"),
     path(M + "close/", matches.close, name="close"),
     path(P + "communities/<int:pk>/", communities.community, name="community"),

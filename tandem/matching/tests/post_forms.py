@@ -17,9 +17,16 @@ from tandem.core.testing import (
     programme_kwargs,
 )
 from tandem.matching import services
-from tandem.matching.models import CommunityMeeting, DeclinedPair, Match, MatchingRound, Proposal
+from tandem.matching.models import (
+    CommunityMeeting,
+    DeclinedPair,
+    Match,
+    MatchEvent,
+    MatchingRound,
+    Proposal,
+)
 from tandem.matching.tests.factories import mentor, persona_pair, pupil, relax
-from tandem.matching.tests.url_matrix import _community_kwargs, _match_kwargs
+from tandem.matching.tests.url_matrix import _community_kwargs, _match_kwargs, _record_answer_kwargs
 
 
 def _round_kwargs(world: Any) -> dict[str, Any]:
@@ -117,6 +124,11 @@ FORMS: dict[str, FormKind] = {
     "matching:first_meeting_held": Edit(first=_held(0), second=_held(1), shown=(_shown(0), _shown(1)),
                                         kwargs=_match_kwargs, again=False),
     "matching:answer": ANSWER,
+    # A double click records one answer (the one-time token); the person answering themselves
+    # meanwhile wins under the match's row lock (services.match_answer).
+    "matching:record_answer": Create(
+        data=lambda w: {"answer": "yes", "via": "phone"},
+        count=MatchEvent.objects.filter(kind=MatchEvent.Kind.ANSWERED).count, kwargs=_record_answer_kwargs),
     "matching:propose": Create(data=_free_mentor, count=Match.objects.count, kwargs=_declined_kwargs,
                                on_page=False),
     "matching:close": Edit(first={"reason": "planned_end", "note": "Went well"},

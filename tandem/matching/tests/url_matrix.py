@@ -47,6 +47,13 @@ def _first_meeting_kwargs(world: Any) -> dict[str, Any]:
     return {**programme_kwargs(world), "pk": match.pk}
 
 
+def _record_answer_kwargs(world: Any) -> dict[str, Any]:
+    """The match with its first meeting held: a coordinator may record the mentor's answer."""
+    match = _match(world)
+    Match.objects.filter(pk=match.pk).update(first_meeting_held_on=timezone.localdate(), state="introduced")
+    return {**programme_kwargs(world), "pk": match.pk, "side": "mentor"}
+
+
 def _round_kwargs(world: Any) -> dict[str, Any]:
     matching_round = MatchingRound.objects.create(programme=world.programme, status="done")
     return {**programme_kwargs(world), "pk": matching_round.pk}
@@ -94,6 +101,7 @@ MATRIX: dict[str, Access] = {
     "matching:first_meeting_held": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:first_meeting_ics": Access(MATCH_READERS, "programme", kwargs=_first_meeting_kwargs),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
+    "matching:record_answer": _manage(_record_answer_kwargs),
     "matching:propose": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
     "matching:close": _manage(_match_kwargs),
     "matching:community": Access(COORDINATORS | {"mentor"}, "programme", kwargs=_community_kwargs),

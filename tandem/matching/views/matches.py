@@ -30,9 +30,16 @@ from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.core.text import file_name
 from tandem.core.versioning import error_text, submit_edit
-from tandem.matching import explanations, friendly, selectors, services
+from tandem.matching import explanations, friendly, recorded, selectors, services
 from tandem.matching.calendar import calendar_reader, first_meeting_event, with_calendar_facts
-from tandem.matching.forms import AnswerForm, CloseForm, FirstMeetingForm, HeldForm, ProposeForm
+from tandem.matching.forms import (
+    AnswerForm,
+    CloseForm,
+    FirstMeetingForm,
+    HeldForm,
+    ProposeForm,
+    RecordAnswerForm,
+)
 from tandem.matching.models import Match, MatchEvent
 from tandem.onboarding.models import Volunteer
 
@@ -116,6 +123,9 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         if event.kind == MatchEvent.Kind.MEETING_HELD:
             with contextlib.suppress(KeyError, TypeError, ValueError):
                 event.held_on = date.fromisoformat(event.data["on"])  # type: ignore[attr-defined]
+        if event.kind == MatchEvent.Kind.ANSWERED and isinstance(event.data, dict) and event.data.get("via"):
+            event.recorded = recorded.story_line(  # type: ignore[attr-defined]
+                event.data, recorded.recorder(event.actor, named=coordinator))
     # The learner and their guardian read a friendly page: no points, limits or waiting days.
     reader = "" if coordinator else selectors.reader_of(match=match, user=request.user)
     side = selectors.answer_side(match=match, user=request.user)
@@ -132,6 +142,12 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         "events": events, "offers": offers, "offers_error": offers_error,
         "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": side,
+        # Answers heard by phone or in person: one button per side that may answer now.
+        "record_links": [(whose_side, recorded.record_button(_recorded_side(match, whose_side)))
+                         for whose_side in ("mentor", "learner")
+                         if coordinator and services.answer_refusal(match, whose_side) is None],
+        "mentor_recorded": recorded.answer_note(match, "mentor", named=coordinator),
+        "learner_recorded": recorded.answer_note(match, "learner", named=coordinator),
         # Once their side has answered, the page shows the answer, not "Give your answer" again.
         "answered": bool(side and getattr(match, f"{side}_answer")),
         # A minor's guardian answers for their side: the learner's page says so (it read
@@ -230,8 +246,48 @@ def answer(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return render(request, "matching/answer.html", {
         "programme": programme, "match": match, "side": side, "form": form,
         "given": getattr(match, f"{side}_answer") if side else "",
+        "recorded_for_you": recorded.for_the_person(getattr(match, f"{side}_recorded_via"))
+        if side and getattr(match, f"{side}_recorded_via") else "",
         "guardian": services.learner_side_is_guardian(match),
         "not_met": "" if match.first_meeting_took_place() else services.not_met_message(match),
+    })
+
+
+def _recorded_side(match: Match, side: str) -> str:
+    """Whose answer a coordinator records: "mentor", "learner" or — for a minor — "guardian"."""
+    if side == "learner" and services.learner_side_is_guardian(match):
+        return "guardian"
+    return side
+
+
+@require_http_methods(["GET", "POST"])
+@programme_view("matching.manage_matching")
+def record_answer(request: HttpRequest, programme: Programme, pk: int, side: str) -> HttpResponse:
+    """A coordinator records the answer one side gave by phone, in person or otherwise (the
+    people who have no e-mail or never open their link): the same service as their own answer."""
+    if side not in ("mentor", "learner"):
+        raise Http404
+    match = _match_or_404(request, programme, pk)
+    whose = _recorded_side(match, side)
+    refusal = services.answer_refusal(match, side)
+    if refusal is not None and request.method == "GET":
+        # Answered meanwhile, the match moved on, or the first meeting is still to come.
+        messages.info(request, " ".join(refusal.messages))
+        return _back(programme, match)
+    form = RecordAnswerForm(request.POST or None, question=str(recorded.record_question(whose)))
+    if request.method == "POST" and form.is_valid() and (response := create_once(
+        request, form,
+        lambda: services.match_answer(
+            match=match, side=side, answer=form.cleaned_data["answer"], reason=form.cleaned_data["reason"],
+            recorded_via=form.cleaned_data["via"], note=form.cleaned_data["note"], actor=request.user),
+        message=str(recorded.recorded_message(whose)),
+        then=lambda _match: _back(programme, match), back=_back(programme, match),
+    )):
+        return response
+    return render(request, "matching/record_answer.html", {
+        "programme": programme, "match": match, "form": form, "whose": whose,
+        "title": recorded.record_button(whose),
+        "people": [match.volunteer.person] if side == "mentor" else services.learner_side_people(match),
     })
 
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from tandem.matching import services
+from tandem.matching import recorded, services
 from tandem.matching.forms import AnswerForm, SurveyForm
 from tandem.matching.models import ExitSurvey, Match
 
@@ -37,6 +37,7 @@ def answer_link(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "matching/answer_link.html", {
         "match": match, "side": side, "guardian": guardian, "form": form, "error": error,
         "given": getattr(match, f"{side}_answer"), "programme": match.programme,
+        "recorded_for_you": recorded.for_the_person(via) if (via := getattr(match, f"{side}_recorded_via")) else "",
         "not_met": "" if match.first_meeting_took_place() else services.not_met_message(match),
     }, status=status)
 
