@@ -502,7 +502,7 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
             raise _answered_meanwhile(current, side)  # the person was first: their answer stands
         if refusal := answer_refusal(current, side):
             raise refusal
-        if recorded_via and guardian and not intake_selectors.consent_ok(current.learner, today=today):
+        if answer == Match.Answer.YES and _binds_without_consent(current, side, today):
             raise intake_services.consent_missing(current.learner)
         setattr(current, f"{side}_answer", answer)
         setattr(current, f"{side}_reason", reason.strip()[:300])
@@ -525,6 +525,19 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         elif current.mentor_answer == Match.Answer.YES and current.learner_answer == Match.Answer.YES:
             _activate(current, actor, today)
     return current
+
+
+def _binds_without_consent(match: Match, side: str, today: date) -> bool:
+    """A yes that would commit a minor while their guardian's consent is missing (withdrawn since
+    the match was proposed, or for a text that changed): the learner's side's yes, whoever gives it
+    (the guardian's own page or link, a coordinator recording it), or the mentor's yes that would
+    make the match active after the learner's side said yes. A no is always taken: declining
+    commits nobody."""
+    if not learner_side_is_guardian(match, today):
+        return False
+    if side == "mentor" and match.learner_answer != Match.Answer.YES:
+        return False
+    return not intake_selectors.consent_ok(match.learner, today=today)
 
 
 def _cycle_end(programme: Programme, start: date) -> date | None:

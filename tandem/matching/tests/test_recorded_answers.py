@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -227,3 +228,44 @@ def test_the_story_reads_in_german(world: World) -> None:
     page = world.client_for("coordinator").get(_url(match, "matching:match"),
                                                headers={"accept-language": "de"}).content.decode()
     assert "Antwort der Mentor:in, erfasst von Coordinator (telefonisch): ja" in page
+
+
+# --- a minor is never committed without a valid consent, whoever answers -------------------------
+
+def test_a_guardian_who_withdrew_consent_cannot_say_yes_through_their_link_but_can_say_no(world: World) -> None:
+    """The guardian's own link checked no consent: after withdrawing it, their yes made the match
+    active. A yes that commits a minor now needs a valid consent on every path; a no is taken."""
+    match = _match(world)
+    GuardianConsent.objects.filter(learner=match.learner).update(withdrawn_at=timezone.now())
+    link = reverse("matching:answer_link", kwargs={"token": match.learner_token})
+    page = Client().post(link, {"answer": "yes", "reason": ""})
+    assert page.status_code == 200
+    assert "a guardian must consent to the current consent text" in page.content.decode()
+    match.refresh_from_db()
+    assert (match.learner_answer, match.state) == ("", "introduced")
+    Client().post(link, {"answer": "no", "reason": "We withdrew our consent"})
+    match.refresh_from_db()
+    assert (match.learner_answer, match.state) == ("no", "declined")
+
+
+def test_the_mentors_yes_does_not_activate_a_minors_match_after_consent_was_withdrawn(world: World) -> None:
+    match = _match(world)
+    services.match_answer(match=match, side="learner", answer="yes", actor=world.users["guardian"],
+                          answered_as="guardian")
+    GuardianConsent.objects.filter(learner=match.learner).update(withdrawn_at=timezone.now())
+    with pytest.raises(ValidationError, match="a guardian must consent to the current consent text"):
+        services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    match.refresh_from_db()
+    assert (match.mentor_answer, match.state) == ("", "introduced")
+    # Once the guardian consents again, the mentor's yes starts the pair.
+    GuardianConsent.objects.filter(learner=match.learner).update(withdrawn_at=None)
+    match = services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])
+    assert match.state == "active"
+
+
+def test_a_coordinator_may_record_a_minors_no_without_consent(world: World) -> None:
+    match = _match(world)
+    GuardianConsent.objects.filter(learner=match.learner).update(withdrawn_at=timezone.now())
+    match = services.match_answer(match=match, side="learner", answer="no", reason="They moved away",
+                                  actor=world.users["coordinator"], recorded_via="phone")
+    assert match.state == "declined"
