@@ -269,3 +269,15 @@ def test_a_coordinator_may_record_a_minors_no_without_consent(world: World) -> N
     match = services.match_answer(match=match, side="learner", answer="no", reason="They moved away",
                                   actor=world.users["coordinator"], recorded_via="phone")
     assert match.state == "declined"
+
+
+def test_a_minor_reads_their_guardians_answer_not_that_the_guardian_still_answers(world: World) -> None:
+    match = _match(world)
+    services.match_answer(match=match, side="learner", answer="yes", actor=world.users["guardian"],
+                          answered_as="guardian")
+    learner = world.users["learner"]
+    learner.language = "nl"
+    learner.save()
+    page = world.client_for("learner").get(_url(match, "matching:answer")).content.decode()
+    assert "Het antwoord van je ouder/voogd: Ja." in page
+    assert "antwoordt voor jou" not in page
