@@ -101,3 +101,12 @@ def test_the_mentor_is_promised_a_certificate_check_only_where_the_programme_ask
     world.programme.save(update_fields=["requirements"])
     html = _page(world, "mentor")
     assert "Your role as a mentor" in html and "a coordinator sees your" not in html
+
+
+def test_the_description_is_marked_in_the_programmes_language_for_a_screen_reader(world: World) -> None:
+    # Students as Community Builders' German description, on an English page, was read aloud
+    # with English sounds: the paragraph now says its language.
+    world.programme.description = "Twintig weken samen aan doelen werken."
+    world.programme.languages = ["nl", "tr"]
+    world.programme.save(update_fields=["description", "languages"])
+    assert '<p id="programme-description" lang="nl">Twintig weken' in _page(world, "learner")
