@@ -39,6 +39,8 @@ Left as they are, because they are not the learner's schooling: a mentor's "firs
 student" (mentors are students or graduates), a partner contact's or supervisor's "School or
 employer", "School indicators" (results from the vocational school, which an apprentice attends
 too), "meetings at school, during school time" (a setting VerA and AFEV do not use).
+The safeguarding lead's word is chosen by ``learners_are_adults`` (below): apprentices, and also
+programmes none of whose learners is a minor (university students), take "Schutzbeauftragte:r".
 The safeguarding lead's model names and privacy purpose ("safeguarding lead(s)", "Who the programme's
 designated safeguarding leads are.") belong to no one programme and keep the children's word.
 """
@@ -59,4 +61,31 @@ def learners_are_apprentices(programme: Any) -> bool:
 
         known = programme.partners.filter(kind=PartnerInstitution.Kind.EMPLOYER).exists()
         programme._learners_are_apprentices = known
+    return bool(known)
+
+
+def learners_are_adults(programme: Any) -> bool:
+    """Does the safeguarding lead take the neutral word (German "Schutzbeauftragte:r", not
+    "Kinderschutzbeauftragte:r")? Where the learners are apprentices, and where no learner of the
+    programme is a minor (Students as Community Builders: university students of 18 to 24).
+    Remembered on the programme object for the rest of the request."""
+    if programme is None:
+        return False
+    known = getattr(programme, "_learners_are_adults", None)
+    if known is None:
+        from datetime import date
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        try:
+            cutoff = today.replace(year=today.year - 18)
+        except ValueError:  # 29 February
+            cutoff = date(today.year - 18, 2, 28)
+        known = learners_are_apprentices(programme) or (
+            programme.learners.exists()
+            and not programme.learners.filter(person__date_of_birth__gt=cutoff).exists()
+            and not programme.learners.filter(person__date_of_birth=None).exists()
+        )
+        programme._learners_are_adults = known
     return bool(known)

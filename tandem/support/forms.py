@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from tandem.core.apprentices import learners_are_apprentices
+from tandem.core.apprentices import learners_are_adults, learners_are_apprentices
 from tandem.core.inputs import StrictIntegerField, validate_plausible_date
 from tandem.core.models import Site
 from tandem.core.once import OnceFormMixin
@@ -95,11 +95,11 @@ class ConcernForm(OnceFormMixin, forms.Form):
 
     def __init__(self, *args: Any, matches: Any, programme: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if learners_are_apprentices(programme):  # no "Kinderschutz" where the learners are apprentices
+        if learners_are_adults(programme):  # no "Kinderschutz" where no learner is a child
             self.fields["description"].help_text = pgettext(
                 "learners are apprentices", "Only the programme's staff read it. A worry about someone's safety "
                 "is read only by the safeguarding leads.")
-        elif programme is not None:  # a pupil's conflict is not with an employer
+        if programme is not None and not learners_are_apprentices(programme):  # a pupil's conflict is not with an employer
             kind = cast(forms.ChoiceField, self.fields["kind"])
             kind.choices = [(value, CONFLICT_OF_PUPILS if value == Concern.Kind.CONFLICT else label)
                             for value, label in Concern.Kind.choices]

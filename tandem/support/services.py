@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from tandem.core.apprentices import learners_are_apprentices
+from tandem.core.apprentices import learners_are_adults
 from tandem.core.audit import audit_record, diff
 from tandem.core.integrity import save_checked
 from tandem.core.models import AuditEvent, Person, Programme, Role
@@ -116,7 +116,7 @@ def lead_set(*, programme: Programme, person: Person, actor: Any, lead: bool) ->
         programme=programme, role=Role.COORDINATOR).exists()
     if lead and not coordinator:
         raise ValidationError(pgettext("learners are apprentices", "Only coordinators can be safeguarding leads.")
-                              if learners_are_apprentices(programme) else _("Only coordinators can be safeguarding leads."))
+                              if learners_are_adults(programme) else _("Only coordinators can be safeguarding leads."))
     with transaction.atomic():
         if lead:
             _row, created = SafeguardingLead.objects.get_or_create(programme=programme, person=person)
@@ -198,7 +198,7 @@ def _notify_raised(concern: Concern) -> None:
     for person in people:
         _send(to=person.email, language=person.language, template="support/email/concern", context={
             "name": person.given_name, "kind": concern.kind, "url": concern_url(concern),
-            "programme": concern.programme.name, "apprentices": learners_are_apprentices(concern.programme)})
+            "programme": concern.programme.name, "apprentices": learners_are_adults(concern.programme)})
 
 
 def concern_viewed(*, concern: Concern, actor: Any) -> None:

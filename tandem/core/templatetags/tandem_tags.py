@@ -169,3 +169,12 @@ def apprentices(programme: Any) -> bool:
     from tandem.core.apprentices import learners_are_apprentices
 
     return learners_are_apprentices(programme)
+
+
+@register.filter
+def adult_learners(programme: Any) -> bool:
+    """``{% if programme|adult_learners %}``: no learner is a child (apprentices, university
+    students), so the safeguarding lead takes the neutral word (``core.apprentices``)."""
+    from tandem.core.apprentices import learners_are_adults
+
+    return learners_are_adults(programme)

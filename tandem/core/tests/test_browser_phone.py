@@ -210,3 +210,41 @@ def test_why_a_pair_fits_stays_inside_its_card_on_a_phone(chromium: Any, live_se
     _assert_fits(page, reverse("matching:match", kwargs=_kw(vera, pk=match.pk)))
     assert "Donnerstagnachmittag" in page.locator("table.explanation").inner_text()
     context.close()
+
+
+@pytest.mark.parametrize(("slug", "language"), [("community-builders", "de"), ("rolmodel-mentoring", "nl")])
+def test_a_profile_in_a_third_of_a_laptop_keeps_each_word_whole(chromium: Any, live_server: Any,
+                                                                 demo_data: Programme, slug: str,
+                                                                 language: str) -> None:
+    # The learner's profile card is a third of the page at 1280 px: its labels beside the values
+    # left ~150 px, and "Zugehörigkeitsgefühl", "Ingenieurwissenschaften" and
+    # "Loopbaanoriëntatie" broke inside. A narrow card now puts each label above its value.
+    programme = Programme.objects.get(slug=slug)
+    learners = Learner.objects.filter(programme=programme).exclude(reasons=[]).order_by("pk")[:5]
+    volunteer = Volunteer.objects.filter(programme=programme).first()
+    assert learners and volunteer
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _log_in(page, demo.MAIN_COORDINATOR)
+    _switch_language(page, language)
+    for learner in learners:
+        _assert_fits(page, reverse("intake:learner", kwargs=_kw(programme, pk=learner.pk)))
+    _assert_fits(page, reverse("onboarding:volunteer", kwargs=_kw(programme, pk=volunteer.pk)))
+    context.close()
+
+
+def test_a_rounds_proposals_fit_their_card_on_a_laptop_in_german(chromium: Any, live_server: Any,
+                                                                  demo_data: Programme) -> None:
+    # "Ablehnen Interessenkonflikt …" side by side in the last column pushed the proposals table
+    # 22 px past its card at 1280 px: "Interessenkonflikt …" was cut at the card's edge.
+    programme = Programme.objects.get(slug="community-builders")
+    matching_round = MatchingRound.objects.filter(programme=programme, status="done").latest("created")
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    _log_in(page, demo.MAIN_COORDINATOR)
+    _switch_language(page, "de")
+    page.goto(reverse("matching:round", kwargs=_kw(programme, pk=matching_round.pk)))
+    assert page.locator("#proposals .conflict-link").count() > 0
+    wrap = page.locator(".table-wrap:has(#proposals)")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    context.close()

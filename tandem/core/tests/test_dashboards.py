@@ -89,3 +89,24 @@ def test_a_french_learner_is_spoken_to_with_tu_on_their_own_part_of_the_page(wor
     assert "Ton binôme" in learner and "Votre binôme" not in learner
     assert "votre programme" not in learner.lower()
     assert "Votre binôme" in _page(world, "mentor")
+
+
+def test_the_mentor_is_promised_a_certificate_check_only_where_the_programme_asks_for_one(
+        world: World) -> None:
+    # Students as Community Builders asks no certificate, yet its mentors read "Before you are
+    # matched, a coordinator sees your Verklaring Omtrent het Gedrag (VOG)".
+    html = _page(world, "mentor")
+    assert "Before you are matched, a coordinator sees your" in html
+    world.programme.requirements = {"safeguarding_certificate_required": False}
+    world.programme.save(update_fields=["requirements"])
+    html = _page(world, "mentor")
+    assert "Your role as a mentor" in html and "a coordinator sees your" not in html
+
+
+def test_the_description_is_marked_in_the_programmes_language_for_a_screen_reader(world: World) -> None:
+    # Students as Community Builders' German description, on an English page, was read aloud
+    # with English sounds: the paragraph now says its language.
+    world.programme.description = "Twintig weken samen aan doelen werken."
+    world.programme.languages = ["nl", "tr"]
+    world.programme.save(update_fields=["description", "languages"])
+    assert '<p id="programme-description" lang="nl">Twintig weken' in _page(world, "learner")

@@ -39,7 +39,10 @@ def programme_home(request: HttpRequest, programme: Programme) -> HttpResponse:
         "roles": roles,
         "me": me,
         "coordinators": selectors.coordinators_of(programme=programme),
-        "certificate_name": safeguarding_certificate_name(programme.country),
+        # The mentor's role card promises a certificate check only where the programme asks for
+        # one (Students as Community Builders does not).
+        "certificate_name": safeguarding_certificate_name(programme.country)
+        if programme.requirement("safeguarding_certificate_required") else "",
         "to_learner": reads_as_learner(roles),
     }
     if roles & {Role.COORDINATOR, Role.ORG_ADMIN}:

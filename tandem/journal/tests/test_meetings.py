@@ -3,6 +3,7 @@ interruption), the important flag, the learner's face from their page or their p
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 from typing import Any
 
@@ -111,6 +112,16 @@ def test_the_log_form_in_a_few_taps(world: World) -> None:
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.state == "held" and list(item.goals.all()) == [aim]
+
+
+def test_a_meeting_still_ahead_opens_its_log_on_cancelled(world: World) -> None:
+    # Its page offers "Log this meeting"; the form opened on "It took place", which saving refused
+    # ("A meeting that is still ahead cannot be logged as held") — calling it off is what one can do.
+    match = persona_match(world)
+    item = meeting(match, days=3)
+    url = reverse("journal:meeting_log", kwargs=_kw(world, pk=match.pk, meeting=item.pk))
+    page = world.client_for("mentor").get(url).content.decode()
+    assert re.search(r'value="cancelled"[^>]*checked', page) and not re.search(r'value="held"[^>]*checked', page)
 
 
 def test_a_cancelled_log_needs_who_and_keeps_what_was_typed(world: World) -> None:

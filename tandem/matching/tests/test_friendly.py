@@ -185,3 +185,11 @@ def test_a_mentor_with_several_learners_reads_your_matches(world: World) -> None
     page = world.client_for("mentor").get(url).content.decode()
     assert ">Your matches</h2>" in page and "Second" in page
     assert ">Your match</h2>" in world.client_for("learner").get(url).content.decode()
+
+
+def test_the_mentor_is_asked_as_one_of_the_pair_and_the_coordinator_about_them(world: World) -> None:
+    # The mentor read "Do they continue together?" above their own answer, as if about others.
+    match = _match(world)
+    assert "Do you want to go on together?" in _page(world, "mentor", match)
+    coordinator = _page(world, "coordinator", match)
+    assert "Do they continue together?" in coordinator and "Do you want to go on together?" not in coordinator

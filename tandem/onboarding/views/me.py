@@ -37,6 +37,8 @@ def _page(request: AuthenticatedHttpRequest, programme: Programme, volunteer: Vo
             registrations=volunteer.registrations.exclude(status="cancelled").select_related(
                 "workshop"
             ),
+            # A workshop that took place reads as attended or not, with no calendar link.
+            now=timezone.now(),
             declaration_form=declaration_form or DeclarationForm.for_volunteer(volunteer),
             declaration_why=DECLARATION_WHY,
         )

@@ -4,6 +4,7 @@ learners are apprentices (VerA), mostly adults. There they are "Schutzbeauftragt
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -103,3 +104,16 @@ def test_dutch_and_french_say_the_same_for_apprentices(language: str) -> None:
     with translation.override(language):
         for msgid in ("safeguarding lead", "Make safeguarding lead", "Only coordinators can be safeguarding leads."):
             assert pgettext("learners are apprentices", msgid) == gettext(msgid) != msgid
+
+
+def test_university_students_have_schutzbeauftragte_not_kinderschutzbeauftragte(world: World) -> None:
+    # Students as Community Builders: every learner is a university student of 18 or more, yet
+    # the concern form said "Eine Sorge … lesen nur die Kinderschutzbeauftragten".
+    learner = world.people["learner"]
+    learner.date_of_birth = date(2004, 5, 1)
+    learner.save()
+    page = _pages(world)
+    assert "Kinderschutz" not in page
+    assert "nur die Schutzbeauftragten" in page and "Als Schutzbeauftragte:n benennen" in page
+    # A pupil's conflict example stays (they are students, not apprentices with an employer).
+    assert "Konflikt (z. B. zwischen" in page

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.apprentices import learners_are_apprentices
+from tandem.core.apprentices import learners_are_adults
 from tandem.core.models import Person, Programme
 from tandem.core.once import create_once
 from tandem.core.paging import paginate
@@ -176,7 +176,7 @@ def lead(request: HttpRequest, programme: Programme) -> HttpResponse:
         return redirect("support:settings", **_kw(programme))
     if selectors.leads_of(programme).exists() and not selectors.is_lead(request.user, programme):
         messages.error(request, pgettext("learners are apprentices", "Only a safeguarding lead can change who the leads "
-                                         "are.") if learners_are_apprentices(programme)
+                                         "are.") if learners_are_adults(programme)
                        else _("Only a safeguarding lead can change who the leads are."))
         return redirect("support:settings", **_kw(programme))
     try:
