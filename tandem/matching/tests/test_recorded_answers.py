@@ -281,3 +281,13 @@ def test_a_minor_reads_their_guardians_answer_not_that_the_guardian_still_answer
     page = world.client_for("learner").get(_url(match, "matching:answer")).content.decode()
     assert "Het antwoord van je ouder/voogd: Ja." in page
     assert "antwoordt voor jou" not in page
+
+
+def test_add_to_my_calendar_is_offered_for_a_first_meeting_to_come_only(world: World) -> None:
+    """A first meeting that took place kept offering "Add to my calendar" on every match page."""
+    planned = _match(world, held=False)
+    for persona in ("coordinator", "learner"):
+        assert 'id="first-meeting-ics"' in world.client_for(persona).get(_url(planned, "matching:match")).content.decode()
+    held = services.match_mark_held(match=planned, actor=world.users["coordinator"], expected_version=planned.version)
+    for persona in ("coordinator", "learner"):
+        assert 'id="first-meeting-ics"' not in world.client_for(persona).get(_url(held, "matching:match")).content.decode()
