@@ -40,7 +40,7 @@ from tandem.intake.models import (
     LearnerTransition,
     SensitiveProfile,
 )
-from tandem.intake.selectors import adult_cutoff
+from tandem.intake.selectors import adult_cutoff, needs_consent
 from tandem.intake.services import SOURCE_REASONS
 from tandem.onboarding.models import Volunteer
 
@@ -281,8 +281,10 @@ def seed_demo(ctx: DemoContext) -> None:
             first_generation=rng.random() < 0.5,
             gender=_declared(genders.choices([FEMALE, MALE, "other", ""], weights=[46, 44, 2, 8])[0],
                              gender_of(learner.person.given_name, spec.country)),
-            declared_by=SensitiveProfile.DeclaredBy.GUARDIAN if index % 2
-            else SensitiveProfile.DeclaredBy.LEARNER,
+            # A minor's guardian declares it with consent; an adult learner declares it themselves
+            # (``index % 2`` once chose, but every profile's index is odd: all read "the guardian").
+            declared_by=SensitiveProfile.DeclaredBy.GUARDIAN
+            if needs_consent(learner, today=ctx.today) else SensitiveProfile.DeclaredBy.LEARNER,
             consent=True, recorded_by=ctx.coordinator_user,
         )
         for index, learner in enumerate(learners) if index % 4 == 1

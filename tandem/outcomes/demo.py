@@ -252,6 +252,7 @@ def _past_cohort(ctx: DemoContext) -> None:
     for volunteer in volunteers:
         by_city.setdefault(volunteer.person.city, []).append(volunteer)
     from tandem.intake import demo as intake_demo
+    from tandem.intake import selectors as intake_selectors
     from tandem.intake.levels import WORK_BASED
 
     # A school level of their age at a place of that level in their city, why a mentor and what
@@ -290,7 +291,10 @@ def _past_cohort(ctx: DemoContext) -> None:
     genders = random.Random(f"cohort-genders:{ctx.spec.slug}")
     SensitiveProfile.objects.bulk_create([
         SensitiveProfile(learner=learner, migration_background=rng.random() < 0.45,
-                         first_generation=rng.random() < 0.55, declared_by="learner", consent=True,
+                         first_generation=rng.random() < 0.55, consent=True,
+                         # Declared when their year began: by the guardian of a minor then.
+                         declared_by="guardian" if intake_selectors.needs_consent(learner, today=start)
+                         else "learner",
                          gender=intake_demo._declared(
                              genders.choices(["female", "male", "other", ""], weights=[47, 43, 2, 8])[0],
                              gender_of(learner.person.given_name, ctx.spec.country)))

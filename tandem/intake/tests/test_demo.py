@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management import call_command
@@ -10,7 +11,7 @@ from django.utils import timezone
 from tandem.core import demo
 from tandem.core.models import GuardianLink, Programme
 from tandem.intake import selectors
-from tandem.intake.models import ConsentText, GuardianConsent, Learner
+from tandem.intake.models import ConsentText, GuardianConsent, Learner, SensitiveProfile
 
 
 def test_every_programme_has_learners_in_every_state(db: Any) -> None:
@@ -33,6 +34,16 @@ def test_every_programme_has_learners_in_every_state(db: Any) -> None:
         waiting = Learner.objects.filter(programme=programme, state="waiting").count()
         assert selectors.matchable_learners(programme=programme, today=today).count() == waiting
     assert minors_with and minors_without
+    # Special-category data: a minor's guardian declares it, an adult learner themselves (last
+    # year's learners declared it when their year began: a minor then may be an adult now).
+    declared = {SensitiveProfile.DeclaredBy.GUARDIAN: 0, SensitiveProfile.DeclaredBy.LEARNER: 0}
+    for profile in SensitiveProfile.objects.select_related("learner__person", "learner__programme"):
+        if selectors.needs_consent(profile.learner, today=today):
+            assert profile.declared_by == "guardian", profile.learner
+        if not selectors.needs_consent(profile.learner, today=today - timedelta(days=730)):
+            assert profile.declared_by == "learner", profile.learner
+        declared[profile.declared_by] += 1
+    assert all(declared.values()), declared
     assert GuardianConsent.objects.filter(withdrawn_at__isnull=False).exists()
 
     account = Learner.objects.get(person__user__email=demo.role_email("learner", "mentoren-op-zuid"))
