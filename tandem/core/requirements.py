@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from tandem.core.models import Programme
@@ -131,8 +131,19 @@ def requirement(programme: Programme, key: str) -> Any:
     return value
 
 
+# Where a country's certificate has a name in the reader's language, that name alone: a Flemish
+# volunteer read "Uittreksel strafregister model 2 / Extrait de casier judiciaire modèle 2" (the
+# French half meant nothing to them). Written to be read inside a sentence ("je …", "votre …").
+SAFEGUARDING_CERTIFICATE_IN = {
+    "BE": {"nl": "uittreksel uit het strafregister (model 2)",
+           "fr": "extrait de casier judiciaire (modèle 2)"},
+}
+
+
 def safeguarding_certificate_name(country: str) -> str:
-    return SAFEGUARDING_CERTIFICATE.get(country, "")
+    """The certificate's name in the active language where the country has one, else its name."""
+    language = (get_language() or "").split("-")[0]
+    return SAFEGUARDING_CERTIFICATE_IN.get(country, {}).get(language) or SAFEGUARDING_CERTIFICATE.get(country, "")
 
 
 def validate_requirements(data: dict[str, Any]) -> None:

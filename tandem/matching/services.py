@@ -398,6 +398,10 @@ def match_plan_first_meeting(*, match: Match, at: datetime, place: str, actor: A
             raise ValidationError(_("The first meeting can only be planned before both sides answered."))
         if current.first_meeting_held_on is not None or current.mentor_answer or current.learner_answer:
             raise ValidationError(_("The first meeting has already taken place; it can no longer be moved."))
+        if timezone.localdate(at) < timezone.localdate(current.created):
+            # A mistyped year (2025 for 2026) put the meeting in the past: both sides were asked
+            # for their answer at once and the cycle would have started before the pair existed.
+            raise ValidationError({"at": _("The first meeting cannot be planned before the day the match was made.")})
         current.first_meeting_at, current.first_meeting_place = at, place.strip()
         current.state = State.INTRODUCED
         save_edit(current)

@@ -167,6 +167,11 @@ def _match_story(world: World, actor: User, volunteer: Volunteer, learner: Learn
     match = matching_services.match_create(programme=programme, volunteer=volunteer, learner=learner,
                                            actor=actor)
     at = timezone.make_aware(datetime.combine(today - timedelta(days=3), time(15, 30)))
+    # Made the week before its meeting (a meeting is never planned before its pair was made), and
+    # still the newest of the story's pairs, the one the URL matrix's pages open.
+    Match.objects.filter(pk=match.pk).update(created=at - timedelta(days=7))
+    Match.objects.filter(pk__in=[declined.pk, closed.pk]).update(created=at - timedelta(days=8))
+    match.refresh_from_db()
     match = matching_services.match_plan_first_meeting(match=match, at=at, place="Bibliotheek Zuid",
                                                        actor=actor, expected_version=match.version)
     matching_services.match_answer(match=match, side="mentor", answer="yes", actor=world.users["mentor"])

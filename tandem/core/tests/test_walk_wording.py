@@ -251,3 +251,24 @@ def test_german_names_one_volunteer_and_one_guardian_with_one_form() -> None:
                 if odd := mixed_volunteer_forms(text) + mixed_guardian_forms(text):
                     found.append((po.parts[-5], entry.msgid, odd))
     assert found == []
+
+
+def test_the_belgian_certificate_is_named_in_the_readers_language() -> None:
+    """Walk of the Flemish programme: a Flemish volunteer's page read "… je Uittreksel strafregister
+    model 2 / Extrait de casier judiciaire modèle 2", half of it in French; and "Een recente" or
+    "die" did not fit a het-word. Dutch and French readers get their own name, in sentences that
+    fit it; other readers keep both official names."""
+    apply_text = "A recent %(name)s. We note that we saw it; we keep no copy."  # onboarding's own
+    home_text = "Before you are matched, a coordinator sees your %(name)s. We record that we saw it, never a copy."
+    with translation.override("nl"):
+        name = safeguarding_certificate_name("BE")
+        lines = [_(apply_text) % {"name": name}, _(home_text) % {"name": name}]
+        assert safeguarding_certificate_name("NL") == "VOG (Verklaring Omtrent het Gedrag)"
+    assert name == "uittreksel uit het strafregister (model 2)"
+    assert lines[0].startswith("Een recent bewijs: uittreksel uit het strafregister (model 2). We noteren dat we het")
+    assert "je bewijs ‘uittreksel uit het strafregister (model 2)’. We leggen vast dat we het hebben" in lines[1]
+    assert not any("Extrait" in line or "extrait" in line for line in lines)
+    with translation.override("fr"):
+        assert safeguarding_certificate_name("BE") == "extrait de casier judiciaire (modèle 2)"
+    with translation.override("en"):
+        assert "Extrait de casier judiciaire" in safeguarding_certificate_name("BE")

@@ -1,6 +1,6 @@
 """End-to-end in Chromium, in Mentoren op Zuid: the coordinator runs a round, reads an
 explanation, swaps two proposals and publishes; plans the first meeting and, once it took place,
-marks it held; the mentor says yes and the guardian says no through their links; the coordinator proposes the next best partner; both
+marks it held (a year typed wrong is refused first, what was typed kept); the mentor says yes and the guardian says no through their links; the coordinator proposes the next best partner; both
 say yes and the match is active."""
 
 from __future__ import annotations
@@ -57,8 +57,15 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     match = Match.objects.get(learner=learner)
     first_mentor = match.volunteer
     page.goto(f"/o/zuid/p/moz/matches/{match.pk}/")
-    page.locator("#id_at").fill("2026-12-01T14:00")
+    # A year typed wrong: refused at its field, the day and place typed still there.
+    page.locator("#id_at").fill("1999-12-01T14:00")
     page.locator("#id_place").fill("De Globetrotter")
+    _submit(page, "#meeting-form button[type=submit]")
+    assert "cannot be planned before the day the match was made" in page.locator("#meeting-form").inner_text()
+    assert page.locator("#id_at").input_value() == "1999-12-01T14:00"
+    assert page.locator("#id_place").input_value() == "De Globetrotter"
+    assert Match.objects.get(pk=match.pk).state == "proposed"
+    page.locator("#id_at").fill("2026-12-01T14:00")
     _submit(page, "#meeting-form button[type=submit]")
     assert Match.objects.get(pk=match.pk).state == "introduced"
     # Before the meeting the personal link only says when answers open.

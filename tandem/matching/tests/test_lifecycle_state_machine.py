@@ -381,6 +381,11 @@ class Lifecycle(RuleBasedStateMachine):
         if not self.waiting_for_meeting():
             return
         match = pick(self.waiting_for_meeting(), i)
+        if days < 0:
+            # A meeting that took place days ago belongs to a pair made before it (a meeting
+            # planned before its pair was made is refused).
+            Match.objects.filter(pk=match.pk).update(created=match.created + timedelta(days=days - 1))
+            match.refresh_from_db()
         services.match_plan_first_meeting(match=match, at=timezone.now() + timedelta(days=days, hours=-1),
                                           place="Bibliotheek", actor=self.coordinator,
                                           expected_version=match.version)

@@ -317,7 +317,9 @@ def test_answers_wait_for_the_first_meeting_which_the_coordinator_can_mark_held(
     held_url = reverse("matching:first_meeting_held", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = world.client_for("coordinator").post(held_url, {"held-version": match.version, "held-held_on": tomorrow})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the page again, the day typed kept beside the error
+    assert "cannot be marked as held in the future" in response.content.decode()
+    assert f'value="{tomorrow.isoformat()}"' in response.content.decode()
     match.refresh_from_db()
     assert match.first_meeting_held_on is None  # "cannot be marked as held in the future"
     assert world.client_for("mentor").post(held_url, {"held-version": match.version}).status_code == 403
@@ -342,6 +344,8 @@ def test_a_first_meeting_whose_time_has_passed_opens_the_answers_and_starts_the_
     coordinator = world.users["coordinator"]
     match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner, actor=coordinator)
     met = timezone.now() - timedelta(days=4)
+    Match.objects.filter(pk=match.pk).update(created=met - timedelta(days=7))  # made the week before
+    match.refresh_from_db()
     match = services.match_plan_first_meeting(match=match, at=met, place="School", actor=coordinator,
                                               expected_version=match.version)
     for side in ("mentor", "learner"):

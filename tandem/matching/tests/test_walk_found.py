@@ -83,3 +83,35 @@ def test_a_close_form_opened_before_someone_else_closed_the_match_shows_both_and
     body = refused.content.decode()
     assert refused.status_code == 200 and "Someone else saved this while you were editing" in body
     assert "Moving to Utrecht" in body and 'id="to-match"' in body and 'type="submit" class="danger"' not in body
+
+
+def test_a_first_meeting_planned_before_the_pair_was_made_is_refused_and_the_form_keeps_what_was_typed(
+        world: World) -> None:
+    """Walk of the Flemish programme: a year typed wrong (1999) planned the meeting in the past, so
+    both sides were asked for their answer at once; and a refused or empty form came back as a
+    bare "give the date, time and place", the day and place typed gone."""
+    volunteer, learner = persona_pair(world)
+    match = services.match_propose(programme=world.programme, learner=learner, volunteer=volunteer,
+                                   actor=world.users["coordinator"], confirm=True)
+    kwargs = {"org": "zuid", "prog": "moz", "pk": match.pk}
+    client = world.client_for("coordinator")
+    page = client.post(reverse("matching:first_meeting", kwargs=kwargs),
+                       {"version": match.version, "at": "1999-05-06T18:00", "place": "Sint-Lievenscollege"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "cannot be planned before the day the match was made" in body
+    assert 'value="1999-05-06T18:00"' in body and 'value="Sint-Lievenscollege"' in body
+    match.refresh_from_db()
+    assert match.first_meeting_at is None and match.state == "proposed" and not match.met
+    # Half a form: the place typed stays, the missing day is named at its field.
+    page = client.post(reverse("matching:first_meeting", kwargs=kwargs),
+                       {"version": match.version, "at": "", "place": "Sint-Lievenscollege"})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'value="Sint-Lievenscollege"' in body
+    assert body.count("This field is required.") == 1
+    # A meeting at the day the pair was made, or later, is planned as before.
+    page = client.post(reverse("matching:first_meeting", kwargs=kwargs),
+                       {"version": match.version, "at": "2030-05-06T18:00", "place": "Sint-Lievenscollege"})
+    assert page.status_code == 302
+    match.refresh_from_db()
+    assert match.state == "introduced" and match.first_meeting_place == "Sint-Lievenscollege"

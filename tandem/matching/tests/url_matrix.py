@@ -10,6 +10,7 @@ from django.utils import timezone
 from tandem.core.testing import (
     COORDINATORS,
     EVERYONE,
+    OK,
     Access,
     Expect,
     programme_kwargs,
@@ -97,8 +98,9 @@ MATRIX: dict[str, Access] = {
     "matching:matches": Access(MATCH_READERS, "programme", kwargs=programme_kwargs),
     "matching:report": Access(COORDINATORS | {"observer"}, "programme", kwargs=programme_kwargs),
     "matching:match": Access(MATCH_READERS, "programme", kwargs=_match_kwargs),
-    "matching:first_meeting": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
-    "matching:first_meeting_held": _manage(_match_kwargs, "POST", BACK_TO_MATCH),
+    # Sent without their data, the match page again with the form and its errors (not a redirect).
+    "matching:first_meeting": _manage(_match_kwargs, "POST", OK),
+    "matching:first_meeting_held": _manage(_match_kwargs, "POST", OK),
     "matching:first_meeting_ics": Access(MATCH_READERS, "programme", kwargs=_first_meeting_kwargs),
     "matching:answer": Access(frozenset({"mentor", "learner", "guardian"}), "programme", kwargs=_match_kwargs),
     "matching:record_answer": _manage(_record_answer_kwargs),

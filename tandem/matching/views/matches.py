@@ -29,7 +29,7 @@ from tandem.core.paging import paginate
 from tandem.core.roles import roles_for
 from tandem.core.scoping import programme_view
 from tandem.core.text import file_name
-from tandem.core.versioning import error_text, submit_edit
+from tandem.core.versioning import submit_edit
 from tandem.matching import explanations, friendly, recorded, selectors, services
 from tandem.matching.calendar import calendar_reader, first_meeting_event, with_calendar_facts
 from tandem.matching.forms import (
@@ -170,8 +170,9 @@ def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
     match = _match_or_404(request, programme, pk)
     form = FirstMeetingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the date, time and place of the first meeting."))
-        return _back(programme, match)
+        # The page again with what was typed and the error beside its field (a redirect lost
+        # the day typed and said only "give the date, time and place").
+        return _detail_page(request, programme, match, meeting_form=form)
     return _edit_on_page(request, programme, match, "meeting_form", form, _meeting_form, lambda: (
         services.match_plan_first_meeting(match=match, at=form.cleaned_data["at"], place=form.cleaned_data["place"],
                                           actor=request.user, expected_version=form.expected_version)),
@@ -181,15 +182,13 @@ def first_meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
 def _edit_on_page(request: HttpRequest, programme: Programme, match: Match, name: str,
                   form: Any, saved: Callable[[Match], forms.Form], save: Callable[[], object],
                   success: str) -> HttpResponse:
-    """Save a form of the match's page: back to the page with a message, or — when someone
-    saved the match meanwhile — the page again with this form, both versions and what was typed."""
+    """Save a form of the match's page: back to the page with a message, or — when it was refused
+    (someone saved the match meanwhile, or the service said why not) — the page again with this
+    form: what was typed, the error beside it, and both versions after a conflict."""
     if submit_edit(form, save, saved=saved):
         messages.success(request, success)
-    elif form.stale:
-        return _detail_page(request, programme, match, **{name: form})
-    else:
-        messages.error(request, error_text(form))
-    return _back(programme, match)
+        return _back(programme, match)
+    return _detail_page(request, programme, match, **{name: form})
 
 
 @require_GET
@@ -220,8 +219,7 @@ def meeting_held(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     match = _match_or_404(request, programme, pk)
     form = HeldForm(request.POST, prefix="held")
     if not form.is_valid():
-        messages.error(request, _("Give the day the first meeting took place."))
-        return _back(programme, match)
+        return _detail_page(request, programme, match, held_form=form)
     return _edit_on_page(request, programme, match, "held_form", form, _held_form, lambda: (
         services.match_mark_held(match=match, actor=request.user, expected_version=form.expected_version,
                                  held_on=form.cleaned_data["held_on"])),
