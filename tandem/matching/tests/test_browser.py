@@ -5,10 +5,12 @@ say yes and the match is active."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from conftest import PASSWORD, World
 from tandem.core.testing import browser_log_in
@@ -65,7 +67,7 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     assert page.locator("#id_at").input_value() == "1999-12-01T14:00"
     assert page.locator("#id_place").input_value() == "De Globetrotter"
     assert Match.objects.get(pk=match.pk).state == "proposed"
-    page.locator("#id_at").fill("2026-12-01T14:00")
+    page.locator("#id_at").fill(f"{timezone.localdate() + timedelta(days=4)}T14:00")  # days ahead, whenever run
     _submit(page, "#meeting-form button[type=submit]")
     assert Match.objects.get(pk=match.pk).state == "introduced"
     # Before the meeting the personal link only says when answers open.
@@ -87,7 +89,7 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     _submit(page, "#offers button[type=submit]")
     new = Match.objects.get(learner=learner, state="proposed")
     assert new.volunteer != first_mentor
-    page.locator("#id_at").fill("2026-12-08T14:00")
+    page.locator("#id_at").fill(f"{timezone.localdate() + timedelta(days=11)}T14:00")
     page.locator("#id_place").fill("De Globetrotter")
     _submit(page, "#meeting-form button[type=submit]")
     _submit(page, "#mark-held")
