@@ -143,5 +143,5 @@ def test_a_funder_picks_a_school_year_on_a_phone_in_french(world: World, device:
         phone.locator("#report-xlsx").click()
     assert download.value.suggested_filename.endswith("-2025-2026.xlsx")
     phone.goto(url.replace("/results/", "/results/report.pdf") + "?start=2025-10-01&end=2026-07-31")
-    assert phone.url.endswith("/results/#report")
+    assert phone.url.endswith("/results/?refused=dates#report") and phone.locator("#report-refused").is_visible()
     assert "Un rapport porte sur une année scolaire entière" in phone.locator("body").inner_text()

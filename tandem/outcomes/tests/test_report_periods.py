@@ -54,10 +54,12 @@ def _refused(client: Client, world: World, name: str, query: dict[str, str]) -> 
     response = client.get(_url(world, name), query)
     assert response.status_code == 302, (name, query, response.status_code)
     assert "Content-Disposition" not in response
-    assert response["Location"] == _url(world) + "#report"
+    assert response["Location"].startswith(_url(world) + "?refused=") and response["Location"].endswith("#report")
     page = client.get(response["Location"])
     assert page.status_code == 200
-    return next(str(m) for m in page.context["messages"])
+    html = page.content.decode()
+    assert 'id="report-refused"' in html and html.index('id="report-refused"') > html.index('id="report"')
+    return str(page.context["report_refusal"])
 
 
 @pytest.mark.parametrize("name", FORMATS)
@@ -82,6 +84,8 @@ def test_a_funder_cannot_obtain_a_report_of_a_school_year_not_in_the_list(world:
     assert message == "There is no report for that school year: choose one from the list."
     # A coordinator too picks a school year from the list (dates are their other way).
     assert world.client_for("coordinator").get(_url(world, name), {"cycle": cycle}).status_code == 302
+    # The reason is shown by its key only: nothing typed reaches the page.
+    assert world.client_for("observer").get(_url(world), {"refused": "<b>x</b>"}).context["report_refusal"] == ""
 
 
 def test_a_funders_report_is_the_dashboards_view_of_that_school_year(world: World) -> None:

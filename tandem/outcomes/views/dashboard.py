@@ -92,25 +92,37 @@ def _report_form(request: HttpRequest, programme: Programme, filters: selectors.
     years = selectors.report_years(programme=programme, today=today)
     chosen = filters.cycle if filters.cycle in years else selectors.cycle_of(school_years(today)["last_start"])
     return {"report_years": years, "report_cycle": chosen, "this_cycle": selectors.cycle_of(today),
+            "report_refusal": _refusal(request, programme),
             **(_period(request) if is_coordinator(request, programme) else {})}
+
+
+REFUSALS = {  # why a report download was refused, shown in the report's form (``?refused=…``)
+    "dates": lambda apprentices: (_("A report is for a whole training year: choose one from the list.") if apprentices
+                                  else _("A report is for a whole school year: choose one from the list.")),
+    "year": lambda apprentices: (_("There is no report for that training year: choose one from the list.")
+                                 if apprentices else _("There is no report for that school year: choose one from "
+                                                       "the list.")),
+}
+
+
+def _refusal(request: HttpRequest, programme: Programme) -> str:
+    """The reason a download was refused, for the report's form (its key only: nothing typed is shown)."""
+    found = REFUSALS.get(request.GET.get("refused", ""))
+    return found(learners_are_apprentices(programme)) if found else ""
 
 
 def _report_request(request: HttpRequest, programme: Programme) -> dict[str, Any] | str:
     """What the report download asks for: a school year from the list (``cycle``, by default the last
-    complete one) or, for coordinators only, chosen dates (``start``, ``end``). A message instead
-    when an observer typed dates (a funder's report is for a school year only: two reports of
-    overlapping dates could be subtracted) or asked for a school year not in the list."""
-    apprentices = learners_are_apprentices(programme)
+    complete one) or, for coordinators only, chosen dates (``start``, ``end``). A key of
+    :data:`REFUSALS` instead when an observer typed dates (a funder's report is for a school year
+    only: two reports of overlapping dates could be subtracted) or asked for a school year not in
+    the list."""
     if "start" in request.GET or "end" in request.GET:
-        if is_coordinator(request, programme):
-            return dict(_period(request))
-        return (_("A report is for a whole training year: choose one from the list.") if apprentices
-                else _("A report is for a whole school year: choose one from the list."))
+        return dict(_period(request)) if is_coordinator(request, programme) else "dates"
     today = timezone.localdate()
     cycle = request.GET.get("cycle", "") or selectors.cycle_of(school_years(today)["last_start"])
     if cycle not in selectors.report_years(programme=programme, today=today):
-        return (_("There is no report for that training year: choose one from the list.") if apprentices
-                else _("There is no report for that school year: choose one from the list."))
+        return "year"
     return {"cycle": cycle}
 
 
@@ -146,10 +158,9 @@ def _report_name(programme: Programme, data: funder.FunderReport) -> str:
 
 def _report(request: HttpRequest, programme: Programme, kind: str) -> HttpResponse:
     choice = _report_request(request, programme)
-    if isinstance(choice, str):  # refused: back to the report's form, saying why
-        messages.error(request, choice)
+    if isinstance(choice, str):  # refused: back to the report's form, which says why
         return redirect(reverse("outcomes:dashboard", kwargs={"org": programme.organisation.slug,
-                                                              "prog": programme.slug}) + "#report")
+                                                              "prog": programme.slug}) + f"?refused={choice}#report")
     data = funder.build(programme=programme, **choice)
     content = funder.to_pdf(data) if kind == "pdf" else funder.to_xlsx(data)
     return _download(content, kind, _report_name(programme, data))
