@@ -1,6 +1,13 @@
-"""The funder report of a programme and period, as PDF (reportlab, DejaVu Sans embedded) and XLSX:
-what was delivered, to whom (in aggregate), the outcomes with their uncertainty and the definitions
-used. Always suppressed (``report.build(suppress=True)``): a report leaves the organisation."""
+"""The funder report of a programme, as PDF (reportlab, DejaVu Sans embedded) and XLSX: what was
+delivered, to whom (in aggregate), the outcomes with their uncertainty and the definitions used.
+Always suppressed (``report.build(suppress=True)``): a report leaves the organisation.
+
+A report is of one of the programme's **school years** (``build(cycle=…)``): exactly the
+dashboard's view of that school year as an observer sees it, so every report a funder can obtain
+is one of the jointly protected views, and two reports (disjoint school years) cannot be
+subtracted from each other. Coordinators may also ask for **chosen dates** (``build(start=…,
+end=…)``): protected jointly with the dashboard's views, not against reports of other dates, and
+the report says so."""
 
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ class FunderReport:
     end: date
     settings: OutcomeSettings
     sections: list[report.Section]
+    cycle: str = ""  # the school year ("2025-2026") of a school year's report; "" for chosen dates
 
     @property
     def period(self) -> str:
@@ -37,13 +45,30 @@ class FunderReport:
 
     @property
     def title(self) -> str:
-        """The report's title with its period: a whole school year by its name, else the dates."""
-        if (self.start.month, self.start.day, self.end.month, self.end.day) == (8, 1, 7, 31) \
-                and self.end.year == self.start.year + 1:
+        """The report's title: a school year's by its name, a report of chosen dates by its dates."""
+        if self.cycle:
             title = (_("Results report, training year %(cycle)s") if learners_are_apprentices(self.programme)
                      else _("Results report, school year %(cycle)s"))
-            return title % {"cycle": f"{self.start.year}-{self.end.year}"}
+            return title % {"cycle": self.cycle}
         return _("Results report, %(period)s") % {"period": self.period}
+
+    @property
+    def scope(self) -> str:
+        """Which pairs the report counts, and (chosen dates) what it is not protected against."""
+        if self.cycle:
+            return (_("The pairs that started in this training year (their first meeting, else the start of their "
+                      "cycle), with all their meetings, goals and answers: the results page's view of this "
+                      "training year.") if learners_are_apprentices(self.programme) else
+                    _("The pairs that started in this school year (their first meeting, else the start of their "
+                      "cycle), with all their meetings, goals and answers: the results page's view of this "
+                      "school year."))
+        if learners_are_apprentices(self.programme):
+            return _("A report of chosen dates: the pairs whose cycle overlaps them and the meetings held in them. "
+                     "Its figures are protected together with the results page, not against reports of other "
+                     "dates; give a funder the report of a training year.")
+        return _("A report of chosen dates: the pairs whose cycle overlaps them and the meetings held in them. Its "
+                 "figures are protected together with the results page, not against reports of other dates; "
+                 "give a funder the report of a school year.")
 
     def definitions(self) -> list[str]:
         # "Hidden" is explained once, at the top (report.hidden_note), as on the page.
@@ -57,20 +82,41 @@ class FunderReport:
         ]
 
 
-def build(*, programme: Programme, start: date, end: date) -> FunderReport:
+def cycle_bounds(cycle: str) -> tuple[date, date]:
+    """The first and last day of a school year named "2025-2026" (1 August–31 July)."""
+    first = int(cycle[:4])
+    return date(first, 8, 1), date(first + 1, 7, 31)
+
+
+def build(*, programme: Programme, cycle: str = "", start: date | None = None,
+          end: date | None = None) -> FunderReport:
+    """The report of the school year ``cycle`` (what a funder gets), or of the dates ``start`` to
+    ``end`` (coordinators only: the views check who asks)."""
     settings = selectors.outcome_settings(programme)
-    figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
-    # Protected jointly with the dashboard's views (the unfiltered page, each school year's): a
-    # period's pairs are school years' pairs, so the report beside a year's view could reveal a
-    # small group otherwise (report.period_counts).
-    parts = selectors.parts(programme=programme, period=(start, end), responses=figures.responses)
-    joint = report.joint_counts(parts, threshold=settings.threshold,
-                                whole=report.whole_counts(parts, threshold=settings.threshold))
-    sections = report.build(figures, settings=settings, suppress=True,
-                            counts=report.period_counts(parts, joint, threshold=settings.threshold))
-    sections += report.participation_sections(selectors.participation(programme=programme, start=start, end=end),
-                                              settings=settings, suppress=True)
-    return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections)
+    if cycle:
+        start, end = cycle_bounds(cycle)
+        # Exactly the dashboard's view of the school year, as an observer sees it (its counts from
+        # the joint run over every view), so no two reports, nor a report and a view, can be
+        # subtracted to isolate a small group.
+        figures = selectors.figures(programme=programme, filters=selectors.Filters(cycle=cycle))
+        if end < timezone.localdate():
+            figures.waiting_now = None  # today's waiting list is no figure of a year that has ended
+        counts = report.joint_view(figures, threshold=settings.threshold)
+    else:
+        assert start is not None and end is not None
+        figures = selectors.figures(programme=programme, filters=selectors.Filters(start=start, end=end))
+        # Protected jointly with the dashboard's views (the unfiltered page, each school year's): a
+        # period's pairs are school years' pairs, so the report beside a year's view could reveal a
+        # small group otherwise (report.period_counts). Not against another report of other dates.
+        parts = selectors.parts(programme=programme, period=(start, end), responses=figures.responses)
+        joint = report.joint_counts(parts, threshold=settings.threshold,
+                                    whole=report.whole_counts(parts, threshold=settings.threshold))
+        counts = report.period_counts(parts, joint, threshold=settings.threshold)
+    sections = report.build(figures, settings=settings, suppress=True, counts=counts)
+    sections += report.participation_sections(selectors.participation(programme=programme), settings=settings,
+                                              suppress=True, years=(selectors.cycle_of(start), selectors.cycle_of(end)))
+    return FunderReport(programme=programme, start=start, end=end, settings=settings, sections=sections,
+                        cycle=cycle)
 
 
 def to_pdf(data: FunderReport) -> bytes:
@@ -98,6 +144,7 @@ def to_pdf(data: FunderReport) -> bytes:
         p(data.title, h1),
         p(f"{data.programme.organisation.name} · {data.programme.name}"),
         p(data.period),
+        p(data.scope, small),
         p(_("Made on %(day)s.") % {"day": date_format(timezone.localdate(), "DATE_FORMAT")}, small),
         p(report.hidden_note(data.settings), small),
         Spacer(1, 8),
@@ -182,6 +229,7 @@ def to_xlsx(data: FunderReport) -> bytes:
     put([data.title], bold=True)
     put([data.programme.organisation.name, data.programme.name])
     put([data.period])
+    put([data.scope])
     put([report.hidden_note(data.settings)])
     for section in data.sections:
         put([])

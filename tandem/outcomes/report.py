@@ -49,10 +49,12 @@ from tandem.outcomes.selectors import (
     PART_SUMS,
     WHOLE,
     Figures,
+    Filters,
     Parts,
     extra_counts,
     extra_sums,
     family,
+    parts,
 )
 
 
@@ -379,6 +381,19 @@ class Joint:
         return {(row, col): self.view((row, col)) for row in self.rows for col in self.cols}
 
 
+def joint_view(figures: Figures, *, threshold: int) -> dict[str, Shown] | None:
+    """An observer's filtered view of ``figures`` (a site, a school, a school year — and the funder
+    report of a school year, which is that school year's view): its counts protected jointly with
+    every other part of the programme and with the unfiltered view (:func:`joint_counts`); None for
+    the unfiltered view. The grouped pass reuses the view's survey answers."""
+    filters: Filters = figures.filters
+    if not (filters.site or filters.partner or filters.cycle):
+        return None
+    found = parts(programme=figures.programme, responses=figures.responses)
+    whole = whole_counts(found, threshold=threshold)  # as the unfiltered page shows it
+    return joint_counts(found, threshold=threshold, whole=whole).view(found.view(filters))
+
+
 def _number(index: dict[tuple[str, str, str], int], values: list[int], key: tuple[str, str, str], value: int) -> int:
     """Number one more count of :func:`period_counts`."""
     index[key] = len(values)
@@ -646,7 +661,10 @@ PARTICIPATION: tuple[tuple[str, Any, Any], ...] = (
 
 
 def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settings: OutcomeSettings,
-                           suppress: bool) -> list[Section]:
+                           suppress: bool, years: tuple[str, str] | None = None) -> list[Section]:
+    """Equal participation, one protected table per measure over every school year. ``years``
+    (first, last; a funder report's): only those school years' rows are shown, as the whole table
+    protects them, so that a report's row hides what the equal-participation page hides."""
     show = Show(settings, suppress=suppress)
     titles = {key: str(title) for key, title, _label in PARTICIPATION}
     if show.apprentices:  # an apprentice is not a student (tandem.core.apprentices)
@@ -660,6 +678,8 @@ def participation_sections(data: dict[str, dict[str, dict[str, int]]], *, settin
         population = (settings.targets or {}).get(f"population_{key}")
         rows = []
         for cycle in cycles:
+            if years and not years[0] <= cycle <= years[1]:
+                continue
             declared = Shown(None if table.cell(cycle, "yes").suppressed or table.cell(cycle, "no").suppressed
                              else (table.cell(cycle, "yes").value or 0) + (table.cell(cycle, "no").value or 0))
             share, value = show.pct(table.cell(cycle, "yes"), declared)

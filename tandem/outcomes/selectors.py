@@ -281,6 +281,18 @@ def figures(*, programme: Programme, filters: Filters | None = None) -> Figures:
     return out
 
 
+def report_years(*, programme: Programme, today: date) -> list[str]:
+    """The school years a funder report can be asked for, newest first: the dashboard's (those
+    its started pairs began in), the last complete one (the report's default) and the current
+    one. Never typed dates: a school year's report is the dashboard's view of that school year,
+    protected jointly with every other view (docs/outcomes.md, *Funder report period*)."""
+    tz = timezone.get_current_timezone()
+    rows = Match.objects.filter(programme=programme, state__in=STARTED).values("first_meeting_at", "cycle_start")
+    found = {cycle_of(_start(dict(m), tz)) for m in rows} - {""}
+    this = cycle_of(today)
+    return sorted(found | {this, cycle_of(date(int(this[:4]) - 1, 8, 1))}, reverse=True)
+
+
 # --- every part at once (an observer's filtered view) ---------------------------------------------
 
 WHOLE, ALL_YEARS = ("whole", None), "all"
@@ -735,16 +747,16 @@ def _indicators(out: Figures, learner_ids: Any, filters: Filters, *, earlier: An
 
 # --- equal participation -------------------------------------------------------------------------
 
-def participation(*, programme: Programme, start: date | None = None,
-                  end: date | None = None) -> dict[str, dict[str, dict[str, int]]]:
+def participation(*, programme: Programme) -> dict[str, dict[str, dict[str, int]]]:
     """Learners and mentors of the programme's started matches, by cycle, counted by what they
     declared: ``{measure: {cycle: {"yes"|"no"|"unknown": n}}}`` ("unknown": not declared, or
     "prefer not to say"). Learners' migration background, first generation and gender come from
     intake's special-category data (declared with consent); mentors' migration background and
     first generation from their own declaration (onboarding), their gender from their
     application. Each person counts once, in the cycle of their first started match. Aggregates
-    only. ``start``/``end`` (a report's period) keep the school years that overlap it: the funder
-    report of a past year does not show the current one."""
+    only. Every school year: a funder report keeps the rows of its own school years after the
+    whole table is protected (``report.participation_sections``), so that its rows hide what the
+    equal-participation page hides."""
     from tandem.intake.models import SensitiveProfile
     from tandem.onboarding.models import Volunteer, VolunteerDeclaration
 
@@ -778,9 +790,7 @@ def participation(*, programme: Programme, start: date | None = None,
         out["mentor_migration"][cycle][word(declared.get("migration_background"))] += 1
         out["mentor_first_generation"][cycle][word(declared.get("first_generation"))] += 1
         out["mentor_female"][cycle][female(genders.get(mentor))] += 1
-    first, last = cycle_of(start), cycle_of(end)
-    return {k: {c: dict(v) for c, v in sorted(cycles.items())
-                if (not first or c >= first) and (not last or c <= last)} for k, cycles in out.items()}
+    return {k: {c: dict(v) for c, v in sorted(cycles.items())} for k, cycles in out.items()}
 
 
 # --- lists -----------------------------------------------------------------------------------------

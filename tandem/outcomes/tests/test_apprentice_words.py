@@ -38,7 +38,9 @@ def test_the_results_page_names_the_training_year_for_apprentices(world: World) 
     assert "Schuljahr" in page and "Ausbildungsjahr" not in page  # pupils: a school year
     _apprentices(world)
     page = _dashboard(world)
-    assert "Ausbildungsjahr" in page and "letztes Ausbildungsjahr" in page and "Berufsschule oder Betrieb" in page
+    assert "Ausbildungsjahr" in page and "Berufsschule oder Betrieb" in page
+    # The report's school years and the coordinator's note on chosen dates name the training year too.
+    assert "Ein Bericht gilt für ein Ausbildungsjahr" in page and "den Bericht eines Ausbildungsjahres" in page
     assert "Schuljahr" not in page and "Schule oder Partner" not in page
 
 
@@ -46,8 +48,11 @@ def test_the_funder_report_and_the_participation_figures_for_apprentices(world: 
     known.build(world)
     _apprentices(world)
     with translation.override("de"):
-        built = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+        built = funder.build(programme=world.programme, cycle="2025-2026")
         assert built.title == "Ergebnisbericht, Ausbildungsjahr 2025-2026"
+        assert "Ausbildungsjahr" in built.scope and "Schuljahr" not in built.scope
+        dated = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
+        assert "Ausbildungsjahres" in dated.scope and "Schuljahr" not in dated.scope
         rows = [row.label for section in built.sections for row in section.rows] + [s.note for s in built.sections]
         assert not any("Schuljahr" in text for text in rows), rows
         settings = selectors.outcome_settings(world.programme)

@@ -1,6 +1,7 @@
 """End-to-end in Chromium: a pupil answers the self-esteem questionnaire in Dutch on a 390 px
 phone through their personal link (no log-in); the coordinator opens the results, filters by
-site and downloads the funder report, whose PDF text and spreadsheet cells are read back."""
+site and downloads the funder report of a school year, whose PDF text and spreadsheet cells are
+read back, and a report of chosen dates; a funder in French picks a school year on a phone."""
 
 from __future__ import annotations
 
@@ -81,10 +82,9 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
     from tandem.outcomes.views.dashboard import school_years
 
     years = school_years(timezone.localdate())  # the default: the last complete school year
-    assert desk.locator("#r-start").input_value() == years["last_start"].isoformat()
-    assert desk.locator("#r-end").input_value() == years["last_end"].isoformat()
-    desk.locator("#r-start").fill("2025-08-01")
-    desk.locator("#r-end").fill("2026-07-31")
+    last = f"{years['last_start'].year}-{years['last_end'].year}"
+    assert desk.locator("#r-cycle").input_value() == last
+    desk.locator("#r-cycle").select_option("2025-2026")
     with desk.expect_download() as pdf_download:
         desk.locator("#report-pdf").click()
     pdf_path = tmp_path / "report.pdf"
@@ -103,8 +103,45 @@ def test_pupil_answers_in_dutch_and_coordinator_downloads_the_report(world: Worl
     rows = list(load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
                 .iter_rows(values_only=True))
     started = next(r for r in rows if r[0] == "Koppels (gestart)")
-    # The five known matches (the pupil's own started after the period) beside the whole
-    # programme's six would give away that one pair: the report is protected jointly with the
-    # dashboard's views (report.period_counts), so it reads "verborgen".
+    # The five known matches of 2025-2026 beside the whole programme's six would give away the
+    # pupil's own pair (started in 2026-2027): the report is the school year's view, protected
+    # jointly with the whole (report.joint_view), so it reads "verborgen".
     assert started[1] == "verborgen"
+    # The coordinator's report of chosen dates, which says what it is not protected against.
+    assert not desk.locator("#r-start").is_visible()
+    desk.locator("#report-dates summary").click()
+    assert desk.locator("#r-start").input_value() == years["last_start"].isoformat()
+    assert desk.locator("#r-end").input_value() == years["last_end"].isoformat()
+    desk.locator("#r-start").fill("2025-10-01")
+    with desk.expect_download() as dated_download:
+        desk.locator("#dates-xlsx").click()
+    dated = [r[0] for r in load_workbook(io.BytesIO(Path(dated_download.value.path()).read_bytes())).active
+             .iter_rows(values_only=True) if r and r[0]]
+    assert dated[0].startswith("Resultatenrapport, ") and "schooljaar" not in dated[0]
+    assert any("niet tegen rapporten over andere data" in str(line) for line in dated)
     assert any(r[0] == "Definities" for r in rows)
+
+
+def test_a_funder_picks_a_school_year_on_a_phone_in_french(world: World, device: Any) -> None:
+    """The funder's report form has school years only (no dates); the phone's page does not
+    overflow; the spreadsheet of the year chosen is named by it; a typed date in the address is
+    refused in French."""
+    known.build(world)
+    observer = world.users["observer"]
+    observer.language = "fr"
+    observer.save()
+    phone = device(PHONE)
+    browser_log_in(phone, observer.email, PASSWORD)
+    url = f"/o/{world.organisation.slug}/p/{world.programme.slug}/results/"
+    phone.goto(url + "#report")
+    assert phone.locator("#r-cycle").is_visible() and phone.locator("#r-start").count() == 0
+    assert "Un rapport porte sur une année scolaire" in phone.locator("#report-scope").inner_text()
+    result = phone.evaluate(CHECK)
+    assert result["width"] <= result["viewport"] and not result["problems"], result
+    phone.locator("#r-cycle").select_option("2025-2026")
+    with phone.expect_download() as download:
+        phone.locator("#report-xlsx").click()
+    assert download.value.suggested_filename.endswith("-2025-2026.xlsx")
+    phone.goto(url.replace("/results/", "/results/report.pdf") + "?start=2025-10-01&end=2026-07-31")
+    assert phone.url.endswith("/results/?refused=dates#report") and phone.locator("#report-refused").is_visible()
+    assert "Un rapport porte sur une année scolaire entière" in phone.locator("body").inner_text()

@@ -99,7 +99,7 @@ def test_observer_sees_no_name_anywhere(world: World) -> None:
     for name in ("outcomes:waves", "outcomes:indicators", "outcomes:settings", "outcomes:indicators_import"):
         assert client.get(_url(world, name)).status_code == 403
     assert client.get(_url(world, "outcomes:export", table="matches", fmt="csv")).status_code == 403
-    pdf = client.get(_url(world, "outcomes:report_pdf") + "?start=2025-08-01&end=2026-07-31")
+    pdf = client.get(_url(world, "outcomes:report_pdf") + "?cycle=2025-2026")
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -111,7 +111,7 @@ def test_observer_sees_no_name_anywhere(world: World) -> None:
 def test_funder_report_pdf_and_xlsx(world: World) -> None:
     known.build(world)
     client = world.client_for("coordinator")
-    query = "?start=2025-08-01&end=2026-07-31"
+    query = "?cycle=2025-2026"
     pdf = client.get(_url(world, "outcomes:report_pdf") + query)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     from pypdf import PdfReader
@@ -161,16 +161,20 @@ def test_the_funder_report_defaults_to_the_last_complete_school_year(world: Worl
     today = school_years(timezone.localdate())
     cycle = f"{today['last_start'].year}-{today['last_end'].year}"
     xlsx = client.get(_url(world, "outcomes:report_xlsx"))
-    assert f"{today['last_start']}-{today['last_end']}" in xlsx["Content-Disposition"]
+    assert f"-{cycle}.xlsx" in xlsx["Content-Disposition"]
     from openpyxl import load_workbook
 
     first = next(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
     assert first[0] == f"Results report, school year {cycle}"
     page = client.get(_url(world, "outcomes:dashboard")).content.decode()
-    assert f'value="{today["last_start"]}"' in page and 'id="period-current"' in page
-    current = client.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
+    this = f"{today['this_start'].year}-{today['this_start'].year + 1}"
+    assert f'<option value="{cycle}" selected>' in page and f"{this} (so far)" in page
+    # Dates are the coordinators' (a funder's report is of a school year: test_report_periods.py).
+    coordinator = world.client_for("coordinator")
+    current = coordinator.get(_url(world, "outcomes:report_xlsx") + f"?start={today['this_start']}&end={today['this_end']}")
     first = next(load_workbook(io.BytesIO(current.content)).active.iter_rows(values_only=True))
     assert first[0].startswith("Results report, ") and "school year" not in first[0]
+    assert f'value="{today["last_start"]}"' in coordinator.get(_url(world, "outcomes:dashboard")).content.decode()
 
 
 def test_the_funder_report_of_a_past_year_leaves_out_the_next_years_figures(world: World) -> None:
@@ -268,6 +272,7 @@ def test_a_past_years_report_leaves_out_todays_waiting_list(world: World) -> Non
     now = [row.label for row in report.build(selectors.figures(programme=world.programme),
                                              settings=settings, suppress=False)[0].rows]
     assert "Learners waiting now" in now
-    data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
-    labels = [row.label for section in data.sections for row in section.rows]
-    assert "Learners waiting now" not in labels and "Matches (started)" in labels
+    for data in (funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31)),
+                 funder.build(programme=world.programme, cycle="2025-2026")):
+        labels = [row.label for section in data.sections for row in section.rows]
+        assert "Learners waiting now" not in labels and "Matches (started)" in labels

@@ -266,7 +266,8 @@ def test_a_report_beside_a_school_year_does_not_reveal_the_pairs_carried_over(wo
     """Before, the report of 2025-2026 showed 20 started pairs beside the dashboard's 17 for the
     school year 2025-2026: the 3 pairs carried over from 2024-2025 followed (and their closure
     reasons, their goals). Now the report is protected jointly with the school years' views: it
-    hides its started pairs. Opened as the funder downloads them (PDF and XLSX)."""
+    hides its started pairs. Opened as they are downloaded (PDF and XLSX): a coordinator's report
+    of chosen dates now (a funder may not type dates: test_report_periods.py)."""
     from openpyxl import load_workbook
     from pypdf import PdfReader
 
@@ -282,11 +283,13 @@ def test_a_report_beside_a_school_year_does_not_reveal_the_pairs_carried_over(wo
 
     assert (started(), started(cycle=FIRST), started(cycle=SECOND)) == ("30", "13", "17")
     period = {"start": "2025-08-01", "end": "2026-07-31"}
-    xlsx = funder.get(_url(world, "outcomes:report_xlsx"), period)
+    assert funder.get(_url(world, "outcomes:report_xlsx"), period).status_code == 302  # refused
+    coordinator = world.client_for("coordinator")
+    xlsx = coordinator.get(_url(world, "outcomes:report_xlsx"), period)
     rows = {row[0]: row[1] for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
             if row and row[0]}
     assert rows["Matches (started)"] == "hidden" and rows["Learners mentored"] == "hidden"
-    pdf = funder.get(_url(world, "outcomes:report_pdf"), period)
+    pdf = coordinator.get(_url(world, "outcomes:report_pdf"), period)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert re.search(r"Matches \(started\)\s+hidden", text), text[:2000]
     # Every count of the report: the report minus the school years' parts in it, and the whole

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -53,28 +54,15 @@ def dashboard(request: HttpRequest, programme: Programme) -> HttpResponse:
     filters = _filters(request, programme)
     figures = selectors.figures(programme=programme, filters=filters)
     sections = report.build(figures, settings=settings, suppress=not coordinator,
-                            counts=None if coordinator else _joint(programme, settings, filters, figures))
+                            counts=None if coordinator else report.joint_view(figures, threshold=settings.threshold))
     return render(request, "outcomes/dashboard.html", {
         "programme": programme, "coordinator": coordinator, "sections": sections, "figures": figures,
         "filters": filters, "query": filters.query(), "settings": settings,
         "hidden_note": report.hidden_note(settings, filtered=bool(filters.query())),
         "sites": list(programme.sites.all()), "partners": list(programme.partners.all()),
-        "table": request.GET.get("view") == "table", **_period(request),
-        "years": school_years(timezone.localdate()),
+        "table": request.GET.get("view") == "table", **_report_form(request, programme, filters),
         "org_admin": is_admin_of_organisation(request.user, programme.organisation),
     })
-
-
-def _joint(programme: Programme, settings: Any, filters: selectors.Filters,
-           figures: selectors.Figures | None = None) -> dict[str, Any] | None:
-    """An observer's filtered view: its counts protected jointly with every other part of the
-    programme and with the unfiltered view (report.joint_counts); None for the unfiltered view.
-    ``figures``: the view's, whose survey answers the grouped pass reuses."""
-    if not (filters.site or filters.partner or filters.cycle):
-        return None
-    parts = selectors.parts(programme=programme, responses=figures.responses if figures else None)
-    whole = report.whole_counts(parts, threshold=settings.threshold)  # as the unfiltered page shows it
-    return report.joint_counts(parts, threshold=settings.threshold, whole=whole).view(parts.view(filters))
 
 
 @require_GET
@@ -95,6 +83,47 @@ def school_years(today: date) -> dict[str, date]:
     this_start = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
     return {"last_start": date(this_start.year - 1, 8, 1), "last_end": date(this_start.year, 7, 31),
             "this_start": this_start, "this_end": today}
+
+
+def _report_form(request: HttpRequest, programme: Programme, filters: selectors.Filters) -> dict[str, Any]:
+    """The funder report's form: the school years to choose from (the one the page is filtered to
+    chosen, else the last complete one) and, for coordinators, the dates of a report of chosen dates."""
+    today = timezone.localdate()
+    years = selectors.report_years(programme=programme, today=today)
+    chosen = filters.cycle if filters.cycle in years else selectors.cycle_of(school_years(today)["last_start"])
+    return {"report_years": years, "report_cycle": chosen, "this_cycle": selectors.cycle_of(today),
+            "report_refusal": _refusal(request, programme),
+            **(_period(request) if is_coordinator(request, programme) else {})}
+
+
+REFUSALS = {  # why a report download was refused, shown in the report's form (``?refused=…``)
+    "dates": lambda apprentices: (_("A report is for a whole training year: choose one from the list.") if apprentices
+                                  else _("A report is for a whole school year: choose one from the list.")),
+    "year": lambda apprentices: (_("There is no report for that training year: choose one from the list.")
+                                 if apprentices else _("There is no report for that school year: choose one from "
+                                                       "the list.")),
+}
+
+
+def _refusal(request: HttpRequest, programme: Programme) -> str:
+    """The reason a download was refused, for the report's form (its key only: nothing typed is shown)."""
+    found = REFUSALS.get(request.GET.get("refused", ""))
+    return found(learners_are_apprentices(programme)) if found else ""
+
+
+def _report_request(request: HttpRequest, programme: Programme) -> dict[str, Any] | str:
+    """What the report download asks for: a school year from the list (``cycle``, by default the last
+    complete one) or, for coordinators only, chosen dates (``start``, ``end``). A key of
+    :data:`REFUSALS` instead when an observer typed dates (a funder's report is for a school year
+    only: two reports of overlapping dates could be subtracted) or asked for a school year not in
+    the list."""
+    if "start" in request.GET or "end" in request.GET:
+        return dict(_period(request)) if is_coordinator(request, programme) else "dates"
+    today = timezone.localdate()
+    cycle = request.GET.get("cycle", "") or selectors.cycle_of(school_years(today)["last_start"])
+    if cycle not in selectors.report_years(programme=programme, today=today):
+        return "year"
+    return {"cycle": cycle}
 
 
 def _period(request: HttpRequest) -> dict[str, date]:
@@ -120,23 +149,33 @@ def _download(content: bytes, kind: str, name: str) -> HttpResponse:
     return response
 
 
-def _report_name(programme: Programme, data: Any) -> str:
-    """The report's file name in the reader's language: "resultaten-<programme>-<from>-<to>"."""
-    return file_name(pgettext("file name", "results"), programme.slug, data.start, data.end)
+def _report_name(programme: Programme, data: funder.FunderReport) -> str:
+    """The report's file name in the reader's language: "resultaten-<programme>-2025-2026" (a school
+    year), "resultaten-<programme>-<from>-<to>" (chosen dates)."""
+    period = (data.cycle,) if data.cycle else (data.start, data.end)
+    return file_name(pgettext("file name", "results"), programme.slug, *period)
+
+
+def _report(request: HttpRequest, programme: Programme, kind: str) -> HttpResponse:
+    choice = _report_request(request, programme)
+    if isinstance(choice, str):  # refused: back to the report's form, which says why
+        return redirect(reverse("outcomes:dashboard", kwargs={"org": programme.organisation.slug,
+                                                              "prog": programme.slug}) + f"?refused={choice}#report")
+    data = funder.build(programme=programme, **choice)
+    content = funder.to_pdf(data) if kind == "pdf" else funder.to_xlsx(data)
+    return _download(content, kind, _report_name(programme, data))
 
 
 @require_GET
 @programme_view("outcomes.view_results")
 def report_pdf(request: HttpRequest, programme: Programme) -> HttpResponse:
-    data = funder.build(programme=programme, **_period(request))
-    return _download(funder.to_pdf(data), "pdf", _report_name(programme, data))
+    return _report(request, programme, "pdf")
 
 
 @require_GET
 @programme_view("outcomes.view_results")
 def report_xlsx(request: HttpRequest, programme: Programme) -> HttpResponse:
-    data = funder.build(programme=programme, **_period(request))
-    return _download(funder.to_xlsx(data), "xlsx", _report_name(programme, data))
+    return _report(request, programme, "xlsx")
 
 
 def _match_rows(programme: Programme) -> TableSpec:
