@@ -8,7 +8,9 @@ Usage from a service::
            context={"name": "Camille", "programme": "AFEV"})
 
 ``template`` names two templates: ``<template>_subject.txt`` (one line) and ``<template>.txt``.
-The context must be JSON-serialisable (ids and strings): tasks take data, not model objects.
+The context must be JSON-serialisable (ids and strings): tasks take data, not model objects. Text
+that depends on the reader's language goes in lazy (``gettext_lazy``, ``lazy(f, str)(…)``): it is
+made in the recipient's language before the task is queued.
 
 Every link in an e-mail (and on a printed certificate) is built by :func:`site_url`, from the
 ``SITE_URL`` setting: a background task has no request to take the host from.
@@ -25,6 +27,7 @@ from django.tasks import task
 from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
+from django.utils.functional import Promise
 
 
 def site_url(path: str = "") -> str:
@@ -57,6 +60,11 @@ def notify(*, to: str | list[str], language: str, template: str, context: dict[s
     recipients = [r for r in recipients if r]
     if not recipients:
         return  # e.g. a pupil without an e-mail address: nothing to send
+    # A lazy translation in the context (``gettext_lazy``, ``lazy(f, str)(…)``) becomes text in the
+    # recipient's language here: a task takes data, and text made by the sender's language (a
+    # daily command's English, a Dutch coordinator's click) would reach a French reader as it is.
+    with translation.override(language):
+        context = {key: str(value) if isinstance(value, Promise) else value for key, value in context.items()}
     transaction.on_commit(
         lambda: send_notification.enqueue(recipients, language, template, context)
     )

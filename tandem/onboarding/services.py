@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -542,6 +543,12 @@ def certificate_issue_if_complete(*, volunteer: Volunteer, today: date) -> Train
 # --- Certificate expiry (the daily command) -----------------------------------------------
 
 
+# The certificate's name in each recipient's language (``notify`` makes it per recipient): made by
+# the daily command's language, a Flemish tutor read "Uittreksel strafregister model 2 / Extrait
+# de casier judiciaire modèle 2", and a programme without a national name read English.
+_certificate = lazy(certificate_name, str)
+
+
 def certificate_send_reminder(*, volunteer: Volunteer, expires_on: date) -> bool:
     """Warn the coordinators and the volunteer once per certificate; False if already done."""
     issued = volunteer.certificate_issued_on
@@ -553,7 +560,7 @@ def certificate_send_reminder(*, volunteer: Volunteer, expires_on: date) -> bool
     if claimed != 1:
         return False  # sent on an earlier run (or by a concurrent one)
     programme = volunteer.programme
-    context = {"volunteer": volunteer.person.full_name, "certificate": certificate_name(programme),
+    context = {"volunteer": volunteer.person.full_name, "certificate": _certificate(programme),
                "date": expires_on.isoformat()}
     _notify_volunteer(volunteer, "certificate_expiring", context)
     _notify_coordinators(programme, "certificate_expiring_coordinator", context)
@@ -575,7 +582,7 @@ def certificate_mark_expired(*, volunteer: Volunteer, expires_on: date) -> bool:
                     note=VolunteerReason.CERTIFICATE_EXPIRED)
     _notify_coordinators(
         programme, "certificate_expired_coordinator",
-        {"volunteer": volunteer.person.full_name, "certificate": certificate_name(programme),
+        {"volunteer": volunteer.person.full_name, "certificate": _certificate(programme),
          "date": expires_on.isoformat()},
     )
     return True

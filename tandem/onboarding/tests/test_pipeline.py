@@ -112,3 +112,33 @@ def test_check_certificates_reminds_once_and_reports_expiry(
     assert soon.certificate_reminder_for == soon.certificate_issued_on
     assert gone.state == "ready"  # the state stays; matching leaves them out
     assert gone not in matchable_volunteers(programme=world.programme, today=today)
+
+
+@pytest.mark.parametrize(("country", "volunteer_reads", "coordinator_reads", "neither"), [
+    ("BE", "uittreksel uit het strafregister (model 2)", "extrait de casier judiciaire (modèle 2)", " / "),
+    ("IT", "", "", "safeguarding certificate"),  # no national name: the words in each language
+])
+def test_certificate_emails_name_the_certificate_in_each_recipients_language(
+    world: World, django_capture_on_commit_callbacks, run_tasks, country: str, volunteer_reads: str,
+    coordinator_reads: str, neither: str,
+) -> None:
+    """The daily command made the certificate's name in its own language before each e-mail was
+    rendered in the reader's: a Flemish tutor read "Uittreksel strafregister model 2 / Extrait de
+    casier judiciaire modèle 2", and where a country has no name of its own, English."""
+    world.programme.country = country
+    world.programme.save()
+    world.people["coordinator"].language = "fr"
+    world.people["coordinator"].save()
+    today = timezone.localdate()
+    screened(volunteer(world, state="active", language="nl"), world,
+             issued_on=add_months(today + timedelta(days=20), -36))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("check_certificates", stdout=StringIO())
+    run_tasks()
+    (to_volunteer,) = [m for m in mail.outbox if m.to == ["sam@example.org"]]
+    (to_coordinator,) = [m for m in mail.outbox if m.to == ["coordinator@zuid.example"]]
+    assert volunteer_reads in to_volunteer.body and volunteer_reads in to_volunteer.subject
+    assert coordinator_reads in to_coordinator.body
+    assert neither not in to_volunteer.body + to_volunteer.subject
+    assert neither not in to_coordinator.body + to_coordinator.subject
+    assert "verloopt" in to_volunteer.subject and "expire le" in to_coordinator.subject
