@@ -93,9 +93,14 @@ class ConcernForm(OnceFormMixin, forms.Form):
                                   help_text=_("Only the programme's staff read it. A worry about someone's "
                                               "safety is read only by the safeguarding leads."))
 
-    def __init__(self, *args: Any, matches: Any, programme: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, matches: Any, programme: Any = None, to_learner: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if learners_are_adults(programme):  # no "Kinderschutz" where no learner is a child
+        if to_learner:  # a 15-year-old with some Dutch: no "aandachtsfunctionarissen"
+            self.fields["description"].help_text = pgettext(
+                "to a learner", "Only the people who run the programme read this. If it is about someone's "
+                "safety, only the few people trained for that read it.")
+        elif learners_are_adults(programme):  # no "Kinderschutz" where no learner is a child
             self.fields["description"].help_text = pgettext(
                 "learners are apprentices", "Only the programme's staff read it. A worry about someone's safety "
                 "is read only by the safeguarding leads.")

@@ -117,3 +117,16 @@ def test_university_students_have_schutzbeauftragte_not_kinderschutzbeauftragte(
     assert "nur die Schutzbeauftragten" in page and "Als Schutzbeauftragte:n benennen" in page
     # A pupil's conflict example stays (they are students, not apprentices with an employer).
     assert "Konflikt (z. B. zwischen" in page
+
+
+def test_a_learner_raising_a_concern_reads_plain_words_not_the_staff_title(world: World) -> None:
+    """A 15-year-old with some Dutch read "aandachtsfunctionarissen" under the concern form."""
+    for persona in ("learner", "guardian"):
+        user = world.users[persona]
+        user.language = "nl"
+        user.save()
+    url = reverse("support:raise", kwargs={"org": "zuid", "prog": "moz"})
+    page = world.client_for("learner").get(url).content.decode()
+    assert "Alleen de mensen die het programma leiden, lezen dit." in page
+    assert "aandachtsfunctionaris" not in page
+    assert "aandachtsfunctionarissen" in world.client_for("guardian").get(url).content.decode()

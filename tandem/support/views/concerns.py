@@ -86,8 +86,8 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
 @programme_view("support.raise_concern")
 def raise_concern(request: HttpRequest, programme: Programme) -> HttpResponse:
     matches = selectors.raisable_matches(programme=programme, user=request.user)
-    form = ConcernForm(request.POST or None, matches=matches, programme=programme)
     to_learner = reads_as_learner(roles_for(request.user, programme))
+    form = ConcernForm(request.POST or None, matches=matches, programme=programme, to_learner=to_learner)
     thanks = (pgettext("to a learner", "Thank you. Your concern has been passed on; someone will get back to you.")
               if to_learner else _("Thank you. Your concern has been passed on; someone will get back to you."))
     if request.method == "POST" and form.is_valid() and (response := create_once(
