@@ -169,3 +169,20 @@ def apprentices(programme: Any) -> bool:
     from tandem.core.apprentices import learners_are_apprentices
 
     return learners_are_apprentices(programme)
+
+
+@register.filter
+def pair_length(programme: Programme) -> str:
+    """``{{ programme|pair_length }}``: "A pair runs 20 weeks from its first meeting." — the one
+    rule of ``core.cycle``; "" when the programme states no length."""
+    from tandem.core.cycle import pair_length as sentence
+
+    return sentence(programme)
+
+
+@register.filter
+def cycle_span(programme: Programme) -> str:
+    """``{{ programme|cycle_span }}``: the programme's "Cycle" fact by the same rule."""
+    from tandem.core.cycle import cycle_span as span
+
+    return span(programme)
