@@ -43,13 +43,21 @@ def pair_weeks(start: date | None, end: date | None) -> int | None:
 def pair_length(programme: Programme) -> str:
     """The sentence a (future) mentor reads: "A pair runs 20 weeks from its first meeting." or
     "A pair runs until 30 June 2027, the end of the cycle."; "" when the programme says neither."""
+    # A group programme's mentor leads a learning community, not a pair.
+    group = programme.format == programme.Format.GROUP
     if programme.cycle_weeks:
+        if group:
+            return ngettext("A learning community runs %(weeks)s week from its first meeting.",
+                            "A learning community runs %(weeks)s weeks from its first meeting.",
+                            programme.cycle_weeks) % {"weeks": programme.cycle_weeks}
         return ngettext("A pair runs %(weeks)s week from its first meeting.",
                         "A pair runs %(weeks)s weeks from its first meeting.",
                         programme.cycle_weeks) % {"weeks": programme.cycle_weeks}
     if programme.cycle_end:
-        return gettext("A pair runs until %(end)s, the end of the cycle.") % {
-            "end": formats.date_format(programme.cycle_end, "DATE_FORMAT")}
+        end = formats.date_format(programme.cycle_end, "DATE_FORMAT")
+        if group:
+            return gettext("A learning community runs until %(end)s, the end of the cycle.") % {"end": end}
+        return gettext("A pair runs until %(end)s, the end of the cycle.") % {"end": end}
     return ""
 
 

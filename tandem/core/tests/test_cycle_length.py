@@ -75,6 +75,10 @@ def test_one_rule_for_the_end_the_weeks_and_the_words() -> None:
     with translation.override("en"):
         assert pair_length(Programme(cycle_weeks=1)) == "A pair runs 1 week from its first meeting."
         assert pair_length(Programme()) == "" and cycle_span(Programme()) == ""
+    # A group programme's mentor leads a learning community (Students as Community Builders).
+    with translation.override("de"):
+        assert pair_length(Programme(format=Programme.Format.GROUP, **SCHOOL_YEAR)) == (
+            "Eine Lerngemeinschaft läuft bis zum 30. Juni 2027, dem Ende des Durchgangs.")
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.slug)
