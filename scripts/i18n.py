@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -81,6 +82,29 @@ def french_spaces(text: str) -> str:
 def french_spaces_in_po(source: str) -> str:
     """The .po text with :func:`french_spaces` applied to each msgstr, edited in place: msgids,
     comments, the header and the line wrapping stay as they are."""
+    return typography_in_po(source, french_spaces)
+
+
+# One apostrophe in French and Dutch (the rule: tandem/core/tests/test_apostrophes.py): the
+# typographic ’ (l’école, programma’s, zo’n), as most entries and the quotation marks ‘…’ “…”
+# already had; a straight ' stays only inside what is code, not text: a placeholder
+# ("%(name)s", "{name}") or an HTML tag's attributes (<a href='…'>).
+APOSTROPHE_LANGUAGES = ("fr", "nl")
+CODE = re.compile(r"%\([^)]*\)[a-z]|\{[^{}]*\}|<[^<>]*>")
+
+
+def apostrophes(text: str) -> str:
+    """``text`` with each straight apostrophe outside placeholders and tags made a ’."""
+    out, at = [], 0
+    for code in CODE.finditer(text):
+        out += [text[at:code.start()].replace("'", "’"), code.group()]
+        at = code.end()
+    return "".join(out) + text[at:].replace("'", "’")
+
+
+def typography_in_po(source: str, fix: Callable[[str], str]) -> str:
+    """The .po text with ``fix`` applied to each msgstr, edited in place: msgids, comments, the
+    header and the line wrapping stay as they are."""
     lines = source.split("\n")
     i = 0
     while i < len(lines):
@@ -95,16 +119,21 @@ def french_spaces_in_po(source: str) -> str:
             head, _, body = line.partition('"')
             heads.append(head + '"')
             bodies.append(body[:-1])  # without the closing quote
-        fixed = french_spaces(_JOIN.join(bodies)).split(_JOIN)
+        fixed = fix(_JOIN.join(bodies)).split(_JOIN)
         lines[i:end] = [f'{head}{body}"' for head, body in zip(heads, fixed, strict=True)]
         i = end
     return "\n".join(lines)
 
 
 def fix_french_spaces() -> None:
-    for po_path in sorted((ROOT / "tandem").glob("*/locale/fr/LC_MESSAGES/django.po")):
+    """French spaces, and the one apostrophe of French and Dutch: the typography step run after
+    adding translations."""
+    for po_path in sorted((ROOT / "tandem").glob("*/locale/*/LC_MESSAGES/django.po")):
+        language = po_path.parts[-3]
         source = po_path.read_text(encoding="utf-8")
-        fixed = french_spaces_in_po(source)
+        fixed = french_spaces_in_po(source) if language == "fr" else source
+        if language in APOSTROPHE_LANGUAGES:
+            fixed = typography_in_po(fixed, apostrophes)
         if fixed != source:
             po_path.write_text(fixed, encoding="utf-8")
 

@@ -205,7 +205,7 @@ SPECS: list[ProgrammeSpec] = [
             "professionnel ou en apprentissage\u00a0: méthodologie, orientation, autonomie et mobilité."
         ),
         format=Programme.Format.ONE_TO_ONE, languages=["fr", "ar", "wo", "pt", "en"],
-        commitment="2 heures par semaine pendant l'année universitaire", cycle_weeks=None,
+        commitment="2 heures par semaine pendant l’année universitaire", cycle_weeks=None,
         cadence=Programme.Cadence.WEEKLY, session_minutes=120, ui_language="fr",
         places=[("Paris", "75019", 48.887, 2.383), ("Lyon", "69008", 45.735, 4.870),
                 ("Marseille", "13014", 43.345, 5.392), ("Grenoble", "38100", 45.171, 5.722),

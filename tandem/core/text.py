@@ -96,6 +96,25 @@ def semicolons(items: Iterable[object]) -> str:
     return pgettext("between items of a list", "; ").join(str(item) for item in items)
 
 
+def and_list(items: Iterable[object]) -> str:
+    """Items of a sentence's list joined as the reader's language joins them: commas and one final
+    conjunction ("A, B and C", "A, B und C", "A, B et C", "A, B en C"). When an item has the
+    conjunction in it ("coaching and motivation"), the last joint takes the word the language
+    uses to keep the items apart: "Coaching und Motivation sowie Elektrotechnik", never "Coaching
+    und Motivation und Elektrotechnik" (three fields or two?); "coaching and motivation, and
+    electrical work" in English, the same comma in Dutch and French."""
+    from django.utils.translation import gettext, pgettext
+
+    words = [str(item) for item in items]
+    if len(words) <= 1:
+        return "".join(words)
+    values = {"items": ", ".join(words[:-1]), "last": words[-1]}
+    conjunction = pgettext("the word that joins the last two items of a list", "and")
+    if any(f" {conjunction} " in f" {word} " for word in words):
+        return pgettext("a list whose items have the word 'and' in them", "%(items)s, and %(last)s") % values
+    return gettext("%(items)s and %(last)s") % values
+
+
 def percent(share: float, digits: int = 0) -> str:
     """A share out of 100 as the reader's language writes it (Unicode CLDR, through Babel):
     "95%" in English and Dutch, "95\u00a0%" in French and German; ``digits`` decimals."""

@@ -58,8 +58,8 @@ CONSENT_TEXTS = {
         "nur die Daten, die dafür nötig sind. Ich kann mein Einverständnis jederzeit widerrufen."
     ),
     "fr": (
-        "J'autorise mon enfant à participer à ce programme d'accompagnement. Un ou une bénévole "
-        "dont l'honorabilité a été vérifiée le rencontre régulièrement. La coordination ne garde "
+        "J’autorise mon enfant à participer à ce programme d’accompagnement. Un ou une bénévole "
+        "dont l’honorabilité a été vérifiée le rencontre régulièrement. La coordination ne garde "
         "que les données nécessaires. Je peux retirer mon accord à tout moment."
     ),
     "en": (

@@ -39,6 +39,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from tandem.core.cycle import pair_end
 from tandem.core.demo import (
     DemoContext,
     bulk_create_dated,
@@ -289,7 +290,7 @@ class _Seeder:
         self.events.append((match, kind, when, data))
 
     def cycle(self, start: date) -> date | None:
-        return services._cycle_end(self.programme, start)
+        return pair_end(self.programme, start)
 
     def bounce(self, learner: Learner, volunteer: Volunteer | None, why: str, *, matched: datetime,
                apart: datetime) -> None:

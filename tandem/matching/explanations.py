@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.availability import slot_labels
 from tandem.core.fields import Vocabulary
 from tandem.core.languages import language_name
-from tandem.core.text import grouped
+from tandem.core.text import and_list, grouped
 from tandem.intake.models import Reason
 
 GENDER = {"female": _("woman"), "male": _("man")}
@@ -32,16 +32,10 @@ CRITERIA = {
 PRIVATE = {"background"}
 
 
-def _join(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return gettext("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
-
-
 def _slots(mask: int) -> str:
     from tandem.matching.engine.slots import mask_slots
 
-    return ", ".join(slot_labels(mask_slots(mask)))
+    return and_list(slot_labels(mask_slots(mask)))
 
 
 def _field(code: str, fields: Vocabulary | None) -> str:
@@ -59,13 +53,13 @@ def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
         codes = p.get("codes") or []
         if not codes:
             return gettext("no shared language")
-        return gettext("both speak %(languages)s") % {"languages": _join([language_name(c) for c in codes])}
+        return gettext("both speak %(languages)s") % {"languages": and_list([language_name(c) for c in codes])}
     if criterion == "expertise":
         codes = p.get("fields") or []
         if not codes:
             return gettext("no matching field")
         return gettext("knows about %(fields)s, as needed") % {
-            "fields": _join([_field(code, fields) for code in codes])}
+            "fields": and_list([_field(code, fields) for code in codes])}
     if criterion == "availability":
         mask = p.get("mask")
         if not mask:
@@ -89,7 +83,7 @@ def item_text(item: Mapping[str, Any], fields: Vocabulary | None = None) -> str:
         if not codes:
             return ""
         return gettext("role model: both grew up with %(languages)s") % {
-            "languages": _join([language_name(c) for c in codes])}
+            "languages": and_list([language_name(c) for c in codes])}
     if criterion == "waiting":
         days = p.get("days")
         if days is None:

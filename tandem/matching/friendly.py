@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.availability import slot_label
 from tandem.core.fields import Vocabulary, vocabulary
 from tandem.core.languages import language_name
+from tandem.core.text import and_list
 from tandem.matching.engine.slots import mask_slots
 from tandem.matching.models import Match
 from tandem.matching.services import place_words
@@ -52,12 +53,6 @@ class FriendlyMatch:
     ended: bool = False  # declined or closed: only who it was, no "when we meet" or "why"
 
 
-def _and(words: list[str]) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return gettext("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]), "last": words[-1]}
-
-
 def _language(code: str) -> str:
     name = language_name(code)
     # Inside a French sentence a language is written in lower case: « vous parlez turc ».
@@ -71,7 +66,7 @@ def _times(mask: int) -> tuple[str, bool]:
     # English labels are lower-cased mid-sentence only in French ("le mardi après-midi").
     if get_language() == "fr":
         words = [w[:1].lower() + w[1:] for w in words]
-    return _and(words), len(codes) > MAX_TIMES
+    return and_list(words), len(codes) > MAX_TIMES
 
 
 # Sentences about the two of them, in three ways of speaking: to the learner ("you"), to the
@@ -98,7 +93,7 @@ def _both(item: Mapping[str, Any]) -> tuple[str, dict[str, str]] | None:
     criterion = item.get("criterion")
     p = item.get("params") or {}
     if criterion == "language" and p.get("codes"):
-        return "language", {"languages": _and([_language(c) for c in p["codes"]])}
+        return "language", {"languages": and_list([_language(c) for c in p["codes"]])}
     if criterion == "availability" and p.get("mask"):
         times, more = _times(int(p["mask"]))
         return ("often" if more else "free"), {"times": times}
@@ -112,7 +107,7 @@ def _about_mentor(item: Mapping[str, Any], *, reader: str, names: dict[str, str]
     criterion = item.get("criterion")
     p = item.get("params") or {}
     if criterion == "expertise" and p.get("fields"):
-        words = _and(fields.labels(list(p["fields"])))
+        words = and_list(fields.labels(list(p["fields"])))
         if reader == "learner":
             return gettext("%(mentor)s can help you with %(fields)s.") % {"fields": words, **names}
         return gettext("%(mentor)s can help %(learner)s with %(fields)s.") % {"fields": words, **names}

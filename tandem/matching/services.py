@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.audit import audit_record
+from tandem.core.cycle import pair_end
 from tandem.core.inputs import validate_plausible_date
 from tandem.core.models import AuditEvent, Membership, Person, Programme, Role, Site
 from tandem.core.notify import notify, site_url
@@ -544,19 +545,13 @@ def _binds_without_consent(match: Match, side: str, today: date) -> bool:
     return not intake_selectors.consent_ok(match.learner, today=today)
 
 
-def _cycle_end(programme: Programme, start: date) -> date | None:
-    if programme.cycle_weeks:
-        return start + timedelta(weeks=programme.cycle_weeks)
-    return programme.cycle_end
-
-
 def _activate(match: Match, actor: Any, today: date) -> None:
     """Both said yes: the cycle runs from the day of the first meeting, not the day of the answer."""
     previous = match.state
     start = match.first_meeting_date() or today
     match.state = State.ACTIVE
     match.cycle_start = start
-    match.cycle_end = _cycle_end(match.programme, start)
+    match.cycle_end = pair_end(match.programme, start)
     match.save(update_fields=["state", "cycle_start", "cycle_end"])
     _event(match, MatchEvent.Kind.ACTIVE, actor, cycle_start=start.isoformat(),
            cycle_end=match.cycle_end.isoformat() if match.cycle_end else None)

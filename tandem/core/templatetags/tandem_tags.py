@@ -178,3 +178,20 @@ def adult_learners(programme: Any) -> bool:
     from tandem.core.apprentices import learners_are_adults
 
     return learners_are_adults(programme)
+
+
+@register.filter
+def pair_length(programme: Programme) -> str:
+    """``{{ programme|pair_length }}``: "A pair runs 20 weeks from its first meeting." — the one
+    rule of ``core.cycle``; "" when the programme states no length."""
+    from tandem.core.cycle import pair_length as sentence
+
+    return sentence(programme)
+
+
+@register.filter
+def cycle_span(programme: Programme) -> str:
+    """``{{ programme|cycle_span }}``: the programme's "Cycle" fact by the same rule."""
+    from tandem.core.cycle import cycle_span as span
+
+    return span(programme)

@@ -28,7 +28,7 @@ def test_demo_coordinator_logs_in_switches_to_dutch_and_opens_a_programme(
     page.get_by_role("heading", name="Your programmes").wait_for()
 
     page.get_by_label("Language").select_option("nl")
-    page.get_by_role("heading", name="Jouw programma's").wait_for()
+    page.get_by_role("heading", name="Jouw programma’s").wait_for()
     assert page.locator("html").get_attribute("lang") == "nl"
 
     page.get_by_role("link", name="Mentoren op Zuid").click()

@@ -67,7 +67,7 @@ def test_every_dashboard_panel_groups_the_figures_in_its_sentences(world: World,
 
 @pytest.mark.parametrize(("language", "plural"), [
     ("en", "claims waiting for approval"), ("nl", "declaraties wachten op goedkeuring"),
-    ("fr", "demandes en attente d'approbation"), ("de", "Anträge warten auf Genehmigung"),
+    ("fr", "demandes en attente d’approbation"), ("de", "Anträge warten auf Genehmigung"),
 ])
 def test_the_number_still_chooses_the_plural(world: World, language: str, plural: str) -> None:
     with translation.override(language):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.cycle import pair_weeks
 from tandem.core.models import Programme
 from tandem.core.notify import site_url
 from tandem.core.once import create_once
@@ -79,7 +80,9 @@ def _week(match: Match) -> dict[str, int | None]:
         today = min(today, timezone.localdate(match.closed_at))
     if match.cycle_start is None or match.cycle_start > today:
         return {"week": None, "weeks": None}
-    return {"week": (today - match.cycle_start).days // 7 + 1, "weeks": match.programme.cycle_weeks}
+    # "of N" from the pair's own dates (the one rule of tandem.core.cycle): a programme on dates
+    # gets its N too, and a pair whose end was moved counts to its own end.
+    return {"week": (today - match.cycle_start).days // 7 + 1, "weeks": pair_weeks(match.cycle_start, match.cycle_end)}
 
 
 @require_http_methods(["GET", "POST"])

@@ -61,7 +61,7 @@ def test_closing_as_did_not_work_records_the_pair_and_the_next_round_does_not_pr
     assert not again.proposals.exists()
     unmatched = again.unmatched.get()
     assert (unmatched.learner, unmatched.limit) == (learner, "excluded")
-    words = {"en": "did not work out before", "nl": "het klikte niet", "fr": "relation qui n'a pas fonctionné",
+    words = {"en": "did not work out before", "nl": "het klikte niet", "fr": "relation qui n’a pas fonctionné",
              "de": "nicht funktioniert"}
     for language, phrase in words.items():
         with translation.override(language):

@@ -456,7 +456,7 @@ def test_a_round_takes_alternatives_from_its_one_solve(world: World, run_tasks: 
 @pytest.mark.parametrize(("language", "full", "unplaced"), [
     ("en", "all 3 suitable mentors are full with other learners", "3 suitable mentors, 1 with a free place"),
     ("nl", "alle 3 geschikte mentoren zitten vol met andere leerlingen", "3 geschikte mentoren, 1 met een vrije plaats"),
-    ("fr", "les 3 mentors adaptés sont complets avec d'autres jeunes", "3 mentors adaptés, dont 1 avec une place libre"),
+    ("fr", "les 3 mentors adaptés sont complets avec d’autres jeunes", "3 mentors adaptés, dont 1 avec une place libre"),
     ("de", "alle 3 passenden Mentor:innen sind mit anderen Mentees voll", "3 passende Mentor:innen, 1 mit freiem Platz"),
 ])
 def test_reasons_without_a_proof_are_rendered_in_every_language(language: str, full: str, unplaced: str) -> None:

@@ -28,7 +28,7 @@ def _proposed_mail(language: str, place: str, first_meeting: str = "2026-06-03T1
 
 def test_the_school_place_takes_a_small_letter_in_a_sentence_in_every_language() -> None:
     for language, joined in (("nl", "op school, onder schooltijd"), ("en", "at school, during school time"),
-                             ("fr", "à l'école, pendant le temps scolaire"),
+                             ("fr", "à l’école, pendant le temps scolaire"),
                              ("de", "in der Schule, während der Schulzeit")):
         with translation.override(language):
             assert place_words(DUTCH, in_sentence=True) == joined
@@ -48,7 +48,7 @@ def test_the_proposal_mail_joins_the_place_into_its_sentence() -> None:
     # Not planned yet: the school place the template proposes itself, in brackets.
     # Rendered as the mail is sent: plain text, the apostrophe as typed (core.notify.render_text).
     french = _proposed_mail("fr", "", first_meeting="")
-    assert "(à l'école, pendant le temps scolaire)" in french
+    assert "(à l’école, pendant le temps scolaire)" in french
     assert ", Bibliotheek Kralingen." in _proposed_mail("nl", "Bibliotheek Kralingen")
 
 

@@ -38,8 +38,8 @@ def _text(html: str) -> str:
     ("nl", ["1.234 voorstellen", "2.345 leerlingen zonder voorstel", "10.000 leerlingen", "7.000 mentoren",
             "1.234 mentoren binnen bereik, maar allemaal zonder gemeenschappelijke taal met de leerling"]),
     ("fr", ["1\u00a0234 propositions", "10\u00a0000 jeunes", "7\u00a0000 mentors",
-            "les 1\u00a0500 mentors adaptés ont été attribués à d'autres jeunes",
-            "1\u00a0234 mentors à proximité, mais aucun n'a de langue commune avec le jeune accompagné"]),
+            "les 1\u00a0500 mentors adaptés ont été attribués à d’autres jeunes",
+            "1\u00a0234 mentors à proximité, mais aucun n’a de langue commune avec le jeune accompagné"]),
     ("de", ["1.234 Vorschläge", "10.000 Mentees", "7.000 Mentor:innen",
             "alle 1.500 passenden Mentor:innen gingen an andere Mentees",
             "1.234 Mentor:innen in Reichweite, aber alle ohne gemeinsame Sprache mit der:dem Mentee"]),
@@ -107,5 +107,5 @@ def test_an_item_the_pages_cannot_name_is_left_out_rather_than_shown_in_english(
         reason = explanations.unmatched_text("new-reason", "", {"count": 2})
     assert "Arabic" not in line and "apart" not in line and "4,2 km" in line
     assert reason == {"nl": "in deze ronde is geen passende mentor gevonden",
-                      "fr": "aucun mentor adapté n'a été trouvé dans ce tour",
+                      "fr": "aucun mentor adapté n’a été trouvé dans ce tour",
                       "de": "in dieser Runde wurde keine passende Mentor:in gefunden"}[language]

@@ -122,7 +122,11 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
     for event in events:
         if event.kind == MatchEvent.Kind.MEETING_HELD:
             with contextlib.suppress(KeyError, TypeError, ValueError):
-                event.held_on = date.fromisoformat(event.data["on"])  # type: ignore[attr-defined]
+                held_on = date.fromisoformat(event.data["on"])
+                # Each date once: the line starts with the day it was recorded; the day it was
+                # held is added only when it was another day ("marked on the 26th, held the 24th").
+                if held_on != timezone.localdate(event.at):
+                    event.held_on = held_on  # type: ignore[attr-defined]
         if event.kind == MatchEvent.Kind.ANSWERED and isinstance(event.data, dict) and event.data.get("via"):
             event.recorded = recorded.story_line(  # type: ignore[attr-defined]
                 event.data, recorded.recorder(event.actor, named=coordinator))
@@ -140,6 +144,12 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
             private=coordinator, fields=vocabulary(programme)),
         "warnings": [] if reader else [services.limit_label(w) for w in match.warnings],
         "events": events, "offers": offers, "offers_error": offers_error,
+        # The story already has the closing line (its date and reason): the words below it add
+        # only the coordinator's note, not the date and reason a second time.
+        "closed_in_story": any(e.kind == MatchEvent.Kind.CLOSED for e in events),
+        # The first meeting's card shows its planned day in bold; "took place on" repeats a day
+        # only when the meeting was held on another one.
+        "held_another_day": _held_another_day(match),
         "proposed_place": match.first_meeting_place or services.default_place(programme),
         "side": side,
         # Answers heard by phone or in person: one button per side that may answer now.
@@ -203,6 +213,12 @@ def first_meeting_ics(request: HttpRequest, programme: Programme, pk: int) -> Ht
     event = first_meeting_event(match, reader=calendar_reader(match, request.user),
                                 last_modified=match.changed)  # type: ignore[attr-defined]
     return one_event_response(event, filename=file_name(pgettext("file name", "first meeting"), match.pk) + ".ics")
+
+
+def _held_another_day(match: Match) -> bool:
+    held = match.first_meeting_held_on
+    return held is not None and (match.first_meeting_at is None
+                                 or held != timezone.localdate(match.first_meeting_at))
 
 
 def _held_default(match: Match) -> Any:

@@ -78,7 +78,7 @@ def test_a_guardian_raises_a_safeguarding_concern_in_french(world: World, device
     guardian.locator("input[name=kind][value=safeguarding]").check()
     guardian.locator("#id_description").fill(SECRET)
     _tap(guardian, "#send-concern")
-    assert "Inquiétude pour la sécurité ou le bien-être de quelqu'un" in guardian.locator("#my-concerns").inner_text()
+    assert "Inquiétude pour la sécurité ou le bien-être de quelqu’un" in guardian.locator("#my-concerns").inner_text()
     assert "Signalé" in guardian.locator("#my-concerns").inner_text()
     _fits(guardian)
     item = Concern.objects.get(kind="safeguarding")

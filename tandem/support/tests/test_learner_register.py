@@ -23,9 +23,9 @@ def test_a_french_learner_is_told_tu_on_the_shared_support_and_programme_pages(w
     client = _french(world, "learner")
     assert "Tes signalements" in client.get(MINE).content.decode()
     form = client.get(RAISE).content.decode()
-    assert "dis-le à l'équipe du programme" in form and "dites-le" not in form
+    assert "dis-le à l’équipe du programme" in form and "dites-le" not in form
     done = client.post(RAISE, {"kind": "question", "description": "Est-ce possible en ligne ?"}, follow=True)
-    assert "quelqu&#x27;un reviendra vers toi" in done.content.decode()
+    assert "quelqu’un reviendra vers toi" in done.content.decode()
     home = client.get(HOME).content.decode()
     assert "Tes coordinateurs" in home and "Vos coordinateurs" not in home
 
