@@ -48,7 +48,7 @@ def audit_record(
         action=action,
         subject=subject,
         changes=changes or {},
-        note=note[:300],
+        note=note[:300],  # a summary: the record audited keeps the whole text
         at=timezone.now(),
     )
 

@@ -184,7 +184,7 @@ class PartnerForm(OnceFormMixin, forms.ModelForm[PartnerInstitution]):
 
 
 class InvitationForm(OnceFormMixin, forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)  # the invitation's stored bound
     role = forms.ChoiceField(label=_("Role"), choices=())
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
 

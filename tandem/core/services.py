@@ -483,7 +483,7 @@ def login_event_record(
                 return recent
         event = LoginEvent(
             user=user, outcome=outcome, method=method[:60], ip_network=_network(ip),
-            user_agent=user_agent[:300],
+            user_agent=user_agent[:300],  # sent by the browser, not typed
         )
         event.full_clean()
         event.save()

@@ -290,6 +290,8 @@ def claim_reject(*, claim: Claim, actor: Any, expected_version: int | None, reas
         row = lock_for_edit(Claim.objects.filter(state=Claim.State.SUBMITTED), pk=claim.pk,
                             expected_version=expected_version,
                             message=_("This claim was decided meanwhile; nothing was changed."))
+        # ReviewForm holds the reason to the stored 300 characters (a one-line reason to the volunteer,
+        # a clear error beyond), so this cut only guards callers that skipped the form.
         row.state, row.reason = Claim.State.REJECTED, reason.strip()[:300]
         row.decided_by, row.decided_at = actor, timezone.now()
         save_edit(row)

@@ -382,6 +382,8 @@ def learner_transition(
             )
         if to_state in NEEDS_CONSENT and not selectors.consent_ok(current, today=today):
             raise consent_missing(current)
+        # ReasonForm and TransitionForm hold a one-line reason to the stored 300 characters (a clear
+        # error beyond); these cuts only guard callers that skipped the forms. Codes are shorter.
         updates: dict[str, Any] = {"state": to_state, "state_reason": reason[:300],
                                    "version": F("version") + 1, "updated": timezone.now()}
         if to_state == State.WAITING:

@@ -191,6 +191,9 @@ class GoalTransition(StateChange):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("goal"))
     from_state = models.CharField(max_length=10, choices=Goal.State.choices, blank=True)
     to_state = models.CharField(max_length=10, choices=Goal.State.choices)
+    # The reflection, whole (the form takes 1,000 characters): the goal keeps only its latest
+    # one, so a goal reopened and closed again has its earlier reflections here alone.
+    reason = models.TextField(_("reason"), blank=True)
 
     privacy = Personal(
         whose=(Link("goal__match__volunteer__person", label=_("as the mentor")),

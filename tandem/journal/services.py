@@ -249,7 +249,7 @@ def goal_transition(*, goal: Goal, to_state: str, actor: Any, reflection: str,
         current.full_clean()
         save_edit(current)
         GoalTransition.objects.create(goal=current, from_state=previous, to_state=to_state, actor=_user(actor),
-                                      reason=reflection[:300])
+                                      reason=reflection)
         _audit(current.match, actor, Action.UPDATED, f"goal:{current.pk}",
                {"state": [previous, to_state], **({"reflection": [None, "…"]} if reflection else {})})
         if to_state == GState.ADJUSTED:

@@ -93,7 +93,8 @@ class HeldForm(VersionedFormMixin, forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(label=_("Do you want to continue together?"), choices=Match.Answer.choices,
                                widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Why? (optional)"), required=False, max_length=300,
+    # Kept whole on the match (a text field): the bound is the form's, as the exit survey's comment.
+    reason = forms.CharField(label=_("Why? (optional)"), required=False, max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 

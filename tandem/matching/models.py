@@ -455,7 +455,7 @@ class Match(Versioned):
     # or when it was never planned in Tandem): the day it took place.
     first_meeting_held_on = models.DateField(_("first meeting held on"), null=True, blank=True)
     mentor_answer = models.CharField(_("mentor's answer"), max_length=3, choices=Answer.choices, blank=True)
-    mentor_reason = models.CharField(_("mentor's reason"), max_length=300, blank=True)
+    mentor_reason = models.TextField(_("mentor's reason"), blank=True)
     mentor_answered_at = models.DateTimeField(_("mentor answered"), null=True, blank=True)
     mentor_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -463,7 +463,7 @@ class Match(Versioned):
     mentor_recorded_via = models.CharField(
         _("mentor's answer recorded by a coordinator"), max_length=10, choices=Via.choices, blank=True)
     learner_answer = models.CharField(_("learner's answer"), max_length=3, choices=Answer.choices, blank=True)
-    learner_reason = models.CharField(_("learner's reason"), max_length=300, blank=True)
+    learner_reason = models.TextField(_("learner's reason"), blank=True)
     learner_answered_at = models.DateTimeField(_("learner answered"), null=True, blank=True)
     learner_answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -619,7 +619,8 @@ class ExitSurvey(models.Model):
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
     rating = models.PositiveSmallIntegerField(_("How was it?"), null=True, blank=True)
     recommend = models.BooleanField(_("Would you recommend it to a friend?"), null=True, blank=True)
-    comment = models.TextField(_("Anything you want to tell us?"), blank=True)
+    # The bound reaches the survey's form (a clear error there); the database keeps any length.
+    comment = models.TextField(_("Anything you want to tell us?"), max_length=2000, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
     privacy = Personal(

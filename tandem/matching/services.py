@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from tandem.core.apprentices import learners_are_apprentices
@@ -510,7 +511,7 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         if answer == Match.Answer.YES and _binds_without_consent(current, side, today):
             raise intake_services.consent_missing(current.learner)
         setattr(current, f"{side}_answer", answer)
-        setattr(current, f"{side}_reason", reason.strip()[:300])
+        setattr(current, f"{side}_reason", reason.strip())
         setattr(current, f"{side}_answered_at", timezone.now())
         setattr(current, f"{side}_answered_by", actor if getattr(actor, "is_authenticated", False) else None)
         setattr(current, f"{side}_recorded_via", recorded_via)
@@ -518,8 +519,9 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
             current.learner_answered_as = "guardian" if recorded_via and guardian else (
                 answered_as or ("guardian" if guardian else "learner"))
         save_edit(current)
-        recorded = {"via": recorded_via, "note": note.strip()[:300]} if recorded_via else {}
-        _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip()[:300],
+        # The note for coordinators is held to 300 characters by its form (RecordAnswerForm).
+        recorded = {"via": recorded_via, "note": note.strip()} if recorded_via else {}
+        _event(current, MatchEvent.Kind.ANSWERED, actor, side=side, answer=answer, reason=reason.strip(),
                answered_as=current.learner_answered_as if side == "learner" else "mentor", **recorded)
         changes: dict[str, Any] = {f"{side}_answer": [None, answer]}
         if recorded_via:
@@ -586,13 +588,19 @@ def _back_to_pool(learner: Learner, actor: Any, reason: str, today: date) -> str
     return Learner.State.INTAKE
 
 
+def _declined_note(text: str) -> str:
+    """A copy, for the pair never proposed again, of what the match keeps whole (a refusal's
+    reason, a closure note): shortened to the pair's 300 characters, the "…" saying there is more."""
+    return Truncator(text).chars(DeclinedPair._meta.get_field("note").max_length or 300)
+
+
 def _decline(match: Match, actor: Any, side: str, today: date) -> None:
     previous = match.state
     match.state = State.DECLINED
     match.save(update_fields=["state"])
     DeclinedPair.objects.get_or_create(
         learner=match.learner, volunteer=match.volunteer,
-        defaults={"programme": match.programme, "note": getattr(match, f"{side}_reason"),
+        defaults={"programme": match.programme, "note": _declined_note(getattr(match, f"{side}_reason")),
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
     _back_to_pool(match.learner, actor, MatchingReason.DECLINED_AFTER_FIRST_MEETING, today)
@@ -677,7 +685,7 @@ def _never_again(match: Match, actor: Any) -> None:
     pair, created = DeclinedPair.objects.get_or_create(
         learner=match.learner, volunteer=match.volunteer,
         defaults={"programme": match.programme, "kind": DeclinedPair.Kind.DID_NOT_WORK,
-                  "note": match.closure_note[:300],
+                  "note": _declined_note(match.closure_note),
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
     if created:
@@ -693,7 +701,7 @@ def survey_answer(*, survey: ExitSurvey, rating: int, recommend: bool | None, co
         raise ValidationError(_("Choose one of the faces."))
     with transaction.atomic():
         answered = ExitSurvey.objects.filter(pk=survey.pk, answered_at__isnull=True).update(
-            rating=rating, recommend=recommend, comment=comment.strip()[:2000], answered_at=timezone.now())
+            rating=rating, recommend=recommend, comment=comment.strip(), answered_at=timezone.now())
         if answered != 1:
             raise ValidationError(_("This survey was already answered. Thank you!"))
         survey.refresh_from_db()
@@ -731,7 +739,10 @@ def conflict_record(*, programme: Programme, learner: Learner, volunteer: Volunt
     with transaction.atomic():
         pair, created = DeclinedPair.objects.get_or_create(
             learner=learner, volunteer=volunteer,
-            defaults={"programme": programme, "kind": DeclinedPair.Kind.CONFLICT, "note": note.strip()[:300],
+            defaults={"programme": programme, "kind": DeclinedPair.Kind.CONFLICT,
+                      # ConflictForm holds the note to the stored 300 characters (a clear error, the
+                      # text kept), so this cut only guards callers that skipped the form.
+                      "note": note.strip()[:300],
                       "created_by": actor if getattr(actor, "is_authenticated", False) else None})
         if created:
             audit_record(organisation=programme.organisation, programme=programme, actor=actor,

@@ -114,6 +114,8 @@ def volunteer_transition(
         VolunteerTransition.objects.create(
             volunteer=current, from_state=from_state, to_state=to_state,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
+            # TransitionForm holds a one-line reason to the stored 300 characters (a clear error
+            # beyond); the cut only guards callers that skipped the form. Codes are shorter.
             reason=reason[:300],
         )
         programme = current.programme
@@ -271,7 +273,8 @@ def volunteer_create(
         save_checked(volunteer)
         VolunteerTransition.objects.create(
             volunteer=volunteer, from_state="", to_state=state,
-            actor=actor if getattr(actor, "is_authenticated", False) else None, reason=reason[:300],
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            reason=reason[:300],  # a code (Because.IMPORTED): the import types no reason
         )
         audit_record(
             organisation=programme.organisation, programme=programme, actor=actor, person=record,

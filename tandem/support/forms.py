@@ -152,7 +152,7 @@ class ExchangeFields(forms.Form):
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.none(), required=False,
                                   empty_label=_("All sites"))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_link = forms.URLField(label=_("Online link"), max_length=200, required=False, assume_scheme="https")
     places = StrictIntegerField(label=_("Places"), min_value=1, max_value=500, required=False,
                                 help_text=_("Leave empty for no limit."))
     notes = forms.CharField(label=_("Notes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

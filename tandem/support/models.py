@@ -306,6 +306,9 @@ class ConcernStep(StateChange):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps", verbose_name=_("concern"))
     from_state = models.CharField(_("from"), max_length=10, choices=Concern.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=Concern.State.choices)
+    # What the lead wrote, whole (the form takes 4,000 characters): core's ``StateChange.reason``
+    # keeps 300, enough for a code or a one-line reason, not for a note about a pair.
+    reason = models.TextField(_("reason"), blank=True)
 
     privacy = Personal(
         whose=(Link("concern__match__volunteer__person", label=_("as the mentor")),

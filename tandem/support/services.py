@@ -229,7 +229,7 @@ def concern_move(*, concern: Concern, to_state: str, actor: Any, expected_versio
         current.full_clean()
         save_edit(current)
         ConcernStep.objects.create(concern=current, from_state=before, to_state=to_state, actor=_user(actor),
-                                   reason=what.strip()[:300])
+                                   reason=what.strip())
         _audit(current.programme, actor, Action.UPDATED, f"concern:{current.pk}", person=_learner(current.match),
                changes={"state": [before, to_state]})
     return current

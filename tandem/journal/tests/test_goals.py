@@ -197,3 +197,13 @@ def test_the_guardian_is_thanked_as_a_parent_not_as_the_learner(world: World) ->
     assert "The mentor can see that you agree with this goal." in guardian and "Your mentor" not in guardian
     learner = world.client_for("learner").post(agree, follow=True).content.decode()
     assert "Your mentor can see that you agree." in learner
+
+
+def test_a_long_reflection_is_kept_whole_on_the_goal_s_step(world: World) -> None:
+    """The form takes 1,000 characters; the step used to keep 300 of them. The goal keeps only its
+    latest reflection, so the step is where an earlier one lives on."""
+    match = persona_match(world)
+    goal = services.goal_create(match=match, actor=None, category=category(world), description="Breuken snappen")
+    reflection = ("Geoefend met pizza en taart. " * 40)[:990] + " EINDE"
+    services.goal_transition(goal=goal, to_state="reached", actor=None, reflection=reflection)
+    assert GoalTransition.objects.get(goal=goal, to_state="reached").reason == reflection

@@ -6,7 +6,8 @@ the pair leaves the risk list.
 (b) In German: the coordinator plans an exchange meeting, the mentor accepts, attendance is
 ticked, and the volunteer's record shows the meeting and its hours.
 (c) In German, on a phone: a double click on Save moves a concern once; a second coordinator who
-chose the same step meanwhile is told who moved it, keeps the note and saves it with the next step."""
+chose the same step meanwhile is told who moved it, keeps the note and saves it with the next step.
+(d) In German, on a phone: a 1,000-character note, double-clicked, is one step that shows it whole."""
 
 from __future__ import annotations
 
@@ -212,3 +213,28 @@ def test_a_double_click_moves_a_concern_once_and_a_second_coordinator_is_told_in
     last = ConcernStep.objects.filter(concern=item).order_by("-at", "-pk").first()
     assert last is not None and last.actor == world.users["org_admin"]
     assert last.reason == "Mit der Schule gesprochen."
+
+
+LONG_NOTE = " ".join(f"Gespräch {i} mit der Mutter, der Mentorin und der Klassenlehrerin geführt." for i in range(1, 20))
+LONG_NOTE = (LONG_NOTE[:990] + " ENDE.").strip()
+
+
+def test_a_long_note_double_clicked_is_one_step_shown_whole_on_a_german_phone(
+        world: World, device: Any) -> None:
+    """The step kept 300 of the 4,000 characters the form takes, and the second click of a double
+    click read as a conflict with oneself. Now: one step, the whole note on it and on the page."""
+    item = concern(world, match=pair(world, weeks=1))
+    User.objects.update(language="de")
+    page = device("de-DE")
+    browser_log_in(page, world.users["coordinator"].email, PASSWORD)
+    page.goto(f"/o/zuid/p/moz/support/concerns/{item.pk}/")
+    page.locator("input[name=to_state][value=triaged]").check()
+    page.locator("#id_what").fill(LONG_NOTE)
+    page.locator("#move").dblclick()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#h-concern").inner_text() == "Eingeschätzt"
+    assert page.locator(".errors, .conflict").count() == 0
+    [step] = ConcernStep.objects.filter(concern=item)
+    assert step.reason == LONG_NOTE and len(LONG_NOTE) > 900
+    assert "ENDE." in page.locator("#steps").inner_text()
+    _fits(page)

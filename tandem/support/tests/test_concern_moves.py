@@ -135,3 +135,31 @@ def test_asking_for_the_step_it_is_at_on_a_current_page_is_a_clear_error(world: 
     assert response.status_code == 200
     assert "This concern cannot move to that step." in response.content.decode()
     assert _written(item) == written
+
+
+def test_a_long_note_is_kept_whole_on_the_step_and_a_double_tap_is_still_one_move(world: World,
+                                                                                  item: Concern) -> None:
+    """The form takes 4,000 characters; the step kept 300 of them (core's ``StateChange.reason``)
+    and a double tap with such a note read as a conflict with oneself. Now the whole note is on the
+    step, on the concern's page, and the second tap lands as the first."""
+    client = world.client_for("coordinator")
+    note = " ".join(f"Gesprek-{i:04d} met de ouder en de school." for i in range(100))[:3990] + " EINDE"
+    assert len(note) > 3900
+    data = _move(item, "triaged", note)
+    assert client.post(_url(world, item), data).status_code == 302
+    assert client.post(_url(world, item), data).status_code == 302  # a double tap: the user's own save
+    assert _written(item) == (2, 1, 1)
+    step = ConcernStep.objects.get(concern=item, to_state="triaged")
+    assert step.reason == note
+    page = client.get(_url(world, item)).content.decode()
+    assert "Gesprek-0099 met de ouder" in page and "EINDE" in page
+
+
+def test_a_note_beyond_the_form_limit_is_refused_and_kept(world: World, item: Concern) -> None:
+    client = world.client_for("coordinator")
+    note = "x" * 4001
+    before = _written(item)
+    response = client.post(_url(world, item), _move(item, "triaged", note))
+    assert response.status_code == 200
+    assert note in response.content.decode()  # what was typed, back in the form
+    assert _written(item) == before  # nothing written
