@@ -97,6 +97,7 @@ UNRELATED: dict[tuple[str, str], str] = {
     ("SignUpForm", "password"): "stored hashed",
     ("VerifyForm", "code"): "looked up, not stored: a longer code is simply not found",
     ("AnswerForm", "reason"): "kept whole in Match.mentor_reason / learner_reason (text fields)",
+    ("RecordAnswerForm", "reason"): "the person's own answer recorded for them: AnswerForm's reason, kept whole",
     ("CloseForm", "note"): "kept whole in Match.closure_note; the declined pair gets a marked summary",
     ("BankDetailsForm", "iban"): "typed with spaces; clean() stores the 34 characters without them",
 }
@@ -142,6 +143,8 @@ REACHES: dict[tuple[str, str], list[str]] = {
     ("tandem.support.forms.ConcernMoveForm", "what"): ["support.ConcernStep.reason", "support.Concern.outcome"],
     ("tandem.journal.forms.GoalCloseForm", "reflection"): ["journal.GoalTransition.reason", "journal.Goal.reflection"],
     ("tandem.matching.forms.AnswerForm", "reason"): ["matching.Match.mentor_reason", "matching.Match.learner_reason"],
+    ("tandem.matching.forms.RecordAnswerForm", "reason"): ["matching.Match.mentor_reason",
+                                                           "matching.Match.learner_reason"],
     ("tandem.matching.forms.CloseForm", "note"): ["matching.Match.closure_note"],
     ("tandem.matching.forms.ConflictForm", "note"): ["matching.DeclinedPair.note"],
     ("tandem.expenses.forms.ReviewForm", "reason"): ["expenses.Claim.reason"],
