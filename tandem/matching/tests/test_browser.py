@@ -45,14 +45,14 @@ def test_round_review_publish_answers_decline_and_rematch(world: World, page: An
     _work()
     page.reload()
     page.locator("#proposals").wait_for()
-    row = page.locator("#proposals tbody tr", has_text="Learner Tester")
+    row = page.locator("#proposals tbody.proposal", has_text="Learner Tester")
     row.get_by_text("Explanation").click()
     assert "both speak Dutch" in row.inner_text()
     before = row.locator(".mentor").inner_text()
     _submit(page, "#swap")
     if page.locator("#confirm-anyway").count():
         _submit(page, "#confirm-anyway")
-    row = page.locator("#proposals tbody tr", has_text="Learner Tester")
+    row = page.locator("#proposals tbody.proposal", has_text="Learner Tester")
     assert row.locator(".mentor").inner_text() != before
     _submit(page, "#publish")
     assert Match.objects.count() == 2
