@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 SENTENCE = {
     "en": "No mentor has a free place.",
     "nl": "Geen enkele mentor heeft een vrije plaats.",
-    "fr": "Aucun mentor n'a de place libre.",
+    "fr": "Aucun mentor n’a de place libre.",
     "de": "Kein:e Mentor:in hat einen freien Platz.",
 }
 
