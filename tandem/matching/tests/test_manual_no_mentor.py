@@ -41,3 +41,21 @@ def test_no_free_mentor_gives_a_sentence_not_an_empty_list(world: World, run_tas
         html = unescape(page.content.decode())
         assert sentence in html, language
         assert 'id="manual-volunteer"' not in html and 'id="manual-learner"' not in html
+
+
+def test_no_waiting_learner_gives_a_sentence_not_an_empty_list(world: World, run_tasks: Any,
+                                                               django_capture_on_commit_callbacks: Any) -> None:
+    """The other side: mentors have places, but every learner was proposed and published."""
+    volunteer, _learner = persona_pair(world)
+    volunteer.capacity = 3
+    volunteer.save()
+    matching_round = run_round(world, run_tasks, django_capture_on_commit_callbacks)
+    url = reverse("matching:round", kwargs={"org": "zuid", "prog": "moz", "pk": matching_round.pk})
+    client = world.client_for("coordinator")
+    publish(world, matching_round)
+    for language, sentence in {"en": "No learner is waiting to be matched.",
+                               "nl": "Er wacht geen enkele leerling om gekoppeld te worden."}.items():
+        client.post(reverse("core:set_language"), {"language": language, "next": "/"})
+        html = unescape(client.get(url).content.decode())
+        assert 'id="manual-no-learner"' in html and sentence in html, language
+        assert 'id="manual-learner"' not in html and 'id="manual-volunteer"' not in html
