@@ -146,6 +146,7 @@ FRENCH_INFORMAL = re.compile(r"\b(tu|te|toi|ton|ta|tes)\b|(?<![\w])[tT][’'](?=
 # Strings shown only to a learner (their goals, meetings, match page, check-in): French *tu*.
 # (app, msgctxt, msgid) -> where only a learner reads it. Everything else is adult-facing: vous.
 FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
+    ("matching", None, "Your guardian's answer"): "a minor learner's own answer page (the guardian answers)",
     ("journal", None, "Meeting with your mentor %(name)s"): "calendar event, learner reader",
     ("journal", None, "You will know you made it when:"): "learner's goals page",
     ("journal", None, "You have not set goals yet. You will do that together with your mentor."): "learner page",
