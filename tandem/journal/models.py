@@ -25,6 +25,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -354,6 +355,11 @@ class Meeting(Versioned):
 
     def is_past(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    def may_be_logged_held(self, now: datetime | None = None) -> bool:
+        """The one rule for logging it as held: it starts within the hour, or has started (a
+        mentor logging right after a meeting that began a little early)."""
+        return self.starts_at <= (now or timezone.now()) + timedelta(hours=1)
 
     def has_taken_place(self) -> bool:
         """Its time has come, or it is logged as held: an observation or intervision may follow."""

@@ -348,7 +348,7 @@ def meeting_log(*, meeting: Meeting, actor: Any, expected_version: int, state: s
     goals = list(goals)
     with transaction.atomic():
         current = _lock_meeting(meeting, expected_version)
-        if state == MState.HELD and current.starts_at > now + timedelta(hours=1):
+        if state == MState.HELD and not current.may_be_logged_held(now):
             raise ValidationError(_("A meeting that is still ahead cannot be logged as held."))
         if any(g.match_id != current.match_id for g in goals):
             raise ValidationError({"goals": _("Choose goals of this pair.")})

@@ -123,7 +123,7 @@ def _log_initial(item: Meeting, draft: dict[str, Any], reflection: Note | None) 
         # A meeting still ahead can only be called off: its log opens on "Cancelled" (it opened on
         # "It took place", which saving then refused).
         "state": item.state if item.state != Meeting.State.PLANNED
-        else Meeting.State.HELD if item.is_past() else Meeting.State.CANCELLED,
+        else Meeting.State.HELD if item.may_be_logged_held() else Meeting.State.CANCELLED,
         "duration_minutes": item.duration_minutes or int((item.ends_at - item.starts_at).total_seconds() // 60),
         "goals": [g.pk for g in item.goals.all()], "activities": item.activities, "note": item.note,
         "important": item.important, "missed_by": item.missed_by, "missed_reason": item.missed_reason,
