@@ -206,7 +206,7 @@ def test_the_funder_report_of_a_past_year_leaves_out_the_next_years_figures(worl
 
 
 def test_the_report_reads_right_in_german_and_french(world: World) -> None:
-    """German keeps the capital of "Mentees" in "gefragt wurden: Mentees" (not the label lowercased);
+    """German keeps the capital of "Mentees" in "befragt: Mentees" (not the label lowercased);
     French puts its no-break space before the colon and semicolon of a row's details, in the PDF too."""
     from datetime import date
 
@@ -220,7 +220,7 @@ def test_the_report_reads_right_in_german_and_french(world: World) -> None:
     with translation.override("de"):
         sections = report.build(selectors.figures(programme=world.programme), settings=settings, suppress=True)
         note = next(s.note for s in sections if s.key.startswith("survey-"))
-        assert "gefragt wurden: Mentees." in note
+        assert "befragt: Mentees." in note
     with translation.override("fr"):
         data = funder.build(programme=world.programme, start=date(2025, 8, 1), end=date(2026, 7, 31))
         dropout = next(s for s in data.sections if s.key == "dropout")
@@ -243,7 +243,7 @@ def test_the_closed_matches_figure_is_plural_in_french(world: World) -> None:
 
 
 def test_who_was_asked_keeps_the_capital_of_german_nouns(world: World) -> None:
-    """"gefragt wurden: Mentees", never "mentees"; Dutch and English set the word in lower case."""
+    """"befragt: Mentees", never "mentees"; Dutch and English set the word in lower case."""
     known.build(world)
     query = "?start=2025-08-01&end=2026-07-31"
     client = world.client_for("coordinator")
@@ -252,8 +252,8 @@ def test_who_was_asked_keeps_the_capital_of_german_nouns(world: World) -> None:
 
     cells = {str(c) for row in load_workbook(io.BytesIO(german.content)).active.iter_rows(values_only=True)
              for c in row if c}
-    assert any("gefragt wurden: Mentees." in c for c in cells), cells
-    assert not any("gefragt wurden: mentees" in c for c in cells)
+    assert any("befragt: Mentees." in c for c in cells), cells
+    assert not any("befragt: mentees" in c for c in cells)
     # Learners are "Mentees" in German throughout the report, not "Schülerinnen und Schüler".
     assert not any("Schüler" in c for c in cells) and any("Mentor:innen und Mentees" in c for c in cells)
     dutch = client.get(_url(world, "outcomes:dashboard") + query, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
