@@ -182,6 +182,28 @@ def test_an_error_is_logged_with_context_and_without_personal_data(json_log: Str
 
 
 @pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__, DEBUG=False)
+@pytest.mark.parametrize(("language", "heading", "back"), [
+    ("en", "Something went wrong", "Back to the start page"),
+    ("nl", "Er ging iets mis", "Terug naar de startpagina"),
+    ("fr", "Une erreur s’est produite", "Retour à la page d’accueil"),
+    ("de", "Etwas ist schiefgelaufen", "Zurück zur Startseite"),
+])
+def test_a_server_error_answers_with_tandems_page_in_the_readers_language(
+        language: str, heading: str, back: str) -> None:
+    """Not Django's bare English "Server Error (500)": a page of its own, standing alone (no user,
+    no query: the database may be what failed), in the language the request asked for."""
+    client = Client(raise_request_exception=False, headers={"accept-language": language})
+    response = client.post("/test-failure/7/", {"name": "A", "email": "a@example.org"})
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert back in page
+    assert "Server Error" not in page
+
+
+@pytest.mark.django_db
 def test_database_errors_are_logged_with_their_sqlstate_not_the_values(json_log: StringIO) -> None:
     from django.db import IntegrityError, connection, transaction
 
