@@ -238,3 +238,26 @@ def test_production_writes_json_logs_and_serves_hashed_compressed_static_files(t
         "json", "True", "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "tandem.core.observability.RequestIdMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "heading"), [
+    ("en", "This form has expired"),
+    ("nl", "Dit formulier is verlopen"),
+    ("fr", "Ce formulaire a expiré"),
+    ("de", "Dieses Formular ist abgelaufen"),
+])
+def test_a_form_sent_without_a_valid_token_says_it_expired_in_plain_words(
+        world: World, language: str, heading: str) -> None:
+    """A form sent from a page left open too long (or after logging in again in another tab) gets
+    a page in the reader's language that says nothing was saved and what to do, not Django's
+    "CSRF verification failed"."""
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+    client.force_login(world.users["coordinator"])
+    url = reverse("core:person_create", kwargs={"org": world.organisation.slug,
+                                                  "prog": world.programme.slug})
+    response = client.post(url, {"given_name": "Ada", "family_name": "Tester"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"<h1>{heading}</h1>" in page
+    assert "CSRF verification" not in page and "CSRF-" not in page
