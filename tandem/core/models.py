@@ -220,6 +220,13 @@ class Programme(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("core:programme", kwargs={"org": self.organisation.slug, "prog": self.slug})
 
+    @property
+    def is_group(self) -> bool:
+        """A mentor leads a learning community here, not a pair: pages say so in a sentence of
+        their own (docs/matches.md, "Group programmes say learning community"), never a noun slotted
+        into the pair's sentence."""
+        return self.format == self.Format.GROUP
+
     def interface_language(self) -> str | None:
         """The first of the programme's languages that Tandem is written in (None: none is)."""
         written = {code for code, _name in settings.LANGUAGES}

@@ -24,10 +24,12 @@ def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> l
     links = []
     if roles & selectors.COORDINATOR_ROLES:
         links.append((_("Matching"), reverse("matching:home", kwargs=_kw(programme))))
+    # A group programme's matches are its learning communities' places.
+    label = _("Learning communities") if programme.is_group else _("Matches")
     if roles & (selectors.COORDINATOR_ROLES | PEOPLE_ROLES):
-        links.append((_("Matches"), reverse("matching:matches", kwargs=_kw(programme))))
+        links.append((label, reverse("matching:matches", kwargs=_kw(programme))))
     elif Role.OBSERVER in roles:
-        links.append((_("Matches"), reverse("matching:report", kwargs=_kw(programme))))
+        links.append((label, reverse("matching:report", kwargs=_kw(programme))))
     return links
 
 

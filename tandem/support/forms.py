@@ -66,10 +66,14 @@ class PulseForm(OnceFormMixin, forms.Form):
     score = forms.TypedChoiceField(label=_("How is it going?"), choices=FACES, coerce=int, widget=forms.RadioSelect)
     word = forms.CharField(label=_("In a word (if you like)"), max_length=60, required=False)
 
-    def __init__(self, *args: Any, question: str = "pulse", learner: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, question: str = "pulse", learner: bool = False, group: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["score"])
-        if question == "fit":
+        if question == "fit" and group:  # a learning community, not two people
+            field.label = (_("Does this fit? Do you get along in your learning community?") if learner
+                           else _("Does this learner feel at home in your learning community?"))
+        elif question == "fit":
             field.label = _("Does this fit? Do you two get along?") if learner else _("Does this match fit?")
         elif learner:
             field.label = _("How are things going with your mentor?")
@@ -109,6 +113,8 @@ class ConcernForm(OnceFormMixin, forms.Form):
             kind.choices = [(value, CONFLICT_OF_PUPILS if value == Concern.Kind.CONFLICT else label)
                             for value, label in Concern.Kind.choices]
         field = cast(forms.ModelChoiceField, self.fields["match"])
+        if programme is not None and programme.is_group:
+            field.label = _("Who in the learning community is it about?")
         field.queryset = matches
         first = list(matches[:2])
         if len(first) == 1:

@@ -102,7 +102,7 @@ def test_the_log_says_what_kind_of_record_each_entry_is_about(world: World) -> N
     user.save()
     page = world.client_for("coordinator").get(
         f"/o/{world.organisation.slug}/p/{programme.slug}/audit/").content.decode()
-    for kind in ("Tandem", "Mentee", "Matching-Runde"):
+    for kind in ("Tandem", "Mentee", "Vermittlungsrunde"):
         assert f'<span class="details muted">{kind}</span>' in page
     with translation.override("fr"):
         assert history.subject_kind("match:3") == "Binôme"

@@ -184,6 +184,11 @@ FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
      "After the first meeting: do you want to go on together?"):
         "programme page, panel read by the learner alone",
     ("core", "to a learner", "Your coordinators"): "programme page, read by a learner alone",
+    ("matching", "to a learner", "Your learning community"): "programme page, group programme, read by the learner alone",
+    ("matching", None, "After your first meeting: do you want to stay in this learning community?"):
+        "answer page, group programme, learner side",
+    ("support", None, "Does this fit? Do you get along in your learning community?"):
+        "check-in label, group programme, learner only",
     ("support", "to a learner", "A question for you"): "support page, read by a learner alone",
     ("support", "to a learner", "What you raised"): "support page, read by a learner alone",
     ("support", "to a learner",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,31 @@ def test_the_belgian_certificate_is_named_in_the_readers_language() -> None:
         assert safeguarding_certificate_name("BE") == "extrait de casier judiciaire (modèle 2)"
     with translation.override("en"):
         assert "Extrait de casier judiciaire" in safeguarding_certificate_name("BE")
+
+
+# English words a German reader stumbled on, with the German word every catalogue uses instead
+# (docs/architecture.md, "German says Vermittlung"). "Feedback", "Link", "Workshop", "Status",
+# "Team", "Import", "Download" and "Mentoring" are everyday German and stay.
+GERMAN_NOT_ENGLISH = re.compile(r"Matching|\bgematcht|\bmatchen|\bMatch(?:es)?\b|Dashboard|\bLogin\b")
+
+
+@pytest.mark.parametrize(("msgid", "expected"), [
+    ("Matching", "Vermittlung"),
+    ("Matching round", "Vermittlungsrunde"),
+    ("Matching criteria", "Vermittlungskriterien"),
+    ("Run a matching round", "Eine Vermittlungsrunde starten"),
+    ("Certificate expired: out of matching", "Führungszeugnis abgelaufen: nicht mehr in der Vermittlung"),
+])
+def test_german_says_vermittlung_not_matching(msgid: str, expected: str) -> None:
+    with translation.override("de"):
+        assert _(msgid) == expected
+
+
+def test_no_german_catalogue_says_matching() -> None:
+    """German said "Matching", "Matching-Runde", "Matching-Kriterien" (about 23 entries) beside
+    "vermittelt" and "Vermittlung" for the same thing; VerA itself speaks of Vermittlung."""
+    found = [(po.parts[-5], entry.msgid)
+             for po in sorted(TANDEM.glob("*/locale/de/LC_MESSAGES/django.po"))
+             for entry in polib.pofile(str(po))
+             for text in [entry.msgstr, *entry.msgstr_plural.values()] if GERMAN_NOT_ENGLISH.search(text)]
+    assert found == []

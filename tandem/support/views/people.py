@@ -55,7 +55,8 @@ def pulse(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         raise PermissionDenied
     rules = attention.rules_for(programme)
     question = selectors.pulse_question(match=match, side=side, pulse_days=rules.pulse_days) or "pulse"
-    form = PulseForm(request.POST or None, question=question, learner=side == "learner")
+    form = PulseForm(request.POST or None, question=question, learner=side == "learner",
+                     group=programme.is_group)
     if request.method == "POST" and form.is_valid() and (response := create_once(
             request, form, lambda: services.pulse_answer(
                 match=match, side=side, question=question, score=form.cleaned_data["score"],

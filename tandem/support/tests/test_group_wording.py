@@ -1,0 +1,131 @@
+"""A group programme's pages speak of its learning communities, not of pairs.
+
+Walk of "Students as Community Builders" (a trained student leads a learning community of several
+younger students): the mentor's home read "Deine Tandems", the learner's "Dein Tandem", the match
+page "Warum dieses Tandem", the mentor's answer "in diesem Tandem weitermachen", the journal "Das
+Tandem", the check-in "Passt dieses Tandem?" (and "koppel", "binôme" in Dutch and French). Each
+such place has a whole sentence of its own for a group programme (``Programme.is_group``). The
+product's name stays in the header, the footer and after the page's own title ("… · Tandem"), so
+the tests read the page's <main> and the page title's own part.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from conftest import World
+from tandem.matching import services
+from tandem.matching.models import Match
+from tandem.matching.tests.factories import held, persona_pair
+
+pytestmark = pytest.mark.django_db
+
+# The word each language uses for a pair, which a group programme's reader must not meet.
+PAIR_WORD = {"de": re.compile(r"Tandem"), "nl": re.compile(r"\bkoppel", re.I), "fr": re.compile(r"binôme", re.I)}
+
+
+def _match(world: World, *, group: bool) -> Match:
+    """The mentor and learner personas in one proposed match whose first meeting was held: every
+    side has an answer, a check-in and a journal to read."""
+    volunteer, learner = persona_pair(world)
+    if group:
+        world.programme.format = "group"
+        world.programme.save()
+    match = services.match_create(programme=world.programme, volunteer=volunteer, learner=learner,
+                                  actor=world.users["coordinator"])
+    held(world, match)
+    return match
+
+
+def _url(world: World, name: str, **kwargs: object) -> str:
+    return reverse(name, kwargs={"org": world.organisation.slug, "prog": world.programme.slug, **kwargs})
+
+
+def _read(world: World, persona: str, language: str, url: str) -> tuple[str, str]:
+    """The page's own title (before " · Tandem") and the visible text of its <main>."""
+    user = world.users[persona]
+    user.language = language
+    user.save()
+    response = world.client_for(persona).get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    title = unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1)).rsplit(" · ", 1)[0]  # type: ignore[union-attr]
+    main = re.search(r"<main\b.*?</main>", html, re.S).group(0)  # type: ignore[union-attr]
+    text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", "", main, flags=re.S))))
+    return title, text
+
+
+def _people_pages(world: World, match: Match) -> dict[str, list[str]]:
+    """The pages a mentor, a learner and a guardian meet most."""
+    own = [_url(world, "core:programme"), _url(world, "matching:matches"), _url(world, "matching:match", pk=match.pk),
+           _url(world, "matching:answer", pk=match.pk)]
+    return {
+        "mentor": [*own, _url(world, "journal:pair", pk=match.pk), _url(world, "support:pulse", pk=match.pk),
+                   _url(world, "support:raise")],
+        "learner": [*own, _url(world, "journal:pair", pk=match.pk), _url(world, "support:pulse", pk=match.pk),
+                    _url(world, "support:raise")],
+        "guardian": own,
+    }
+
+
+@pytest.mark.parametrize("language", ["de", "nl", "fr"])
+def test_a_group_programmes_mentor_learner_and_guardian_never_read_pair(world: World, language: str) -> None:
+    match = _match(world, group=True)
+    found = []
+    for persona, urls in _people_pages(world, match).items():
+        for url in urls:
+            title, text = _read(world, persona, language, url)
+            found += [(persona, url, part[max(0, hit.start() - 40):hit.end() + 40])
+                      for part in (title, text) for hit in PAIR_WORD[language].finditer(part)]
+    assert found == []
+
+
+def test_the_group_programmes_coordinator_reads_learning_communities_in_german(world: World) -> None:
+    match = _match(world, group=True)
+    urls = [_url(world, "matching:matches"), _url(world, "matching:home"), _url(world, "matching:match", pk=match.pk),
+            _url(world, "journal:overview"), _url(world, "journal:pair", pk=match.pk), _url(world, "support:overview"),
+            _url(world, "support:risks"), _url(world, "support:pair", pk=match.pk)]
+    found = []
+    for url in urls:
+        title, text = _read(world, "coordinator", "de", url)
+        found += [(url, part[max(0, hit.start() - 40):hit.end() + 40])
+                  for part in (title, text) for hit in PAIR_WORD["de"].finditer(part)]
+    assert found == []
+    assert _read(world, "coordinator", "de", _url(world, "matching:matches"))[0] == "Lerngemeinschaften"
+    assert "Lerngemeinschaften und ihr Logbuch" in _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+
+
+def test_the_group_sentences_in_german(world: World) -> None:
+    match = _match(world, group=True)
+    home = _read(world, "mentor", "de", _url(world, "core:programme"))[1]
+    assert "Deine Lerngemeinschaft" in home
+    assert "Deine Lerngemeinschaft" in _read(world, "learner", "de", _url(world, "core:programme"))[1]
+    assert "Die Lerngemeinschaft deines Kindes" in _read(world, "guardian", "de", _url(world, "core:programme"))[1]
+    answer = _read(world, "mentor", "de", _url(world, "matching:answer", pk=match.pk))[1]
+    assert "Nach eurem ersten Treffen: Soll diese:r Mentee in deiner Lerngemeinschaft bleiben?" in answer
+    # The learner persona is a minor: the guardian answers for them.
+    assert "Nach dem ersten Treffen: Soll dein Kind in dieser Lerngemeinschaft bleiben?" in _read(
+        world, "guardian", "de", _url(world, "matching:answer", pk=match.pk))[1]
+    title, page = _read(world, "mentor", "de", _url(world, "matching:match", pk=match.pk))
+    assert title == "Ein Platz in einer Lerngemeinschaft"
+    assert "Lerngemeinschaft von Mentor" in page
+    assert "Fühlt sich diese:r Mentee in deiner Lerngemeinschaft wohl?" in _read(
+        world, "mentor", "de", _url(world, "support:pulse", pk=match.pk))[1]
+    assert "Die Lerngemeinschaft" in _read(world, "mentor", "de", _url(world, "journal:pair", pk=match.pk))[1]
+
+
+def test_a_one_to_one_programme_keeps_its_pair(world: World) -> None:
+    """The group sentences are a group programme's only: a tandem stays a tandem."""
+    match = _match(world, group=False)
+    assert "Dein Tandem" in _read(world, "mentor", "de", _url(world, "core:programme"))[1]
+    assert _read(world, "mentor", "de", _url(world, "matching:matches"))[0] == "Tandems"
+    assert _read(world, "mentor", "de", _url(world, "matching:match", pk=match.pk))[0] == "Tandem"
+    assert "Willst du als Mentor:in in diesem Tandem weitermachen?" in _read(
+        world, "mentor", "de", _url(world, "matching:answer", pk=match.pk))[1]
+    assert "Passt dieses Tandem?" in _read(world, "mentor", "de", _url(world, "support:pulse", pk=match.pk))[1]
+    assert "Tandems und ihr Logbuch" in _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+    assert "Lerngemeinschaft" not in _read(world, "learner", "de", _url(world, "core:programme"))[1]
