@@ -223,15 +223,18 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300, error_messages={"required": _("Give a reason.")})
 
 
 class InfoRequestForm(forms.Form):
-    message = forms.CharField(label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": _("Write what you need to know.")})
 
 
 class TransitionForm(forms.Form):
-    to_state = forms.ChoiceField(label=_("New state"), choices=Learner.State.choices)
+    to_state = forms.ChoiceField(label=_("New state"), choices=Learner.State.choices,
+                                 error_messages={"required": _("Choose the new state."),
+                                                 "invalid_choice": _("Choose the new state.")})
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
