@@ -210,7 +210,7 @@ def _form_action(
     form = form_class(request.POST)
     if not form.is_valid():
         if not _shows(learner, name):  # a hand-made post: the page has no such form to show it in
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _detail_page(request, programme, learner, **{name: form})
     _run(request, lambda: action(learner, form.cleaned_data), success)
     return _back(programme, learner)
