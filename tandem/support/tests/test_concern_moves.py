@@ -179,7 +179,8 @@ def test_a_resolved_concern_shows_its_outcome_once_and_reopening_is_secondary(wo
     assert body.count("Afspraken gemaakt over de planning") == 1  # under "What was done", not again as the step
     assert "Gebeld met de ouder" in body  # the other steps keep their notes
     assert 'type="radio"' not in body  # no choice of steps: reopening is the one move
-    assert '<details id="reopen">' in body and "Reopen this concern" in body and "Why reopen it?" in body
+    assert "A new problem?" in body and "Reopen this concern" in body and "Why reopen it?" in body
+    assert '<details id="reopen">' in body
     assert 'class="primary" id="move"' not in body  # a secondary button, behind the summary
     assert 'name="to_state" value="action"' in body
 
