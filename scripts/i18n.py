@@ -4,6 +4,7 @@
     python scripts/i18n.py compile        # .po -> .mo in pure Python (polib), no gettext needed
     python scripts/i18n.py check          # exit 1 on untranslated or fuzzy entries
     python scripts/i18n.py french-spaces  # a no-break space before : ; ? ! and inside « » (fr)
+    python scripts/i18n.py unused         # entries no source uses any more (needs GNU gettext)
 
 Each app keeps its own ``locale/`` so apps can be worked on independently.
 """
@@ -147,6 +148,34 @@ def check() -> int:
     return 1 if bad else 0
 
 
+def unused_entries(root: Path, extracted: Path) -> list[str]:
+    """Entries of ``root``'s catalogues that no source uses any more (a text reworded, given a
+    msgctxt or made a plural leaves its old entry behind): those missing from the catalogues
+    ``makemessages`` made of a copy of the apps at ``extracted``. A text built in code is
+    invisible to xgettext, so it must not be: no gettext call inside an f-string (it does not
+    read them), or its entry reads as unused here and the next ``makemessages`` drops it."""
+    found = []
+    for po_path in sorted((root / "tandem").glob("*/locale/*/LC_MESSAGES/django.po")):
+        used = {(e.msgctxt, e.msgid) for e in polib.pofile(str(extracted / po_path.relative_to(root)))}
+        where = po_path.relative_to(root)
+        found += [f"{where}: unused: {(e.msgctxt, e.msgid)!r}" for e in polib.pofile(str(po_path))
+                  if not e.obsolete and (e.msgctxt, e.msgid) not in used]
+    return found
+
+
+def unused(root: Path = ROOT) -> list[str]:
+    """``unused_entries`` of the catalogues, extracting from a temporary copy of the apps (the
+    real catalogues stay as they are)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp)
+        shutil.copytree(root / "tandem", copy / "tandem", ignore=shutil.ignore_patterns("__pycache__"))
+        makemessages(copy)
+        return unused_entries(root, copy)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "makemessages":
@@ -157,5 +186,9 @@ if __name__ == "__main__":
     elif command == "french-spaces":
         fix_french_spaces()
         compile_all()
+    elif command == "unused":
+        lines = unused()
+        print("\n".join(lines))
+        sys.exit(1 if lines else 0)
     else:
         sys.exit(check())

@@ -93,6 +93,9 @@ class ProgrammeSpec:
     # When pairs meet: the weekdays (0 is Monday) and the usual hour. Never on a Sunday.
     meeting_days: tuple[int, ...] = (0, 1, 2, 3, 4)
     meeting_time: time = time(16)
+    # A mentor who answers by phone (retired experts call the office): the matching demo has
+    # the coordinator record that answer through the service (matching.demo.answer_by_phone).
+    answers_by_phone: bool = False
 
     def meeting_day(self, day: date, *, later: bool = False) -> date:
         """``day`` if pairs of this programme meet on that weekday, else the last day before it
@@ -196,6 +199,7 @@ SPECS: list[ProgrammeSpec] = [
                       ("Autohaus Berlin-Mitte", "employer")],
         learner_ages=(16, 22), mentor_ages=(62, 76),
         meeting_time=time(17, 30),  # after the working day in the company
+        answers_by_phone=True,
     ),
     ProgrammeSpec(
         org_slug="afev", org_name="AFEV", country="FR",

@@ -16,6 +16,7 @@ from tandem.core.languages import language_choices, validate_languages
 from tandem.core.models import Field, PartnerInstitution, Person, Programme, Role, Site
 from tandem.core.naming import person_label
 from tandem.core.once import OnceFormMixin
+from tandem.core.places import postcode_town_error
 from tandem.core.versioning import VersionedFormMixin
 
 
@@ -89,6 +90,19 @@ class FieldsField(forms.MultipleChoiceField):
         self.choices = vocabulary(programme).choices(current)
 
 
+def refuse_mismatched_address(form: forms.Form, *, country: str) -> None:
+    """A postcode and a town that do not belong together, typed or changed in ``form``, are a
+    form error on the postcode (the text stays in both boxes): the map would show the postcode's
+    place, not the town's (``places.postcode_town_mismatch``, docs/architecture.md). An address
+    not touched is left alone, so an old record can still be saved for another field."""
+    cleaned = form.cleaned_data
+    if "postcode" not in cleaned or "city" not in cleaned or not {"postcode", "city"} & set(form.changed_data):
+        return
+    error = postcode_town_error(country=country, postcode=cleaned["postcode"] or "", city=cleaned["city"] or "")
+    if error:
+        form.add_error("postcode", error)
+
+
 class PersonForm(VersionedFormMixin, forms.ModelForm[Person]):
     class Meta:
         model = Person
@@ -98,6 +112,16 @@ class PersonForm(VersionedFormMixin, forms.ModelForm[Person]):
         )
         widgets = {"date_of_birth": DateInput()}
 
+    def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.country = country
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.country:
+            refuse_mismatched_address(self, country=self.country)
+        return cleaned
+
 
 class NewPersonForm(OnceFormMixin, PersonForm):
     role = forms.ChoiceField(label=_("Role in this programme"), choices=())
@@ -106,7 +130,7 @@ class NewPersonForm(OnceFormMixin, PersonForm):
     )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, country=programme.country, **kwargs)
         del self.fields["version"]  # a new person: nothing to compare with
         cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
         cast(forms.ModelChoiceField, self.fields["institution"]).queryset = (

@@ -27,6 +27,7 @@ the unplaced (``place_again``).
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -188,19 +189,75 @@ def postcode_point(country: str, postcode: str, city: str = "",
 def city_point(city: str, country: str = "") -> Point | None:
     """Where a town is, read in ``country`` first. "Gent (Ledeberg)", "Berlin, Kreuzberg" and
     "Paris 19e" are read as Gent, Berlin and Paris when the whole name is not known."""
+    place = _city_place(city, country)
+    return (place[3], place[4]) if place is not None else None
+
+
+def _city_keys(city: str) -> list[str]:
     key = normalise_city(city)
-    for candidate in dict.fromkeys([key, normalise_city(re.split(r"[(,/]", city)[0]),
-                                    _ARRONDISSEMENT.sub("", key)]):
+    return list(dict.fromkeys([key, normalise_city(re.split(r"[(,/]", city)[0]), _ARRONDISSEMENT.sub("", key)]))
+
+
+def _city_place(city: str, country: str) -> _Place | None:
+    for candidate in _city_keys(city):
         places = _places().get(candidate)
         if not places:
             continue
         here = [p for p in places if p[0] == country]
         if here:  # own names first, then the larger place
-            best = min(here, key=lambda p: (p[1], -p[2], p[3], p[4]))
-        else:  # abroad, someone means the larger place (Köln, not Cologne in the Gers)
-            best = min(places, key=lambda p: (-p[2], p[1], p[3], p[4]))
-        return best[3], best[4]
+            return min(here, key=lambda p: (p[1], -p[2], p[3], p[4]))
+        # abroad, someone means the larger place (Köln, not Cologne in the Gers)
+        return min(places, key=lambda p: (-p[2], p[1], p[3], p[4]))
     return None
+
+
+def _km(a: Point, b: Point) -> float:
+    lat1, lon1, lat2, lon2 = (math.radians(x) for x in (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def postcode_town_mismatch(*, country: str, postcode: str, city: str) -> bool:
+    """Whether the town typed is another place than the postcode's (docs/architecture.md,
+    "Places"): ``geocode`` reads the postcode first, so a learner who moved to Schiedam with
+    Rotterdam's postcode left in would be placed in Rotterdam. They agree when the town is one of
+    the postcode's place names (or begins with it, "Paris 19e"), or lies close to the postcode's
+    point — within the town's own reach, which grows with its size (1 km + √population / 70:
+    Antwerpen's Ekeren, 9 km out, is Antwerpen; Schiedam, 7 km from Rotterdam-Zuid, is not).
+    Nothing is said when either cannot be found (an unknown postcode or village)."""
+    if not postcode.strip() or not city.strip():
+        return False
+    codes = _postcode_keys(country, postcode)
+    rows: list[_Postcode] = []
+    if codes:
+        from tandem.core.models import PostalCode
+
+        loaded = _by_code(PostalCode.objects.filter(country=country, code__in=codes).values_list(
+            "code", "place", "latitude", "longitude"))
+        rows = next((loaded[c] for c in codes if loaded.get(c)), []) or next(
+            (list(_postcodes()[country, c]) for c in codes if (country, c) in _postcodes()), [])
+    if not rows:
+        return False
+    keys = _city_keys(city)
+    if any(place == key or place.startswith(key + " ") or key.startswith(place + " ")
+           for place, _lat, _lon in rows for key in keys):
+        return False
+    town = _city_place(city, country)
+    if town is None:
+        return False
+    # The town's size under any of its names here (Antwerpen is GeoNames' alternate name of
+    # Antwerp, and the postcode list's place name, which carries no population).
+    people = max([town[2], *(p[2] for key in keys for p in _places().get(key, ()) if p[0] == country)])
+    reach = 1 + math.sqrt(people) / 70
+    return min(_km((lat, lon), (town[3], town[4])) for _place, lat, lon in rows) > reach
+
+
+def postcode_town_error(*, country: str, postcode: str, city: str) -> str | None:
+    """The form error for a postcode and a town that do not belong together, or None."""
+    if not postcode_town_mismatch(country=country, postcode=postcode, city=city):
+        return None
+    return gettext("The postcode %(postcode)s is not in %(city)s: the postcode or the town is wrong.") % {
+        "postcode": postcode.strip(), "city": city.strip()}
 
 
 def geocode(

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.apprentices import learners_are_apprentices
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput, FieldsField, LanguagesField, PersonChoiceField
+from tandem.core.forms import (
+    DateInput,
+    FieldsField,
+    LanguagesField,
+    PersonChoiceField,
+    refuse_mismatched_address,
+)
 from tandem.core.inputs import (
     decimal_input,
     validate_latitude,
@@ -67,6 +73,7 @@ class ProfileFields(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, learner: Learner | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.country = programme.country
         if "institution" in self.fields and learners_are_apprentices(programme):
             self.fields["institution"].label = _("Vocational school or company")  # core.apprentices
         if "level" in self.fields:
@@ -77,6 +84,11 @@ class ProfileFields(forms.Form):
         cast(LanguagesField, self.fields["languages"]).offer(
             country=programme.country, programme_languages=programme.languages,
             current=learner.languages if learner else ())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        refuse_mismatched_address(self, country=self.country)  # a form with an address
+        return cleaned
 
     def profile(self) -> dict[str, Any]:
         keys = ("level", "employer", "reasons", "needs", "languages", "availability", "mentor_wishes",
@@ -206,8 +218,8 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
         form holds is what is saved, and the same form sent twice (a double tap on Save) finds
         its own save instead of "saved meanwhile: Schiedam's point / yours: Rotterdam's"."""
         cleaned = super().clean() or {}
-        if "latitude" not in cleaned or "longitude" not in cleaned:
-            return cleaned  # not numbers: the fields say so
+        if "latitude" not in cleaned or "longitude" not in cleaned or self.has_error("postcode"):
+            return cleaned  # not numbers, or the postcode is not in the town: the fields say so
         changed = set(self.changed_data)
         typed = bool(changed & {"latitude", "longitude"})
         moved = bool(changed & {"postcode", "city"})
@@ -223,15 +235,18 @@ class LearnerForm(VersionedFormMixin, ProfileFields):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300, error_messages={"required": _("Give a reason.")})
 
 
 class InfoRequestForm(forms.Form):
-    message = forms.CharField(label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3}))
+    message = forms.CharField(label=_("What do you need to know?"), widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": _("Write what you need to know.")})
 
 
 class TransitionForm(forms.Form):
-    to_state = forms.ChoiceField(label=_("New state"), choices=Learner.State.choices)
+    to_state = forms.ChoiceField(label=_("New state"), choices=Learner.State.choices,
+                                 error_messages={"required": _("Choose the new state."),
+                                                 "invalid_choice": _("Choose the new state.")})
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 

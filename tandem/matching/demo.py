@@ -16,6 +16,8 @@ intake demo data (the volunteers and learners it pairs). What it writes:
 * **closed** matches with their exit surveys: completed learners (planned end, goals reached),
   learners who left school, and two early endings whose learner is back on the waiting list
   (mentor moved, the relationship did not work — that pair has its ``DeclinedPair`` too);
+* where mentors answer by phone (VerA), one pair whose first meeting took place four days ago
+  and whose mentor's yes the coordinator **recorded** from a phone call, through the service;
 * a **real matching round** run synchronously over the remaining pools, with one or two
   proposals published (*proposed* matches; the first has its first meeting planned next week, so
   nobody can answer yet) and the rest awaiting the coordinator's review;
@@ -109,6 +111,12 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     "place": {
         "nl": ["Bibliotheek {city}"], "de": ["Stadtbibliothek {city}"], "fr": ["Médiathèque de {city}"],
         "en": ["{city} public library"],
+    },
+    "phoned": {  # the coordinator's note on a mentor's answer given by phone
+        "de": ["Hat im Büro angerufen: Das erste Treffen war gut, möchte gern weitermachen."],
+        "nl": ["Belde naar het kantoor: de kennismaking ging goed, wil graag verder."],
+        "fr": ["A appelé le bureau : la première rencontre s'est bien passée, veut continuer."],
+        "en": ["Called the office: the first meeting went well, happy to go on."],
     },
     "room": {
         "de": ["Seminarraum {n}, Campus {city}"], "nl": ["Lokaal {n}, {city}"], "fr": ["Salle {n}, {city}"],
@@ -316,6 +324,7 @@ class _Seeder:
         self.spread_ready()
         self.write()
         self.demo_accounts()
+        self.answer_by_phone()
         self.round()
         self.meetings()
 
@@ -549,6 +558,40 @@ class _Seeder:
         with happening_at(held):
             services.match_mark_held(match=match, actor=self.coordinator, expected_version=match.version,
                                      held_on=when.date())
+
+    def answer_by_phone(self) -> None:
+        """Where mentors answer by phone (``spec.answers_by_phone``, VerA's senior experts): a
+        pair proposed nine days ago whose first meeting took place four days ago; the mentor called
+        the office the day after and the coordinator recorded the yes (``match_answer`` with
+        ``recorded_via``) after marking the meeting held, so the match's story and the audit say
+        who recorded it and how. The learner has not answered yet: the match waits for them."""
+        if not self.ctx.spec.answers_by_phone or self.group:
+            return
+        for learner in [x for x in self.waiting if x.state == LState.WAITING and x not in self.spread]:
+            volunteer = next((v for v in self.ready if self.fits(v, learner)), None)
+            if volunteer is None:
+                continue
+            self.ready.remove(volunteer)
+            self.waiting.remove(learner)
+            proposed = working_day(self.today - timedelta(days=9))
+            check = adapter.check_pair(programme=self.programme, volunteer=volunteer, learner=learner,
+                                       today=self.today)
+            with happening_at(self.at(proposed, 10)):
+                match = services.match_create(programme=self.programme, volunteer=volunteer, learner=learner,
+                                              actor=self.coordinator, score=check.score, items=check.items,
+                                              warnings=check.broken)
+            when = self.ctx.meeting_at(self.ctx.spec.meeting_day(self.today - timedelta(days=4)))
+            with happening_at(self.at(next_working_day(proposed + timedelta(days=1)), 11)):
+                match = services.match_plan_first_meeting(match=match, at=when, place=self.place(learner),
+                                                          actor=self.coordinator, expected_version=match.version)
+            called = self.at(next_working_day(when.date() + timedelta(days=1)), 10, 15)
+            with happening_at(called):  # the call says it took place, then what the mentor answers
+                match = services.match_mark_held(match=match, actor=self.coordinator, expected_version=match.version,
+                                                 held_on=when.date())
+                services.match_answer(match=match, side="mentor", answer=Match.Answer.YES, actor=self.coordinator,
+                                      recorded_via=Match.Via.PHONE, today=timezone.localdate(called),
+                                      note=(TEXTS["phoned"].get(self.language) or TEXTS["phoned"]["en"])[0])
+            return
 
     def round(self) -> None:
         """A real round over today's pools, run here (not by the worker); a few proposals are

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.antispam import HumanCheckMixin
 from tandem.core.availability import slot_choices
-from tandem.core.forms import DateInput, FieldsField, LanguagesField
+from tandem.core.forms import DateInput, FieldsField, LanguagesField, refuse_mismatched_address
 from tandem.core.inputs import (
     MENTOR_CAPACITY_MAX,
     StrictIntegerField,
@@ -104,6 +104,7 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.country = programme.country
         # The self-declaration goes before the consent (the form is rendered in field order).
         consent = self.fields.pop("consent")
         self.fields.update(declaration_fields())
@@ -112,6 +113,11 @@ class ApplicationForm(HumanCheckMixin, forms.Form):
             country=programme.country, programme_languages=programme.languages)
         cast(FieldsField, self.fields["expertise"]).offer(programme=programme)
         cast(forms.MultipleChoiceField, self.fields["availability"]).choices = slot_choices()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        refuse_mismatched_address(self, country=self.country)
+        return cleaned
 
     def service_data(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -192,8 +192,11 @@ class _Seeder:
             # The coordinator's steps fall on working days, one a day, the last two to four days
             # ago; the concern was raised the day before the first (a mentor or a parent may write
             # on a Sunday, a teacher on a school day).
+            # A question is answered at once (raised → resolved, the move skipping ahead); the
+            # others go step by step.
+            path = ["raised", state] if kind == "question" and state != "raised" else order[:order.index(state) + 1]
             days: list[date] = []
-            for _step in order[1:order.index(state) + 1]:
+            for _step in path[1:]:
                 days.insert(0, working_day((days[0] if days else self.today - timedelta(days=1 + i % 3))
                                            - timedelta(days=1)))
             raised_on = days[0] - timedelta(days=1) if days else self.today - timedelta(days=10 - i)
@@ -207,9 +210,7 @@ class _Seeder:
                 outcome=what if state == "resolved" else "",
                 resolved_at=moments[-1] if state == "resolved" else None)
             steps = [ConcernStep(concern=concern, from_state="", to_state="raised")]
-            for before, after in itertools.pairwise(order):
-                if order.index(after) > order.index(state):
-                    break
+            for before, after in itertools.pairwise(path):
                 steps.append(ConcernStep(concern=concern, from_state=before, to_state=after, actor=self.lead_user,
                                          reason=what))
             made = ConcernStep.objects.bulk_create(steps)

@@ -142,6 +142,17 @@ class ConcernMoveForm(VersionedFormMixin, forms.Form):
             field.choices = choices
         if choices and not self.is_bound:
             self.fields["to_state"].initial = choices[0][0]
+        if reached == Concern.State.RESOLVED:
+            # Reopening is the one move from resolved: no radios, only the reason (docs/support.md).
+            field.widget = forms.HiddenInput()
+            self.fields["what"].label = _("Why reopen it?")
+            self.fields["what"].error_messages["required"] = _("Say why it is reopened.")
+            self.fields["what"].help_text = _("Only when a new problem has come up. The concern goes back to "
+                                              "“Action under way”.")
+
+    @property
+    def reopens(self) -> bool:
+        return isinstance(self.fields["to_state"].widget, forms.HiddenInput)
 
 
 class SettingsForm(VersionedFormMixin, forms.ModelForm):

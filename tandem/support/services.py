@@ -50,7 +50,8 @@ CState = Concern.State
 _SILENT: ContextVar[bool] = ContextVar("support_silent", default=False)
 HIDDEN = "…"
 
-# The moves of a concern. A resolved concern may be reopened (back to action).
+# The moves of a concern. A resolved concern may be reopened (back to action) when a new problem
+# comes up: a secondary action on its page, with the reason asked (docs/support.md).
 MOVES: dict[str, frozenset[str]] = {
     CState.RAISED: frozenset({CState.TRIAGED, CState.ACTION, CState.RESOLVED}),
     CState.TRIAGED: frozenset({CState.ACTION, CState.RESOLVED}),
@@ -220,12 +221,14 @@ def concern_move(*, concern: Concern, to_state: str, actor: Any, expected_versio
         if to_state not in MOVES.get(current.state, frozenset()):
             raise ValidationError(_("This concern cannot move to that step."))
         if not what.strip():
-            raise ValidationError({"what": _("Say what was done.")})
+            raise ValidationError({"what": _("Say why it is reopened.") if current.state == CState.RESOLVED
+                                   else _("Say what was done.")})
         before = current.state
         current.state = to_state
         current.resolved_at = now if to_state == CState.RESOLVED else None
-        if to_state == CState.RESOLVED:
-            current.outcome = what.strip()
+        # The outcome is the resolving step's note; reopened, the concern has none until it is
+        # resolved again (the earlier one stays in its step).
+        current.outcome = what.strip() if to_state == CState.RESOLVED else ""
         current.full_clean()
         save_edit(current)
         ConcernStep.objects.create(concern=current, from_state=before, to_state=to_state, actor=_user(actor),

@@ -108,3 +108,20 @@ def test_the_log_says_what_kind_of_record_each_entry_is_about(world: World) -> N
         assert history.subject_kind("match:3") == "Binôme"
         assert history.subject_kind("person:3") == ""  # the entry names the person already
         assert history.subject_kind("nothing:3") == ""
+
+
+def test_a_matchs_dates_read_as_labels_not_half_sentences(world: World) -> None:
+    """'Première rencontre tenue le : 12 novembre' read oddly: a label names the date."""
+    event = audit_record(
+        organisation=world.organisation, programme=world.programme, actor=None, action="updated",
+        subject="match:1", changes={"first_meeting_held_on": [None, "2026-11-12"],
+                                    "mentor_answered_at": [None, "2026-11-03T10:00:00+01:00"],
+                                    "learner_answered_at": [None, "2026-11-04T10:00:00+01:00"]})
+    labels = {language: list(_rows(event, language)) for language in ("fr", "nl", "de")}
+    assert labels["fr"] == ["Date de la première rencontre", "Date de la réponse du mentor",
+                            "Date de la réponse du jeune"]
+    assert labels["nl"] == ["Datum van de eerste ontmoeting", "Datum van het antwoord van de mentor",
+                            "Datum van het antwoord van de leerling"]
+    assert labels["de"] == ["Datum des ersten Treffens", "Datum der Antwort der Mentor:in",
+                            "Datum der Antwort der:des Mentee"]
+    assert _rows(event, "fr")["Date de la première rencontre"] == (None, "12 novembre 2026")

@@ -9,6 +9,7 @@ import zipfile
 from collections import Counter
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -211,3 +212,26 @@ def test_the_persons_page_warns_about_an_address_it_cannot_place(world: World) -
     assert "“0000 Nergenshuizen” could not be placed on the map" in response.content.decode()
     person.refresh_from_db()
     assert person.city == "Nergenshuizen"  # saved anyway
+
+
+def test_the_persons_page_refuses_a_postcode_of_another_town_and_leaves_an_old_one_alone(world: World) -> None:
+    person = world.people["mentor"]  # a volunteer: the same form for every person
+    client = world.client_for("coordinator")
+    url = reverse("core:person_edit", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                              "pk": person.pk})
+
+    def data(**changes: Any) -> dict[str, Any]:
+        person.refresh_from_db()
+        return {"version": person.version, "given_name": person.given_name, "family_name": person.family_name,
+                "email": person.email, "phone": person.phone, "language": person.language,
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+                "postcode": person.postcode, "city": person.city, **changes}
+
+    page = client.post(url, data(postcode="1012", city="Rotterdam"))  # Amsterdam's postcode
+    assert page.status_code == 200 and "The postcode 1012 is not in Rotterdam" in page.content.decode()
+    person.refresh_from_db()
+    assert person.postcode == ""
+    # A mismatch already stored (an import) does not stop an edit of another field.
+    type(person).objects.filter(pk=person.pk).update(postcode="1012")
+    assert client.post(url, data(phone="+31 6 1111 2222")).status_code == 302
+

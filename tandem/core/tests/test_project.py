@@ -80,9 +80,11 @@ def test_compiled_catalogue_matches_its_po_file(po_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) is not installed")
-def test_every_string_in_the_source_is_in_the_catalogues(tmp_path: Path) -> None:
+def test_every_string_in_the_source_is_in_the_catalogues_and_no_other(tmp_path: Path) -> None:
     """Extract messages from a copy of the source: a string that is marked for translation but
-    missing from the .po files shows up as untranslated there."""
+    missing from the .po files shows up as untranslated there; an entry no source uses any more
+    (a text reworded, given a msgctxt or made a plural: "Why", "Next best", "last school year
+    (…)" were kept and translated for nobody) is not in the extracted catalogue."""
     copy = tmp_path / "src"
     shutil.copytree(ROOT / "tandem", copy / "tandem", ignore=shutil.ignore_patterns("__pycache__"))
     i18n.makemessages(root=copy)
@@ -90,3 +92,5 @@ def test_every_string_in_the_source_is_in_the_catalogues(tmp_path: Path) -> None
     for po_path in sorted((copy / "tandem").glob("*/locale/*/LC_MESSAGES/django.po")):
         missing += [f"{po_path.relative_to(copy)}: {p}" for p in i18n.problems(po_path)]
     assert not missing, "new strings need translating (`make messages`):\n" + "\n".join(missing[:30])
+    unused = i18n.unused_entries(ROOT, copy)
+    assert not unused, "entries no source uses (remove them; `python scripts/i18n.py unused`):\n" + "\n".join(unused)

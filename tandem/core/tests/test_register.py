@@ -44,8 +44,6 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[„“\"(]\s*)$")
 GERMAN_NOT_FORMAL: dict[tuple[str, str | None, str], str] = {
     ("core", None, "It has expired, was already used, or was withdrawn. Ask your coordinator for a new one."):
         "Sie = it (die Einladung)",
-    ("expenses", None, "It states your hours of mentoring from your logged meetings and your training, with a "
-                       "code anyone can check."): "Sie = it (die Bescheinigung)",
     ("expenses", None, "It states your hours of mentoring from your logged meetings, your training and the "
                        "exchange meetings you attended, with a code anyone can check."): "Sie = it (die Bescheinigung)",
     ("expenses", None, "The legal ceilings are filled in with your country's figures; check them each January, "

@@ -111,7 +111,7 @@ def person_detail(request: AuthenticatedHttpRequest, programme: Programme, pk: i
 @programme_view("core.manage_people")
 def person_edit(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     person = _person_or_404(programme, pk)
-    form = PersonForm(request.POST or None, instance=_person_or_404(programme, pk))
+    form = PersonForm(request.POST or None, instance=_person_or_404(programme, pk), country=programme.country)
     if request.method == "POST" and form.is_valid() and submit_edit(
         form,
         lambda: services.person_update(person=person, actor=request.user, programme=programme,

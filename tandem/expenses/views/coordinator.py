@@ -217,8 +217,10 @@ def allowances(request: HttpRequest, programme: Programme, fmt: str) -> HttpResp
         raise Http404
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return download(exports.write(fmt, exports.ALLOWANCE_COLUMNS, rows, f"{pgettext('sheet', 'Allowances')} {year}"),
-                    content_type=content_type, filename=f"{file_name(pgettext('file name', 'allowances'), programme.slug, year)}.{fmt}")
+    # The words outside the f-strings, so that xgettext finds them (it does not read f-strings).
+    sheet, name = pgettext("sheet", "Allowances"), pgettext("file name", "allowances")
+    return download(exports.write(fmt, exports.ALLOWANCE_COLUMNS, rows, f"{sheet} {year}"),
+                    content_type=content_type, filename=f"{file_name(name, programme.slug, year)}.{fmt}")
 
 
 @require_http_methods(["GET", "POST"])

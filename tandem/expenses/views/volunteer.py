@@ -125,7 +125,8 @@ def receipt(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
         raise Http404 from exc
     response = FileResponse(handle, content_type=claim.receipt_type or "application/octet-stream")
     extension = (claim.receipt.name or "").rsplit(".", 1)[-1]
-    response["Content-Disposition"] = f'inline; filename="{file_name(pgettext("file name", "receipt"), claim.pk)}.{extension}"'
+    name = file_name(pgettext("file name", "receipt"), claim.pk)  # outside the f-string: xgettext reads it
+    response["Content-Disposition"] = f'inline; filename="{name}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response  # type: ignore[return-value]  # a FileResponse streams the file

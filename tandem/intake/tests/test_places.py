@@ -246,3 +246,45 @@ def test_emptied_coordinates_are_the_addresss_again(world: World) -> None:
     assert (pupil.latitude, pupil.longitude) == geocode(city="Rotterdam", programme=world.programme)
     assert client.post(_url(world, "learner_edit", pk=pupil.pk), data).status_code == 302
     assert _written(pupil) == written
+
+
+def test_a_new_town_with_the_old_postcode_is_refused_with_the_input_kept(world: World) -> None:
+    """The geocoder reads the postcode first: Schiedam typed with Rotterdam's 3071 left in would
+    stay on Rotterdam's point. The form says the two do not belong together, keeps both as typed
+    and writes nothing; the postcode corrected, the learner moves to Schiedam."""
+    from html import unescape
+
+    pupil = learner(world)
+    client = world.client_for("coordinator")
+    assert client.post(_url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, postcode="3071")).status_code == 302
+    assert _written(pupil)[2:4] == geocode(country="NL", postcode="3071", city="Rotterdam")
+    written = _written(pupil)
+
+    for language, message in {"en": "The postcode 3071 is not in Schiedam: the postcode or the town is wrong.",
+                              "nl": "Postcode 3071 ligt niet in Schiedam: de postcode of de plaats klopt niet."}.items():
+        client.post(reverse("core:set_language"), {"language": language, "next": "/"})
+        page = client.post(_url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, city="Schiedam"))
+        assert page.status_code == 200, language
+        html = unescape(page.content.decode())
+        assert message in html, language
+        assert 'name="city" value="Schiedam"' in html and 'name="postcode" value="3071"' in html
+        assert _written(pupil) == written  # still Rotterdam, nothing saved
+
+    moved = client.post(_url(world, "learner_edit", pk=pupil.pk), _page(world, pupil, city="Schiedam", postcode="3112"))
+    assert moved.status_code == 302
+    assert _written(pupil)[1:4] == ("Schiedam", *geocode(country="NL", postcode="3112", city="Schiedam"))
+
+
+@pytest.mark.parametrize("country,postcode,city,mismatch", [
+    ("NL", "3071", "Rotterdam", False), ("NL", "3071", "Schiedam", True), ("NL", "3073AB", "Amsterdam", True),
+    ("BE", "9050", "Gent", False),  # Ledeberg and Gentbrugge are Gent
+    ("BE", "2180", "Antwerpen", False),  # Ekeren, 7 km out, is Antwerpen
+    ("BE", "2000", "Gent", True), ("DE", "13587", "Berlin", False), ("DE", "53225", "Bonn-Beuel", False),
+    ("DE", "80331", "Köln", True), ("FR", "75019", "Paris 19e", False), ("FR", "93200", "Saint-Denis", False),
+    ("NL", "9999", "Rotterdam", False),  # an unknown postcode: nothing to say
+    ("NL", "3071", "Nergenshuizen", False),  # an unknown town: nothing to say
+])
+def test_which_postcodes_and_towns_belong_together(country: str, postcode: str, city: str, mismatch: bool) -> None:
+    from tandem.core.places import postcode_town_mismatch
+
+    assert postcode_town_mismatch(country=country, postcode=postcode, city=city) is mismatch

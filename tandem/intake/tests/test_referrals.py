@@ -156,3 +156,32 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     assert '<td data-label="Saved meanwhile" class="theirs">havo (senior general secondary)</td>' in stale.content.decode()
     page = client.get(_url(world, "learner", pk=pupil.pk)).content.decode()
     assert "Exam preparation" in page and "Saturday morning" in page
+
+
+def test_a_reason_too_long_says_so_and_keeps_what_was_typed(world: World) -> None:
+    """A hand-made post longer than the field: Django's max_length message, in the reader's
+    language, the text kept in the box and nothing declined ("Give a reason." was wrong)."""
+    from html import unescape
+
+    pupil = learner(world, age=19, guardian_email="")
+    client = world.client_for("coordinator")
+    typed = "Woont buiten Rotterdam " + "x" * 290
+    for language, message in {"en": "Ensure this value has at most 300 characters (it has 313).",
+                              "nl": "Zorg dat deze waarde niet meer dan 300 tekens bevat (het zijn er nu 313)."}.items():
+        client.post(reverse("core:set_language"), {"language": language, "next": "/"})
+        page = client.post(_url(world, "learner_decline", pk=pupil.pk), {"reason": typed})
+        assert page.status_code == 200, language
+        html = unescape(page.content.decode())
+        assert message in html and "Give a reason." not in html and "Geef een reden." not in html, language
+        assert f'value="{typed}"' in html, language  # the decline box keeps it
+        pupil.refresh_from_db()
+        assert pupil.state == State.REFERRED
+
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
+    page = client.post(_url(world, "learner_transition", pk=pupil.pk), {"to_state": "declined", "reason": typed})
+    html = unescape(page.content.decode())
+    assert page.status_code == 200 and "at most 300 characters" in html and "Choose the new state." not in html
+    assert f'value="{typed}"' in html and '<option value="declined" selected>' in html
+
+    page = client.post(_url(world, "learner_decline", pk=pupil.pk), {"reason": " "})
+    assert "Give a reason." in unescape(page.content.decode())  # an empty one still asks for one

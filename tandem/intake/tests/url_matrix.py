@@ -78,9 +78,10 @@ MATRIX: dict[str, Access] = {
     "intake:learner": _manage(),
     "intake:learner_edit": _manage(),
     "intake:learner_accept": _manage(method="POST", expect=BACK_TO_LEARNER),
-    "intake:learner_request_info": _manage(method="POST", expect=BACK_TO_LEARNER),
-    "intake:learner_decline": _manage(method="POST", expect=BACK_TO_LEARNER),
-    "intake:learner_transition": _manage(method="POST", expect=BACK_TO_LEARNER),
+    # Sent without their data, the small forms answer with the learner's page and their errors.
+    "intake:learner_request_info": _manage(method="POST", expect=OK),
+    "intake:learner_decline": _manage(method="POST", expect=OK),
+    "intake:learner_transition": _manage(method="POST", expect=OK),
     "intake:consent_request": _manage(method="POST", expect=BACK_TO_LEARNER),
     "intake:consent_paper": _manage(method="POST", expect=BACK_TO_LEARNER),
     "intake:consent_withdraw": _manage(_consent_kwargs, method="POST", expect=BACK_TO_LEARNER),

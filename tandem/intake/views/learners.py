@@ -192,18 +192,27 @@ def learner_accept(request: AuthenticatedHttpRequest, programme: Programme, pk: 
     return _back(programme, learner)
 
 
+def _shows(learner: Learner, form_name: str) -> bool:
+    """Whether the learner's page shows that form (as learner_detail.html decides)."""
+    if form_name == "transition_form":
+        return any(s != Learner.State.MATCHED for s in services.ALLOWED[learner.state])
+    return learner.state in (Learner.State.REFERRED, Learner.State.INTAKE)
+
+
 def _form_action(
     request: AuthenticatedHttpRequest, programme: Programme, pk: int, form_class: type[forms.Form],
-    invalid: str, action: Callable[[Learner, dict[str, Any]], object], success: str,
+    name: str, action: Callable[[Learner, dict[str, Any]], object], success: str,
 ) -> HttpResponse:
     """A coordinator's small POST form on a learner's page: validate, run one service, say how
-    it went, and go back to the learner."""
+    it went, and go back to the learner. A refused form shows the page again with its errors
+    (a reason too long says so) and what was typed."""
     learner = _learner_or_404(programme, pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        messages.error(request, invalid)
-    else:
-        _run(request, lambda: action(learner, form.cleaned_data), success)
+        if not _shows(learner, name):  # a hand-made post: the page has no such form to show it in
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _detail_page(request, programme, learner, **{name: form})
+    _run(request, lambda: action(learner, form.cleaned_data), success)
     return _back(programme, learner)
 
 
@@ -211,7 +220,7 @@ def _form_action(
 @programme_view("intake.manage_learners")
 def learner_request_info(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return _form_action(
-        request, programme, pk, InfoRequestForm, _("Write what you need to know."),
+        request, programme, pk, InfoRequestForm, "info_form",
         lambda learner, data: services.learner_request_info(
             learner=learner, actor=request.user, message=data["message"]),
         _("Your question was sent."),
@@ -222,7 +231,7 @@ def learner_request_info(request: AuthenticatedHttpRequest, programme: Programme
 @programme_view("intake.manage_learners")
 def learner_decline(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return _form_action(
-        request, programme, pk, ReasonForm, _("Give a reason."),
+        request, programme, pk, ReasonForm, "decline_form",
         lambda learner, data: services.learner_decline(
             learner=learner, actor=request.user, reason=data["reason"]),
         _("The referral was declined."),
@@ -233,7 +242,7 @@ def learner_decline(request: AuthenticatedHttpRequest, programme: Programme, pk:
 @programme_view("intake.manage_learners")
 def learner_transition(request: AuthenticatedHttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return _form_action(
-        request, programme, pk, TransitionForm, _("Choose the new state."),
+        request, programme, pk, TransitionForm, "transition_form",
         lambda learner, data: services.learner_transition(
             learner=learner, to_state=data["to_state"], actor=request.user,
             reason=data["reason"]),

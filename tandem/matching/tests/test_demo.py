@@ -145,3 +145,31 @@ def test_the_demo_log_ins_see_their_match(seeded: None) -> None:
         other.force_login(User.objects.get(email=demo.role_email(side, programme.slug)))
         assert url in other.get(programme.get_absolute_url()).content.decode()
 
+
+
+def test_vera_has_a_mentors_answer_the_coordinator_recorded_by_phone(seeded: None) -> None:
+    """Recorded through the service: the match's story says so (German), and the audit too."""
+    from html import unescape
+
+    from tandem.core.models import AuditEvent
+    from tandem.core.testing import give_totp
+
+    recorded = Match.objects.exclude(mentor_recorded_via="")
+    assert {m.programme.slug for m in recorded} == {"vera"}  # the one programme whose spec says so
+    match = recorded.get()
+    assert match.state == "introduced" and match.mentor_answer == "yes" and match.mentor_recorded_via == "phone"
+    assert match.learner_answer == "" and match.first_meeting_at is not None
+    assert match.first_meeting_at < match.mentor_answered_at <= timezone.now()
+    event = match.events.get(kind="answered")
+    assert event.data["via"] == "phone" and event.data["note"] and event.actor == match.created_by
+    assert AuditEvent.objects.filter(subject=f"match:{match.pk}", changes__mentor_recorded_via=[None, "phone"]).exists()
+    programme = match.programme
+    coordinator = User.objects.get(email=demo.role_email("coordinator", programme.slug))
+    give_totp(coordinator)  # staff use a second factor
+    client = Client()
+    client.force_login(coordinator)
+    client.post(reverse("core:set_language"), {"language": "de", "next": "/"})
+    page = unescape(client.get(reverse("matching:match", kwargs={
+        "org": programme.organisation.slug, "prog": programme.slug, "pk": match.pk})).content.decode())
+    assert 'id="mentor-recorded"' in page and "telefonisch" in page.lower()
+    assert event.data["note"] in page  # the coordinator's note, in the story

@@ -108,5 +108,6 @@ def certificate_download(request: HttpRequest, token: str) -> HttpResponse:
     if certificate is None:
         raise Http404
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(pgettext("file name", "certificate"), certificate.code)}.pdf"'
+    name = file_name(pgettext("file name", "certificate"), certificate.code)  # outside the f-string: xgettext reads it
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -238,3 +238,31 @@ def test_a_long_note_double_clicked_is_one_step_shown_whole_on_a_german_phone(
     assert step.reason == LONG_NOTE and len(LONG_NOTE) > 900
     assert "ENDE." in page.locator("#steps").inner_text()
     _fits(page)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["390", "1280"])
+def test_a_resolved_concern_reads_its_outcome_once_and_reopens_behind_a_summary(
+        world: World, device: Any, viewport: dict[str, int]) -> None:
+    """In German: the resolving note is read once (under "Was getan wurde", not again as the
+    step); reopening is folded away, asks why, and without a reason says so with the box open."""
+    item = concern(world)
+    User.objects.update(language="de")
+    lead = device("de-DE", viewport)
+    browser_log_in(lead, world.users["coordinator"].email, PASSWORD)
+    url = f"/o/zuid/p/moz/support/concerns/{item.pk}/"
+    lead.goto(url)
+    lead.locator("input[name=to_state][value=resolved]").check()
+    lead.locator("#id_what").fill("Planung gemeinsam geklärt.")
+    _tap(lead, "#move")
+    body = lead.locator("main").inner_text()
+    assert body.count("Planung gemeinsam geklärt.") == 1
+    assert not lead.locator("#id_what").is_visible()  # folded: a secondary action
+    assert lead.locator("input[name=to_state][type=radio]").count() == 0
+    lead.locator("#reopen summary").click()
+    assert lead.locator("#id_what").is_visible() and "Warum öffnest du die Meldung wieder?" in lead.content()
+    _fits(lead)
+    _tap(lead, "#move")
+    assert lead.locator("#id_what").is_visible()  # still open, with the error
+    assert "Sage, warum du die Meldung wieder öffnest." in lead.locator("#reopen").inner_text()
+    item.refresh_from_db()
+    assert item.state == "resolved"

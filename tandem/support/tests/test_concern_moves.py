@@ -163,3 +163,45 @@ def test_a_note_beyond_the_form_limit_is_refused_and_kept(world: World, item: Co
     assert response.status_code == 200
     assert note in response.content.decode()  # what was typed, back in the form
     assert _written(item) == before  # nothing written
+
+
+def _resolve(world: World, item: Concern, what: str) -> None:
+    client = world.client_for("coordinator")
+    assert client.post(_url(world, item), _move(item, "triaged", "Gebeld met de ouder")).status_code == 302
+    item.refresh_from_db()
+    assert client.post(_url(world, item), _move(item, "resolved", what)).status_code == 302
+    item.refresh_from_db()
+
+
+def test_a_resolved_concern_shows_its_outcome_once_and_reopening_is_secondary(world: World, item: Concern) -> None:
+    _resolve(world, item, "Afspraken gemaakt over de planning")
+    body = world.client_for("coordinator").get(_url(world, item)).content.decode()
+    assert body.count("Afspraken gemaakt over de planning") == 1  # under "What was done", not again as the step
+    assert "Gebeld met de ouder" in body  # the other steps keep their notes
+    assert 'type="radio"' not in body  # no choice of steps: reopening is the one move
+    assert "A new problem?" in body and "Reopen this concern" in body and "Why reopen it?" in body
+    assert '<details id="reopen">' in body
+    assert 'class="primary" id="move"' not in body  # a secondary button, behind the summary
+    assert 'name="to_state" value="action"' in body
+
+
+def test_reopening_asks_why_and_keeps_the_concern_resolved_without(world: World, item: Concern) -> None:
+    _resolve(world, item, "Afspraken gemaakt")
+    written = _written(item)
+    refused = world.client_for("coordinator").post(_url(world, item), _move(item, "action", "  "))
+    assert refused.status_code == 200
+    assert _written(item) == written and item.state == "resolved"
+    body = refused.content.decode()
+    assert "Say why it is reopened." in body and '<details id="reopen" open>' in body
+
+
+def test_a_reopened_concern_is_under_way_again_with_each_note_once(world: World, item: Concern) -> None:
+    _resolve(world, item, "Afspraken gemaakt")
+    client = world.client_for("coordinator")
+    assert client.post(_url(world, item), _move(item, "action", "Weer ruzie na de vakantie")).status_code == 302
+    item.refresh_from_db()
+    assert item.state == "action" and item.outcome == "" and item.resolved_at is None
+    body = client.get(_url(world, item)).content.decode()
+    assert body.count("Afspraken gemaakt") == 1 and body.count("Weer ruzie na de vakantie") == 1
+    assert "<h3>What was done</h3>" not in body  # the earlier outcome reads in its step
+    assert 'type="radio"' in body and 'value="resolved"' in body  # the ordinary next step again

@@ -75,8 +75,11 @@ def concern(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
     if request.method == "GET":
         # Each opening is audited; a refused post shows the page again and writes nothing.
         services.concern_viewed(concern=item, actor=request.user)
+    steps = selectors.concern_steps(item)
     return render(request, "support/concern.html", {
-        "programme": programme, "concern": item, "form": form, "steps": selectors.concern_steps(item),
+        "programme": programme, "concern": item, "form": form, "steps": steps,
+        # A resolved concern's last step is its outcome, shown once, under "What was done".
+        "outcome_step": steps[-1] if steps and item.state == Concern.State.RESOLVED and item.outcome else None,
         "pause": selectors.open_pause(item.match) if item.match else None,
         "running": item.match is not None and item.match.state in ("introduced", "active"),
     })
