@@ -230,8 +230,8 @@ RELATIONSHIP_LEARNER = Instrument(
 
 RELATIONSHIP_MENTOR = Instrument(
     code="relationship-mentor", version=1,
-    title={"en": "Your mentoring relationship", "nl": "Je mentorrelatie", "fr": "Votre relation de mentorat",
-           "de": "Deine Mentoring-Beziehung"},
+    title={"en": "Your mentoring relationship", "nl": "Uw mentorrelatie", "fr": "Votre relation de mentorat",
+           "de": "Ihre Mentoring-Beziehung"},
     audiences=("mentor",), scale=AGREE4, scoring="mean",
     subscales={"relationship": {"en": "Relationship", "nl": "Relatie", "fr": "Relation", "de": "Beziehung"},
                "support": {"en": "Support from the programme", "nl": "Steun van het programma",
