@@ -167,3 +167,21 @@ def test_the_journal_timeline_says_who_answered_what_not_only_answered(world: Wo
                 "nl": ("Beantwoord — ouder/voogd: ja", "Beantwoord — mentor: ja")}[language]
     for line in expected:
         assert line in page, line
+
+
+def test_the_supervisors_home_marks_which_pair_waits_for_feedback(world: World) -> None:
+    """"1 preparation waits for your feedback" above a list of pairs did not say which one: the
+    pair whose preparation waits carries the badge the pair's page shows."""
+    from tandem.journal import services
+
+    match = persona_match(world)
+    ahead = meeting(match, days=2)
+    home = reverse("core:programme", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    client = world.client_for("supervisor")
+    assert "Waiting for feedback" not in client.get(home).content.decode()
+    services.note_add(meeting=ahead, kind=Note.Kind.PREPARATION, text="Een spel, dan de toets.",
+                      parts={"mentor"}, author=world.people["mentor"], actor=world.users["mentor"])
+    page = " ".join(client.get(home).content.decode().split())
+    assert "1 preparation waits for your feedback" in page
+    pair_line = page[page.find(f'/matches/{match.pk}/journal/"'):][:400]
+    assert "Waiting for feedback" in pair_line, pair_line
