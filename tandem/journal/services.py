@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record, diff
@@ -169,10 +169,19 @@ def _check_category(match: Match, category: GoalCategory) -> None:
         raise ValidationError(_("Choose one of the programme's categories."))
 
 
+def _check_target(match: Match, target_date: date | None) -> None:
+    """A goal is reached while the pair runs: 1 January 2031 for a 20-week pair ending in April is
+    a typing slip, not a plan."""
+    if target_date is not None and match.cycle_end is not None and target_date > match.cycle_end:
+        raise ValidationError({"target_date": _("The pair runs until %(day)s: choose that day or an earlier one.") % {
+            "day": formats.date_format(match.cycle_end, "DATE_FORMAT")}})
+
+
 def goal_create(*, match: Match, actor: Any, category: GoalCategory, description: str, success: str = "",
                 target_date: date | None = None, replaces: Goal | None = None) -> Goal:
     _open(match)
     _check_category(match, category)
+    _check_target(match, target_date)
     with transaction.atomic():
         goal = Goal(match=match, category=category, description=description.strip(), success=success.strip(),
                     target_date=target_date, replaces=replaces, created_by=_user(actor))
@@ -203,6 +212,8 @@ def goal_update(*, goal: Goal, actor: Any, expected_version: int, **fields: Any)
             raise ValidationError(_("Only a goal that is being worked on can be changed."))
         if "category" in fields:
             _check_category(current.match, fields["category"])
+        if fields.get("target_date") != current.target_date:  # an end moved earlier keeps older goals
+            _check_target(current.match, fields.get("target_date"))
         before = {f: getattr(current, f) for f in GOAL_FIELDS}
         for name, value in fields.items():
             setattr(current, name, value.strip() if isinstance(value, str) else value)

@@ -261,6 +261,10 @@ class _Seeder:
         moved = self.ctx.spec.meeting_day(meeting)  # on a day and at an hour this programme meets
         if fields.get("cycle_start") == meeting:  # the cycle runs from the day of that meeting
             fields["cycle_start"] = moved
+            # …and so does its end, when it was counted from the unmoved day: else a 20-week pair
+            # ran 20 weeks and some days, and its journal read "Week 9 of 21".
+            if fields.get("cycle_end") is not None and fields["cycle_end"] == self.cycle(meeting):
+                fields["cycle_end"] = self.cycle(moved)
         meeting = moved
         # The coordinator proposes and plans on working days.
         proposed = next_working_day(proposed)

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
+from tandem.core.cycle import pair_end
 from tandem.core.demo import (
     DemoContext,
     bulk_create_dated,
@@ -340,12 +341,18 @@ def _past_cohort(ctx: DemoContext) -> None:
         volunteer = mentor_of[index]
         begin = ctx.spec.meeting_day(start + timedelta(days=rng.randint(0, 25)))  # a day the pairs meet
         reason = rng.choice(reasons)
+        # A school year's pair runs 250 days; one of a programme that counts fewer weeks (Mentoren
+        # op Zuid's 20) runs those, and one that ended early stopped well before its end.
+        planned = min(250, ((pair_end(programme, begin) or begin + timedelta(days=250)) - begin).days)
+        early = rng.randint(50, 200) if reason != Match.Closure.PLANNED_END else 0
+        if early and planned < 250:
+            early = 50 + (early - 50) * (planned - 64) // 150  # 20 weeks: 50 to 126 days
         # Closed by the coordinator on a working day.
-        end = working_day(begin + timedelta(days=250 if reason == Match.Closure.PLANNED_END else rng.randint(50, 200)))
+        end = working_day(begin + timedelta(days=early or planned))
         met = ctx.meeting_at(begin)
         matches.append(Match(programme=programme, volunteer=volunteer, learner=learner, state=Match.State.CLOSED,
                              slot=1, capacity=max(1, volunteer.capacity), cycle_start=begin,
-                             cycle_end=begin + timedelta(days=250), closure_reason=reason,
+                             cycle_end=begin + timedelta(days=planned), closure_reason=reason,
                              first_meeting_at=met, first_meeting_held_on=begin,
                              first_meeting_place=learner.institution.name if learner.institution else "",
                              # Both said yes after the first meeting (else there would have been no year).

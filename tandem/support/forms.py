@@ -78,6 +78,9 @@ class PulseForm(OnceFormMixin, forms.Form):
         elif learner:
             field.label = _("How are things going with your mentor?")
         field.choices = [(value, f"{face} {FACE_WORDS[value]}") for value, face in FACES]
+        # Not "This field is required." under the faces: say what to do, as the journal's faces do.
+        field.error_messages["required"] = (pgettext("to a learner", "Choose one of the faces.") if learner
+                                            else _("Choose one of the faces."))
 
 
 class PairChoiceField(forms.ModelChoiceField):

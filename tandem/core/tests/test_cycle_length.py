@@ -93,3 +93,26 @@ def test_every_demo_programme_states_one_length(spec: ProgrammeSpec) -> None:
         assert "2027" not in sentence + span
     else:
         assert "2027" in sentence and "2027" in span
+
+
+@pytest.mark.parametrize(("days", "closed", "expected"), [
+    (140, False, "Week 20 of 20"),   # the end day of a 20-week pair
+    (143, True, "Week 20 of 20"),    # closed on the working day after its end
+    (147, False, "Week 22 of 20"),   # still running past its end: the overrun shows
+])
+def test_the_journal_never_reads_week_21_of_20_for_a_finished_pair(world: World, days: int, closed: bool,
+                                                                    expected: str) -> None:
+    from django.utils import timezone
+
+    from tandem.journal.tests.factories import persona_match
+
+    Programme.objects.filter(pk=world.programme.pk).update(cycle_weeks=20)
+    match = persona_match(world)
+    match.cycle_start = timezone.localdate() - timedelta(days=days)
+    match.cycle_end = match.cycle_start + timedelta(weeks=20)
+    match.closed_at = timezone.now() if closed else None
+    match.save(update_fields=["cycle_start", "cycle_end", "closed_at"])
+    url = reverse("journal:pair", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                          "pk": match.pk})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert expected in page

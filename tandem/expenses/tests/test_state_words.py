@@ -3,6 +3,8 @@ merged catalogue gave the claim that translation ("Refusé" beside "Approuvée",
 
 from __future__ import annotations
 
+import re
+
 from django.utils import translation
 
 from conftest import World
@@ -61,3 +63,23 @@ def test_what_is_left_reads_with_a_french_colon(world: World) -> None:
         html = client.get(path).content.decode()
         assert "Votre limite ce mois-ci\u00a0:" in html, path
         assert "ce mois-ci:" not in html, path
+
+
+def test_what_is_left_says_it_is_what_is_left_not_the_limit(world: World) -> None:
+    """"Encore possible — Votre limite ce mois-ci : 34,26 €" read as a limit of 34,26 € (it was
+    what is left of 65 €); the page says "34,26 € restants", as the claim form does."""
+    from decimal import Decimal
+
+    volunteer = mentor_volunteer(world)
+    policy = services.policy_for(world.programme)
+    policy.limit_month = Decimal("30.00")
+    policy.save()
+    expected = {"fr": r"30,00\s€ restants", "nl": r"nog €\s30,00", "de": r"noch 30,00\s€", "en": r"€30\.00 left"}
+    user = volunteer.person.user
+    client = world.client_for("mentor")
+    for language, words in expected.items():
+        user.language = language
+        user.save(update_fields=["language"])
+        html = client.get("/o/zuid/p/moz/expenses/").content.decode()
+        section = html[html.find('id="h-headroom"'):html.find("</section>", html.find('id="h-headroom"'))]
+        assert re.search(f"<strong>{words}</strong>", section), (language, section)

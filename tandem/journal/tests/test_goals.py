@@ -207,3 +207,33 @@ def test_a_long_reflection_is_kept_whole_on_the_goal_s_step(world: World) -> Non
     reflection = ("Geoefend met pizza en taart. " * 40)[:990] + " EINDE"
     services.goal_transition(goal=goal, to_state="reached", actor=None, reflection=reflection)
     assert GoalTransition.objects.get(goal=goal, to_state="reached").reason == reflection
+
+
+def test_a_goals_date_after_the_pairs_end_is_refused_with_the_end_and_the_form_keeps_the_words(
+        world: World) -> None:
+    """A mentor typed 1 January 2031 for a 20-week pair ending in spring: the goal was saved and
+    read "Before 1 January 2031". The form says until when the pair runs and keeps what was typed."""
+    from datetime import timedelta
+
+    match = persona_match(world)
+    assert match.cycle_end is not None
+    user = world.users["mentor"]
+    user.language = "nl"
+    user.save(update_fields=["language"])
+    client = world.client_for("mentor")
+    url = reverse("journal:goal_create", kwargs=_kw(world, pk=match.pk))
+    form = client.get(url).content.decode()
+    once = form.split('name="once" value="')[1].split('"')[0]
+    data = {"once": once, "category": category(world).pk, "description": "Ik wil weten welk beroep bij mij past",
+            "target_date": "2031-01-01"}
+    page = client.post(url, data).content.decode()
+    assert "Het koppel loopt tot" in page and "kies die dag of een eerdere" in page
+    assert "Ik wil weten welk beroep bij mij past" in page
+    assert not Goal.objects.filter(match=match).exists()
+    # The pair's last day is fine, and so is correcting a goal to it; a day later is not.
+    data["target_date"] = match.cycle_end.isoformat()
+    assert client.post(url, data).status_code == 302
+    goal = Goal.objects.get(match=match)
+    with pytest.raises(ValidationError):
+        services.goal_update(goal=goal, actor=user, expected_version=goal.version,
+                             target_date=match.cycle_end + timedelta(days=1))

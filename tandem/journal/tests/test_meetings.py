@@ -331,3 +331,20 @@ def test_observation_and_intervision_wait_until_the_meeting_has_taken_place(worl
     page = supervisor.get(reverse("journal:meeting", kwargs=_kw(world, pk=match.pk, meeting=past.pk))).content.decode()
     assert 'id="write-observation"' in page and 'id="write-intervision"' in page
     assert "once the meeting has taken place" not in page
+
+
+def test_a_past_meeting_nobody_logged_reads_not_logged_yet_not_planned(world: World) -> None:
+    """The pair's timeline said "Not logged yet" for last week's meeting while its own page said
+    "Planned" (and offered to add it to a calendar): both say what the supervisor must know."""
+    match = persona_match(world)
+    past, ahead = meeting(match, days=-3), meeting(match, days=3)
+    for role in ("supervisor", "mentor", "coordinator"):
+        client = world.client_for(role)
+        page = client.get(reverse("journal:meeting", kwargs=_kw(world, pk=match.pk, meeting=past.pk))).content.decode()
+        state = re.search(r'<dd id="meeting-state">(.*?)</dd>', page, re.S)
+        assert state and state.group(1).startswith("Not logged yet"), (role, state)
+        assert 'id="meeting-ics"' not in page
+        page = client.get(reverse("journal:meeting", kwargs=_kw(world, pk=match.pk, meeting=ahead.pk))).content.decode()
+        state = re.search(r'<dd id="meeting-state">(.*?)</dd>', page, re.S)
+        assert state and state.group(1).startswith("Planned"), (role, state)
+        assert 'id="meeting-ics"' in page

@@ -145,3 +145,43 @@ def test_a_notes_date_does_not_break_at_its_hyphens(world: World) -> None:
                                                headers={"accept-language": "nl"}).content.decode()
     dates = re.findall(r'<span class="who">[^<]*<span class="nowrap">(\d{1,2}-\d{1,2}-\d{4} \d{1,2}:\d{2})</span>', page)
     assert len(dates) >= 2, page[:3000]  # notes and a reply
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_journal_timeline_says_who_answered_what_not_only_answered(world: World, language: str) -> None:
+    """The pair's journal listed "Answered", "Answered", "Active" without saying who answered what;
+    the match's own page says "Answered — guardian: yes". The journal says it too."""
+    from tandem.matching.models import MatchEvent
+
+    match = persona_match(world)
+    MatchEvent.objects.create(match=match, kind="answered",
+                              data={"side": "learner", "answer": "yes", "answered_as": "guardian"})
+    MatchEvent.objects.create(match=match, kind="answered", data={"side": "mentor", "answer": "yes"})
+    user = world.users["supervisor"]
+    user.language = language
+    user.save(update_fields=["language"])
+    url = reverse("journal:pair", kwargs={"org": world.organisation.slug, "prog": world.programme.slug,
+                                          "pk": match.pk})
+    page = " ".join(world.client_for("supervisor").get(url).content.decode().split())
+    expected = {"en": ("Answered — guardian: yes", "Answered — mentor: yes"),
+                "nl": ("Beantwoord — ouder/voogd: ja", "Beantwoord — mentor: ja")}[language]
+    for line in expected:
+        assert line in page, line
+
+
+def test_the_supervisors_home_marks_which_pair_waits_for_feedback(world: World) -> None:
+    """"1 preparation waits for your feedback" above a list of pairs did not say which one: the
+    pair whose preparation waits carries the badge the pair's page shows."""
+    from tandem.journal import services
+
+    match = persona_match(world)
+    ahead = meeting(match, days=2)
+    home = reverse("core:programme", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    client = world.client_for("supervisor")
+    assert "Waiting for feedback" not in client.get(home).content.decode()
+    services.note_add(meeting=ahead, kind=Note.Kind.PREPARATION, text="Een spel, dan de toets.",
+                      parts={"mentor"}, author=world.people["mentor"], actor=world.users["mentor"])
+    page = " ".join(client.get(home).content.decode().split())
+    assert "1 preparation waits for your feedback" in page
+    pair_line = page[page.find(f'/matches/{match.pk}/journal/"'):][:400]
+    assert "Waiting for feedback" in pair_line, pair_line

@@ -82,7 +82,13 @@ def _week(match: Match) -> dict[str, int | None]:
         return {"week": None, "weeks": None}
     # "of N" from the pair's own dates (the one rule of tandem.core.cycle): a programme on dates
     # gets its N too, and a pair whose end was moved counts to its own end.
-    return {"week": (today - match.cycle_start).days // 7 + 1, "weeks": pair_weeks(match.cycle_start, match.cycle_end)}
+    week, weeks = (today - match.cycle_start).days // 7 + 1, pair_weeks(match.cycle_start, match.cycle_end)
+    # The end day itself starts a week past the last ("Week 21 of 20"), and a pair closed on a
+    # working day after its end got there too: a finished pair is at its last week. A running
+    # pair past its end keeps counting (the coordinator sees it overran).
+    if weeks and (match.closed_at is not None or (match.cycle_end is not None and today <= match.cycle_end)):
+        week = min(week, weeks)
+    return {"week": week, "weeks": weeks}
 
 
 @require_http_methods(["GET", "POST"])

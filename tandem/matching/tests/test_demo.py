@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core import demo
+from tandem.core.cycle import pair_weeks
 from tandem.core.models import Programme, User
 from tandem.intake.models import Learner
 from tandem.matching import demo as matching_demo
@@ -100,6 +101,11 @@ def test_match_states_and_peoples_states_agree(seeded: None) -> None:
                 assert answered is None or answered >= match.first_meeting_at, match.pk
         for match in Match.objects.filter(programme=programme, cycle_start__isnull=False):
             assert match.cycle_start == timezone.localdate(match.first_meeting_at), match.pk
+        # …and lasts the programme's weeks from that day: the journal never reads "Week 9 of 21"
+        # in a 20-week programme (one pair's end was brought forward: it ends soon).
+        if programme.cycle_weeks:
+            for match in Match.objects.filter(programme=programme, state="active"):
+                assert pair_weeks(match.cycle_start, match.cycle_end) <= programme.cycle_weeks, match.pk
         # Active volunteers lead at least one open match, apart from the odd one out.
         idle = Volunteer.objects.filter(programme=programme, state="active").exclude(matches__state__in=OPEN_STATES)
         assert idle.count() <= 1, programme.slug

@@ -5,6 +5,7 @@ or goal of a closed pair lies outside the weeks the pair was together."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core import demo
+from tandem.core.cycle import pair_weeks
 from tandem.core.models import Programme, User
 from tandem.journal import selectors as journal_selectors
 from tandem.journal.models import Goal, Meeting
@@ -55,6 +57,11 @@ def test_last_years_closed_pairs_met_and_the_funder_report_counts_it(client: Cli
         assert not goals.filter(created__gt=F("closed_at")).exists(), spec.slug
         # The journal's "meetings the cadence asks for" stops when the pair closed.
         for match in Match.objects.filter(programme=programme, state=Match.State.CLOSED).select_related("programme"):
+            # A pair lasted the programme's weeks at most (Mentoren op Zuid: 20, not a school year's
+            # 36 — the journal read "Week 36 of 36", a funder a median of 248 days).
+            if programme.cycle_weeks:
+                assert (pair_weeks(match.cycle_start, match.cycle_end) or 0) <= programme.cycle_weeks, match.pk
+                assert match.closed_at and timezone.localdate(match.closed_at) <= match.cycle_end + timedelta(days=3)
             assert journal_selectors.expected_meetings(match, timezone.localdate()) == \
                 journal_selectors.expected_meetings(match, timezone.localdate(match.closed_at)), match.pk
     # And through the page a funder downloads it from (the last complete school year by default: the

@@ -36,3 +36,22 @@ def test_adults_are_still_told_vous_there(world: World, persona: str) -> None:
     assert "Vos signalements" in client.get(MINE).content.decode()
     assert "dites-le" in client.get(RAISE).content.decode()
     assert "Vos coordinateurs" in client.get(HOME).content.decode()
+
+
+@pytest.mark.parametrize(("persona", "language", "expected"), [
+    ("learner", "fr", "Choisis un des visages."),
+    ("mentor", "fr", "Choisissez un des visages."),
+    ("learner", "nl", "Kies een van de gezichtjes."),
+])
+def test_the_pulse_sent_without_a_face_says_choose_a_face(world: World, persona: str, language: str,
+                                                          expected: str) -> None:
+    """"Dit veld is verplicht." under five faces told a 15-year-old nothing they could act on."""
+    from tandem.support.tests.factories import pair
+
+    match = pair(world)
+    world.users[persona].language = language
+    world.users[persona].save(update_fields=["language"])
+    page = world.client_for(persona).post(f"/o/zuid/p/moz/matches/{match.pk}/support/pulse/",
+                                          {"word": "bof"}).content.decode()
+    assert expected in page
+    assert "verplicht" not in page and "obligatoire" not in page
