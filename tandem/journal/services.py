@@ -173,8 +173,13 @@ def _check_target(match: Match, target_date: date | None) -> None:
     """A goal is reached while the pair runs: 1 January 2031 for a 20-week pair ending in April is
     a typing slip, not a plan."""
     if target_date is not None and match.cycle_end is not None and target_date > match.cycle_end:
-        raise ValidationError({"target_date": _("The pair runs until %(day)s: choose that day or an earlier one.") % {
-            "day": formats.date_format(match.cycle_end, "DATE_FORMAT")}})
+        day = formats.date_format(match.cycle_end, "DATE_FORMAT")
+        if match.programme.is_group:  # a learner's place in a learning community, not a pair
+            message = _("The place in the learning community runs until %(day)s: choose that day or an earlier "
+                        "one.") % {"day": day}
+        else:
+            message = _("The pair runs until %(day)s: choose that day or an earlier one.") % {"day": day}
+        raise ValidationError({"target_date": message})
 
 
 def goal_create(*, match: Match, actor: Any, category: GoalCategory, description: str, success: str = "",

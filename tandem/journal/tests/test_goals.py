@@ -237,3 +237,23 @@ def test_a_goals_date_after_the_pairs_end_is_refused_with_the_end_and_the_form_k
     with pytest.raises(ValidationError):
         services.goal_update(goal=goal, actor=user, expected_version=goal.version,
                              target_date=match.cycle_end + timedelta(days=1))
+
+
+def test_a_group_programmes_goal_date_after_the_end_names_the_place_in_the_community(world: World) -> None:
+    """In a group programme the learner has a place in a learning community, not a pair."""
+    from datetime import timedelta
+
+    from django.utils import translation
+
+    from tandem.core.models import Programme
+
+    match = persona_match(world)
+    assert match.cycle_end is not None
+    Programme.objects.filter(pk=match.programme_id).update(format=Programme.Format.GROUP)
+    match.refresh_from_db()
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        services.goal_create(match=match, actor=None, category=category(world), description="Ziel",
+                             target_date=match.cycle_end + timedelta(days=1))
+    [message] = refused.value.message_dict["target_date"]
+    assert message.startswith("Der Platz in der Lerngemeinschaft läuft bis zum ")
+    assert "Tandem" not in message
