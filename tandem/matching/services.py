@@ -790,6 +790,8 @@ def _context(match: Match) -> dict[str, Any]:
         if match.first_meeting_at else "",
         "place": match.first_meeting_place, "match_url": _match_url(match),
         "at_school": bool(match.programme.requirement("meet_at_school")),
+        # A group programme's e-mails speak of a place in a learning community, not of a pair.
+        "group": match.programme.is_group,
     }
 
 
