@@ -405,6 +405,8 @@ class Match(Versioned):
     """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
 
     audit_subject = "match"
+    # The audit log's word for it in a group programme (core.history.subject_kind).
+    audit_group_kind = _("Place in a learning community")
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")

@@ -148,6 +148,9 @@ def test_the_coordinators_home_round_and_closure_report_say_places(world: World)
     home = _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
     assert "abgelehnt, neuer Platz in einer Lerngemeinschaft nötig" in home
     assert "Partner:in" not in home
+    # "Letzte Änderungen" names a match's entries by the group word (Match.audit_group_kind).
+    assert "Platz in einer Lerngemeinschaft" in home
+    assert _pair_words(world, "coordinator", _url(world, "core:programme")) == []
     round_page = _read(world, "coordinator", "de", _url(world, "matching:round", pk=matching_round.pk))[1]
     assert "Eine:n Mentee von Hand einer Lerngemeinschaft zuordnen" in round_page
     report = _read(world, "coordinator", "de", _url(world, "matching:report"))[1]
@@ -182,7 +185,9 @@ def test_a_declined_place_reads_as_a_place_in_the_volunteers_history(world: Worl
 
 def test_a_one_to_one_programmes_coordinator_keeps_the_pair(world: World) -> None:
     match = _match(world, group=False)
-    assert "abgelehnt, neue Partner:in nötig" in _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+    home = _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+    assert "abgelehnt, neue Partner:in nötig" in home
+    assert "Tandem" in home and "Platz in einer Lerngemeinschaft" not in home
     assert "Tandems nach Status" in _read(world, "coordinator", "de", _url(world, "matching:report"))[1]
     assert "Die Tandems an deiner Schule." in _read(world, "supervisor", "de", _url(world, "journal:overview"))[1]
     services.match_answer(match=match, side="learner", answer="no", actor=world.users["guardian"], reason="Zu weit")
