@@ -14,7 +14,8 @@ from django.core import mail
 
 from conftest import World
 from tandem.matching import services
-from tandem.matching.tests.factories import persona_pair
+from tandem.matching.tests.factories import mentor, persona_pair
+from tandem.onboarding import services as onboarding_services
 from tandem.support import services as support_services
 from tandem.support.tests.test_agreement import _world_of_risks
 
@@ -87,3 +88,21 @@ def test_a_one_to_one_programmes_e_mails_keep_the_pair(world: World, run_tasks: 
     mail.outbox.clear()
     digests = _digest_mails(world, run_tasks, django_capture_on_commit_callbacks)
     assert all("Diese Tandems brauchen diese Woche Aufmerksamkeit:" in text for text in digests)
+
+
+@pytest.mark.parametrize("group", [True, False])
+def test_the_ready_e_mail_tells_a_group_mentor_they_lead_a_learning_community(
+        world: World, group: bool, run_tasks: Any, django_capture_on_commit_callbacks: Any) -> None:
+    if group:
+        _group(world)
+    volunteer = mentor(world, "Mentor", person=world.people["mentor"])
+    _german(world)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        # What volunteer_transition sends when a volunteer becomes ready.
+        onboarding_services._notify_volunteer(volunteer, "ready", {})
+    run_tasks()
+    [message] = mail.outbox
+    led = "Du bist bereit, eine Lerngemeinschaft zu leiten; eine Koordinator:in stellt dir bald ihre ersten Mentees vor."
+    assert (led in message.body) is group
+    assert ("Du bist bereit für eine Zuordnung" in message.body) is not group
