@@ -642,8 +642,11 @@ def match_propose(*, programme: Programme, learner: Learner, volunteer: Voluntee
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
     if "excluded" in check.broken:
-        raise ValidationError(_("This pair said no before, did not work out before or has a conflict of "
-                                "interest; it is never proposed again."))
+        raise ValidationError(
+            _("This learner and this mentor said no before, did not work out before or have a conflict of "
+              "interest; they are never proposed together again.") if programme.is_group else
+            _("This pair said no before, did not work out before or has a conflict of interest; it is never "
+              "proposed again."))
     _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}",
                        group=programme.is_group)
     return match_create(programme=programme, volunteer=volunteer, learner=learner, actor=actor,

@@ -194,3 +194,22 @@ def test_a_one_to_one_programmes_coordinator_keeps_the_pair(world: World) -> Non
     page = _read(world, "coordinator", "de", reverse("onboarding:volunteer", kwargs={
         "org": world.organisation.slug, "prog": world.programme.slug, "pk": match.volunteer_id}))[1]
     assert "Kein offenes Tandem mehr" in page
+
+
+def test_the_close_page_and_the_conflicts_page_say_places(world: World) -> None:
+    """"Tandem beenden", "Warum endet das Tandem?", "Dieses Tandem nie vorschlagen"."""
+    match = _match(world, group=True)
+    close = _url(world, "matching:close", pk=match.pk)
+    title, page = _read(world, "coordinator", "de", close)
+    assert title == "Diesen Platz in der Lerngemeinschaft beenden"
+    assert "Warum endet der Platz in der Lerngemeinschaft?" in page
+    conflicts = _url(world, "matching:conflicts")
+    assert "Diese:n Mentee und diese Mentor:in nie zusammenbringen" in _read(world, "coordinator", "de", conflicts)[1]
+    assert [hit for url in (close, conflicts) for hit in _pair_words(world, "coordinator", url)] == []
+
+
+def test_a_one_to_one_close_page_keeps_the_pair(world: World) -> None:
+    match = _match(world, group=False)
+    title, page = _read(world, "coordinator", "de", _url(world, "matching:close", pk=match.pk))
+    assert title == "Tandem beenden" and "Warum endet das Tandem?" in page
+    assert "Dieses Tandem nie vorschlagen" in _read(world, "coordinator", "de", _url(world, "matching:conflicts"))[1]
