@@ -181,6 +181,9 @@ def test_a_declined_place_reads_as_a_place_in_the_volunteers_history(world: Worl
     learner_page = _read(world, "coordinator", "de", reverse("intake:learner", kwargs={
         "org": world.organisation.slug, "prog": world.programme.slug, "pk": match.learner_id}))[1]
     assert "Der Platz in der Lerngemeinschaft wurde nach dem ersten Treffen abgelehnt" in learner_page
+    match_page = _read(world, "coordinator", "de", _url(world, "matching:match", pk=match.pk))[1]
+    assert "Diese:r Mentee und diese Mentor:in haben schon einmal abgelehnt" in match_page
+    assert _pair_words(world, "coordinator", _url(world, "matching:match", pk=match.pk)) == []
 
 
 def test_a_one_to_one_programmes_coordinator_keeps_the_pair(world: World) -> None:
