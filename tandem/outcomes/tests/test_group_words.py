@@ -92,3 +92,16 @@ def test_the_export_of_a_group_programmes_matches_is_named_by_its_places(world: 
     response = world.client_for("coordinator").get(url)
     assert response.status_code == 200
     assert 'filename="plaetze-in-lerngemeinschaften-' in response["Content-Disposition"]
+
+
+def test_the_indicator_form_counts_follow_ups_from_joining(world: World) -> None:
+    """The follow-up choices read "6 Monate nach Eintritt in die Lerngemeinschaft", not "nach Beginn
+    des Tandems"."""
+    _group(world)
+    user = world.users["coordinator"]
+    user.language = "de"
+    user.save(update_fields=["language"])
+    url = reverse("outcomes:indicators", kwargs={"org": world.organisation.slug, "prog": world.programme.slug})
+    page = world.client_for("coordinator").get(url).content.decode()
+    assert "6 Monate nach Eintritt in die Lerngemeinschaft" in page
+    assert "nach Beginn des Tandems" not in page
