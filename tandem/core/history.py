@@ -168,16 +168,18 @@ def _subjects() -> dict[str, type[models.Model]]:
     return found
 
 
-def subject_kind(subject: str) -> str:
+def subject_kind(subject: str, *, group: bool = False) -> str:
     """What kind of record an audit entry is about ("match:12" -> "Match", "Tandem", "Koppel"),
     from the model's ``verbose_name``: the log says whether a change was made to the learner's
     record or to their match. Empty for a person (the entry names them already) and for a subject
-    no model declares."""
+    no model declares. In a group programme (``group``) a model's ``audit_group_kind``, if it has
+    one, names it instead: a match there is a place in a learning community (docs/matches.md)."""
     kind = subject.partition(":")[0]
     model = _subjects().get(kind)
     if model is None or kind == "person":
         return ""
-    return capfirst(str(model._meta.verbose_name))
+    label = getattr(model, "audit_group_kind", None) if group else None
+    return capfirst(str(label or model._meta.verbose_name))
 
 
 def _show_for(field: models.Field[Any, Any]) -> Show:

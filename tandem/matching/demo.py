@@ -317,7 +317,8 @@ class _Seeder:
         if volunteer is not None and volunteer.state == VState.READY:
             self.volunteer_steps += [
                 (volunteer, VState.READY, VState.ACTIVE, MatchingReason.MATCHED_WITH_LEARNER, matched),
-                (volunteer, VState.ACTIVE, VState.READY, MatchingReason.NO_OPEN_MATCH, apart)]
+                (volunteer, VState.ACTIVE, VState.READY,
+                 MatchingReason.NO_OPEN_PLACE if self.group else MatchingReason.NO_OPEN_MATCH, apart)]
 
     # --- the scenes ------------------------------------------------------------------------
 
@@ -378,7 +379,8 @@ class _Seeder:
         self.event(match, Kind.DECLINED, self.at(meeting + timedelta(days=2), 20), side="learner")
         said_no = self.at(meeting + timedelta(days=2), 20)
         self.never_again.append((learner, volunteer, DeclinedPair.Kind.DECLINED, reason, said_no))
-        self.bounce(learner, volunteer, MatchingReason.DECLINED_AFTER_FIRST_MEETING,
+        self.bounce(learner, volunteer, MatchingReason.PLACE_DECLINED_AFTER_FIRST_MEETING if self.group
+                    else MatchingReason.DECLINED_AFTER_FIRST_MEETING,
                     matched=self.when[id(match)], apart=said_no)
 
     def closed_matches(self) -> None:

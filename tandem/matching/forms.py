@@ -140,6 +140,14 @@ class CloseForm(VersionedFormMixin, forms.Form):
     rematch = forms.BooleanField(label=_("Put the learner back on the waiting list for a new mentor"),
                                  required=False)
 
+    def __init__(self, *args: Any, group: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if group:  # a learner's place in a learning community (docs/matches.md)
+            self.fields["reason"].label = _("Why does the place in the learning community end?")
+            self.fields["reason"].help_text = _(
+                "When it did not work, this learner and this mentor are never proposed together again; the "
+                "learner goes back on the waiting list.")
+
 
 FACES = [(1, "☹️"), (2, "🙁"), (3, "😐"), (4, "🙂"), (5, "😀")]
 

@@ -79,6 +79,15 @@ class MatchingReason(models.TextChoices):
     ENDED_CONSENT_NEEDED = "ended_consent_needed", _(
         "The match ended; a guardian's consent is needed before a new match"
     )
+    # The same steps in a group programme, where a match is a place in a learning community
+    # (docs/matches.md): the history says so in its own sentence.
+    NO_OPEN_PLACE = "no_open_place", _("No open place in a learning community any more")
+    PLACE_DECLINED_AFTER_FIRST_MEETING = "place_declined_after_first_meeting", _(
+        "The place in the learning community was declined after the first meeting"
+    )
+    PLACE_ENDED_CONSENT_NEEDED = "place_ended_consent_needed", _(
+        "The place in the learning community ended; a guardian's consent is needed before a new place"
+    )
 
 
 class MatchingCriteria(Versioned):
@@ -396,6 +405,8 @@ class Match(Versioned):
     """A mentor and a learner (in group programmes: a learner's place in a mentor's community)."""
 
     audit_subject = "match"
+    # The audit log's word for it in a group programme (core.history.subject_kind).
+    audit_group_kind = _("Place in a learning community")
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")

@@ -161,10 +161,12 @@ def proposal_reject(*, proposal: Proposal, actor: Any, expected_version: int) ->
     return proposal
 
 
-def _confirm_or_refuse(check: adapter.PairCheck, confirm: bool, who: str) -> None:
+def _confirm_or_refuse(check: adapter.PairCheck, confirm: bool, who: str, *, group: bool = False) -> None:
     if check.broken and not confirm:
         raise NeedsConfirmation(
-            _("%(pair)s breaks a hard limit: %(limits)s. Confirm to make this pair anyway.")
+            (_("%(pair)s breaks a hard limit: %(limits)s. Confirm to add this place in the learning community "
+               "anyway.") if group else
+             _("%(pair)s breaks a hard limit: %(limits)s. Confirm to make this pair anyway."))
             % {"pair": who, "limits": ", ".join(limit_label(b) for b in check.broken)},
             check.broken,
         )
@@ -209,8 +211,10 @@ def proposal_swap(*, first: Proposal, second: Proposal, actor: Any, expected_ver
             raise ValidationError(_("Only open proposals can be swapped."))
         check_a = adapter.check_pair(programme=programme, volunteer=b.volunteer, learner=a.learner, today=today)
         check_b = adapter.check_pair(programme=programme, volunteer=a.volunteer, learner=b.learner, today=today)
-        _confirm_or_refuse(check_a, confirm, f"{a.learner.person.full_name} ↔ {b.volunteer.person.full_name}")
-        _confirm_or_refuse(check_b, confirm, f"{b.learner.person.full_name} ↔ {a.volunteer.person.full_name}")
+        _confirm_or_refuse(check_a, confirm, f"{a.learner.person.full_name} ↔ {b.volunteer.person.full_name}",
+                           group=programme.is_group)
+        _confirm_or_refuse(check_b, confirm, f"{b.learner.person.full_name} ↔ {a.volunteer.person.full_name}",
+                           group=programme.is_group)
         a.volunteer, b.volunteer = b.volunteer, a.volunteer
         for proposal, check in ((a, check_a), (b, check_b)):
             proposal.score, proposal.items, proposal.warnings = check.score, check.items, check.broken
@@ -238,7 +242,8 @@ def proposal_manual(*, matching_round: MatchingRound, learner: Learner, voluntee
             raise ValidationError(_("%(name)s has no free place left (capacity %(capacity)s).")
                                   % {"name": volunteer.person.full_name, "capacity": volunteer.capacity})
         check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
-        _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
+        _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}",
+                           group=programme.is_group)
         rank = current.rank if current else matching_round.proposals.count() + 1
         if current is not None:
             current.status = Proposal.Status.SUPERSEDED
@@ -570,7 +575,8 @@ def _release_volunteer(volunteer: Volunteer, actor: Any) -> None:
         # learners) and drop out of matching through onboarding's own rule until it is renewed.
         with contextlib.suppress(ValidationError):
             onboarding_services.volunteer_transition(volunteer=current, to_state=VolunteerState.READY,
-                                                     actor=actor, reason=MatchingReason.NO_OPEN_MATCH)
+                                                     actor=actor, reason=MatchingReason.NO_OPEN_PLACE
+                                                     if current.programme.is_group else MatchingReason.NO_OPEN_MATCH)
 
 
 def _back_to_pool(learner: Learner, actor: Any, reason: str, today: date) -> str:
@@ -584,7 +590,8 @@ def _back_to_pool(learner: Learner, actor: Any, reason: str, today: date) -> str
         return Learner.State.WAITING
     intake_services.learner_transition(
         learner=current, to_state=Learner.State.INTAKE, actor=actor, today=today,
-        reason=MatchingReason.ENDED_CONSENT_NEEDED)
+        reason=MatchingReason.PLACE_ENDED_CONSENT_NEEDED if current.programme.is_group
+        else MatchingReason.ENDED_CONSENT_NEEDED)
     return Learner.State.INTAKE
 
 
@@ -603,7 +610,8 @@ def _decline(match: Match, actor: Any, side: str, today: date) -> None:
         defaults={"programme": match.programme, "note": _declined_note(getattr(match, f"{side}_reason")),
                   "created_by": actor if getattr(actor, "is_authenticated", False) else None},
     )
-    _back_to_pool(match.learner, actor, MatchingReason.DECLINED_AFTER_FIRST_MEETING, today)
+    _back_to_pool(match.learner, actor, MatchingReason.PLACE_DECLINED_AFTER_FIRST_MEETING
+                  if match.programme.is_group else MatchingReason.DECLINED_AFTER_FIRST_MEETING, today)
     _release_volunteer(match.volunteer, actor)
     _event(match, MatchEvent.Kind.DECLINED, actor, side=side)
     _audit(match, actor, {"state": [previous, State.DECLINED]})
@@ -634,9 +642,13 @@ def match_propose(*, programme: Programme, learner: Learner, volunteer: Voluntee
         raise ValidationError(_("Choose a learner and a mentor of this programme."))
     check = adapter.check_pair(programme=programme, volunteer=volunteer, learner=learner, today=today)
     if "excluded" in check.broken:
-        raise ValidationError(_("This pair said no before, did not work out before or has a conflict of "
-                                "interest; it is never proposed again."))
-    _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}")
+        raise ValidationError(
+            _("This learner and this mentor said no before, did not work out before or have a conflict of "
+              "interest; they are never proposed together again.") if programme.is_group else
+            _("This pair said no before, did not work out before or has a conflict of interest; it is never "
+              "proposed again."))
+    _confirm_or_refuse(check, confirm, f"{learner.person.full_name} ↔ {volunteer.person.full_name}",
+                       group=programme.is_group)
     return match_create(programme=programme, volunteer=volunteer, learner=learner, actor=actor,
                         score=check.score, items=check.items, warnings=check.broken)
 
@@ -790,6 +802,8 @@ def _context(match: Match) -> dict[str, Any]:
         if match.first_meeting_at else "",
         "place": match.first_meeting_place, "match_url": _match_url(match),
         "at_school": bool(match.programme.requirement("meet_at_school")),
+        # A group programme's e-mails speak of a place in a learning community, not of a pair.
+        "group": match.programme.is_group,
     }
 
 

@@ -149,7 +149,9 @@ def _notify_volunteer(volunteer: Volunteer, template: str, context: dict[str, An
         to=person.email, language=person.language, template=f"onboarding/email/{template}",
         context={
             "name": person.given_name, "programme": programme.name,
-            "organisation": programme.organisation.name, **context,
+            "organisation": programme.organisation.name,
+            # A group programme's mentor leads a learning community (docs/matches.md).
+            "group": programme.is_group, **context,
         },
     )
 

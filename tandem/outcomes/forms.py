@@ -94,6 +94,13 @@ class WaveForm(OnceFormMixin, forms.Form):
         return data
 
 
+def _follow_up_for_group(form: forms.Form) -> None:
+    """A group programme's follow-up counts from joining the learning community (docs/outcomes.md)."""
+    form.fields["months_after"].choices = [  # type: ignore[attr-defined]
+        ("", "—"), (6, _("6 months after joining the learning community")),
+        (12, _("12 months after joining the learning community"))]
+
+
 class IndicatorForm(OnceFormMixin, forms.Form):
     learner = forms.TypedChoiceField(label=_("Learner"), coerce=int, choices=())
     kind = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices)
@@ -108,9 +115,11 @@ class IndicatorForm(OnceFormMixin, forms.Form):
                                           choices=[("", "—"), (6, _("6 months after the match started")),
                                                    (12, _("12 months after the match started"))])
 
-    def __init__(self, *args: Any, learners: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, learners: list[tuple[int, str]], group: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["learner"].choices = learners  # type: ignore[attr-defined]
+        if group:
+            _follow_up_for_group(self)
 
 
 class IndicatorEditForm(VersionedFormMixin, forms.Form):
@@ -124,9 +133,12 @@ class IndicatorEditForm(VersionedFormMixin, forms.Form):
 
     @classmethod
     def for_indicator(cls, row: Any, data: Any = None) -> IndicatorEditForm:
-        return cls(data, version=row.version, initial={
+        form = cls(data, version=row.version, initial={
             "measured_on": row.measured_on, "number": row.number, "code": row.code,
             "months_after": row.months_after})
+        if row.learner.programme.is_group:
+            _follow_up_for_group(form)
+        return form
 
 
 class SurveyForm(forms.Form):

@@ -55,6 +55,8 @@ class FunderReport:
     @property
     def scope(self) -> str:
         """Which pairs the report counts, and (chosen dates) what it is not protected against."""
+        if self.programme.is_group:
+            return self._group_scope()
         if self.cycle:
             return (_("The pairs that started in this training year (their first meeting, else the start of their "
                       "cycle), with all their meetings, goals and answers: the results page's view of this "
@@ -70,6 +72,24 @@ class FunderReport:
                  "figures are protected together with the results page, not against reports of other dates; "
                  "give a funder the report of a school year.")
 
+    def _group_scope(self) -> str:
+        """A group programme's report counts learners' places in learning communities (docs/outcomes.md)."""
+        apprentices = learners_are_apprentices(self.programme)
+        if self.cycle:
+            return (_("The places in learning communities that started in this training year (their first "
+                      "meeting, else the start of their cycle), with all their meetings, goals and answers: the "
+                      "results page's view of this training year.") if apprentices else
+                    _("The places in learning communities that started in this school year (their first "
+                      "meeting, else the start of their cycle), with all their meetings, goals and answers: the "
+                      "results page's view of this school year."))
+        if apprentices:
+            return _("A report of chosen dates: the places in learning communities whose cycle overlaps them and "
+                     "the meetings held in them. Its figures are protected together with the results page, not "
+                     "against reports of other dates; give a funder the report of a training year.")
+        return _("A report of chosen dates: the places in learning communities whose cycle overlaps them and the "
+                 "meetings held in them. Its figures are protected together with the results page, not against "
+                 "reports of other dates; give a funder the report of a school year.")
+
     def definitions(self) -> list[str]:
         # "Hidden" is explained once, at the top (report.hidden_note), as on the page.
         return [
@@ -77,6 +97,8 @@ class FunderReport:
             _("Before/after change: the same people's first and last scores; 95%% confidence interval of the "
               "mean change by the paired t method.") % {},  # formatted, so that "%%" reads "%"
             _("Early school leaving: %(definition)s.") % {"definition": self.settings.get_early_leaving_display()},
+            _("Early closure: a place in a learning community closed for any reason other than the planned end of "
+              "the cycle or goals reached.") if self.programme.is_group else
             _("Early closure: a match closed for any reason other than the planned end of the cycle or goals "
               "reached."),
         ]

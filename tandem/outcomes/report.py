@@ -120,6 +120,9 @@ class Show:
         # Apprentices' programmes name the cycle "training year", not "school year"
         # (tandem.core.apprentices).
         self.apprentices = bool(settings.programme_id) and learners_are_apprentices(settings.programme)
+        # A group programme counts places in learning communities, not pairs (docs/outcomes.md):
+        # the same figures, each label a whole sentence of its own.
+        self.group = bool(settings.programme_id) and settings.programme.is_group
 
     def count(self, shown: Shown | int) -> str:
         if isinstance(shown, int):
@@ -487,11 +490,28 @@ def _pulse(f: Figures, show: Show, shown: Mapping[str, Shown]) -> Section:
             rows.append(Row(label, show.mean(mean, n, over=count), show.count(count)))
         gap, both = _at(shown, f"pulse:{cycle}:gap", p.with_gap), _at(shown, f"pulse:{cycle}:both", p.both)
         share, _value = show.pct(gap, both)
-        apart = (_("Pairs whose mentor and learner rate it %(n)s or more points apart, training year %(cycle)s")
-                 if show.apprentices else
-                 _("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s"))
+        if show.group:
+            apart = (_("Learning community members who rate it %(n)s or more points apart from their mentor, "
+                       "training year %(cycle)s") if show.apprentices else
+                     _("Learning community members who rate it %(n)s or more points apart from their mentor, "
+                       "school year %(cycle)s"))
+            with_gap = _("members with a gap: %(n)s")
+        else:
+            apart = (_("Pairs whose mentor and learner rate it %(n)s or more points apart, training year %(cycle)s")
+                     if show.apprentices else
+                     _("Pairs whose mentor and learner rate it %(n)s or more points apart, school year %(cycle)s"))
+            with_gap = _("pairs with a gap: %(n)s")
         rows.append(Row(apart % {"n": f.pulse_gap, "cycle": cycle}, share, show.count(both),
-                        extra=[_("pairs with a gap: %(n)s") % {"n": show.count(gap)}]))
+                        extra=[with_gap % {"n": show.count(gap)}]))
+    if show.group:
+        note = (_("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share "
+                  "of members is of those who answered, and whose mentor answered too, by their latest answers in "
+                  "the training year.") if show.apprentices else
+                _("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share "
+                  "of members is of those who answered, and whose mentor answered too, by their latest answers in "
+                  "the school year."))
+        return Section("pulse", _("How learners and mentors rate their learning community"), rows,
+                       [_("Figure"), _("Value"), _("Members")], note=note)
     note = (_("Pulse ratings from 1 to 5 that mentors and learners give in Tandem; higher is better. The share of "
               "pairs is of those where both sides answered, by their latest answers in the training year.")
             if show.apprentices else
@@ -506,7 +526,8 @@ def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
     started = matches[STARTED]
     many = enough(f.matches, threshold=show.threshold) and not started.suppressed
     rows = [
-        Row(_("Matches (started)"), show.count(started)),
+        Row(_("Places in learning communities (started)") if show.group else _("Matches (started)"),
+            show.count(started)),
         Row(_("Active now"), show.count(matches[Match.State.ACTIVE])),
         # With its context: the match state "Closed" (matching's catalogue, singular in French) would win.
         Row(pgettext("matches, a figure", "Closed"), show.count(matches[Match.State.CLOSED])),
@@ -514,10 +535,13 @@ def _delivered(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
         Row(_("Mentors"), show.count(matches["mentors"])),
         Row(_("Meetings held"), show.count(f.meetings_held) if many else show.mean(None, f.matches, over=started)),
         Row(_("Hours of mentoring"), fmt(f.hours) if many else show.mean(None, f.matches, over=started)),
-        Row(_("Meetings per match"), show.mean(f.meetings_per_match, f.matches, over=started)),
-        Row(_("Match length, median (days)"), show.mean(f.match_days_median, f.closed, 0,
+        Row(_("Meetings per member") if show.group else _("Meetings per match"),
+            show.mean(f.meetings_per_match, f.matches, over=started)),
+        Row(_("Time in a learning community, median (days)") if show.group else _("Match length, median (days)"),
+            show.mean(f.match_days_median, f.closed, 0,
                                                         over=matches[Match.State.CLOSED])),
-        Row(_("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0,
+        Row(_("Waiting time before a place in a learning community, median (days)") if show.group else
+            _("Waiting time before a match, median (days)"), show.mean(f.waiting_days_median, f.waiting_n, 0,
                                                                        over=started)),
     ]
     if f.waiting_now is not None:
@@ -542,7 +566,7 @@ def _closures(f: Figures, show: Show, matches: dict[str, Shown]) -> Section:
     rate, _value = show.pct(early, total)
     note = _("Early closure: any reason other than the planned end of the cycle or goals reached. "
              "Early-closure rate: %(rate)s.") % {"rate": rate}
-    return Section("closures", _("Closures by reason"), rows, [_("Reason"), _("Matches"), _("Share")],
+    return Section("closures", _("Closures by reason"), rows, [_("Reason"), _("Places") if show.group else _("Matches"), _("Share")],
                    chart=True, note=note)
 
 
@@ -617,7 +641,9 @@ def _dropout(f: Figures, show: Show, settings: OutcomeSettings, shown: Mapping[s
         total = _at(shown, f"follow:{m}", sum(f.follow_up[m].values()))
         left = cells[SchoolStatus.LEFT_UNQUALIFIED]
         rate, value = show.pct(left, total)
-        rows.append(Row(_("%(months)s months after the match started") % {"months": m}, rate, show.count(total),
+        after = (_("%(months)s months after joining the learning community") if show.group else
+                 _("%(months)s months after the match started"))
+        rows.append(Row(after % {"months": m}, rate, show.count(total),
                         bar=None if value is None else value / 100, hidden=value is None and rate != "–",
                         extra=[_("%(status)s: %(n)s") % {"status": labels[s], "n": show.count(cells[s])}
                                for s in statuses]))

@@ -463,7 +463,7 @@ def send_digest(*, on: date | None = None) -> DigestRun:
                     continue
                 _send(to=person.email, language=person.language, template="support/email/digest", context={
                     "name": person.given_name, "programme": programme.name, "rows": digest_rows(pairs),
-                    "url": site_url(reverse("support:risks", kwargs=_kw(programme)))})
+                    "group": programme.is_group, "url": site_url(reverse("support:risks", kwargs=_kw(programme)))})
             run.mails += 1
             run.pairs += len(pairs)
     return run

@@ -71,6 +71,17 @@ def audit_kind(event: Any) -> str:
     return history.subject_kind(event.subject or "")
 
 
+@register.simple_tag(takes_context=True)
+def audit_kind_here(context: Any, event: Any) -> str:
+    """``{% audit_kind_here event as kind %}``: as ``audit_kind``, but an entry of the group
+    programme the page is about (``programme`` in the context, if any) names a match by its
+    group word ("Platz in einer Lerngemeinschaft", not "Tandem")."""
+    programme = context.get("programme")
+    group = programme is not None and event.programme_id == getattr(programme, "pk", None) \
+        and bool(getattr(programme, "is_group", False))
+    return history.subject_kind(event.subject or "", group=group)
+
+
 @register.filter
 def lowerfirst(value: Any) -> str:
     """``{{ label|lowerfirst }}``: a label inside a sentence ("Every two weeks" -> "every two

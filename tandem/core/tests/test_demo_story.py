@@ -121,7 +121,8 @@ def test_every_step_the_coordinator_takes_falls_on_a_working_day(seeded_on_eithe
         "concern": [s.at for s in ConcernStep.objects.filter(actor__isnull=False)],
         "pause": [p.since for p in MatchPause.objects.all()],
         "learner": [t.at for t in LearnerTransition.objects.filter(actor__isnull=False)
-                    .exclude(reason=MatchingReason.DECLINED_AFTER_FIRST_MEETING)],
+                    .exclude(reason__in=[MatchingReason.DECLINED_AFTER_FIRST_MEETING,
+                                         MatchingReason.PLACE_DECLINED_AFTER_FIRST_MEETING])],
         "volunteer": [t.at for t in VolunteerTransition.objects.filter(actor__isnull=False, from_state="")],
         "consent asked": list(GuardianConsent.objects.filter(requested_by__isnull=False)
                               .values_list("requested_at", flat=True)),

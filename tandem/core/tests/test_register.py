@@ -169,6 +169,8 @@ FRENCH_LEARNER_ONLY: dict[tuple[str, str | None, str], str] = {
     ("matching", None, "After your first meeting: do you want to continue with this mentor?"):
         "answer page, learner side",
     ("matching", None, "We propose %(mentor_first_name)s as your mentor."): "proposal e-mail, learner side",
+    ("matching", "to a learner", "We propose that you join the learning community of %(mentor_first_name)s."):
+        "proposal e-mail, group programme, learner side",
     ("support", None, "Does this fit? Do you two get along?"): "check-in label, learner only",
     ("support", None, "How are things going with your mentor?"): "check-in label, learner only",
     ("support", None, "You and %(name)s: pick a face."): "check-in page, learner only",

@@ -165,7 +165,7 @@ def _detail_page(request: HttpRequest, programme: Programme, match: Match,
         "guardian_answers": match.state in (Match.State.PROPOSED, Match.State.INTRODUCED)
         and services.learner_side_is_guardian(match),
         "meeting_form": _meeting_form(match),
-        "close_form": CloseForm(version=match.version),
+        "close_form": CloseForm(version=match.version, group=programme.is_group),
         "held_form": _held_form(match),
         "surveys": list(match.surveys.all()) if coordinator else [],
         "is_mentor": match.volunteer.person.user_id == request.user.pk,
@@ -320,7 +320,8 @@ def propose(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
         request, form,
         lambda: services.match_propose(programme=programme, learner=match.learner, volunteer=volunteer,
                                        actor=request.user, confirm=form.cleaned_data["confirm"]),
-        message=_("The new partner was proposed. Plan the first meeting."),
+        message=_("The new place in a learning community was proposed. Plan the first meeting.") if programme.is_group
+        else _("The new partner was proposed. Plan the first meeting."),
         then=lambda new: _back(programme, new), back=_back(programme, match),
     ) or _back(programme, match)
 
@@ -335,9 +336,10 @@ def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         # Closed already and nothing to compare (the page reopened with Back): its page says how
         # it ended. A form opened before someone else closed it is answered below, like any stale
         # edit: what they chose beside what was typed, and a way back to the match.
-        messages.info(request, _("This match has already ended."))
+        messages.info(request, _("This place in the learning community has already ended.") if programme.is_group
+                      else _("This match has already ended."))
         return _back(programme, match)
-    form = CloseForm(request.POST or None, version=match.version)
+    form = CloseForm(request.POST or None, version=match.version, group=programme.is_group)
 
     def save() -> object:
         data = form.cleaned_data
@@ -347,10 +349,12 @@ def close(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
             rematch=data["rematch"] or data["reason"] in services.EARLY_REASONS_REMATCH)
 
     if request.method == "POST" and form.is_valid() and submit_edit(
-        form, save, saved=lambda row: CloseForm(version=row.version, initial={
+        form, save, saved=lambda row: CloseForm(version=row.version, group=programme.is_group, initial={
             "reason": row.closure_reason, "note": row.closure_note}),
     ):
-        messages.success(request, _("The match was closed. Both sides get a short exit survey."))
+        messages.success(request, _("The place in the learning community was closed. The learner and the mentor "
+                                    "get a short exit survey.") if programme.is_group else
+                         _("The match was closed. Both sides get a short exit survey."))
         return _back(programme, match)
     return render(request, "matching/close.html", {"programme": programme, "match": match, "form": form})
 

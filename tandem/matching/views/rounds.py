@@ -231,6 +231,8 @@ def proposal_manual(request: HttpRequest, programme: Programme, pk: int) -> Http
             raise ValidationError(_("Choose a learner and a mentor of this programme."))
         services.proposal_manual(matching_round=matching_round, learner=learner, volunteer=volunteer,
                                  actor=request.user, expected_version=data["version"], confirm=data["confirm"])
+        if programme.is_group:
+            return _("The place in the learning community was added to the proposals.")
         return _("The pair was added to the proposals.")
 
     return _review_action(request, programme, pk, ManualForm, act)
@@ -259,9 +261,13 @@ def round_publish(request: HttpRequest, programme: Programme, pk: int) -> HttpRe
             messages.error(request, " ".join(exc.messages))
             return _to_round(programme, matching_round)
         if published:
-            messages.success(request, ngettext("%(count)s match was published; everyone was informed.",
-                                               "%(count)s matches were published; everyone was informed.",
-                                               len(published)) % {"count": grouped(len(published))})
+            published_words = (
+                ngettext("%(count)s place in a learning community was published; everyone was informed.",
+                         "%(count)s places in learning communities were published; everyone was informed.",
+                         len(published)) if programme.is_group else
+                ngettext("%(count)s match was published; everyone was informed.",
+                         "%(count)s matches were published; everyone was informed.", len(published)))
+            messages.success(request, published_words % {"count": grouped(len(published))})
         else:
             give_back()
         for problem in problems:

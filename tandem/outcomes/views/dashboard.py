@@ -235,7 +235,10 @@ def export(request: HttpRequest, programme: Programme, table: str, fmt: str) -> 
         rows = list(spec.export_rows())
     else:
         raise Http404
-    return table_download(spec=spec, rows=rows, filename=file_name(TABLE_WORDS[table](), programme.slug),
+    # A group programme's match is one learner's place in a learning community (docs/outcomes.md).
+    word = pgettext("file name", "learning community places") if table == "matches" and programme.is_group \
+        else TABLE_WORDS[table]()
+    return table_download(spec=spec, rows=rows, filename=file_name(word, programme.slug),
                           file_format=fmt)
 
 

@@ -41,7 +41,7 @@ def _learners(programme: Programme) -> list[tuple[int, str]]:
 @programme_view("outcomes.manage_results")
 def indicators(request: HttpRequest, programme: Programme) -> HttpResponse:
     settings = selectors.outcome_settings(programme)
-    form = IndicatorForm(request.POST or None, learners=_learners(programme))
+    form = IndicatorForm(request.POST or None, learners=_learners(programme), group=programme.is_group)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         learner = Learner.objects.select_related("programme", "person").filter(

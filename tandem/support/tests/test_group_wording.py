@@ -129,3 +129,90 @@ def test_a_one_to_one_programme_keeps_its_pair(world: World) -> None:
     assert "Passt dieses Tandem?" in _read(world, "mentor", "de", _url(world, "support:pulse", pk=match.pk))[1]
     assert "Tandems und ihr Logbuch" in _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
     assert "Lerngemeinschaft" not in _read(world, "learner", "de", _url(world, "core:programme"))[1]
+
+
+def _pair_words(world: World, persona: str, url: str) -> list[str]:
+    title, text = _read(world, persona, "de", url)
+    return [part[max(0, hit.start() - 40):hit.end() + 40] for part in (title, text) for hit in PAIR_WORD["de"].finditer(part)]
+
+
+def test_the_coordinators_home_round_and_closure_report_say_places(world: World) -> None:
+    """The coordinator's home ("abgelehnt, neue Partner:in nötig"), the round page ("Ein Tandem von
+    Hand bilden") and the closure report ("Tandems nach Status", "Beendete Tandems")."""
+    match = _match(world, group=True)
+    match.refresh_from_db()
+    services.match_close(match=match, reason=Match.Closure.MENTOR_MOVED, actor=world.users["coordinator"],
+                         expected_version=match.version)
+    matching_round = services.round_start(programme=world.programme, actor=world.users["coordinator"],
+                                          background=False)
+    home = _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+    assert "abgelehnt, neuer Platz in einer Lerngemeinschaft nötig" in home
+    assert "Partner:in" not in home
+    # "Letzte Änderungen" names a match's entries by the group word (Match.audit_group_kind).
+    assert "Platz in einer Lerngemeinschaft" in home
+    assert _pair_words(world, "coordinator", _url(world, "core:programme")) == []
+    round_page = _read(world, "coordinator", "de", _url(world, "matching:round", pk=matching_round.pk))[1]
+    assert "Eine:n Mentee von Hand einer Lerngemeinschaft zuordnen" in round_page
+    report = _read(world, "coordinator", "de", _url(world, "matching:report"))[1]
+    for words in ("Plätze in Lerngemeinschaften nach Status", "Alle Plätze in Lerngemeinschaften",
+                  "Warum Plätze in Lerngemeinschaften endeten", "Beendete Plätze in Lerngemeinschaften"):
+        assert words in report
+    found = [(url, hit) for url in (_url(world, "matching:round", pk=matching_round.pk), _url(world, "matching:report"))
+             for hit in _pair_words(world, "coordinator", url)]
+    assert found == []
+
+
+def test_the_supervisors_journal_overview_says_members(world: World) -> None:
+    _match(world, group=True)
+    overview = _read(world, "supervisor", "de", _url(world, "journal:overview"))[1]
+    assert "Die Mitglieder von Lerngemeinschaften an deiner Schule." in overview
+    assert _pair_words(world, "supervisor", _url(world, "journal:overview")) == []
+
+
+def test_a_declined_place_reads_as_a_place_in_the_volunteers_history(world: World) -> None:
+    """The mentor's history after their only learner said no: "Kein offener Platz in einer
+    Lerngemeinschaft mehr", not "Kein offenes Tandem mehr" (a code of its own, MatchingReason)."""
+    match = _match(world, group=True)
+    services.match_answer(match=match, side="learner", answer="no", actor=world.users["guardian"],
+                          reason="Zu weit weg")
+    page = _read(world, "coordinator", "de", reverse("onboarding:volunteer", kwargs={
+        "org": world.organisation.slug, "prog": world.programme.slug, "pk": match.volunteer_id}))[1]
+    assert "Kein offener Platz in einer Lerngemeinschaft mehr" in page
+    learner_page = _read(world, "coordinator", "de", reverse("intake:learner", kwargs={
+        "org": world.organisation.slug, "prog": world.programme.slug, "pk": match.learner_id}))[1]
+    assert "Der Platz in der Lerngemeinschaft wurde nach dem ersten Treffen abgelehnt" in learner_page
+    match_page = _read(world, "coordinator", "de", _url(world, "matching:match", pk=match.pk))[1]
+    assert "Diese:r Mentee und diese Mentor:in haben schon einmal abgelehnt" in match_page
+    assert _pair_words(world, "coordinator", _url(world, "matching:match", pk=match.pk)) == []
+
+
+def test_a_one_to_one_programmes_coordinator_keeps_the_pair(world: World) -> None:
+    match = _match(world, group=False)
+    home = _read(world, "coordinator", "de", _url(world, "core:programme"))[1]
+    assert "abgelehnt, neue Partner:in nötig" in home
+    assert "Tandem" in home and "Platz in einer Lerngemeinschaft" not in home
+    assert "Tandems nach Status" in _read(world, "coordinator", "de", _url(world, "matching:report"))[1]
+    assert "Die Tandems an deiner Schule." in _read(world, "supervisor", "de", _url(world, "journal:overview"))[1]
+    services.match_answer(match=match, side="learner", answer="no", actor=world.users["guardian"], reason="Zu weit")
+    page = _read(world, "coordinator", "de", reverse("onboarding:volunteer", kwargs={
+        "org": world.organisation.slug, "prog": world.programme.slug, "pk": match.volunteer_id}))[1]
+    assert "Kein offenes Tandem mehr" in page
+
+
+def test_the_close_page_and_the_conflicts_page_say_places(world: World) -> None:
+    """"Tandem beenden", "Warum endet das Tandem?", "Dieses Tandem nie vorschlagen"."""
+    match = _match(world, group=True)
+    close = _url(world, "matching:close", pk=match.pk)
+    title, page = _read(world, "coordinator", "de", close)
+    assert title == "Diesen Platz in der Lerngemeinschaft beenden"
+    assert "Warum endet der Platz in der Lerngemeinschaft?" in page
+    conflicts = _url(world, "matching:conflicts")
+    assert "Diese:n Mentee und diese Mentor:in nie zusammenbringen" in _read(world, "coordinator", "de", conflicts)[1]
+    assert [hit for url in (close, conflicts) for hit in _pair_words(world, "coordinator", url)] == []
+
+
+def test_a_one_to_one_close_page_keeps_the_pair(world: World) -> None:
+    match = _match(world, group=False)
+    title, page = _read(world, "coordinator", "de", _url(world, "matching:close", pk=match.pk))
+    assert title == "Tandem beenden" and "Warum endet das Tandem?" in page
+    assert "Dieses Tandem nie vorschlagen" in _read(world, "coordinator", "de", _url(world, "matching:conflicts"))[1]
