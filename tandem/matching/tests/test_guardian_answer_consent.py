@@ -50,6 +50,7 @@ def test_a_yes_without_consent_is_refused_in_the_guardians_words_keeping_the_rea
     assert f"Je toestemming voor {name} is ingetrokken of nog niet gegeven" in page
     assert "moet eerst toestemming geven" not in page and "jonger dan" not in page
     assert "Het klikte meteen" in page  # what was typed stays
+    assert "Lees de tekst en geef je toestemming" in page and page.count("Je toestemming voor") == 1
     match.refresh_from_db()
     assert match.learner_answer == ""
 
