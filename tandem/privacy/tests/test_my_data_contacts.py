@@ -31,3 +31,14 @@ def test_the_count_column_does_not_read_as_rules_in_dutch(world: World) -> None:
 def test_a_coordinator_is_not_told_to_write_to_themselves(world: World) -> None:
     page = world.client_for("coordinator").get(reverse("privacy:my_data")).content.decode()
     assert 'id="correct-or-erase"' not in page
+
+
+@pytest.mark.parametrize("persona", ["guardian", "learner"])
+def test_the_data_page_names_what_is_held_without_staff_words(world: World, persona: str) -> None:
+    client = world.client_for(persona)
+    client.cookies["tandem_language"] = "nl"
+    page = client.get(reverse("privacy:my_data"), headers={"accept-language": "nl"}).content.decode()
+    for jargon in ("Auditgebeurtenissen", "Lidmaatschappen", "Gebruikers", "Inloggebeurtenissen",
+                   "Statuswijzigingen"):
+        assert jargon not in page
+    assert "Persoonsgegevens" in page and "Rollen in het programma" in page
