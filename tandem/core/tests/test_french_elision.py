@@ -1,0 +1,28 @@
+"""French elides "de" and "que" before a vowel ("d'Emma", "qu'Emma"): a sentence that puts "de"
+before a person's name reads "les objectifs de Emma" for half the names in the demo. Our French
+therefore never puts "de" or "que" right before a name or a person: it says "pour", "entre",
+"envoyé à", or a colon."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+# Placeholders that hold a person's name (given, full or a role-holder's).
+PERSON = r"%\((?:name|learner|mentor|given_name|full_name|person|guardian|volunteer|child)\)s"
+BEFORE_A_NAME = re.compile(rf"\b(?:de|que) {PERSON}")
+
+
+def test_no_french_string_puts_de_or_que_before_a_name() -> None:
+    found = []
+    for path in sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            found += [f"{path.parent.parent.parent.parent.name}: {s}" for s in strings
+                      if s and BEFORE_A_NAME.search(s)]
+    assert not found, "\n".join(found)
