@@ -84,6 +84,7 @@ class User(AbstractBaseUser, PermissionsMixin, Versioned):
     objects = UserManager()
 
     privacy = Personal(
+        title=_("log-in"),  # plain words for its section in an access request
         whose="", categories=(Category.CONTACT, Category.ACCOUNT), basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("A log-in: e-mail address, name, interface language and the password (kept only "
                   "as a hash, never exported)."),
@@ -390,6 +391,7 @@ class Person(Versioned):
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     privacy = Personal(
+        title=_("personal details"),  # plain words for its section in an access request
         whose="", categories=(Category.CONTACT, Category.CHILD), basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("Who takes part in a programme and how to reach them; the date of birth decides "
                   "whether a guardian must consent, the postcode and town where they are placed "
@@ -468,6 +470,7 @@ class Membership(models.Model):
     created = models.DateTimeField(_("since"), auto_now_add=True)
 
     privacy = Personal(
+        title=_("roles in the programme"),  # plain words for its section in an access request
         whose="person", categories=Category.CONTACT, basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("The person's roles in the organisation's programmes."),
         retention=WithPerson(), export=("programme", "role", "institution", "created"),
@@ -685,6 +688,7 @@ class AuditEvent(models.Model):
     ACCESS = ("viewed", "exported")
 
     privacy = Personal(
+        title=_("activity log"),  # plain words for its section in an access request
         whose=(
             Link("person", label=_("history of their record"), when=~Q(action__in=ACCESS)),
             Link("person", label=_("who opened their record"), when=Q(action__in=ACCESS),
@@ -864,6 +868,7 @@ class LoginEvent(models.Model):
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
 
     privacy = Personal(
+        title=_("sign-ins"),  # plain words for its section in an access request
         whose="user", categories=Category.ACCOUNT, basis=Basis.LEGITIMATE_INTERESTS,
         purpose=_("Recent log-ins and failed attempts, shown to the user to spot misuse."),
         retention=Days(field="at", days=90, setting="LOGIN_HISTORY_DAYS"),

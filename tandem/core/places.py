@@ -318,9 +318,18 @@ def geocode_many(addresses: Iterable[tuple[str, str]], *, programme: Programme) 
             for postcode, city in wanted}
 
 
-def unplaced_warning(*, postcode: str, city: str, public: bool = False) -> str:
-    """What the person who just saved an address that cannot be placed is told (it is saved)."""
+def unplaced_warning(*, postcode: str, city: str, public: bool = False,
+                     referrer: bool = False) -> str:
+    """What the person who just saved an address that cannot be placed is told (it is saved).
+    ``public``: the applicant themselves; ``referrer``: a school's contact who referred a pupil —
+    neither runs the matching, so neither hears of records, flags or coordinates."""
     address = " ".join(part for part in (postcode.strip(), city.strip()) if part)
+    if referrer:
+        if not address:
+            return gettext("No postcode or town was given. The referral was received; the "
+                           "coordinator will ask for the address.")
+        return gettext("We could not find “%(address)s” on the map. The referral was received; "
+                       "the coordinator will check the address.") % {"address": address}
     if public:
         return gettext("We could not find “%(address)s” on the map. Your details were received; "
                        "the coordinator will check your address with you.") % {"address": address}

@@ -313,7 +313,9 @@ class Personal:
     ``mentions`` the text or JSON fields that may name *other* people, from which an erased
     person's name, e-mail address and phone number are removed; ``record`` marks a
     participation record (:class:`Record`); ``title`` and ``labels`` name a model of another
-    package and its fields in the reader's language."""
+    package and its fields in the reader's language (``title`` also gives a model of ours plainer
+    words than its verbose name where a parent or a child reads it: "activity log", not "audit
+    events")."""
 
     whose: str | Link | tuple[str | Link, ...]
     categories: Category | tuple[Category, ...]
@@ -325,7 +327,7 @@ class Personal:
     staff_only: tuple[str, ...] | bool = ()
     mentions: tuple[str, ...] = ()
     record: Record | None = None
-    # For models of other packages: a section title and field labels in the reader's language.
+    # A section title (any model) and field labels (other packages) in the reader's language.
     title: Promise | str = ""
     labels: Mapping[str, Promise | str] = field(default_factory=dict)
     # Mentions in this model are looked for by given and family name too (queued e-mails).

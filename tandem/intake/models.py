@@ -283,6 +283,7 @@ class LearnerTransition(StateChange):
     to_state = models.CharField(_("to"), max_length=20, choices=Learner.State.choices)
 
     privacy = Personal(
+        title=_("steps in the programme"),  # plain words for its section in an access request
         whose="learner__person", categories=(Category.CHILD, Category.ACTIVITY),
         basis=Basis.GUARDIAN_CONSENT,
         purpose=_("Each step of a learner's way through intake and matching: who, when, why."),

@@ -109,6 +109,19 @@ def answer_side(*, match: Match, user: Any) -> str:
     return ""
 
 
+def consent_to_give(*, match: Match, user: Any) -> Any:
+    """The guardian's own consent record for the child of ``match`` while their consent is
+    withdrawn or not yet given (their answer yes would be refused), else ``None``."""
+    from django.utils import timezone
+
+    from tandem.intake import selectors as intake_selectors
+
+    person = me(user, match.programme)
+    if person is None or intake_selectors.consent_ok(match.learner, today=timezone.localdate()):
+        return None
+    return match.learner.consents.filter(guardian=person).order_by("-pk").first()
+
+
 def reader_of(*, match: Match, user: Any) -> str:
     """Who reads the match as the learner's side: "learner" (their own match), "guardian" (their
     child's) or "" (anyone else: coordinators, the mentor, a supervisor)."""

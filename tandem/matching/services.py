@@ -469,6 +469,15 @@ def learner_side_is_guardian(match: Match, today: date | None = None) -> bool:
     return intake_selectors.needs_consent(match.learner, today=today or timezone.localdate())
 
 
+def guardian_consent_needed(match: Match) -> ValidationError:
+    """What a guardian answering yes is told while their consent is withdrawn or not yet given:
+    to them, about their child, in the words of their page — not the coordinator's rule."""
+    return ValidationError(
+        _("Your consent for %(name)s was withdrawn or has not been given yet, so %(name)s cannot "
+          "take part yet. Give your consent first, then answer yes.")
+        % {"name": match.learner.person.given_name}, code="consent")
+
+
 def answer_refusal(match: Match, side: str) -> ValidationError | None:
     """Why ``side`` cannot answer ``match`` now (the one rule for answers: the match still waits
     for answers, this side has not answered, the first meeting took place), or ``None``.
@@ -514,6 +523,8 @@ def match_answer(*, match: Match, side: str, answer: str, actor: Any, reason: st
         if refusal := answer_refusal(current, side):
             raise refusal
         if answer == Match.Answer.YES and _binds_without_consent(current, side, today):
+            if guardian and not recorded_via:
+                raise guardian_consent_needed(current)  # the guardian themselves: their words
             raise intake_services.consent_missing(current.learner)
         setattr(current, f"{side}_answer", answer)
         setattr(current, f"{side}_reason", reason.strip())

@@ -50,7 +50,9 @@ def test_a_referral_that_cannot_be_placed_is_saved_and_flagged_everywhere(world:
     }, follow=True)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "“0000 Nergenshuizen” could not be placed on the map" in page  # told at entry
+    # Told at entry, in a school's words: no records, flags or coordinates.
+    assert "We could not find “0000 Nergenshuizen” on the map. The referral was received" in page
+    assert "flagged" not in page and "coordinates" not in page
     pupil = Learner.objects.get(person__family_name="El Amrani")  # saved anyway
     assert pupil.latitude is None and pupil.longitude is None
 
@@ -63,6 +65,23 @@ def test_a_referral_that_cannot_be_placed_is_saved_and_flagged_everywhere(world:
     home = coordinator.get(reverse("core:programme", kwargs={
         "org": world.organisation.slug, "prog": world.programme.slug})).content.decode()
     assert "1 learner's address could not be placed on the map" in home
+
+
+def test_a_school_referring_without_an_address_is_told_in_plain_dutch(world: World) -> None:
+    client = world.client_for("partner_contact")
+    response = client.post(_url(world, "referral_create"), {
+        **REFERRAL, "postcode": "", "city": "", "institution": world.school.pk,
+    }, follow=True, headers={"accept-language": "nl"})
+    page = response.content.decode()
+    assert "Er is geen postcode of plaats opgegeven. De aanmelding is ontvangen" in page
+    assert "coördinaten" not in page and "dossier" not in page.lower()
+
+
+def test_a_coordinator_entering_a_pupil_without_an_address_hears_of_the_flag(world: World) -> None:
+    response = world.client_for("coordinator").post(_url(world, "referral_create"), {
+        **REFERRAL, "postcode": "", "city": "", "institution": world.school.pk,
+    }, follow=True)
+    assert "The record is flagged until an address" in response.content.decode()
 
 
 def test_a_placed_learner_is_not_flagged(world: World) -> None:

@@ -44,8 +44,9 @@ def referral_create(request: AuthenticatedHttpRequest, programme: Programme) -> 
 
     def referred(learner: Learner) -> HttpResponse:
         if learner.latitude is None:
-            messages.warning(request, unplaced_warning(postcode=learner.person.postcode,
-                                                       city=learner.person.city))
+            messages.warning(request, unplaced_warning(
+                postcode=learner.person.postcode, city=learner.person.city,
+                referrer=not is_coordinator(request.user, programme)))
         return redirect("intake:referral", org=programme.organisation.slug, prog=programme.slug,
                         pk=learner.pk)
 

@@ -4,7 +4,7 @@ full explanation."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -193,3 +193,20 @@ def test_the_mentor_is_asked_as_one_of_the_pair_and_the_coordinator_about_them(w
     assert "Do you want to go on together?" in _page(world, "mentor", match)
     coordinator = _page(world, "coordinator", match)
     assert "Do they continue together?" in coordinator and "Do you want to go on together?" not in coordinator
+
+
+def test_the_answers_are_labelled_with_names_for_the_learner_not_the_programmes_words(
+        world: World) -> None:
+    """Walk (walkparents): a German parent or apprentice read "Mentor:in … Mentee" above the
+    answers; they read the two given names, and the coordinator keeps the sides' names."""
+    match = _match(world)
+    match.volunteer.person.__class__.objects.filter(pk=match.volunteer.person.pk).update(given_name="Wolfgang")
+    match.learner.person.__class__.objects.filter(pk=match.learner.person.pk).update(
+        given_name="Leon", date_of_birth=date(1990, 1, 1))  # an adult: answers themselves
+    client = world.client_for("learner")
+    client.post(reverse("core:set_language"), {"language": "de", "next": "/"})
+    page = client.get(reverse("matching:match", kwargs={"org": "zuid", "prog": "moz", "pk": match.pk})).content.decode()
+    assert '<dt>Wolfgang</dt><dd id="mentor-answer">' in page
+    assert '<dt>Leon</dt><dd id="learner-answer">' in page and "Mentee" not in page
+    coordinator = _page(world, "coordinator", match)
+    assert '<dt>Mentor</dt><dd id="mentor-answer">' in coordinator

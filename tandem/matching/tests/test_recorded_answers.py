@@ -240,7 +240,8 @@ def test_a_guardian_who_withdrew_consent_cannot_say_yes_through_their_link_but_c
     link = reverse("matching:answer_link", kwargs={"token": match.learner_token})
     page = Client().post(link, {"answer": "yes", "reason": ""})
     assert page.status_code == 200
-    assert "a guardian must consent to the current consent text" in page.content.decode()
+    # Told in the guardian's own words (walkparents), not the coordinator's rule.
+    assert "Give your consent first, then answer yes." in page.content.decode()
     match.refresh_from_db()
     assert (match.learner_answer, match.state) == ("", "introduced")
     Client().post(link, {"answer": "no", "reason": "We withdrew our consent"})

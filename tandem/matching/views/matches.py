@@ -248,23 +248,30 @@ def answer(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     match = _match_or_404(request, programme, pk)
     side = selectors.answer_side(match=match, user=request.user)
     form = AnswerForm(request.POST or None)
+    error = ""
     if request.method == "POST" and side and form.is_valid():
         try:
             services.match_answer(match=match, side=side, answer=form.cleaned_data["answer"],
                                   reason=form.cleaned_data["reason"], actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            # Shown on this page, with what was typed, rather than on the match page.
+            error = " ".join(exc.messages)
+            match.refresh_from_db()
         else:
             messages.success(request, _("Thank you, your answer was recorded."))
-        return _back(programme, match)
+            return _back(programme, match)
+    guardian = services.learner_side_is_guardian(match)
     return render(request, "matching/answer.html", {
+        "error": error,
+        "consent": selectors.consent_to_give(match=match, user=request.user)
+        if side == "learner" and guardian else None,
         "programme": programme, "match": match, "side": side, "form": form,
         "given": getattr(match, f"{side}_answer") if side else "",
         "recorded_for_you": recorded.for_the_person(getattr(match, f"{side}_recorded_via"))
         if side and getattr(match, f"{side}_recorded_via") else "",
-        "guardian": services.learner_side_is_guardian(match),
+        "guardian": guardian,
         "not_met": "" if match.first_meeting_took_place() else services.not_met_message(match),
-    })
+    }, status=400 if error else 200)
 
 
 def _recorded_side(match: Match, side: str) -> str:
