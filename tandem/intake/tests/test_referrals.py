@@ -156,3 +156,19 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     assert '<td data-label="Saved meanwhile" class="theirs">havo (senior general secondary)</td>' in stale.content.decode()
     page = client.get(_url(world, "learner", pk=pupil.pk)).content.decode()
     assert "Exam preparation" in page and "Saturday morning" in page
+
+
+def test_a_minor_accepted_before_consent_is_not_offered_accept_again(world: World) -> None:
+    # A new coordinator who saw "Accept" again after accepting thought it had not worked: the page
+    # now says what is next (the guardian's consent) and links to it.
+    coordinator = world.client_for("coordinator")
+    minor = learner(world, age=12)
+    url = _url(world, "learner", pk=minor.pk)
+    assert 'id="accept-form"' in coordinator.get(url).content.decode()
+    coordinator.post(_url(world, "learner_accept", pk=minor.pk))
+    minor.refresh_from_db()
+    assert minor.state == State.INTAKE and minor.accepted_at is not None
+    page = coordinator.get(url, headers={"accept-language": "nl"}).content.decode()
+    assert 'id="accept-form"' not in page
+    assert 'id="accepted-waiting"' in page and 'href="#h-consent"' in page
+    assert "Volgende stap: leg hieronder de toestemming van de ouder/voogd vast." in page
