@@ -5,7 +5,8 @@ person, sets the matching criteria, imports volunteers (the template downloaded 
 a bad row first: nothing imported, then fixed), screens and trains them to ready, imports two
 minor pupils, accepts them, publishes a consent text and records the guardians' paper consent,
 runs a first matching round, publishes it, plans and holds the first meeting, records both
-answers and sees the pair active with its journal. Every page is read for English words, codes
+answers and sees the pair active with its journal. The empty programme's overview lists these
+first steps in order (docs/matches.md) until the first match. Every page is read for English words, codes
 and field names (``Findings``); key pages must fit a 390 px phone. See docs/matches.md, "A new programme's journey"."""
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def test_a_new_programme_from_creation_to_an_active_pair_in_dutch(
     assert admin.url.endswith(P)
     programme = Programme.objects.get(slug="huiswerkmaatjes")
     assert programme.languages == ["nl", "tr"] and programme.cycle_weeks == 30
+    # An empty programme says where to start (it said nothing before).
+    expect(admin.locator("#first-steps")).to_contain_text("Eerste stappen")
     _read(admin, findings, phone=True)
 
     # 2. The admin invites a coordinator.
@@ -134,8 +137,10 @@ def test_a_new_programme_from_creation_to_an_active_pair_in_dutch(
     assert User.objects.filter(email=COORDINATOR).exists()
     _read(coordinator, findings)
 
-    # 4. Matching criteria: at most 10 km apart.
-    coordinator.goto(P + "matching/criteria/")
+    # 4. Matching criteria, from the first steps: at most 10 km apart.
+    with coordinator.expect_navigation():
+        coordinator.locator("#first-steps li").first.get_by_role("link").click()
+    assert coordinator.url.endswith(P + "matching/criteria/")
     coordinator.locator("main input[type=number]").first.fill("10")
     _click(coordinator, "Opslaan")
     expect(coordinator.locator("main")).to_contain_text("De koppelcriteria zijn opgeslagen.")
@@ -245,6 +250,8 @@ def test_a_new_programme_from_creation_to_an_active_pair_in_dutch(
     _read(coordinator, findings, phone=True)
     _click(coordinator, "Publiceer de gekozen voorstellen (alle als er niets gekozen is)")
     assert Match.objects.filter(programme=programme).count() == 2
+    coordinator.goto(P)
+    assert coordinator.locator("#first-steps").count() == 0  # done with: the first pairs exist
 
     # 9. First meeting planned and held, both answers recorded: the pair is active.
     match = Match.objects.filter(programme=programme).order_by("pk").first()
