@@ -172,3 +172,15 @@ def test_a_minor_accepted_before_consent_is_not_offered_accept_again(world: Worl
     assert 'id="accept-form"' not in page
     assert 'id="accepted-waiting"' in page and 'href="#h-consent"' in page
     assert "Volgende stap: leg hieronder de toestemming van de ouder/voogd vast." in page
+
+
+def test_the_only_guardian_is_chosen_already_and_shows_their_address(world: World) -> None:
+    # From a file a guardian is often only an address (named "ouders.demir Demir"): the consent
+    # form names the address and, with one guardian, has them chosen already.
+    coordinator = world.client_for("coordinator")
+    minor = learner(world, age=12, guardian_email="ouders.demir@voorbeeld.nl")
+    coordinator.post(_url(world, "learner_accept", pk=minor.pk))
+    page = coordinator.get(_url(world, "learner", pk=minor.pk)).content.decode()
+    guardian = minor.person.guardian_links.get().guardian
+    assert f'<option value="{guardian.pk}" selected>' in page
+    assert "· ouders.demir@voorbeeld.nl</option>" in page
