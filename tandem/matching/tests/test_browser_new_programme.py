@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -247,6 +248,9 @@ def test_a_new_programme_from_creation_to_an_active_pair_in_dutch(
     coordinator.goto(P + "matching/")
     _click(coordinator, "Ronde starten")
     run_tasks()
+    # The pupils' guardians came from the file with an address only: they read Dutch e-mails.
+    to_parents = [m for m in mail.outbox if m.to[0].startswith("ouders.")]
+    assert to_parents and not [m.subject for m in to_parents if "your consent" in m.subject]
     coordinator.reload()
     expect(coordinator.locator("main")).to_contain_text("Elke leerling kreeg een voorstel.")
     _read(coordinator, findings, phone=True)
