@@ -10,6 +10,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from tandem.core.fields import vocabulary
 from tandem.core.languages import language_choices, validate_languages
@@ -215,6 +216,17 @@ class InvitationForm(OnceFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["role"]).choices = programme_role_choices()
+
+
+# Django 6 asks its catalogues for this wording of MinimumLengthValidator's message, which its
+# Dutch catalogue lacks (it has an older wording): a new coordinator accepting an invitation in
+# Dutch read it in English. Marked here so that Tandem's catalogues carry it (and makemessages
+# keeps it); Django merges catalogues per message, so Tandem's fills the gap.
+DJANGO_PASSWORD_TOO_SHORT = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    "min_length",
+)
 
 
 class SignUpForm(forms.Form):

@@ -263,6 +263,9 @@ class Column:
     #: the stored value as the file writes it for the reader (a state's label, slot names…);
     #: what it writes, ``parse`` reads back
     write: Callable[[Any], Any] | None = None
+    #: other headers people's own files use for it ("Nom" for a family name in French):
+    #: read, never written
+    aliases: tuple[str, ...] = ()
 
     @property
     def header(self) -> str:
@@ -271,7 +274,7 @@ class Column:
 
     def header_words(self) -> set[str]:
         """Every header this column is read from, folded: the code and the four labels."""
-        words = {fold(self.name)}
+        words = {fold(self.name), *(fold(alias) for alias in self.aliases)}
         if self.label is not None:
             for language in FILE_LANGUAGES:
                 with translation.override(language):
@@ -280,6 +283,12 @@ class Column:
 
 
 # --- Columns several apps share ------------------------------------------------------------------
+
+#: Headers of people's own lists besides the four labels: a French list says "Nom" / "Prénom",
+#: an English one "Last name" or "Surname", a Flemish one "Familienaam".
+GIVEN_NAME_ALIASES = ("First name", "Firstname", "Forename", "Roepnaam")
+FAMILY_NAME_ALIASES = ("Last name", "Lastname", "Surname", "Nom", "Familienaam", "Familienname")
+
 
 
 def slots_column(name: str, example: Sequence[str]) -> Column:
@@ -688,7 +697,9 @@ def build_preview(*, spec: ImportSpec, rows: list[dict[str, str]]) -> ImportPrev
                     column.field.run_validators(value)
                 result.values[column.name] = value
             except ValidationError as exc:
-                result.errors.append(f"{column.header}: {' '.join(exc.messages)}")
+                # A format of its own: French writes "Statut : …", with a space before the colon.
+                result.errors.append(_("%(column)s: %(problem)s") % {
+                    "column": column.header, "problem": " ".join(exc.messages)})
         key = str(result.values.get(spec.key) or "").lower()
         if key:
             if key in seen:

@@ -250,12 +250,25 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
+class GuardianChoiceField(PersonChoiceField):
+    """A guardian often comes from a file or a referral with only an e-mail address (their name
+    then reads like "ouders.demir Demir"): the address beside the name says who it is."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = super().label_from_instance(obj)
+        return f"{label} · {obj.email}" if obj.email else label
+
+
 class GuardianChoiceForm(forms.Form):
-    guardian = PersonChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    guardian = GuardianChoiceField(label=_("Guardian"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, guardians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["guardian"]).queryset = guardians
+        # One guardian, the usual case: chosen already, not one more click on "- Choose -".
+        only = list(guardians[:2])
+        if len(only) == 1 and not self.is_bound:
+            self.fields["guardian"].initial = only[0].pk
 
 
 class ConsentTextForm(OnceFormMixin, forms.Form):

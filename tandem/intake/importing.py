@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from tandem.core.importing import (
+    FAMILY_NAME_ALIASES,
+    GIVEN_NAME_ALIASES,
     Choices,
     Column,
     ImportSpec,
@@ -52,9 +54,9 @@ class LearnerSpec(ImportSpec):
         reasons = Choices(Reason.choices)
         self.columns = [
             Column("given_name", label=pgettext_lazy("file column", "Given name"), required=True,
-                   field=_person("given_name")),
+                   field=_person("given_name"), aliases=GIVEN_NAME_ALIASES),
             Column("family_name", label=pgettext_lazy("file column", "Family name"), required=True,
-                   field=_person("family_name")),
+                   field=_person("family_name"), aliases=FAMILY_NAME_ALIASES),
             Column("email", label=pgettext_lazy("file column", "E-mail"), parse=parse_email,
                    field=_person("email")),
             Column("date_of_birth", label=pgettext_lazy("file column", "Date of birth"),

@@ -182,10 +182,13 @@ def learner_create(
                     _("%(name)s has already been referred to this programme.")
                     % {"name": f"{person.get('given_name')} {person.get('family_name')}"}
                 )
+            fields = {k: v for k, v in person.items() if k in PERSON_KEYS and v is not None}
+            # A learner from a file has no language column: the programme's own, not English
+            # (their guardian, linked below, takes it too, and reads every e-mail in it).
+            if not fields.get("language") and programme.interface_language():
+                fields["language"] = programme.interface_language()
             learner_person = core_services.person_create(
-                organisation=programme.organisation, programme=programme, actor=actor,
-                **{k: v for k, v in person.items() if k in PERSON_KEYS and v is not None},
-            )
+                organisation=programme.organisation, programme=programme, actor=actor, **fields)
         else:
             learner_person = existing_person
         data = {k: v for k, v in profile.items() if k in PROFILE_KEYS}

@@ -36,9 +36,25 @@ def nav_links(*, request: Any, programme: Programme, roles: frozenset[str]) -> l
 PANEL_MATCHES = 5
 
 
+def _first_steps(request: Any, programme: Programme) -> list[str]:
+    """Until its first match, a new programme's overview lists what to do, in order, with what
+    is done ticked: a new coordinator did not know where to start (docs/matches.md)."""
+    if programme.matches.exists():
+        return []
+    steps = {
+        "volunteers": programme.volunteers.exists(),
+        "ready": programme.volunteers.filter(state__in=("ready", "active")).exists(),
+        "learners": programme.learners.exists(),
+        "consent": programme.consent_texts.exists(),
+        "round": programme.matching_rounds.exists(),
+    }
+    return [render_to_string("matching/_panel_first_steps.html", {"programme": programme, "steps": steps},
+                             request=request)]
+
+
 def panels(*, request: Any, programme: Programme, roles: frozenset[str], me: Any) -> list[str]:
     if roles & selectors.COORDINATOR_ROLES:
-        return [render_to_string("matching/_panel_coordinator.html", {
+        return [*_first_steps(request, programme), render_to_string("matching/_panel_coordinator.html", {
             "programme": programme,
             "to_review": Proposal.objects.filter(round__programme=programme, status=Proposal.Status.PROPOSED,
                                                  round__status="done").count(),

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from tandem.core.importing import (
+    FAMILY_NAME_ALIASES,
+    GIVEN_NAME_ALIASES,
     Choices,
     Column,
     ImportSpec,
@@ -44,9 +46,9 @@ class VolunteerSpec(ImportSpec):
         states = Choices(VolunteerState.choices)
         self.columns = [
             Column("given_name", label=pgettext_lazy("file column", "Given name"), required=True,
-                   field=_person("given_name")),
+                   field=_person("given_name"), aliases=GIVEN_NAME_ALIASES),
             Column("family_name", label=pgettext_lazy("file column", "Family name"), required=True,
-                   field=_person("family_name")),
+                   field=_person("family_name"), aliases=FAMILY_NAME_ALIASES),
             Column("email", label=pgettext_lazy("file column", "E-mail"), required=True,
                    parse=parse_email, field=_person("email")),
             Column("phone", label=pgettext_lazy("file column", "Phone"), field=_person("phone")),

@@ -211,3 +211,19 @@ def test_a_waiting_learner_still_shows_since_when_and_the_request_form(world: Wo
     page = client.get(f"/o/{world.programme.organisation.slug}/p/{world.programme.slug}/learners/{pupil.pk}/",
                       headers={"accept-language": "en"}).content.decode()
     assert "Waiting since" in page and "E-mail the consent link" in page
+
+
+def test_the_first_text_asks_the_guardians_not_again(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A new programme's first consent text said its guardians were asked "again".
+    pupil = learner(world, age=12)
+    services.learner_accept(learner=pupil, actor=world.users["coordinator"])
+    client = world.client_for("coordinator")
+    url = f"/o/{world.organisation.slug}/p/{world.programme.slug}/learners/consent-texts/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"text_nl": "Eerste tekst.", "ask_again": "on"}, follow=True,
+                               headers={"accept-language": "nl"})
+    page = response.content.decode()
+    assert "De ouders/voogden van 1 leerling zijn om toestemming gevraagd." in page
+    assert "leerling zijn opnieuw gevraagd" not in page

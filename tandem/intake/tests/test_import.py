@@ -99,3 +99,16 @@ def test_a_file_with_only_the_header_row_says_there_is_nothing_to_import(world: 
     assert empty.status_code == 400 and "The file is empty" in empty.content.decode()
     # The form is still there to upload the corrected file.
     assert 'type="file"' in body
+
+
+def test_imported_learners_and_their_guardians_read_the_programme_s_language(world: World) -> None:
+    # A file has no language column: pupils and the guardians linked to them were stored as
+    # English, and Dutch parents got their consent and match e-mails in English.
+    world.programme.languages = ["nl", "tr"]
+    world.programme.save(update_fields=["languages"])
+    rows = HEADER + "Yusuf,Demir,,2014-02-03,,primary,\"nl, tr\",3072,Rotterdam,motivation,,ouders.demir@example.org\n"
+    status, _body = _upload(world, rows)
+    assert status == 302
+    learner = Learner.objects.get(person__given_name="Yusuf")
+    assert learner.person.language == "nl"
+    assert learner.person.guardian_links.get().guardian.language == "nl"

@@ -158,6 +158,7 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     assert "Exam preparation" in page and "Saturday morning" in page
 
 
+<<<<<<< HEAD
 def test_a_reason_too_long_says_so_and_keeps_what_was_typed(world: World) -> None:
     """A hand-made post longer than the field: Django's max_length message, in the reader's
     language, the text kept in the box and nothing declined ("Give a reason." was wrong)."""
@@ -185,3 +186,31 @@ def test_a_reason_too_long_says_so_and_keeps_what_was_typed(world: World) -> Non
 
     page = client.post(_url(world, "learner_decline", pk=pupil.pk), {"reason": " "})
     assert "Give a reason." in unescape(page.content.decode())  # an empty one still asks for one
+=======
+def test_a_minor_accepted_before_consent_is_not_offered_accept_again(world: World) -> None:
+    # A new coordinator who saw "Accept" again after accepting thought it had not worked: the page
+    # now says what is next (the guardian's consent) and links to it.
+    coordinator = world.client_for("coordinator")
+    minor = learner(world, age=12)
+    url = _url(world, "learner", pk=minor.pk)
+    assert 'id="accept-form"' in coordinator.get(url).content.decode()
+    coordinator.post(_url(world, "learner_accept", pk=minor.pk))
+    minor.refresh_from_db()
+    assert minor.state == State.INTAKE and minor.accepted_at is not None
+    page = coordinator.get(url, headers={"accept-language": "nl"}).content.decode()
+    assert 'id="accept-form"' not in page
+    assert 'id="accepted-waiting"' in page and 'href="#h-consent"' in page
+    assert "Volgende stap: leg hieronder de toestemming van de ouder/voogd vast." in page
+
+
+def test_the_only_guardian_is_chosen_already_and_shows_their_address(world: World) -> None:
+    # From a file a guardian is often only an address (named "ouders.demir Demir"): the consent
+    # form names the address and, with one guardian, has them chosen already.
+    coordinator = world.client_for("coordinator")
+    minor = learner(world, age=12, guardian_email="ouders.demir@voorbeeld.nl")
+    coordinator.post(_url(world, "learner_accept", pk=minor.pk))
+    page = coordinator.get(_url(world, "learner", pk=minor.pk)).content.decode()
+    guardian = minor.person.guardian_links.get().guardian
+    assert f'<option value="{guardian.pk}" selected>' in page
+    assert "· ouders.demir@voorbeeld.nl</option>" in page
+>>>>>>> wt/newprog

@@ -324,9 +324,14 @@ def consent_texts(request: AuthenticatedHttpRequest, programme: Programme) -> Ht
     def published(version: int) -> HttpResponse:
         if form.cleaned_data["ask_again"]:
             asked = services.consent_request_again(programme=programme, actor=request.user)
-            messages.success(request, ngettext(
+            # The first text: nobody was asked before, so not "again".
+            message = ngettext(
+                "The guardians of %(n)s learner were asked for their consent.",
+                "The guardians of %(n)s learners were asked for their consent.", asked,
+            ) if version == 1 else ngettext(
                 "The guardians of %(n)s learner were asked again.",
-                "The guardians of %(n)s learners were asked again.", asked) % {"n": grouped(asked)})
+                "The guardians of %(n)s learners were asked again.", asked)
+            messages.success(request, message % {"n": grouped(asked)})
         return redirect("intake:consent_texts", org=programme.organisation.slug, prog=programme.slug)
 
     if request.method == "POST" and form.is_valid() and (response := create_once(

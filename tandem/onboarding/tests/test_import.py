@@ -148,3 +148,27 @@ def test_a_picture_renamed_csv_says_only_that_the_file_cannot_be_read(world: Wor
     assert "ne peut pas être lu comme un fichier CSV ou Excel" in html
     assert "Colonnes manquantes" not in html and "import-preview" not in html
     assert not Volunteer.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_french_list_with_nom_and_prenom_is_read_and_its_errors_are_punctuated_in_french(
+        world: World) -> None:
+    # A French coordinator's own list says "Prénom;Nom": "Nom" was refused as an unknown column
+    # and every row lacked its family name; and the row's problems read "Statut: …" in French.
+    client = world.client_for("coordinator")
+    text = ("Prénom;Nom;E-mail;Statut\n"
+            "Lucie;Bernard;lucie.bernard@exemple.fr;Candidature reçue\n"
+            "Hugo;Petit;hugo.petit@exemple.fr;Candidat\n")
+    response = client.post(URL, {"file": _file(text, "benevoles.csv")}, headers={"accept-language": "fr"})
+    html = response.content.decode()
+    assert "Colonnes inconnues" not in html and "Nom de famille est obligatoire" not in html
+    assert "Statut\u00a0: «\u00a0Candidat\u00a0»" in html and "Statut:" not in html
+    text = text.replace(";Candidat\n", ";Candidature reçue\n")
+    client.post(URL, {"file": _file(text, "benevoles.csv")}, headers={"accept-language": "fr"})
+    client.post(URL, {"batch": ImportBatch.objects.get().pk})
+    assert Volunteer.objects.get(person__email="hugo.petit@exemple.fr").person.family_name == "Petit"
+
+
+def test_an_english_list_with_first_and_last_name_is_read(world: World) -> None:
+    client = world.client_for("coordinator")
+    text = "First name,Last name,E-mail\nAnna,Smit,anna@example.org\n"
+    assert client.post(URL, {"file": _file(text, "v.csv")}).status_code == 200

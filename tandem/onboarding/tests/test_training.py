@@ -95,3 +95,19 @@ def test_cancelled_workshop_place_cannot_be_overbooked(world: World) -> None:
     services.registration_cancel(registration=waiting.first(), actor=None)  # a waiting one leaves
     assert workshop.registrations.filter(status="booked").count() == 2
     assert Registration.objects.filter(status="waiting").count() == 1
+
+
+def test_when_everyone_is_booked_the_page_says_so_instead_of_an_empty_list(world: World) -> None:
+    # A new coordinator who had booked all three volunteers saw an empty list and a "Book" button.
+    workshop = _workshop(world, capacity=5)
+    a = volunteer(world, email="a@example.org", state="screening")
+    url = f"/o/{world.organisation.slug}/p/{world.programme.slug}/volunteers/training/{workshop.pk}/"
+    client = world.client_for("coordinator")
+    page = client.get(url, headers={"accept-language": "nl"}).content.decode()
+    assert 'id="id_volunteer"' in page and 'id="nobody-to-book"' not in page
+    for candidate in world.programme.volunteers.exclude(state__in=("rejected", "withdrawn", "alumni")):
+        services.registration_book(workshop=workshop, volunteer=candidate, actor=world.users["coordinator"])
+    assert workshop.registrations.filter(volunteer=a).exists()
+    page = client.get(url, headers={"accept-language": "nl"}).content.decode()
+    assert 'id="id_volunteer"' not in page
+    assert "Elke vrijwilliger die deze workshop kan volgen, is ingeschreven" in page
