@@ -158,7 +158,6 @@ def test_coordinator_completes_the_profile_and_stale_edits_are_refused(world: Wo
     assert "Exam preparation" in page and "Saturday morning" in page
 
 
-<<<<<<< HEAD
 def test_a_reason_too_long_says_so_and_keeps_what_was_typed(world: World) -> None:
     """A hand-made post longer than the field: Django's max_length message, in the reader's
     language, the text kept in the box and nothing declined ("Give a reason." was wrong)."""
@@ -186,7 +185,8 @@ def test_a_reason_too_long_says_so_and_keeps_what_was_typed(world: World) -> Non
 
     page = client.post(_url(world, "learner_decline", pk=pupil.pk), {"reason": " "})
     assert "Give a reason." in unescape(page.content.decode())  # an empty one still asks for one
-=======
+
+
 def test_a_minor_accepted_before_consent_is_not_offered_accept_again(world: World) -> None:
     # A new coordinator who saw "Accept" again after accepting thought it had not worked: the page
     # now says what is next (the guardian's consent) and links to it.
@@ -213,4 +213,3 @@ def test_the_only_guardian_is_chosen_already_and_shows_their_address(world: Worl
     guardian = minor.person.guardian_links.get().guardian
     assert f'<option value="{guardian.pk}" selected>' in page
     assert "· ouders.demir@voorbeeld.nl</option>" in page
->>>>>>> wt/newprog
