@@ -90,6 +90,14 @@ def lowerfirst(value: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+@register.filter(name="in_sentence")
+def in_sentence_filter(value: Any) -> str:
+    """``{{ role|in_sentence }}``: a label set inside a sentence, lower case except in German,
+    whose nouns keep their capital ("als Koordinator:in", "als coördinator", "en tant que
+    coordinateur"); :func:`tandem.core.text.in_sentence`."""
+    return text.in_sentence(value)
+
+
 @register.filter
 def grouped(value: Any) -> Any:
     """``{{ n|grouped }}``: a figure with its thousands grouped as the reader's language groups them

@@ -132,3 +132,24 @@ def test_the_e_mail_language_starts_at_the_programme_s_own(world: World) -> None
     world.programme.save()
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<option value="en" selected>' in page
+
+
+@pytest.mark.parametrize(("language", "sentence", "role"), [
+    ("nl", "nodigt je uit om mee te doen als coördinator.", "als coördinator"),
+    ("fr", "vous invite à participer en tant que coordinateur.", "en tant que coordinateur"),
+    ("de", "lädt dich ein, als Koordinator:in mitzumachen.", "als Koordinator:in"),
+])
+def test_the_invitation_names_the_role_as_a_word_in_the_sentence(
+        world: World, django_capture_on_commit_callbacks: Any, run_tasks: Any, language: str, sentence: str,
+        role: str) -> None:
+    """"als coördinator", "en tant que coordinateur": not the label's capital mid-sentence ("als
+    Coördinator"); German nouns keep theirs."""
+    invitation = _invite(world, django_capture_on_commit_callbacks, run_tasks,
+                         email=f"nieuw-{language}@example.org", role="coordinator", language=language)
+    [message] = mail.outbox
+    body = " ".join(message.body.split())
+    assert role in body, body
+    page = world.client_for("anonymous").get(
+        reverse("core:invitation_accept", kwargs={"token": invitation.token}),
+        headers={"accept-language": language}).content.decode()
+    assert sentence in " ".join(page.split()), page
