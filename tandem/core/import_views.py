@@ -45,10 +45,13 @@ def import_page(
     done_url: str,
     template_url: str,
     export_url: str,
+    note: str = "",
 ) -> HttpResponse:
+    """``note``: what the import does not do that a new coordinator would expect it to (volunteers
+    get no log-in): shown on the page and again after the import."""
     context: dict[str, Any] = {
         "programme": programme, "spec": spec, "title": title,
-        "template_url": template_url, "export_url": export_url,
+        "template_url": template_url, "export_url": export_url, "note": note,
     }
     if request.method == "POST" and "batch" in request.POST:
         batch_id = parse_id(request.POST["batch"])
@@ -68,6 +71,8 @@ def import_page(
             request,
             _("Imported: %(new)s new, %(update)s updated.") % {k: grouped(v) for k, v in counts.items()},
         )
+        if note:
+            messages.info(request, note)
         return redirect(done_url)
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -172,3 +172,17 @@ def test_an_english_list_with_first_and_last_name_is_read(world: World) -> None:
     client = world.client_for("coordinator")
     text = "First name,Last name,E-mail\nAnna,Smit,anna@example.org\n"
     assert client.post(URL, {"file": _file(text, "v.csv")}).status_code == 200
+
+
+def test_the_import_says_it_makes_no_log_in_and_how_to_give_one(world: World) -> None:
+    """A new coordinator imported mentors and waited for them to log in: the page says, before and
+    after, that importing creates no log-in and that an invitation does."""
+    client = world.client_for("coordinator")
+    page = client.get(URL, headers={"accept-language": "nl"}).content.decode()
+    assert "Importeren maakt geen account aan en verstuurt geen e-mail." in page
+    text = HEADER + "Anna,Smit,anna@example.org,,3073,Rotterdam,nl,maths,mon-evening,applied\n"
+    client.post(URL, {"file": _file(text, "v.csv")})
+    done = client.post(URL, {"batch": ImportBatch.objects.get().pk}, follow=True).content.decode()
+    assert "Imported: 1 new, 0 updated." in done
+    assert "To let a volunteer log in, invite them from Invitations" in done
+    assert Person.objects.get(email="anna@example.org").user is None

@@ -28,6 +28,8 @@ def volunteer_import(request: AuthenticatedHttpRequest, programme: Programme) ->
         title=_("Import volunteers"), done_url=_url("onboarding:board", programme),
         template_url=_url("onboarding:import_template", programme),
         export_url=_url("onboarding:export", programme),
+        note=_("Importing creates no log-in and sends no e-mail. To let a volunteer log in, invite them "
+               "from Invitations with the same e-mail address."),
     )
 
 
