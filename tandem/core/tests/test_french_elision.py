@@ -16,15 +16,20 @@ PERSON = r"%\((?:name|learner|mentor|given_name|full_name|person|guardian|volunt
 BEFORE_A_NAME = re.compile(rf"\b(?:de|que) {PERSON}")
 
 
-def test_no_french_string_puts_de_or_que_before_a_name() -> None:
+def french_strings() -> list[tuple[str, str]]:
+    """(app, translation) for every French string, plural forms included."""
     found = []
     for path in sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")):
         with path.open("rb") as handle:
             catalog = read_po(handle)
         for message in catalog:
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            found += [f"{path.parent.parent.parent.parent.name}: {s}" for s in strings
-                      if s and BEFORE_A_NAME.search(s)]
+            found += [(path.parent.parent.parent.parent.name, s) for s in strings if s]
+    return found
+
+
+def test_no_french_string_puts_de_or_que_before_a_name() -> None:
+    found = [f"{app}: {s}" for app, s in french_strings() if BEFORE_A_NAME.search(s)]
     assert not found, "\n".join(found)
 
 
@@ -34,11 +39,5 @@ GENDERED = re.compile(rf"(?:^|[.:!?]\s){PERSON} (?:a été|est) \w+é\b(?!\(e\))
 
 
 def test_no_french_string_gives_a_named_person_a_gender() -> None:
-    found = []
-    for path in sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po")):
-        with path.open("rb") as handle:
-            catalog = read_po(handle)
-        for message in catalog:
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            found += [s for s in strings if s and GENDERED.search(s)]
+    found = [s for _app, s in french_strings() if GENDERED.search(s)]
     assert not found, "\n".join(found)
